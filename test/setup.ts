@@ -1,0 +1,2 @@
+// Terraform and cdktf never phone home from tests.
+process.env.CHECKPOINT_DISABLE = '1';
