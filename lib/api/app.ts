@@ -1,0 +1,59 @@
+/**
+ * The API app factory (no listen): /metal/v1 routes with schemas, auth, rate limits and the error catalogue.
+ * Tests drive it through inject(); the CLI listens.
+ */
+import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Engine } from '../engine';
+import type { Database } from '../store/database';
+import { authHook, RateLimiter, RateLimitOptions } from './auth';
+import { errorHandler, notFoundHandler } from './errors';
+import { collectOperations, openApiDocument } from './openapi';
+import { catalogRoutes } from './routes/catalog';
+import { deviceRoutes } from './routes/devices';
+import { keyRoutes } from './routes/keys';
+import { operatorRoutes } from './routes/operator';
+import { projectRoutes } from './routes/projects';
+
+export const API_PREFIX = '/metal/v1';
+
+export interface ApiOptions {
+  engine: Engine;
+  db: Database;
+  logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Largest accepted request body. @default 256 KiB */
+  bodyLimit?: number;
+  version?: string;
+  /** Extra routes on the same server (the boot service). */
+  register?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? false;
+  const app: FastifyInstance = Fastify({
+    ...(logger && typeof (logger as { info?: unknown }).info === 'function' ? { loggerInstance: logger as never } : { logger: logger as FastifyServerOptions['logger'] }),
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, verbose: true } },
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  const operations = collectOperations(app, API_PREFIX);
+  const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
+  const deps = { engine: options.engine, db: options.db };
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authHook(options.engine, limiter));
+      api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
+      api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
+      projectRoutes(api, deps);
+      deviceRoutes(api, deps);
+      catalogRoutes(api, deps);
+      keyRoutes(api, deps);
+      operatorRoutes(api, deps);
+    },
+    { prefix: API_PREFIX },
+  );
+  if (options.register) await options.register(app);
+  return app;
+}

@@ -1,0 +1,75 @@
+/**
+ * Turns every failure into a Metal-shaped `{"errors": [...]}` body with a catalogue code. Validation errors
+ * name the field and what is allowed; 5xx bodies never carry internals (they are logged instead).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CATALOGUE, MetalError } from '../contract/errors';
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: { description?: string };
+}
+
+const CONTEXT_LABEL: Record<string, string> = { body: '', querystring: 'query parameter ', params: 'path parameter ', headers: 'header ' };
+
+/** One readable sentence per ajv error: "<field>: <problem and what is allowed>". */
+export function describeValidationError(error: AjvError, context: string): string {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const field = (name: string) => `${CONTEXT_LABEL[context] ?? ''}${name}`;
+  switch (error.keyword) {
+    case 'required':
+      return `${field(path ? `${path}.${error.params.missingProperty}` : String(error.params.missingProperty))}: is required`;
+    case 'additionalProperties':
+      return `${field(path ? `${path}.${error.params.additionalProperty}` : String(error.params.additionalProperty))}: is not a known field; remove it (check the spelling)`;
+    case 'enum':
+      return `${field(path)}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'pattern':
+      return `${field(path)}: ${error.parentSchema?.description ? `must be ${error.parentSchema.description}` : `has an invalid format (${error.params.pattern})`}`;
+    case 'type':
+      return `${field(path || 'body')}: must be ${error.params.type === 'object' ? 'a JSON object' : `a ${error.params.type}`}`;
+    case 'anyOf':
+      return `${field(path)}: does not match any allowed form`;
+    default:
+      return `${field(path || 'body')}: ${error.message}`;
+  }
+}
+
+export function errorHandler(error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof MetalError) {
+    void reply.status(error.status).send(error.toBody());
+    return;
+  }
+  if (error.validation) {
+    // Unions produce one error per branch; keep each sentence once.
+    const messages = [...new Set(error.validation.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
+    void reply.status(422).send(new MetalError('validation_failed', messages).toBody());
+    return;
+  }
+  const byFastifyCode: Record<string, MetalError> = {
+    FST_ERR_CTP_INVALID_JSON_BODY: new MetalError('bad_request', 'body: is not valid JSON; send a JSON object'),
+    FST_ERR_CTP_EMPTY_JSON_BODY: new MetalError('bad_request', 'body: is empty; send a JSON object (or omit the Content-Type header)'),
+    FST_ERR_CTP_BODY_TOO_LARGE: new MetalError('payload_too_large', `body: is larger than the limit; keep request bodies under ${Math.round(request.routeOptions.bodyLimit! / 1024)} KiB`),
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: new MetalError('unsupported_media_type', 'Content-Type: send the body as application/json'),
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: new MetalError('bad_request', 'Content-Length: does not match the body'),
+  };
+  const mapped = error.code ? byFastifyCode[error.code] : undefined;
+  if (mapped) {
+    void reply.status(mapped.status).send(mapped.toBody());
+    return;
+  }
+  if (error.statusCode && error.statusCode < 500) {
+    void reply.status(error.statusCode).send({ errors: [error.message], code: 'bad_request' });
+    return;
+  }
+  request.log.error({ err: error }, 'request failed');
+  void reply.status(500).send(new MetalError('internal').toBody());
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`).toBody());
+}
+
+export { ERROR_CATALOGUE };

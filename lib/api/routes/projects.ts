@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { Project, ProjectCreateInput, ProjectList, ProjectUpdateInput, type ProjectCreateInput as CreateT, type ProjectUpdateInput as UpdateT } from '../../contract/schemas';
+import { idempotent } from '../idempotency';
+import { pageParams } from '../paging';
+import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
+
+export function projectRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+  app.get<{ Querystring: PageQueryT }>('/projects', { schema: { tags: ['projects'], summary: 'List projects', querystring: PageQuery, response: { 200: ProjectList, ...errorResponses } } }, async (req, reply) =>
+    sendPage(req, reply, 'projects', await engine.projects.list(req.principal, pageParams(req.query)), req.query),
+  );
+
+  app.post<{ Body: CreateT }>('/projects', { schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } } }, async (req, reply) => {
+    const out = await idempotent(db, req, reply, 201, () => engine.projects.create(req.principal, req.body));
+    return out ?? reply;
+  });
+
+  app.get<{ Params: IdParams; Querystring: PageQueryT }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Get a project', params: IdParams, querystring: PageQuery, response: { 200: Project, ...errorResponses } } }, async (req, reply) =>
+    sendOne(reply, await engine.projects.get(req.principal, req.params.id), req.query),
+  );
+
+  app.put<{ Params: IdParams; Body: UpdateT }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Update a project', params: IdParams, body: ProjectUpdateInput, response: { 200: Project, ...errorResponses } } }, async (req) =>
+    engine.projects.update(req.principal, req.params.id, req.body),
+  );
+
+  app.delete<{ Params: IdParams }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Delete a project (it must have no devices)', params: IdParams, response: { 204: Type.Null(), ...errorResponses, 409: errorResponses[422] } } }, async (req, reply) => {
+    await engine.projects.delete(req.principal, req.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorBody, PageQuery } from '../../contract/schemas';
+import type { Engine } from '../../engine';
+import type { Database } from '../../store/database';
+import { buildMeta, excludeFields, pageParams, splitList } from '../paging';
+
+export interface RouteDeps {
+  engine: Engine;
+  db: Database;
+}
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export type IdParams = { id: string };
+
+/** Error responses every authenticated route may give. */
+export const errorResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+
+export { PageQuery };
+export type PageQueryT = { page?: number; per_page?: number; include?: string; exclude?: string };
+
+/** Sends a paged list `{<key>: [...], meta}`; with `exclude` the fields are dropped (plain JSON serialisation). */
+export function sendPage<T extends object>(request: FastifyRequest, reply: FastifyReply, key: string, page: { items: T[]; total: number }, query: PageQueryT) {
+  const exclude = splitList(query.exclude);
+  const items = exclude.length ? page.items.map((i) => excludeFields(i, exclude)) : page.items;
+  if (exclude.length) reply.serializer(JSON.stringify);
+  return { [key]: items, meta: buildMeta(request.url, pageParams(query), page.total) };
+}
+
+/** A single resource, with `exclude` applied. */
+export function sendOne<T extends object>(reply: FastifyReply, item: T, query: { exclude?: string }): T {
+  const exclude = splitList(query.exclude);
+  if (!exclude.length) return item;
+  reply.serializer(JSON.stringify);
+  return excludeFields(item, exclude);
+}
+
+/** Pages over an in-memory list (small catalogue collections). */
+export function pageOf<T>(all: T[], query: PageQueryT, defaultPerPage = 100): { items: T[]; total: number; page: number; perPage: number } {
+  const page = query.page ?? 1;
+  const perPage = query.per_page ?? defaultPerPage;
+  return { items: all.slice((page - 1) * perPage, page * perPage), total: all.length, page, perPage };
+}

@@ -1,0 +1,70 @@
+/**
+ * What the boot service needs from the engine. The engine implements BootBackend; lib/boot only reads devices
+ * and forwards what machines report, so every state change stays in the engine's state table.
+ */
+
+export interface BootIpAddress {
+  address: string;
+  addressFamily: 4 | 6;
+  /** Prefix length, e.g. 31 for a public /31. */
+  cidr: number;
+  public: boolean;
+  management: boolean;
+  gateway?: string;
+}
+
+export interface BootDevice {
+  id: string;
+  hostname: string;
+  /** install: PXE boots run the installer; local: PXE boots fall through to the disk. */
+  mode: 'install' | 'local';
+  operatingSystem: { slug: string; distro: string; version: string };
+  /** Plan slug, e.g. "c3.small.x86". */
+  plan: string;
+  /** Metro code, e.g. "ny". */
+  metro: string;
+  /** Facility code, e.g. "ny5". */
+  facility: string;
+  ipAddresses: BootIpAddress[];
+  /** The machine's NICs as the OS should name them; the first is the one that PXE boots. */
+  interfaces: { name: string; mac: string }[];
+  sshKeys: string[];
+  userData?: string;
+  customData?: Record<string, unknown>;
+  tags: string[];
+  /** iSCSI initiator name, when the device has one. */
+  iqn?: string;
+  /** One-time token the installer presents to phone home; set while a provision is in progress. */
+  phoneHomeToken?: string;
+  /** Custom iPXE script: chained on the install boot, and on every PXE boot when alwaysPxe. */
+  ipxeScriptUrl?: string;
+  alwaysPxe: boolean;
+  /** Present for spot devices; terminationTime (ISO 8601) once the device is being reclaimed. */
+  spot?: { terminationTime?: string };
+}
+
+/** Progress the machine reports while installing. 'failed' means the install gave up: fail the provision. */
+export interface BootProgress {
+  state: 'running' | 'succeeded' | 'failed';
+  /** 0–100, when the installer knows it. */
+  percentage?: number;
+  message: string;
+}
+
+export type PhoneHomeResult = 'accepted' | 'already_used' | 'unknown';
+
+export interface BootBackend {
+  /**
+   * The device a machine is, found by a NIC's MAC (lower case, colon separated), the request's source IP, or a
+   * per-device token. The backend decides how long a token identifies a device (at least until phone-home).
+   */
+  findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null>;
+  /**
+   * Called with the one-time phone-home token once the OS is installed; moves the device provisioning → active.
+   * For a custom iPXE install the boot service calls it when it hands the machine to the custom script, as Metal
+   * marked such devices active then.
+   */
+  phoneHome(token: string, report: { ip?: string }): Promise<PhoneHomeResult>;
+  /** Installer progress and failures; the /events route exists only when the backend implements this. */
+  reportProgress?(token: string, progress: BootProgress): Promise<'accepted' | 'unknown'>;
+}

@@ -1,0 +1,7 @@
+/** lib/boot: the machine-facing network boot and metadata service. */
+export type { BootBackend, BootDevice, BootIpAddress, BootProgress, PhoneHomeResult } from './backend';
+export { bootRoutes, EC2_VERSIONS } from './routes';
+export type { BootRoutesOptions } from './routes';
+export { BOOT_TOKEN_HEADER, INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS } from './installers';
+export type { Installer } from './installers';
+export { bootRequestSerializer, redactTokens } from './logging';

@@ -1,0 +1,58 @@
+/**
+ * Which installer boots for which operating system, and the kernel arguments through which the boot service
+ * hands an installer its metadata URL and one-time token (the simulated machine's boot agent reads the same
+ * names). Packet's OSIE installed most distros from an image named by the OS slug; Flatcar boots its own
+ * PXE kernel.
+ */
+
+export interface Installer {
+  name: string;
+  /** File names under `<installerBaseUrl>/<name>/`. */
+  kernel: string;
+  initrd: string;
+  /** Installer-specific kernel arguments. */
+  args: readonly string[];
+}
+
+const CONSOLE = 'console=ttyS1,115200n8';
+
+const OSIE: Installer = {
+  name: 'osie',
+  kernel: 'vmlinuz-x86_64',
+  initrd: 'initramfs-x86_64',
+  args: ['ip=dhcp', 'modules=loop,squashfs,sd-mod,usb-storage', CONSOLE],
+};
+
+const FLATCAR: Installer = {
+  name: 'flatcar',
+  kernel: 'flatcar_production_pxe.vmlinuz',
+  initrd: 'flatcar_production_pxe_image.cpio.gz',
+  args: ['flatcar.first_boot=1', CONSOLE],
+};
+
+/** Operating system distro (as in the OS catalogue) → installer. A distro missing here cannot be installed. */
+export const INSTALLERS_BY_DISTRO: Readonly<Record<string, Installer>> = {
+  ubuntu: OSIE,
+  debian: OSIE,
+  centos: OSIE,
+  rocky: OSIE,
+  alma: OSIE,
+  rhel: OSIE,
+  flatcar: FLATCAR,
+};
+
+export const INSTALLERS: ReadonlyMap<string, Installer> = new Map(
+  Object.values(INSTALLERS_BY_DISTRO).map((installer) => [installer.name, installer]),
+);
+
+/** Kernel argument names shared by the boot service (writer) and installers (readers). */
+export const INSTALLER_KERNEL_ARGS = {
+  metadataUrl: 'metalforge.metadata_url',
+  phoneHomeUrl: 'metalforge.phone_home_url',
+  eventsUrl: 'metalforge.events_url',
+  token: 'metalforge.token',
+  os: 'metalforge.os',
+} as const;
+
+/** The header through which installers present their token (kept out of URLs so access logs never hold it). */
+export const BOOT_TOKEN_HEADER = 'x-boot-token';

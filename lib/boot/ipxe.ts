@@ -1,0 +1,103 @@
+/**
+ * iPXE scripts: what a PXE-booting machine is told to do. The decision (planBoot) is separate from the text
+ * (render*) so routes can act on it (phone home for custom iPXE, report an impossible install).
+ */
+import type { BootDevice } from './backend';
+import { INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS, Installer } from './installers';
+
+export type BootPlan =
+  | { kind: 'install'; installer: Installer }
+  | { kind: 'chain'; url: string }
+  | { kind: 'local' }
+  | { kind: 'refuse'; reason: string };
+
+/** Unknown machines retry a few times (it may be enrolling right now), then fall through to the next boot device. */
+export const UNKNOWN_MACHINE_ATTEMPTS = 3;
+export const UNKNOWN_MACHINE_RETRY_SECONDS = 10;
+
+/** One http(s) URL without whitespace, so it cannot smuggle extra iPXE commands into a script. */
+const SAFE_URL = /^https?:\/\/\S+$/;
+
+export function planBoot(device: BootDevice): BootPlan {
+  if (device.ipxeScriptUrl !== undefined && (device.mode === 'install' || device.alwaysPxe)) {
+    if (!SAFE_URL.test(device.ipxeScriptUrl)) {
+      return { kind: 'refuse', reason: 'the custom iPXE script URL is not a single http(s) URL' };
+    }
+    return { kind: 'chain', url: device.ipxeScriptUrl };
+  }
+  if (device.mode === 'local') return { kind: 'local' };
+  const installer = INSTALLERS_BY_DISTRO[device.operatingSystem.distro];
+  if (!installer) {
+    return { kind: 'refuse', reason: `no installer for operating system ${device.operatingSystem.slug}` };
+  }
+  if (!device.phoneHomeToken) {
+    return { kind: 'refuse', reason: 'the device has no phone-home token, so an install could never complete' };
+  }
+  return { kind: 'install', installer };
+}
+
+/** Where installers find the service (all absolute URLs). */
+export interface BootUrls {
+  metadata: string;
+  phoneHome: string;
+  /** Absent when the backend takes no progress reports. */
+  events?: string;
+  installers: string;
+}
+
+export function renderInstall(device: BootDevice, installer: Installer, urls: BootUrls): string {
+  const base = `${urls.installers}/${installer.name}`;
+  const args = [
+    `initrd=${installer.initrd}`,
+    ...installer.args,
+    `${INSTALLER_KERNEL_ARGS.metadataUrl}=${urls.metadata}`,
+    `${INSTALLER_KERNEL_ARGS.phoneHomeUrl}=${urls.phoneHome}`,
+    ...(urls.events ? [`${INSTALLER_KERNEL_ARGS.eventsUrl}=${urls.events}`] : []),
+    `${INSTALLER_KERNEL_ARGS.token}=${device.phoneHomeToken ?? ''}`,
+    `${INSTALLER_KERNEL_ARGS.os}=${consoleText(device.operatingSystem.slug)}`,
+  ];
+  return script([
+    say(`installing ${device.operatingSystem.slug} on ${device.hostname}`),
+    `kernel ${base}/${installer.kernel} ${args.join(' ')}`,
+    `initrd ${base}/${installer.initrd}`,
+    'boot',
+  ]);
+}
+
+export function renderChain(device: BootDevice, url: string): string {
+  return script([say(`chaining to the custom iPXE script of ${device.hostname}`), `chain --autofree ${url}`]);
+}
+
+/** iPXE's `exit` hands control back to the firmware, which boots the next device: the installed disk. */
+export function renderLocal(device: BootDevice): string {
+  return script([say(`${device.hostname} boots from its local disk`), 'exit']);
+}
+
+export function renderRefusal(device: BootDevice, reason: string): string {
+  return script([say(`cannot boot ${device.hostname}: ${reason}`), 'exit']);
+}
+
+/** `retryUrl` is the URL of the next attempt, absent on the last one. */
+export function renderUnknownMachine(identity: string, attempt: number, retryUrl?: string): string {
+  const heading = say(`no device is provisioned for ${identity} (attempt ${attempt} of ${UNKNOWN_MACHINE_ATTEMPTS})`);
+  if (retryUrl === undefined) return script([heading, say('giving up: booting from the next device'), 'exit']);
+  return script([heading, `sleep ${UNKNOWN_MACHINE_RETRY_SECONDS}`, `chain --autofree ${retryUrl}`]);
+}
+
+/** First-stage script for DHCP: fetch this machine's script by the MAC of the NIC that booted. */
+export function renderAutoChain(scriptUrl: string): string {
+  return script([`chain --autofree ${scriptUrl}?mac=\${net0/mac}`]);
+}
+
+function script(lines: string[]): string {
+  return ['#!ipxe', ...lines].join('\n') + '\n';
+}
+
+function say(text: string): string {
+  return `echo metalforge: ${consoleText(text)}`;
+}
+
+/** Device fields reach the script through echo: keep only characters iPXE prints literally (no ${...}). */
+function consoleText(text: string): string {
+  return text.replace(/[^A-Za-z0-9 ._:/,()=+@-]/g, '?');
+}

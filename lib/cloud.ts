@@ -1,0 +1,172 @@
+/**
+ * The composition root: a whole local metal cloud — store (PGlite or PostgreSQL), migrations, engine, the
+ * simulated data center, drivers, the API and the boot service on one HTTP server.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { Logger } from 'pino';
+import { buildApi } from './api/app';
+import { bootRequestSerializer, bootRoutes } from './boot';
+import { createSimDriver } from './drivers/sim';
+import { DriverError, type BmcDriver, type BmcEndpoint } from './drivers/types';
+import { Engine, type EngineConfig } from './engine';
+import { EngineBootBackend } from './engine/boot-backend';
+import { Clock, systemClock } from './engine/clock';
+import { loadCatalogFile, seedCatalog } from './engine/operator';
+import { SecretBox } from './engine/secrets';
+import type { PlanSpecs } from './contract/schemas';
+import { attachBootAgent } from './sim/boot-agent';
+import { SimDatacenter } from './sim/datacenter';
+import type { SimFaults } from './sim/machine';
+import { Database, openDatabase } from './store/database';
+import { migrate } from './store/migrations';
+
+export const DEFAULT_CATALOG = resolve(__dirname, '..', 'catalog', 'default.json');
+
+export interface CloudOptions {
+  /** PGlite data directory (also holds the secret key and the admin token). Omitted = in memory. */
+  dataDir?: string;
+  /** PostgreSQL connection string; replaces PGlite. */
+  databaseUrl?: string;
+  /** Catalog to seed an empty database with; false = seed nothing. @default catalog/default.json */
+  catalog?: string | false;
+  /** Simulated durations multiplier (1 = realistic, 0 = instant). @default 1 */
+  simScale?: number;
+  simFaults?: Partial<SimFaults>;
+  simSeed?: number;
+  /**
+   * How simulated machines network-boot: 'http' fetches iPXE, metadata and phones home over the real boot
+   * service; 'in-process' takes the fast path (benchmarks). @default 'http'
+   */
+  bootPath?: 'http' | 'in-process';
+  host?: string;
+  /** 0 = any free port. @default 8080 */
+  port?: number;
+  logger?: Logger;
+  clock?: Clock;
+  /** Use this admin token (e.g. from METALFORGE_ADMIN_TOKEN) instead of a generated one. */
+  adminToken?: string;
+  engine?: Partial<EngineConfig>;
+  rateLimit?: { limit?: number; windowMs?: number };
+  /** Redfish/IPMI driver factories (real hardware); the simulator driver is always available. */
+  drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
+  /** Start the job runner and timeout sweeper. @default true */
+  startWorkers?: boolean;
+}
+
+export interface Cloud {
+  app: FastifyInstance;
+  engine: Engine;
+  db: Database;
+  sim: SimDatacenter;
+  /** The admin (operator) API token: generated at first start and kept in <dataDir>/admin-token. */
+  adminToken: string;
+  /** http://host:port once listening. */
+  url?: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
+  const log = options.logger ?? pino({ level: 'silent' });
+  const clock = options.clock ?? systemClock;
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
+
+  let sim!: SimDatacenter;
+  const drivers = (endpoint: BmcEndpoint): BmcDriver => {
+    if (endpoint.driver === 'sim') return createSimDriver(() => sim.machine(endpoint.address));
+    const factory = options.drivers?.[endpoint.driver];
+    if (!factory) throw new DriverError('unsupported', `the ${endpoint.driver} driver is not enabled on this server`);
+    return factory(endpoint);
+  };
+  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine });
+  // PGlite is single-process: any job lease in it belongs to a previous run of this server.
+  await engine.init({ releaseLeases: db.kind === 'pglite' });
+  const backend = new EngineBootBackend(engine.ctx, engine.devices);
+  const bootPath = options.bootPath ?? 'http';
+  let bootBaseUrl = '';
+  sim = new SimDatacenter({
+    clock,
+    scale: options.simScale ?? 1,
+    faults: options.simFaults,
+    seed: options.simSeed,
+    installTarget: bootPath === 'in-process' ? backend : undefined,
+    onMachine: bootPath === 'http' ? (machine) => attachBootAgent([machine], { bootBaseUrl, clock }) : undefined,
+    describe: async (name) => {
+      const [row] = await db.query<{ macs: string[]; specs: PlanSpecs }>(
+        `SELECT m.macs, p.specs FROM machines m JOIN plans p ON p.id = m.plan_id WHERE m.bmc_driver = 'sim' AND m.bmc_address = $1`,
+        [name],
+      );
+      return row && { name, macs: row.macs, specs: row.specs };
+    },
+  });
+
+  if (options.catalog !== false) {
+    const seeded = await seedCatalog(engine.ctx, loadCatalogFile(options.catalog ?? DEFAULT_CATALOG));
+    if (seeded.machines) log.info({ machines: seeded.machines }, 'seeded the simulated data center from the catalog');
+  }
+  const adminToken = await resolveAdminToken(engine, options);
+
+  const app = await buildApi({
+    engine,
+    db,
+    logger: log.child({}, { serializers: { req: bootRequestSerializer } }),
+    rateLimit: options.rateLimit,
+    register: async (server) => {
+      await server.register(bootRoutes, { backend });
+    },
+  });
+  if (options.startWorkers !== false) engine.start();
+
+  const cloud: Cloud = {
+    app,
+    engine,
+    db,
+    sim,
+    adminToken,
+    async listen() {
+      const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+      cloud.url = address.replace('[::1]', '127.0.0.1');
+      bootBaseUrl = cloud.url;
+      return cloud.url;
+    },
+    async close() {
+      await app.close();
+      await engine.stop();
+      await db.close();
+    },
+  };
+  return cloud;
+}
+
+/** BMC secrets need a stable key: in the data directory, or METALFORGE_SECRET_KEY (base64, 32 bytes). */
+function secretBox(dataDir: string | undefined, log: Logger, external: boolean): SecretBox {
+  if (process.env.METALFORGE_SECRET_KEY) return SecretBox.fromBase64(process.env.METALFORGE_SECRET_KEY);
+  if (dataDir) return SecretBox.fromFile(join(dataDir, 'secret.key'));
+  if (external) log.warn('no --data-dir or METALFORGE_SECRET_KEY: BMC passwords stored now cannot be read after a restart');
+  return SecretBox.random();
+}
+
+async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise<string> {
+  const file = options.dataDir && join(options.dataDir, 'admin-token');
+  const requested = options.adminToken ?? process.env.METALFORGE_ADMIN_TOKEN;
+  const created = await engine.accounts.bootstrap(requested);
+  const token = requested ?? created ?? (file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!token) {
+    throw new Error('this database already has an operator but its admin token is not known here: pass --admin-token (or METALFORGE_ADMIN_TOKEN) with a token of your choice');
+  }
+  if (file && created) {
+    writeFileSync(file, token + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return token;
+}

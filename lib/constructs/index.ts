@@ -1,0 +1,13 @@
+export * from './catalog';
+export * from './catalog-codes';
+export * from './device';
+export * from './edge-fleet';
+export * from './hardware-plan';
+export * from './metro';
+export * from './post-provision-hook';
+export * from './project';
+export * from './provider';
+export * from './spot-bid';
+export * from './ssh-key';
+export * from './user-data';
+export { MetalValidationError } from './validation';

@@ -1,0 +1,122 @@
+/**
+ * Early validation shared by the constructs: every problem of one construct is collected and thrown as one
+ * error, each naming the bad value and the fix. Values known only at deploy time (tokens) are skipped.
+ */
+import { Token } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+export class MetalValidationError extends Error {
+  constructor(
+    public readonly constructPath: string,
+    public readonly problems: readonly string[],
+  ) {
+    super(
+      `${constructPath}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'MetalValidationError';
+  }
+}
+
+/** Collects problems; throw() raises them together. */
+export class Problems {
+  private readonly list: string[] = [];
+
+  public add(problem: string): void {
+    this.list.push(problem);
+  }
+
+  public get count(): number {
+    return this.list.length;
+  }
+
+  /** Throws one MetalValidationError about the subject when any problem was added. */
+  public throwIfAny(subject: string): void {
+    if (this.list.length > 0) throw new MetalValidationError(subject, this.list);
+  }
+}
+
+/** "BareMetalDevice stack/web" — the kind and path of a construct being created. */
+export function subject(kind: string, scope: IConstruct, id: string): string {
+  const parent = scope.node.path;
+  return `${kind} ${parent ? `${parent}/` : ''}${id}`;
+}
+
+/** True when the value is set and known at synth time (not a token resolved at deploy time). */
+export function known<T>(value: T | undefined): value is T {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+export function quote(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Edit distance, to suggest close codes for a typo. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** "did you mean "x" or "y"?" for close candidates, else the full list of valid values. */
+export function suggestion(value: string, candidates: readonly string[]): string {
+  const lower = value.toLowerCase();
+  const close = candidates
+    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
+    .filter(({ c, d }) => d <= Math.max(1, Math.floor(c.length / 3)) || c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()))
+    .sort((x, y) => x.d - y.d)
+    .slice(0, 3)
+    .map(({ c }) => quote(c));
+  const valid = `valid values: ${candidates.join(', ')}`;
+  return close.length ? `did you mean ${close.join(' or ')}? (${valid})` : valid;
+}
+
+const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
+
+/** RFC 1123 hostname check; returns a problem naming the bad part and a fixed hostname, or undefined. */
+export function hostnameProblem(hostname: string): string | undefined {
+  const labels = hostname.split('.');
+  const bad = labels.find((l) => l.length === 0 || l.length > 63 || !LABEL.test(l));
+  if (hostname.length <= 253 && bad === undefined) return undefined;
+  const reason =
+    hostname.length > 253
+      ? `is ${hostname.length} characters long (at most 253)`
+      : bad!.length > 63
+        ? `has a label of ${bad!.length} characters (at most 63 per label)`
+        : bad!.length === 0
+          ? 'has an empty label'
+          : `has label ${quote(bad)} with characters other than letters, digits and inner hyphens`;
+  return `hostname ${quote(hostname)} ${reason}; use RFC 1123 labels, e.g. ${quote(sanitizeHostname(hostname))}`;
+}
+
+/** A valid hostname close to the given text (used in fixes and to derive hostnames from construct ids). */
+export function sanitizeHostname(text: string): string {
+  const labels = text
+    .toLowerCase()
+    .split('.')
+    .map((l) =>
+      l
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+        .replace(/-+$/, ''),
+    )
+    .filter(Boolean);
+  return (labels.length ? labels.join('.') : 'device').slice(0, 253);
+}
+
+/** Checks an optional number is ≥ 0 (or > 0); a problem names the field and value. */
+export function checkNonNegative(problems: Problems, field: string, value: number | undefined, strict = false): void {
+  if (!known(value)) return;
+  if (!Number.isFinite(value) || value < 0 || (strict && value === 0)) {
+    problems.add(`${field} is ${value}; it must be a number ${strict ? 'greater than 0' : 'of 0 or more'}`);
+  }
+}

@@ -1,0 +1,476 @@
+/**
+ * The API contract: request and response schemas as JSON Schema (TypeBox), shared by the server (ajv validates
+ * them, fast-json-stringify serialises with them, the OpenAPI document is generated from them) and the client
+ * (types derive from them). Field names and shapes follow the Metal v1 OpenAPI description for what is covered.
+ * This module imports nothing of api or client.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+// ---------------------------------------------------------------- shared pieces
+
+export const Href = Type.Object({ href: Type.String() });
+export type Href = Static<typeof Href>;
+
+export const Meta = Type.Object({
+  first: Href,
+  last: Href,
+  previous: Type.Optional(Href),
+  next: Type.Optional(Href),
+  self: Href,
+  total: Type.Integer(),
+  current_page: Type.Integer(),
+  last_page: Type.Integer(),
+});
+export type Meta = Static<typeof Meta>;
+
+export const ErrorBody = Type.Object({
+  errors: Type.Array(Type.String()),
+  code: Type.Optional(Type.String()),
+});
+
+export const Tags = Type.Array(Type.String({ maxLength: 80 }), { maxItems: 50 });
+export const CustomData = Type.Record(Type.String(), Type.Unknown());
+
+/** RFC 1123 hostname: dot-separated labels of letters, digits and inner hyphens, each ≤ 63 characters. */
+export const HOSTNAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+
+export const Uuid = Type.String({ format: 'uuid' });
+
+export const PageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+  include: Type.Optional(Type.String()),
+  exclude: Type.Optional(Type.String()),
+});
+export type PageQuery = Static<typeof PageQuery>;
+
+// ---------------------------------------------------------------- catalogue: metros, facilities, plans, OS
+
+export const Metro = Type.Object({
+  id: Uuid,
+  code: Type.String(),
+  name: Type.String(),
+  country: Type.String(),
+  href: Type.String(),
+  /** metalforge extension: core data center or small edge site. */
+  kind: Type.Union([Type.Literal('core'), Type.Literal('edge')]),
+  latitude: Type.Number(),
+  longitude: Type.Number(),
+});
+export type Metro = Static<typeof Metro>;
+
+export const Facility = Type.Object({
+  id: Uuid,
+  code: Type.String(),
+  name: Type.String(),
+  href: Type.String(),
+  features: Type.Array(Type.String()),
+  metro: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() }),
+});
+export type Facility = Static<typeof Facility>;
+
+export const DriveType = Type.Union([Type.Literal('HDD'), Type.Literal('SSD'), Type.Literal('NVME')]);
+
+export const PlanSpecs = Type.Object({
+  cpus: Type.Array(Type.Object({ count: Type.Integer({ minimum: 1 }), type: Type.String(), cores: Type.Integer({ minimum: 1 }) })),
+  memory: Type.Object({ total: Type.String({ pattern: '^[0-9.]+(GB|TB)$' }) }),
+  drives: Type.Array(
+    Type.Object({
+      count: Type.Integer({ minimum: 1 }),
+      type: DriveType,
+      size: Type.String({ pattern: '^[0-9.]+(GB|TB)$' }),
+      category: Type.String(),
+    }),
+  ),
+  nics: Type.Array(Type.Object({ count: Type.Integer({ minimum: 1 }), type: Type.String() })),
+  gpu: Type.Optional(Type.Array(Type.Object({ count: Type.Integer({ minimum: 1 }), type: Type.String() }))),
+  features: Type.Object({ raid: Type.Boolean(), txt: Type.Boolean(), uefi: Type.Boolean() }),
+});
+export type PlanSpecs = Static<typeof PlanSpecs>;
+
+export const DeploymentType = Type.Union([Type.Literal('on_demand'), Type.Literal('spot_market')]);
+
+export const Plan = Type.Object({
+  id: Uuid,
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  class: Type.String(),
+  line: Type.String(),
+  type: Type.String(),
+  categories: Type.Array(Type.String()),
+  deployment_types: Type.Array(DeploymentType),
+  specs: PlanSpecs,
+  pricing: Type.Object({ hour: Type.Number() }),
+  available_in_metros: Type.Array(Type.Object({ href: Type.String(), code: Type.String(), price: Type.Object({ hour: Type.Number() }) })),
+  href: Type.String(),
+});
+export type Plan = Static<typeof Plan>;
+
+export const OperatingSystem = Type.Object({
+  id: Uuid,
+  slug: Type.String(),
+  name: Type.String(),
+  distro: Type.String(),
+  version: Type.String(),
+  provisionable_on: Type.Array(Type.String()),
+  href: Type.String(),
+});
+export type OperatingSystem = Static<typeof OperatingSystem>;
+
+export const CapacityLevel = Type.Union([Type.Literal('normal'), Type.Literal('limited'), Type.Literal('unavailable')]);
+export type CapacityLevel = Static<typeof CapacityLevel>;
+
+export const CapacityList = Type.Object({
+  capacity: Type.Record(
+    Type.String(),
+    Type.Record(Type.String(), Type.Object({ level: CapacityLevel, available_servers: Type.Integer() })),
+  ),
+});
+export type CapacityList = Static<typeof CapacityList>;
+
+// ---------------------------------------------------------------- projects, keys, events
+
+export const Project = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  organization: Href,
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  tags: Type.Array(Type.String()),
+  customdata: CustomData,
+  devices: Type.Optional(Type.Array(Href)),
+  ssh_keys: Type.Optional(Type.Array(Href)),
+  backend_transfer_enabled: Type.Boolean(),
+  type: Type.Literal('default'),
+});
+export type Project = Static<typeof Project>;
+
+export const ProjectCreateInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    organization_id: Type.Optional(Uuid),
+    customdata: Type.Optional(CustomData),
+    tags: Type.Optional(Tags),
+    backend_transfer_enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ProjectCreateInput = Static<typeof ProjectCreateInput>;
+
+export const ProjectUpdateInput = Type.Partial(Type.Omit(ProjectCreateInput, ['organization_id']), { additionalProperties: false });
+export type ProjectUpdateInput = Static<typeof ProjectUpdateInput>;
+
+export const SshKey = Type.Object({
+  id: Uuid,
+  label: Type.String(),
+  key: Type.String(),
+  fingerprint: Type.String(),
+  tags: Type.Array(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  entity: Href,
+});
+export type SshKey = Static<typeof SshKey>;
+
+/** OpenSSH public key: "<type> <base64> [comment]". */
+export const SSH_KEY_PATTERN = '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+={0,3}( .*)?$';
+
+export const SshKeyCreateInput = Type.Object(
+  {
+    label: Type.String({ minLength: 1, maxLength: 80 }),
+    key: Type.String({ pattern: SSH_KEY_PATTERN, maxLength: 16384 }),
+    tags: Type.Optional(Tags),
+  },
+  { additionalProperties: false },
+);
+export type SshKeyCreateInput = Static<typeof SshKeyCreateInput>;
+
+export const SshKeyUpdateInput = Type.Partial(SshKeyCreateInput, { additionalProperties: false });
+export type SshKeyUpdateInput = Static<typeof SshKeyUpdateInput>;
+
+export const ApiKey = Type.Object({
+  id: Uuid,
+  description: Type.String(),
+  read_only: Type.Boolean(),
+  /** Only in the response that created the key; never returned again. */
+  token: Type.Optional(Type.String()),
+  token_prefix: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  project: Type.Optional(Href),
+  user: Type.Optional(Href),
+});
+export type ApiKey = Static<typeof ApiKey>;
+
+export const ApiKeyCreateInput = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    read_only: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ApiKeyCreateInput = Static<typeof ApiKeyCreateInput>;
+
+export const Event = Type.Object({
+  id: Uuid,
+  type: Type.String(),
+  body: Type.String(),
+  state: Type.String(),
+  interpolated: Type.String(),
+  created_at: Type.String(),
+  href: Type.String(),
+  relationships: Type.Array(Href),
+});
+export type Event = Static<typeof Event>;
+
+// ---------------------------------------------------------------- devices
+
+export const DEVICE_STATES = ['queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted'] as const;
+export type DeviceStateName = (typeof DEVICE_STATES)[number];
+
+export const IpAddress = Type.Object({
+  id: Uuid,
+  address: Type.String(),
+  address_family: Type.Integer(),
+  netmask: Type.String(),
+  cidr: Type.Integer(),
+  gateway: Type.String(),
+  network: Type.String(),
+  public: Type.Boolean(),
+  management: Type.Boolean(),
+  href: Type.String(),
+});
+export type IpAddress = Static<typeof IpAddress>;
+
+export const BillingCycle = Type.Union([Type.Literal('hourly'), Type.Literal('daily'), Type.Literal('monthly'), Type.Literal('yearly')]);
+
+export const Device = Type.Object({
+  id: Uuid,
+  short_id: Type.String(),
+  hostname: Type.String(),
+  description: Type.String(),
+  state: Type.String({ enum: [...DEVICE_STATES] }),
+  /** metalforge extension: why a device is `failed`, in words an operator can act on. */
+  failure_reason: Type.Optional(Type.String()),
+  provisioning_percentage: Type.Optional(Type.Number()),
+  billing_cycle: Type.String(),
+  plan: Plan,
+  metro: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() }),
+  facility: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), href: Type.String(), features: Type.Array(Type.String()) }),
+  operating_system: OperatingSystem,
+  project: Href,
+  ip_addresses: Type.Array(IpAddress),
+  network_ports: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), data: Type.Object({ mac: Type.String(), bonded: Type.Boolean() }) })),
+  ssh_keys: Type.Array(Href),
+  userdata: Type.String(),
+  customdata: CustomData,
+  ipxe_script_url: Type.String(),
+  always_pxe: Type.Boolean(),
+  locked: Type.Boolean(),
+  tags: Type.Array(Type.String()),
+  spot_instance: Type.Boolean(),
+  spot_price_max: Type.Optional(Type.Number()),
+  termination_time: Type.Optional(Type.String()),
+  root_password: Type.Optional(Type.String()),
+  hardware_reservation: Type.Optional(Href),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  actions: Type.Array(Type.Object({ type: Type.String(), name: Type.String() })),
+});
+export type Device = Static<typeof Device>;
+
+/** Fields Metal clients send that metalforge accepts and ignores (so existing tooling keeps working). */
+const AcceptedMetalDeviceFields = {
+  features: Type.Optional(Type.Array(Type.String())),
+  no_ssh_keys: Type.Optional(Type.Boolean()),
+  private_ipv4_subnet_size: Type.Optional(Type.Integer()),
+  public_ipv4_subnet_size: Type.Optional(Type.Integer()),
+  ip_addresses: Type.Optional(Type.Array(Type.Object({ address_family: Type.Integer(), public: Type.Boolean(), cidr: Type.Optional(Type.Integer()) }))),
+  storage: Type.Optional(Type.Unknown()),
+  network_frozen: Type.Optional(Type.Boolean()),
+};
+
+export const DeviceCreateInput = Type.Object(
+  {
+    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN })),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    plan: Type.String({ minLength: 1 }),
+    metro: Type.Optional(Type.String({ minLength: 1 })),
+    facility: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    operating_system: Type.String({ minLength: 1 }),
+    billing_cycle: Type.Optional(BillingCycle),
+    userdata: Type.Optional(Type.String({ maxLength: 65536 })),
+    customdata: Type.Optional(CustomData),
+    ipxe_script_url: Type.Optional(Type.String({ maxLength: 2048 })),
+    always_pxe: Type.Optional(Type.Boolean()),
+    locked: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(Tags),
+    project_ssh_keys: Type.Optional(Type.Array(Uuid)),
+    user_ssh_keys: Type.Optional(Type.Array(Uuid)),
+    hardware_reservation_id: Type.Optional(Type.String()),
+    spot_instance: Type.Optional(Type.Boolean()),
+    spot_price_max: Type.Optional(Type.Number({ minimum: 0 })),
+    termination_time: Type.Optional(Type.String({ format: 'date-time' })),
+    ...AcceptedMetalDeviceFields,
+  },
+  { additionalProperties: false },
+);
+export type DeviceCreateInput = Static<typeof DeviceCreateInput>;
+
+export const DeviceUpdateInput = Type.Object(
+  {
+    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN })),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    userdata: Type.Optional(Type.String({ maxLength: 65536 })),
+    customdata: Type.Optional(CustomData),
+    ipxe_script_url: Type.Optional(Type.String({ maxLength: 2048 })),
+    always_pxe: Type.Optional(Type.Boolean()),
+    locked: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(Tags),
+    billing_cycle: Type.Optional(BillingCycle),
+    spot_instance: Type.Optional(Type.Boolean()),
+    network_frozen: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type DeviceUpdateInput = Static<typeof DeviceUpdateInput>;
+
+export const DEVICE_ACTIONS = ['power_on', 'power_off', 'reboot', 'reinstall', 'rescue'] as const;
+export type DeviceActionType = (typeof DEVICE_ACTIONS)[number];
+
+export const DeviceActionInput = Type.Object(
+  {
+    type: Type.String({ enum: [...DEVICE_ACTIONS] }),
+    operating_system: Type.Optional(Type.String({ minLength: 1 })),
+    preserve_data: Type.Optional(Type.Boolean()),
+    deprovision_fast: Type.Optional(Type.Boolean()),
+    force_delete: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type DeviceActionInput = Static<typeof DeviceActionInput>;
+
+// ---------------------------------------------------------------- operator API: enrol the world
+
+export const MetroInput = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z]{2,4}$' }),
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    kind: Type.Union([Type.Literal('core'), Type.Literal('edge')]),
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    price_factor: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type MetroInput = Static<typeof MetroInput>;
+
+export const FacilityInput = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z]{2,4}[0-9]{1,3}$' }),
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    metro: Type.String({ minLength: 1 }),
+    features: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+export type FacilityInput = Static<typeof FacilityInput>;
+
+export const PlanInput = Type.Object(
+  {
+    slug: Type.String({ pattern: '^[a-z0-9]+(\\.[a-z0-9]+)+$' }),
+    name: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    category: Type.String({ minLength: 1 }),
+    line: Type.Optional(Type.String()),
+    type: Type.Optional(Type.String()),
+    specs: PlanSpecs,
+    pricing: Type.Object({ hour: Type.Number({ minimum: 0 }) }),
+    deployment_types: Type.Optional(Type.Array(DeploymentType)),
+  },
+  { additionalProperties: false },
+);
+export type PlanInput = Static<typeof PlanInput>;
+
+export const OperatingSystemInput = Type.Object(
+  {
+    slug: Type.String({ pattern: '^[a-z0-9_]+$' }),
+    name: Type.String({ minLength: 1 }),
+    distro: Type.String({ minLength: 1 }),
+    version: Type.String({ minLength: 1 }),
+    provisionable_on: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+export type OperatingSystemInput = Static<typeof OperatingSystemInput>;
+
+export const BmcDriverName = Type.Union([Type.Literal('sim'), Type.Literal('redfish'), Type.Literal('ipmi')]);
+
+export const MachineInput = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 80 })),
+    facility: Type.String({ minLength: 1 }),
+    plan: Type.String({ minLength: 1 }),
+    macs: Type.Array(Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' }), { minItems: 1 }),
+    bmc: Type.Object(
+      {
+        driver: BmcDriverName,
+        address: Type.String({ minLength: 1 }),
+        username: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        insecure: Type.Optional(Type.Boolean()),
+        ca_cert: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MachineInput = Static<typeof MachineInput>;
+
+/** A machine as the operator sees it: BMC credentials are never returned. */
+export const Machine = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  state: Type.String(),
+  facility: Type.String(),
+  plan: Type.String(),
+  macs: Type.Array(Type.String()),
+  bmc: Type.Object({ driver: Type.String(), address: Type.String(), username: Type.Optional(Type.String()), has_password: Type.Boolean() }),
+  device: Type.Optional(Href),
+  last_error: Type.Optional(Type.String()),
+  inventory: Type.Optional(Type.Unknown()),
+  created_at: Type.String(),
+  href: Type.String(),
+});
+export type Machine = Static<typeof Machine>;
+
+// ---------------------------------------------------------------- list envelopes
+
+export const listOf = <K extends string, T extends TSchema>(key: K, item: T) =>
+  Type.Object({ [key]: Type.Array(item), meta: Type.Optional(Meta) } as Record<K, ReturnType<typeof Type.Array<T>>> & {
+    meta: typeof OptionalMeta;
+  });
+const OptionalMeta = Type.Optional(Meta);
+
+export const ProjectList = listOf('projects', Project);
+export const DeviceList = listOf('devices', Device);
+export const PlanList = listOf('plans', Plan);
+export const MetroList = listOf('metros', Metro);
+export const FacilityList = listOf('facilities', Facility);
+export const OperatingSystemList = listOf('operating_systems', OperatingSystem);
+export const SshKeyList = listOf('ssh_keys', SshKey);
+export const ApiKeyList = listOf('api_keys', ApiKey);
+export const EventList = listOf('events', Event);
+export const MachineList = listOf('machines', Machine);
+
+export interface Paged<T> {
+  items: T[];
+  meta: Meta;
+}

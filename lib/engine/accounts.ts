@@ -1,0 +1,143 @@
+/**
+ * Users, organizations and API keys. Tokens are random, shown once, and stored only as SHA-256 hashes.
+ * A project key reaches only its project; a read-only key cannot write.
+ */
+import { MetalError } from '../contract/errors';
+import type { ApiKey, ApiKeyCreateInput } from '../contract/schemas';
+import type { EngineContext } from './context';
+import { newId, randomToken, sha256 } from './ids';
+import { BASE, href } from './present';
+
+export interface Principal {
+  apiKeyId: string;
+  userId: string;
+  organizationId: string;
+  /** Set for project keys: the only project the key may touch. */
+  projectId: string | null;
+  readOnly: boolean;
+  isOperator: boolean;
+}
+
+interface ApiKeyRow {
+  id: string;
+  token_prefix: string;
+  description: string;
+  user_id: string;
+  project_id: string | null;
+  read_only: boolean;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const TOKEN_PREFIX = 'mf_';
+/** Successful lookups are cached briefly: auth runs on every request. Revocation clears the cache. */
+const AUTH_CACHE_MS = 5000;
+
+export class AccountService {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  async authenticate(token: string | undefined): Promise<Principal> {
+    if (!token) throw new MetalError('unauthorized');
+    const hash = sha256(token);
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > now) return cached.principal;
+    const [row] = await this.ctx.db.query<{ id: string; user_id: string; organization_id: string; project_id: string | null; read_only: boolean; is_operator: boolean }>(
+      `SELECT k.id, k.user_id, u.organization_id, k.project_id, k.read_only, u.is_operator
+FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.token_hash = $1`,
+      [hash],
+    );
+    if (!row) throw new MetalError('unauthorized');
+    const principal: Principal = {
+      apiKeyId: row.id,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      projectId: row.project_id,
+      readOnly: row.read_only,
+      isOperator: row.is_operator && !row.project_id,
+    };
+    this.cache.set(hash, { principal, until: now + AUTH_CACHE_MS });
+    return principal;
+  }
+
+  /**
+   * Creates the first organization, operator user and admin key when the database is empty.
+   * Returns the admin token when one was created (or when `token` asks for a specific one).
+   */
+  async bootstrap(token?: string): Promise<string | undefined> {
+    const [existing] = await this.ctx.db.query<{ id: string }>('SELECT id FROM users WHERE is_operator ORDER BY created_at LIMIT 1');
+    if (existing) {
+      if (token) await this.ensureKey(existing.id, token);
+      return undefined;
+    }
+    const orgId = newId();
+    const userId = newId();
+    const admin = token ?? TOKEN_PREFIX + randomToken();
+    await this.ctx.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [orgId, 'metalforge']);
+      await tx.query('INSERT INTO users (id, email, full_name, organization_id, is_operator) VALUES ($1, $2, $3, $4, true)', [userId, 'admin@metalforge.local', 'metalforge operator', orgId]);
+      await tx.query('INSERT INTO api_keys (id, token_hash, token_prefix, description, user_id) VALUES ($1, $2, $3, $4, $5)', [newId(), sha256(admin), admin.slice(0, 7), 'admin key created at first start', userId]);
+    });
+    return admin;
+  }
+
+  private async ensureKey(userId: string, token: string): Promise<void> {
+    await this.ctx.db.query(
+      `INSERT INTO api_keys (id, token_hash, token_prefix, description, user_id) VALUES ($1, $2, $3, 'admin key from METALFORGE_ADMIN_TOKEN', $4)
+ON CONFLICT (token_hash) DO NOTHING`,
+      [newId(), sha256(token), token.slice(0, 7), userId],
+    );
+  }
+
+  async createKey(principal: Principal, input: ApiKeyCreateInput, projectId: string | null): Promise<ApiKey> {
+    const token = TOKEN_PREFIX + randomToken();
+    const id = newId();
+    const now = this.ctx.clock.now().toISOString();
+    await this.ctx.db.query(
+      'INSERT INTO api_keys (id, token_hash, token_prefix, description, user_id, project_id, read_only, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8)',
+      [id, sha256(token), token.slice(0, 7), input.description ?? '', principal.userId, projectId, input.read_only ?? false, now],
+    );
+    const [row] = await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
+    return { ...presentKey(row), token };
+  }
+
+  async listKeys(principal: Principal, projectId: string | null): Promise<ApiKey[]> {
+    const rows = projectId
+      ? await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE project_id = $1 ORDER BY created_at', [projectId])
+      : await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE user_id = $1 AND project_id IS NULL ORDER BY created_at', [principal.userId]);
+    return rows.map(presentKey);
+  }
+
+  async getKey(id: string): Promise<ApiKey & { projectId: string | null; userId: string }> {
+    const [row] = await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
+    if (!row) throw new MetalError('not_found', `api key ${id} not found`);
+    return { ...presentKey(row), projectId: row.project_id, userId: row.user_id };
+  }
+
+  async deleteKey(id: string): Promise<void> {
+    await this.ctx.db.query('DELETE FROM api_keys WHERE id = $1', [id]);
+    this.cache.clear();
+  }
+
+  async user(principal: Principal) {
+    const [row] = await this.ctx.db.query<{ id: string; email: string; full_name: string; created_at: Date }>('SELECT id, email, full_name, created_at FROM users WHERE id = $1', [principal.userId]);
+    return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
+  }
+}
+
+function presentKey(row: ApiKeyRow): ApiKey {
+  const key: ApiKey = {
+    id: row.id,
+    description: row.description,
+    read_only: row.read_only,
+    token_prefix: row.token_prefix,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+    href: `${BASE}/api-keys/${row.id}`,
+  };
+  if (row.project_id) key.project = href(`/projects/${row.project_id}`);
+  else key.user = href(`/users/${row.user_id}`);
+  return key;
+}

@@ -1,0 +1,82 @@
+/**
+ * The engine's side of the boot service (lib/boot) and of the simulator's in-process installer: machines
+ * find what to boot by MAC, source IP or install token, and report back through the device lifecycle.
+ */
+import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
+import type { InstallTarget } from '../sim/datacenter';
+import type { EngineContext } from './context';
+import type { DeviceService } from './devices';
+import { sha256 } from './ids';
+import type { DeviceRow } from './present';
+
+export class EngineBootBackend implements BootBackend, InstallTarget {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly devices: DeviceService,
+  ) {}
+
+  async findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null> {
+    if (by.mac) {
+      const plan = await this.devices.bootPlan({ mac: by.mac });
+      return plan ? this.describe(plan.device, plan.mode, plan.token) : null;
+    }
+    const [row] = by.token
+      ? await this.ctx.db.query<{ id: string }>('SELECT id FROM devices WHERE phone_home_hash = $1', [sha256(by.token)])
+      : await this.ctx.db.query<{ id: string }>(`SELECT id FROM devices WHERE state <> 'deleted' AND ip_addresses @> $1::jsonb LIMIT 1`, [JSON.stringify([{ address: by.ip }])]);
+    if (!row) return null;
+    const plan = await this.devices.bootPlan({ deviceId: row.id });
+    return plan ? this.describe(plan.device, plan.mode, plan.token) : null;
+  }
+
+  phoneHome(token: string): Promise<PhoneHomeResult> {
+    return this.devices.phoneHome(token);
+  }
+
+  async reportProgress(token: string, progress: BootProgress): Promise<'accepted' | 'unknown'> {
+    if (progress.state === 'failed') return this.devices.installFailed(token, progress.message);
+    const [row] = await this.ctx.db.query<{ id: string }>('SELECT id FROM devices WHERE phone_home_hash = $1', [sha256(token)]);
+    if (!row) return 'unknown';
+    if (progress.percentage !== undefined) {
+      // Installer progress maps onto the 30–95 % band of provisioning.
+      const pct = 30 + Math.round(Math.min(100, Math.max(0, progress.percentage)) * 0.65);
+      await this.ctx.db.query('UPDATE devices SET provisioning_percentage = $2 WHERE id = $1', [row.id, pct]);
+    }
+    return 'accepted';
+  }
+
+  // InstallTarget (the simulator's in-process boot path)
+  async lookupByMac(mac: string) {
+    const plan = await this.devices.bootPlan({ mac });
+    return plan ? { mode: plan.mode, token: plan.token } : null;
+  }
+
+  installFailed(token: string, reason: string) {
+    return this.devices.installFailed(token, reason);
+  }
+
+  private async describe(row: DeviceRow, mode: 'install' | 'local', token?: string): Promise<BootDevice> {
+    const { world } = this.ctx;
+    const os = world.operatingSystems.get(row.operating_system_id)!;
+    const keys = row.ssh_key_ids.length ? await this.ctx.db.query<{ key: string }>('SELECT key FROM ssh_keys WHERE id = ANY($1::uuid[])', [row.ssh_key_ids]) : [];
+    const device: BootDevice = {
+      id: row.id,
+      hostname: row.hostname,
+      mode,
+      operatingSystem: { slug: os.slug, distro: os.distro, version: os.version },
+      plan: world.plans.get(row.plan_id)!.slug,
+      metro: world.metros.get(row.metro_id)!.code,
+      facility: world.facilities.get(row.facility_id)!.code,
+      ipAddresses: row.ip_addresses.map((a) => ({ address: a.address, addressFamily: a.address_family as 4 | 6, cidr: a.cidr, public: a.public, management: a.management, gateway: a.gateway })),
+      interfaces: (row.macs ?? []).map((mac, i) => ({ name: `eth${i}`, mac })),
+      sshKeys: keys.map((k) => k.key),
+      userData: row.userdata || undefined,
+      customData: row.customdata,
+      tags: row.tags,
+      alwaysPxe: row.always_pxe,
+    };
+    if (token) device.phoneHomeToken = token;
+    if (row.ipxe_script_url) device.ipxeScriptUrl = row.ipxe_script_url;
+    if (row.spot_instance) device.spot = row.termination_time ? { terminationTime: new Date(row.termination_time).toISOString() } : {};
+    return device;
+  }
+}

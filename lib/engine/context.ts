@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { BmcDriver, BmcEndpoint } from '../drivers/types';
+import type { Database } from '../store/database';
+import type { Clock } from './clock';
+import type { SecretBox } from './secrets';
+import type { World } from './world';
+
+/** Opens a driver for a machine's BMC; the engine never knows which implementations exist. */
+export type DriverFactory = (endpoint: BmcEndpoint) => BmcDriver;
+
+export interface EngineConfig {
+  /** How long a device may stay provisioning/reinstalling before it fails. @default 30 min */
+  provisionTimeoutMs: number;
+  /** How long power and deprovision waits may take. @default 10 min */
+  powerTimeoutMs: number;
+  /** Job retries: first backoff, doubled each attempt, capped. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Jobs claimed per round. */
+  jobBatchSize: number;
+  /** Job lease; an unfinished job is claimable again after it. */
+  jobLeaseMs: number;
+  /** Idle poll interval of the job runner. */
+  pollMs: number;
+  /** Capacity level thresholds: at most this many free machines is "limited". */
+  limitedCapacityAt: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  provisionTimeoutMs: 30 * 60_000,
+  powerTimeoutMs: 10 * 60_000,
+  retryBaseMs: 1000,
+  retryMaxMs: 60_000,
+  jobBatchSize: 200,
+  jobLeaseMs: 5 * 60_000,
+  pollMs: 50,
+  limitedCapacityAt: 2,
+};
+
+export interface EngineContext {
+  db: Database;
+  clock: Clock;
+  world: World;
+  secrets: SecretBox;
+  log: Logger;
+  config: EngineConfig;
+  drivers: DriverFactory;
+  /** Public base URL of the API, for hrefs in events and metadata. */
+  apiBase: string;
+}

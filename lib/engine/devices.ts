@@ -1,0 +1,486 @@
+/**
+ * Devices: placement, create (group-committed), reads, updates, actions, deletion, phone-home and timeouts.
+ * State changes go through the lifecycle table (transitions.ts); hardware work runs as jobs (provisioner.ts).
+ */
+import { MetalError } from '../contract/errors';
+import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput, IpAddress } from '../contract/schemas';
+import { Batcher } from '../store/batcher';
+import type { Queryable } from '../store/database';
+import type { EngineContext } from './context';
+import { newId, randomToken, sha256, shortId } from './ids';
+import { enqueueJobs, JobKind, NewJob } from './jobs';
+import { STABLE_STATES } from './lifecycle';
+import { DeviceRow, presentDevice } from './present';
+import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
+import { closest, FacilityRow, MetroRow, OsRow, PlanRow } from './world';
+
+export interface Actor {
+  userId: string;
+  apiKeyId: string;
+}
+
+interface PlacedCreate {
+  projectId: string;
+  actor: Actor;
+  input: DeviceCreateInput;
+  plan: PlanRow;
+  metro: MetroRow;
+  facilities: FacilityRow[];
+  os: OsRow;
+  sshKeyIds: string[];
+}
+
+export interface DeviceListQuery {
+  page: number;
+  perPage: number;
+  state?: string;
+  hostname?: string;
+  tag?: string;
+}
+
+const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<DeviceStateName, string>> = {
+  queued: 'was never picked up by a provisioning worker: check that the server\'s job runner is running, then delete and recreate the device',
+  provisioning: 'did not finish provisioning in time: the machine never phoned home after network boot. Check its console or BMC, then reinstall or delete the device',
+  reinstalling: 'did not finish reinstalling in time: the machine never phoned home. Check its console or BMC, then reinstall again or delete the device',
+  powering_on: 'did not confirm power-on in time: check the BMC, then retry power_on',
+  powering_off: 'did not confirm power-off in time: check the BMC, then retry power_off',
+  deprovisioning: 'could not be deprovisioned in time: check the BMC; delete the device again to retry',
+};
+
+const DEVICE_COLUMNS = `d.*, m.macs`;
+const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
+
+export class DeviceService {
+  private readonly createBatcher: Batcher<PlacedCreate, DeviceRow>;
+  private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly onJobsQueued: () => void,
+  ) {
+    this.createBatcher = new Batcher((items) => this.flushCreates(items));
+    this.phoneHomeBatcher = new Batcher((items) => this.flushPhoneHomes(items));
+  }
+
+  // ------------------------------------------------------------------ create
+
+  /** Validates against the world (collecting every problem), then places and inserts in a group commit. */
+  async create(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<Device> {
+    const placed = await this.validateCreate(actor, projectId, input);
+    const row = await this.createBatcher.submit(placed);
+    this.onJobsQueued();
+    return this.present(row);
+  }
+
+  private async validateCreate(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<PlacedCreate> {
+    const { world } = this.ctx;
+    const problems: string[] = [];
+    const plan = world.plan(input.plan);
+    if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
+    let metro: MetroRow | undefined;
+    let facilities: FacilityRow[] = [];
+    if (input.facility?.length) {
+      for (const code of input.facility) {
+        if (code === 'any') continue;
+        const f = world.facility(code);
+        if (!f) problems.push(`facility: unknown facility "${code}"; did you mean ${closest(code, [...world.facilities.values()].map((x) => x.code)).join(', ')}?`);
+        else facilities.push(f);
+      }
+      if (facilities.length) {
+        metro = world.metros.get(facilities[0].metro_id);
+        if (facilities.some((f) => f.metro_id !== facilities[0].metro_id)) problems.push('facility: all facilities must be in one metro; use metro instead to let metalforge choose');
+      }
+    }
+    if (input.metro) {
+      const m = world.metro(input.metro);
+      if (!m) problems.push(`metro: unknown metro "${input.metro}"; did you mean ${closest(input.metro, [...world.metros.values()].map((x) => x.code)).join(', ')}?`);
+      else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
+      else metro = m;
+    }
+    if (!input.metro && !facilities.length && !input.facility?.includes('any')) problems.push('metro: required; give a metro code such as "ny" (or facility)');
+    if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
+    if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
+      const here = world.plansIn(metro.id).map((p) => p.slug);
+      problems.push(`plan: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${here.join(', ') || 'none'}`);
+    }
+    const os = world.os(input.operating_system);
+    if (!os) {
+      problems.push(`operating_system: unknown operating system "${input.operating_system}"; did you mean ${closest(input.operating_system, [...world.operatingSystems.values()].map((o) => o.slug)).join(', ')}?`);
+    } else if (plan && !world.osAllowsPlan(os, plan)) {
+      problems.push(`operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
+    }
+    if (input.spot_instance) problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
+    if (input.hardware_reservation_id) problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
+    if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe) problems.push('ipxe_script_url: required with operating_system custom_ipxe');
+    const sshKeyIds = await this.resolveSshKeys(actor, projectId, input, problems);
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, sshKeyIds };
+  }
+
+  /** Explicit key ids must belong to the project or the user; none given = all of them (Metal's default). */
+  private async resolveSshKeys(actor: Actor, projectId: string, input: DeviceCreateInput, problems: string[]): Promise<string[]> {
+    const available = await this.ctx.db.query<{ id: string }>('SELECT id FROM ssh_keys WHERE project_id = $1 OR user_id = $2', [projectId, actor.userId]);
+    const ids = new Set(available.map((k) => k.id));
+    const explicit = [...(input.project_ssh_keys ?? []), ...(input.user_ssh_keys ?? [])];
+    if (input.no_ssh_keys) return [];
+    if (!explicit.length) return [...ids];
+    for (const id of explicit) if (!ids.has(id)) problems.push(`project_ssh_keys: ssh key ${id} does not exist in this project or for this user`);
+    return explicit;
+  }
+
+  private async flushCreates(items: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
+    const now = this.ctx.clock.now();
+    return this.ctx.db.transaction(async (tx) => {
+      const machines = await this.allocate(tx, items);
+      const rows: Record<string, unknown>[] = [];
+      const out: (string | Error)[] = items.map((item, i) => {
+        const machine = machines[i];
+        if (!machine) {
+          return new MetalError('capacity_unavailable', `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`);
+        }
+        const facility = this.ctx.world.facilities.get(machine.facility_id)!;
+        const id = newId();
+        const row = {
+          id,
+          short_id: shortId(id),
+          project_id: item.projectId,
+          hostname: item.input.hostname ?? `${item.plan.slug.split('.')[0]}-${shortId(id)}`,
+          description: item.input.description ?? '',
+          state: 'queued',
+          provisioning_percentage: 0,
+          plan_id: item.plan.id,
+          metro_id: item.metro.id,
+          facility_id: facility.id,
+          machine_id: machine.id,
+          operating_system_id: item.os.id,
+          billing_cycle: item.input.billing_cycle ?? 'hourly',
+          userdata: item.input.userdata ?? '',
+          customdata: item.input.customdata ?? {},
+          ipxe_script_url: item.input.ipxe_script_url ?? '',
+          always_pxe: item.input.always_pxe ?? false,
+          locked: item.input.locked ?? false,
+          tags: item.input.tags ?? [],
+          ssh_key_ids: item.sshKeyIds,
+          ip_addresses: addressesFor(facility, machine.ordinal, this.ctx.world.metros.get(facility.metro_id)!),
+          root_password: this.ctx.secrets.seal(randomToken(20)),
+          termination_time: item.input.termination_time ?? null,
+          deadline: new Date(now.getTime() + this.ctx.config.provisionTimeoutMs).toISOString(),
+        };
+        rows.push(row);
+        return row.id;
+      });
+      if (!rows.length) return out as (DeviceRow | Error)[];
+      const inserted = await tx.query<DeviceRow>(
+        `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
+  machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
+  ip_addresses, root_password, termination_time, deadline, created_at, updated_at)
+SELECT r.id, r.short_id, r.project_id, r.hostname, r.description, r.state, r.provisioning_percentage, r.plan_id, r.metro_id, r.facility_id,
+  r.machine_id, r.operating_system_id, r.billing_cycle, r.userdata, r.customdata, r.ipxe_script_url, r.always_pxe, r.locked, r.tags,
+  r.ssh_key_ids, r.ip_addresses, r.root_password, r.termination_time, r.deadline, $2, $2
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid, hostname text, description text, state text,
+  provisioning_percentage float8, plan_id uuid, metro_id uuid, facility_id uuid, machine_id uuid, operating_system_id uuid,
+  billing_cycle text, userdata text, customdata jsonb, ipxe_script_url text, always_pxe boolean, locked boolean, tags jsonb,
+  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz)
+RETURNING *`,
+        [JSON.stringify(rows), now.toISOString()],
+      );
+      const macs = new Map(machines.filter(Boolean).map((m) => [m!.id, m!.macs]));
+      const byId = new Map(inserted.map((r) => [r.id, { ...r, macs: macs.get(r.machine_id!) }]));
+      await tx.query(
+        `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x WHERE m.id = (x->>'machine_id')::uuid`,
+        [JSON.stringify(rows.map((r) => ({ id: r.id, machine_id: r.machine_id })))],
+      );
+      await insertEvents(
+        tx,
+        rows.map((r) => ({ id: newId(), type: 'instance.created', body: `${r.hostname} was created and queued for provisioning`, project_id: r.project_id, device_id: r.id, to_state: 'queued' })),
+        now,
+      );
+      await enqueueJobs(tx, rows.map((r) => ({ kind: 'provision' as const, device_id: r.id as string, payload: { stage: 'start' } })), now);
+      return out.map((o) => (typeof o === 'string' ? byId.get(o)! : o));
+    });
+  }
+
+  /**
+   * Picks free machines for a batch: one SKIP LOCKED query per (plan, facilities) group, so concurrent batches
+   * on several servers never pick the same machine (and machines.device_id is UNIQUE as a backstop).
+   */
+  private async allocate(tx: Queryable, items: PlacedCreate[]): Promise<({ id: string; facility_id: string; ordinal: number; macs: string[] } | undefined)[]> {
+    const groups = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const key = `${item.plan.id}|${item.facilities.map((f) => f.id).sort().join(',')}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    const result: ({ id: string; facility_id: string; ordinal: number; macs: string[] } | undefined)[] = new Array(items.length);
+    for (const [key, indexes] of groups) {
+      const [planId, facilityIds] = key.split('|');
+      const free = await tx.query<{ id: string; facility_id: string; ordinal: number; macs: string[] }>(
+        `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
+ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        [planId, facilityIds.split(','), indexes.length],
+      );
+      indexes.forEach((itemIndex, n) => (result[itemIndex] = free[n]));
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  async get(id: string, projectScope?: string): Promise<Device> {
+    return this.present(await this.getRow(id, projectScope));
+  }
+
+  async getRow(id: string, projectScope?: string): Promise<DeviceRow> {
+    if (!isUuid(id)) throw new MetalError('not_found', `device ${id} not found`);
+    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [id]);
+    if (!row || (projectScope && row.project_id !== projectScope)) throw new MetalError('not_found', `device ${id} not found`);
+    return row;
+  }
+
+  async list(projectId: string, q: DeviceListQuery): Promise<{ items: Device[]; total: number }> {
+    const where = [`d.project_id = $1`, `d.state <> 'deleted'`];
+    const params: unknown[] = [projectId];
+    if (q.state) {
+      params.push(q.state.split(','));
+      where.push(`d.state = ANY($${params.length}::text[])`);
+    }
+    if (q.hostname) {
+      params.push(q.hostname);
+      where.push(`d.hostname = $${params.length}`);
+    }
+    if (q.tag) {
+      params.push(JSON.stringify([q.tag]));
+      where.push(`d.tags @> $${params.length}::jsonb`);
+    }
+    const clause = where.join(' AND ');
+    const [{ total }] = await this.ctx.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM devices d WHERE ${clause}`, params);
+    const rows = await this.ctx.db.query<DeviceRow>(
+      `SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE ${clause} ORDER BY d.created_at, d.id LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
+      params,
+    );
+    return { items: rows.map((r) => this.present(r)), total };
+  }
+
+  present(row: DeviceRow): Device {
+    const device = presentDevice(row, this.ctx.world, this.ctx.clock.now());
+    if (device.root_password) device.root_password = this.ctx.secrets.open(device.root_password);
+    return device;
+  }
+
+  // ------------------------------------------------------------------ update, actions, delete
+
+  async update(id: string, input: DeviceUpdateInput, projectScope?: string): Promise<Device> {
+    const row = await this.getRow(id, projectScope);
+    if (row.locked && input.locked !== false && Object.keys(input).some((k) => k !== 'locked')) {
+      throw new MetalError('conflict', 'locked: the device is locked; unlock it (locked=false) before changing it');
+    }
+    if (input.spot_instance) throw new MetalError('validation_failed', 'spot_instance: a device cannot be turned into a spot instance');
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const jsonCols = new Set(['customdata', 'tags']);
+    for (const [col, value] of Object.entries(input)) {
+      if (value === undefined || col === 'spot_instance' || col === 'network_frozen') continue;
+      params.push(jsonCols.has(col) ? JSON.stringify(value) : value);
+      sets.push(`${col} = $${params.length}${jsonCols.has(col) ? '::jsonb' : ''}`);
+    }
+    if (sets.length) {
+      const now = this.ctx.clock.now();
+      params.push(now.toISOString());
+      await this.ctx.db.transaction(async (tx) => {
+        await tx.query(`UPDATE devices SET ${sets.join(', ')}, updated_at = $${params.length} WHERE id = $1`, params);
+        await insertEvents(tx, [{ id: newId(), type: 'instance.updated', body: `${input.hostname ?? row.hostname} was updated (${Object.keys(input).join(', ')})`, project_id: row.project_id, device_id: id }], now);
+      });
+    }
+    return this.get(id);
+  }
+
+  async action(id: string, input: DeviceActionInput, projectScope?: string): Promise<void> {
+    const row = await this.getRow(id, projectScope);
+    const { world } = this.ctx;
+    let request: TransitionRequest;
+    let job: NewJob;
+    switch (input.type) {
+      case 'power_on':
+        request = { deviceId: id, event: 'power_on', patch: { deadline: this.deadline('power') } };
+        job = { kind: 'power_on', device_id: id };
+        break;
+      case 'power_off':
+        request = { deviceId: id, event: 'power_off', patch: { deadline: this.deadline('power') } };
+        job = { kind: 'power_off', device_id: id };
+        break;
+      case 'reboot':
+        if (row.state !== 'active') throw new MetalError('conflict', `type: the device is ${row.state}; reboot is possible only when it is active`);
+        request = { deviceId: id, event: null, message: `${row.hostname}: reboot requested` };
+        job = { kind: 'reboot', device_id: id };
+        break;
+      case 'reinstall': {
+        const os = input.operating_system ? world.os(input.operating_system) : world.operatingSystems.get(row.operating_system_id);
+        if (!os) throw new MetalError('validation_failed', `operating_system: unknown operating system "${input.operating_system}"; valid: ${[...world.operatingSystems.values()].map((o) => o.slug).join(', ')}`);
+        const plan = world.plans.get(row.plan_id)!;
+        if (!world.osAllowsPlan(os, plan)) throw new MetalError('validation_failed', `operating_system: ${os.slug} cannot be installed on ${plan.slug}`);
+        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: 0, failure_reason: null } };
+        job = { kind: 'reinstall', device_id: id, payload: { stage: 'start', preserve_data: input.preserve_data ?? false } };
+        break;
+      }
+      default:
+        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot or reinstall`);
+    }
+    await this.transitionWithJob(request, job);
+  }
+
+  async delete(id: string, options: { force?: boolean }, projectScope?: string): Promise<void> {
+    const row = await this.getRow(id, projectScope);
+    if (row.locked) throw new MetalError('conflict', 'locked: the device is locked; set locked=false before deleting it');
+    if (row.state === 'deprovisioning') return; // deleting twice is not an error
+    await this.transitionWithJob(
+      { deviceId: id, event: 'delete', patch: { deadline: this.deadline('power') } },
+      { kind: 'deprovision', device_id: id, payload: { force: options.force ?? false } },
+    );
+  }
+
+  private async transitionWithJob(request: TransitionRequest, job: NewJob): Promise<void> {
+    const now = this.ctx.clock.now();
+    const [result] = await this.ctx.db.transaction(async (tx) => {
+      const results = await applyTransitions(tx, [request], now);
+      if (results[0].ok) await enqueueJobs(tx, [job], now);
+      return results;
+    });
+    if (!result.ok) throw new MetalError('conflict', `type: ${result.error}`);
+    this.onJobsQueued();
+  }
+
+  private deadline(kind: 'power' | 'provision'): string {
+    const ms = kind === 'power' ? this.ctx.config.powerTimeoutMs : this.ctx.config.provisionTimeoutMs;
+    return new Date(this.ctx.clock.now().getTime() + ms).toISOString();
+  }
+
+  // ------------------------------------------------------------------ phone-home and timeouts
+
+  /** The phone-home token of a device's current install (derived, never stored). */
+  phoneHomeToken(deviceId: string, generation: number): string {
+    return this.ctx.secrets.derive(`phone-home:${deviceId}:${generation}`);
+  }
+
+  phoneHome(token: string): Promise<'accepted' | 'already_used' | 'unknown'> {
+    return this.phoneHomeBatcher.submit({ token });
+  }
+
+  private async flushPhoneHomes(items: { token: string }[]): Promise<('accepted' | 'already_used' | 'unknown')[]> {
+    const now = this.ctx.clock.now();
+    const hashes = items.map((i) => sha256(i.token));
+    return this.ctx.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; phone_home_hash: string }>('SELECT id, phone_home_hash FROM devices WHERE phone_home_hash = ANY($1::text[])', [hashes]);
+      const byHash = new Map(rows.map((r) => [r.phone_home_hash, r.id]));
+      const seen = new Set<string>();
+      const requests: TransitionRequest[] = [];
+      const verdicts = hashes.map((h) => {
+        const deviceId = byHash.get(h);
+        if (!deviceId) return 'unknown' as const;
+        if (seen.has(deviceId)) return 'already_used' as const;
+        seen.add(deviceId);
+        requests.push({
+          deviceId,
+          event: 'phone_home',
+          onlyFrom: ['provisioning', 'reinstalling'],
+          patch: { phone_home_hash: null, provisioning_percentage: 100, deadline: null, failure_reason: null },
+        });
+        return 'accepted' as const;
+      });
+      const results = await applyTransitions(tx, requests, now);
+      if (results.some((r) => !r.ok)) this.ctx.log.warn({ results: results.filter((r) => !r.ok) }, 'phone-home for a device not installing');
+      return verdicts;
+    });
+  }
+
+  /**
+   * What a machine that network-boots should do: install (with the current install's phone-home token) when
+   * its device is provisioning or reinstalling, else boot from its local disk.
+   */
+  async bootPlan(by: { mac?: string; deviceId?: string }): Promise<{ device: DeviceRow; mode: 'install' | 'local'; token?: string } | null> {
+    const [row] = by.mac
+      ? await this.ctx.db.query<DeviceRow>(
+          `SELECT ${DEVICE_COLUMNS}, d.install_generation FROM machines m JOIN devices d ON d.id = m.device_id WHERE m.macs ? $1 AND d.state <> 'deleted'`,
+          [by.mac.toLowerCase()],
+        )
+      : await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS}, d.install_generation FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [by.deviceId]);
+    if (!row) return null;
+    const installing = (row.state === 'provisioning' || row.state === 'reinstalling') && row.phone_home_hash !== null;
+    if (!installing) return { device: row, mode: 'local' };
+    return { device: row, mode: 'install', token: this.phoneHomeToken(row.id, (row as DeviceRow & { install_generation: number }).install_generation) };
+  }
+
+  /** The installer reports failure: the device fails with the installer's reason. */
+  async installFailed(token: string, reason: string): Promise<'accepted' | 'unknown'> {
+    const now = this.ctx.clock.now();
+    return this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: string; hostname: string }>('SELECT id, hostname FROM devices WHERE phone_home_hash = $1', [sha256(token)]);
+      if (!row) return 'unknown' as const;
+      const message = `${row.hostname}: install failed: ${reason}; reinstall the device or delete it`;
+      await applyTransitions(tx, [{ deviceId: row.id, event: 'install_failed', onlyFrom: ['provisioning', 'reinstalling'], patch: { failure_reason: message, phone_home_hash: null, deadline: null }, message }], now);
+      return 'accepted' as const;
+    });
+  }
+
+  /** Ends every wait state whose deadline has passed in `failed`, with a message a user can act on. */
+  async sweepTimeouts(): Promise<number> {
+    const now = this.ctx.clock.now();
+    const waitStates = Object.keys(WAIT_STATE_TIMEOUT_MESSAGES);
+    return this.ctx.db.transaction(async (tx) => {
+      const due = await tx.query<{ id: string; state: DeviceStateName; hostname: string }>(
+        `SELECT id, state, hostname FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`,
+        [now.toISOString(), waitStates],
+      );
+      const requests = due.map((d) => {
+        const reason = `${d.hostname} ${WAIT_STATE_TIMEOUT_MESSAGES[d.state]}`;
+        return { deviceId: d.id, event: 'timeout' as const, onlyFrom: [d.state], patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason };
+      });
+      await applyTransitions(tx, requests, now);
+      if (due.length) await tx.query(`DELETE FROM jobs WHERE device_id = ANY($1::uuid[])`, [due.map((d) => d.id)]);
+      return due.length;
+    });
+  }
+
+  /** Resolves once queued creates and phone-homes are written (tests and benchmarks). */
+  async idle(): Promise<void> {
+    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle()]);
+  }
+
+  /** Devices in a state, for callers waiting on progress. */
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.ctx.db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM devices GROUP BY state');
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  isStable(state: DeviceStateName): boolean {
+    return STABLE_STATES.has(state);
+  }
+}
+
+export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+/**
+ * Simulated address plan: public IPv4 from 198.18.0.0/15 (the benchmarking range, never routed), private
+ * IPv4 from 10.0.0.0/8 and IPv6 from 2001:db8::/32 (documentation), derived from facility and machine ordinals.
+ */
+export function addressesFor(facility: FacilityRow, machineOrdinal: number, metro: MetroRow): IpAddress[] {
+  const f = facility.ordinal;
+  const hi = 18 + Math.floor(f / 256);
+  const make = (address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, pub: boolean): IpAddress => ({
+    id: newId(),
+    address,
+    address_family: family,
+    netmask,
+    cidr,
+    gateway,
+    network,
+    public: pub,
+    management: true,
+    href: `/metal/v1/ips/${metro.code}-${facility.code}-${machineOrdinal}-${family}${pub ? 'p' : 'r'}`,
+  });
+  return [
+    make(`198.${hi}.${f % 256}.${machineOrdinal}`, 4, 24, '255.255.255.0', `198.${hi}.${f % 256}.254`, `198.${hi}.${f % 256}.0`, true),
+    make(`2001:db8:${f.toString(16)}::${machineOrdinal.toString(16)}`, 6, 64, 'ffff:ffff:ffff:ffff::', `2001:db8:${f.toString(16)}::fffe`, `2001:db8:${f.toString(16)}::`, true),
+    make(`10.${f % 256}.${machineOrdinal}.2`, 4, 25, '255.255.255.128', `10.${f % 256}.${machineOrdinal}.1`, `10.${f % 256}.${machineOrdinal}.0`, false),
+  ];
+}
+
+export type { JobKind };

@@ -1,0 +1,262 @@
+/**
+ * The operator's side: enrol metros, facilities, plans, operating systems and machines; seed the default
+ * catalog; report capacity. BMC credentials are sealed at rest and never returned.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { MetalError } from '../contract/errors';
+import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
+import type { Queryable } from '../store/database';
+import type { EngineContext } from './context';
+import { isUuid } from './devices';
+import { newId } from './ids';
+import { enqueueJobs } from './jobs';
+import { BASE, href } from './present';
+import { closest } from './world';
+
+export interface CatalogFile {
+  metros: MetroInput[];
+  facilities: FacilityInput[];
+  plans: (PlanInput & { category: string })[];
+  operating_systems: OperatingSystemInput[];
+  /** Hardware groups: machines per facility and plan, by metro kind or named facilities. */
+  hardware: { metro_kind?: 'core' | 'edge'; facilities?: string[]; per_facility: Record<string, number> }[];
+}
+
+interface MachineRow {
+  id: string;
+  name: string;
+  state: string;
+  facility_id: string;
+  plan_id: string;
+  macs: string[];
+  bmc_driver: string;
+  bmc_address: string;
+  bmc_username: string | null;
+  bmc_secret: string | null;
+  inventory: unknown;
+  last_error: string | null;
+  device_id: string | null;
+  created_at: Date | string;
+}
+
+export class OperatorService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async createMetro(input: MetroInput): Promise<void> {
+    await this.insertUnique('metro', input.code, () =>
+      this.ctx.db.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
+        newId(), input.code, input.name, input.country, input.kind, input.latitude, input.longitude, input.price_factor ?? 1,
+      ]),
+    );
+  }
+
+  async createFacility(input: FacilityInput): Promise<void> {
+    const metro = this.ctx.world.metro(input.metro);
+    if (!metro) throw new MetalError('validation_failed', `metro: unknown metro "${input.metro}"; enrol it first (POST /operator/metros) or use one of ${[...this.ctx.world.metros.values()].map((m) => m.code).join(', ')}`);
+    await this.insertUnique('facility', input.code, () =>
+      this.ctx.db.query(
+        `INSERT INTO facilities (id, code, name, metro_id, features, ordinal) VALUES ($1,$2,$3,$4,$5::jsonb, (SELECT coalesce(max(ordinal), 0) + 1 FROM facilities))`,
+        [newId(), input.code, input.name, metro.id, JSON.stringify(input.features ?? ['baremetal'])],
+      ),
+    );
+  }
+
+  async createPlan(input: PlanInput): Promise<void> {
+    await this.insertUnique('plan', input.slug, () =>
+      this.ctx.db.query(
+        'INSERT INTO plans (id, slug, name, description, category, line, type, specs, price_hour, deployment_types) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10::jsonb)',
+        [newId(), input.slug, input.name ?? input.slug, input.description ?? '', input.category, input.line ?? 'baremetal', input.type ?? 'standard', JSON.stringify(input.specs), input.pricing.hour, JSON.stringify(input.deployment_types ?? ['on_demand'])],
+      ),
+    );
+  }
+
+  async createOperatingSystem(input: OperatingSystemInput): Promise<void> {
+    await this.insertUnique('operating system', input.slug, () =>
+      this.ctx.db.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [
+        newId(), input.slug, input.name, input.distro, input.version, JSON.stringify(input.provisionable_on ?? ['*']),
+      ]),
+    );
+  }
+
+  /** Enrols a machine: it stays `enrolling` until a verify job has logged in to its BMC and read its inventory. */
+  async enrollMachine(input: MachineInput): Promise<Machine> {
+    const { world } = this.ctx;
+    const problems: string[] = [];
+    const facility = world.facility(input.facility);
+    if (!facility) problems.push(`facility: unknown facility "${input.facility}"; did you mean ${closest(input.facility, [...world.facilities.values()].map((f) => f.code)).join(', ')}?`);
+    const plan = world.plan(input.plan);
+    if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
+    if (input.bmc.driver !== 'sim' && !input.bmc.password) problems.push(`bmc.password: required for the ${input.bmc.driver} driver`);
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    const id = newId();
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (tx) => {
+      const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines WHERE facility_id = $1', [facility!.id]);
+      await tx.query(
+        `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
+VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
+        [
+          id, input.name ?? `${facility!.code}-${plan!.slug.split('.')[0]}-${String(ordinal).padStart(3, '0')}`, facility!.id, plan!.id, ordinal,
+          JSON.stringify(input.macs), input.bmc.driver, input.bmc.address, input.bmc.username ?? null,
+          input.bmc.password ? this.ctx.secrets.seal(input.bmc.password) : null,
+          JSON.stringify({ insecure: input.bmc.insecure ?? false, ca_cert: input.bmc.ca_cert }),
+        ],
+      );
+      await enqueueJobs(tx, [{ kind: 'verify_machine', machine_id: id, max_attempts: 3 }], now);
+    });
+    await this.ctx.world.load(this.ctx.db);
+    return this.machine(id);
+  }
+
+  async machine(id: string): Promise<Machine> {
+    if (!isUuid(id)) throw new MetalError('not_found', `machine ${id} not found`);
+    const [row] = await this.ctx.db.query<MachineRow>('SELECT * FROM machines WHERE id = $1', [id]);
+    if (!row) throw new MetalError('not_found', `machine ${id} not found`);
+    return this.presentMachine(row);
+  }
+
+  async machines(page: { page: number; perPage: number }, filter: { state?: string } = {}): Promise<{ items: Machine[]; total: number }> {
+    const where = filter.state ? 'WHERE state = $1' : '';
+    const params = filter.state ? [filter.state] : [];
+    const [{ total }] = await this.ctx.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM machines ${where}`, params);
+    const rows = await this.ctx.db.query<MachineRow>(`SELECT * FROM machines ${where} ORDER BY name LIMIT ${page.perPage} OFFSET ${(page.page - 1) * page.perPage}`, params);
+    return { items: rows.map((r) => this.presentMachine(r)), total };
+  }
+
+  async removeMachine(id: string): Promise<void> {
+    const machine = await this.machine(id);
+    if (machine.device) throw new MetalError('conflict', `machine ${id} runs device ${machine.device.href}; delete the device first`);
+    await this.ctx.db.query('DELETE FROM machines WHERE id = $1', [id]);
+    await this.ctx.world.load(this.ctx.db);
+  }
+
+  private presentMachine(row: MachineRow): Machine {
+    const out: Machine = {
+      id: row.id,
+      name: row.name,
+      state: row.state,
+      facility: this.ctx.world.facilities.get(row.facility_id)?.code ?? row.facility_id,
+      plan: this.ctx.world.plans.get(row.plan_id)?.slug ?? row.plan_id,
+      macs: row.macs,
+      bmc: { driver: row.bmc_driver, address: row.bmc_address, has_password: row.bmc_secret !== null },
+      created_at: new Date(row.created_at).toISOString(),
+      href: `${BASE}/operator/machines/${row.id}`,
+    };
+    if (row.bmc_username) out.bmc.username = row.bmc_username;
+    if (row.device_id) out.device = href(`/devices/${row.device_id}`);
+    if (row.last_error) out.last_error = row.last_error;
+    if (row.inventory) out.inventory = row.inventory;
+    return out;
+  }
+
+  private async insertUnique(what: string, key: string, insert: () => Promise<unknown>): Promise<void> {
+    try {
+      await insert();
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new MetalError('conflict', `${what} ${key} already exists`);
+      throw err;
+    }
+    await this.ctx.world.load(this.ctx.db);
+  }
+
+  /** Capacity per metro and plan: normal / limited / unavailable from free machines. */
+  async capacity(): Promise<CapacityList> {
+    const rows = await this.ctx.db.query<{ metro: string; plan: string; free: number }>(
+      `SELECT mt.code AS metro, p.slug AS plan, count(*) FILTER (WHERE m.state = 'available')::int AS free
+FROM machines m JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id JOIN plans p ON p.id = m.plan_id
+GROUP BY mt.code, p.slug ORDER BY mt.code, p.slug`,
+    );
+    const capacity: CapacityList['capacity'] = {};
+    for (const r of rows) {
+      const level: CapacityLevel = r.free === 0 ? 'unavailable' : r.free <= this.ctx.config.limitedCapacityAt ? 'limited' : 'normal';
+      (capacity[r.metro] ??= {})[r.plan] = { level, available_servers: r.free };
+    }
+    return { capacity };
+  }
+}
+
+/**
+ * Seeds the default world from a catalog file, idempotently: existing codes are left as they are, machines of
+ * the simulator are enrolled available (they need no BMC verification) with deterministic names and MACs.
+ */
+export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Promise<{ machines: number }> {
+  const tx = ctx.db;
+  const [{ n }] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM metros');
+  if (n > 0) return { machines: 0 };
+  let machines = 0;
+  await ctx.db.transaction(async (q: Queryable) => {
+    const metroIds = new Map<string, { id: string; kind: string }>();
+    for (const m of catalog.metros) {
+      const id = newId();
+      metroIds.set(m.code, { id, kind: m.kind });
+      await q.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [id, m.code, m.name, m.country, m.kind, m.latitude, m.longitude, m.price_factor ?? 1]);
+    }
+    const facilities: { id: string; code: string; metroKind: string }[] = [];
+    for (const [i, f] of catalog.facilities.entries()) {
+      const metro = metroIds.get(f.metro);
+      if (!metro) throw new Error(`catalog: facility ${f.code} names unknown metro ${f.metro}`);
+      const id = newId();
+      facilities.push({ id, code: f.code, metroKind: metro.kind });
+      await q.query('INSERT INTO facilities (id, code, name, metro_id, features, ordinal) VALUES ($1,$2,$3,$4,$5::jsonb,$6)', [id, f.code, f.name, metro.id, JSON.stringify(f.features ?? ['baremetal']), i + 1]);
+    }
+    const planIds = new Map<string, string>();
+    for (const p of catalog.plans) {
+      const id = newId();
+      planIds.set(p.slug, id);
+      await q.query('INSERT INTO plans (id, slug, name, description, category, line, type, specs, price_hour, deployment_types) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10::jsonb)', [
+        id, p.slug, p.name ?? p.slug, p.description ?? '', p.category, p.line ?? 'baremetal', p.type ?? 'standard', JSON.stringify(p.specs), p.pricing.hour, JSON.stringify(p.deployment_types ?? ['on_demand']),
+      ]);
+    }
+    for (const o of catalog.operating_systems) {
+      await q.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [newId(), o.slug, o.name, o.distro, o.version, JSON.stringify(o.provisionable_on ?? ['*'])]);
+    }
+    const rows: Record<string, unknown>[] = [];
+    const ordinals = new Map<string, number>();
+    for (const group of catalog.hardware) {
+      const targets = facilities.filter((f) => (group.facilities ? group.facilities.includes(f.code) : f.metroKind === group.metro_kind));
+      for (const f of targets) {
+        for (const [slug, count] of Object.entries(group.per_facility)) {
+          const planId = planIds.get(slug);
+          if (!planId) throw new Error(`catalog: hardware names unknown plan ${slug}`);
+          for (let i = 0; i < count; i++) {
+            const ordinal = (ordinals.get(f.id) ?? 0) + 1;
+            ordinals.set(f.id, ordinal);
+            const name = `${f.code}-${String(ordinal).padStart(3, '0')}`;
+            rows.push({ id: newId(), name, facility_id: f.id, plan_id: planId, ordinal, macs: simMacs(name) });
+          }
+        }
+      }
+    }
+    machines = rows.length;
+    await insertSimMachines(q, rows);
+  });
+  await ctx.world.load(ctx.db);
+  return { machines };
+}
+
+/** Multi-row insert of simulator machines (available at once; their BMC address is their name). */
+export async function insertSimMachines(q: Queryable, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address)
+SELECT r.id, r.name, r.facility_id, r.plan_id, r.ordinal, r.macs, 'available', 'sim', r.name
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, facility_id uuid, plan_id uuid, ordinal int, macs jsonb)`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** Two deterministic, locally administered MACs from a machine name. */
+export function simMacs(name: string): string[] {
+  const h = createHash('sha256').update(name).digest();
+  const mac = (offset: number) => ['02', ...[...h.subarray(offset, offset + 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+  return [mac(0), mac(5)];
+}
+
+export function loadCatalogFile(path: string): CatalogFile {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as CatalogFile;
+  for (const key of ['metros', 'facilities', 'plans', 'operating_systems', 'hardware'] as const) {
+    if (!Array.isArray(raw[key])) throw new Error(`catalog ${path}: "${key}" must be a list`);
+  }
+  return raw;
+}

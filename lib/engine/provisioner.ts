@@ -1,0 +1,244 @@
+/**
+ * Job handlers: the hardware side of the lifecycle. Each handler reads what it needs, talks to the machine's
+ * BMC through the driver capabilities, and returns the database changes for the round to commit.
+ * Driver errors become device events and failure reasons that name the BMC and what to do.
+ */
+import { DriverError, type BmcDriver, type BmcEndpoint, type DriverName } from '../drivers/types';
+import type { EngineContext } from './context';
+import { sha256 } from './ids';
+import type { JobKind, JobOutcome, JobRow } from './jobs';
+import type { TransitionRequest } from './transitions';
+
+interface MachineRow {
+  id: string;
+  name: string;
+  state: string;
+  bmc_driver: DriverName;
+  bmc_address: string;
+  bmc_username: string | null;
+  bmc_secret: string | null;
+  bmc_options: { insecure?: boolean; ca_cert?: string };
+}
+
+interface InstallDevice {
+  id: string;
+  hostname: string;
+  state: string;
+  install_generation: number;
+  machine_id: string | null;
+}
+
+type Handler = (job: JobRow) => Promise<JobOutcome>;
+
+export class Provisioner {
+  private readonly drivers = new Map<string, BmcDriver>();
+  /** Rows of the batch being run, loaded with one query per table. */
+  private devices = new Map<string, InstallDevice>();
+  private machines = new Map<string, MachineRow>();
+  private readonly handlers: Record<JobKind, Handler>;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly phoneHomeToken: (deviceId: string, generation: number) => string,
+  ) {
+    this.handlers = {
+      provision: (job) => this.install(job, 'provision_started', ['queued'], ['provisioning']),
+      reinstall: (job) => this.install(job, null, ['reinstalling'], ['reinstalling']),
+      power_on: (job) => this.power(job, 'on', 'powered_on', 'powering_on'),
+      power_off: (job) => this.power(job, 'off', 'powered_off', 'powering_off'),
+      reboot: (job) => this.reboot(job),
+      deprovision: (job) => this.deprovision(job),
+      verify_machine: (job) => this.verifyMachine(job),
+      release_machine: async (job) => ({ statements: [releaseMachine(job.machine_id!)] }),
+    };
+  }
+
+  /** Runs a claimed batch of jobs concurrently after prefetching their devices and machines. */
+  readonly runBatch = async (jobs: JobRow[]): Promise<JobOutcome[]> => {
+    const deviceIds = jobs.map((j) => j.device_id).filter((id): id is string => !!id);
+    const devices = deviceIds.length
+      ? await this.ctx.db.query<InstallDevice>('SELECT id, hostname, state, install_generation, machine_id FROM devices WHERE id = ANY($1::uuid[])', [deviceIds])
+      : [];
+    this.devices = new Map(devices.map((d) => [d.id, d]));
+    const machineIds = [...jobs.map((j) => j.machine_id), ...devices.map((d) => d.machine_id)].filter((id): id is string => !!id);
+    const machines = machineIds.length
+      ? await this.ctx.db.query<MachineRow>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = ANY($1::uuid[])', [machineIds])
+      : [];
+    this.machines = new Map(machines.map((m) => [m.id, m]));
+    return Promise.all(
+      jobs.map((job) =>
+        this.handlers[job.kind](job).catch((err: unknown): JobOutcome => {
+          this.ctx.log.error({ err, job: job.id, kind: job.kind }, 'job handler threw');
+          return { retry: { error: err instanceof Error ? err.message : String(err), final: {} } };
+        }),
+      ),
+    );
+  };
+
+  async close(): Promise<void> {
+    const drivers = [...this.drivers.values()];
+    this.drivers.clear();
+    await Promise.all(drivers.map((d) => d.close().catch(() => undefined)));
+  }
+
+  /**
+   * Install = two stages so the device is `provisioning` (with a fresh phone-home token) in the database before
+   * the machine can possibly phone home: 'start' moves the state, 'boot' sets PXE and powers the machine on.
+   */
+  private async install(job: JobRow, startEvent: 'provision_started' | null, startFrom: TransitionRequest['onlyFrom'], bootFrom: TransitionRequest['onlyFrom']): Promise<JobOutcome> {
+    const device = await this.device(job.device_id!);
+    if (!device) return {};
+    if (job.payload.stage === 'start') {
+      const generation = device.install_generation + 1;
+      return {
+        transitions: [
+          {
+            deviceId: device.id,
+            event: startEvent,
+            onlyFrom: startFrom,
+            patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: 10 },
+            message: startEvent ? undefined : `${device.hostname}: reinstall started`,
+          },
+        ],
+        jobs: [{ kind: job.kind, device_id: device.id, payload: { ...job.payload, stage: 'boot' } }],
+      };
+    }
+    if (!bootFrom!.includes(device.state as never)) return {}; // deleted or failed meanwhile
+    const failed = (reason: string): JobOutcome => ({
+      transitions: [{ deviceId: device.id, event: 'install_failed', onlyFrom: bootFrom, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason }],
+    });
+    return this.withDriver(device.machine_id!, failed, async (driver) => {
+      if (driver.boot) await driver.boot.setBootDevice('pxe', { persistent: false, efi: true });
+      const power = await driver.power.powerState();
+      await driver.power.setPower(power === 'on' ? 'cycle' : 'on');
+      return {
+        transitions: [{ deviceId: device.id, event: null, onlyFrom: bootFrom, patch: { provisioning_percentage: 30 }, message: `${device.hostname}: network boot started` }],
+      };
+    });
+  }
+
+  private async power(job: JobRow, action: 'on' | 'off', done: 'powered_on' | 'powered_off', waiting: 'powering_on' | 'powering_off'): Promise<JobOutcome> {
+    const device = await this.device(job.device_id!);
+    if (!device || device.state !== waiting) return {};
+    const failed = (reason: string): JobOutcome => ({
+      transitions: [{ deviceId: device.id, event: 'power_failed', onlyFrom: [waiting], patch: { deadline: null }, message: `${device.hostname}: power ${action} failed: ${reason}` }],
+    });
+    return this.withDriver(device.machine_id!, failed, async (driver) => {
+      await driver.power.setPower(action);
+      const state = await driver.power.powerState();
+      if (state !== action) throw new DriverError('not_applied', `the BMC accepted power ${action} but reports the machine ${state}`);
+      return { transitions: [{ deviceId: device.id, event: done, onlyFrom: [waiting], patch: { deadline: null } }] };
+    });
+  }
+
+  private async reboot(job: JobRow): Promise<JobOutcome> {
+    const device = await this.device(job.device_id!);
+    if (!device || device.state !== 'active') return {};
+    const failed = (reason: string): JobOutcome => ({ transitions: [{ deviceId: device.id, event: null, message: `${device.hostname}: reboot failed: ${reason}` }] });
+    return this.withDriver(device.machine_id!, failed, async (driver) => {
+      if (driver.boot) await driver.boot.setBootDevice('disk', { persistent: false, efi: true });
+      await driver.power.setPower((await driver.power.powerState()) === 'on' ? 'reset' : 'on');
+      return { transitions: [{ deviceId: device.id, event: null, message: `${device.hostname}: rebooted` }] };
+    });
+  }
+
+  /** Powers the machine off and returns it to the pool. With force, a BMC failure parks the machine in maintenance instead. */
+  private async deprovision(job: JobRow): Promise<JobOutcome> {
+    const device = await this.device(job.device_id!);
+    if (!device || device.state !== 'deprovisioning') return {};
+    const machineId = device.machine_id!;
+    const deleted = (): TransitionRequest => ({ deviceId: device.id, event: 'deprovisioned', onlyFrom: ['deprovisioning'], patch: { deleted_at: this.ctx.clock.now().toISOString(), deadline: null, phone_home_hash: null } });
+    const failed = (reason: string): JobOutcome =>
+      job.payload.force
+        ? {
+            // Forced: the device goes away; the machine is parked for an operator instead of returning to the pool.
+            transitions: [deleted()],
+            statements: [{ sql: `UPDATE machines SET state = 'maintenance', device_id = NULL, last_error = $2 WHERE id = $1`, params: [machineId, reason] }],
+          }
+        : {
+            transitions: [
+              { deviceId: device.id, event: 'deprovision_failed', onlyFrom: ['deprovisioning'], patch: { failure_reason: `deprovision failed: ${reason}; delete again with force_delete=true to remove the device anyway`, deadline: null }, message: `${device.hostname}: deprovision failed: ${reason}` },
+            ],
+          };
+    return this.withDriver(machineId, failed, async (driver) => {
+      await driver.power.setPower('off');
+      if (driver.boot) await driver.boot.setBootDevice('pxe', { persistent: false, efi: true });
+      return { transitions: [deleted()], statements: [releaseMachine(machineId)] };
+    });
+  }
+
+  /** Enrolment check: credentials work, inventory readable; then the machine becomes available. */
+  private async verifyMachine(job: JobRow): Promise<JobOutcome> {
+    const machineId = job.machine_id!;
+    const failed = (reason: string): JobOutcome => ({
+      statements: [{ sql: `UPDATE machines SET state = 'failed', last_error = $2 WHERE id = $1`, params: [machineId, reason] }],
+    });
+    return this.withDriver(machineId, failed, async (driver) => {
+      await driver.power.powerState();
+      const inventory = driver.inventory ? await driver.inventory.inventory() : null;
+      return {
+        statements: [{ sql: `UPDATE machines SET state = 'available', inventory = $2::jsonb, last_error = NULL WHERE id = $1 AND state = 'enrolling'`, params: [machineId, JSON.stringify(inventory)] }],
+      };
+    });
+  }
+
+  /**
+   * Runs hardware work. A retryable driver error becomes a retry whose final attempt writes `failWith`;
+   * a permanent one (bad credentials, unsupported operation) writes `failWith` at once.
+   */
+  private async withDriver(machineId: string, failWith: (reason: string) => JobOutcome, work: (driver: BmcDriver) => Promise<JobOutcome>): Promise<JobOutcome> {
+    let machine: MachineRow | undefined;
+    try {
+      machine = await this.machine(machineId);
+      return await work(this.driverFor(machine));
+    } catch (err) {
+      const where = machine ? `BMC ${machine.bmc_driver} ${machine.bmc_address} (machine ${machine.name})` : `machine ${machineId}`;
+      const reason = err instanceof DriverError ? `${where}: ${err.message}` : `${where}: unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+      // A dropped session or half-open connection: reopen on the next attempt.
+      await this.forget(machineId);
+      const final = failWith(reason);
+      if (err instanceof DriverError && !err.retryable) return final;
+      return { retry: { error: reason, final } };
+    }
+  }
+
+  private driverFor(machine: MachineRow): BmcDriver {
+    let driver = this.drivers.get(machine.id);
+    if (!driver) {
+      const endpoint: BmcEndpoint = {
+        driver: machine.bmc_driver,
+        address: machine.bmc_address,
+        username: machine.bmc_username ?? undefined,
+        password: machine.bmc_secret ? this.ctx.secrets.open(machine.bmc_secret) : undefined,
+        insecure: machine.bmc_options.insecure,
+        caCert: machine.bmc_options.ca_cert,
+      };
+      driver = this.ctx.drivers(endpoint);
+      this.drivers.set(machine.id, driver);
+    }
+    return driver;
+  }
+
+  private async forget(machineId: string): Promise<void> {
+    const driver = this.drivers.get(machineId);
+    this.drivers.delete(machineId);
+    await driver?.close().catch(() => undefined);
+  }
+
+  private async device(id: string): Promise<InstallDevice | undefined> {
+    return this.devices.get(id);
+  }
+
+  private async machine(id: string): Promise<MachineRow> {
+    const row = this.machines.get(id);
+    if (row) return row;
+    const [loaded] = await this.ctx.db.query<MachineRow>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = $1', [id]);
+    if (!loaded) throw new Error(`machine ${id} is not enrolled`);
+    return loaded;
+  }
+}
+
+const releaseMachine = (machineId: string) => ({
+  sql: `UPDATE machines SET state = 'available', device_id = NULL WHERE id = $1`,
+  params: [machineId] as unknown[],
+});

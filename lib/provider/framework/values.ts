@@ -1,0 +1,97 @@
+/**
+ * Plain values as resources see them: what Terraform's type system holds, without any wire format.
+ * null is a null value, `Unknown` a value known only after apply, numbers beyond float64 precision
+ * are `Decimal`s. Lists, sets and tuples are arrays; objects and maps are plain objects.
+ */
+
+/** A value Terraform will know only after apply. Refined unknowns keep their refinement opaque so they round-trip. */
+export class Unknown {
+  constructor(readonly refinement?: { readonly type: number; readonly data: Uint8Array }) {}
+}
+
+/** The plain (unrefined) unknown value. */
+export const UNKNOWN = new Unknown();
+
+/** A number whose exact decimal text matters: integers above 2^53 or decimals a float64 cannot hold. */
+export class Decimal {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+  toNumber(): number {
+    return Number(this.text);
+  }
+}
+
+export type Value = null | boolean | number | string | Decimal | Unknown | Value[] | ValueObject;
+export interface ValueObject {
+  [name: string]: Value;
+}
+
+export function isUnknown(value: unknown): value is Unknown {
+  return value instanceof Unknown;
+}
+
+export function isObjectValue(value: unknown): value is ValueObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Unknown) && !(value instanceof Decimal);
+}
+
+/** Structural equality; unknowns equal nothing (not even each other), since their final values are not decided yet. */
+export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (a instanceof Unknown || b instanceof Unknown) return false;
+  if (a instanceof Decimal || b instanceof Decimal) return numericText(a) === numericText(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => valuesEqual(item, (b as Value[])[i]));
+  }
+  if (isObjectValue(a) || isObjectValue(b)) {
+    if (!isObjectValue(a) || !isObjectValue(b)) return false;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) if (!valuesEqual(a[key], b[key])) return false;
+    return true;
+  }
+  return a === b;
+}
+
+function numericText(value: Value): string | undefined {
+  if (value instanceof Decimal || typeof value === 'number') return canonicalNumber(value);
+  return undefined;
+}
+
+/** A number when float64 holds the decimal text exactly, otherwise a Decimal keeping the text. */
+export function exactNumber(text: string): number | Decimal {
+  const n = Number(text);
+  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(n) ? n : new Decimal(text);
+  const significantDigits = text.replace(/[eE].*$/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+  return Number.isFinite(n) && significantDigits <= 15 ? n : new Decimal(text);
+}
+
+/** One text per numeric value, so 1, 1.0 and Decimal("1") compare equal while big integers compare exactly. */
+export function canonicalNumber(value: number | Decimal): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+  const text = value.text.trim();
+  if (/^-?\d+$/.test(text)) return BigInt(text).toString();
+  const exact = exactNumber(text);
+  return typeof exact === 'number' ? canonicalNumber(exact) : text;
+}
+
+/** True when the value or anything inside it is unknown. */
+export function containsUnknown(value: Value | undefined): boolean {
+  if (value instanceof Unknown) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isObjectValue(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Deep copy of plain containers; leaf objects (Unknown, Decimal) are immutable and shared. */
+export function cloneValue<T extends Value>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneValue) as T;
+  if (isObjectValue(value)) {
+    const copy: ValueObject = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = cloneValue(item);
+    return copy as T;
+  }
+  return value;
+}

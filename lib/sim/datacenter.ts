@@ -1,0 +1,112 @@
+/**
+ * The simulated data center: one SimMachine per enrolled `sim` machine, with inventory from its plan's specs,
+ * and an in-process network-boot agent (the fast path; the HTTP boot agent in boot-agent.ts drives the real
+ * boot service instead). Machines are created lazily, when a driver first asks for one.
+ */
+import type { PlanSpecs } from '../contract/schemas';
+import type { HardwareInventory } from '../drivers/types';
+import type { Clock } from '../engine/clock';
+import { SimFaults, SimMachine, SimTimings, seededRandom } from './machine';
+
+/** What a booting machine needs from the cloud: its install instructions and where to report. */
+export interface InstallTarget {
+  lookupByMac(mac: string): Promise<{ mode: 'install' | 'local'; token?: string } | null>;
+  phoneHome(token: string): Promise<unknown>;
+  installFailed(token: string, reason: string): Promise<unknown>;
+}
+
+export interface SimMachineSpec {
+  name: string;
+  macs: string[];
+  specs: PlanSpecs;
+}
+
+export interface SimDatacenterOptions {
+  /** Multiplies every simulated duration; 0 = instant. @default 1 */
+  scale?: number;
+  timings?: SimTimings;
+  faults?: Partial<SimFaults>;
+  /** Seed for fault injection. @default 1 */
+  seed?: number;
+  clock: Clock;
+  /** Looks up a machine's enrolment (name → MACs and plan specs). */
+  describe: (name: string) => Promise<SimMachineSpec | undefined> | SimMachineSpec | undefined;
+  /** When set, machines that PXE-boot run the in-process install path against it. */
+  installTarget?: InstallTarget;
+  /** Called for each machine as it is created (e.g. to attach the HTTP boot agent). */
+  onMachine?: (machine: SimMachine) => void;
+}
+
+export class SimDatacenter {
+  private readonly machines = new Map<string, SimMachine>();
+  private readonly random: () => number;
+
+  constructor(private readonly options: SimDatacenterOptions) {
+    this.random = seededRandom(options.seed ?? 1);
+  }
+
+  get(name: string): SimMachine | undefined {
+    return this.machines.get(name);
+  }
+
+  all(): SimMachine[] {
+    return [...this.machines.values()];
+  }
+
+  /** The machine behind a sim BMC address, created on first use. */
+  async machine(name: string): Promise<SimMachine> {
+    const existing = this.machines.get(name);
+    if (existing) return existing;
+    const spec = await this.options.describe(name);
+    if (!spec) throw new Error(`no simulated machine named ${name}`);
+    return this.add(spec);
+  }
+
+  add(spec: SimMachineSpec): SimMachine {
+    const machine = new SimMachine({
+      id: spec.name,
+      inventory: inventoryFromSpecs(spec.specs, spec.macs),
+      scale: this.options.scale ?? 1,
+      timings: this.options.timings,
+      faults: this.options.faults,
+      clock: this.options.clock,
+      random: this.random,
+    });
+    if (this.options.installTarget) attachInstaller(machine, this.options.installTarget, this.options.clock);
+    this.machines.set(spec.name, machine);
+    this.options.onMachine?.(machine);
+    return machine;
+  }
+}
+
+/** On a PXE boot: ask the cloud what to do, "install" for the scaled install time, then phone home. */
+function attachInstaller(machine: SimMachine, target: InstallTarget, clock: Clock): void {
+  machine.on('booted', ({ source }: { source: string }) => {
+    if (source !== 'pxe') return;
+    void (async () => {
+      const plan = await target.lookupByMac(machine.inventory.nics[0].mac);
+      if (!plan || plan.mode !== 'install' || !plan.token) return;
+      const installMs = machine.duration('installMs');
+      if (installMs > 0) await clock.sleep(installMs);
+      if (machine.installFails()) await target.installFailed(plan.token, `the installer on ${machine.id} failed (simulated install fault)`);
+      else await target.phoneHome(plan.token);
+    })().catch(() => undefined); // a machine whose cloud is gone simply stays booted
+  });
+}
+
+const SIZE = /^([0-9.]+)(GB|TB)$/;
+const toBytes = (size: string) => {
+  const m = SIZE.exec(size);
+  return m ? Math.round(Number(m[1]) * (m[2] === 'TB' ? 1e12 : 1e9)) : 0;
+};
+
+export function inventoryFromSpecs(specs: PlanSpecs, macs: string[]): HardwareInventory {
+  return {
+    manufacturer: 'metalforge',
+    model: 'SimServer',
+    cpus: specs.cpus.map((c) => ({ count: c.count, cores: c.cores, model: c.type })),
+    memoryMiB: Math.round(toBytes(specs.memory.total) / 1048576),
+    drives: specs.drives.flatMap((d) => Array.from({ length: d.count }, () => ({ sizeBytes: toBytes(d.size), mediaType: d.type }))),
+    nics: macs.map((mac, i) => ({ mac, name: `eth${i}` })),
+  };
+}

@@ -1,0 +1,3 @@
+data "metal_project" "demo" {
+  name = "demo"
+}

@@ -1,0 +1,3 @@
+resource "metal_project" "demo" {
+  name = "demo"
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { generateBindings, GEN_DIR, REGENERATE_BINDINGS } from '../../lib/codegen/bindings';
+import { CATALOG_CODES_FILE, REGENERATE_CATALOG_CODES, renderCatalogCodes } from '../../lib/codegen/catalog-codes';
+import { DOCS_DIR, REGENERATE_DOCS, renderDocs } from '../../lib/codegen/docs';
+import { loadProviderPin, loadSchemaFile, metalProvider, SchemaAttribute, SchemaBlock } from '../../lib/codegen/schema';
+
+function files(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Compares generated with committed files; a difference names the files and the command that fixes it. */
+function expectSame(generated: Map<string, string>, committed: Map<string, string>, what: string, command: string): void {
+  const stale = [...new Set([...generated.keys(), ...committed.keys()])]
+    .filter((path) => generated.get(path) !== committed.get(path))
+    .sort();
+  if (stale.length) {
+    throw new Error(`${what} is stale (${stale.slice(0, 5).join(', ')}${stale.length > 5 ? ', ...' : ''}); regenerate with: ${command}`);
+  }
+}
+
+describe('generated files match provider-schema/', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'metalforge-codegen-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('docs/', () => {
+    const committed = new Map([...files(DOCS_DIR)].filter(([path]) => path === 'index.md' || /^(resources|data-sources)\//.test(path)));
+    expectSame(renderDocs(), committed, 'docs/', REGENERATE_DOCS);
+  });
+
+  test('lib/gen/', async () => {
+    await generateBindings(tmp);
+    expectSame(files(join(tmp, 'providers')), files(join(GEN_DIR, 'providers')), 'lib/gen/', REGENERATE_BINDINGS);
+  });
+
+  test('lib/constructs/catalog-codes.ts', () => {
+    expectSame(
+      new Map([['catalog-codes.ts', renderCatalogCodes()]]),
+      new Map([['catalog-codes.ts', readFileSync(CATALOG_CODES_FILE, 'utf8')]]),
+      'lib/constructs/catalog-codes.ts',
+      REGENERATE_CATALOG_CODES,
+    );
+  });
+
+  test('a stale copy fails with the regenerate command', () => {
+    expect(() => expectSame(new Map([['a.md', 'new']]), new Map([['a.md', 'old']]), 'docs/', REGENERATE_DOCS)).toThrow(
+      'docs/ is stale (a.md); regenerate with: npx tsx lib/codegen/docs.ts',
+    );
+  });
+});
+
+describe('provider-schema/metal.json', () => {
+  const file = loadSchemaFile();
+  const { fqpn, schema } = metalProvider(file);
+  const groups: Array<[string, Record<string, { block: SchemaBlock }>]> = [
+    ['provider', { provider: schema.provider }],
+    ['resource', schema.resource_schemas],
+    ['data source', schema.data_source_schemas],
+  ];
+
+  /** Every attribute with its dotted path, nested blocks included. */
+  function attributes(block: SchemaBlock, prefix = ''): Array<[string, SchemaAttribute]> {
+    return [
+      ...Object.entries(block.attributes ?? {}).map(([n, a]): [string, SchemaAttribute] => [prefix + n, a]),
+      ...Object.entries(block.block_types ?? {}).flatMap(([n, b]) => attributes(b.block, `${prefix}${n}.`)),
+    ];
+  }
+
+  function isCtyType(t: unknown): boolean {
+    if (typeof t === 'string') return ['string', 'number', 'bool', 'dynamic'].includes(t);
+    if (!Array.isArray(t) || t.length !== 2) return false;
+    if (t[0] === 'object') return Object.values(t[1] as object).every(isCtyType);
+    return ['list', 'set', 'map'].includes(t[0]) && isCtyType(t[1]);
+  }
+
+  test('is the terraform providers schema -json shape, its version pinned in provider.json', () => {
+    expect(Object.keys(file).sort()).toEqual(['format_version', 'provider_schemas']);
+    expect(file.format_version).toBe('1.0');
+    expect(fqpn).toBe('registry.terraform.io/metalforge/metal');
+    expect(loadProviderPin()).toEqual({ source: 'metalforge/metal', version: '0.1.0' });
+    expect(Object.keys(schema.resource_schemas).sort()).toEqual(['metal_device', 'metal_project', 'metal_project_api_key', 'metal_project_ssh_key', 'metal_ssh_key']);
+    expect(Object.keys(schema.data_source_schemas).sort()).toEqual([
+      'metal_capacity', 'metal_device', 'metal_devices', 'metal_facility', 'metal_metro', 'metal_operating_system', 'metal_plans', 'metal_project',
+    ]);
+  });
+
+  test.each(groups)('every %s attribute and block has a description, a valid type and consistent flags', (_kind, entries) => {
+    const problems: string[] = [];
+    for (const [name, entry] of Object.entries(entries)) {
+      const blocks: Array<[string, SchemaBlock]> = [[name, entry.block]];
+      for (let i = 0; i < blocks.length; i++) {
+        const [path, block] = blocks[i];
+        if (!block.description?.trim()) problems.push(`${path}: block has no description`);
+        for (const [n, b] of Object.entries(block.block_types ?? {})) {
+          blocks.push([`${path}.${n}`, b.block]);
+          if (!['single', 'list', 'set', 'map', 'group'].includes(b.nesting_mode)) problems.push(`${path}.${n}: bad nesting_mode`);
+        }
+      }
+      for (const [path, attr] of attributes(entry.block)) {
+        const where = `${name}.${path}`;
+        if (!attr.description?.trim()) problems.push(`${where}: no description`);
+        if (!isCtyType(attr.type)) problems.push(`${where}: type ${JSON.stringify(attr.type)} is not a cty type`);
+        if (!attr.required && !attr.optional && !attr.computed) problems.push(`${where}: neither required, optional nor computed`);
+        if (attr.required && (attr.optional || attr.computed)) problems.push(`${where}: required together with optional/computed`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every resource and data source has a computed id', () => {
+    for (const entries of [schema.resource_schemas, schema.data_source_schemas]) {
+      for (const [name, entry] of Object.entries(entries)) {
+        expect([name, entry.block.attributes?.id?.computed]).toEqual([name, true]);
+      }
+    }
+  });
+
+  test('metal_device keeps the equinix/metal attribute names and says how each change applies', () => {
+    const device = schema.resource_schemas.metal_device.block;
+    const attrs = device.attributes!;
+    for (const name of [
+      'project_id', 'hostname', 'description', 'plan', 'metro', 'facilities', 'operating_system', 'billing_cycle', 'user_data',
+      'custom_data', 'ipxe_script_url', 'always_pxe', 'hardware_reservation_id', 'tags', 'locked', 'project_ssh_key_ids',
+      'user_ssh_key_ids', 'termination_time', 'wait_for_reservation_deprovision', 'force_detach_volumes', 'id', 'state',
+      'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4', 'network', 'ports', 'root_password', 'ssh_key_ids',
+      'created', 'updated', 'deployed_facility', 'sos_hostname', 'network_type', 'deployed_hardware_reservation_id',
+    ]) {
+      expect([name, name in attrs]).toEqual([name, true]);
+    }
+    expect(Object.keys(device.block_types!).sort()).toEqual(['behavior', 'ip_address', 'reinstall', 'timeouts']);
+    expect(Object.keys(device.block_types!.reinstall.block.attributes!).sort()).toEqual(['deprovision_fast', 'enabled', 'preserve_data']);
+    const says = (names: string[], text: string) => names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
+    says(['project_id', 'metro', 'plan', 'billing_cycle', 'hardware_reservation_id', 'project_ssh_key_ids', 'user_ssh_key_ids'], 'forces a new resource');
+    says(['operating_system', 'user_data', 'custom_data'], 'then the device is reinstalled in place');
+    says(['hostname', 'description', 'tags', 'locked', 'ipxe_script_url', 'always_pxe'], 'Updated in place');
+    expect(['plan', 'operating_system', 'project_id'].every((n) => attrs[n].required)).toBe(true);
+    expect(attrs.facilities.deprecated).toBe(true);
+  });
+
+  test('secrets are sensitive', () => {
+    const device = schema.resource_schemas.metal_device.block.attributes!;
+    expect([device.user_data, device.custom_data, device.root_password].every((a) => a.sensitive)).toBe(true);
+    expect(schema.provider.block.attributes!.auth_token.sensitive).toBe(true);
+    expect(schema.resource_schemas.metal_project_api_key.block.attributes!.token.sensitive).toBe(true);
+  });
+
+  test('metal_plans has the filter and sort blocks of the old provider', () => {
+    const plans = schema.data_source_schemas.metal_plans.block.block_types!;
+    expect(Object.keys(plans.filter.block.attributes!).sort()).toEqual(['all', 'attribute', 'match_by', 'values']);
+    expect(Object.keys(plans.sort.block.attributes!).sort()).toEqual(['attribute', 'direction']);
+  });
+});

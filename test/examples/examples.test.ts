@@ -1,0 +1,97 @@
+import '../constructs/setup-cdktf';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { Device } from '../../lib/gen/providers/metal/device';
+import { Project } from '../../lib/gen/providers/metal/project';
+import { ProjectSshKey } from '../../lib/gen/providers/metal/project-ssh-key';
+import { DataMetalPlans } from '../../lib/gen/providers/metal/data-metal-plans';
+import { CoreWebNyStack } from '../../examples/core-web-ny/main';
+import { EdgeFleetStack } from '../../examples/edge-fleet/main';
+import { GpuBoxStack } from '../../examples/gpu-box/main';
+import { MultiMetroStack } from '../../examples/multi-metro/main';
+
+type Synth = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  provider: Record<string, unknown[]>;
+};
+
+const EXAMPLES: Array<[string, new (scope: Construct, id: string) => TerraformStack]> = [
+  ['core-web-ny', CoreWebNyStack],
+  ['edge-fleet', EdgeFleetStack],
+  ['gpu-box', GpuBoxStack],
+  ['multi-metro', MultiMetroStack],
+];
+
+function synth(Stack: new (scope: Construct, id: string) => TerraformStack): { text: string; json: Synth } {
+  const stack = new Stack(Testing.app(), 'example');
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) };
+}
+
+describe('examples', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'metalforge-examples-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('every example directory is covered and has a cdktf.json running main.ts', () => {
+    const dirs = readdirSync(join(__dirname, '..', '..', 'examples'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(dirs).toEqual(EXAMPLES.map(([name]) => name).sort());
+    for (const dir of dirs) {
+      const config = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', dir, 'cdktf.json'), 'utf8'));
+      expect(config).toMatchObject({ app: 'npx tsx main.ts', language: 'typescript', terraformProviders: [] });
+    }
+  });
+
+  test.each(EXAMPLES)('%s synthesizes into cdktf.out with an env-driven provider block', (name, Stack) => {
+    const app = new App({ outdir, skipValidation: false });
+    new Stack(app, name);
+    app.synth();
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.required_providers.metal).toEqual({ source: 'metalforge/metal', version: '0.1.0' });
+    expect(json.provider.metal[0].auth_token).toBeUndefined();
+  });
+
+  test('core-web-ny: a project, an SSH key and three nginx devices in ny', () => {
+    const { text, json } = synth(CoreWebNyStack);
+    expect(text).toHaveResource(Project);
+    expect(text).toHaveResource(ProjectSshKey);
+    const devices = Object.values(json.resource.metal_device);
+    expect(devices.map((d) => d.hostname)).toEqual(['web-1', 'web-2', 'web-3']);
+    for (const d of devices) {
+      expect(d).toMatchObject({ metro: 'ny', plan: 'c3.small.x86', behavior: { allow_changes: ['user_data'] } });
+      expect(d.user_data).toContain('packages:\n  - nginx');
+      expect(d.project_ssh_key_ids).toHaveLength(1);
+    }
+  });
+
+  test('edge-fleet: devices in every edge metro, two in Chicago, c3.small.x86 in Tokyo', () => {
+    const { text, json } = synth(EdgeFleetStack);
+    expect(text).toHaveResourceWithProperties(Device, { metro: 'ty', plan: 'c3.small.x86' });
+    const perMetro: Record<string, number> = {};
+    for (const d of Object.values(json.resource.metal_device)) perMetro[d.metro as string] = (perMetro[d.metro as string] ?? 0) + 1;
+    expect(perMetro).toEqual({ at: 1, ch: 2, se: 1, tr: 1, md: 1, sp: 1, sy: 1, ty: 1 });
+  });
+
+  test('gpu-box: the plan comes from a metal_plans lookup', () => {
+    const { text, json } = synth(GpuBoxStack);
+    expect(text).toHaveDataSource(DataMetalPlans);
+    const [device] = Object.values(json.resource.metal_device);
+    expect(device.plan).toMatch(/^\$\{data\.metal_plans\.gpu-plan_plans_\w+\.plans\[0\]\.slug\}$/);
+    expect(device.metro).toBe('da');
+  });
+
+  test('multi-metro: two devices in each of ny, am and sg', () => {
+    const { json } = synth(MultiMetroStack);
+    const devices = Object.values(json.resource.metal_device);
+    expect(devices.map((d) => `${d.metro}/${d.plan}`).sort()).toEqual([
+      'am/m3.small.x86', 'am/m3.small.x86', 'ny/c3.small.x86', 'ny/c3.small.x86', 'sg/c3.small.x86', 'sg/c3.small.x86',
+    ]);
+    expect(devices.every((d) => (d.reinstall as { enabled: boolean }).enabled)).toBe(true);
+  });
+});
