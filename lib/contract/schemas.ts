@@ -34,7 +34,9 @@ export const CustomData = Type.Record(Type.String(), Type.Unknown());
 /** RFC 1123 hostname: dot-separated labels of letters, digits and inner hyphens, each ≤ 63 characters. */
 export const HOSTNAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 
-export const Uuid = Type.String({ format: 'uuid' });
+export const HOSTNAME_RULE = 'a hostname: letters, digits and hyphens in dot-separated labels of at most 63 characters, not starting or ending with a hyphen';
+
+export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
@@ -73,12 +75,12 @@ export const DriveType = Type.Union([Type.Literal('HDD'), Type.Literal('SSD'), T
 
 export const PlanSpecs = Type.Object({
   cpus: Type.Array(Type.Object({ count: Type.Integer({ minimum: 1 }), type: Type.String(), cores: Type.Integer({ minimum: 1 }) })),
-  memory: Type.Object({ total: Type.String({ pattern: '^[0-9.]+(GB|TB)$' }) }),
+  memory: Type.Object({ total: Type.String({ pattern: '^[0-9.]+(GB|TB)$', description: 'a size such as "64GB" or "1TB"' }) }),
   drives: Type.Array(
     Type.Object({
       count: Type.Integer({ minimum: 1 }),
       type: DriveType,
-      size: Type.String({ pattern: '^[0-9.]+(GB|TB)$' }),
+      size: Type.String({ pattern: '^[0-9.]+(GB|TB)$', description: 'a size such as "480GB" or "3.8TB"' }),
       category: Type.String(),
     }),
   ),
@@ -181,7 +183,7 @@ export const SSH_KEY_PATTERN = '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384
 export const SshKeyCreateInput = Type.Object(
   {
     label: Type.String({ minLength: 1, maxLength: 80 }),
-    key: Type.String({ pattern: SSH_KEY_PATTERN, maxLength: 16384 }),
+    key: Type.String({ pattern: SSH_KEY_PATTERN, maxLength: 16384, description: 'an OpenSSH public key such as "ssh-ed25519 AAAA... you@host"' }),
     tags: Type.Optional(Tags),
   },
   { additionalProperties: false },
@@ -297,7 +299,7 @@ const AcceptedMetalDeviceFields = {
 
 export const DeviceCreateInput = Type.Object(
   {
-    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN })),
+    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     plan: Type.String({ minLength: 1 }),
     metro: Type.Optional(Type.String({ minLength: 1 })),
@@ -324,7 +326,7 @@ export type DeviceCreateInput = Static<typeof DeviceCreateInput>;
 
 export const DeviceUpdateInput = Type.Object(
   {
-    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN })),
+    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     userdata: Type.Optional(Type.String({ maxLength: 65536 })),
     customdata: Type.Optional(CustomData),
@@ -359,9 +361,9 @@ export type DeviceActionInput = Static<typeof DeviceActionInput>;
 
 export const MetroInput = Type.Object(
   {
-    code: Type.String({ pattern: '^[a-z]{2,4}$' }),
+    code: Type.String({ pattern: '^[a-z]{2,4}$', description: '2-4 lower-case letters, e.g. "ny"' }),
     name: Type.String({ minLength: 1, maxLength: 80 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'an ISO 3166 two-letter country code, e.g. "US"' }),
     kind: Type.Union([Type.Literal('core'), Type.Literal('edge')]),
     latitude: Type.Number({ minimum: -90, maximum: 90 }),
     longitude: Type.Number({ minimum: -180, maximum: 180 }),
@@ -373,7 +375,7 @@ export type MetroInput = Static<typeof MetroInput>;
 
 export const FacilityInput = Type.Object(
   {
-    code: Type.String({ pattern: '^[a-z]{2,4}[0-9]{1,3}$' }),
+    code: Type.String({ pattern: '^[a-z]{2,4}[0-9]{1,3}$', description: 'a metro code followed by a number, e.g. "ny5"' }),
     name: Type.String({ minLength: 1, maxLength: 80 }),
     metro: Type.String({ minLength: 1 }),
     features: Type.Optional(Type.Array(Type.String())),
@@ -384,7 +386,7 @@ export type FacilityInput = Static<typeof FacilityInput>;
 
 export const PlanInput = Type.Object(
   {
-    slug: Type.String({ pattern: '^[a-z0-9]+(\\.[a-z0-9]+)+$' }),
+    slug: Type.String({ pattern: '^[a-z0-9]+(\\.[a-z0-9]+)+$', description: 'dot-separated lower-case words, e.g. "c3.small.x86"' }),
     name: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
     category: Type.String({ minLength: 1 }),
@@ -400,7 +402,7 @@ export type PlanInput = Static<typeof PlanInput>;
 
 export const OperatingSystemInput = Type.Object(
   {
-    slug: Type.String({ pattern: '^[a-z0-9_]+$' }),
+    slug: Type.String({ pattern: '^[a-z0-9_]+$', description: 'lower-case letters, digits and underscores, e.g. "ubuntu_24_04"' }),
     name: Type.String({ minLength: 1 }),
     distro: Type.String({ minLength: 1 }),
     version: Type.String({ minLength: 1 }),
@@ -417,7 +419,7 @@ export const MachineInput = Type.Object(
     name: Type.Optional(Type.String({ maxLength: 80 })),
     facility: Type.String({ minLength: 1 }),
     plan: Type.String({ minLength: 1 }),
-    macs: Type.Array(Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' }), { minItems: 1 }),
+    macs: Type.Array(Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$', description: 'a lower-case colon-separated MAC, e.g. "0c:c4:7a:12:34:56"' }), { minItems: 1 }),
     bmc: Type.Object(
       {
         driver: BmcDriverName,

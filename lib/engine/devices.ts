@@ -8,7 +8,7 @@ import { Batcher } from '../store/batcher';
 import type { Queryable } from '../store/database';
 import type { EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from './ids';
-import { enqueueJobs, JobKind, NewJob } from './jobs';
+import { enqueueJobs, NewJob } from './jobs';
 import { STABLE_STATES } from './lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
@@ -161,7 +161,7 @@ export class DeviceService {
           locked: item.input.locked ?? false,
           tags: item.input.tags ?? [],
           ssh_key_ids: item.sshKeyIds,
-          ip_addresses: addressesFor(facility, machine.ordinal, this.ctx.world.metros.get(facility.metro_id)!),
+          ip_addresses: addressesFor(machine.ordinal),
           root_password: this.ctx.secrets.seal(randomToken(20)),
           termination_time: item.input.termination_time ?? null,
           deadline: new Date(now.getTime() + this.ctx.config.provisionTimeoutMs).toISOString(),
@@ -458,13 +458,17 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
- * Simulated address plan: public IPv4 from 198.18.0.0/15 (the benchmarking range, never routed), private
- * IPv4 from 10.0.0.0/8 and IPv6 from 2001:db8::/32 (documentation), derived from facility and machine ordinals.
+ * Simulated address plan, from the machine's global ordinal: public IPv4 from 198.18.0.0/15 (the benchmarking
+ * range, never routed; one /31 per machine), private IPv4 from 10.0.0.0/8 (one /30) and IPv6 from 2001:db8::/32
+ * (documentation; one /127). Addresses are data here: nothing routes them.
  */
-export function addressesFor(facility: FacilityRow, machineOrdinal: number, metro: MetroRow): IpAddress[] {
-  const f = facility.ordinal;
-  const hi = 18 + Math.floor(f / 256);
-  const make = (address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, pub: boolean): IpAddress => ({
+export function addressesFor(machineOrdinal: number): IpAddress[] {
+  const v4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  const publicBase = ((198 << 24) | (18 << 16)) >>> 0;
+  const pub = publicBase + machineOrdinal * 2;
+  const priv = ((10 << 24) >>> 0) + machineOrdinal * 4;
+  const hex = machineOrdinal.toString(16);
+  const make = (address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, isPublic: boolean): IpAddress => ({
     id: newId(),
     address,
     address_family: family,
@@ -472,15 +476,13 @@ export function addressesFor(facility: FacilityRow, machineOrdinal: number, metr
     cidr,
     gateway,
     network,
-    public: pub,
+    public: isPublic,
     management: true,
-    href: `/metal/v1/ips/${metro.code}-${facility.code}-${machineOrdinal}-${family}${pub ? 'p' : 'r'}`,
+    href: `/metal/v1/ips/${address}`,
   });
   return [
-    make(`198.${hi}.${f % 256}.${machineOrdinal}`, 4, 24, '255.255.255.0', `198.${hi}.${f % 256}.254`, `198.${hi}.${f % 256}.0`, true),
-    make(`2001:db8:${f.toString(16)}::${machineOrdinal.toString(16)}`, 6, 64, 'ffff:ffff:ffff:ffff::', `2001:db8:${f.toString(16)}::fffe`, `2001:db8:${f.toString(16)}::`, true),
-    make(`10.${f % 256}.${machineOrdinal}.2`, 4, 25, '255.255.255.128', `10.${f % 256}.${machineOrdinal}.1`, `10.${f % 256}.${machineOrdinal}.0`, false),
+    make(v4(pub + 1), 4, 31, '255.255.255.254', v4(pub), v4(pub), true),
+    make(`2001:db8:0:${hex}::3`, 6, 127, 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', `2001:db8:0:${hex}::2`, `2001:db8:0:${hex}::2`, true),
+    make(v4(priv + 2), 4, 30, '255.255.255.252', v4(priv + 1), v4(priv), false),
   ];
 }
-
-export type { JobKind };

@@ -56,7 +56,7 @@ export class OperatorService {
     if (!metro) throw new MetalError('validation_failed', `metro: unknown metro "${input.metro}"; enrol it first (POST /operator/metros) or use one of ${[...this.ctx.world.metros.values()].map((m) => m.code).join(', ')}`);
     await this.insertUnique('facility', input.code, () =>
       this.ctx.db.query(
-        `INSERT INTO facilities (id, code, name, metro_id, features, ordinal) VALUES ($1,$2,$3,$4,$5::jsonb, (SELECT coalesce(max(ordinal), 0) + 1 FROM facilities))`,
+        `INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)`,
         [newId(), input.code, input.name, metro.id, JSON.stringify(input.features ?? ['baremetal'])],
       ),
     );
@@ -92,7 +92,7 @@ export class OperatorService {
     const id = newId();
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction(async (tx) => {
-      const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines WHERE facility_id = $1', [facility!.id]);
+      const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines');
       await tx.query(
         `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
 VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
@@ -193,12 +193,12 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
       await q.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [id, m.code, m.name, m.country, m.kind, m.latitude, m.longitude, m.price_factor ?? 1]);
     }
     const facilities: { id: string; code: string; metroKind: string }[] = [];
-    for (const [i, f] of catalog.facilities.entries()) {
+    for (const f of catalog.facilities) {
       const metro = metroIds.get(f.metro);
       if (!metro) throw new Error(`catalog: facility ${f.code} names unknown metro ${f.metro}`);
       const id = newId();
       facilities.push({ id, code: f.code, metroKind: metro.kind });
-      await q.query('INSERT INTO facilities (id, code, name, metro_id, features, ordinal) VALUES ($1,$2,$3,$4,$5::jsonb,$6)', [id, f.code, f.name, metro.id, JSON.stringify(f.features ?? ['baremetal']), i + 1]);
+      await q.query('INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)', [id, f.code, f.name, metro.id, JSON.stringify(f.features ?? ['baremetal'])]);
     }
     const planIds = new Map<string, string>();
     for (const p of catalog.plans) {
@@ -212,7 +212,7 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
       await q.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [newId(), o.slug, o.name, o.distro, o.version, JSON.stringify(o.provisionable_on ?? ['*'])]);
     }
     const rows: Record<string, unknown>[] = [];
-    const ordinals = new Map<string, number>();
+    const perFacility = new Map<string, number>();
     for (const group of catalog.hardware) {
       const targets = facilities.filter((f) => (group.facilities ? group.facilities.includes(f.code) : f.metroKind === group.metro_kind));
       for (const f of targets) {
@@ -220,10 +220,10 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
           const planId = planIds.get(slug);
           if (!planId) throw new Error(`catalog: hardware names unknown plan ${slug}`);
           for (let i = 0; i < count; i++) {
-            const ordinal = (ordinals.get(f.id) ?? 0) + 1;
-            ordinals.set(f.id, ordinal);
-            const name = `${f.code}-${String(ordinal).padStart(3, '0')}`;
-            rows.push({ id: newId(), name, facility_id: f.id, plan_id: planId, ordinal, macs: simMacs(name) });
+            const n = (perFacility.get(f.id) ?? 0) + 1;
+            perFacility.set(f.id, n);
+            const name = `${f.code}-${String(n).padStart(3, '0')}`;
+            rows.push({ id: newId(), name, facility_id: f.id, plan_id: planId, ordinal: rows.length + 1, macs: simMacs(name) });
           }
         }
       }

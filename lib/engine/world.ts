@@ -22,7 +22,6 @@ export interface FacilityRow {
   name: string;
   metro_id: string;
   features: string[];
-  ordinal: number;
 }
 
 export interface PlanRow {

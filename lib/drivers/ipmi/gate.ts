@@ -17,10 +17,7 @@ export class BmcGate {
   /** Chains the interval waits so starts are spaced even when several callers are admitted together. */
   private spacing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly clock: Clock,
-    private limits: GateLimits,
-  ) {}
+  constructor(private readonly clock: Clock, private limits: GateLimits) {}
 
   /** The strictest limits any driver asked for win. */
   tighten(limits: GateLimits): void {

@@ -140,7 +140,8 @@ export function decodePacket(datagram: Buffer, keys?: SessionKeys): DecodedPacke
   const length = datagram.readUInt16LE(14);
   const bodyEnd = 16 + length;
   if (datagram.length < bodyEnd) throw new MalformedPacketError('truncated IPMI v2.0 payload');
-  if ((encrypted || authenticated) && !keys) throw new MalformedPacketError('protected packet outside an established session');
+  if ((encrypted || authenticated) && !keys)
+    throw new MalformedPacketError('protected packet outside an established session');
   if (authenticated && keys) {
     const authCodeAt = datagram.length - keys.suite.icvLength;
     if (authCodeAt < bodyEnd + 2) throw new MalformedPacketError('missing integrity trailer');

@@ -65,16 +65,16 @@ interface Waiter {
 class UdpChannel {
   private readonly waiters = new Set<Waiter>();
 
-  private constructor(
-    private readonly socket: Socket,
-    private readonly label: string,
-  ) {
+  private constructor(private readonly socket: Socket, private readonly label: string) {
     socket.on('message', (datagram) => {
       for (const waiter of this.waiters) if (waiter.accept(datagram)) return;
     });
     // ICMP port-unreachable surfaces as ECONNREFUSED on a connected socket: fail fast instead of timing out.
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      const error = new DriverError('unreachable', `${this.label} refused the datagram (${err.code ?? err.message}): check the address and port`);
+      const error = new DriverError(
+        'unreachable',
+        `${this.label} refused the datagram (${err.code ?? err.message}): check the address and port`
+      );
       for (const waiter of [...this.waiters]) waiter.fail(error);
     });
   }
@@ -91,7 +91,9 @@ class UdpChannel {
       });
     } catch (err) {
       socket.close();
-      throw new DriverError('unreachable', `${label}: cannot reach ${host}:${port} (${(err as Error).message})`, { cause: err });
+      throw new DriverError('unreachable', `${label}: cannot reach ${host}:${port} (${(err as Error).message})`, {
+        cause: err,
+      });
     }
     return new UdpChannel(socket, label);
   }
@@ -104,7 +106,13 @@ class UdpChannel {
    * Sends `build()` up to `attempts` times (a fresh datagram each time), resolving with the first datagram
    * `parse` recognises; `parse` returns undefined for datagrams that are not the answer (or are malformed).
    */
-  async exchange<T>(build: () => Buffer, parse: (datagram: Buffer) => T | undefined, timeoutMs: number, attempts: number, what: string): Promise<T> {
+  async exchange<T>(
+    build: () => Buffer,
+    parse: (datagram: Buffer) => T | undefined,
+    timeoutMs: number,
+    attempts: number,
+    what: string
+  ): Promise<T> {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const answer = await new Promise<{ value: T } | undefined>((resolve, reject) => {
         const waiter: Waiter = {
@@ -134,13 +142,22 @@ class UdpChannel {
           this.waiters.delete(waiter);
         };
         this.waiters.add(waiter);
-        this.socket.send(build(), (err) => {
-          if (err) waiter.fail(new DriverError('unreachable', `${this.label}: cannot send ${what} (${err.message})`, { cause: err }));
-        });
+        const sendFailed = (err: Error) =>
+          waiter.fail(
+            new DriverError('unreachable', `${this.label}: cannot send ${what} (${err.message})`, { cause: err })
+          );
+        try {
+          this.socket.send(build(), (err) => err && sendFailed(err));
+        } catch (err) {
+          sendFailed(err as Error); // the socket was closed under us
+        }
       });
       if (answer) return answer.value;
     }
-    throw new DriverError('timeout', `${this.label} did not answer ${what} (${attempts} tries, ${timeoutMs} ms each): check that the BMC is up and reachable`);
+    throw new DriverError(
+      'timeout',
+      `${this.label} did not answer ${what} (${attempts} tries, ${timeoutMs} ms each): check that the BMC is up and reachable`
+    );
   }
 
   close(): void {
@@ -162,7 +179,7 @@ export class RmcpPlusSession {
     readonly label: string,
     private readonly consoleSessionId: number,
     readonly bmcSessionId: number,
-    private readonly keys: SessionKeys,
+    private readonly keys: SessionKeys
   ) {}
 
   /** Logs in. Throws DriverError: auth_failed (never naming the password), busy (no free session), unsupported, timeout, unreachable. */
@@ -170,7 +187,10 @@ export class RmcpPlusSession {
     const label = bmcLabel(params.host, params.port);
     const username = Buffer.from(params.username, 'utf8');
     if (username.length > MAX_USERNAME_LENGTH) {
-      throw new DriverError('auth_failed', `${label}: IPMI user names are at most ${MAX_USERNAME_LENGTH} bytes; '${params.username}' is longer`);
+      throw new DriverError(
+        'auth_failed',
+        `${label}: IPMI user names are at most ${MAX_USERNAME_LENGTH} bytes; '${params.username}' is longer`
+      );
     }
     let kuid: Buffer;
     try {
@@ -187,25 +207,43 @@ export class RmcpPlusSession {
     }
   }
 
-  private static async handshake(channel: UdpChannel, params: SessionParams, label: string, username: Buffer, kuid: Buffer): Promise<RmcpPlusSession> {
+  private static async handshake(
+    channel: UdpChannel,
+    params: SessionParams,
+    label: string,
+    username: Buffer,
+    kuid: Buffer
+  ): Promise<RmcpPlusSession> {
     const { suite, requestTimeoutMs: timeout, attempts } = params;
     const exchange = <T>(build: () => Buffer, parse: (d: Buffer) => T | undefined, what: string) =>
-      channel.exchange(build, parse, timeout, attempts, `${what}`);
+      channel.exchange(build, parse, timeout, attempts, what);
 
     // 1. Get Channel Authentication Capabilities (IPMI v1.5 framing, no session): does the channel speak RMCP+?
     const caps = await exchange(
-      () => encodeV15Packet(encodeIpmiRequest({ netFn: NetFn.app, cmd: AppCmd.getChannelAuthCapabilities, rqSeq: 0, data: Buffer.from([0x8e, PRIVILEGE_ADMIN]) })),
+      () =>
+        encodeV15Packet(
+          encodeIpmiRequest({
+            netFn: NetFn.app,
+            cmd: AppCmd.getChannelAuthCapabilities,
+            rqSeq: 0,
+            data: Buffer.from([0x8e, PRIVILEGE_ADMIN]),
+          })
+        ),
       (d) => {
         const packet = decodePacket(d);
         if (packet.version !== '1.5') return undefined;
         const response = decodeIpmiResponse(packet.message);
         return response.cmd === AppCmd.getChannelAuthCapabilities ? response : undefined;
       },
-      'Get Channel Authentication Capabilities',
+      'Get Channel Authentication Capabilities'
     );
-    if (caps.completionCode !== 0) throw completionCodeError(caps.completionCode, `Get Channel Authentication Capabilities on ${label}`);
+    if (caps.completionCode !== 0)
+      throw completionCodeError(caps.completionCode, `Get Channel Authentication Capabilities on ${label}`);
     if (caps.data.length < 4 || (caps.data[1] & 0x80) === 0 || (caps.data[3] & 0x02) === 0) {
-      throw new DriverError('unsupported', `${label} does not offer IPMI v2.0 (RMCP+) on this channel: enable IPMI over LAN v2.0 / lanplus on the BMC`);
+      throw new DriverError(
+        'unsupported',
+        `${label} does not offer IPMI v2.0 (RMCP+) on this channel: enable IPMI over LAN v2.0 / lanplus on the BMC`
+      );
     }
 
     // 2. Open Session: propose the suite's algorithms, learn the BMC's session ID.
@@ -227,13 +265,20 @@ export class RmcpPlusSession {
           ]),
         }),
       (d) => preSessionPayload(d, PayloadType.openSessionResponse, openTag),
-      'Open Session',
+      'Open Session'
     );
     if (opened[1] !== 0) throw sessionStatusError(opened[1], `Open Session on ${label}`);
     if (opened.length < 36 || opened.readUInt32LE(4) !== consoleSessionId) {
-      throw new DriverError('protocol', `${label} answered Open Session for another session: check for a NAT or a second BMC on the address`);
+      throw new DriverError(
+        'protocol',
+        `${label} answered Open Session for another session: check for a NAT or a second BMC on the address`
+      );
     }
-    if (opened[16] !== suite.authAlgorithm || opened[24] !== suite.integrityAlgorithm || opened[32] !== suite.confidentialityAlgorithm) {
+    if (
+      opened[16] !== suite.authAlgorithm ||
+      opened[24] !== suite.integrityAlgorithm ||
+      opened[32] !== suite.confidentialityAlgorithm
+    ) {
       throw new DriverError('unsupported', `${label} does not accept cipher suite ${suite.id}`);
     }
     const bmcSessionId = opened.readUInt32LE(8);
@@ -256,9 +301,10 @@ export class RmcpPlusSession {
           ]),
         }),
       (d) => preSessionPayload(d, PayloadType.rakp2, rakpTag),
-      'RAKP Message 1',
+      'RAKP Message 1'
     );
-    if (rakp2[1] !== 0) throw sessionStatusError(rakp2[1], `RAKP Message 1 (login as '${params.username}') on ${label}`);
+    if (rakp2[1] !== 0)
+      throw sessionStatusError(rakp2[1], `RAKP Message 1 (login as '${params.username}') on ${label}`);
     const hashLength = suite.hash === 'sha1' ? 20 : 32;
     if (rakp2.length < 40 + hashLength) throw new DriverError('protocol', `${label} sent a truncated RAKP Message 2`);
     const rakp: RakpExchange = {
@@ -276,10 +322,16 @@ export class RmcpPlusSession {
           payloadType: PayloadType.rakp3,
           sessionId: 0,
           sequence: 0,
-          payload: Buffer.concat([Buffer.from([rakpTag, STATUS_INVALID_INTEGRITY_CHECK, 0, 0]), uint32le(bmcSessionId)]),
-        }),
+          payload: Buffer.concat([
+            Buffer.from([rakpTag, STATUS_INVALID_INTEGRITY_CHECK, 0, 0]),
+            uint32le(bmcSessionId),
+          ]),
+        })
       );
-      throw new DriverError('auth_failed', `${label} rejected the login of '${params.username}': the BMC's RAKP2 signature does not match the configured password (wrong password?)`);
+      throw new DriverError(
+        'auth_failed',
+        `${label} rejected the login of '${params.username}': the BMC's RAKP2 signature does not match the configured password (wrong password?)`
+      );
     }
 
     // 4. RAKP3/4: we prove we know the password; both sides derive the session keys.
@@ -289,21 +341,37 @@ export class RmcpPlusSession {
           payloadType: PayloadType.rakp3,
           sessionId: 0,
           sequence: 0,
-          payload: Buffer.concat([Buffer.from([rakpTag, 0, 0, 0]), uint32le(bmcSessionId), rakp3AuthCode(suite, kuid, rakp)]),
+          payload: Buffer.concat([
+            Buffer.from([rakpTag, 0, 0, 0]),
+            uint32le(bmcSessionId),
+            rakp3AuthCode(suite, kuid, rakp),
+          ]),
         }),
       (d) => preSessionPayload(d, PayloadType.rakp4, rakpTag),
-      'RAKP Message 3',
+      'RAKP Message 3'
     );
-    if (rakp4[1] !== 0) throw sessionStatusError(rakp4[1], `RAKP Message 3 (login as '${params.username}') on ${label}`);
+    if (rakp4[1] !== 0)
+      throw sessionStatusError(rakp4[1], `RAKP Message 3 (login as '${params.username}') on ${label}`);
     const sik = sessionIntegrityKey(suite, kuid, rakp);
     if (!rakp4Icv(suite, sik, rakp).equals(rakp4.subarray(8, 8 + suite.icvLength))) {
-      throw new DriverError('auth_failed', `${label}: RAKP4 integrity check failed (the BMC uses a K_G key this driver does not know)`);
+      throw new DriverError(
+        'auth_failed',
+        `${label}: RAKP4 integrity check failed (the BMC uses a K_G key this driver does not know)`
+      );
     }
 
-    const session = new RmcpPlusSession(channel, params, label, consoleSessionId, bmcSessionId, deriveSessionKeys(suite, sik));
+    const session = new RmcpPlusSession(
+      channel,
+      params,
+      label,
+      consoleSessionId,
+      bmcSessionId,
+      deriveSessionKeys(suite, sik)
+    );
     // 5. Raise the session to administrator (needed for Chassis Control and boot options).
     const privilege = await session.request(NetFn.app, AppCmd.setSessionPrivilege, Buffer.from([PRIVILEGE_ADMIN]));
-    if (privilege.completionCode !== 0) throw completionCodeError(privilege.completionCode, `Set Session Privilege Level (administrator) on ${label}`);
+    if (privilege.completionCode !== 0)
+      throw completionCodeError(privilege.completionCode, `Set Session Privilege Level (administrator) on ${label}`);
     return session;
   }
 
@@ -318,16 +386,30 @@ export class RmcpPlusSession {
     this.rqSeq = (this.rqSeq + 1) & 0x3f;
     const message = encodeIpmiRequest({ netFn, cmd, rqSeq, data });
     return this.channel.exchange(
-      () => encodeV20Packet({ payloadType: PayloadType.ipmi, sessionId: this.bmcSessionId, sequence: this.nextSequence(), payload: message }, this.keys),
+      () =>
+        encodeV20Packet(
+          {
+            payloadType: PayloadType.ipmi,
+            sessionId: this.bmcSessionId,
+            sequence: this.nextSequence(),
+            payload: message,
+          },
+          this.keys
+        ),
       (d) => {
         const packet = decodePacket(d, this.keys);
-        if (packet.version !== '2.0' || packet.payloadType !== PayloadType.ipmi || packet.sessionId !== this.consoleSessionId) return undefined;
+        if (
+          packet.version !== '2.0' ||
+          packet.payloadType !== PayloadType.ipmi ||
+          packet.sessionId !== this.consoleSessionId
+        )
+          return undefined;
         const response = decodeIpmiResponse(packet.payload);
         return response.rqSeq === rqSeq && response.cmd === cmd && response.netFn === netFn + 1 ? response : undefined;
       },
       this.params.requestTimeoutMs,
       this.params.attempts,
-      `command 0x${netFn.toString(16)}/0x${cmd.toString(16)}`,
+      `command 0x${netFn.toString(16)}/0x${cmd.toString(16)}`
     );
   }
 
@@ -343,19 +425,26 @@ export class RmcpPlusSession {
               payloadType: PayloadType.ipmi,
               sessionId: this.bmcSessionId,
               sequence: this.nextSequence(),
-              payload: encodeIpmiRequest({ netFn: NetFn.app, cmd: AppCmd.closeSession, rqSeq: this.rqSeq, data: uint32le(this.bmcSessionId) }),
+              payload: encodeIpmiRequest({
+                netFn: NetFn.app,
+                cmd: AppCmd.closeSession,
+                rqSeq: this.rqSeq,
+                data: uint32le(this.bmcSessionId),
+              }),
             },
-            this.keys,
+            this.keys
           ),
         (d) => {
           const packet = decodePacket(d, this.keys);
-          return packet.version === '2.0' && packet.payloadType === PayloadType.ipmi && decodeIpmiResponse(packet.payload).cmd === AppCmd.closeSession
+          return packet.version === '2.0' &&
+            packet.payloadType === PayloadType.ipmi &&
+            decodeIpmiResponse(packet.payload).cmd === AppCmd.closeSession
             ? true
             : undefined;
         },
         this.params.requestTimeoutMs,
         1,
-        'Close Session',
+        'Close Session'
       );
     } catch {
       // The session is abandoned either way; the BMC reclaims it after its idle timeout.
@@ -381,6 +470,12 @@ export class RmcpPlusSession {
 /** Payload of a pre-session (unauthenticated) v2.0 packet of the given type and message tag, else undefined. */
 function preSessionPayload(datagram: Buffer, payloadType: number, tag: number): Buffer | undefined {
   const packet = decodePacket(datagram);
-  if (packet.version !== '2.0' || packet.payloadType !== payloadType || packet.payload.length < 2 || packet.payload[0] !== tag) return undefined;
+  if (
+    packet.version !== '2.0' ||
+    packet.payloadType !== payloadType ||
+    packet.payload.length < 2 ||
+    packet.payload[0] !== tag
+  )
+    return undefined;
   return packet.payload;
 }

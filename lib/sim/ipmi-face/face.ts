@@ -1,8 +1,9 @@
 /**
  * A real IPMI face for SimMachines: one `ipmi_sim` process (Debian openipmi, a real RMCP+ BMC) per machine on a
  * loopback UDP port, its chassis_control hook wired to the machine through one shared HookServer.
- * ipmi_sim facts that shape this: always pass -c (the compiled-in config path is wrong), it needs an existing
- * state dir, it exits when its console (stdin) closes (so it never outlives this process), it runs the hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags.
+ * ipmi_sim facts that shape this: always pass -c (the compiled-in config path is wrong); it needs an existing
+ * state dir; without -n it exits when its console (stdin) closes, so it never outlives this process; it runs the
+ * hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,10 @@ export interface IpmiFace {
   password: string;
   /** Ready for createIpmiDriver. */
   endpoint: BmcEndpoint;
+  /** The ipmi_sim process. */
+  readonly pid: number | undefined;
+  /** Restarts ipmi_sim on the same port, like a BMC cold reset: every session is lost, the machine is not touched. */
+  restart(): Promise<void>;
   /** Stops ipmi_sim and removes its state. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -45,7 +50,14 @@ export interface IpmiFacePoolOptions extends HookServerOptions {
 const BMC_IPMB_ADDRESS = '0x20';
 const PORT_ATTEMPTS = 3;
 
-export function lanConf(params: { name: string; port: number; guid: string; hookCommand: string; username: string; password: string }): string {
+export function lanConf(params: {
+  name: string;
+  port: number;
+  guid: string;
+  hookCommand: string;
+  username: string;
+  password: string;
+}): string {
   const auths = 'none md2 md5 straight';
   return [
     `name "${params.name}"`,
@@ -66,7 +78,12 @@ export function lanConf(params: { name: string; port: number; guid: string; hook
 }
 
 /** One BMC (management controller 0x20) with a Device ID; chassis commands go to the hook. */
-export const BMC_EMU = [`mc_setbmc ${BMC_IPMB_ADDRESS}`, `mc_add ${BMC_IPMB_ADDRESS} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr`, `mc_enable ${BMC_IPMB_ADDRESS}`, ''].join('\n');
+export const BMC_EMU = [
+  `mc_setbmc ${BMC_IPMB_ADDRESS}`,
+  `mc_add ${BMC_IPMB_ADDRESS} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr`,
+  `mc_enable ${BMC_IPMB_ADDRESS}`,
+  '',
+].join('\n');
 
 function checkCredential(what: string, value: string, maxBytes: number): void {
   if (Buffer.byteLength(value) > maxBytes || Buffer.byteLength(value) === 0 || /["\s\\]/.test(value)) {
@@ -90,14 +107,23 @@ async function freeUdpPort(): Promise<number> {
 const PRESENCE_PING = Buffer.from([0x06, 0x00, 0xff, 0x06, 0x00, 0x00, 0x11, 0xbe, 0x80, 0x00, 0x00, 0x00]);
 const PRESENCE_PONG = 0x40;
 
-async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
+async function waitUntilAnswering(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string
+): Promise<void> {
   const socket = createSocket('udp4');
   socket.on('error', () => undefined); // ECONNREFUSED until ipmi_sim binds: keep pinging
   try {
     await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => finish(new Error(`ipmi_sim did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`)), timeoutMs);
+      const deadline = setTimeout(
+        () => finish(new Error(`ipmi_sim did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`)),
+        timeoutMs
+      );
       const ping = setInterval(() => socket.send(PRESENCE_PING, port, '127.0.0.1'), 50);
-      const exited = (code: number | null) => finish(new Error(`ipmi_sim exited (code ${code}) before answering: ${stderr().trim() || 'no output'}`));
+      const exited = (code: number | null) =>
+        finish(new Error(`ipmi_sim exited (code ${code}) before answering: ${stderr().trim() || 'no output'}`));
       const finish = (err?: Error) => {
         clearTimeout(deadline);
         clearInterval(ping);
@@ -136,7 +162,7 @@ export class IpmiFacePool {
     private readonly dir: string,
     private readonly hooks: HookServer,
     private readonly script: string,
-    private readonly options: IpmiFacePoolOptions,
+    private readonly options: IpmiFacePoolOptions
   ) {}
 
   static async create(options: IpmiFacePoolOptions = {}): Promise<IpmiFacePool> {
@@ -164,23 +190,43 @@ export class IpmiFacePool {
     await mkdir(stateDir, { recursive: true });
     await writeFile(join(faceDir, 'bmc.emu'), BMC_EMU);
     this.hooks.register(key, machine);
-    let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-      const port = await freeUdpPort();
-      const conf = lanConf({ name: `metalforge-${key}`, port, guid: randomBytes(16).toString('hex'), hookCommand: `${this.script} ${key}`, username, password });
-      await writeFile(join(faceDir, 'lan.conf'), conf, { mode: 0o600 });
-      const child = spawn(this.options.ipmiSimPath ?? 'ipmi_sim', ['-c', join(faceDir, 'lan.conf'), '-f', join(faceDir, 'bmc.emu'), '-s', stateDir], {
-        // Without -n ipmi_sim reads commands on stdin and exits at EOF: if this process dies, so does ipmi_sim.
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
+    const launch = async (port: number): Promise<ChildProcess> => {
+      const child = spawn(
+        this.options.ipmiSimPath ?? 'ipmi_sim',
+        ['-c', join(faceDir, 'lan.conf'), '-f', join(faceDir, 'bmc.emu'), '-s', stateDir],
+        {
+          // Without -n ipmi_sim reads commands on stdin and exits at EOF: if this process dies, so does ipmi_sim.
+          stdio: ['pipe', 'ignore', 'pipe'],
+        }
+      );
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
       child.on('error', (err) => (stderr += `\n${err.message}`));
       try {
         await waitUntilAnswering(port, child, this.options.startTimeoutMs ?? 10000, () => stderr);
+        return child;
+      } catch (err) {
+        await stopProcess(child);
+        throw err;
+      }
+    };
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+      const port = await freeUdpPort();
+      const conf = lanConf({
+        name: `metalforge-${key}`,
+        port,
+        guid: randomBytes(16).toString('hex'),
+        hookCommand: `${this.script} ${key}`,
+        username,
+        password,
+      });
+      await writeFile(join(faceDir, 'lan.conf'), conf, { mode: 0o600 });
+      let child: ChildProcess;
+      try {
+        child = await launch(port);
       } catch (err) {
         lastError = err as Error;
-        await stopProcess(child);
         continue;
       }
       let closing: Promise<void> | undefined;
@@ -191,6 +237,13 @@ export class IpmiFacePool {
         username,
         password,
         endpoint: { driver: 'ipmi', address: `127.0.0.1:${port}`, username, password },
+        get pid() {
+          return child.pid;
+        },
+        restart: async () => {
+          await stopProcess(child);
+          child = await launch(port);
+        },
         close: () =>
           (closing ??= (async () => {
             this.faces.delete(face);
@@ -218,11 +271,17 @@ export class IpmiFacePool {
 }
 
 /** One machine, one face, its own hook server: closing the face closes everything. */
-export async function startIpmiFace(machine: SimMachine, options: IpmiFaceOptions & IpmiFacePoolOptions = {}): Promise<IpmiFace> {
+export async function startIpmiFace(
+  machine: SimMachine,
+  options: IpmiFaceOptions & IpmiFacePoolOptions = {}
+): Promise<IpmiFace> {
   const pool = await IpmiFacePool.create(options);
   try {
     const face = await pool.start(machine, options);
-    return { ...face, close: () => pool.close() };
+    return Object.defineProperties(
+      {},
+      { ...Object.getOwnPropertyDescriptors(face), close: { value: () => pool.close() } }
+    ) as IpmiFace;
   } catch (err) {
     await pool.close();
     throw err;

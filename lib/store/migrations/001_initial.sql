@@ -56,9 +56,7 @@ CREATE TABLE facilities (
   code text NOT NULL UNIQUE,
   name text NOT NULL,
   metro_id uuid NOT NULL REFERENCES metros(id),
-  features jsonb NOT NULL DEFAULT '[]',
-  -- Stable small number used to derive the facility's (simulated) address blocks.
-  ordinal integer NOT NULL UNIQUE
+  features jsonb NOT NULL DEFAULT '[]'
 );
 
 CREATE TABLE plans (
@@ -89,8 +87,8 @@ CREATE TABLE machines (
   name text NOT NULL,
   facility_id uuid NOT NULL REFERENCES facilities(id),
   plan_id uuid NOT NULL REFERENCES plans(id),
-  -- Position in its facility; derives the machine's addresses.
-  ordinal integer NOT NULL,
+  -- Global enrolment number; derives the machine's (simulated) addresses.
+  ordinal integer NOT NULL UNIQUE,
   macs jsonb NOT NULL,
   state text NOT NULL CHECK (state IN ('enrolling', 'available', 'allocated', 'failed', 'maintenance')),
   bmc_driver text NOT NULL,
@@ -104,7 +102,6 @@ CREATE TABLE machines (
   device_id uuid UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX machines_ordinal ON machines (facility_id, ordinal);
 CREATE INDEX machines_macs ON machines USING gin (macs);
 CREATE INDEX machines_free ON machines (plan_id, facility_id) WHERE state = 'available';
 

@@ -1,5 +1,10 @@
 import { DriverError } from '../../../lib/drivers/types';
-import { COMPLETION_CODES, completionCodeError, RMCP_PLUS_STATUS_CODES, sessionStatusError } from '../../../lib/drivers/ipmi/codes';
+import {
+  COMPLETION_CODES,
+  completionCodeError,
+  RMCP_PLUS_STATUS_CODES,
+  sessionStatusError,
+} from '../../../lib/drivers/ipmi/codes';
 import {
   BOOT_DEVICE_SELECTOR,
   bootFlagsRequest,
@@ -74,16 +79,28 @@ describe('chassis command bytes', () => {
   });
 
   it('refuses UEFI HTTP boot, which IPMI cannot express', () => {
-    expect(() => bootFlagsRequest('uefi_http', { persistent: false, efi: true }, 'bmc')).toThrow(expect.objectContaining({ kind: 'unsupported' }));
+    expect(() => bootFlagsRequest('uefi_http', { persistent: false, efi: true }, 'bmc')).toThrow(
+      expect.objectContaining({ kind: 'unsupported' })
+    );
   });
 
   it('parses boot flags answers back to devices through the selector table', () => {
     for (const [device, selector] of Object.entries(BOOT_DEVICE_SELECTOR)) {
-      expect(parseBootFlags(Buffer.from([1, 5, 0xa0, selector, 0, 0, 0]), 'bmc')).toEqual({ device, selector, persistent: false, efi: true });
+      expect(parseBootFlags(Buffer.from([1, 5, 0xa0, selector, 0, 0, 0]), 'bmc')).toEqual({
+        device,
+        selector,
+        persistent: false,
+        efi: true,
+      });
     }
     expect(parseBootFlags(Buffer.from([1, 5, 0, 0, 0, 0, 0]), 'bmc').device).toBe('none');
-    expect(parseBootFlags(Buffer.from([1, 0x85, 0xc0, 0x0c, 0, 0, 0]), 'bmc')).toMatchObject({ device: 'disk', persistent: true });
-    expect(() => parseBootFlags(Buffer.from([1, 5, 0, 0x3c, 0, 0, 0]), 'bmc')).toThrow(expect.objectContaining({ kind: 'unsupported' }));
+    expect(parseBootFlags(Buffer.from([1, 0x85, 0xc0, 0x0c, 0, 0, 0]), 'bmc')).toMatchObject({
+      device: 'disk',
+      persistent: true,
+    });
+    expect(() => parseBootFlags(Buffer.from([1, 5, 0, 0x3c, 0, 0, 0]), 'bmc')).toThrow(
+      expect.objectContaining({ kind: 'unsupported' })
+    );
     expect(() => parseBootFlags(Buffer.from([1, 4, 0]), 'bmc')).toThrow(expect.objectContaining({ kind: 'protocol' }));
   });
 });

@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * The metalforge command: run a local metal cloud, deploy example stacks through real terraform, install the
+ * provider. `metalforge <command> --help` describes each command.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import { createCloud, DEFAULT_CATALOG } from '../cloud';
+import type { SimFaults } from '../sim/machine';
+import { installProvider } from '../provider/install';
+import { deploy, listExamples } from './deploy';
+import { createLogger, LogFormat } from './logger';
+
+const ROOT = resolve(__dirname, '..', '..');
+const VERSION = (require(join(ROOT, 'package.json')) as { version: string }).version;
+
+const program = new Command()
+  .name('metalforge')
+  .description('A self-hostable bare-metal cloud: Metal v1 compatible API, Terraform provider, cdktf constructs, simulated data center.')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)');
+
+const number = (name: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got "${value}"`);
+  return n;
+};
+
+const FAULT_KEYS: Record<string, keyof SimFaults> = {
+  'bmc-timeout': 'bmcTimeoutRate',
+  'bmc-busy': 'bmcBusyRate',
+  'drop-boot': 'dropBootSettingRate',
+  install: 'installFailureRate',
+  'bmc-delay': 'bmcDelayMs',
+};
+
+/** "install=0.1,bmc-busy=0.2,bmc-delay=150" → SimFaults. */
+export function parseFaults(value: string): Partial<SimFaults> {
+  const faults: Partial<SimFaults> = {};
+  for (const part of value.split(',').filter(Boolean)) {
+    const [key, raw] = part.split('=');
+    const field = FAULT_KEYS[key?.trim()];
+    const n = Number(raw);
+    if (!field) throw new InvalidArgumentError(`unknown fault "${key}"; use ${Object.keys(FAULT_KEYS).join(', ')}`);
+    if (!Number.isFinite(n) || n < 0 || (field !== 'bmcDelayMs' && n > 1)) {
+      throw new InvalidArgumentError(`fault ${key} needs ${field === 'bmcDelayMs' ? 'milliseconds ≥ 0' : 'a rate between 0 and 1'}, got "${raw}"`);
+    }
+    faults[field] = n;
+  }
+  return faults;
+}
+
+interface ServerFlags {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  catalog: string;
+  simScale: number;
+  simFaults?: Partial<SimFaults>;
+  bootPath: 'http' | 'in-process';
+  adminToken?: string;
+  logFormat: LogFormat;
+  logLevel: string;
+  rateLimit: number;
+}
+
+function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
+  return command
+    .addOption(new Option('--host <host>', 'address to listen on').env('METALFORGE_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').env('METALFORGE_PORT').default(defaults.port).argParser(number('port', 0)))
+    .addOption(new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here').env('METALFORGE_DATA_DIR').default(defaults.dataDir))
+    .addOption(new Option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database').env('DATABASE_URL'))
+    .addOption(new Option('--catalog <file>', 'world to seed an empty database with').env('METALFORGE_CATALOG').default(DEFAULT_CATALOG))
+    .addOption(new Option('--sim-scale <factor>', 'simulated hardware timings multiplier (1 = realistic, 0 = instant)').env('METALFORGE_SIM_SCALE').default(0.1).argParser(number('sim-scale', 0)))
+    .addOption(new Option('--sim-faults <list>', 'fault injection, e.g. install=0.1,bmc-busy=0.2,bmc-timeout=0.05,drop-boot=0.1,bmc-delay=200').env('METALFORGE_SIM_FAULTS').argParser(parseFaults))
+    .addOption(new Option('--boot-path <path>', 'how simulated machines network-boot').choices(['http', 'in-process']).default('http'))
+    .addOption(new Option('--admin-token <token>', 'use this operator token instead of a generated one').env('METALFORGE_ADMIN_TOKEN'))
+    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).env('METALFORGE_LOG_FORMAT').default('pretty'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).env('METALFORGE_LOG_LEVEL').default('info'))
+    .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)));
+}
+
+async function startServer(flags: ServerFlags) {
+  const logger = createLogger(flags.logLevel, flags.logFormat);
+  const cloud = await createCloud({
+    dataDir: resolve(flags.dataDir),
+    databaseUrl: flags.databaseUrl,
+    catalog: flags.catalog,
+    simScale: flags.simScale,
+    simFaults: flags.simFaults,
+    bootPath: flags.bootPath,
+    host: flags.host,
+    port: flags.port,
+    adminToken: flags.adminToken,
+    logger,
+    rateLimit: { limit: flags.rateLimit },
+  });
+  const url = await cloud.listen();
+  const stop = async () => {
+    logger.info('shutting down');
+    await cloud.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return { cloud, url, logger };
+}
+
+serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
+  async (flags: ServerFlags) => {
+    const { cloud, url } = await startServer(flags);
+    const db = flags.databaseUrl ? 'PostgreSQL' : `PGlite in ${resolve(flags.dataDir)}`;
+    process.stdout.write(
+      [
+        `metalforge ${VERSION} is serving`,
+        `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
+        `  admin token  ${cloud.adminToken}`,
+        `  database     ${db}`,
+        `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
+        '',
+      ].join('\n'),
+    );
+  },
+);
+
+serverOptions(
+  program
+    .command('demo')
+    .description('start a local metal cloud on the embedded database and deploy an example stack through real terraform')
+    .option('--example <name>', `example to deploy (${listExamples().join(', ')})`, 'core-web-ny')
+    .option('--exit', 'stop the cloud after the deploy instead of serving on'),
+  { dataDir: '.metalforge/demo', port: 0 },
+).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
+  const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
+  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})\n`);
+  try {
+    await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken });
+  } catch (err) {
+    logger.error((err as Error).message);
+    await cloud.close();
+    process.exit(1);
+  }
+  if (flags.exit) {
+    await cloud.close();
+    return;
+  }
+  process.stdout.write(`\nthe cloud keeps running: curl -H 'X-Auth-Token: ${cloud.adminToken}' ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+});
+
+for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
+  program
+    .command(`${name} <example>`)
+    .description(`${destroy ? 'destroy' : 'synthesize and apply'} a cdktf stack (an example name or a directory) with real terraform`)
+    .addOption(new Option('--api-url <url>', 'metalforge server URL').env('METALFORGE_URL').default('http://127.0.0.1:8080'))
+    .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
+    .action(async (example: string, flags: { apiUrl: string; token: string }) => {
+      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy });
+    });
+}
+
+program
+  .command('provider')
+  .description('terraform-provider-metal packaging')
+  .command('install')
+  .description('build the provider into a filesystem mirror and write a Terraform CLI config, so `terraform init` works offline')
+  .option('--dir <dir>', 'project directory that gets .metalforge/', ROOT)
+  .action(async (flags: { dir: string }) => {
+    const installed = await installProvider({ projectDir: resolve(flags.dir) });
+    process.stdout.write(
+      [
+        `terraform-provider-metal ${installed.version} ${installed.upToDate ? 'is up to date' : 'installed'}: ${installed.executable}`,
+        `use it with: export TF_CLI_CONFIG_FILE=${installed.cliConfigFile} CHECKPOINT_DISABLE=1`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`metalforge: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+/**
+ * What the resources and data sources share: reading plain values, turning API failures into diagnostics that
+ * point at the attribute to fix, and waiting for a server-side state with backoff.
+ */
+import { MetalError } from '../../contract/errors';
+import { Decimal, isObjectValue, type AttributePath, type Diagnostics, type Value, type ValueObject } from '../framework';
+
+/** A known string, else undefined (null and Unknown alike). */
+export const str = (value: Value | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+export const bool = (value: Value | undefined): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+export const num = (value: Value | undefined): number | undefined => (typeof value === 'number' ? value : value instanceof Decimal ? value.toNumber() : undefined);
+/** A known list of known strings, else undefined. */
+export function strings(value: Value | undefined): string[] | undefined {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return undefined;
+  return value as string[];
+}
+/** The single element of a list block with max_items 1 (reinstall, behavior), or undefined. */
+export function firstBlock(value: Value | undefined): ValueObject | undefined {
+  return Array.isArray(value) && isObjectValue(value[0]) ? value[0] : undefined;
+}
+
+/** The last path segment of an href: "/metal/v1/projects/<id>" → "<id>". */
+export const hrefId = (href: { href: string } | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
+
+/** What the API calls a field → the attribute a Terraform user sets. Fields absent here map to themselves. */
+export type FieldMap = Record<string, string>;
+
+/**
+ * Diagnostics for an API failure: one per message the server sent, each pointing at the attribute its
+ * "field: problem" prefix names, so Terraform shows the offending line. Messages never contain secrets (the
+ * client redacts the token and the server never echoes user data).
+ */
+export function reportApiError(diagnostics: Diagnostics, error: unknown, summary: string, options: { fields?: FieldMap; attributes?: Iterable<string> } = {}): void {
+  if (!(error instanceof MetalError)) {
+    diagnostics.error(summary, error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const attributes = new Set(options.attributes ?? []);
+  for (const message of error.errors) {
+    const field = /^([a-z_]+)(?:\.[\w.]+)?: /.exec(message)?.[1];
+    const attribute = field === undefined ? undefined : (options.fields?.[field] ?? field);
+    const path: AttributePath | undefined = attribute !== undefined && attributes.has(attribute) ? [attribute] : undefined;
+    const text = attribute !== undefined && field !== attribute ? `${attribute}${message.slice(field!.length)}` : message;
+    diagnostics.error(summary, text, path);
+  }
+}
+
+/** The API said the object does not exist (any more). */
+export const isNotFound = (error: unknown): boolean => error instanceof MetalError && error.code === 'not_found';
+
+export type WaitOutcome = 'done' | 'timeout' | 'stopped';
+
+export interface PollOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** First wait; doubled each round up to maxIntervalMs. Short, so a fast server is not kept waiting on us. */
+  firstIntervalMs?: number;
+  maxIntervalMs?: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Fetches until `settled` says so, the timeout passes or Terraform asks to stop; returns the last value seen.
+ * The interval starts small and doubles (capped at 5 s), so a device that becomes active is noticed within
+ * seconds, never minutes.
+ */
+export async function pollUntil<T>(fetch: () => Promise<T>, settled: (value: T) => boolean, options: PollOptions): Promise<{ value: T; outcome: WaitOutcome }> {
+  const deadline = Date.now() + options.timeoutMs;
+  let interval = options.firstIntervalMs ?? 50;
+  const maxInterval = options.maxIntervalMs ?? 5000;
+  for (;;) {
+    const value = await fetch();
+    if (settled(value)) return { value, outcome: 'done' };
+    if (options.signal.aborted) return { value, outcome: 'stopped' };
+    const left = deadline - Date.now();
+    if (left <= 0) return { value, outcome: 'timeout' };
+    await sleep(Math.min(interval, left), options.signal);
+    interval = Math.min(interval * 2, maxInterval);
+  }
+}
+
+/** A duration in words for messages: 90000 → "1m30s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'm'], [seconds % 60, 's']] as const;
+  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  return text || `${ms}ms`;
+}
+
+/** Empty API values ("", false, [], {}) read as null when Terraform holds null, so unset attributes never drift. */
+export function unlessEmpty(apiValue: Value, held: Value | undefined): Value {
+  const empty =
+    apiValue === '' || apiValue === false || (Array.isArray(apiValue) && apiValue.length === 0) || (isObjectValue(apiValue) && Object.keys(apiValue).length === 0);
+  return empty && (held === null || held === undefined) ? null : apiValue;
+}

@@ -1,0 +1,76 @@
+import { Database, openDatabase } from '../../lib/store/database';
+import { loadMigrations, migrate } from '../../lib/store/migrations';
+import { describeWithPostgres, PgCluster, startPgCluster } from '../support/pg-cluster';
+
+/** The same checks on each engine: all migrations apply once, a second run applies nothing and keeps the data. */
+function migrationBehaviour(open: () => Promise<Database>) {
+  let db: Database;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('applies every migration on an empty database and records it', async () => {
+    const versions = loadMigrations().map((m) => m.version);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(await migrate(db)).toEqual(versions);
+    const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(recorded.map((r) => r.version)).toEqual(versions);
+    const tables = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['devices', 'machines', 'jobs', 'events', 'api_keys', 'idempotency_keys']));
+  });
+
+  it('is idempotent: a second run applies nothing and leaves the data alone', async () => {
+    await db.query(`INSERT INTO organizations (id, name) VALUES ('00000000-0000-4000-8000-000000000001', 'kept')`);
+    expect(await migrate(db)).toEqual([]);
+    const [org] = await db.query<{ name: string }>('SELECT name FROM organizations');
+    expect(org.name).toBe('kept');
+  });
+
+  it('applies only migrations it has not seen', async () => {
+    const extra = { version: 9999, name: '9999_test_extra', sql: 'CREATE TABLE test_extra (id int PRIMARY KEY);\nINSERT INTO test_extra VALUES (1)' };
+    expect(await migrate(db, [...loadMigrations(), extra])).toEqual([9999]);
+    expect(await migrate(db, [...loadMigrations(), extra])).toEqual([]);
+    expect(await db.query('SELECT id FROM test_extra')).toEqual([{ id: 1 }]);
+  });
+
+  it('rolls back a failing migration entirely and does not record it', async () => {
+    const broken = { version: 10000, name: '10000_broken', sql: 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table' };
+    await expect(migrate(db, [broken])).rejects.toThrow(/no_such_table/);
+    expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`)).toEqual([]);
+    expect(await db.query('SELECT 1 FROM schema_migrations WHERE version = 10000')).toEqual([]);
+  });
+}
+
+describe('migrations on PGlite', () => {
+  migrationBehaviour(() => openDatabase());
+});
+
+describeWithPostgres('migrations on PostgreSQL', () => {
+  let cluster: PgCluster;
+  let url: string;
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    url = await cluster.createDatabase('migrations');
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  describe('one starter', () => {
+    migrationBehaviour(() => openDatabase({ url }));
+  });
+
+  it('concurrent starters on one server apply each migration exactly once', async () => {
+    const fresh = await cluster.createDatabase('migrations_race');
+    const dbs = await Promise.all([1, 2, 3].map(() => openDatabase({ url: fresh, poolSize: 2 })));
+    try {
+      const applied = await Promise.all(dbs.map((d) => migrate(d)));
+      expect(applied.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
+    } finally {
+      await Promise.all(dbs.map((d) => d.close()));
+    }
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Test clouds: createCloud on PGlite (in memory or a data dir) or on a throwaway PostgreSQL cluster shared by
+ * the test file, plus small helpers to drive the engine step by step and to call the API through inject().
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
+import { Cloud, CloudOptions, createCloud } from '../../lib/cloud';
+import type { Principal } from '../../lib/engine/accounts';
+import type { DeviceCreateInput, DeviceStateName } from '../../lib/contract/schemas';
+import { PgCluster, pgUnavailableReason, startPgCluster } from './pg-cluster';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** The backends this machine can test; PostgreSQL is left out (with a printed reason) when it cannot start. */
+export function availableBackends(): Backend[] {
+  const reason = pgUnavailableReason();
+  if (reason) console.warn(`PostgreSQL variants skipped: ${reason}`);
+  return reason ? ['pglite'] : ['pglite', 'postgres'];
+}
+
+let cluster: Promise<PgCluster> | undefined;
+let databases = 0;
+
+/** A fresh database on the file's PostgreSQL cluster (started on first use). */
+export async function freshPostgresUrl(): Promise<string> {
+  cluster ??= startPgCluster();
+  return (await cluster).createDatabase(`t${process.pid}_${++databases}`);
+}
+
+/** Stops the file's PostgreSQL cluster, if one was started; call from a top-level afterAll. */
+export async function stopPostgres(): Promise<void> {
+  const running = cluster;
+  cluster = undefined;
+  if (running) await (await running).stop();
+}
+
+const tempDirs: string[] = [];
+
+export function tempDir(prefix = 'metalforge-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** createCloud with test defaults: instant simulator, in-process boot path, ephemeral port, the given backend. */
+export async function testCloud(backend: Backend, options: CloudOptions = {}): Promise<Cloud> {
+  const databaseUrl = backend === 'postgres' ? (options.databaseUrl ?? (await freshPostgresUrl())) : undefined;
+  return createCloud({ simScale: 0, bootPath: 'in-process', port: 0, ...options, databaseUrl });
+}
+
+/** The admin principal and a fresh project to put devices in. */
+export async function adminProject(cloud: Cloud, name = 'test'): Promise<{ principal: Principal; projectId: string }> {
+  const principal = await cloud.engine.accounts.authenticate(cloud.adminToken);
+  const project = await cloud.engine.projects.create(principal, { name });
+  return { principal, projectId: project.id };
+}
+
+export const actorOf = (p: Principal) => ({ userId: p.userId, apiKeyId: p.apiKeyId });
+
+export const deviceInput = (overrides: Partial<DeviceCreateInput> = {}): DeviceCreateInput => ({
+  plan: 'c3.small.x86',
+  metro: 'ny',
+  operating_system: 'ubuntu_24_04',
+  ...overrides,
+});
+
+/** Lets callbacks of the instant simulator (boot, install, phone-home) run and their batches commit. */
+export async function settle(cloud: Cloud): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  await cloud.engine.devices.idle();
+}
+
+export async function deviceState(cloud: Cloud, id: string): Promise<DeviceStateName> {
+  const [row] = await cloud.db.query<{ state: DeviceStateName }>('SELECT state FROM devices WHERE id = $1', [id]);
+  return row.state;
+}
+
+/**
+ * Steps the job runner (workers stopped) until the device reaches `state`; fails after `maxRounds` rounds.
+ * Returns the number of rounds that ran jobs.
+ */
+export async function stepUntil(cloud: Cloud, id: string, state: DeviceStateName, maxRounds = 20): Promise<number> {
+  let rounds = 0;
+  for (let i = 0; i < maxRounds; i++) {
+    await settle(cloud);
+    if ((await deviceState(cloud, id)) === state) return rounds;
+    if (await cloud.engine.jobs.round()) rounds++;
+  }
+  await settle(cloud);
+  const now = await deviceState(cloud, id);
+  if (now !== state) throw new Error(`device ${id} is ${now} after ${maxRounds} rounds, expected ${state}`);
+  return rounds;
+}
+
+/** Polls `probe` (real time) until it returns a truthy value; for clouds whose workers run on their own. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A tiny API client over inject(): JSON in, JSON out, the token in X-Auth-Token. */
+export function apiClient(cloud: Cloud, token: string | undefined = cloud.adminToken) {
+  const call = async (method: InjectOptions['method'], path: string, payload?: unknown, headers: Record<string, string> = {}) => {
+    const res = await cloud.app.inject({
+      method,
+      url: `/metal/v1${path}`,
+      headers: { ...(token ? { 'x-auth-token': token } : {}), ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    const body = res.body ? safeJson(res.body) : undefined;
+    return { status: res.statusCode, body, headers: res.headers, raw: res.body };
+  };
+  return {
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+    post: (path: string, payload?: unknown, headers?: Record<string, string>) => call('POST', path, payload ?? {}, headers),
+    put: (path: string, payload: unknown, headers?: Record<string, string>) => call('PUT', path, payload, headers),
+    delete: (path: string, headers?: Record<string, string>) => call('DELETE', path, undefined, headers),
+  };
+}
+
+function safeJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
