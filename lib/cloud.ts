@@ -8,10 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import pino, { Logger } from 'pino';
 import { buildApi } from './api/app';
 import { bootRequestSerializer, bootRoutes } from './boot';
+import { createIpmiDriver } from './drivers/ipmi';
+import { createRedfishDriver } from './drivers/redfish';
 import { createSimDriver } from './drivers/sim';
-import { DriverError, type BmcDriver, type BmcEndpoint } from './drivers/types';
+import type { BmcDriver, BmcEndpoint } from './drivers/types';
 import { Engine, type EngineConfig } from './engine';
 import { EngineBootBackend } from './engine/boot-backend';
+import { enqueueJobs } from './engine/jobs';
 import { Clock, systemClock } from './engine/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
 import { SecretBox } from './engine/secrets';
@@ -49,7 +52,7 @@ export interface CloudOptions {
   adminToken?: string;
   engine?: Partial<EngineConfig>;
   rateLimit?: { limit?: number; windowMs?: number };
-  /** Redfish/IPMI driver factories (real hardware); the simulator driver is always available. */
+  /** Redfish/IPMI driver factories for real hardware. @default the native Redfish and IPMI drivers */
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** Start the job runner and timeout sweeper. @default true */
   startWorkers?: boolean;
@@ -84,13 +87,13 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   let sim!: SimDatacenter;
   const drivers = (endpoint: BmcEndpoint): BmcDriver => {
     if (endpoint.driver === 'sim') return createSimDriver(() => sim.machine(endpoint.address));
-    const factory = options.drivers?.[endpoint.driver];
-    if (!factory) throw new DriverError('unsupported', `the ${endpoint.driver} driver is not enabled on this server`);
+    const factory = options.drivers?.[endpoint.driver] ?? (endpoint.driver === 'redfish' ? createRedfishDriver : createIpmiDriver);
     return factory(endpoint);
   };
   const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine });
   // PGlite is single-process: any job lease in it belongs to a previous run of this server.
   await engine.init({ releaseLeases: db.kind === 'pglite' });
+  await rebootInterruptedSimInstalls(engine, clock);
   const backend = new EngineBootBackend(engine.ctx, engine.devices);
   const bootPath = options.bootPath ?? 'http';
   let bootBaseUrl = '';
@@ -169,4 +172,20 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
     chmodSync(file, 0o600);
   }
   return token;
+}
+
+/**
+ * The simulated data center lives in this process: machines that were installing when it last stopped came back
+ * powered off and would never phone home, so their installs are network-booted again (same install token).
+ */
+async function rebootInterruptedSimInstalls(engine: Engine, clock: Clock): Promise<void> {
+  const { db } = engine.ctx;
+  const stranded = await db.query<{ id: string; state: string }>(
+    `SELECT d.id, d.state FROM devices d JOIN machines m ON m.id = d.machine_id
+WHERE d.state IN ('provisioning', 'reinstalling') AND d.phone_home_hash IS NOT NULL AND m.bmc_driver = 'sim'
+  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)`,
+  );
+  if (!stranded.length) return;
+  const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id, payload: { stage: 'boot' } }));
+  await db.transaction((tx) => enqueueJobs(tx, jobs, clock.now()));
 }

@@ -10,7 +10,7 @@ interface AjvError {
   instancePath: string;
   params: Record<string, unknown>;
   message?: string;
-  parentSchema?: { description?: string };
+  parentSchema?: { description?: string; anyOf?: { const?: unknown }[] };
 }
 
 const CONTEXT_LABEL: Record<string, string> = { body: '', querystring: 'query parameter ', params: 'path parameter ', headers: 'header ' };
@@ -30,8 +30,12 @@ export function describeValidationError(error: AjvError, context: string): strin
       return `${field(path)}: ${error.parentSchema?.description ? `must be ${error.parentSchema.description}` : `has an invalid format (${error.params.pattern})`}`;
     case 'type':
       return `${field(path || 'body')}: must be ${error.params.type === 'object' ? 'a JSON object' : `a ${error.params.type}`}`;
-    case 'anyOf':
+    case 'anyOf': {
+      // A union of literals (TypeBox's enums) lists its values, like `enum`.
+      const values = (error.parentSchema?.anyOf ?? []).map((branch) => branch.const);
+      if (values.length && values.every((v) => v !== undefined)) return `${field(path)}: must be one of ${values.join(', ')}`;
       return `${field(path)}: does not match any allowed form`;
+    }
     default:
       return `${field(path || 'body')}: ${error.message}`;
   }
@@ -43,8 +47,10 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
     return;
   }
   if (error.validation) {
-    // Unions produce one error per branch; keep each sentence once.
-    const messages = [...new Set(error.validation.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
+    // Unions produce one error per branch plus one for the union; the union's sentence says it all.
+    const unionPaths = new Set(error.validation.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+    const relevant = error.validation.filter((e) => e.keyword !== 'const' || !unionPaths.has(e.instancePath));
+    const messages = [...new Set(relevant.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
     void reply.status(422).send(new MetalError('validation_failed', messages).toBody());
     return;
   }

@@ -14,9 +14,11 @@ import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
 import { closest, FacilityRow, MetroRow, OsRow, PlanRow } from './world';
 
+/** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
 export interface Actor {
   userId: string;
-  apiKeyId: string;
+  organizationId: string;
+  projectId: string | null;
 }
 
 interface PlacedCreate {
@@ -27,7 +29,13 @@ interface PlacedCreate {
   metro: MetroRow;
   facilities: FacilityRow[];
   os: OsRow;
-  sshKeyIds: string[];
+}
+
+/** What a network-booting machine should do; `token` is the current install's phone-home token. */
+export interface BootPlan {
+  device: DeviceRow;
+  mode: 'install' | 'local';
+  token?: string;
 }
 
 export interface DeviceListQuery {
@@ -53,6 +61,7 @@ const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 export class DeviceService {
   private readonly createBatcher: Batcher<PlacedCreate, DeviceRow>;
   private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
+  private readonly bootLookupBatcher: Batcher<string, BootPlan | null>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -60,19 +69,23 @@ export class DeviceService {
   ) {
     this.createBatcher = new Batcher((items) => this.flushCreates(items));
     this.phoneHomeBatcher = new Batcher((items) => this.flushPhoneHomes(items));
+    this.bootLookupBatcher = new Batcher((macs) => this.lookupMacs(macs));
   }
 
   // ------------------------------------------------------------------ create
 
-  /** Validates against the world (collecting every problem), then places and inserts in a group commit. */
+  /**
+   * Validates against the in-memory world (collecting every problem), then checks access, SSH keys and places
+   * the device inside a group commit: a create costs no database round trip of its own.
+   */
   async create(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<Device> {
-    const placed = await this.validateCreate(actor, projectId, input);
-    const row = await this.createBatcher.submit(placed);
+    if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId)) throw new MetalError('not_found', `project ${projectId} not found`);
+    const row = await this.createBatcher.submit(this.validateCreate(actor, projectId, input));
     this.onJobsQueued();
     return this.present(row);
   }
 
-  private async validateCreate(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<PlacedCreate> {
+  private validateCreate(actor: Actor, projectId: string, input: DeviceCreateInput): PlacedCreate {
     const { world } = this.ctx;
     const problems: string[] = [];
     const plan = world.plan(input.plan);
@@ -112,28 +125,43 @@ export class DeviceService {
     if (input.spot_instance) problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
     if (input.hardware_reservation_id) problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
     if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe) problems.push('ipxe_script_url: required with operating_system custom_ipxe');
-    const sshKeyIds = await this.resolveSshKeys(actor, projectId, input, problems);
     if (problems.length) throw new MetalError('validation_failed', problems);
-    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, sshKeyIds };
+    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os! };
   }
 
-  /** Explicit key ids must belong to the project or the user; none given = all of them (Metal's default). */
-  private async resolveSshKeys(actor: Actor, projectId: string, input: DeviceCreateInput, problems: string[]): Promise<string[]> {
-    const available = await this.ctx.db.query<{ id: string }>('SELECT id FROM ssh_keys WHERE project_id = $1 OR user_id = $2', [projectId, actor.userId]);
-    const ids = new Set(available.map((k) => k.id));
-    const explicit = [...(input.project_ssh_keys ?? []), ...(input.user_ssh_keys ?? [])];
-    if (input.no_ssh_keys) return [];
-    if (!explicit.length) return [...ids];
-    for (const id of explicit) if (!ids.has(id)) problems.push(`project_ssh_keys: ssh key ${id} does not exist in this project or for this user`);
-    return explicit;
+  /**
+   * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
+   * user, and none given means all of them (Metal's default). One query per table for the whole batch.
+   */
+  private async checkAccessAndKeys(tx: Queryable, items: PlacedCreate[]): Promise<(string[] | Error)[]> {
+    const projectIds = [...new Set(items.map((i) => i.projectId))];
+    const userIds = [...new Set(items.map((i) => i.actor.userId))];
+    const [projects, keys] = await Promise.all([
+      tx.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[])', [projectIds]),
+      tx.query<{ id: string; project_id: string | null; user_id: string | null }>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
+    ]);
+    const org = new Map(projects.map((p) => [p.id, p.organization_id]));
+    return items.map((item) => {
+      if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
+      if (item.input.no_ssh_keys) return [];
+      const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
+      const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
+      if (!explicit.length) return available;
+      const missing = explicit.filter((id) => !available.includes(id));
+      if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
+      return explicit;
+    });
   }
 
-  private async flushCreates(items: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
+  private async flushCreates(batch: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(async (tx) => {
+      const checked = await this.checkAccessAndKeys(tx, batch);
+      const items = batch.filter((_, i) => !(checked[i] instanceof Error));
+      const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
       const machines = await this.allocate(tx, items);
       const rows: Record<string, unknown>[] = [];
-      const out: (string | Error)[] = items.map((item, i) => {
+      const placed: (string | Error)[] = items.map((item, i) => {
         const machine = machines[i];
         if (!machine) {
           return new MetalError('capacity_unavailable', `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`);
@@ -160,7 +188,7 @@ export class DeviceService {
           always_pxe: item.input.always_pxe ?? false,
           locked: item.input.locked ?? false,
           tags: item.input.tags ?? [],
-          ssh_key_ids: item.sshKeyIds,
+          ssh_key_ids: sshKeys[i],
           ip_addresses: addressesFor(machine.ordinal),
           root_password: this.ctx.secrets.seal(randomToken(20)),
           termination_time: item.input.termination_time ?? null,
@@ -169,8 +197,10 @@ export class DeviceService {
         rows.push(row);
         return row.id;
       });
+      let next = 0;
+      const out = checked.map((c) => (c instanceof Error ? c : placed[next++]));
       if (!rows.length) return out as (DeviceRow | Error)[];
-      const inserted = await tx.query<DeviceRow>(
+      await tx.query(
         `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
   machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
   ip_addresses, root_password, termination_time, deadline, created_at, updated_at)
@@ -180,12 +210,13 @@ SELECT r.id, r.short_id, r.project_id, r.hostname, r.description, r.state, r.pro
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid, hostname text, description text, state text,
   provisioning_percentage float8, plan_id uuid, metro_id uuid, facility_id uuid, machine_id uuid, operating_system_id uuid,
   billing_cycle text, userdata text, customdata jsonb, ipxe_script_url text, always_pxe boolean, locked boolean, tags jsonb,
-  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz)
-RETURNING *`,
+  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz)`,
         [JSON.stringify(rows), now.toISOString()],
       );
       const macs = new Map(machines.filter(Boolean).map((m) => [m!.id, m!.macs]));
-      const byId = new Map(inserted.map((r) => [r.id, { ...r, macs: macs.get(r.machine_id!) }]));
+      // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
+      const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, spot_instance: false, spot_price_max: null, created_at: now, updated_at: now };
+      const byId = new Map(rows.map((r) => [r.id as string, { ...defaults, ...r, macs: macs.get(r.machine_id as string) } as unknown as DeviceRow]));
       await tx.query(
         `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x WHERE m.id = (x->>'machine_id')::uuid`,
         [JSON.stringify(rows.map((r) => ({ id: r.id, machine_id: r.machine_id })))],
@@ -395,17 +426,28 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
    * What a machine that network-boots should do: install (with the current install's phone-home token) when
    * its device is provisioning or reinstalling, else boot from its local disk.
    */
-  async bootPlan(by: { mac?: string; deviceId?: string }): Promise<{ device: DeviceRow; mode: 'install' | 'local'; token?: string } | null> {
-    const [row] = by.mac
-      ? await this.ctx.db.query<DeviceRow>(
-          `SELECT ${DEVICE_COLUMNS}, d.install_generation FROM machines m JOIN devices d ON d.id = m.device_id WHERE m.macs ? $1 AND d.state <> 'deleted'`,
-          [by.mac.toLowerCase()],
-        )
-      : await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS}, d.install_generation FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [by.deviceId]);
-    if (!row) return null;
+  async bootPlan(by: { mac?: string; deviceId?: string }): Promise<BootPlan | null> {
+    if (by.mac) return this.bootLookupBatcher.submit(by.mac.toLowerCase());
+    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [by.deviceId]);
+    return row ? this.toBootPlan(row) : null;
+  }
+
+  /** Machines PXE-boot in waves: their lookups share one query. */
+  private async lookupMacs(macs: string[]): Promise<(BootPlan | null)[]> {
+    const rows = await this.ctx.db.query<DeviceRow>(
+      `SELECT ${DEVICE_COLUMNS} FROM machines m JOIN devices d ON d.id = m.device_id WHERE m.macs ?| $1::text[] AND d.state <> 'deleted'`,
+      [macs],
+    );
+    return macs.map((mac) => {
+      const row = rows.find((r) => r.macs?.includes(mac));
+      return row ? this.toBootPlan(row) : null;
+    });
+  }
+
+  private toBootPlan(row: DeviceRow): BootPlan {
     const installing = (row.state === 'provisioning' || row.state === 'reinstalling') && row.phone_home_hash !== null;
     if (!installing) return { device: row, mode: 'local' };
-    return { device: row, mode: 'install', token: this.phoneHomeToken(row.id, (row as DeviceRow & { install_generation: number }).install_generation) };
+    return { device: row, mode: 'install', token: this.phoneHomeToken(row.id, row.install_generation) };
   }
 
   /** The installer reports failure: the device fails with the installer's reason. */
@@ -441,7 +483,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
 
   /** Resolves once queued creates and phone-homes are written (tests and benchmarks). */
   async idle(): Promise<void> {
-    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle()]);
+    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle(), this.bootLookupBatcher.idle()]);
   }
 
   /** Devices in a state, for callers waiting on progress. */

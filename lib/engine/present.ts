@@ -50,6 +50,7 @@ export interface ProjectRow {
   tags: string[];
   customdata: Record<string, unknown>;
   backend_transfer_enabled: boolean;
+  devices_version: number;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -137,6 +138,7 @@ export interface DeviceRow {
   ip_addresses: IpAddress[];
   root_password: string | null;
   phone_home_hash: string | null;
+  install_generation: number;
   spot_instance: boolean;
   spot_price_max: number | null;
   termination_time: Date | string | null;

@@ -5,6 +5,7 @@ import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, Ss
 import type { Principal } from './accounts';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
+import { Batcher } from '../store/batcher';
 import { newId } from './ids';
 import { EventRow, presentEvent, presentProject, presentSshKey, ProjectRow, SshKeyRow } from './present';
 
@@ -43,6 +44,25 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
     if (!row) throw new MetalError('not_found', `project ${id} not found`);
     return row;
   }
+
+  /**
+   * The version of a visible project's devices (bumped on every device change). Concurrent callers share one
+   * query: each read still starts after its request arrived, so no change is missed.
+   */
+  async devicesVersion(principal: Principal, id: string): Promise<number> {
+    if (!isUuid(id) || (principal.projectId && principal.projectId !== id)) throw new MetalError('not_found', `project ${id} not found`);
+    const row = await this.versions.submit(id);
+    if (!row || row.organization_id !== principal.organizationId) throw new MetalError('not_found', `project ${id} not found`);
+    return row.devices_version;
+  }
+
+  private readonly versions = new Batcher<string, { organization_id: string; devices_version: number } | undefined>(async (ids) => {
+    const rows = await this.ctx.db.query<{ id: string; organization_id: string; devices_version: number }>(
+      'SELECT id, organization_id, devices_version FROM projects WHERE id = ANY($1::uuid[])',
+      [[...new Set(ids)]],
+    );
+    return ids.map((id) => rows.find((r) => r.id === id));
+  });
 
   async list(principal: Principal, page: Page): Promise<{ items: Project[]; total: number }> {
     const params = principal.projectId ? [principal.organizationId, principal.projectId] : [principal.organizationId];

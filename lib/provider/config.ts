@@ -52,7 +52,8 @@ const NUMBERS = [
   ['request_timeout', 1, 3600],
 ] as const;
 
-export const providerConfig: ProviderConfigDefinition<ProviderClient> = {
+/** configure() yields no client after an error diagnostic; Terraform then stops before any resource runs. */
+export const providerConfig: ProviderConfigDefinition<ProviderClient | undefined> = {
   validate(config, ctx) {
     const url = str(config.api_url);
     if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) {
@@ -69,12 +70,12 @@ export const providerConfig: ProviderConfigDefinition<ProviderClient> = {
   configure(config, ctx) {
     if (isUnknown(config.auth_token) || isUnknown(config.api_url)) {
       ctx.diagnostics.error('Provider configuration not known yet', 'auth_token and api_url must be known when planning; do not derive them from resources created in the same apply.');
-      return undefined as unknown as ProviderClient;
+      return undefined;
     }
     const token = setting(config, 'auth_token', 'METAL_AUTH_TOKEN');
     if (!token) {
       ctx.diagnostics.error('No API token', 'Set auth_token in the provider "metal" block or the METAL_AUTH_TOKEN environment variable.', ['auth_token']);
-      return undefined as unknown as ProviderClient;
+      return undefined;
     }
     const api = createMetalClient({
       baseUrl: setting(config, 'api_url', 'METAL_API_URL') ?? DEFAULT_API_URL,

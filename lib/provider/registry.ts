@@ -1,4 +1,22 @@
+import { providerConfig } from './config';
+import { capacityDataSource } from './data-sources/capacity';
+import { deviceDataSource } from './data-sources/device';
+import { devicesDataSource } from './data-sources/devices';
+import { facilityDataSource } from './data-sources/facility';
+import { metroDataSource } from './data-sources/metro';
+import { operatingSystemDataSource } from './data-sources/operating-system';
+import { plansDataSource } from './data-sources/plans';
+import { projectDataSource } from './data-sources/project';
 import type { ProviderDefinitions } from './framework/definitions';
+import { deviceResource } from './resources/device';
+import { projectResource } from './resources/project';
+import { projectApiKeyResource } from './resources/project-api-key';
+import { projectSshKeyResource } from './resources/project-ssh-key';
+import { sshKeyResourceDefinition } from './resources/ssh-key';
 
 // Resources and data sources of terraform-provider-metal are registered here (one import per file under resources/ and data-sources/).
-export const definitions: ProviderDefinitions = { resources: [], dataSources: [] };
+export const definitions: ProviderDefinitions = {
+  provider: providerConfig,
+  resources: [projectResource, deviceResource, projectSshKeyResource, sshKeyResourceDefinition, projectApiKeyResource],
+  dataSources: [plansDataSource, metroDataSource, facilityDataSource, operatingSystemDataSource, deviceDataSource, devicesDataSource, projectDataSource, capacityDataSource],
+};

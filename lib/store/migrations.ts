@@ -44,11 +44,22 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
   return applied;
 }
 
-/** Splits a migration file into statements (our migrations use no dollar-quoted bodies). */
-function splitStatements(sql: string): string[] {
-  return sql
-    .replace(/--.*$/gm, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** Splits a migration file into statements at semicolons outside $$-quoted bodies; drops -- comments. */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const line of sql.split('\n')) {
+    const text = quoted ? line : line.replace(/--.*$/, '');
+    for (const part of text.split(/(\$\$|;)/)) {
+      if (part === '$$') quoted = !quoted;
+      if (part === ';' && !quoted) {
+        if (current.trim()) statements.push(current.trim());
+        current = '';
+      } else current += part;
+    }
+    current += '\n';
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
 }

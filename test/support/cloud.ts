@@ -61,8 +61,6 @@ export async function adminProject(cloud: Cloud, name = 'test'): Promise<{ princ
   return { principal, projectId: project.id };
 }
 
-export const actorOf = (p: Principal) => ({ userId: p.userId, apiKeyId: p.apiKeyId });
-
 export const deviceInput = (overrides: Partial<DeviceCreateInput> = {}): DeviceCreateInput => ({
   plan: 'c3.small.x86',
   metro: 'ny',
@@ -110,7 +108,8 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
 }
 
 /** A tiny API client over inject(): JSON in, JSON out, the token in X-Auth-Token. */
-export function apiClient(cloud: Cloud, token: string | undefined = cloud.adminToken) {
+/** `token` null sends no X-Auth-Token header. */
+export function apiClient(cloud: Cloud, token: string | null = cloud.adminToken) {
   const call = async (method: InjectOptions['method'], path: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const res = await cloud.app.inject({
       method,

@@ -14,6 +14,7 @@ import {
 import { MetalError } from '../../contract/errors';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
+import { ResponseCache } from '../response-cache';
 import { pageParams } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
@@ -31,6 +32,7 @@ const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) })
 const conflict = { 409: errorResponses[422] };
 
 export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+  const pages = new ResponseCache();
   /** The device, if the caller's key may see its project. */
   const scoped = async (req: FastifyRequest, id: string): Promise<DeviceRow> => {
     const row = await engine.devices.getRow(id, req.principal.projectId ?? undefined);
@@ -44,9 +46,14 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     '/projects/:id/devices',
     { schema: { tags: ['devices'], summary: 'List the devices of a project', params: IdParams, querystring: DeviceListQuery, response: { 200: DeviceList, ...errorResponses } } },
     async (req, reply) => {
-      await engine.projects.row(req.principal, req.params.id);
-      const page = pageParams(req.query);
-      return sendPage(req, reply, 'devices', await engine.devices.list(req.params.id, { ...page, state: req.query.state, hostname: req.query.hostname, tag: req.query.tag }), req.query);
+      const version = await engine.projects.devicesVersion(req.principal, req.params.id);
+      // Any change to the project's devices bumps devices_version, so a cached page is never stale.
+      const body = await pages.get(`${req.params.id}:${version}:${req.url}`, async () => {
+        const page = pageParams(req.query);
+        const devices = await engine.devices.list(req.params.id, { ...page, state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
+        return JSON.stringify(sendPage(req, reply, 'devices', devices, req.query));
+      });
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -54,8 +61,7 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     '/projects/:id/devices',
     { schema: { tags: ['devices'], summary: 'Create a device (placed on a free machine of the plan in the metro)', params: IdParams, body: DeviceCreateInput, response: { 201: Device, ...errorResponses } } },
     async (req, reply) => {
-      await engine.projects.row(req.principal, req.params.id);
-      const out = await idempotent(db, req, reply, 201, () => engine.devices.create({ userId: req.principal.userId, apiKeyId: req.principal.apiKeyId }, req.params.id, req.body));
+      const out = await idempotent(db, req, reply, 201, () => engine.devices.create(req.principal, req.params.id, req.body));
       return out ?? reply;
     },
   );

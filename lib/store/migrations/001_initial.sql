@@ -23,6 +23,8 @@ CREATE TABLE projects (
   customdata jsonb NOT NULL DEFAULT '{}',
   backend_transfer_enabled boolean NOT NULL DEFAULT false,
   webhook_url text,
+  -- Bumped by a trigger whenever any of the project's devices changes: readers cache device pages by it.
+  devices_version bigint NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
@@ -114,11 +116,13 @@ CREATE TABLE devices (
   state text NOT NULL,
   failure_reason text,
   provisioning_percentage double precision,
-  plan_id uuid NOT NULL REFERENCES plans(id),
-  metro_id uuid NOT NULL REFERENCES metros(id),
-  facility_id uuid NOT NULL REFERENCES facilities(id),
+  -- Catalogue rows are never deleted, so these references carry no foreign keys: each would cost a per-row
+  -- trigger on the hottest insert, and the engine resolves them from the world before inserting.
+  plan_id uuid NOT NULL,
+  metro_id uuid NOT NULL,
+  facility_id uuid NOT NULL,
   machine_id uuid REFERENCES machines(id),
-  operating_system_id uuid NOT NULL REFERENCES operating_systems(id),
+  operating_system_id uuid NOT NULL,
   billing_cycle text NOT NULL DEFAULT 'hourly',
   userdata text NOT NULL DEFAULT '',
   customdata jsonb NOT NULL DEFAULT '{}',
@@ -143,6 +147,17 @@ CREATE TABLE devices (
 );
 CREATE INDEX devices_project ON devices (project_id, created_at) WHERE state <> 'deleted';
 CREATE UNIQUE INDEX devices_phone_home ON devices (phone_home_hash) WHERE phone_home_hash IS NOT NULL;
+
+CREATE FUNCTION bump_devices_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE projects SET devices_version = devices_version + 1 WHERE id IN (SELECT DISTINCT project_id FROM changed);
+  RETURN NULL;
+END
+$$;
+-- Statement-level with transition tables: one projects update per batch statement, not per device row.
+CREATE TRIGGER devices_inserted AFTER INSERT ON devices REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_devices_version();
+CREATE TRIGGER devices_updated AFTER UPDATE ON devices REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_devices_version();
+CREATE TRIGGER devices_deleted AFTER DELETE ON devices REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_devices_version();
 
 CREATE TABLE ssh_keys (
   id uuid PRIMARY KEY,

@@ -1,0 +1,53 @@
+/** metal_plans: the plans on offer with specs in numbers (cores, GB, prices), narrowed by filter blocks and sorted. */
+import type { Facility, Plan } from '../../contract/schemas';
+import type { ProviderClient } from '../config';
+import { defineDataSource, type ValueObject } from '../framework';
+import { applyListQuery, queryId, validateListQuery } from './filters';
+
+/** Hours in Metal's billing month. */
+const HOURS_PER_MONTH = 730;
+
+const gigabytes = (size: string): number => {
+  const [, amount, unit] = /^([0-9.]+)(GB|TB)$/.exec(size) ?? [, '0', 'GB'];
+  return Number(amount) * (unit === 'TB' ? 1000 : 1);
+};
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function planItem(plan: Plan, facilities: Facility[]): ValueObject {
+  const metros = plan.available_in_metros.map((m) => m.code);
+  const { specs } = plan;
+  return {
+    id: plan.id,
+    slug: plan.slug,
+    name: plan.name,
+    description: plan.description,
+    class: plan.class,
+    line: plan.line,
+    legacy: false,
+    deployment_types: [...plan.deployment_types],
+    available_in_metros: metros,
+    available_in: facilities.filter((f) => metros.includes(f.metro.code)).map((f) => f.code),
+    cpu_cores: specs.cpus.reduce((sum, cpu) => sum + cpu.count * cpu.cores, 0),
+    memory_gb: gigabytes(specs.memory.total),
+    drive_size_gb: round(specs.drives.reduce((sum, drive) => sum + drive.count * gigabytes(drive.size), 0)),
+    drive_types: [...new Set(specs.drives.map((drive) => drive.type))],
+    gpu_count: (specs.gpu ?? []).reduce((sum, gpu) => sum + gpu.count, 0),
+    features: Object.entries(specs.features).filter(([, on]) => on).map(([name]) => name),
+    pricing_hour: plan.pricing.hour,
+    pricing_month: round(plan.pricing.hour * HOURS_PER_MONTH),
+  };
+}
+
+const ITEM_ATTRIBUTES = [
+  'id', 'slug', 'name', 'description', 'class', 'line', 'legacy', 'deployment_types', 'available_in_metros', 'available_in', 'cpu_cores', 'memory_gb',
+  'drive_size_gb', 'drive_types', 'gpu_count', 'features', 'pricing_hour', 'pricing_month',
+];
+
+export const plansDataSource = defineDataSource<ProviderClient>({
+  typeName: 'metal_plans',
+  validate: (config, ctx) => validateListQuery(config, ITEM_ATTRIBUTES, ctx),
+  async read(config, ctx) {
+    const { plans, facilities } = await ctx.client.catalog();
+    return { id: queryId(config), plans: applyListQuery(plans.map((plan) => planItem(plan, facilities)), config) };
+  },
+});

@@ -1,0 +1,400 @@
+/**
+ * metal_device: a bare-metal server. Create waits until the device is active; a device that fails or outlasts
+ * timeouts.create stays in the state (tainted), never orphaned. operating_system, user_data and custom_data
+ * reinstall in place when reinstall.enabled or behavior.allow_changes say so, otherwise they replace the device;
+ * hostname, description, tags, locked, ipxe_script_url and always_pxe change in place.
+ */
+import { MetalError } from '../../contract/errors';
+import { HOSTNAME_PATTERN, HOSTNAME_RULE, type Device, type DeviceCreateInput, type DeviceUpdateInput } from '../../contract/schemas';
+import type { ProviderClient } from '../config';
+import {
+  defineResource,
+  isObjectValue,
+  requiresReplace,
+  requiresReplaceIf,
+  useStateForUnknown,
+  valuesEqual,
+  type BaseContext,
+  type PlanContext,
+  type ResourceContext,
+  type Value,
+  type ValueObject,
+} from '../framework';
+import { deviceAttributes, pick } from './device-attributes';
+import { bool, firstBlock, formatDuration, isNotFound, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const;
+
+/** API field names → attributes, so API messages point at the right line of configuration. */
+const FIELDS: FieldMap = {
+  facility: 'facilities',
+  userdata: 'user_data',
+  customdata: 'custom_data',
+  project_ssh_keys: 'project_ssh_key_ids',
+  user_ssh_keys: 'user_ssh_key_ids',
+  ip_addresses: 'ip_address',
+  type: 'operating_system',
+};
+const ATTRIBUTES = [
+  'plan', 'metro', 'facilities', 'operating_system', 'hostname', 'description', 'billing_cycle', 'user_data', 'custom_data', 'ipxe_script_url',
+  'always_pxe', 'locked', 'tags', 'project_ssh_key_ids', 'user_ssh_key_ids', 'hardware_reservation_id', 'termination_time', 'ip_address', 'project_id',
+];
+
+/** Computed values that an update leaves as they are: a plan shows them unchanged, not "known after apply". */
+const UNCHANGING = [
+  'id', 'state', 'created', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4',
+  'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'root_password', 'hostname', 'locked', 'termination_time',
+];
+
+/** Attributes read straight from the API object. */
+const COMPUTED = [
+  'id', 'state', 'created', 'updated', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6',
+  'access_private_ipv4', 'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'hostname', 'plan', 'operating_system', 'project_id',
+  'billing_cycle', 'locked',
+] as const;
+
+const IP_TYPES: Record<string, { address_family: number; public: boolean }> = {
+  public_ipv4: { address_family: 4, public: true },
+  private_ipv4: { address_family: 4, public: false },
+  public_ipv6: { address_family: 6, public: true },
+};
+
+type Ctx = ResourceContext<ProviderClient>;
+
+/** Whether a change of `attribute` reinstalls in place (reinstall.enabled, or behavior.allow_changes lists it). */
+function reinstallsInPlace(attribute: string, config: ValueObject): boolean {
+  if (bool(firstBlock(config.reinstall)?.enabled) === true) return true;
+  return strings(firstBlock(config.behavior)?.allow_changes)?.includes(attribute) ?? false;
+}
+
+const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
+
+function parseCustomData(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's customdata object as Terraform holds it: the held JSON text while it means the same object. */
+function customDataFrom(apiValue: Record<string, unknown>, held: Value | undefined): Value {
+  const heldText = str(held);
+  if (heldText !== undefined && JSON.stringify(parseCustomData(heldText)) === JSON.stringify(apiValue)) return heldText;
+  return unlessEmpty(Object.keys(apiValue).length === 0 ? {} : JSON.stringify(apiValue), held);
+}
+
+/**
+ * The device as Terraform state. `held` is what Terraform has now (plan or prior state): it decides whether an
+ * empty API value reads as null, and keeps equivalent spellings (metro case, timestamps) stable.
+ */
+function stateFrom(device: Device, held: ValueObject, ctx: Ctx): ValueObject {
+  const attributes = deviceAttributes(device);
+  ctx.private.set('metro', device.metro.code);
+  const heldMetro = str(held.metro);
+  return {
+    ...pick(attributes, COMPUTED),
+    metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === device.metro.code ? heldMetro : device.metro.code,
+    description: unlessEmpty(device.description, held.description),
+    always_pxe: unlessEmpty(device.always_pxe, held.always_pxe),
+    ipxe_script_url: unlessEmpty(device.ipxe_script_url, held.ipxe_script_url),
+    tags: unlessEmpty([...device.tags], held.tags),
+    user_data: unlessEmpty(device.userdata, held.user_data),
+    custom_data: customDataFrom(device.customdata, held.custom_data),
+    termination_time: sameInstant(held.termination_time, attributes.termination_time) ? held.termination_time : attributes.termination_time,
+    // The API shows the root password only for a day after provisioning; keep the one Terraform has.
+    root_password: attributes.root_password ?? str(held.root_password) ?? null,
+  };
+}
+
+function createInput(planned: ValueObject): DeviceCreateInput {
+  const input: DeviceCreateInput = { plan: str(planned.plan)!, operating_system: str(planned.operating_system)! };
+  const metro = str(planned.metro);
+  if (metro !== undefined) input.metro = metro.toLowerCase();
+  const facilities = strings(planned.facilities);
+  if (facilities?.length) input.facility = facilities;
+  const optional = {
+    hostname: str(planned.hostname),
+    description: str(planned.description),
+    billing_cycle: str(planned.billing_cycle) as DeviceCreateInput['billing_cycle'],
+    userdata: str(planned.user_data),
+    ipxe_script_url: str(planned.ipxe_script_url),
+    always_pxe: bool(planned.always_pxe),
+    locked: bool(planned.locked),
+    tags: strings(planned.tags),
+    project_ssh_keys: strings(planned.project_ssh_key_ids),
+    user_ssh_keys: strings(planned.user_ssh_key_ids),
+    hardware_reservation_id: str(planned.hardware_reservation_id),
+    termination_time: str(planned.termination_time),
+  };
+  for (const [field, value] of Object.entries(optional)) if (value !== undefined) (input as Record<string, unknown>)[field] = value;
+  const customData = str(planned.custom_data);
+  if (customData !== undefined) input.customdata = parseCustomData(customData);
+  if (Array.isArray(planned.ip_address) && planned.ip_address.length > 0) {
+    input.ip_addresses = planned.ip_address.filter(isObjectValue).map((block) => {
+      const cidr = typeof block.cidr === 'number' ? block.cidr : undefined;
+      return { ...IP_TYPES[str(block.type) ?? 'public_ipv4'], ...(cidr === undefined ? {} : { cidr }) };
+    });
+  }
+  return input;
+}
+
+/** A create the API refused: the API's messages at their attributes, plus where the plan is offered and free. */
+async function reportCreateError(error: unknown, planned: ValueObject, ctx: Ctx): Promise<void> {
+  reportApiError(ctx.diagnostics, error, 'Cannot create the device', { fields: FIELDS, attributes: ATTRIBUTES });
+  if (!(error instanceof MetalError) || error.code !== 'capacity_unavailable') return;
+  const plan = str(planned.plan)!;
+  const capacity = await ctx.client.api.capacity.metros().catch(() => undefined);
+  const metros = Object.entries(capacity?.capacity ?? {})
+    .filter(([, plans]) => (plans[plan]?.available_servers ?? 0) > 0)
+    .map(([metro, plans]) => `${metro} (${plans[plan].available_servers} free)`);
+  ctx.diagnostics.error('No capacity for this plan here', `Metros with free ${plan} machines now: ${metros.join(', ') || 'none'}.`, ['metro']);
+}
+
+type Operation = 'create' | 'update';
+const KEPT: Record<Operation, string> = {
+  create: 'The device is kept in the Terraform state and marked tainted, so the next apply replaces it (it is never orphaned).',
+  update: 'The device keeps its ID and addresses; apply again to retry, or fix it with the API and refresh.',
+};
+
+/** Waits until the device is active; otherwise reports why (state, failure_reason) and still returns its state. */
+async function waitUntilActive(device: Device, held: ValueObject, ctx: Ctx, operation: Operation): Promise<ValueObject> {
+  const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
+  const { value, outcome } = await pollUntil(
+    () => ctx.client.api.devices.get(device.id),
+    (d) => d.state === 'active' || d.state === 'failed',
+    { timeoutMs, signal: ctx.signal },
+  );
+  const state = stateFrom(value, held, ctx);
+  if (value.state === 'active') return state;
+  const who = `Device ${value.id} (${value.hostname})`;
+  const reason = value.failure_reason ? `: ${value.failure_reason}` : '';
+  const verb = operation === 'create' ? 'provision' : 'reinstall';
+  if (value.state === 'failed') {
+    ctx.diagnostics.error(`Device ${value.id} failed to ${verb}`, `${who} is in state failed${reason}. ${KEPT[operation]}`);
+  } else if (outcome === 'timeout') {
+    ctx.diagnostics.error(
+      `Timed out waiting for device ${value.id} to become active`,
+      `${who} is still ${value.state}${reason} after ${formatDuration(timeoutMs)} (timeouts.${operation}). ${KEPT[operation]} Raise timeouts.${operation} if this hardware needs longer.`,
+    );
+  } else {
+    ctx.diagnostics.error(`Interrupted while device ${value.id} was ${value.state}`, `Terraform was asked to stop before ${who} became active. ${KEPT[operation]}`);
+  }
+  return state;
+}
+
+/** Plan-time checks of plan, metro, facilities and operating system against the catalogue, before anything is created. */
+async function checkCatalog(planned: ValueObject, ctx: PlanContext<ProviderClient>): Promise<void> {
+  const catalog = await ctx.client.catalog();
+  const metroCode = str(planned.metro)?.toLowerCase();
+  const planSlug = str(planned.plan);
+  const osSlug = str(planned.operating_system);
+  const metro = metroCode === undefined ? undefined : catalog.metros.find((m) => m.code === metroCode);
+  if (metroCode !== undefined && !metro) {
+    const byKind = (kind: string) => catalog.metros.filter((m) => m.kind === kind).map((m) => m.code).join(', ');
+    const similar = catalog.metros.map((m) => m.code).filter((code) => metroCode.startsWith(code) || code.startsWith(metroCode));
+    const hint = similar.length > 0 ? ` Did you mean ${similar.join(' or ')}?` : '';
+    ctx.diagnostics.error('Unknown metro', `There is no metro "${metroCode}".${hint} Core metros: ${byKind('core')}; edge metros: ${byKind('edge')}.`, ['metro']);
+  }
+  for (const code of strings(planned.facilities) ?? []) {
+    if (code === 'any' || catalog.facilities.some((f) => f.code === code)) continue;
+    const candidates = catalog.facilities.filter((f) => !metro || f.metro.code === metro.code).map((f) => f.code);
+    ctx.diagnostics.error('Unknown facility', `There is no facility "${code}". Facilities${metro ? ` in ${metro.code}` : ''}: ${candidates.join(', ')}. Prefer metro over facilities.`, ['facilities']);
+  }
+  const plan = planSlug === undefined ? undefined : catalog.plans.find((p) => p.slug === planSlug);
+  const offeredIn = (code: string) => catalog.plans.filter((p) => p.available_in_metros.some((m) => m.code === code)).map((p) => p.slug);
+  if (planSlug !== undefined && !plan) {
+    const valid = metro ? `Plans offered in ${metro.code}: ${offeredIn(metro.code).join(', ')}` : `Plans: ${catalog.plans.map((p) => p.slug).join(', ')}`;
+    ctx.diagnostics.error('Unknown plan', `There is no plan "${planSlug}". ${valid}. The metal_plans data source lists them with specs and prices.`, ['plan']);
+  } else if (plan && metro && !plan.available_in_metros.some((m) => m.code === metro.code)) {
+    ctx.diagnostics.error(
+      'Plan not offered in this metro',
+      `${plan.slug} is not offered in ${metro.code}. Plans offered there: ${offeredIn(metro.code).join(', ') || 'none'}; metros offering ${plan.slug}: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`,
+      ['plan'],
+    );
+  }
+  const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
+  if (osSlug !== undefined && !os) {
+    ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, ['operating_system']);
+  } else if (os && plan && !os.provisionable_on.includes('*') && !os.provisionable_on.includes(plan.slug)) {
+    ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, ['operating_system']);
+  }
+}
+
+function validateDevice(config: ValueObject, ctx: BaseContext): void {
+  if (config.metro === null && (config.facilities === null || (Array.isArray(config.facilities) && config.facilities.length === 0))) {
+    ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
+  }
+  const hostname = str(config.hostname);
+  if (hostname !== undefined && !new RegExp(HOSTNAME_PATTERN).test(hostname)) {
+    ctx.diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, ['hostname']);
+  }
+  const customData = str(config.custom_data);
+  if (customData !== undefined && parseCustomData(customData) === undefined) {
+    // The value is sensitive: the message describes the problem without repeating it.
+    ctx.diagnostics.error('Invalid custom_data', 'custom_data must be a JSON object; write it as jsonencode({ ... }).', ['custom_data']);
+  }
+  if (Array.isArray(config.ip_address)) {
+    config.ip_address.forEach((block, i) => {
+      const type = isObjectValue(block) ? str(block.type) : undefined;
+      if (type !== undefined && !IP_TYPES[type]) {
+        ctx.diagnostics.error('Invalid ip_address type', `"${type}" is not an address type; use ${Object.keys(IP_TYPES).join(', ')}.`, ['ip_address', i, 'type']);
+      }
+    });
+  }
+  const allowChanges = strings(firstBlock(config.behavior)?.allow_changes) ?? [];
+  for (const attribute of allowChanges) {
+    if (!(REINSTALLABLE as readonly string[]).includes(attribute)) {
+      ctx.diagnostics.error('Invalid behavior.allow_changes', `"${attribute}" cannot change in place by reinstalling; allowed: ${REINSTALLABLE.join(', ')}.`, ['behavior', 0, 'allow_changes']);
+    }
+  }
+}
+
+const reinstallOrReplace = (attribute: string) =>
+  requiresReplaceIf(({ resource }) => !reinstallsInPlace(attribute, resource.config), `changing ${attribute} replaces the device unless reinstall.enabled or behavior.allow_changes allows an in-place reinstall`);
+/** Naming keys the device already has (e.g. after an import) needs no new device. */
+const sshKeysReplace = requiresReplaceIf(({ planned, resource }) => {
+  const wanted = strings(planned);
+  const installed = strings(resource.prior?.ssh_key_ids ?? null) ?? [];
+  return wanted === undefined || !wanted.every((id) => installed.includes(id));
+}, 'changing the SSH keys replaces the device unless it already has every key named');
+
+export const deviceResource = defineResource<ProviderClient>({
+  typeName: 'metal_device',
+  validate: validateDevice,
+  planModifiers: {
+    ...Object.fromEntries(UNCHANGING.map((name) => [name, [useStateForUnknown]])),
+    billing_cycle: [useStateForUnknown, requiresReplace],
+    project_id: [requiresReplace],
+    plan: [requiresReplace],
+    hardware_reservation_id: [requiresReplace],
+    ip_address: [requiresReplace],
+    project_ssh_key_ids: [sshKeysReplace],
+    user_ssh_key_ids: [sshKeysReplace],
+    ...Object.fromEntries(REINSTALLABLE.map((name) => [name, [reinstallOrReplace(name)]])),
+  },
+
+  async modifyPlan({ config, prior, planned }, ctx) {
+    const changed = (name: string) => prior === null || !valuesEqual(planned[name], prior[name]);
+    if (prior !== null) {
+      // A new metro or facilities list that the device already satisfies (e.g. after import, or moving from
+      // facilities to metro) is recorded in place; only a real move needs a new device.
+      if (changed('metro') || changed('facilities')) {
+        const actualMetro = str(ctx.private.get('metro') as Value);
+        const deployed = str(prior.deployed_facility);
+        const metro = planned.metro;
+        const facilities = planned.facilities;
+        if (metro !== null && (str(metro)?.toLowerCase() ?? '') !== actualMetro) ctx.requireReplace(['metro']);
+        const wanted = strings(facilities);
+        if (facilities !== null && !(wanted && deployed && (wanted.includes(deployed) || wanted.includes('any')))) ctx.requireReplace(['facilities']);
+      }
+      // A device that failed (install or reinstall) is replaced, so an apply converges to a working one.
+      if (prior.state === 'failed') {
+        planned.state = 'active';
+        ctx.requireReplace(['state']);
+      }
+      const reinstall = REINSTALLABLE.filter((name) => changed(name) && reinstallsInPlace(name, config));
+      if (reinstall.length > 0 && bool(planned.locked) === true) {
+        ctx.diagnostics.error('Device is locked', `Changing ${reinstall.join(', ')} reinstalls device ${String(prior.id)}, which is locked. Set locked = false to allow the reinstall.`, ['locked']);
+      }
+    }
+    if (['plan', 'metro', 'facilities', 'operating_system'].some(changed)) await checkCatalog(planned, ctx);
+  },
+
+  async create({ planned }, ctx) {
+    let device: Device;
+    try {
+      device = await ctx.client.api.devices.create(str(planned.project_id)!, createInput(planned));
+    } catch (error) {
+      await reportCreateError(error, planned, ctx);
+      return;
+    }
+    return waitUntilActive(device, planned, ctx, 'create');
+  },
+
+  async read({ state }, ctx) {
+    let device: Device;
+    try {
+      device = await ctx.client.api.devices.get(str(state.id)!);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    return device.state === 'deleted' ? null : stateFrom(device, state, ctx);
+  },
+
+  async update({ config, planned, prior }, ctx) {
+    const id = str(prior.id)!;
+    const changed = (name: string) => !valuesEqual(planned[name], prior[name]);
+    const input: DeviceUpdateInput = {};
+    if (changed('hostname') && str(planned.hostname) !== undefined) input.hostname = str(planned.hostname);
+    if (changed('description')) input.description = str(planned.description) ?? '';
+    if (changed('tags')) input.tags = strings(planned.tags) ?? [];
+    if (changed('ipxe_script_url')) input.ipxe_script_url = str(planned.ipxe_script_url) ?? '';
+    if (changed('always_pxe')) input.always_pxe = bool(planned.always_pxe) ?? false;
+    if (changed('locked') && bool(planned.locked) !== undefined) input.locked = bool(planned.locked);
+    if (changed('user_data')) input.userdata = str(planned.user_data) ?? '';
+    if (changed('custom_data')) input.customdata = parseCustomData(str(planned.custom_data) ?? '{}') ?? {};
+    const reinstall = REINSTALLABLE.some(changed);
+
+    let device: Device | undefined;
+    try {
+      if (Object.keys(input).length > 0) device = await ctx.client.api.devices.update(id, input);
+      if (reinstall) {
+        const options = firstBlock(config.reinstall);
+        await ctx.client.api.devices.action(id, {
+          type: 'reinstall',
+          operating_system: str(planned.operating_system),
+          preserve_data: bool(options?.preserve_data) ?? false,
+          deprovision_fast: bool(options?.deprovision_fast) ?? false,
+        });
+      }
+    } catch (error) {
+      reportApiError(ctx.diagnostics, error, `Cannot update device ${id}`, { fields: FIELDS, attributes: ATTRIBUTES });
+      return;
+    }
+    if (reinstall) return waitUntilActive(device ?? (await ctx.client.api.devices.get(id)), planned, ctx, 'update');
+    return stateFrom(device ?? (await ctx.client.api.devices.get(id)), planned, ctx);
+  },
+
+  async delete({ state }, ctx) {
+    const id = str(state.id);
+    if (id === undefined) return;
+    try {
+      await ctx.client.api.devices.delete(id);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      if (error instanceof MetalError && error.code === 'conflict' && /locked/.test(error.message)) {
+        ctx.diagnostics.error('Device is locked', `Device ${id} (${String(state.hostname)}) is locked, so it cannot be deleted. Set locked = false in its configuration and apply, then destroy it.`, ['locked']);
+        return;
+      }
+      reportApiError(ctx.diagnostics, error, `Cannot delete device ${id}`);
+      return;
+    }
+    const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
+    const { value, outcome } = await pollUntil(
+      () => ctx.client.api.devices.get(id).catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(error))),
+      (d) => d === null || d.state === 'deleted' || d.state === 'failed',
+      { timeoutMs, signal: ctx.signal },
+    );
+    if (value === null || value.state === 'deleted') return;
+    const reason = value.failure_reason ? `: ${value.failure_reason}` : '';
+    const why = value.state === 'failed' ? `deprovisioning failed${reason}` : outcome === 'timeout' ? `it is still ${value.state} after ${formatDuration(timeoutMs)} (timeouts.delete)` : `Terraform was asked to stop while it was ${value.state}`;
+    ctx.diagnostics.error(`Device ${id} was not deleted`, `Device ${id} (${value.hostname}): ${why}. It stays in the Terraform state; run the apply or destroy again to retry.`);
+  },
+
+  async importState(id, ctx) {
+    let device: Device;
+    try {
+      device = await ctx.client.api.devices.get(id);
+    } catch (error) {
+      if (isNotFound(error)) ctx.diagnostics.error('Device not found', `No device ${id} is visible to this API key; check the ID and the project.`);
+      else reportApiError(ctx.diagnostics, error, `Cannot import device ${id}`);
+      return { id };
+    }
+    // Imported devices are described by metro (facilities is deprecated); the other settings start unset.
+    return stateFrom(device, { metro: device.metro.code }, ctx);
+  },
+});

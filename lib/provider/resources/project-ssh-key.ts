@@ -1,0 +1,10 @@
+/** metal_project_ssh_key: an SSH key of one project (installed on its devices); moving it to another project replaces it. */
+import { requiresReplace } from '../framework';
+import { sshKeyResource } from './ssh-key';
+import { str } from './support';
+
+export const projectSshKeyResource = sshKeyResource(
+  'metal_project_ssh_key',
+  (client, input, planned) => client.api.sshKeys.createForProject(str(planned.project_id)!, input),
+  { planModifiers: { project_id: [requiresReplace] } },
+);

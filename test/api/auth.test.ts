@@ -1,0 +1,107 @@
+/** X-Auth-Token authentication, read-only keys, project keys, and who may manage keys. */
+import type { Cloud } from '../../lib/cloud';
+import { apiClient, testCloud } from '../support/cloud';
+
+describe('API authentication and key scopes', () => {
+  let cloud: Cloud;
+  let admin: ReturnType<typeof apiClient>;
+  let projectA: string;
+  let projectB: string;
+
+  beforeAll(async () => {
+    cloud = await testCloud('pglite');
+    admin = apiClient(cloud);
+    projectA = (await admin.post('/projects', { name: 'alpha' })).body.id;
+    projectB = (await admin.post('/projects', { name: 'beta' })).body.id;
+  });
+  afterAll(async () => {
+    await cloud?.close();
+  });
+
+  it('answers 401 without a token and with a bad one, in the Metal error shape', async () => {
+    for (const client of [apiClient(cloud, null), apiClient(cloud, 'mf_not-a-real-token')]) {
+      const res = await client.get('/projects');
+      expect(res.status).toBe(401);
+      expect(res.body.errors).toEqual([expect.stringMatching(/X-Auth-Token/)]);
+    }
+  });
+
+  it('serves the OpenAPI document and health without a token', async () => {
+    const anonymous = apiClient(cloud, null);
+    expect((await anonymous.get('/health')).status).toBe(200);
+    expect((await anonymous.get('/openapi.json')).status).toBe(200);
+  });
+
+  it('shows a new token once and never again', async () => {
+    const created = await admin.post('/user/api-keys', { description: 'once' });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^mf_/);
+    expect(created.body.token.startsWith(created.body.token_prefix)).toBe(true);
+    const listed = await admin.get('/user/api-keys');
+    const again = listed.body.api_keys.find((k: { id: string }) => k.id === created.body.id);
+    expect(again).toBeDefined();
+    expect(again.token).toBeUndefined();
+    expect(listed.raw).not.toContain(created.body.token);
+    expect((await apiClient(cloud, created.body.token).get('/user')).status).toBe(200);
+  });
+
+  it('a read-only key reads but gets 403 on every write', async () => {
+    const { token } = (await admin.post('/user/api-keys', { description: 'ro', read_only: true })).body;
+    const ro = apiClient(cloud, token);
+    expect((await ro.get(`/projects/${projectA}`)).status).toBe(200);
+    const writes = [
+      await ro.post('/projects', { name: 'nope' }),
+      await ro.put(`/projects/${projectA}`, { name: 'renamed' }),
+      await ro.delete(`/projects/${projectB}`),
+      await ro.post(`/projects/${projectA}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' }),
+    ];
+    for (const res of writes) {
+      expect(res.status).toBe(403);
+      expect(res.body.errors[0]).toMatch(/read-only/);
+    }
+    expect((await admin.get(`/projects/${projectA}`)).body.name).toBe('alpha');
+  });
+
+  it('a project key sees only its project and cannot manage keys', async () => {
+    const created = await admin.post(`/projects/${projectA}/api-keys`, { description: 'alpha key' });
+    expect(created.status).toBe(201);
+    expect(created.body.project.href).toContain(projectA);
+    const scoped = apiClient(cloud, created.body.token);
+    expect((await scoped.get(`/projects/${projectA}`)).status).toBe(200);
+    const list = await scoped.get('/projects');
+    expect(list.body.projects.map((p: { id: string }) => p.id)).toEqual([projectA]);
+    expect(list.body.meta.total).toBe(1);
+
+    for (const res of [await scoped.get(`/projects/${projectB}`), await scoped.get(`/projects/${projectB}/devices`), await scoped.put(`/projects/${projectB}`, { name: 'x' })]) {
+      expect(res.status).toBe(404);
+      expect(res.raw).not.toContain('beta');
+    }
+    const device = await admin.post(`/projects/${projectB}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' });
+    expect(device.status).toBe(201);
+    expect((await scoped.get(`/devices/${device.body.id}`)).status).toBe(404);
+    expect((await scoped.delete(`/devices/${device.body.id}`)).status).toBe(404);
+
+    for (const res of [await scoped.get('/user/api-keys'), await scoped.post('/user/api-keys', {}), await scoped.post(`/projects/${projectA}/api-keys`, {}), await scoped.delete(`/api-keys/${created.body.id}`)]) {
+      expect(res.status).toBe(403);
+      expect(res.body.errors[0]).toMatch(/project API key cannot manage API keys/);
+    }
+    // A project key also cannot reach the operator API.
+    expect((await scoped.get('/operator/machines')).status).toBe(403);
+  });
+
+  it('only the operator may change the world', async () => {
+    const project = (await admin.post('/projects', { name: 'gamma' })).body.id;
+    const { token } = (await admin.post(`/projects/${project}/api-keys`, {})).body;
+    const res = await apiClient(cloud, token).post('/operator/metros', { code: 'zz', name: 'Nowhere', country: 'ZZ', kind: 'edge', latitude: 0, longitude: 0 });
+    expect(res.status).toBe(403);
+    expect(res.body.errors[0]).toMatch(/operator/);
+  });
+
+  it('a revoked key stops working at once', async () => {
+    const created = (await admin.post('/user/api-keys', { description: 'revoke me' })).body;
+    const client = apiClient(cloud, created.token);
+    expect((await client.get('/user')).status).toBe(200);
+    expect((await admin.delete(`/api-keys/${created.id}`)).status).toBe(204);
+    expect((await client.get('/user')).status).toBe(401);
+  });
+});

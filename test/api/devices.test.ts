@@ -1,0 +1,280 @@
+/**
+ * Projects and devices through the HTTP API (inject): CRUD, actions, events, pagination, `exclude`,
+ * Metal-shaped errors for every kind of bad input, and idempotent creates. Workers run on a real clock.
+ */
+import type { Cloud } from '../../lib/cloud';
+import { apiClient, eventually, testCloud } from '../support/cloud';
+
+describe('projects and devices over HTTP', () => {
+  let cloud: Cloud;
+  let api: ReturnType<typeof apiClient>;
+  let projectId: string;
+  const newDevice = { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' };
+  const stateOf = async (id: string) => (await api.get(`/devices/${id}`)).body.state as string;
+  const until = (id: string, state: string) => eventually(async () => (await stateOf(id)) === state, `device ${id} to be ${state}`);
+
+  beforeAll(async () => {
+    cloud = await testCloud('pglite');
+    api = apiClient(cloud);
+    projectId = (await api.post('/projects', { name: 'devices' })).body.id;
+  });
+  afterAll(async () => {
+    await cloud?.close();
+  });
+
+  describe('projects', () => {
+    it('create, get, update, list and delete', async () => {
+      const created = await api.post('/projects', { name: 'crud', tags: ['a'], customdata: { team: 'x' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'crud', tags: ['a'], customdata: { team: 'x' }, href: `/metal/v1/projects/${created.body.id}` });
+      const id = created.body.id;
+      expect((await api.get(`/projects/${id}`)).body.name).toBe('crud');
+      const updated = await api.put(`/projects/${id}`, { name: 'crud-2', tags: ['b'] });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({ name: 'crud-2', tags: ['b'], customdata: { team: 'x' } });
+      expect((await api.get('/projects?per_page=100')).body.projects.map((p: { id: string }) => p.id)).toContain(id);
+      expect((await api.delete(`/projects/${id}`)).status).toBe(204);
+      expect((await api.get(`/projects/${id}`)).status).toBe(404);
+    });
+
+    it('refuses to delete a project that still has devices', async () => {
+      const id = (await api.post('/projects', { name: 'busy' })).body.id;
+      const device = (await api.post(`/projects/${id}/devices`, newDevice)).body;
+      const res = await api.delete(`/projects/${id}`);
+      expect(res.status).toBe(409);
+      expect(res.body.errors[0]).toMatch(/still has 1 device\(s\); delete them first/);
+      await api.delete(`/devices/${device.id}`);
+      await eventually(async () => (await api.get(`/devices/${device.id}`)).status === 404, 'the device to be deleted');
+      expect((await api.delete(`/projects/${id}`)).status).toBe(204);
+    });
+  });
+
+  describe('a device', () => {
+    let id: string;
+
+    it('is created queued and becomes active', async () => {
+      const res = await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'api-1', tags: ['web'], userdata: '#!/bin/sh\necho hi' });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ hostname: 'api-1', state: 'queued', tags: ['web'], plan: { slug: 'c3.small.x86' }, metro: { code: 'ny' }, operating_system: { slug: 'ubuntu_24_04' } });
+      expect(res.body.ip_addresses.length).toBeGreaterThan(0);
+      id = res.body.id;
+      await until(id, 'active');
+      const listed = await api.get(`/projects/${projectId}/devices`);
+      expect(listed.body.devices.map((d: { id: string }) => d.id)).toContain(id);
+    });
+
+    it('is updated in place', async () => {
+      const res = await api.put(`/devices/${id}`, { hostname: 'api-1-renamed', description: 'front', tags: ['web', 'blue'] });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ hostname: 'api-1-renamed', description: 'front', tags: ['web', 'blue'], state: 'active' });
+    });
+
+    it('runs power_off and power_on, and refuses actions the state does not allow', async () => {
+      expect((await api.post(`/devices/${id}/actions`, { type: 'power_off' })).status).toBe(202);
+      await until(id, 'inactive');
+      const wrong = await api.post(`/devices/${id}/actions`, { type: 'power_off' });
+      expect(wrong.status).toBe(409);
+      expect(wrong.body.errors[0]).toMatch(/inactive.*possible only when it is active/);
+      expect((await api.post(`/devices/${id}/actions`, { type: 'power_on' })).status).toBe(202);
+      await until(id, 'active');
+      expect((await api.post(`/devices/${id}/actions`, { type: 'reboot' })).status).toBe(202);
+      expect((await api.post(`/devices/${id}/actions`, { type: 'reinstall', operating_system: 'debian_12' })).status).toBe(202);
+      await until(id, 'active');
+      expect((await api.get(`/devices/${id}`)).body.operating_system.slug).toBe('debian_12');
+    });
+
+    it('lists its events, newest first, including every state change', async () => {
+      const res = await api.get(`/devices/${id}/events?per_page=100`);
+      expect(res.status).toBe(200);
+      const bodies: string[] = res.body.events.map((e: { body: string }) => e.body).reverse();
+      const transitions = bodies.filter((b) => b.includes('→'));
+      expect(transitions.map((b) => b.replace(/^.*?: /, '').replace(/ \(.*$/, ''))).toEqual([
+        'queued → provisioning',
+        'provisioning → active',
+        'active → powering_off',
+        'powering_off → inactive',
+        'inactive → powering_on',
+        'powering_on → active',
+        'active → reinstalling',
+        'reinstalling → active',
+      ]);
+      expect(res.body.events[0].relationships).toEqual(expect.arrayContaining([{ href: `/metal/v1/devices/${id}` }]));
+    });
+
+    it('is deleted: deprovisioning, then gone', async () => {
+      expect((await api.delete(`/devices/${id}`)).status).toBe(204);
+      await eventually(async () => (await api.get(`/devices/${id}`)).status === 404, 'the device to be gone');
+      const listed = await api.get(`/projects/${projectId}/devices`);
+      expect(listed.body.devices.map((d: { id: string }) => d.id)).not.toContain(id);
+    });
+  });
+
+  describe('pagination', () => {
+    let pageProject: string;
+    beforeAll(async () => {
+      pageProject = (await api.post('/projects', { name: 'pages' })).body.id;
+      for (let i = 0; i < 5; i++) expect((await api.post(`/projects/${pageProject}/devices`, { ...newDevice, metro: 'da', hostname: `page-${i}` })).status).toBe(201);
+    });
+
+    it('pages with page/per_page and links first, previous, self, next and last', async () => {
+      const path = `/metal/v1/projects/${pageProject}/devices`;
+      const first = await api.get(`/projects/${pageProject}/devices?per_page=2`);
+      expect(first.body.devices.map((d: { hostname: string }) => d.hostname)).toEqual(['page-0', 'page-1']);
+      expect(first.body.meta).toEqual({
+        first: { href: `${path}?per_page=2&page=1` },
+        last: { href: `${path}?per_page=2&page=3` },
+        self: { href: `${path}?per_page=2&page=1` },
+        next: { href: `${path}?per_page=2&page=2` },
+        total: 5,
+        current_page: 1,
+        last_page: 3,
+      });
+      const middle = await api.get(`/projects/${pageProject}/devices?per_page=2&page=2`);
+      expect(middle.body.devices.map((d: { hostname: string }) => d.hostname)).toEqual(['page-2', 'page-3']);
+      expect(middle.body.meta.previous.href).toBe(`${path}?per_page=2&page=1`);
+      expect(middle.body.meta.next.href).toBe(`${path}?per_page=2&page=3`);
+      const last = await api.get(`/projects/${pageProject}/devices?per_page=2&page=3`);
+      expect(last.body.devices.map((d: { hostname: string }) => d.hostname)).toEqual(['page-4']);
+      expect(last.body.meta.next).toBeUndefined();
+      // Following the links visits every device once.
+      const seen: string[] = [];
+      let next: string | undefined = `${path}?per_page=2`;
+      while (next) {
+        const page = await api.get(next.replace('/metal/v1', ''));
+        seen.push(...page.body.devices.map((d: { hostname: string }) => d.hostname));
+        next = page.body.meta.next?.href;
+      }
+      expect(seen).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
+    });
+
+    it('refuses per_page above 100 and page below 1 with 422 naming the parameter', async () => {
+      for (const query of ['per_page=101', 'per_page=0', 'page=0', 'page=abc']) {
+        const res = await api.get(`/projects/${pageProject}/devices?${query}`);
+        expect(res.status).toBe(422);
+        expect(res.body.errors[0]).toMatch(new RegExp(`query parameter ${query.split('=')[0]}`));
+      }
+      expect((await api.get(`/projects/${pageProject}/devices?per_page=100`)).status).toBe(200);
+    });
+
+    it('applies exclude= to lists and single devices, keeping id and href', async () => {
+      const list = await api.get(`/projects/${pageProject}/devices?exclude=plan,ip_addresses,id`);
+      expect(list.status).toBe(200);
+      for (const d of list.body.devices) {
+        expect(d.plan).toBeUndefined();
+        expect(d.ip_addresses).toBeUndefined();
+        expect(d.id).toBeDefined();
+        expect(d.href).toBeDefined();
+        expect(d.hostname).toBeDefined();
+      }
+      const one = await api.get(`/devices/${list.body.devices[0].id}?exclude=operating_system`);
+      expect(one.body.operating_system).toBeUndefined();
+      expect(one.body.plan.slug).toBe('c3.small.x86');
+    });
+  });
+
+  describe('bad input gets a Metal error body, never a 500', () => {
+    const statuses: number[] = [];
+    const create = async (body: unknown, headers?: Record<string, string>) => {
+      const res = await api.post(`/projects/${projectId}/devices`, body, headers);
+      statuses.push(res.status);
+      return res;
+    };
+    afterAll(() => {
+      expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    });
+
+    it('malformed JSON → 400', async () => {
+      const res = await cloud.app.inject({ method: 'POST', url: `/metal/v1/projects/${projectId}/devices`, headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' }, payload: '{"plan": "c3.small.x86",' });
+      statuses.push(res.statusCode);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0]).toMatch(/not valid JSON/);
+    });
+
+    it('wrong types, unknown enum values and unknown fields → 422 naming each field', async () => {
+      const res = await create({ ...newDevice, billing_cycle: 'weekly', locked: 'sure', colour: 'red' });
+      expect(res.status).toBe(422);
+      const text = res.body.errors.join('\n');
+      expect(text).toMatch(/billing_cycle/);
+      expect(text).toMatch(/billing_cycle: must be one of hourly, daily, monthly, yearly/);
+      expect(text).not.toMatch(/constant|any allowed form/);
+      expect(text).toMatch(/locked: must be a boolean/);
+      expect(text).toMatch(/colour: is not a known field/);
+      const missing = await create({ metro: 'ny' });
+      expect(missing.status).toBe(422);
+      expect(missing.body.errors.join('\n')).toMatch(/plan: is required/);
+      expect(missing.body.errors.join('\n')).toMatch(/operating_system: is required/);
+      const action = await api.post(`/devices/00000000-0000-4000-8000-000000000000/actions`, { type: 'explode' });
+      statuses.push(action.status);
+      expect(action.status).toBe(422);
+      expect(action.body.errors[0]).toMatch(/type: must be one of power_on, power_off, reboot, reinstall/);
+    });
+
+    it('an invalid hostname → 422 naming hostname and the rule', async () => {
+      const res = await create({ ...newDevice, hostname: 'bad_host!' });
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0]).toMatch(/^hostname: must be a hostname/);
+    });
+
+    it('unknown plan, metro and operating system → 422 listing valid values or suggestions', async () => {
+      const plan = await create({ ...newDevice, plan: 'c3.smal.x86' });
+      expect(plan.status).toBe(422);
+      expect(plan.body.errors[0]).toMatch(/plan: unknown plan "c3.smal.x86"; valid plans: .*c3\.small\.x86/);
+      const metro = await create({ ...newDevice, metro: 'nyc' });
+      expect(metro.status).toBe(422);
+      expect(metro.body.errors[0]).toMatch(/metro: unknown metro "nyc"; did you mean .*ny/);
+      const os = await create({ ...newDevice, operating_system: 'ubuntu_24_4' });
+      expect(os.status).toBe(422);
+      expect(os.body.errors[0]).toMatch(/operating_system: unknown operating system "ubuntu_24_4"; did you mean .*ubuntu_24_04/);
+      const all = await create({ plan: 'nope', metro: 'nope', operating_system: 'nope' });
+      expect(all.body.errors).toHaveLength(3);
+    });
+
+    it('an oversized body → 413', async () => {
+      const res = await create({ ...newDevice, userdata: 'x'.repeat(300 * 1024) });
+      expect(res.status).toBe(413);
+      expect(res.body.errors[0]).toMatch(/larger than the limit/);
+    });
+
+    it('unknown ids and routes → 404', async () => {
+      for (const path of ['/devices/not-a-uuid', '/devices/00000000-0000-4000-8000-000000000000', '/projects/00000000-0000-4000-8000-000000000000', '/no/such/route']) {
+        const res = await api.get(path);
+        statuses.push(res.status);
+        expect(res.status).toBe(404);
+        expect(res.body.errors).toHaveLength(1);
+      }
+    });
+  });
+
+  describe('idempotent create', () => {
+    it('the same Idempotency-Key gives the same device, created once', async () => {
+      const project = (await api.post('/projects', { name: 'idem' })).body.id;
+      const body = { ...newDevice, metro: 'sv', hostname: 'idem-1' };
+      const headers = { 'idempotency-key': 'create-idem-1' };
+      const [a, b] = await Promise.all([api.post(`/projects/${project}/devices`, body, headers), api.post(`/projects/${project}/devices`, body, headers)]);
+      // A retry racing the first request is told to retry (409); once it is done, it gets the first response.
+      const statuses = [a.status, b.status].sort();
+      expect([[201, 201], [201, 409]]).toContainEqual(statuses);
+      const first = a.status === 201 ? a : b;
+      const replay = await api.post(`/projects/${project}/devices`, body, headers);
+      expect(replay.status).toBe(201);
+      expect(replay.body.id).toBe(first.body.id);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      const listed = await api.get(`/projects/${project}/devices`);
+      expect(listed.body.devices.map((d: { id: string }) => d.id)).toEqual([first.body.id]);
+
+      const different = await api.post(`/projects/${project}/devices`, { ...body, hostname: 'idem-2' }, headers);
+      expect(different.status).toBe(422);
+      expect(different.body.errors[0]).toMatch(/Idempotency-Key: this key was already used for a different request/);
+      expect((await api.get(`/projects/${project}/devices`)).body.meta.total).toBe(1);
+    });
+
+    it('a failed request frees its key', async () => {
+      const project = (await api.post('/projects', { name: 'idem-fail' })).body.id;
+      const headers = { 'idempotency-key': 'retry-after-fix' };
+      const bad = await api.post(`/projects/${project}/devices`, { ...newDevice, metro: 'nyc' }, headers);
+      expect(bad.status).toBe(422);
+      const good = await api.post(`/projects/${project}/devices`, { ...newDevice, metro: 'sv' }, headers);
+      expect(good.status).toBe(201);
+    });
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The device lifecycle driven through the engine with a manual clock and the job runner stepped by hand,
+ * on PGlite and on a PostgreSQL server.
+ */
+import type { Cloud } from '../../lib/cloud';
+import { MetalError } from '../../lib/contract/errors';
+import { ManualClock } from '../../lib/engine/clock';
+import type { Principal } from '../../lib/engine/accounts';
+import { adminProject, availableBackends, deviceInput, deviceState, settle, stepUntil, stopPostgres, testCloud } from '../support/cloud';
+
+afterAll(stopPostgres);
+
+interface EventRow {
+  type: string;
+  body: string;
+  from_state: string | null;
+  transition: string | null;
+  to_state: string | null;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<MetalError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as MetalError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(availableBackends())('devices on %s', (backend) => {
+  let cloud: Cloud;
+  let clock: ManualClock;
+  let principal: Principal;
+  let projectId: string;
+  const events = (id: string) => cloud.db.query<EventRow>('SELECT type, body, from_state, transition, to_state FROM events WHERE device_id = $1 ORDER BY seq', [id]);
+  const create = (overrides = {}) => cloud.engine.devices.create(principal, projectId, deviceInput(overrides));
+
+  beforeAll(async () => {
+    clock = new ManualClock('2026-03-01T00:00:00Z');
+    cloud = await testCloud(backend, { clock, startWorkers: false });
+    ({ principal, projectId } = await adminProject(cloud));
+  });
+  afterAll(async () => {
+    await cloud?.close();
+  });
+
+  it('provisions queued → provisioning → active, with an event for every transition and rising percentage', async () => {
+    const device = await create({ hostname: 'web-1' });
+    expect(device.state).toBe('queued');
+    expect(device.provisioning_percentage).toBe(0);
+
+    expect(await cloud.engine.jobs.round()).toBeGreaterThan(0);
+    const provisioning = await cloud.engine.devices.get(device.id);
+    expect(provisioning.state).toBe('provisioning');
+    expect(provisioning.provisioning_percentage).toBe(10);
+
+    await stepUntil(cloud, device.id, 'active');
+    const active = await cloud.engine.devices.get(device.id);
+    expect(active.state).toBe('active');
+    expect(active.provisioning_percentage).toBeUndefined();
+    const [machine] = await cloud.db.query<{ state: string; device_id: string }>('SELECT state, device_id FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)', [device.id]);
+    expect(machine).toEqual({ state: 'allocated', device_id: device.id });
+
+    const log = await events(device.id);
+    const transitions = log.filter((e) => e.transition).map((e) => [e.from_state, e.transition, e.to_state]);
+    expect(transitions).toEqual([
+      ['queued', 'provision_started', 'provisioning'],
+      ['provisioning', 'phone_home', 'active'],
+    ]);
+    expect(log[0]).toMatchObject({ type: 'instance.created', to_state: 'queued' });
+    expect(log.some((e) => /network boot started/.test(e.body))).toBe(true);
+  });
+
+  describe('actions on an active device', () => {
+    let id: string;
+    beforeAll(async () => {
+      id = (await create({ hostname: 'actions' })).id;
+      await stepUntil(cloud, id, 'active');
+    });
+
+    it('power_off → powering_off → inactive, power_on → powering_on → active, following the BMC', async () => {
+      await cloud.engine.devices.action(id, { type: 'power_off' });
+      expect(await deviceState(cloud, id)).toBe('powering_off');
+      await stepUntil(cloud, id, 'inactive');
+      const [row] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [id]);
+      expect(cloud.sim.get(row.name)!.power).toBe('off');
+
+      await cloud.engine.devices.action(id, { type: 'power_on' });
+      expect(await deviceState(cloud, id)).toBe('powering_on');
+      await stepUntil(cloud, id, 'active');
+      expect(cloud.sim.get(row.name)!.power).toBe('on');
+      const transitions = (await events(id)).filter((e) => e.transition).map((e) => `${e.from_state}→${e.to_state}`);
+      expect(transitions.slice(-4)).toEqual(['active→powering_off', 'powering_off→inactive', 'inactive→powering_on', 'powering_on→active']);
+    });
+
+    it('refuses an illegal action with a message naming the states that allow it', async () => {
+      const err = await rejection(cloud.engine.devices.action(id, { type: 'power_on' }));
+      expect(err).toBeInstanceOf(MetalError);
+      expect(err.status).toBe(409);
+      expect(err.message).toMatch(/the device is active; power on is possible only when it is inactive/);
+      expect(await deviceState(cloud, id)).toBe('active');
+    });
+
+    it('reboot keeps the device active and logs it', async () => {
+      await cloud.engine.devices.action(id, { type: 'reboot' });
+      await stepUntil(cloud, id, 'active');
+      await cloud.engine.jobs.round();
+      expect((await events(id)).some((e) => /rebooted/.test(e.body))).toBe(true);
+    });
+
+    it('reinstall → reinstalling → active with a new install and the new operating system', async () => {
+      const [before] = await cloud.db.query<{ install_generation: number }>('SELECT install_generation FROM devices WHERE id = $1', [id]);
+      await cloud.engine.devices.action(id, { type: 'reinstall', operating_system: 'debian_12' });
+      expect(await deviceState(cloud, id)).toBe('reinstalling');
+      await stepUntil(cloud, id, 'active');
+      const [after] = await cloud.db.query<{ install_generation: number }>('SELECT install_generation FROM devices WHERE id = $1', [id]);
+      expect(after.install_generation).toBe(before.install_generation + 1);
+      expect((await cloud.engine.devices.get(id)).operating_system.slug).toBe('debian_12');
+      expect((await events(id)).filter((e) => e.transition).slice(-2).map((e) => `${e.from_state}→${e.to_state}`)).toEqual(['active→reinstalling', 'reinstalling→active']);
+    });
+
+    it('delete → deprovisioning → deleted, and the machine returns to the pool', async () => {
+      const [{ machine_id }] = await cloud.db.query<{ machine_id: string }>('SELECT machine_id FROM devices WHERE id = $1', [id]);
+      await cloud.engine.devices.delete(id, {});
+      expect(await deviceState(cloud, id)).toBe('deprovisioning');
+      await stepUntil(cloud, id, 'deleted');
+      const [machine] = await cloud.db.query<{ state: string; device_id: string | null }>('SELECT state, device_id FROM machines WHERE id = $1', [machine_id]);
+      expect(machine).toEqual({ state: 'available', device_id: null });
+      expect((await rejection(cloud.engine.devices.get(id))).status).toBe(404);
+      expect((await events(id)).filter((e) => e.transition).slice(-2).map((e) => `${e.from_state}→${e.to_state}`)).toEqual(['active→deprovisioning', 'deprovisioning→deleted']);
+    });
+  });
+
+  it('never gives one machine to two devices under 50 concurrent creates for fewer free machines', async () => {
+    const [{ free }] = await cloud.db.query<{ free: number }>(
+      `SELECT count(*)::int AS free FROM machines m JOIN plans p ON p.id = m.plan_id JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id
+WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
+    );
+    expect(free).toBeGreaterThan(0);
+    expect(free).toBeLessThan(50);
+    const settled = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => create({ plan: 't3.small.x86', metro: 'at', hostname: `edge-${i}` })));
+    const created = settled.filter((s) => s.status === 'fulfilled');
+    const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    expect(created).toHaveLength(free);
+    expect(refused).toHaveLength(50 - free);
+    for (const r of refused) {
+      expect(r.reason).toBeInstanceOf(MetalError);
+      expect(r.reason.code).toBe('capacity_unavailable');
+      expect(r.reason.status).toBe(422);
+      expect(r.reason.message).toMatch(/no t3\.small\.x86 machine is free in .*at/);
+    }
+    const owners = await cloud.db.query<{ machine_id: string; n: number }>(
+      `SELECT machine_id, count(*)::int AS n FROM devices WHERE state <> 'deleted' AND machine_id IS NOT NULL GROUP BY machine_id HAVING count(*) > 1`,
+    );
+    expect(owners).toEqual([]);
+    const [{ mismatched }] = await cloud.db.query<{ mismatched: number }>(
+      `SELECT count(*)::int AS mismatched FROM devices d JOIN machines m ON m.id = d.machine_id WHERE d.state <> 'deleted' AND (m.device_id IS DISTINCT FROM d.id OR m.state <> 'allocated')`,
+    );
+    expect(mismatched).toBe(0);
+  });
+
+  it('reports capacity normal, limited and unavailable from free machines', async () => {
+    const level = async (metro: string, plan: string) => (await cloud.engine.operator.capacity()).capacity[metro]?.[plan];
+    expect((await level('ny', 'c3.medium.x86'))?.level).toBe('normal');
+    const limit = cloud.engine.ctx.config.limitedCapacityAt;
+    const start = (await level('ch', 'c3.small.x86'))!;
+    expect(start.available_servers).toBeGreaterThan(0);
+    expect(start.available_servers).toBeLessThanOrEqual(limit);
+    expect(start.level).toBe('limited');
+    const ids: string[] = [];
+    for (let i = 0; i < start.available_servers; i++) ids.push((await create({ plan: 'c3.small.x86', metro: 'ch' })).id);
+    expect(await level('ch', 'c3.small.x86')).toEqual({ level: 'unavailable', available_servers: 0 });
+    const err = await rejection(create({ plan: 'c3.small.x86', metro: 'ch' }));
+    expect(err.code).toBe('capacity_unavailable');
+    // A deleted device gives its machine back.
+    await cloud.engine.devices.delete(ids[0], {});
+    await stepUntil(cloud, ids[0], 'deleted');
+    expect(await level('ch', 'c3.small.x86')).toEqual({ level: 'limited', available_servers: 1 });
+  });
+
+  it('a device stuck provisioning times out into failed with an actionable reason', async () => {
+    const device = await create({ hostname: 'stuck' });
+    await cloud.engine.jobs.round(); // queued → provisioning; the boot job is never run
+    expect(await deviceState(cloud, device.id)).toBe('provisioning');
+    expect(await cloud.engine.devices.sweepTimeouts()).toBe(0);
+    await clock.advance(cloud.engine.ctx.config.provisionTimeoutMs + 1000);
+    expect(await cloud.engine.devices.sweepTimeouts()).toBeGreaterThanOrEqual(1);
+    const failed = await cloud.engine.devices.get(device.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.failure_reason).toMatch(/stuck did not finish provisioning in time/);
+    expect(failed.failure_reason).toMatch(/reinstall or delete/);
+    expect(await cloud.db.query('SELECT id FROM jobs WHERE device_id = $1', [device.id])).toEqual([]);
+    const last = (await events(device.id)).at(-1)!;
+    expect(last).toMatchObject({ from_state: 'provisioning', transition: 'timeout', to_state: 'failed' });
+    // A failed device can be reinstalled.
+    await cloud.engine.devices.action(device.id, { type: 'reinstall' });
+    await stepUntil(cloud, device.id, 'active');
+    await settle(cloud);
+  });
+});
