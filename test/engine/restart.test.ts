@@ -29,6 +29,14 @@ describe.each(availableBackends())('restart on %s', (backend) => {
     await first.db.query(`UPDATE jobs SET run_at = now() WHERE device_id = $1`, [ids[0]]);
     const states = await first.db.query<{ hostname: string; state: string }>('SELECT hostname, state FROM devices ORDER BY hostname');
     expect(states).toEqual([{ hostname: 'r-provisioning', state: 'provisioning' }, { hostname: 'r-queued', state: 'queued' }]);
+    // A third device was network-booted just before the stop: no job left, its (simulated) machine lost mid-install.
+    const booted = (await first.engine.devices.create(principal, projectId, deviceInput({ hostname: 'r-booted' }))).id;
+    ids.push(booted);
+    await first.db.query(`UPDATE jobs SET run_at = now() + interval '1 hour' WHERE device_id <> $1`, [booted]);
+    await first.engine.jobs.round();
+    await first.db.query(`UPDATE jobs SET run_at = now() WHERE device_id <> $1`, [booted]);
+    await first.db.query('DELETE FROM jobs WHERE device_id = $1', [booted]);
+    expect(await deviceState(first, booted)).toBe('provisioning');
     await first.close();
 
     const second = await testCloud(backend, where);
