@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     return;
   }
   const root = mkdtempSync(path.join(tmpdir(), 'metal-bench-tf-'));
-  const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', catalog: writeCatalog(root) });
+  const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', catalog: writeCatalog(root), rateLimit: { limit: 1_000_000 } });
   try {
     const apiUrl = `${await cloud.listen()}/metal/v1`;
     const project = await createMetalClient({ baseUrl: apiUrl, token: cloud.adminToken }).projects.create({ name: 'bench' });

@@ -20,7 +20,8 @@ import { loadCatalogFile, seedCatalog } from './engine/operator';
 import { SecretBox } from './engine/secrets';
 import type { PlanSpecs } from './contract/schemas';
 import { attachBootAgent } from './sim/boot-agent';
-import { SimDatacenter } from './sim/datacenter';
+import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
+import { Batcher } from './store/batcher';
 import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
 import { migrate } from './store/migrations';
@@ -85,6 +86,15 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
 
   let sim!: SimDatacenter;
+  // Machines are first touched in waves (a batch of provisions): one query describes a whole wave.
+  const describeSim = new Batcher<string, SimMachineSpec | undefined>(async (names) => {
+    const rows = await db.query<{ name: string; macs: string[]; specs: PlanSpecs }>(
+      `SELECT m.bmc_address AS name, m.macs, p.specs FROM machines m JOIN plans p ON p.id = m.plan_id WHERE m.bmc_driver = 'sim' AND m.bmc_address = ANY($1::text[])`,
+      [names],
+    );
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    return names.map((name) => byName.get(name));
+  });
   const drivers = (endpoint: BmcEndpoint): BmcDriver => {
     if (endpoint.driver === 'sim') return createSimDriver(() => sim.machine(endpoint.address));
     const factory = options.drivers?.[endpoint.driver] ?? (endpoint.driver === 'redfish' ? createRedfishDriver : createIpmiDriver);
@@ -104,13 +114,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     seed: options.simSeed,
     installTarget: bootPath === 'in-process' ? backend : undefined,
     onMachine: bootPath === 'http' ? (machine) => attachBootAgent([machine], { bootBaseUrl, clock }) : undefined,
-    describe: async (name) => {
-      const [row] = await db.query<{ macs: string[]; specs: PlanSpecs }>(
-        `SELECT m.macs, p.specs FROM machines m JOIN plans p ON p.id = m.plan_id WHERE m.bmc_driver = 'sim' AND m.bmc_address = $1`,
-        [name],
-      );
-      return row && { name, macs: row.macs, specs: row.specs };
-    },
+    describe: (name) => describeSim.submit(name),
   });
 
   if (options.catalog !== false) {

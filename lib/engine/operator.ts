@@ -2,10 +2,10 @@
  * The operator's side: enrol metros, facilities, plans, operating systems and machines; seed the default
  * catalog; report capacity. BMC credentials are sealed at rest and never returned.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
 import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
+import { simMacs } from '../sim/datacenter';
 import type { Queryable } from '../store/database';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
@@ -244,13 +244,6 @@ SELECT r.id, r.name, r.facility_id, r.plan_id, r.ordinal, r.macs, 'available', '
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, facility_id uuid, plan_id uuid, ordinal int, macs jsonb)`,
     [JSON.stringify(rows)],
   );
-}
-
-/** Two deterministic, locally administered MACs from a machine name. */
-export function simMacs(name: string): string[] {
-  const h = createHash('sha256').update(name).digest();
-  const mac = (offset: number) => ['02', ...[...h.subarray(offset, offset + 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
-  return [mac(0), mac(5)];
 }
 
 export function loadCatalogFile(path: string): CatalogFile {

@@ -58,6 +58,9 @@ pgTypes.setTypeParser(1700, (v) => Number(v));
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover) is emitted here; unhandled it would crash the
+  // process. The pool has already discarded it and the next query opens a new one.
+  pool.on('error', () => undefined);
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();

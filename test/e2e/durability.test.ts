@@ -13,7 +13,7 @@ jest.setTimeout(240_000);
 const ROOT = join(__dirname, '..', '..');
 const TOKEN = 'mf_durability_admin_token_4c2d';
 const METROS = ['ny', 'da', 'sv', 'am', 'fr', 'sg'];
-const ROUNDS = 3;
+const ROUNDS = 2;
 const CONCURRENT_CREATES = 4;
 
 interface Server {

@@ -3,7 +3,7 @@
  * engines sharing one PostgreSQL never give one machine to two devices.
  */
 import { MetalError } from '../../lib/contract/errors';
-import { adminProject, availableBackends, Backend, deviceInput, eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir, testCloud } from '../support/cloud';
+import { adminProject, availableBackends, Backend, deviceInput, deviceState, eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir, testCloud } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
 
 afterAll(async () => {

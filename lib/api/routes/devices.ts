@@ -16,7 +16,7 @@ import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
 import { ResponseCache } from '../response-cache';
 import { pageParams } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
+import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendOne, sendPage } from './shared';
 
 const DeviceListQuery = Type.Composite([
   PageQuery,
@@ -51,7 +51,8 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
       const body = await pages.get(`${req.params.id}:${version}:${req.url}`, async () => {
         const page = pageParams(req.query);
         const devices = await engine.devices.list(req.params.id, { ...page, state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
-        return JSON.stringify(sendPage(req, reply, 'devices', devices, req.query));
+        // Serialised here, so the reply must not get sendPage's serializer (it would encode the string again).
+        return JSON.stringify(pageBody(req, 'devices', devices, req.query));
       });
       return reply.type('application/json; charset=utf-8').send(body);
     },

@@ -19,12 +19,17 @@ export const errorResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 
 export { PageQuery };
 export type PageQueryT = { page?: number; per_page?: number; include?: string; exclude?: string };
 
-/** Sends a paged list `{<key>: [...], meta}`; with `exclude` the fields are dropped (plain JSON serialisation). */
-export function sendPage<T extends object>(request: FastifyRequest, reply: FastifyReply, key: string, page: { items: T[]; total: number }, query: PageQueryT) {
+/** A paged list body `{<key>: [...], meta}` with the `exclude`d fields dropped. */
+export function pageBody<T extends object>(request: FastifyRequest, key: string, page: { items: T[]; total: number }, query: PageQueryT) {
   const exclude = splitList(query.exclude);
   const items = exclude.length ? page.items.map((i) => excludeFields(i, exclude)) : page.items;
-  if (exclude.length) reply.serializer(JSON.stringify);
   return { [key]: items, meta: buildMeta(request.url, pageParams(query), page.total) };
+}
+
+/** Sends a paged list; with `exclude` it is serialised as plain JSON (the response schema would require the dropped fields). */
+export function sendPage<T extends object>(request: FastifyRequest, reply: FastifyReply, key: string, page: { items: T[]; total: number }, query: PageQueryT) {
+  if (splitList(query.exclude).length) reply.serializer(JSON.stringify);
+  return pageBody(request, key, page, query);
 }
 
 /** A single resource, with `exclude` applied. */

@@ -104,6 +104,7 @@ CREATE TABLE machines (
   device_id uuid UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE UNIQUE INDEX machines_bmc ON machines (bmc_driver, bmc_address);
 CREATE INDEX machines_macs ON machines USING gin (macs);
 CREATE INDEX machines_free ON machines (plan_id, facility_id) WHERE state = 'available';
 
