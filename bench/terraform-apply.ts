@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const apiUrl = `${await cloud.listen()}/metal/v1`;
     const project = await createMetalClient({ baseUrl: apiUrl, token: cloud.adminToken }).projects.create({ name: 'bench' });
     await installProvider({ projectDir: root });
-    const env = { ...process.env, ...terraformEnv(root), CHECKPOINT_DISABLE: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...terraformEnv(root), CHECKPOINT_DISABLE: '1' };
     delete env.TF_LOG;
 
     const devicesDir = path.join(root, 'devices');

@@ -2,9 +2,10 @@
  * The API app factory (no listen): /metal/v1 routes with schemas, auth, rate limits and the error catalogue.
  * Tests drive it through inject(); the CLI listens.
  */
-import Fastify, { FastifyInstance, FastifyServerOptions } from 'fastify';
+import Fastify, { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import type { Engine } from '../engine';
 import type { Database } from '../store/database';
+import { MetalError } from '../contract/errors';
 import { authHook, RateLimiter, RateLimitOptions } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { collectOperations, openApiDocument } from './openapi';
@@ -44,6 +45,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       api.addHook('onRequest', authHook(options.engine, limiter));
+      api.addHook('preValidation', refuseNulCharacters);
       api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
       api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
       projectRoutes(api, deps);
@@ -56,4 +58,25 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
   if (options.register) await options.register(app);
   return app;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold NUL characters: refuse them up front with the field's name, rather than
+ * fail in the database (where, inside a group commit, the error would fail every create of the batch).
+ */
+async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
+  const field = nulPath(request.query, 'query parameter ') ?? nulPath(request.body, '');
+  if (field !== undefined) throw new MetalError('validation_failed', `${field || 'body'}: must not contain NUL (\\u0000) characters`);
+}
+
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const name = Array.isArray(value) ? `${path}[${key}]` : `${path}${path && !path.endsWith(' ') ? '.' : ''}${key}`;
+    if (key.includes('\u0000')) return name;
+    const found = nulPath(inner, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -22,6 +22,11 @@ export interface DeployOptions {
   out?: (line: string) => void;
   /** Progress poll interval. @default 1000 ms */
   pollMs?: number;
+  /**
+   * Keep each stack's Terraform state in `<stateDir>/<stack>.tfstate` instead of the path the app synthesized
+   * (the demo keeps its state next to its database, so the two always match).
+   */
+  stateDir?: string;
 }
 
 export interface DeployedDevice {
@@ -65,7 +70,8 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   for (const stack of stacks) {
     syncProviderLock(stack.dir, installed);
     const run = (args: string[], watch = false) => runTerraform(args, stack.dir, projectDir, env, out, watch ? options : undefined);
-    await run(['init', '-input=false', '-no-color']);
+    const backend = options.stateDir ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure'] : [];
+    await run(['init', '-input=false', '-no-color', ...backend]);
     if (options.destroy) {
       out(`destroying stack ${stack.name}`);
       await run(['destroy', '-auto-approve', '-input=false', '-no-color'], true);

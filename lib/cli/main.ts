@@ -135,7 +135,7 @@ serverOptions(
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
   process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})\n`);
   try {
-    await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken });
+    await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
   } catch (err) {
     logger.error((err as Error).message);
     await cloud.close();
@@ -154,8 +154,9 @@ for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
     .description(`${destroy ? 'destroy' : 'synthesize and apply'} a cdktf stack (an example name or a directory) with real terraform`)
     .addOption(new Option('--api-url <url>', 'metalforge server URL').env('METALFORGE_URL').default('http://127.0.0.1:8080'))
     .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
-    .action(async (example: string, flags: { apiUrl: string; token: string }) => {
-      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy });
+    .option('--state-dir <dir>', 'keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app\'s own backend path')
+    .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string }) => {
+      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir });
     });
 }
 

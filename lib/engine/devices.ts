@@ -110,7 +110,8 @@ export class DeviceService {
       else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
       else metro = m;
     }
-    if (!input.metro && !facilities.length && !input.facility?.includes('any')) problems.push('metro: required; give a metro code such as "ny" (or facility)');
+    // facility ["any"] alone names no place: placement is per metro, so a metro is still needed.
+    if (!input.metro && !facilities.length) problems.push('metro: required; give a metro code such as "ny" (or facility)');
     if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
     if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
       const here = world.plansIn(metro.id).map((p) => p.slug);

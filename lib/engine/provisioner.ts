@@ -170,8 +170,9 @@ export class Provisioner {
   /** Enrolment check: credentials work, inventory readable; then the machine becomes available. */
   private async verifyMachine(job: JobRow): Promise<JobOutcome> {
     const machineId = job.machine_id!;
+    // A failed machine stays out of the pool, and enrolment is the only way back in: say so.
     const failed = (reason: string): JobOutcome => ({
-      statements: [{ sql: `UPDATE machines SET state = 'failed', last_error = $2 WHERE id = $1`, params: [machineId, reason] }],
+      statements: [{ sql: `UPDATE machines SET state = 'failed', last_error = $2 WHERE id = $1`, params: [machineId, `${reason}; fix the BMC or its credentials, then remove the machine (DELETE /operator/machines/${machineId}) and enrol it again`] }],
     });
     return this.withDriver(machineId, failed, async (driver) => {
       await driver.power.powerState();

@@ -5,6 +5,7 @@
 import { createMetalClient, type MetalClient } from '../client';
 import type { Facility, Metro, OperatingSystem, Plan } from '../contract/schemas';
 import { isUnknown, type ProviderConfigDefinition, type ValueObject } from './framework';
+import { DeviceReader } from './resources/device-reader';
 import { num, str } from './resources/support';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080/metal/v1';
@@ -21,12 +22,15 @@ export interface Catalog {
 export interface ProviderClient {
   api: MetalClient;
   catalog(): Promise<Catalog>;
+  /** Refresh reads of devices (batched per project). */
+  devices: DeviceReader;
 }
 
 export function createProviderClient(api: MetalClient): ProviderClient {
   let catalog: Promise<Catalog> | undefined;
   return {
     api,
+    devices: new DeviceReader(api),
     catalog() {
       catalog ??= Promise.all([
         api.listAll((page) => api.metros.list({ page, per_page: 100 })),

@@ -74,7 +74,7 @@ const USERNAME = 'admin';
 
 export async function startBmcLab(options: BmcLabOptions): Promise<BmcLab> {
   const client = createMetalClient({ baseUrl: options.apiUrl, token: options.token });
-  const plan = (await client.plans.list({ per_page: 100 })).items.find((p) => p.slug === options.plan);
+  const plan = (await client.listAll((page) => client.plans.list({ page, per_page: 100 }))).find((p) => p.slug === options.plan);
   if (!plan) throw new Error(`BMC lab: the cloud has no plan "${options.plan}"; enrol it first (POST /operator/plans)`);
   const clock = options.clock ?? systemClock;
   const random = seededRandom(options.seed ?? 1);

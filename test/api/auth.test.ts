@@ -1,4 +1,5 @@
-/** X-Auth-Token authentication, read-only keys, project keys, and who may manage keys. */
+/** X-Auth-Token authentication, read-only keys, project keys, who may manage keys, and per-key rate limits. */
+import { buildApi } from '../../lib/api/app';
 import type { Cloud } from '../../lib/cloud';
 import { apiClient, testCloud } from '../support/cloud';
 
@@ -103,5 +104,41 @@ describe('API authentication and key scopes', () => {
     expect((await client.get('/user')).status).toBe(200);
     expect((await admin.delete(`/api-keys/${created.id}`)).status).toBe(204);
     expect((await client.get('/user')).status).toBe(401);
+  });
+
+  describe('rate limits', () => {
+    // A second API over the same engine and database, with a small budget per key.
+    let limitedCloud: Cloud;
+    beforeAll(async () => {
+      limitedCloud = { ...cloud, app: await buildApi({ engine: cloud.engine, db: cloud.db, rateLimit: { limit: 5, windowMs: 60_000 } }) };
+    });
+    afterAll(async () => {
+      await limitedCloud?.app.close();
+    });
+
+    it('counts down, then answers 429 with Retry-After; other keys keep their own budget', async () => {
+      const api = apiClient(limitedCloud);
+      const other = (await api.post('/user/api-keys', { description: 'second' })).body.token as string; // request 1
+      const remaining: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await api.get('/user');
+        expect(res.status).toBe(200);
+        expect(res.headers['x-ratelimit-limit']).toBe('5');
+        expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThan(Date.now() / 1000);
+        remaining.push(Number(res.headers['x-ratelimit-remaining']));
+      }
+      expect(remaining).toEqual([3, 2, 1, 0]);
+      const limited = await api.get('/user');
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors[0]).toMatch(/Retry-After/);
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+
+      expect((await apiClient(limitedCloud, other).get('/user')).status).toBe(200);
+      // Public routes are not counted against anyone.
+      expect((await apiClient(limitedCloud, null).get('/health')).status).toBe(200);
+    });
   });
 });

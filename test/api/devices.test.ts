@@ -235,6 +235,41 @@ describe('projects and devices over HTTP', () => {
       expect(res.body.errors[0]).toMatch(/larger than the limit/);
     });
 
+    it('odd but well-formed requests are refused with a 4xx that names the field', async () => {
+      const cases: [unknown, RegExp][] = [
+        [{ ...newDevice, metro: undefined, facility: ['any'] }, /metro/],
+        [{ ...newDevice, metro: undefined, facility: ['ny5', 'da6'] }, /facility: all facilities must be in one metro/],
+        [{ ...newDevice, facility: ['da6'] }, /metro: "ny" does not contain facility da6/],
+        [{ ...newDevice, hostname: `${'a'.repeat(64)}.example` }, /^hostname/],
+        [{ ...newDevice, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, /^tags/],
+        [{ ...newDevice, termination_time: 'tomorrow' }, /^termination_time/],
+        [{ ...newDevice, project_ssh_keys: ['not-a-uuid'] }, /^project_ssh_keys/],
+        [{ ...newDevice, project_ssh_keys: ['00000000-0000-4000-8000-000000000000'] }, /ssh key 00000000-0000-4000-8000-000000000000 does not exist/],
+        [{ ...newDevice, spot_instance: true }, /^spot_instance/],
+        [{ ...newDevice, operating_system: 'custom_ipxe' }, /^ipxe_script_url: required/],
+        [{ ...newDevice, plan: 'g2.large.x86', metro: 'ty' }, /not offered in metro ty/],
+        [[newDevice], /body: must be a JSON object/],
+      ];
+      for (const [body, message] of cases) {
+        const res = await create(body);
+        expect({ body, status: res.status }).toEqual({ body, status: 422 });
+        expect(res.body.errors.join('\n')).toMatch(message);
+      }
+      // NUL characters cannot be stored: refused by name, in the query and anywhere in the body.
+      const nulQuery = await api.get(`/projects/${projectId}/devices?hostname=a%00b`);
+      statuses.push(nulQuery.status);
+      expect(nulQuery.status).toBe(422);
+      expect(nulQuery.body.errors[0]).toMatch(/^query parameter hostname: must not contain NUL/);
+      const nulBody = await create({ ...newDevice, customdata: { notes: ['fine', 'not\u0000fine'] } });
+      expect(nulBody.status).toBe(422);
+      expect(nulBody.body.errors[0]).toMatch(/^customdata\.notes\[1\]: must not contain NUL/);
+      for (const query of ['page=9999', 'state=nonsense', 'tag=']) {
+        const res = await api.get(`/projects/${projectId}/devices?${query}`);
+        statuses.push(res.status);
+        expect({ query, status: res.status }).toEqual({ query, status: 200 });
+      }
+    });
+
     it('unknown ids and routes → 404', async () => {
       for (const path of ['/devices/not-a-uuid', '/devices/00000000-0000-4000-8000-000000000000', '/projects/00000000-0000-4000-8000-000000000000', '/no/such/route']) {
         const res = await api.get(path);

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createCloud, DEFAULT_CATALOG, type Cloud } from '../../lib/cloud';
+import { installProvider, terraformEnv } from '../../lib/provider/install';
 import type { Device, Machine, PlanInput } from '../../lib/contract/schemas';
 import { loadCatalogFile } from '../../lib/engine/operator';
 import type { BootOutcome } from '../../lib/sim/boot-agent';
@@ -15,10 +16,13 @@ import { inventoryFromSpecs } from '../../lib/sim/datacenter';
 import type { RequestRecord } from '../../lib/sim/redfish-face';
 import { eventually, removeTempDirs, tempDir } from '../support/cloud';
 import { describeWithTools, ipmitool } from '../sim/ipmi-face/tools';
+import { hasTerraform, Workdir } from './terraform-harness';
 
 jest.setTimeout(120_000);
 
 const describeIpmi = describeWithTools(['ipmi_sim', 'ipmitool']);
+// hasTerraform prints why when terraform is missing.
+const describeIpmiAndTerraform = hasTerraform ? describeIpmi : describe.skip;
 const FACILITY = 'ny5';
 const METRO = 'ny';
 const WRONG_PASSWORD = 'not-the-bmc-password';
@@ -151,9 +155,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The cloud first: its drivers close their BMC sessions while the BMCs still answer.
+  await cloud?.close();
   await ipmiLab?.close();
   await redfishLab?.close();
-  await cloud?.close();
   removeTempDirs();
 });
 
@@ -176,6 +181,7 @@ describe('enrolment verification over Redfish', () => {
     const machine = await machineOf(wrong);
     expect(machine.state).toBe('failed');
     expect(machine.last_error).toMatch(/redfish .*ny5-r1-redfish-03.*rejected the credentials of user admin; check the BMC account/);
+    expect(machine.last_error).toContain(`remove the machine (DELETE /operator/machines/${machine.id}) and enrol it again`);
     expect(machine.last_error).not.toContain(WRONG_PASSWORD);
     expect(machine.inventory).toBeUndefined();
     expect(machine.bmc).toEqual({ driver: 'redfish', address: wrong.bmc.address, username: 'admin', has_password: true });
@@ -249,11 +255,10 @@ describe('faults behind a real Redfish face', () => {
   });
 });
 
-describeIpmi('devices on IPMI-driven machines (ipmi_sim)', () => {
-  let db: Device;
-  let m: LabMachine;
-
-  beforeAll(async () => {
+/** The IPMI-driven machine (its own ipmi_sim), started by the first describe that needs it. */
+let ipmiLabStarting: Promise<BmcLab> | undefined;
+function startIpmiLab(): Promise<BmcLab> {
+  ipmiLabStarting ??= (async () => {
     ipmiLab = await startBmcLab({
       apiUrl: `${cloud.url}/metal/v1`,
       token: cloud.adminToken,
@@ -265,7 +270,18 @@ describeIpmi('devices on IPMI-driven machines (ipmi_sim)', () => {
       scale: 0.01,
       onBootOutcome: (o) => void bootOutcomes.push(o),
     });
-    [m] = await ipmiLab.verified();
+    await ipmiLab.verified();
+    return ipmiLab;
+  })();
+  return ipmiLabStarting;
+}
+
+describeIpmi('devices on IPMI-driven machines (ipmi_sim)', () => {
+  let db: Device;
+  let m: LabMachine;
+
+  beforeAll(async () => {
+    [m] = (await startIpmiLab()).machines;
   });
 
   it('verifies the machine over IPMI', async () => {
@@ -298,5 +314,59 @@ describeIpmi('devices on IPMI-driven machines (ipmi_sim)', () => {
     expect(await ipmitool(m.ipmi!, 'chassis', 'power', 'status')).toContain('Chassis Power is off');
     const seen = [...responses, ...logs].join('\n');
     expect(seen).not.toContain(m.bmc.password);
+  });
+});
+
+describeIpmiAndTerraform('terraform apply on Redfish- and IPMI-driven machines', () => {
+  it('applies one device per plan to active through the real BMCs, then destroys them', async () => {
+    const ipmi = await startIpmiLab();
+    const root = tempDir('metalforge-real-drivers-tf-');
+    const installed = await installProvider({ projectDir: root });
+    const env: NodeJS.ProcessEnv = { ...process.env, ...terraformEnv(root), TF_PLUGIN_CACHE_DIR: '', METAL_AUTH_TOKEN: cloud.adminToken };
+    delete env.TF_LOG;
+    const dir = new Workdir(join(root, 'main'), env, installed);
+    const resource = (name: string, plan: string) => `
+resource "metal_device" "${name}" {
+  project_id       = "${projectId}"
+  hostname         = "tf-${name}"
+  plan             = "${plan}"
+  metro            = "${METRO}"
+  operating_system = "ubuntu_24_04"
+}`;
+    dir.write(`
+terraform {
+  required_providers {
+    metal = { source = "metalforge/metal" }
+  }
+}
+provider "metal" {
+  api_url = "${cloud.url}/metal/v1"
+}
+${resource('redfish', 'r1.small.x86')}
+${resource('ipmi', 'i1.small.x86')}
+`);
+    await dir.init();
+    await dir.ok('apply', '-input=false', '-auto-approve');
+    const state = await dir.resources();
+    const placed: [BmcLab, string][] = [
+      [redfishLab, String(state.get('metal_device.redfish')?.values.id)],
+      [ipmi, String(state.get('metal_device.ipmi')?.values.id)],
+    ];
+    const machines: LabMachine[] = [];
+    for (const [lab, id] of placed) {
+      expect((await device(id)).state).toBe('active');
+      const m = await labMachineOf(lab, id);
+      expect(m.sim.power).toBe('on');
+      expect(bootOutcomes).toContainEqual(expect.objectContaining({ machineId: m.name, kind: 'installed', deviceId: id }));
+      machines.push(m);
+    }
+    expect(machines.map((m) => m.driver)).toEqual(['redfish', 'ipmi']);
+
+    await dir.ok('destroy', '-input=false', '-auto-approve');
+    for (const m of machines) {
+      expect((await machineOf(m)).state).toBe('available');
+      expect(m.sim.power).toBe('off');
+    }
+    expect(await ipmitool(machines[1].ipmi!, 'chassis', 'power', 'status')).toContain('Chassis Power is off');
   });
 });

@@ -104,7 +104,7 @@ export async function startTerraformWorld(options: CloudOptions = {}): Promise<T
   const apiUrl = `${url}/metal/v1`;
   const root = mkdtempSync(path.join(tmpdir(), 'metal-tf-e2e-'));
   const installed = await installProvider({ projectDir: root });
-  const env = { ...process.env, ...terraformEnv(root), CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_DIR: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...terraformEnv(root), CHECKPOINT_DISABLE: '1' };
   delete env.TF_LOG;
   return {
     cloud,

@@ -41,7 +41,7 @@ export interface SpotDevice {
   id: string;
   requestId: string;
   pool: string;
-  /** The max bid price of the device's request. */
+  /** The max bid price of the device's request (its end_at comes from the request's bid, if open). */
   bid: number;
   locked: boolean;
   startedAt: Date;
@@ -158,24 +158,23 @@ export function clearPool(
     }
   }
 
-  // Devices that must go whatever the capacity: their request ended, or the price passed their bid.
-  const forced: { device: SpotDevice; reason: ReclaimReason }[] = [];
-  const stayCandidates: SpotDevice[] = [];
-  let leaving = 0;
+  // Devices that go whatever the capacity: their request ended, or the price passed their bid.
+  const reclaimed: { device: SpotDevice; reason: ReclaimReason }[] = [];
+  const staying: SpotDevice[] = [];
+  let noticed = 0;
   for (const device of devices) {
-    if (device.terminationTime) leaving++;
-    else if (ended.has(device.requestId)) forced.push({ device, reason: 'end_at' });
-    else if (device.bid < price) forced.push({ device, reason: 'outbid' });
-    else stayCandidates.push(device);
+    if (device.terminationTime) noticed++;
+    else if (ended.has(device.requestId)) reclaimed.push({ device, reason: 'end_at' });
+    else if (device.bid < price) reclaimed.push({ device, reason: 'outbid' });
+    else staying.push(device);
   }
-  forced.sort((a, b) => compareReclaim(a.device, b.device));
-  const reclaimed = forced.slice();
-  leaving += forced.length;
+  reclaimed.sort((a, b) => compareReclaim(a.device, b.device));
 
-  const shortfall = pool.onDemandDemand - pool.freeMachineIds.length - leaving;
+  // Machines on their way back (noticed earlier or reclaimed above) already count towards on-demand's need.
+  const shortfall = pool.onDemandDemand - pool.freeMachineIds.length - noticed - reclaimed.length;
   if (shortfall > 0) {
-    stayCandidates.sort(compareReclaim);
-    for (const device of stayCandidates.slice(0, shortfall)) reclaimed.push({ device, reason: 'on_demand' });
+    staying.sort(compareReclaim);
+    for (const device of staying.slice(0, shortfall)) reclaimed.push({ device, reason: 'on_demand' });
   }
   const reclaims = reclaimed.map(({ device, reason }): SpotReclaim => ({
     deviceId: device.id,

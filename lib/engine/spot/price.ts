@@ -135,7 +135,7 @@ export class PriceHistory {
     const last = this.length ? this.points[this.points.length - 1] : undefined;
     let recorded: boolean;
     if (last && seconds <= last[0]) {
-      // Timestamps are whole seconds: a later change within the same second replaces the earlier one.
+      // Timestamps are whole seconds: a later change within the same second (or a late one) replaces the last.
       recorded = last[1] !== price;
       last[1] = price;
     } else {

@@ -24,6 +24,8 @@ import { deviceAttributes, pick } from './device-attributes';
 import { bool, firstBlock, formatDuration, isNotFound, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** The fastest installs take a few hundred milliseconds; polling sooner only loads the API. */
+const FIRST_POLL_MS = 250;
 const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const;
 
 /** API field names → attributes, so API messages point at the right line of configuration. */
@@ -165,7 +167,7 @@ async function waitUntilActive(device: Device, held: ValueObject, ctx: Ctx, oper
   const { value, outcome } = await pollUntil(
     () => ctx.client.api.devices.get(device.id),
     (d) => d.state === 'active' || d.state === 'failed',
-    { timeoutMs, signal: ctx.signal },
+    { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS },
   );
   const state = stateFrom(value, held, ctx);
   if (value.state === 'active') return state;
@@ -315,14 +317,8 @@ export const deviceResource = defineResource<ProviderClient>({
   },
 
   async read({ state }, ctx) {
-    let device: Device;
-    try {
-      device = await ctx.client.api.devices.get(str(state.id)!);
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
-    return device.state === 'deleted' ? null : stateFrom(device, state, ctx);
+    const device = await ctx.client.devices.read(str(state.id)!, str(state.project_id));
+    return device === undefined || device.state === 'deleted' ? null : stateFrom(device, state, ctx);
   },
 
   async update({ config, planned, prior }, ctx) {
@@ -377,7 +373,7 @@ export const deviceResource = defineResource<ProviderClient>({
     const { value, outcome } = await pollUntil(
       () => ctx.client.api.devices.get(id).catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(error))),
       (d) => d === null || d.state === 'deleted' || d.state === 'failed',
-      { timeoutMs, signal: ctx.signal },
+      { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS },
     );
     if (value === null || value.state === 'deleted') return;
     const reason = value.failure_reason ? `: ${value.failure_reason}` : '';
@@ -394,7 +390,8 @@ export const deviceResource = defineResource<ProviderClient>({
       else reportApiError(ctx.diagnostics, error, `Cannot import device ${id}`);
       return { id };
     }
-    // Imported devices are described by metro (facilities is deprecated); the other settings start unset.
-    return stateFrom(device, { metro: device.metro.code }, ctx);
+    // Imported devices are described by metro (facilities is deprecated); the other settings start unset, and
+    // nested blocks as Terraform holds absent ones: empty lists.
+    return { ...stateFrom(device, { metro: device.metro.code }, ctx), ip_address: [], reinstall: [], behavior: [] };
   },
 });
