@@ -381,7 +381,7 @@ export const deviceResource = defineResource<ProviderClient>({
     ctx.diagnostics.error(`Device ${id} was not deleted`, `Device ${id} (${value.hostname}): ${why}. It stays in the Terraform state; run the apply or destroy again to retry.`);
   },
 
-  async importState(id, ctx) {
+  async importState(id, ctx): Promise<ValueObject> {
     let device: Device;
     try {
       device = await ctx.client.api.devices.get(id);
