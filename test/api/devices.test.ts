@@ -303,6 +303,28 @@ describe('projects and devices over HTTP', () => {
       expect((await api.get(`/projects/${project}/devices`)).body.meta.total).toBe(1);
     });
 
+    it('a claim left by a server that died mid-request is taken over by a retry after the lease, not before', async () => {
+      const project = (await api.post('/projects', { name: 'idem-crash' })).body.id;
+      const body = { ...newDevice, metro: 'sv', hostname: 'idem-crash' };
+      const headers = { 'idempotency-key': 'crashed-first-try' };
+      const first = await api.post(`/projects/${project}/devices`, body, headers);
+      expect(first.status).toBe(201);
+      // As if the server had died after claiming the key, before it created the device and recorded the answer.
+      await api.delete(`/devices/${first.body.id}`);
+      await eventually(async () => (await api.get(`/devices/${first.body.id}`)).status === 404, 'the first device to be gone');
+      await cloud.db.query(`UPDATE idempotency_keys SET status = 0, response = 'null', created_at = now() WHERE key = $1`, [headers['idempotency-key']]);
+      const early = await api.post(`/projects/${project}/devices`, body, headers);
+      expect(early.status).toBe(409);
+      expect(early.body.errors[0]).toMatch(/still running; retry in a moment/);
+      await cloud.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '10 minutes' WHERE key = $1`, [headers['idempotency-key']]);
+      const retried = await api.post(`/projects/${project}/devices`, body, headers);
+      expect(retried.status).toBe(201);
+      expect(retried.body.hostname).toBe('idem-crash');
+      const replay = await api.post(`/projects/${project}/devices`, body, headers);
+      expect(replay.body.id).toBe(retried.body.id);
+      expect((await api.get(`/projects/${project}/devices`)).body.meta.total).toBe(1);
+    });
+
     it('a failed request frees its key', async () => {
       const project = (await api.post('/projects', { name: 'idem-fail' })).body.id;
       const headers = { 'idempotency-key': 'retry-after-fix' };
