@@ -2,7 +2,9 @@
  * The API app factory (no listen): /metal/v1 routes with schemas, auth, rate limits and the error catalogue.
  * Tests drive it through inject(); the CLI listens.
  */
-import Fastify, { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { FastifyInstance, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler } from 'fastify';
 import type { Engine } from '../engine';
 import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
@@ -36,6 +38,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, verbose: true } },
   }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   const operations = collectOperations(app, API_PREFIX);
@@ -58,6 +61,17 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
   if (options.register) await options.register(app);
   return app;
+}
+
+/**
+ * Query strings and paths are text, so their numbers and booleans are coerced; JSON bodies are not: a body
+ * that sends 5 for a hostname or "web" for a tag list gets a 422 naming the field, not a silent conversion.
+ */
+function validatorCompiler(): FastifySchemaCompiler<unknown> {
+  const options = { allErrors: true, removeAdditional: false, useDefaults: true, verbose: true, strict: false } as const;
+  const text = addFormats(new Ajv({ ...options, coerceTypes: 'array' }));
+  const json = addFormats(new Ajv({ ...options, coerceTypes: false }));
+  return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
 }
 
 /**
