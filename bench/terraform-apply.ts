@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     return;
   }
   const root = mkdtempSync(path.join(tmpdir(), 'metal-bench-tf-'));
+  // The per-key rate limit (6000 requests a minute by default) is lifted: this measures the provider, not the limiter.
   const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', catalog: writeCatalog(root), rateLimit: { limit: 1_000_000 } });
   try {
     const apiUrl = `${await cloud.listen()}/metal/v1`;

@@ -36,7 +36,6 @@ const FIELDS: FieldMap = {
   project_ssh_keys: 'project_ssh_key_ids',
   user_ssh_keys: 'user_ssh_key_ids',
   ip_addresses: 'ip_address',
-  type: 'operating_system',
 };
 const ATTRIBUTES = [
   'plan', 'metro', 'facilities', 'operating_system', 'hostname', 'description', 'billing_cycle', 'user_data', 'custom_data', 'ipxe_script_url',
@@ -46,7 +45,7 @@ const ATTRIBUTES = [
 /** Computed values that an update leaves as they are: a plan shows them unchanged, not "known after apply". */
 const UNCHANGING = [
   'id', 'state', 'created', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4',
-  'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'root_password', 'hostname', 'locked', 'termination_time',
+  'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'root_password', 'hostname', 'locked',
 ];
 
 /** Attributes read straight from the API object. */
@@ -273,6 +272,8 @@ export const deviceResource = defineResource<ProviderClient>({
     plan: [requiresReplace],
     hardware_reservation_id: [requiresReplace],
     ip_address: [requiresReplace],
+    // The API sets termination_time only when a device is created (PUT /devices/{id} does not take it).
+    termination_time: [useStateForUnknown, requiresReplace],
     project_ssh_key_ids: [sshKeysReplace],
     user_ssh_key_ids: [sshKeysReplace],
     ...Object.fromEntries(REINSTALLABLE.map((name) => [name, [reinstallOrReplace(name)]])),
