@@ -4,7 +4,7 @@
  * showing device progress from the API while terraform waits, and the devices' states and IPs at the end.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createMetalClient } from '../client';
 import { installProvider, syncProviderLock } from '../provider/install';
@@ -48,7 +48,6 @@ export function resolveTarget(target: string): string {
 }
 
 export function listExamples(): string[] {
-  const { readdirSync } = require('node:fs') as typeof import('node:fs');
   return readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'main.ts')))
     .map((d) => d.name);
@@ -98,12 +97,13 @@ function synth(appDir: string, env: Record<string, string>): Promise<void> {
   });
 }
 
-interface Stack {
+export interface Stack {
   name: string;
   dir: string;
 }
 
-function readStacks(appDir: string): Stack[] {
+/** The stacks a synthesized cdktf app wrote (from cdktf.out/manifest.json). */
+export function readStacks(appDir: string): Stack[] {
   const manifestPath = join(appDir, 'cdktf.out', 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`synth wrote no ${manifestPath}: does main.ts call app.synth()?`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };

@@ -7,8 +7,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
-import { installProvider } from '../provider/install';
-import { deploy, listExamples } from './deploy';
+import { installProvider, syncProviderLock } from '../provider/install';
+import { deploy, listExamples, readStacks } from './deploy';
 import { createLogger, LogFormat } from './logger';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -166,11 +166,14 @@ program
   .command('install')
   .description('build the provider into a filesystem mirror and write a Terraform CLI config, so `terraform init` works offline')
   .option('--dir <dir>', 'project directory that gets .metalforge/', ROOT)
-  .action(async (flags: { dir: string }) => {
+  .option('--lock <app-dir>', 'also write the provider into the lock file of every stack of this synthesized cdktf app (so `cdktf deploy` needs no registry)')
+  .action(async (flags: { dir: string; lock?: string }) => {
     const installed = await installProvider({ projectDir: resolve(flags.dir) });
+    const locked = flags.lock ? readStacks(resolve(flags.lock)).filter((stack) => syncProviderLock(stack.dir, installed)) : [];
     process.stdout.write(
       [
         `terraform-provider-metal ${installed.version} ${installed.upToDate ? 'is up to date' : 'installed'}: ${installed.executable}`,
+        ...locked.map((stack) => `locked ${stack.name}: ${join(stack.dir, '.terraform.lock.hcl')}`),
         `use it with: export TF_CLI_CONFIG_FILE=${installed.cliConfigFile} CHECKPOINT_DISABLE=1`,
         '',
       ].join('\n'),

@@ -189,16 +189,34 @@ export function packageHash(packageDir: string): string {
 }
 
 /**
- * A rebuilt provider keeps its version but not its checksum, and `terraform init` (even -upgrade) then refuses the
- * lock file. This points the working directory's lock entry for that version at the installed build; returns
- * whether the lock file changed. (A different version is `terraform init -upgrade`'s business.)
+ * Makes the working directory's lock file name the installed build. A rebuilt provider keeps its version but not
+ * its checksum, and `terraform init` (even -upgrade) then refuses the lock file; a missing lock file is written,
+ * because tools that lock before init (cdktf-cli runs `terraform providers lock`) would ask the public registry.
+ * Returns whether the lock file changed. (A different version is `terraform init -upgrade`'s business.)
  */
 export function syncProviderLock(workingDir: string, installed: InstalledProvider): boolean {
   const lockFile = path.join(workingDir, '.terraform.lock.hcl');
-  if (!existsSync(lockFile)) return false;
+  const entry = [
+    `provider "${HOSTNAME}/${NAMESPACE}/${TYPE}" {`,
+    `  version     = "${installed.version}"`,
+    `  constraints = "${installed.version}"`,
+    `  hashes = [`,
+    `    "${installed.packageHash}",`,
+    `  ]`,
+    `}`,
+  ].join('\n');
+  if (!existsSync(lockFile)) {
+    mkdirSync(workingDir, { recursive: true });
+    writeFileSync(lockFile, `# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n\n${entry}\n`);
+    return true;
+  }
   const text = readFileSync(lockFile, 'utf8');
   const block = new RegExp(`provider "${HOSTNAME}/${NAMESPACE}/${TYPE}" \\{[\\s\\S]*?\\n\\}`).exec(text);
-  if (!block || !block[0].includes(`"${installed.version}"`) || block[0].includes(`"${installed.packageHash}"`)) return false;
+  if (!block) {
+    writeFileSync(lockFile, `${text.trimEnd()}\n\n${entry}\n`);
+    return true;
+  }
+  if (!block[0].includes(`"${installed.version}"`) || block[0].includes(`"${installed.packageHash}"`)) return false;
   const updated = block[0].replace(/hashes\s*=\s*\[[\s\S]*?\]/, `hashes = [\n    "${installed.packageHash}",\n  ]`);
   writeFileSync(lockFile, text.replace(block[0], () => updated));
   return true;

@@ -7,11 +7,15 @@ import { createHash } from 'node:crypto';
 import { isObjectValue, type AttributePath, type BaseContext, type Value, type ValueObject } from '../framework';
 import { bool, str, strings } from '../resources/support';
 
+/** The equinix provider's numeric modes, plus metalforge's inclusive `at_least` / `at_most` (used by HardwarePlan). */
 const COMPARE: Record<string, (item: number, value: number) => boolean> = {
   less_than: (a, b) => a < b,
   less_than_or_equal: (a, b) => a <= b,
+  at_most: (a, b) => a <= b,
   greater_than: (a, b) => a > b,
+  more_than: (a, b) => a > b,
   greater_than_or_equal: (a, b) => a >= b,
+  at_least: (a, b) => a >= b,
 };
 const MATCH_BY = ['exact', 'in', 'substring', ...Object.keys(COMPARE)];
 

@@ -285,7 +285,8 @@ export const deviceResource = defineResource<ProviderClient>({
       // A new metro or facilities list that the device already satisfies (e.g. after import, or moving from
       // facilities to metro) is recorded in place; only a real move needs a new device.
       if (changed('metro') || changed('facilities')) {
-        const actualMetro = str(ctx.private.get('metro') as Value);
+        // The metro the device is in (kept in private state by every read); a state without it has its own metro.
+        const actualMetro = str(ctx.private.get('metro') as Value) ?? str(prior.metro)?.toLowerCase();
         const deployed = str(prior.deployed_facility);
         const metro = planned.metro;
         const facilities = planned.facilities;

@@ -194,7 +194,7 @@ export interface DataMetalPlansFilter {
   */
   readonly attribute: string;
   /**
-  * How values are compared: `exact` (default), `in` (the attribute is one of the values), `substring`, `less_than`, `more_than` (strict, numbers), and the metalforge additions `at_most` and `at_least` (inclusive, numbers).
+  * How values are compared: `exact` (default), `in` (the attribute is one of the values), `substring`; for numbers `less_than`, `greater_than` (also `more_than`), `less_than_or_equal`, `greater_than_or_equal`, and the metalforge spellings `at_most` and `at_least` (inclusive).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/data-sources/plans#match_by DataMetalPlans#match_by}
   */

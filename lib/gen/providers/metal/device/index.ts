@@ -104,7 +104,7 @@ export interface DeviceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly tags?: string[];
   /**
-  * When the device is terminated automatically (RFC 3339 timestamp); for spot devices the market sets it at least 2 minutes ahead when outbid. Updated in place.
+  * When the device is terminated automatically (RFC 3339 timestamp); for spot devices the market sets it at least 2 minutes ahead when outbid. The API sets it only at creation, so changing it forces a new resource.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/device#termination_time Device#termination_time}
   */
