@@ -1,11 +1,3 @@
-// fastify's inject() loads light-my-request, which requires the ESM-only `cookie` 2 package; Jest's CommonJS
-// runtime on Node 20 cannot load it. It is only used for request cookies, which these tests never send.
-jest.mock('cookie', () => ({
-  stringifySetCookie: () => {
-    throw new Error('request cookies are not supported in these tests');
-  },
-}));
-
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootBackend, BootDevice, bootRequestSerializer, bootRoutes, redactTokens } from '../../lib/boot';
 import { MemoryBootBackend, installingDevice } from './memory-backend';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createMetalClient } from '../../lib/client';
 import { createCloud, type Cloud } from '../../lib/cloud';
-import { installProvider, terraformEnv } from '../../lib/provider/install';
+import { readStacks } from '../../lib/cli/deploy';
+import { installProvider, syncProviderLock, terraformEnv } from '../../lib/provider/install';
 import { describeWithTerraform } from './terraform-harness';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -75,6 +76,10 @@ describeWithTerraform('deploying example stacks', () => {
     const cdktf = join(ROOT, 'node_modules', '.bin', 'cdktf');
     const before = (await activeDevices()).length;
     try {
+      // As the README says: synth, lock the local provider (cdktf-cli would ask the registry), deploy.
+      const synth = await run(cdktf, ['synth'], { cwd: appDir, env: cdktfEnv });
+      if (synth.code !== 0) throw new Error(`cdktf synth exited ${synth.code}:\n${synth.output}`);
+      for (const stack of readStacks(appDir)) syncProviderLock(stack.dir, installed);
       const deployed = await run(cdktf, ['deploy', '--auto-approve'], { cwd: appDir, env: cdktfEnv });
       if (deployed.code !== 0) throw new Error(`cdktf deploy exited ${deployed.code}:\n${deployed.output}`);
       expect((await activeDevices()).length).toBeGreaterThan(before);
