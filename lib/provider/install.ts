@@ -113,6 +113,8 @@ export async function installProvider(options: InstallOptions): Promise<Installe
   const cliConfigFile = terraformEnv(options.projectDir).TF_CLI_CONFIG_FILE;
   const stampFile = path.join(baseDir, 'provider-build.json');
   mkdirSync(baseDir, { recursive: true });
+  // cdktf-cli wants TF_PLUGIN_CACHE_DIR set (else it writes into $HOME); terraform needs it to exist.
+  mkdirSync(path.join(baseDir, 'plugin-cache'), { recursive: true });
 
   const include = `${HOSTNAME}/${NAMESPACE}/*`;
   writeIfChanged(
