@@ -16,6 +16,7 @@ import { deviceRoutes } from './routes/devices';
 import { keyRoutes } from './routes/keys';
 import { operatorRoutes } from './routes/operator';
 import { projectRoutes } from './routes/projects';
+import { spotRoutes } from './routes/spot';
 
 export const API_PREFIX = '/metal/v1';
 
@@ -56,6 +57,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       catalogRoutes(api, deps);
       keyRoutes(api, deps);
       operatorRoutes(api, deps);
+      spotRoutes(api, deps);
     },
     { prefix: API_PREFIX },
   );

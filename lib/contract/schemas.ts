@@ -342,7 +342,7 @@ export const DeviceUpdateInput = Type.Object(
 );
 export type DeviceUpdateInput = Static<typeof DeviceUpdateInput>;
 
-export const DEVICE_ACTIONS = ['power_on', 'power_off', 'reboot', 'reinstall', 'rescue'] as const;
+export const DEVICE_ACTIONS = ['power_on', 'power_off', 'reboot', 'reinstall', 'rescue', 'convert_to_on_demand'] as const;
 export type DeviceActionType = (typeof DEVICE_ACTIONS)[number];
 
 export const DeviceActionInput = Type.Object(
@@ -476,3 +476,102 @@ export interface Paged<T> {
   items: T[];
   meta: Meta;
 }
+
+// ---------------------------------------------------------------- spot market
+
+export const SpotMarketRequestKind = Type.Union([Type.Literal('one_time'), Type.Literal('persistent')]);
+
+export const SpotMarketRequestCreateInput = Type.Object(
+  {
+    devices_min: Type.Integer(),
+    devices_max: Type.Integer(),
+    max_bid_price: Type.Number(),
+    metro: Type.Optional(Type.String({ minLength: 1 })),
+    /** Deprecated in Metal; a facility names its metro. */
+    facilities: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    end_at: Type.Optional(Type.String({ format: 'date-time' })),
+    /** metalforge extension: one_time (default; reclaimed devices are not replaced) or persistent (they are). */
+    kind: Type.Optional(SpotMarketRequestKind),
+    instance_parameters: Type.Object(
+      {
+        plan: Type.String({ minLength: 1 }),
+        operating_system: Type.String({ minLength: 1 }),
+        hostname: Type.Optional(Type.String()),
+        hostnames: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+        description: Type.Optional(Type.String({ maxLength: 1024 })),
+        billing_cycle: Type.Optional(BillingCycle),
+        userdata: Type.Optional(Type.String({ maxLength: 65536 })),
+        customdata: Type.Optional(CustomData),
+        always_pxe: Type.Optional(Type.Boolean()),
+        ipxe_script_url: Type.Optional(Type.String({ maxLength: 2048 })),
+        locked: Type.Optional(Type.Boolean()),
+        tags: Type.Optional(Tags),
+        project_ssh_keys: Type.Optional(Type.Array(Uuid)),
+        user_ssh_keys: Type.Optional(Type.Array(Uuid)),
+        termination_time: Type.Optional(Type.String({ format: 'date-time' })),
+        features: Type.Optional(Type.Array(Type.String())),
+        no_ssh_keys: Type.Optional(Type.Boolean()),
+        private_ipv4_subnet_size: Type.Optional(Type.Integer()),
+        public_ipv4_subnet_size: Type.Optional(Type.Integer()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SpotMarketRequestCreateInput = Static<typeof SpotMarketRequestCreateInput>;
+
+/** A device of a spot market request, as the request lists it (Metal's requests hid their devices). */
+export const SpotMarketRequestDevice = Type.Object({
+  id: Uuid,
+  hostname: Type.String(),
+  state: Type.String({ enum: [...DEVICE_STATES] }),
+  ip_addresses: Type.Array(IpAddress),
+  termination_time: Type.Optional(Type.String()),
+  href: Type.String(),
+});
+
+export const SpotMarketRequest = Type.Object({
+  id: Uuid,
+  href: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  devices_min: Type.Integer(),
+  devices_max: Type.Integer(),
+  max_bid_price: Type.Number(),
+  end_at: Type.Optional(Type.String()),
+  metro: Metro,
+  project: Href,
+  plan: Type.Object({ id: Uuid, slug: Type.String(), href: Type.String() }),
+  kind: SpotMarketRequestKind,
+  /** metalforge extensions: open until end_at, deletion or (one-time) all its devices are gone. */
+  state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  closed_reason: Type.Optional(Type.String()),
+  filled_total: Type.Integer(),
+  /** The pool's current clearing price: what each of its devices pays per hour (never more than the bid). */
+  price: Type.Optional(Type.Number()),
+  instance_parameters: Type.Record(Type.String(), Type.Unknown()),
+  devices: Type.Array(SpotMarketRequestDevice),
+});
+export type SpotMarketRequest = Static<typeof SpotMarketRequest>;
+
+export const SpotMarketRequestList = Type.Object({ spot_market_requests: Type.Array(SpotMarketRequest) });
+
+const PlanPrices = Type.Record(Type.String(), Type.Object({ price: Type.Number() }));
+
+/** GET /market/spot/prices: {spot_market_prices: {facility: {plan: {price}}}}. */
+export const SpotMarketPricesList = Type.Object({ spot_market_prices: Type.Record(Type.String(), PlanPrices) });
+/** GET /market/spot/prices/metros: {spot_market_prices: {metro: {plan: {price}}}}. */
+export const SpotMarketPricesPerMetroList = SpotMarketPricesList;
+/** GET /market/spot/prices/history: datapoints [unix seconds, price], oldest first. */
+export const SpotPricesHistoryReport = Type.Object({ prices_history: Type.Object({ datapoints: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })) }) });
+
+export const WebhookInput = Type.Object(
+  { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'an http(s) URL such as "https://example.com/metal-events"' }) },
+  { additionalProperties: false },
+);
+export type WebhookInput = Static<typeof WebhookInput>;
+
+/** The secret is shown only in the response that set it. */
+export const Webhook = Type.Object({ url: Type.String(), secret: Type.String() });
+export type Webhook = Static<typeof Webhook>;

@@ -24,6 +24,10 @@ export interface EngineConfig {
   pollMs: number;
   /** Capacity level thresholds: at most this many free machines is "limited". */
   limitedCapacityAt: number;
+  /** Spot termination notice; never below 2 minutes (lib/engine/spot/clearing.ts raises it). */
+  spotNoticeMs: number;
+  /** Interval of spot clearing rounds while the engine runs. */
+  spotClearEveryMs: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -35,6 +39,8 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   jobLeaseMs: 5 * 60_000,
   pollMs: 50,
   limitedCapacityAt: 2,
+  spotNoticeMs: 2 * 60_000,
+  spotClearEveryMs: 10_000,
 };
 
 export interface EngineContext {

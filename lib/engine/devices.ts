@@ -31,6 +31,26 @@ interface PlacedCreate {
   os: OsRow;
 }
 
+export interface FreeMachine {
+  id: string;
+  facility_id: string;
+  ordinal: number;
+  macs: string[];
+}
+
+/** A validated device to insert, on its machine (null: an on-demand device waiting for one). */
+export interface NewDevice {
+  projectId: string;
+  input: DeviceCreateInput;
+  plan: PlanRow;
+  metro: MetroRow;
+  facilities: FacilityRow[];
+  os: OsRow;
+  sshKeyIds: string[];
+  machine: FreeMachine | null;
+  spot?: { requestId: string; maxBidPrice: number };
+}
+
 /** What a network-booting machine should do; `token` is the current install's phone-home token. */
 export interface BootPlan {
   device: DeviceRow;
@@ -54,6 +74,9 @@ const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<DeviceStateName, string>> = {
   powering_off: 'did not confirm power-off in time: check the BMC, then retry power_off',
   deprovisioning: 'could not be deprovisioned in time: check the BMC; delete the device again to retry',
 };
+
+const WAITING_FOR_MACHINE_TIMEOUT =
+  'found no free machine before its provision deadline: the spot devices reclaimed for it did not free one. Delete it and create it in another metro (GET /capacity/metros shows where machines are free)';
 
 const DEVICE_COLUMNS = `d.*, m.macs`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
@@ -161,74 +184,163 @@ export class DeviceService {
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
       const machines = await this.allocate(tx, items);
-      const rows: Record<string, unknown>[] = [];
-      const placed: (string | Error)[] = items.map((item, i) => {
-        const machine = machines[i];
+      const waitable = await this.reclaimableSpot(tx, items.filter((_, i) => !machines[i]));
+      const accepted: NewDevice[] = [];
+      const placed: (NewDevice | Error)[] = items.map((item, i) => {
+        const machine = machines[i] ?? null;
+        const pool = `${item.metro.id}/${item.plan.id}`;
         if (!machine) {
-          return new MetalError('capacity_unavailable', `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`);
+          // No free machine, but spot devices here can be reclaimed: the device waits queued for one of theirs.
+          if (!((waitable.get(pool) ?? 0) > 0)) {
+            return new MetalError('capacity_unavailable', `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`);
+          }
+          waitable.set(pool, waitable.get(pool)! - 1);
         }
-        const facility = this.ctx.world.facilities.get(machine.facility_id)!;
-        const id = newId();
-        const row = {
-          id,
-          short_id: shortId(id),
-          project_id: item.projectId,
-          hostname: item.input.hostname ?? `${item.plan.slug.split('.')[0]}-${shortId(id)}`,
-          description: item.input.description ?? '',
-          state: 'queued',
-          provisioning_percentage: 0,
-          plan_id: item.plan.id,
-          metro_id: item.metro.id,
-          facility_id: facility.id,
-          machine_id: machine.id,
-          operating_system_id: item.os.id,
-          billing_cycle: item.input.billing_cycle ?? 'hourly',
-          userdata: item.input.userdata ?? '',
-          customdata: item.input.customdata ?? {},
-          ipxe_script_url: item.input.ipxe_script_url ?? '',
-          always_pxe: item.input.always_pxe ?? false,
-          locked: item.input.locked ?? false,
-          tags: item.input.tags ?? [],
-          ssh_key_ids: sshKeys[i],
-          ip_addresses: addressesFor(machine.ordinal),
-          root_password: this.ctx.secrets.seal(randomToken(20)),
-          termination_time: item.input.termination_time ?? null,
-          deadline: new Date(now.getTime() + this.ctx.config.provisionTimeoutMs).toISOString(),
-        };
-        rows.push(row);
-        return row.id;
+        const device: NewDevice = { ...item, sshKeyIds: sshKeys[i], machine };
+        accepted.push(device);
+        return device;
       });
+      const rows = await this.insertDevices(tx, accepted, now);
+      const byDevice = new Map(accepted.map((d, i) => [d, rows[i]]));
       let next = 0;
       const out = checked.map((c) => (c instanceof Error ? c : placed[next++]));
-      if (!rows.length) return out as (DeviceRow | Error)[];
-      await tx.query(
-        `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
+      return out.map((o) => (o instanceof Error ? o : byDevice.get(o)!));
+    });
+  }
+
+  /**
+   * Inserts devices in one statement each for devices, machines, events and jobs: on-demand creates and spot
+   * fills share it. A device with a machine gets its provision job; one without waits for a machine (placement).
+   */
+  async insertDevices(tx: Queryable, devices: NewDevice[], now: Date): Promise<DeviceRow[]> {
+    if (!devices.length) return [];
+    const rows = devices.map((item) => {
+      const id = newId();
+      const machine = item.machine;
+      return {
+        id,
+        short_id: shortId(id),
+        project_id: item.projectId,
+        hostname: item.input.hostname ?? `${item.plan.slug.split('.')[0]}-${shortId(id)}`,
+        description: item.input.description ?? '',
+        state: 'queued',
+        provisioning_percentage: 0,
+        plan_id: item.plan.id,
+        metro_id: item.metro.id,
+        facility_id: machine?.facility_id ?? item.facilities[0].id,
+        machine_id: machine?.id ?? null,
+        operating_system_id: item.os.id,
+        billing_cycle: item.input.billing_cycle ?? 'hourly',
+        userdata: item.input.userdata ?? '',
+        customdata: item.input.customdata ?? {},
+        ipxe_script_url: item.input.ipxe_script_url ?? '',
+        always_pxe: item.input.always_pxe ?? false,
+        locked: item.input.locked ?? false,
+        tags: item.input.tags ?? [],
+        ssh_key_ids: item.sshKeyIds,
+        ip_addresses: machine ? addressesFor(machine.ordinal) : [],
+        root_password: this.ctx.secrets.seal(randomToken(20)),
+        termination_time: item.input.termination_time ?? null,
+        deadline: new Date(now.getTime() + this.ctx.config.provisionTimeoutMs).toISOString(),
+        spot_instance: !!item.spot,
+        spot_price_max: item.spot?.maxBidPrice ?? null,
+        spot_market_request_id: item.spot?.requestId ?? null,
+      };
+    });
+    await tx.query(
+      `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
   machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
-  ip_addresses, root_password, termination_time, deadline, created_at, updated_at)
+  ip_addresses, root_password, termination_time, deadline, spot_instance, spot_price_max, spot_market_request_id, created_at, updated_at)
 SELECT r.id, r.short_id, r.project_id, r.hostname, r.description, r.state, r.provisioning_percentage, r.plan_id, r.metro_id, r.facility_id,
   r.machine_id, r.operating_system_id, r.billing_cycle, r.userdata, r.customdata, r.ipxe_script_url, r.always_pxe, r.locked, r.tags,
-  r.ssh_key_ids, r.ip_addresses, r.root_password, r.termination_time, r.deadline, $2, $2
+  r.ssh_key_ids, r.ip_addresses, r.root_password, r.termination_time, r.deadline, r.spot_instance, r.spot_price_max, r.spot_market_request_id, $2, $2
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid, hostname text, description text, state text,
   provisioning_percentage float8, plan_id uuid, metro_id uuid, facility_id uuid, machine_id uuid, operating_system_id uuid,
   billing_cycle text, userdata text, customdata jsonb, ipxe_script_url text, always_pxe boolean, locked boolean, tags jsonb,
-  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz)`,
-        [JSON.stringify(rows), now.toISOString()],
-      );
-      const macs = new Map(machines.filter(Boolean).map((m) => [m!.id, m!.macs]));
-      // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
-      const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, spot_instance: false, spot_price_max: null, created_at: now, updated_at: now };
-      const byId = new Map(rows.map((r) => [r.id as string, { ...defaults, ...r, macs: macs.get(r.machine_id as string) } as unknown as DeviceRow]));
+  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz,
+  spot_instance boolean, spot_price_max float8, spot_market_request_id uuid)`,
+      [JSON.stringify(rows), now.toISOString()],
+    );
+    // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
+    const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
+    const placed = rows.filter((r) => r.machine_id);
+    if (placed.length) {
       await tx.query(
         `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x WHERE m.id = (x->>'machine_id')::uuid`,
-        [JSON.stringify(rows.map((r) => ({ id: r.id, machine_id: r.machine_id })))],
+        [JSON.stringify(placed.map((r) => ({ id: r.id, machine_id: r.machine_id })))],
       );
-      await insertEvents(
-        tx,
-        rows.map((r) => ({ id: newId(), type: 'instance.created', body: `${r.hostname} was created and queued for provisioning`, project_id: r.project_id, device_id: r.id, to_state: 'queued' })),
-        now,
+    }
+    await insertEvents(
+      tx,
+      rows.map((r) => ({
+        id: newId(),
+        type: 'instance.created',
+        body: r.machine_id ? `${r.hostname} was created and queued for provisioning` : `${r.hostname} was created and waits for a machine: spot devices in the pool are being reclaimed for it`,
+        project_id: r.project_id,
+        device_id: r.id,
+        to_state: 'queued',
+      })),
+      now,
+    );
+    await enqueueJobs(
+      tx,
+      rows.map((r, i) =>
+        r.machine_id
+          ? { kind: 'provision' as const, device_id: r.id, payload: { stage: 'start' } }
+          : { kind: 'place_device' as const, device_id: r.id, payload: { facility_ids: devices[i].facilities.map((f) => f.id) } },
+      ),
+      now,
+    );
+    return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as unknown as DeviceRow);
+  }
+
+  /**
+   * Per pool (metro × plan) of the given creates: how many more on-demand devices may wait for a machine —
+   * spot devices not yet under a termination notice, less the on-demand devices already waiting there.
+   */
+  private async reclaimableSpot(tx: Queryable, items: PlacedCreate[]): Promise<Map<string, number>> {
+    const pools = new Map<string, number>();
+    if (!items.length) return pools;
+    const rows = await tx.query<{ pool: string; n: number }>(
+      `SELECT metro_id || '/' || plan_id AS pool,
+  count(*) FILTER (WHERE spot_instance AND termination_time IS NULL AND machine_id IS NOT NULL AND state <> ALL ('{deprovisioning,deleted}'))::int
+  - count(*) FILTER (WHERE NOT spot_instance AND machine_id IS NULL AND state = 'queued')::int AS n
+FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROUP BY metro_id, plan_id`,
+      [[...new Set(items.map((i) => i.metro.id))], [...new Set(items.map((i) => i.plan.id))]],
+    );
+    for (const r of rows) pools.set(r.pool, r.n);
+    return pools;
+  }
+
+  /**
+   * A waiting device takes a machine freed in its pool: the machine, the device's addresses and its provision
+   * job in one transaction. Returns false while no machine is free.
+   */
+  async placeWaiting(deviceId: string, facilityIds: string[]): Promise<'placed' | 'waiting' | 'gone'> {
+    const now = this.ctx.clock.now();
+    return this.ctx.db.transaction(async (tx) => {
+      const [device] = await tx.query<{ plan_id: string; hostname: string; project_id: string }>(
+        `SELECT plan_id, hostname, project_id FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
+        [deviceId],
       );
-      await enqueueJobs(tx, rows.map((r) => ({ kind: 'provision' as const, device_id: r.id as string, payload: { stage: 'start' } })), now);
-      return out.map((o) => (typeof o === 'string' ? byId.get(o)! : o));
+      if (!device) return 'gone' as const;
+      const [machine] = await tx.query<FreeMachine>(
+        `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
+ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [device.plan_id, facilityIds],
+      );
+      if (!machine) return 'waiting' as const;
+      await tx.query(`UPDATE machines SET state = 'allocated', device_id = $2 WHERE id = $1`, [machine.id, deviceId]);
+      await tx.query(`UPDATE devices SET machine_id = $2, facility_id = $3, ip_addresses = $4::jsonb, updated_at = $5 WHERE id = $1`, [
+        deviceId,
+        machine.id,
+        machine.facility_id,
+        JSON.stringify(addressesFor(machine.ordinal)),
+        now.toISOString(),
+      ]);
+      await insertEvents(tx, [{ id: newId(), type: 'instance.placed', body: `${device.hostname} got a machine and is queued for provisioning`, project_id: device.project_id, device_id: deviceId }], now);
+      await enqueueJobs(tx, [{ kind: 'provision', device_id: deviceId, payload: { stage: 'start' } }], now);
+      return 'placed' as const;
     });
   }
 
@@ -236,16 +348,16 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
    * Picks free machines for a batch: one SKIP LOCKED query per (plan, facilities) group, so concurrent batches
    * on several servers never pick the same machine (and machines.device_id is UNIQUE as a backstop).
    */
-  private async allocate(tx: Queryable, items: PlacedCreate[]): Promise<({ id: string; facility_id: string; ordinal: number; macs: string[] } | undefined)[]> {
+  private async allocate(tx: Queryable, items: PlacedCreate[]): Promise<(FreeMachine | undefined)[]> {
     const groups = new Map<string, number[]>();
     items.forEach((item, i) => {
       const key = `${item.plan.id}|${item.facilities.map((f) => f.id).sort().join(',')}`;
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
-    const result: ({ id: string; facility_id: string; ordinal: number; macs: string[] } | undefined)[] = new Array(items.length);
+    const result: (FreeMachine | undefined)[] = new Array(items.length);
     for (const [key, indexes] of groups) {
       const [planId, facilityIds] = key.split('|');
-      const free = await tx.query<{ id: string; facility_id: string; ordinal: number; macs: string[] }>(
+      const free = await tx.query<FreeMachine>(
         `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
 ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [planId, facilityIds.split(','), indexes.length],
@@ -327,6 +439,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
 
   async action(id: string, input: DeviceActionInput, projectScope?: string): Promise<void> {
     const row = await this.getRow(id, projectScope);
+    if (input.type === 'convert_to_on_demand') return this.convertToOnDemand(row);
     const { world } = this.ctx;
     let request: TransitionRequest;
     let job: NewJob;
@@ -354,9 +467,29 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         break;
       }
       default:
-        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot or reinstall`);
+        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall or convert_to_on_demand`);
     }
     await this.transitionWithJob(request, job);
+  }
+
+  /** A spot device (under a termination notice or not) becomes on-demand: no notice, no request, no bid cap. */
+  private async convertToOnDemand(row: DeviceRow): Promise<void> {
+    const now = this.ctx.clock.now();
+    const converted = await this.ctx.db.transaction(async (tx) => {
+      const [updated] = await tx.query<{ termination_time: Date | null }>(
+        `UPDATE devices d SET spot_instance = false, spot_market_request_id = NULL, spot_price_max = NULL, termination_time = NULL, updated_at = $2
+FROM (SELECT termination_time FROM devices WHERE id = $1) old
+WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted}') RETURNING old.termination_time`,
+        [row.id, now.toISOString()],
+      );
+      if (!updated) return false;
+      const notice = updated.termination_time ? `; its termination at ${new Date(updated.termination_time).toISOString()} is cancelled` : '';
+      await insertEvents(tx, [{ id: newId(), type: 'instance.converted_to_on_demand', body: `${row.hostname} was converted to an on-demand device${notice}`, project_id: row.project_id, device_id: row.id }], now);
+      return true;
+    });
+    if (!converted) {
+      throw new MetalError('conflict', `type: convert_to_on_demand applies to spot devices that are not being deprovisioned; ${row.hostname} is ${row.spot_instance ? row.state : 'not a spot device'}`);
+    }
   }
 
   async delete(id: string, options: { force?: boolean }, projectScope?: string): Promise<void> {
@@ -468,12 +601,12 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
     const now = this.ctx.clock.now();
     const waitStates = Object.keys(WAIT_STATE_TIMEOUT_MESSAGES);
     return this.ctx.db.transaction(async (tx) => {
-      const due = await tx.query<{ id: string; state: DeviceStateName; hostname: string }>(
-        `SELECT id, state, hostname FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`,
+      const due = await tx.query<{ id: string; state: DeviceStateName; hostname: string; machine_id: string | null }>(
+        `SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`,
         [now.toISOString(), waitStates],
       );
       const requests = due.map((d) => {
-        const reason = `${d.hostname} ${WAIT_STATE_TIMEOUT_MESSAGES[d.state]}`;
+        const reason = `${d.hostname} ${d.state === 'queued' && !d.machine_id ? WAITING_FOR_MACHINE_TIMEOUT : WAIT_STATE_TIMEOUT_MESSAGES[d.state]}`;
         return { deviceId: d.id, event: 'timeout' as const, onlyFrom: [d.state], patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason };
       });
       await applyTransitions(tx, requests, now);

@@ -13,6 +13,7 @@ import { OperatorService } from './operator';
 import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
+import { SpotMarketService } from './spot/market';
 import { World } from './world';
 
 export interface EngineOptions {
@@ -33,7 +34,9 @@ export class Engine {
   readonly operator: OperatorService;
   readonly provisioner: Provisioner;
   readonly jobs: JobRunner;
+  readonly spot: SpotMarketService;
   private sweeper?: NodeJS.Timeout;
+  private clearing?: NodeJS.Timeout;
 
   constructor(options: EngineOptions) {
     this.ctx = {
@@ -50,7 +53,11 @@ export class Engine {
     this.projects = new ProjectService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
-    this.provisioner = new Provisioner(this.ctx, (id, generation) => this.devices.phoneHomeToken(id, generation));
+    this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke());
+    this.provisioner = new Provisioner(this.ctx, (id, generation) => this.devices.phoneHomeToken(id, generation), {
+      place_device: this.spot.placeWaiting,
+      spot_webhook: this.spot.deliverWebhook,
+    });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch);
   }
 
@@ -60,17 +67,23 @@ export class Engine {
     if (options.releaseLeases) await this.ctx.db.query('UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL');
   }
 
-  /** Starts the job runner and the timeout sweeper. */
+  /** Starts the job runner, the timeout sweeper and the spot market's clearing rounds. */
   start(sweepEveryMs = 1000): void {
     this.jobs.start();
     this.sweeper = setInterval(() => {
       this.devices.sweepTimeouts().catch((err) => this.ctx.log.error({ err }, 'timeout sweep failed'));
     }, sweepEveryMs);
     this.sweeper.unref();
+    this.clearing = setInterval(() => {
+      this.spot.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing round failed'));
+    }, this.ctx.config.spotClearEveryMs);
+    this.clearing.unref();
   }
 
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.clearing) clearInterval(this.clearing);
+    await this.spot.idle();
     await this.jobs.stop();
     await this.devices.idle();
     await this.provisioner.close();

@@ -7,7 +7,7 @@ import type { Queryable } from '../store/database';
 import type { EngineContext } from './context';
 import { applyTransitions, TransitionRequest } from './transitions';
 
-export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine';
+export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device' | 'spot_webhook';
 
 export interface NewJob {
   kind: JobKind;

@@ -141,6 +141,7 @@ export interface DeviceRow {
   install_generation: number;
   spot_instance: boolean;
   spot_price_max: number | null;
+  spot_market_request_id?: string | null;
   termination_time: Date | string | null;
   deadline: Date | string | null;
   created_at: Date | string;
@@ -187,7 +188,7 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
     href: `${BASE}/devices/${d.id}`,
-    actions: (ACTIONS_BY_STATE[d.state] ?? []).map((type) => ({ type, name: type.replace('_', ' ') })),
+    actions: [...(ACTIONS_BY_STATE[d.state] ?? []), ...(d.spot_instance && d.state !== 'deprovisioning' && d.state !== 'deleted' ? ['convert_to_on_demand'] : [])].map((type) => ({ type, name: type.replace(/_/g, ' ') })),
   };
   if (d.failure_reason) out.failure_reason = d.failure_reason;
   if (d.provisioning_percentage !== null && (d.state === 'provisioning' || d.state === 'queued' || d.state === 'reinstalling')) {

@@ -30,6 +30,9 @@ interface InstallDevice {
 
 type Handler = (job: JobRow) => Promise<JobOutcome>;
 
+/** Jobs that are not hardware work but share the durable queue: owned by other services. */
+export type DelegatedJobs = Record<'place_device' | 'spot_webhook', Handler>;
+
 export class Provisioner {
   private readonly drivers = new Map<string, BmcDriver>();
   /** Rows of the batch being run, loaded with one query per table. */
@@ -40,6 +43,7 @@ export class Provisioner {
   constructor(
     private readonly ctx: EngineContext,
     private readonly phoneHomeToken: (deviceId: string, generation: number) => string,
+    delegated: DelegatedJobs,
   ) {
     this.handlers = {
       provision: (job) => this.install(job, 'provision_started', ['queued'], ['provisioning']),
@@ -50,6 +54,7 @@ export class Provisioner {
       deprovision: (job) => this.deprovision(job),
       verify_machine: (job) => this.verifyMachine(job),
       release_machine: async (job) => ({ statements: [releaseMachine(job.machine_id!)] }),
+      ...delegated,
     };
   }
 
@@ -146,8 +151,10 @@ export class Provisioner {
   private async deprovision(job: JobRow): Promise<JobOutcome> {
     const device = await this.device(job.device_id!);
     if (!device || device.state !== 'deprovisioning') return {};
-    const machineId = device.machine_id!;
     const deleted = (): TransitionRequest => ({ deviceId: device.id, event: 'deprovisioned', onlyFrom: ['deprovisioning'], patch: { deleted_at: this.ctx.clock.now().toISOString(), deadline: null, phone_home_hash: null } });
+    // A device deleted while it waited for a machine has no hardware to power off.
+    if (!device.machine_id) return { transitions: [deleted()] };
+    const machineId = device.machine_id;
     const failed = (reason: string): JobOutcome =>
       job.payload.force
         ? {
