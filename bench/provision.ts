@@ -2,16 +2,19 @@
  * Provision N devices (default 10,000) through the HTTP API on the simulator at zero delay, until every device
  * is active; baseline: the same store's raw single-row commit rate, measured in the same run on the same kind
  * of database. Goal: devices/s ≥ 0.5 × raw commits/s (work is batched, not a commit per step).
- *   npx tsx bench/provision.ts [devices] [--postgres <DATABASE_URL>]
+ *   npx tsx bench/provision.ts [devices] [--postgres [DATABASE_URL]]
+ * With --postgres and no URL, a throwaway PostgreSQL cluster is started (initdb/pg_ctl on PATH) and removed.
  */
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createCloud } from '../lib/cloud';
 import { openDatabase } from '../lib/store/database';
+import { startPgCluster } from '../test/support/pg-cluster';
 import { bulkCatalog, pool, report, tempDir } from './support';
 
 const total = Number(process.argv[2] ?? 10_000);
-const databaseUrl = process.argv.includes('--postgres') ? process.argv[process.argv.indexOf('--postgres') + 1] : undefined;
+const postgresFlag = process.argv.indexOf('--postgres');
+let databaseUrl = postgresFlag >= 0 ? process.argv[postgresFlag + 1] : undefined;
 
 async function rawCommitsPerSecond(dataDir: string): Promise<number> {
   const db = await openDatabase({ url: databaseUrl, dataDir: databaseUrl ? undefined : join(dataDir, 'raw') });
@@ -40,6 +43,8 @@ function post(url: URL, token: string, body: string, agent: import('node:http').
 
 async function main() {
   const tmp = tempDir('bench-provision');
+  const cluster = postgresFlag >= 0 && !databaseUrl ? await startPgCluster() : undefined;
+  if (cluster) databaseUrl = await cluster.createDatabase('bench');
   try {
     const raw = await rawCommitsPerSecond(tmp.dir);
     const cloud = await createCloud({
@@ -85,6 +90,7 @@ async function main() {
       ratio: `${(perSecond / raw).toFixed(2)} (goal ≥ 0.5)`,
     });
   } finally {
+    await cluster?.stop();
     tmp.remove();
   }
 }
