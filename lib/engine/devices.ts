@@ -375,10 +375,20 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
 
   async getRow(id: string, projectScope?: string): Promise<DeviceRow> {
     if (!isUuid(id)) throw new MetalError('not_found', `device ${id} not found`);
-    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [id]);
+    const row = await this.rowBatcher.submit(id);
     if (!row || (projectScope && row.project_id !== projectScope)) throw new MetalError('not_found', `device ${id} not found`);
     return row;
   }
+
+  /**
+   * Terraform polls many devices at once (one GET each, -parallelism of them in flight): concurrent reads share
+   * one query. Each read still starts after its request arrived, so it sees every change committed before.
+   */
+  private readonly rowBatcher = new Batcher<string, DeviceRow | undefined>(async (ids) => {
+    const rows = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = ANY($1::uuid[]) AND d.state <> 'deleted'`, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
 
   async list(projectId: string, q: DeviceListQuery): Promise<{ items: Device[]; total: number }> {
     const where = [`d.project_id = $1`, `d.state <> 'deleted'`];

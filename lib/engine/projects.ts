@@ -56,6 +56,14 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
     return row.devices_version;
   }
 
+  /** Whether the principal may see the project (the cheap check of per-device routes; shares the batched query). */
+  async isVisible(principal: Principal, id: string): Promise<boolean> {
+    return this.devicesVersion(principal, id).then(
+      () => true,
+      () => false,
+    );
+  }
+
   private readonly versions = new Batcher<string, { organization_id: string; devices_version: number } | undefined>(async (ids) => {
     const rows = await this.ctx.db.query<{ id: string; organization_id: string; devices_version: number }>(
       'SELECT id, organization_id, devices_version FROM projects WHERE id = ANY($1::uuid[])',

@@ -36,9 +36,7 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
   /** The device, if the caller's key may see its project. */
   const scoped = async (req: FastifyRequest, id: string): Promise<DeviceRow> => {
     const row = await engine.devices.getRow(id, req.principal.projectId ?? undefined);
-    await engine.projects.row(req.principal, row.project_id).catch(() => {
-      throw new MetalError('not_found', `device ${id} not found`);
-    });
+    if (!(await engine.projects.isVisible(req.principal, row.project_id))) throw new MetalError('not_found', `device ${id} not found`);
     return row;
   };
 
