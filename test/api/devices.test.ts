@@ -3,9 +3,12 @@
  * Metal-shaped errors for every kind of bad input, and idempotent creates. Workers run on a real clock.
  */
 import type { Cloud } from '../../lib/cloud';
-import { apiClient, eventually, testCloud } from '../support/cloud';
+import { apiClient, availableBackends, eventually, stopPostgres, testCloud } from '../support/cloud';
 
-describe('projects and devices over HTTP', () => {
+afterAll(stopPostgres);
+
+// The same API tests on the embedded store and on a PostgreSQL server.
+describe.each(availableBackends())('projects and devices over HTTP on %s', (backend) => {
   let cloud: Cloud;
   let api: ReturnType<typeof apiClient>;
   let projectId: string;
@@ -14,7 +17,7 @@ describe('projects and devices over HTTP', () => {
   const until = (id: string, state: string) => eventually(async () => (await stateOf(id)) === state, `device ${id} to be ${state}`);
 
   beforeAll(async () => {
-    cloud = await testCloud('pglite');
+    cloud = await testCloud(backend);
     api = apiClient(cloud);
     projectId = (await api.post('/projects', { name: 'devices' })).body.id;
   });
