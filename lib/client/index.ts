@@ -17,6 +17,7 @@ import { operatorApi } from './operator';
 import { listAll, paginate } from './pagination';
 import { plansApi } from './plans';
 import { projectsApi } from './projects';
+import { spotMarketApi } from './spot-market';
 import { sshKeysApi } from './ssh-keys';
 import { createTransport, type TransportOptions } from './transport';
 import { userApi } from './user';
@@ -35,6 +36,7 @@ export function createMetalClient(options: MetalClientOptions) {
     operatingSystems: operatingSystemsApi(transport),
     capacity: capacityApi(transport),
     sshKeys: sshKeysApi(transport),
+    spotMarket: spotMarketApi(transport),
     events: eventsApi(transport),
     apiKeys: apiKeysApi(transport),
     operator: operatorApi(transport),
@@ -52,4 +54,5 @@ export { listAll, paginate, type ListPage, type ListQuery, type PageFetcher, typ
 export { buildQuery, path, type Query, type RequestSpec, type RetryNotice, type TransportOptions, type WriteOptions } from './transport';
 export type { DeviceAction, DeviceDeleteOptions, DeviceListQuery } from './devices';
 export type { PlanListQuery } from './plans';
+export type { SpotMarketRequestDeleteOptions, SpotPriceHistoryQuery, SpotPrices } from './spot-market';
 export type { User } from './user';

@@ -88,9 +88,10 @@ describe('provider-schema/metal.json', () => {
     expect(file.format_version).toBe('1.0');
     expect(fqpn).toBe('registry.terraform.io/metalforge/metal');
     expect(loadProviderPin()).toEqual({ source: 'metalforge/metal', version: '0.1.0' });
-    expect(Object.keys(schema.resource_schemas).sort()).toEqual(['metal_device', 'metal_project', 'metal_project_api_key', 'metal_project_ssh_key', 'metal_ssh_key']);
+    expect(Object.keys(schema.resource_schemas).sort()).toEqual(['metal_device', 'metal_project', 'metal_project_api_key', 'metal_project_ssh_key', 'metal_spot_market_request', 'metal_ssh_key']);
     expect(Object.keys(schema.data_source_schemas).sort()).toEqual([
       'metal_capacity', 'metal_device', 'metal_devices', 'metal_facility', 'metal_metro', 'metal_operating_system', 'metal_plans', 'metal_project',
+      'metal_spot_market_price', 'metal_spot_market_request',
     ]);
   });
 
@@ -145,6 +146,25 @@ describe('provider-schema/metal.json', () => {
     says(['hostname', 'description', 'tags', 'locked', 'ipxe_script_url', 'always_pxe'], 'Updated in place');
     expect(['plan', 'operating_system', 'project_id'].every((n) => attrs[n].required)).toBe(true);
     expect(attrs.facilities.deprecated).toBe(true);
+  });
+
+  test('metal_spot_market_request keeps the equinix/metal attribute names and says how each change applies', () => {
+    const request = schema.resource_schemas.metal_spot_market_request.block;
+    const attrs = request.attributes!;
+    for (const name of ['project_id', 'max_bid_price', 'facilities', 'metro', 'devices_min', 'devices_max', 'end_at', 'wait_for_devices', 'id', 'device_ids', 'devices', 'kind']) {
+      expect([name, name in attrs]).toEqual([name, true]);
+    }
+    expect(Object.keys(request.block_types!).sort()).toEqual(['instance_parameters', 'timeouts']);
+    const params = request.block_types!.instance_parameters;
+    for (const name of ['billing_cycle', 'plan', 'operating_system', 'hostname', 'always_pxe', 'description', 'features', 'locked', 'project_ssh_keys', 'user_ssh_keys', 'userdata', 'customdata', 'ipxe_script_url', 'tags']) {
+      expect([name, name in params.block.attributes!]).toEqual([name, true]);
+    }
+    expect(params.block.description).toContain('forces a new request');
+    const says = (names: string[], text: string) => names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
+    says(['project_id', 'devices_min', 'devices_max', 'max_bid_price', 'end_at', 'kind'], 'forces a new request');
+    says(['metro', 'facilities'], 'recorded in place');
+    says(['wait_for_devices'], 'Updated in place');
+    expect([params.block.attributes!.userdata, params.block.attributes!.customdata].every((a) => a.sensitive)).toBe(true);
   });
 
   test('secrets are sensitive', () => {

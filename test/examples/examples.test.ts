@@ -12,6 +12,7 @@ import { CoreWebNyStack } from '../../examples/core-web-ny/main';
 import { EdgeFleetStack } from '../../examples/edge-fleet/main';
 import { GpuBoxStack } from '../../examples/gpu-box/main';
 import { MultiMetroStack } from '../../examples/multi-metro/main';
+import { SpotBatchStack } from '../../examples/spot-batch/main';
 
 type Synth = {
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -24,6 +25,7 @@ const EXAMPLES: Array<[string, new (scope: Construct, id: string) => TerraformSt
   ['edge-fleet', EdgeFleetStack],
   ['gpu-box', GpuBoxStack],
   ['multi-metro', MultiMetroStack],
+  ['spot-batch', SpotBatchStack],
 ];
 
 function synth(Stack: new (scope: Construct, id: string) => TerraformStack): { text: string; json: Synth } {
@@ -93,5 +95,20 @@ describe('examples', () => {
       'am/m3.small.x86', 'am/m3.small.x86', 'ny/c3.small.x86', 'ny/c3.small.x86', 'sg/c3.small.x86', 'sg/c3.small.x86',
     ]);
     expect(devices.every((d) => (d.reinstall as { enabled: boolean }).enabled)).toBe(true);
+  });
+
+  test('spot-batch: a persistent bid of 2 to 4 workers in each of ny, da and sv, and an overflow bid in the cheapest of am, fr and sg', () => {
+    const { json } = synth(SpotBatchStack);
+    const requests = Object.values(json.resource.metal_spot_market_request);
+    const fixed = requests.filter((r) => !String(r.metro).startsWith('${'));
+    expect(fixed.map((r) => r.metro).sort()).toEqual(['da', 'ny', 'sv']);
+    for (const r of fixed) {
+      expect(r).toMatchObject({ devices_min: 2, devices_max: 4, kind: 'persistent', max_bid_price: 0.3 });
+      expect((r.instance_parameters as { hostnames: string[] }).hostnames).toEqual([1, 2, 3, 4].map((n) => `worker-${r.metro}-${n}`));
+      expect((r.instance_parameters as { userdata: string }).userdata).toContain('batch-worker');
+    }
+    const [overflow] = requests.filter((r) => String(r.metro).startsWith('${'));
+    expect(overflow).toMatchObject({ devices_min: 1, lifecycle: { ignore_changes: ['metro'] } });
+    expect(Object.values(json.data!.metal_spot_market_price).map((p) => p.metro).sort()).toEqual(['am', 'fr', 'sg']);
   });
 });

@@ -3,6 +3,7 @@ export * as device from './device';
 export * as project from './project';
 export * as projectApiKey from './project-api-key';
 export * as projectSshKey from './project-ssh-key';
+export * as spotMarketRequest from './spot-market-request';
 export * as sshKey from './ssh-key';
 export * as dataMetalCapacity from './data-metal-capacity';
 export * as dataMetalDevice from './data-metal-device';
@@ -12,5 +13,7 @@ export * as dataMetalMetro from './data-metal-metro';
 export * as dataMetalOperatingSystem from './data-metal-operating-system';
 export * as dataMetalPlans from './data-metal-plans';
 export * as dataMetalProject from './data-metal-project';
+export * as dataMetalSpotMarketPrice from './data-metal-spot-market-price';
+export * as dataMetalSpotMarketRequest from './data-metal-spot-market-request';
 export * as provider from './provider';
 

@@ -3,6 +3,7 @@ Object.defineProperty(exports, 'device', { get: function () { return require('./
 Object.defineProperty(exports, 'project', { get: function () { return require('./project'); } });
 Object.defineProperty(exports, 'projectApiKey', { get: function () { return require('./project-api-key'); } });
 Object.defineProperty(exports, 'projectSshKey', { get: function () { return require('./project-ssh-key'); } });
+Object.defineProperty(exports, 'spotMarketRequest', { get: function () { return require('./spot-market-request'); } });
 Object.defineProperty(exports, 'sshKey', { get: function () { return require('./ssh-key'); } });
 Object.defineProperty(exports, 'dataMetalCapacity', { get: function () { return require('./data-metal-capacity'); } });
 Object.defineProperty(exports, 'dataMetalDevice', { get: function () { return require('./data-metal-device'); } });
@@ -12,5 +13,7 @@ Object.defineProperty(exports, 'dataMetalMetro', { get: function () { return req
 Object.defineProperty(exports, 'dataMetalOperatingSystem', { get: function () { return require('./data-metal-operating-system'); } });
 Object.defineProperty(exports, 'dataMetalPlans', { get: function () { return require('./data-metal-plans'); } });
 Object.defineProperty(exports, 'dataMetalProject', { get: function () { return require('./data-metal-project'); } });
+Object.defineProperty(exports, 'dataMetalSpotMarketPrice', { get: function () { return require('./data-metal-spot-market-price'); } });
+Object.defineProperty(exports, 'dataMetalSpotMarketRequest', { get: function () { return require('./data-metal-spot-market-request'); } });
 Object.defineProperty(exports, 'provider', { get: function () { return require('./provider'); } });
 

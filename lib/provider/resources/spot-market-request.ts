@@ -1,0 +1,369 @@
+/**
+ * metal_spot_market_request: a bid for devices_min..devices_max spot devices of one plan in one metro. It fixes
+ * the old provider's spot pain points: create waits until devices_min devices are active (not the first one), the
+ * request's devices (ids, states, addresses) are in the state, and only real changes replace it. The API cannot
+ * change a request, so every argument it holds forces a new request, while equivalent spellings (metro case, the
+ * same instant, the same price, facilities of the same metro) and provider-only settings (wait_for_devices,
+ * timeouts) apply in place. Delete ends the devices too (force_termination) and waits until they are gone.
+ */
+import { HOSTNAME_PATTERN, HOSTNAME_RULE, type SpotMarketRequest, type SpotMarketRequestCreateInput } from '../../contract/schemas';
+import type { Catalog, ProviderClient } from '../config';
+import {
+  defineResource,
+  isObjectValue,
+  requiresReplace,
+  requiresReplaceIf,
+  useStateForUnknown,
+  valuesEqual,
+  type BaseContext,
+  type PlanContext,
+  type ResourceContext,
+  type Value,
+  type ValueObject,
+} from '../framework';
+import { bool, firstBlock, formatDuration, hrefId, isNotFound, num, pollUntil, reportApiError, str, strings } from './support';
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const FIRST_POLL_MS = 250;
+export const SPOT_REQUEST_KINDS = ['one_time', 'persistent'] as const;
+
+/** Attributes the API's "field: problem" messages may name. */
+const ATTRIBUTES = ['project_id', 'devices_min', 'devices_max', 'max_bid_price', 'metro', 'facilities', 'end_at', 'kind', 'instance_parameters'];
+/** Computed values: an in-place change (wait_for_devices, a respelling) calls no API, so they stay as they are. */
+const COMPUTED = ['id', 'device_ids', 'devices', 'state', 'price', 'filled_total', 'created', 'kind'];
+
+/** instance_parameters attributes → how they read from / write to the API (the names are the API's). */
+const STRING_PARAMS = ['plan', 'operating_system', 'hostname', 'billing_cycle', 'description', 'userdata', 'ipxe_script_url'] as const;
+const BOOL_PARAMS = ['always_pxe', 'locked'] as const;
+const LIST_PARAMS = ['hostnames', 'tags', 'features', 'project_ssh_keys', 'user_ssh_keys'] as const;
+
+type Ctx = ResourceContext<ProviderClient>;
+
+const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request's devices as the `devices` attribute lists them (data source and resource alike). */
+export function requestDevices(request: SpotMarketRequest): ValueObject[] {
+  return request.devices.map((d) => {
+    const address = (family: number, isPublic: boolean) => d.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
+    return {
+      id: d.id,
+      hostname: d.hostname,
+      state: d.state,
+      public_ipv4: address(4, true),
+      private_ipv4: address(4, false),
+      public_ipv6: address(6, true),
+      termination_time: d.termination_time ?? null,
+    };
+  });
+}
+
+/** What the API says about a request, under the attribute names both schemas share. */
+export function requestAttributes(request: SpotMarketRequest): ValueObject {
+  return {
+    id: request.id,
+    project_id: hrefId(request.project),
+    devices_min: request.devices_min,
+    devices_max: request.devices_max,
+    max_bid_price: request.max_bid_price,
+    metro: request.metro.code,
+    plan: request.plan.slug,
+    end_at: request.end_at ?? null,
+    kind: request.kind,
+    state: request.state,
+    price: request.price ?? null,
+    filled_total: request.filled_total,
+    created: request.created_at,
+    device_ids: request.devices.map((d) => d.id),
+    devices: requestDevices(request),
+  };
+}
+
+/**
+ * The request as Terraform state. `held` (plan or prior state) keeps what the API does not echo (facilities,
+ * instance_parameters, provider settings) and equivalent spellings (metro case, end_at instant) stable.
+ */
+function stateFrom(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): ValueObject {
+  const api = requestAttributes(request);
+  ctx.private.set('metro', request.metro.code);
+  const heldMetro = str(held.metro);
+  return {
+    ...Object.fromEntries(COMPUTED.map((name) => [name, api[name]])),
+    project_id: api.project_id,
+    devices_min: api.devices_min,
+    devices_max: api.devices_max,
+    max_bid_price: valuesEqual(held.max_bid_price, api.max_bid_price) ? (held.max_bid_price ?? null) : api.max_bid_price,
+    metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === request.metro.code ? heldMetro : request.metro.code,
+    end_at: sameInstant(held.end_at, api.end_at) ? (held.end_at ?? null) : api.end_at,
+  };
+}
+
+/** instance_parameters as the API stored them → the block's value (every attribute present, unset ones null). */
+function instanceParametersFrom(stored: Record<string, unknown>): ValueObject {
+  const block: ValueObject = {};
+  for (const name of STRING_PARAMS) block[name] = typeof stored[name] === 'string' ? (stored[name] as string) : null;
+  for (const name of BOOL_PARAMS) block[name] = typeof stored[name] === 'boolean' ? (stored[name] as boolean) : null;
+  for (const name of LIST_PARAMS) block[name] = Array.isArray(stored[name]) ? (stored[name] as string[]) : null;
+  block.customdata = isObjectValue(stored.customdata as Value) ? JSON.stringify(stored.customdata) : null;
+  return block;
+}
+
+function createInput(planned: ValueObject): SpotMarketRequestCreateInput {
+  const params = firstBlock(planned.instance_parameters) ?? {};
+  const instance: Record<string, unknown> = {};
+  for (const name of STRING_PARAMS) if (str(params[name]) !== undefined) instance[name] = str(params[name]);
+  for (const name of BOOL_PARAMS) if (bool(params[name]) !== undefined) instance[name] = bool(params[name]);
+  for (const name of LIST_PARAMS) if (strings(params[name]) !== undefined) instance[name] = strings(params[name]);
+  const customdata = str(params.customdata);
+  if (customdata !== undefined) instance.customdata = parseJsonObject(customdata);
+  const input: SpotMarketRequestCreateInput = {
+    devices_min: num(planned.devices_min)!,
+    devices_max: num(planned.devices_max)!,
+    max_bid_price: num(planned.max_bid_price)!,
+    instance_parameters: instance as SpotMarketRequestCreateInput['instance_parameters'],
+  };
+  const metro = str(planned.metro);
+  if (metro !== undefined) input.metro = metro.toLowerCase();
+  const facilities = strings(planned.facilities);
+  if (metro === undefined && facilities?.length) input.facilities = facilities;
+  const endAt = str(planned.end_at);
+  if (endAt !== undefined) input.end_at = new Date(endAt).toISOString();
+  const kind = str(planned.kind);
+  if (kind !== undefined) input.kind = kind as SpotMarketRequest['kind'];
+  return input;
+}
+
+const waitsForDevices = (value: ValueObject) => bool(value.wait_for_devices) ?? true;
+const activeCount = (request: SpotMarketRequest) => request.devices.filter((d) => d.state === 'active').length;
+
+/** Why a request has fewer than devices_min active devices, in words an operator can act on. */
+function shortfall(request: SpotMarketRequest): string {
+  const devices = request.devices.length ? request.devices.map((d) => `${d.hostname} (${d.state})`).join(', ') : 'none yet';
+  const price = request.price;
+  const market =
+    price !== undefined && price > request.max_bid_price
+      ? ` The market price ${price} is above max_bid_price ${request.max_bid_price}, so the request cannot fill: raise max_bid_price or wait for the price to fall (metal_spot_market_price shows it).`
+      : request.state === 'closed'
+        ? ` The request is closed (${request.closed_reason ?? 'ended'}).`
+        : ` The bid (${request.max_bid_price}) covers the market price${price === undefined ? '' : ` ${price}`}; ${request.metro.code} may have too few free ${request.plan.slug} machines (metal_capacity shows them).`;
+  return `${activeCount(request)} of devices_min ${request.devices_min} devices are active; devices: ${devices}.${market}`;
+}
+
+/** Waits until devices_min devices are active; otherwise reports why and still returns the request's state. */
+async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): Promise<ValueObject> {
+  const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
+  const { value, outcome } = await pollUntil(
+    () => ctx.client.api.spotMarket.getRequest(request.id),
+    (r) => activeCount(r) >= r.devices_min || r.state === 'closed',
+    { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS },
+  );
+  const state = stateFrom(value, held, ctx);
+  if (activeCount(value) >= value.devices_min) return state;
+  const kept = 'The request is kept in the Terraform state and marked tainted, so the next apply replaces it (its devices are never orphaned).';
+  if (value.state === 'closed') {
+    ctx.diagnostics.error(`Spot market request ${value.id} closed before devices_min devices were active`, `${shortfall(value)} ${kept}`);
+  } else if (outcome === 'timeout') {
+    ctx.diagnostics.error(
+      `Timed out waiting for spot market request ${value.id}`,
+      `${shortfall(value)} Waited ${formatDuration(timeoutMs)} (timeouts.create). ${kept} Raise timeouts.create, or set wait_for_devices = false to return once the bid is placed.`,
+    );
+  } else {
+    ctx.diagnostics.error(`Interrupted while waiting for spot market request ${value.id}`, `Terraform was asked to stop. ${shortfall(value)} ${kept}`);
+  }
+  return state;
+}
+
+/** The metro a configuration means: metro, else the metro of the first facility (via the catalogue). */
+function wantedMetro(config: ValueObject, catalog: Catalog): string | undefined {
+  const metro = str(config.metro);
+  if (metro !== undefined) return metro.toLowerCase();
+  const facility = strings(config.facilities)?.[0];
+  return facility === undefined ? undefined : catalog.facilities.find((f) => f.code === facility)?.metro.code;
+}
+
+/** Plan-time checks against the catalogue and the market, before a bid is placed. */
+async function checkMarket(planned: ValueObject, ctx: PlanContext<ProviderClient>): Promise<void> {
+  const catalog = await ctx.client.catalog();
+  const params = firstBlock(planned.instance_parameters);
+  const planSlug = str(params?.plan);
+  const osSlug = str(params?.operating_system);
+  const metro = wantedMetro(planned, catalog);
+  const where: (string | number)[] = ['instance_parameters', 0];
+  const spotPlans = catalog.plans.filter((p) => p.deployment_types.includes('spot_market'));
+  if (str(planned.metro) !== undefined && metro !== undefined && !catalog.metros.some((m) => m.code === metro)) {
+    ctx.diagnostics.error('Unknown metro', `There is no metro "${metro}". Metros: ${catalog.metros.map((m) => m.code).join(', ')}.`, ['metro']);
+    return;
+  }
+  for (const code of strings(planned.facilities) ?? []) {
+    if (!catalog.facilities.some((f) => f.code === code)) {
+      ctx.diagnostics.error('Unknown facility', `There is no facility "${code}". Prefer metro (e.g. metro = "ny") over the deprecated facilities.`, ['facilities']);
+    }
+  }
+  const plan = planSlug === undefined ? undefined : catalog.plans.find((p) => p.slug === planSlug);
+  if (planSlug !== undefined && !plan) {
+    ctx.diagnostics.error('Unknown plan', `There is no plan "${planSlug}". Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`, [...where, 'plan']);
+  } else if (plan && !plan.deployment_types.includes('spot_market')) {
+    ctx.diagnostics.error('Plan not on the spot market', `${plan.slug} is offered on demand only. Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`, [...where, 'plan']);
+  } else if (plan && metro !== undefined && !plan.available_in_metros.some((m) => m.code === metro)) {
+    ctx.diagnostics.error('Plan not offered in this metro', `${plan.slug} is not offered in ${metro}; metros offering it: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`, [...where, 'plan']);
+  }
+  const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
+  if (osSlug !== undefined && !os) {
+    ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, [...where, 'operating_system']);
+  } else if (os && plan && !os.provisionable_on.includes('*') && !os.provisionable_on.includes(plan.slug)) {
+    ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, [...where, 'operating_system']);
+  }
+  // A bid below the market is allowed (it fills when the price falls) but, with create waiting for devices, worth a warning.
+  const bid = num(planned.max_bid_price);
+  if (ctx.diagnostics.hasErrors() || !plan || metro === undefined || bid === undefined) return;
+  const price = (await ctx.client.api.spotMarket.pricesByMetro({ metro, plan: plan.slug }).catch(() => undefined))?.[metro]?.[plan.slug]?.price;
+  if (price !== undefined && bid < price) {
+    ctx.diagnostics.warning(
+      'Bid below the market price',
+      `max_bid_price ${bid} is below the current ${plan.slug} price in ${metro} (${price}); the request fills only when the price falls to the bid${waitsForDevices(planned) ? ', and create waits until then (timeouts.create)' : ''}.`,
+      ['max_bid_price'],
+    );
+  }
+}
+
+function validateRequest(config: ValueObject, ctx: BaseContext): void {
+  const { diagnostics } = ctx;
+  const hasFacilities = Array.isArray(config.facilities) && config.facilities.length > 0;
+  if (config.metro === null && !hasFacilities) diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
+  if (config.metro !== null && hasFacilities) diagnostics.error('Conflicting location', 'Set metro or facilities, not both; facilities is deprecated, keep metro.', ['facilities']);
+  const min = num(config.devices_min);
+  const max = num(config.devices_max);
+  if (min !== undefined && !(Number.isInteger(min) && min >= 1)) diagnostics.error('Invalid devices_min', `devices_min is ${min}; it must be a whole number of 1 or more.`, ['devices_min']);
+  if (max !== undefined && !Number.isInteger(max)) diagnostics.error('Invalid devices_max', `devices_max is ${max}; it must be a whole number.`, ['devices_max']);
+  else if (max !== undefined && min !== undefined && max < min) diagnostics.error('Invalid devices_max', `devices_max (${max}) is below devices_min (${min}); set devices_max to ${min} or more.`, ['devices_max']);
+  const bid = num(config.max_bid_price);
+  if (bid !== undefined && !(bid > 0)) diagnostics.error('Invalid max_bid_price', `max_bid_price is ${bid}; it must be above 0 (the most paid per device-hour, in USD).`, ['max_bid_price']);
+  const endAt = str(config.end_at);
+  if (endAt !== undefined && Number.isNaN(Date.parse(endAt))) diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
+  const kind = str(config.kind);
+  if (kind !== undefined && !(SPOT_REQUEST_KINDS as readonly string[]).includes(kind)) diagnostics.error('Invalid kind', `"${kind}" is not a request kind; use ${SPOT_REQUEST_KINDS.join(' or ')}.`, ['kind']);
+  const params = firstBlock(config.instance_parameters);
+  if (!params) return;
+  const where = (name: string, ...rest: (string | number)[]) => ['instance_parameters', 0, name, ...rest];
+  const hostnameRule = new RegExp(HOSTNAME_PATTERN);
+  const hostname = str(params.hostname);
+  if (hostname !== undefined && !hostnameRule.test(hostname)) diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, where('hostname'));
+  const hostnames = strings(params.hostnames);
+  hostnames?.forEach((h, i) => {
+    if (!hostnameRule.test(h)) diagnostics.error('Invalid hostname', `"${h}" is not ${HOSTNAME_RULE}.`, where('hostnames', i));
+  });
+  if (hostnames && max !== undefined && hostnames.length < max) {
+    diagnostics.error('Too few hostnames', `hostnames lists ${hostnames.length} names for up to ${max} devices (devices_max); list ${max}, or set hostname to have them numbered.`, where('hostnames'));
+  }
+  if (hostname !== undefined && hostnames) diagnostics.error('Conflicting hostnames', 'Set hostname or hostnames, not both.', where('hostnames'));
+  const customdata = str(params.customdata);
+  // The value is sensitive: the message describes the problem without repeating it.
+  if (customdata !== undefined && parseJsonObject(customdata) === undefined) diagnostics.error('Invalid customdata', 'customdata must be a JSON object; write it as jsonencode({ ... }).', where('customdata'));
+}
+
+const endAtReplace = requiresReplaceIf(({ planned, prior }) => !sameInstant(planned, prior), 'a different end_at instant replaces the request; the same instant written differently does not');
+
+export const spotMarketRequestResource = defineResource<ProviderClient>({
+  typeName: 'metal_spot_market_request',
+  validate: validateRequest,
+  planModifiers: {
+    ...Object.fromEntries(COMPUTED.map((name) => [name, [useStateForUnknown]])),
+    project_id: [requiresReplace],
+    devices_min: [requiresReplace],
+    devices_max: [requiresReplace],
+    max_bid_price: [requiresReplace],
+    kind: [useStateForUnknown, requiresReplace],
+    end_at: [endAtReplace],
+    instance_parameters: [requiresReplace],
+  },
+
+  async modifyPlan({ prior, planned }, ctx) {
+    const changed = (name: string) => prior === null || !valuesEqual(planned[name], prior[name]);
+    if (prior !== null && (changed('metro') || changed('facilities'))) {
+      // The request's metro (kept in private state by every read); naming it differently is no move.
+      const actual = str(ctx.private.get('metro') as Value) ?? str(prior.metro)?.toLowerCase();
+      const wanted = wantedMetro(planned, await ctx.client.catalog());
+      if (wanted !== actual) ctx.requireReplace([planned.metro !== null ? 'metro' : 'facilities']);
+    }
+    if (prior === null || ['metro', 'facilities', 'instance_parameters', 'max_bid_price'].some(changed)) await checkMarket(planned, ctx);
+  },
+
+  async create({ planned }, ctx) {
+    let request: SpotMarketRequest;
+    try {
+      request = await ctx.client.api.spotMarket.createRequest(str(planned.project_id)!, createInput(planned));
+    } catch (error) {
+      reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', { attributes: ATTRIBUTES });
+      return;
+    }
+    return waitsForDevices(planned) ? waitForDevices(request, planned, ctx) : stateFrom(request, planned, ctx);
+  },
+
+  async read({ state }, ctx) {
+    let request: SpotMarketRequest;
+    try {
+      request = await ctx.client.api.spotMarket.getRequest(str(state.id)!);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    // Deleted out of band: gone, even if its devices (deleted without force_termination) still run.
+    if (request.state === 'closed' && request.closed_reason === 'deleted') return null;
+    return stateFrom(request, state, ctx);
+  },
+
+  // Only provider settings and equivalent spellings reach update (everything else replaces): no API call.
+  async update({ planned }) {
+    return planned;
+  },
+
+  async delete({ state }, ctx) {
+    const id = str(state.id);
+    if (id === undefined) return;
+    try {
+      await ctx.client.api.spotMarket.deleteRequest(id, { forceTermination: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      reportApiError(ctx.diagnostics, error, `Cannot delete spot market request ${id}`);
+      return;
+    }
+    if (!waitsForDevices(state)) return;
+    const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
+    const { value, outcome } = await pollUntil(
+      () => ctx.client.api.spotMarket.getRequest(id).catch((error: unknown) => (isNotFound(error) ? null : Promise.reject(error))),
+      (r) => r === null || r.devices.every((d) => d.state === 'failed'),
+      { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS },
+    );
+    if (value === null || value.devices.length === 0) return;
+    const left = value.devices.map((d) => `${d.id} (${d.hostname}, ${d.state})`).join(', ');
+    const why = outcome === 'done' ? 'deprovisioning failed' : outcome === 'timeout' ? `they are still there after ${formatDuration(timeoutMs)} (timeouts.delete)` : 'Terraform was asked to stop';
+    ctx.diagnostics.error(`Devices of spot market request ${id} were not deleted`, `The request is closed, but its devices ${left} remain: ${why}. It stays in the Terraform state; run destroy again to retry.`);
+  },
+
+  async importState(id, ctx): Promise<ValueObject> {
+    let request: SpotMarketRequest;
+    try {
+      request = await ctx.client.api.spotMarket.getRequest(id);
+    } catch (error) {
+      if (isNotFound(error)) ctx.diagnostics.error('Spot market request not found', `No spot market request ${id} is visible to this API key; check the ID and the project.`);
+      else reportApiError(ctx.diagnostics, error, `Cannot import spot market request ${id}`);
+      return { id };
+    }
+    // Imported requests are described by metro (facilities is deprecated); provider settings start unset.
+    return {
+      ...stateFrom(request, { metro: request.metro.code }, ctx),
+      facilities: null,
+      wait_for_devices: null,
+      timeouts: null,
+      instance_parameters: [instanceParametersFrom(request.instance_parameters)],
+    };
+  },
+});

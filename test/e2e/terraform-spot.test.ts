@@ -1,0 +1,81 @@
+/**
+ * metal_spot_market_request driven by the real terraform CLI against a real metalforge cloud (simulated machines,
+ * instant timings, the real spot market): apply waits for devices_min active devices and records their ids, a
+ * second plan is empty, the data sources read the same request and price, and destroy ends the devices.
+ */
+import { describeWithTerraform, startTerraformWorld, type TerraformWorld } from './terraform-harness';
+
+jest.setTimeout(180_000);
+
+describeWithTerraform('terraform CLI with metal_spot_market_request against a metalforge cloud', () => {
+  let world: TerraformWorld;
+
+  beforeAll(async () => {
+    world = await startTerraformWorld();
+    // Prices exist once a clearing round has run (the engine runs one every few seconds).
+    await world.cloud.engine.spot.clear();
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it('applies a request for two devices, both active with their ids in the state, and destroys them', async () => {
+    const dir = world.workdir('spot');
+    dir.write(`${world.header()}
+resource "metal_project" "p" {
+  name = "tf-spot"
+}
+data "metal_spot_market_price" "ny" {
+  metro = "ny"
+  plan  = "c3.small.x86"
+}
+resource "metal_spot_market_request" "workers" {
+  project_id    = metal_project.p.id
+  metro         = "ny"
+  max_bid_price = 0.45
+  devices_min   = 2
+  devices_max   = 2
+
+  instance_parameters {
+    hostname         = "tf-spot"
+    plan             = "c3.small.x86"
+    operating_system = "ubuntu_24_04"
+  }
+}
+data "metal_spot_market_request" "workers" {
+  request_id = metal_spot_market_request.workers.id
+}
+output "device_ids" { value = metal_spot_market_request.workers.device_ids }
+output "ipv4" { value = metal_spot_market_request.workers.devices[*].public_ipv4 }
+output "read_ids" { value = data.metal_spot_market_request.workers.device_ids }
+output "price" { value = data.metal_spot_market_price.ny.price }
+`);
+    await dir.init();
+    const applied = await dir.apply();
+    expect(applied.output).toContain('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.');
+
+    const { values } = (await dir.resources()).get('metal_spot_market_request.workers')!;
+    const ids = values.device_ids as string[];
+    expect(ids).toHaveLength(2);
+    const request = await world.client.spotMarket.getRequest(String(values.id));
+    expect(request.devices.map((d) => d.id)).toEqual(ids);
+    for (const id of ids) expect(await world.client.devices.get(id)).toMatchObject({ state: 'active', spot_instance: true });
+    expect((values.devices as { state: string }[]).map((d) => d.state)).toEqual(['active', 'active']);
+
+    const outputs = JSON.parse(await dir.ok('output', '-json')) as Record<string, { value: unknown }>;
+    expect(outputs.device_ids.value).toEqual(ids);
+    expect(outputs.read_ids.value).toEqual(ids);
+    expect(outputs.ipv4.value).toEqual(request.devices.map((d) => d.ip_addresses.find((a) => a.public && a.address_family === 4)!.address));
+    const prices = await world.client.spotMarket.pricesByMetro({ metro: 'ny', plan: 'c3.small.x86' });
+    expect(outputs.price.value).toBe(prices.ny['c3.small.x86'].price);
+
+    // Nothing changed: an empty plan (exit code 0 with -detailed-exitcode).
+    const plan = await dir.plan();
+    expect([plan.code, plan.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
+    await dir.ok('destroy', '-auto-approve', '-input=false');
+    for (const id of ids) await expect(world.client.devices.get(id)).rejects.toMatchObject({ code: 'not_found' });
+    // The project went too, taking the closed request with it.
+    await expect(world.client.spotMarket.getRequest(String(values.id))).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
