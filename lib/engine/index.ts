@@ -74,9 +74,12 @@ export class Engine {
       this.devices.sweepTimeouts().catch((err) => this.ctx.log.error({ err }, 'timeout sweep failed'));
     }, sweepEveryMs);
     this.sweeper.unref();
-    this.clearing = setInterval(() => {
+    const clear = () => {
       this.spot.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing round failed'));
-    }, this.ctx.config.spotClearEveryMs);
+    };
+    // One round at once, so spot prices exist as soon as the server answers.
+    clear();
+    this.clearing = setInterval(clear, this.ctx.config.spotClearEveryMs);
     this.clearing.unref();
   }
 
