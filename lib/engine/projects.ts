@@ -119,6 +119,13 @@ VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) RETURNING *`,
     return rows.map(presentSshKey);
   }
 
+  /** Keys by id (for `include=ssh_keys`; callers pass ids from objects the principal may already see). */
+  async sshKeysById(ids: string[]): Promise<SshKey[]> {
+    const valid = [...new Set(ids)].filter(isUuid);
+    if (!valid.length) return [];
+    return (await this.ctx.db.query<SshKeyRow>('SELECT * FROM ssh_keys WHERE id = ANY($1::uuid[])', [valid])).map(presentSshKey);
+  }
+
   async sshKeyRow(principal: Principal, id: string): Promise<SshKeyRow> {
     if (!isUuid(id)) throw new MetalError('not_found', `ssh key ${id} not found`);
     const [row] = await this.ctx.db.query<SshKeyRow>('SELECT * FROM ssh_keys WHERE id = $1', [id]);

@@ -337,4 +337,29 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(good.status).toBe(201);
     });
   });
+
+  describe('include', () => {
+    it('expands the project and SSH key links of a device and of a device page', async () => {
+      const project = (await api.post('/projects', { name: 'include-me' })).body.id;
+      const key = (await api.post(`/projects/${project}/ssh-keys`, { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example' })).body;
+      const device = (await api.post(`/projects/${project}/devices`, { ...newDevice, metro: 'da', hostname: 'inc-1' })).body;
+      expect(device.project).toEqual({ href: `/metal/v1/projects/${project}` });
+
+      const one = (await api.get(`/devices/${device.id}?include=project,ssh_keys`)).body;
+      expect(one.project).toMatchObject({ id: project, name: 'include-me' });
+      expect(one.ssh_keys).toEqual([expect.objectContaining({ id: key.id, label: 'ops', fingerprint: key.fingerprint })]);
+
+      const page = (await api.get(`/projects/${project}/devices?include=project`)).body;
+      expect(page.devices[0].project).toMatchObject({ id: project, name: 'include-me' });
+      expect(page.meta.total).toBe(1);
+      // Plan, metro, facility and OS are always embedded: naming them changes nothing.
+      expect((await api.get(`/devices/${device.id}?include=plan`)).body.plan.slug).toBe('c3.small.x86');
+    });
+
+    it('names the relations it knows when given another', async () => {
+      const res = await api.get(`/projects/${projectId}/devices?include=organization`);
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0]).toBe('query parameter include: unknown relation "organization" for devices; use project, ssh_keys, plan, facility, metro, operating_system');
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   Device,
   DeviceActionInput,
@@ -15,7 +15,7 @@ import { MetalError } from '../../contract/errors';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
 import { ResponseCache } from '../response-cache';
-import { pageParams } from '../paging';
+import { pageParams, splitList } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendOne, sendPage } from './shared';
 
 const DeviceListQuery = Type.Composite([
@@ -27,6 +27,8 @@ const DeviceListQuery = Type.Composite([
   }),
 ]);
 type DeviceListQueryT = PageQueryT & { state?: string; hostname?: string; tag?: string };
+
+const DEVICE_INCLUDES = ['project', 'ssh_keys', 'plan', 'facility', 'metro', 'operating_system'];
 
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
 const conflict = { 409: errorResponses[422] };
@@ -40,11 +42,39 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     return row;
   };
 
+  /**
+   * `include=project,ssh_keys` expands those links into objects, as Metal does. Plan, facility, metro and operating
+   * system are always embedded, so naming them is accepted and changes nothing.
+   */
+  const withIncludes = async (req: FastifyRequest, reply: FastifyReply, devices: Device[], include?: string): Promise<object[]> => {
+    const wanted = splitList(include).map((i) => i.split('.')[0]);
+    const unknown = wanted.filter((i) => !DEVICE_INCLUDES.includes(i));
+    if (unknown.length) throw new MetalError('validation_failed', `query parameter include: unknown relation ${unknown.map((u) => `"${u}"`).join(', ')} for devices; use ${DEVICE_INCLUDES.join(', ')}`);
+    if (!wanted.includes('project') && !wanted.includes('ssh_keys')) return devices;
+    reply.serializer(JSON.stringify); // expanded links do not fit the response schema's {href}
+    const projects = wanted.includes('project')
+      ? new Map(await Promise.all([...new Set(devices.map((d) => d.project.href.split('/').pop()!))].map(async (id) => [id, await engine.projects.get(req.principal, id)] as const)))
+      : undefined;
+    const keys = wanted.includes('ssh_keys') ? new Map((await engine.projects.sshKeysById(devices.flatMap((d) => d.ssh_keys.map((k) => k.href.split('/').pop()!)))).map((k) => [k.href, k])) : undefined;
+    return devices.map((d) => ({
+      ...d,
+      ...(projects ? { project: projects.get(d.project.href.split('/').pop()!) ?? d.project } : {}),
+      ...(keys ? { ssh_keys: d.ssh_keys.map((k) => keys.get(k.href) ?? k) } : {}),
+    }));
+  };
+
   app.get<{ Params: IdParams; Querystring: DeviceListQueryT }>(
     '/projects/:id/devices',
     { schema: { tags: ['devices'], summary: 'List the devices of a project', params: IdParams, querystring: DeviceListQuery, response: { 200: DeviceList, ...errorResponses } } },
     async (req, reply) => {
       const version = await engine.projects.devicesVersion(req.principal, req.params.id);
+      if (req.query.include) {
+        // Included objects change without the devices changing: such pages are not cached.
+        const page = await engine.devices.list(req.params.id, { ...pageParams(req.query), state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
+        const items = await withIncludes(req, reply, page.items, req.query.include);
+        reply.serializer(JSON.stringify); // exclude may drop fields the response schema requires
+        return pageBody(req, 'devices', { items, total: page.total }, req.query);
+      }
       // Any change to the project's devices bumps devices_version, so a cached page is never stale.
       const body = await pages.get(`${req.params.id}:${version}:${req.url}`, async () => {
         const page = pageParams(req.query);
@@ -68,7 +98,10 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
     '/devices/:id',
     { schema: { tags: ['devices'], summary: 'Get a device', params: IdParams, querystring: PageQuery, response: { 200: Device, ...errorResponses } } },
-    async (req, reply) => sendOne(reply, engine.devices.present(await scoped(req, req.params.id)), req.query),
+    async (req, reply) => {
+      const [device] = await withIncludes(req, reply, [engine.devices.present(await scoped(req, req.params.id))], req.query.include);
+      return sendOne(reply, device, req.query);
+    },
   );
 
   app.put<{ Params: IdParams; Body: UpdateT }>(
