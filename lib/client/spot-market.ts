@@ -1,5 +1,5 @@
-/** The spot market: requests (bids) in a project, read and deleted by id; current prices and their history. */
-import type { SpotMarketRequest, SpotMarketRequestCreateInput } from '../contract/schemas';
+/** The spot market: requests (bids) in a project, read, updated and deleted by id; current prices and their history. */
+import type { SpotMarketRequest, SpotMarketRequestCreateInput, SpotMarketRequestUpdateInput } from '../contract/schemas';
 import { path, type Transport, type WriteOptions } from './transport';
 
 /** {location: {plan: {price}}}, location being a metro or facility code. */
@@ -26,6 +26,8 @@ export function spotMarketApi(t: Transport) {
     createRequest: (projectId: string, input: SpotMarketRequestCreateInput, options?: WriteOptions) =>
       t.post<SpotMarketRequest>(path`/projects/${projectId}/spot-market-requests`, input, options),
     getRequest: (id: string) => t.get<SpotMarketRequest>(path`/spot-market-requests/${id}`),
+    /** Changes the bid and its limits of an open request; fields left out keep their value, end_at null clears it. */
+    updateRequest: (id: string, input: SpotMarketRequestUpdateInput) => t.put<SpotMarketRequest>(path`/spot-market-requests/${id}`, input),
     deleteRequest: (id: string, options?: SpotMarketRequestDeleteOptions) =>
       t.delete(path`/spot-market-requests/${id}`, { force_termination: options?.forceTermination ? true : undefined }),
     /** Current prices by metro, optionally narrowed to one metro and/or plan. */

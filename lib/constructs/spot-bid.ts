@@ -2,9 +2,10 @@
  * SpotBid — bare-metal devices bought on the spot market: one `metal_spot_market_request` for devicesMin..devicesMax
  * devices of a plan, in one metro or in the cheapest of several (chosen when the bid is first placed). It fixes the
  * old provider's pain points: the request lists its devices (requestId, deviceIds, addresses), deploy waits until
- * devicesMin devices are active (not the first one), and only real changes replace the request. The API cannot
- * change a placed bid, so a new maxBidPrice, devicesMin/devicesMax, endAt, type or instance parameters places a
- * new one (its devices are replaced); the same values written differently change nothing.
+ * devicesMin devices are active (not the first one), and only real changes replace the request: a new maxBidPrice,
+ * devicesMin/devicesMax or endAt updates the placed bid in place (the market re-clears it); only a new type or new
+ * instance parameters place a new request (its devices are replaced). The same values written differently change
+ * nothing.
  */
 import { Annotations, Fn, TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';

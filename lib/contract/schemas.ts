@@ -521,6 +521,22 @@ export const SpotMarketRequestCreateInput = Type.Object(
 );
 export type SpotMarketRequestCreateInput = Static<typeof SpotMarketRequestCreateInput>;
 
+/**
+ * PUT /spot-market-requests/{id} (a metalforge addition: Metal could not change a request). Only the bid and its
+ * limits change; where and what the devices are (metro, plan, instance_parameters, kind) stay fixed.
+ */
+export const SpotMarketRequestUpdateInput = Type.Object(
+  {
+    max_bid_price: Type.Optional(Type.Number()),
+    devices_min: Type.Optional(Type.Integer()),
+    devices_max: Type.Optional(Type.Integer()),
+    /** null clears it: the request then stays open until deleted. OpenAPI 3.0's `nullable` (ajv knows it) keeps one error message per field. */
+    end_at: Type.Optional(Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true })),
+  },
+  { additionalProperties: false },
+);
+export type SpotMarketRequestUpdateInput = Static<typeof SpotMarketRequestUpdateInput>;
+
 /** A device of a spot market request, as the request lists it (Metal's requests hid their devices). */
 export const SpotMarketRequestDevice = Type.Object({
   id: Uuid,

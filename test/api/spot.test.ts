@@ -1,5 +1,5 @@
 /**
- * The spot market over HTTP (inject): requests with their devices, deletion with and without
+ * The spot market over HTTP (inject): requests with their devices, updates of the bid, deletion with and without
  * force_termination, prices in Metal's shapes, price history, webhooks, validation and project-key scope.
  * Workers run on a real clock.
  */
@@ -75,6 +75,34 @@ describe('spot market over HTTP', () => {
         expect.stringMatching(/^instance_parameters\.hostname: must be a hostname/),
       ]),
     );
+  });
+
+  it('PUT changes the bid and its limits and clears again; 422 names each field, 409 once the request is closed', async () => {
+    const single = { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'put' };
+    const request = (await api.post(`/projects/${projectId}/spot-market-requests`, newRequest({ devices_max: 1, max_bid_price: 0.001, instance_parameters: single }))).body;
+    expect(request.devices).toEqual([]);
+    const end = new Date(Date.now() + 3600_000).toISOString();
+    const updated = await api.put(`/spot-market-requests/${request.id}`, { max_bid_price: 0.45, devices_max: 2, end_at: end });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: request.id, max_bid_price: 0.45, devices_min: 1, devices_max: 2, end_at: end, state: 'open', filled_total: 2 });
+    expect(updated.body.devices).toHaveLength(2);
+    expect((await api.put(`/spot-market-requests/${request.id}`, { end_at: null })).body.end_at).toBeUndefined();
+
+    const typed = await api.put(`/spot-market-requests/${request.id}`, { max_bid_price: 'more', metro: 'da', end_at: 'tomorrow' });
+    expect(typed.status).toBe(422);
+    expect(typed.body.errors.sort()).toEqual(['end_at: must match format "date-time"', 'max_bid_price: must be a number', 'metro: is not a known field; remove it (check the spelling)']);
+    const market = await api.put(`/spot-market-requests/${request.id}`, { devices_min: 3, max_bid_price: 0, end_at: '2020-01-01T00:00:00Z' });
+    expect(market.status).toBe(422);
+    expect(market.body).toEqual({
+      code: 'validation_failed',
+      errors: ['devices_min: must be at most devices_max (2); raise devices_max with it', expect.stringMatching(/^max_bid_price: must be greater than 0/), 'end_at: must be in the future'],
+    });
+
+    expect((await api.delete(`/spot-market-requests/${request.id}?force_termination=true`)).status).toBe(204);
+    const closed = await api.put(`/spot-market-requests/${request.id}`, { max_bid_price: 0.5 });
+    expect(closed.status).toBe(409);
+    expect(closed.body).toEqual({ code: 'conflict', errors: [`spot market request ${request.id} is closed (deleted) and cannot change; create a new request`] });
+    expect((await api.put('/spot-market-requests/00000000-0000-4000-8000-000000000000', { max_bid_price: 0.5 })).status).toBe(404);
   });
 
   it('DELETE without force_termination closes the request and leaves its devices; with it, they are deprovisioned', async () => {

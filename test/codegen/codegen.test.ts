@@ -161,9 +161,11 @@ describe('provider-schema/metal.json', () => {
     }
     expect(params.block.description).toContain('forces a new request');
     const says = (names: string[], text: string) => names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
-    says(['project_id', 'devices_min', 'devices_max', 'max_bid_price', 'end_at', 'kind'], 'forces a new request');
+    says(['project_id', 'kind'], 'forces a new request');
     says(['metro', 'facilities'], 'recorded in place');
-    says(['wait_for_devices'], 'Updated in place');
+    says(['devices_min', 'devices_max', 'max_bid_price', 'end_at', 'wait_for_devices'], 'Updated in place');
+    for (const name of ['devices_min', 'devices_max', 'max_bid_price', 'end_at']) expect([name, attrs[name].description]).toEqual([name, expect.not.stringContaining('forces a new')]);
+    expect(Object.keys(request.block_types!.timeouts.block.attributes!).sort()).toEqual(['create', 'delete', 'update']);
     expect([params.block.attributes!.userdata, params.block.attributes!.customdata].every((a) => a.sensitive)).toBe(true);
   });
 

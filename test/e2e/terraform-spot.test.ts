@@ -1,7 +1,8 @@
 /**
  * metal_spot_market_request driven by the real terraform CLI against a real metalforge cloud (simulated machines,
  * instant timings, the real spot market): apply waits for devices_min active devices and records their ids, a
- * second plan is empty, the data sources read the same request and price, and destroy ends the devices.
+ * second plan is empty, the data sources read the same request and price, a changed bid is updated in place
+ * (not replaced), and destroy ends the devices.
  */
 import { describeWithTerraform, startTerraformWorld, type TerraformWorld } from './terraform-harness';
 
@@ -19,9 +20,9 @@ describeWithTerraform('terraform CLI with metal_spot_market_request against a me
     await world?.close();
   });
 
-  it('applies a request for two devices, both active with their ids in the state, and destroys them', async () => {
+  it('applies a request for two devices, both active with their ids in the state, updates its bid in place, and destroys them', async () => {
     const dir = world.workdir('spot');
-    dir.write(`${world.header()}
+    const config = (bid: { max_bid_price: number; devices_max: number }) => `${world.header()}
 resource "metal_project" "p" {
   name = "tf-spot"
 }
@@ -32,9 +33,9 @@ data "metal_spot_market_price" "ny" {
 resource "metal_spot_market_request" "workers" {
   project_id    = metal_project.p.id
   metro         = "ny"
-  max_bid_price = 0.45
+  max_bid_price = ${bid.max_bid_price}
   devices_min   = 2
-  devices_max   = 2
+  devices_max   = ${bid.devices_max}
 
   instance_parameters {
     hostname         = "tf-spot"
@@ -49,7 +50,8 @@ output "device_ids" { value = metal_spot_market_request.workers.device_ids }
 output "ipv4" { value = metal_spot_market_request.workers.devices[*].public_ipv4 }
 output "read_ids" { value = data.metal_spot_market_request.workers.device_ids }
 output "price" { value = data.metal_spot_market_price.ny.price }
-`);
+`;
+    dir.write(config({ max_bid_price: 0.45, devices_max: 2 }));
     await dir.init();
     const applied = await dir.apply();
     expect(applied.output).toContain('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.');
@@ -73,8 +75,23 @@ output "price" { value = data.metal_spot_market_price.ny.price }
     const plan = await dir.plan();
     expect([plan.code, plan.output]).toEqual([0, expect.stringContaining('No changes.')]);
 
+    // A higher bid for one more device: updated in place, the same request keeps its devices and gains one.
+    dir.write(config({ max_bid_price: 0.5, devices_max: 3 }));
+    const change = await dir.plan();
+    expect([change.code, change.output]).toEqual([2, expect.stringContaining('Plan: 0 to add, 1 to change, 0 to destroy.')]);
+    expect(change.output).toContain('metal_spot_market_request.workers will be updated in-place');
+    expect((await dir.apply()).output).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
+    const updated = (await dir.resources()).get('metal_spot_market_request.workers')!.values;
+    expect(updated).toMatchObject({ id: values.id, max_bid_price: 0.5, devices_max: 3 });
+    const grown = updated.device_ids as string[];
+    expect(grown).toHaveLength(3);
+    expect(grown).toEqual(expect.arrayContaining(ids));
+    expect(await world.client.spotMarket.getRequest(String(values.id))).toMatchObject({ max_bid_price: 0.5, devices_max: 3, filled_total: 3 });
+    const converged = await dir.plan();
+    expect([converged.code, converged.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
     await dir.ok('destroy', '-auto-approve', '-input=false');
-    for (const id of ids) await expect(world.client.devices.get(id)).rejects.toMatchObject({ code: 'not_found' });
+    for (const id of [...ids, ...grown]) await expect(world.client.devices.get(id)).rejects.toMatchObject({ code: 'not_found' });
     // The project went too, taking the closed request with it.
     await expect(world.client.spotMarket.getRequest(String(values.id))).rejects.toMatchObject({ code: 'not_found' });
   });

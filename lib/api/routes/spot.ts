@@ -6,10 +6,12 @@ import {
   SpotMarketRequest,
   SpotMarketRequestCreateInput,
   SpotMarketRequestList,
+  SpotMarketRequestUpdateInput,
   SpotPricesHistoryReport,
   Webhook,
   WebhookInput,
   type SpotMarketRequestCreateInput as CreateT,
+  type SpotMarketRequestUpdateInput as UpdateT,
   type WebhookInput as WebhookT,
 } from '../../contract/schemas';
 import { idempotent } from '../idempotency';
@@ -48,6 +50,20 @@ export function spotRoutes(app: FastifyInstance, { engine, db }: RouteDeps): voi
     '/spot-market-requests/:id',
     { schema: { tags, summary: 'Get a spot market request with its devices (ids, states, addresses, termination times)', params: IdParams, response: { 200: SpotMarketRequest, ...errorResponses } } },
     async (req) => engine.spot.get(req.principal, req.params.id),
+  );
+
+  app.put<{ Params: IdParams; Body: UpdateT }>(
+    '/spot-market-requests/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change the bid of an open spot market request (max_bid_price, devices_min, devices_max, end_at; null clears end_at); it is cleared again at once',
+        params: IdParams,
+        body: SpotMarketRequestUpdateInput,
+        response: { 200: SpotMarketRequest, ...errorResponses },
+      },
+    },
+    async (req) => engine.spot.updateRequest(req.principal, req.params.id, req.body),
   );
 
   app.delete<{ Params: IdParams; Querystring: { force_termination?: boolean } }>(

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { MetalError } from '../../contract/errors';
-import { HOSTNAME_PATTERN, HOSTNAME_RULE, type DeviceCreateInput, type SpotMarketRequest, type SpotMarketRequestCreateInput, type Webhook } from '../../contract/schemas';
+import { HOSTNAME_PATTERN, HOSTNAME_RULE, type DeviceCreateInput, type SpotMarketRequest, type SpotMarketRequestCreateInput, type SpotMarketRequestUpdateInput, type Webhook } from '../../contract/schemas';
 import type { Queryable } from '../../store/database';
 import type { Principal } from '../accounts';
 import type { EngineContext } from '../context';
@@ -112,10 +112,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
       problems.push(`metro: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${world.plansIn(metro.id).map((p) => p.slug).join(', ') || 'none'}`);
     }
-    if (input.devices_min < 1) problems.push('devices_min: must be at least 1');
-    if (input.devices_max < input.devices_min) problems.push(`devices_max: must be at least devices_min (${input.devices_min})`);
-    if (!(input.max_bid_price > 0)) problems.push('max_bid_price: must be greater than 0 (the most you pay per device-hour; you pay the market price)');
-    if (input.end_at && new Date(input.end_at).getTime() <= this.ctx.clock.now().getTime()) problems.push('end_at: must be in the future');
+    problems.push(...bidProblems(input, this.ctx.clock.now(), () => true));
     const os = world.os(params.operating_system);
     if (!os) problems.push(`instance_parameters.operating_system: unknown operating system "${params.operating_system}"; did you mean ${closest(params.operating_system, [...world.operatingSystems.values()].map((o) => o.slug)).join(', ')}?`);
     else if (plan && !world.osAllowsPlan(os, plan)) problems.push(`instance_parameters.operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
@@ -127,6 +124,49 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     if (params.hostnames && params.hostnames.length < input.devices_max) problems.push(`instance_parameters.hostnames: give at least devices_max (${input.devices_max}) hostnames, or one hostname`);
     if (problems.length) throw new MetalError('validation_failed', problems);
     return { plan: plan!, metro: metro! };
+  }
+
+  /**
+   * Changes the bid and its limits of an open request (fields left out keep their value; end_at null clears it),
+   * then runs a clearing round: a higher bid or devices_max can fill at once, a bid below the price gets the
+   * request's devices their termination notices. Running devices are not ended by a lower devices_max.
+   */
+  async updateRequest(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotMarketRequest> {
+    const row = await this.row(principal, id);
+    const closed = () => new MetalError('conflict', `spot market request ${row.id} is closed (${row.closed_reason ?? 'ended'}) and cannot change; create a new request`);
+    if (row.state === 'closed') throw closed();
+    const bid = {
+      devices_min: input.devices_min ?? row.devices_min,
+      devices_max: input.devices_max ?? row.devices_max,
+      max_bid_price: input.max_bid_price ?? row.max_bid_price,
+      end_at: input.end_at === undefined ? (iso(row.end_at) ?? null) : input.end_at,
+    };
+    const now = this.ctx.clock.now();
+    const problems = bidProblems(bid, now, (field) => input[field] !== undefined);
+    const hostnames = row.instance_parameters.hostnames;
+    if (input.devices_max !== undefined && hostnames && hostnames.length < bid.devices_max) {
+      problems.push(`devices_max: at most ${hostnames.length}, the number of instance_parameters.hostnames (they cannot change; create a new request for more)`);
+    }
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    const changes = BID_FIELDS.filter((field) => input[field] !== undefined).map(
+      (field) => `${field} ${field === 'end_at' ? (iso(row.end_at) ?? 'none') : row[field]} → ${bid[field] ?? 'none'}`,
+    );
+    await this.ctx.db.transaction(async (tx) => {
+      const [updated] = await tx.query(
+        `UPDATE spot_market_requests SET devices_min = $2, devices_max = $3, max_bid_price = $4, end_at = $5, updated_at = $6 WHERE id = $1 AND state = 'open' RETURNING id`,
+        [row.id, bid.devices_min, bid.devices_max, bid.max_bid_price, bid.end_at, now.toISOString()],
+      );
+      if (!updated) throw closed();
+      // Running devices are cleared against their own copy of the bid.
+      if (input.max_bid_price !== undefined) {
+        await tx.query(`UPDATE devices SET spot_price_max = $2, updated_at = $3 WHERE spot_market_request_id = $1 AND spot_instance AND ${LIVE}`, [row.id, bid.max_bid_price, now.toISOString()]);
+      }
+      if (changes.length) {
+        await insertEvents(tx, [{ id: newId(), type: 'spot_market_request.updated', body: `spot market request ${row.id} updated: ${changes.join(', ')}`, project_id: row.project_id }], now);
+      }
+    });
+    await this.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing after a request update failed; the next round retries'));
+    return this.get(principal, id);
   }
 
   async get(principal: Principal, id: string): Promise<SpotMarketRequest> {
@@ -629,6 +669,35 @@ FROM jsonb_array_elements($1::jsonb) x ON CONFLICT (metro_id, plan_id, at) DO UP
     if (outcome !== 'waiting') return {};
     return { jobs: [{ kind: 'place_device', device_id: job.device_id, payload: job.payload, run_at: new Date(this.ctx.clock.now().getTime() + PLACEMENT_RETRY_MS) }] };
   };
+}
+
+/** A request's bid and its limits: what an update may change. */
+const BID_FIELDS = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
+interface BidLimits {
+  devices_min: number;
+  devices_max: number;
+  max_bid_price: number;
+  end_at?: string | null;
+}
+
+/**
+ * The rules a bid follows on create and on update, one "field: problem; fix" per broken rule. `given` says which
+ * fields the caller sent: a new end_at must be in the future, a stored one has already been checked, and a
+ * count conflict names the count that was sent.
+ */
+function bidProblems(bid: BidLimits, now: Date, given: (field: keyof BidLimits) => boolean): string[] {
+  const problems: string[] = [];
+  if (given('devices_min') && bid.devices_min < 1) problems.push('devices_min: must be at least 1');
+  if (bid.devices_max < bid.devices_min) {
+    problems.push(given('devices_max') ? `devices_max: must be at least devices_min (${bid.devices_min})` : `devices_min: must be at most devices_max (${bid.devices_max}); raise devices_max with it`);
+  }
+  if (given('max_bid_price') && !(bid.max_bid_price > 0)) problems.push('max_bid_price: must be greater than 0 (the most you pay per device-hour; you pay the market price)');
+  if (given('end_at') && bid.end_at) {
+    const endAt = new Date(bid.end_at).getTime();
+    if (Number.isNaN(endAt)) problems.push('end_at: must be an RFC 3339 date-time such as "2026-12-01T00:00:00Z" (or null to clear it)');
+    else if (endAt <= now.getTime()) problems.push('end_at: must be in the future');
+  }
+  return problems;
 }
 
 /** How often a waiting on-demand device looks for a freed machine. */

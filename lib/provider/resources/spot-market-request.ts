@@ -1,18 +1,20 @@
 /**
  * metal_spot_market_request: a bid for devices_min..devices_max spot devices of one plan in one metro. It fixes
  * the old provider's spot pain points: create waits until devices_min devices are active (not the first one), the
- * request's devices (ids, states, addresses) are in the state, and only real changes replace it. The API cannot
- * change a request, so every argument it holds forces a new request, while equivalent spellings (metro case, the
- * same instant, the same price, facilities of the same metro) and provider-only settings (wait_for_devices,
- * timeouts) apply in place. Delete ends the devices too (force_termination) and waits until they are gone.
+ * request's devices (ids, states, addresses) are in the state, and only real changes replace it. The bid
+ * (max_bid_price, devices_min, devices_max, end_at) changes in place through PUT, after which update waits for
+ * devices_min active devices as create does; where and what the devices are (project, metro, kind,
+ * instance_parameters) forces a new request. Equivalent spellings (metro case, the same instant, facilities of
+ * the same metro) and provider-only settings (wait_for_devices, timeouts) apply in place without an API call.
+ * Delete ends the devices too (force_termination) and waits until they are gone.
  */
-import { HOSTNAME_PATTERN, HOSTNAME_RULE, type SpotMarketRequest, type SpotMarketRequestCreateInput } from '../../contract/schemas';
+import { HOSTNAME_PATTERN, HOSTNAME_RULE, type SpotMarketRequest, type SpotMarketRequestCreateInput, type SpotMarketRequestUpdateInput } from '../../contract/schemas';
 import type { Catalog, ProviderClient } from '../config';
 import {
   defineResource,
   isObjectValue,
   requiresReplace,
-  requiresReplaceIf,
+  UNKNOWN,
   useStateForUnknown,
   valuesEqual,
   type BaseContext,
@@ -31,6 +33,9 @@ export const SPOT_REQUEST_KINDS = ['one_time', 'persistent'] as const;
 const ATTRIBUTES = ['project_id', 'devices_min', 'devices_max', 'max_bid_price', 'metro', 'facilities', 'end_at', 'kind', 'instance_parameters'];
 /** Computed values: an in-place change (wait_for_devices, a respelling) calls no API, so they stay as they are. */
 const COMPUTED = ['id', 'device_ids', 'devices', 'state', 'price', 'filled_total', 'created', 'kind'];
+/** The arguments PUT changes, and the computed values a changed bid can move (it is cleared again at once). */
+const BID = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
+const MOVED_BY_BID = ['device_ids', 'devices', 'state', 'price', 'filled_total'];
 
 /** instance_parameters attributes → how they read from / write to the API (the names are the API's). */
 const STRING_PARAMS = ['plan', 'operating_system', 'hostname', 'billing_cycle', 'description', 'userdata', 'ipxe_script_url'] as const;
@@ -40,6 +45,20 @@ const LIST_PARAMS = ['hostnames', 'tags', 'features', 'project_ssh_keys', 'user_
 type Ctx = ResourceContext<ProviderClient>;
 
 const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
+
+/** The bid arguments whose value changes (the same end_at instant written differently is no change). */
+const changedBid = (prior: ValueObject, planned: ValueObject) =>
+  BID.filter((name) => !valuesEqual(planned[name], prior[name]) && !(name === 'end_at' && sameInstant(planned.end_at, prior.end_at)));
+
+/** The PUT body for the changed bid arguments; an end_at removed from the configuration clears it. */
+function updateInput(planned: ValueObject, changed: readonly (typeof BID)[number][]): SpotMarketRequestUpdateInput {
+  const input: SpotMarketRequestUpdateInput = {};
+  for (const name of changed) {
+    if (name !== 'end_at') input[name] = num(planned[name]);
+    else input.end_at = str(planned.end_at) === undefined ? null : new Date(str(planned.end_at)!).toISOString();
+  }
+  return input;
+}
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
@@ -158,7 +177,7 @@ function shortfall(request: SpotMarketRequest): string {
 }
 
 /** Waits until devices_min devices are active; otherwise reports why and still returns the request's state. */
-async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): Promise<ValueObject> {
+async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx: Ctx, operation: 'create' | 'update'): Promise<ValueObject> {
   const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
   const { value, outcome } = await pollUntil(
     () => ctx.client.api.spotMarket.getRequest(request.id),
@@ -167,13 +186,16 @@ async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx
   );
   const state = stateFrom(value, held, ctx);
   if (activeCount(value) >= value.devices_min) return state;
-  const kept = 'The request is kept in the Terraform state and marked tainted, so the next apply replaces it (its devices are never orphaned).';
+  const kept =
+    operation === 'create'
+      ? 'The request is kept in the Terraform state and marked tainted, so the next apply replaces it (its devices are never orphaned).'
+      : 'The new bid is in place and recorded in the Terraform state; the request keeps bidding with it.';
   if (value.state === 'closed') {
     ctx.diagnostics.error(`Spot market request ${value.id} closed before devices_min devices were active`, `${shortfall(value)} ${kept}`);
   } else if (outcome === 'timeout') {
     ctx.diagnostics.error(
       `Timed out waiting for spot market request ${value.id}`,
-      `${shortfall(value)} Waited ${formatDuration(timeoutMs)} (timeouts.create). ${kept} Raise timeouts.create, or set wait_for_devices = false to return once the bid is placed.`,
+      `${shortfall(value)} Waited ${formatDuration(timeoutMs)} (timeouts.${operation}). ${kept} Raise timeouts.${operation}, or set wait_for_devices = false to return once the bid is ${operation === 'create' ? 'placed' : 'changed'}.`,
     );
   } else {
     ctx.diagnostics.error(`Interrupted while waiting for spot market request ${value.id}`, `Terraform was asked to stop. ${shortfall(value)} ${kept}`);
@@ -189,8 +211,8 @@ function wantedMetro(config: ValueObject, catalog: Catalog): string | undefined 
   return facility === undefined ? undefined : catalog.facilities.find((f) => f.code === facility)?.metro.code;
 }
 
-/** Plan-time checks against the catalogue and the market, before a bid is placed. */
-async function checkMarket(planned: ValueObject, ctx: PlanContext<ProviderClient>): Promise<void> {
+/** Plan-time checks against the catalogue and the market, before a bid is placed or changed (`updating`). */
+async function checkMarket(planned: ValueObject, updating: boolean, ctx: PlanContext<ProviderClient>): Promise<void> {
   const catalog = await ctx.client.catalog();
   const params = firstBlock(planned.instance_parameters);
   const planSlug = str(params?.plan);
@@ -226,11 +248,10 @@ async function checkMarket(planned: ValueObject, ctx: PlanContext<ProviderClient
   if (ctx.diagnostics.hasErrors() || !plan || metro === undefined || bid === undefined) return;
   const price = (await ctx.client.api.spotMarket.pricesByMetro({ metro, plan: plan.slug }).catch(() => undefined))?.[metro]?.[plan.slug]?.price;
   if (price !== undefined && bid < price) {
-    ctx.diagnostics.warning(
-      'Bid below the market price',
-      `max_bid_price ${bid} is below the current ${plan.slug} price in ${metro} (${price}); the request fills only when the price falls to the bid${waitsForDevices(planned) ? ', and create waits until then (timeouts.create)' : ''}.`,
-      ['max_bid_price'],
-    );
+    const consequence = updating
+      ? 'running devices of the request get termination notices (at least 2 minutes), and it fills again only when the price falls to the bid'
+      : `the request fills only when the price falls to the bid${waitsForDevices(planned) ? ', and create waits until then (timeouts.create)' : ''}`;
+    ctx.diagnostics.warning('Bid below the market price', `max_bid_price ${bid} is below the current ${plan.slug} price in ${metro} (${price}); ${consequence}.`, ['max_bid_price']);
   }
 }
 
@@ -269,19 +290,13 @@ function validateRequest(config: ValueObject, ctx: BaseContext): void {
   if (customdata !== undefined && parseJsonObject(customdata) === undefined) diagnostics.error('Invalid customdata', 'customdata must be a JSON object; write it as jsonencode({ ... }).', where('customdata'));
 }
 
-const endAtReplace = requiresReplaceIf(({ planned, prior }) => !sameInstant(planned, prior), 'a different end_at instant replaces the request; the same instant written differently does not');
-
 export const spotMarketRequestResource = defineResource<ProviderClient>({
   typeName: 'metal_spot_market_request',
   validate: validateRequest,
   planModifiers: {
     ...Object.fromEntries(COMPUTED.map((name) => [name, [useStateForUnknown]])),
     project_id: [requiresReplace],
-    devices_min: [requiresReplace],
-    devices_max: [requiresReplace],
-    max_bid_price: [requiresReplace],
     kind: [useStateForUnknown, requiresReplace],
-    end_at: [endAtReplace],
     instance_parameters: [requiresReplace],
   },
 
@@ -293,7 +308,9 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
       const wanted = wantedMetro(planned, await ctx.client.catalog());
       if (wanted !== actual) ctx.requireReplace([planned.metro !== null ? 'metro' : 'facilities']);
     }
-    if (prior === null || ['metro', 'facilities', 'instance_parameters', 'max_bid_price'].some(changed)) await checkMarket(planned, ctx);
+    // A changed bid is cleared again at once: the request's devices, counts and price may move.
+    if (prior !== null && changedBid(prior, planned).length) for (const name of MOVED_BY_BID) planned[name] = UNKNOWN;
+    if (prior === null || ['metro', 'facilities', 'instance_parameters', 'max_bid_price'].some(changed)) await checkMarket(planned, prior !== null, ctx);
   },
 
   async create({ planned }, ctx) {
@@ -304,7 +321,7 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
       reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', { attributes: ATTRIBUTES });
       return;
     }
-    return waitsForDevices(planned) ? waitForDevices(request, planned, ctx) : stateFrom(request, planned, ctx);
+    return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'create') : stateFrom(request, planned, ctx);
   },
 
   async read({ state }, ctx) {
@@ -320,9 +337,18 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
     return stateFrom(request, state, ctx);
   },
 
-  // Only provider settings and equivalent spellings reach update (everything else replaces): no API call.
-  async update({ planned }) {
-    return planned;
+  // A changed bid goes to the API; provider settings and equivalent spellings alone need no call.
+  async update({ planned, prior }, ctx) {
+    const changed = changedBid(prior, planned);
+    if (!changed.length) return planned;
+    let request: SpotMarketRequest;
+    try {
+      request = await ctx.client.api.spotMarket.updateRequest(str(prior.id)!, updateInput(planned, changed));
+    } catch (error) {
+      reportApiError(ctx.diagnostics, error, 'Cannot update the spot market request', { attributes: ATTRIBUTES });
+      return;
+    }
+    return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'update') : stateFrom(request, planned, ctx);
   },
 
   async delete({ state }, ctx) {

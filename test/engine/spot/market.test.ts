@@ -13,11 +13,11 @@ import type { SpotMarketRequestCreateInput } from '../../../lib/contract/schemas
 import type { Principal } from '../../../lib/engine/accounts';
 import { ManualClock } from '../../../lib/engine/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
-import { PLACEMENT_RETRY_MS } from '../../../lib/engine/spot/market';
-import { adminProject, availableBackends, deviceInput, removeTempDirs, settle, stopPostgres, tempDir, testCloud } from '../../support/cloud';
+import { PLACEMENT_RETRY_MS, type SpotMarketService } from '../../../lib/engine/spot/market';
+import { adminProject, availableBackends, deviceInput, removeTempDirs, settle, stepUntil, stopPostgres, tempDir, testCloud } from '../../support/cloud';
 
 const MIN = 60_000;
-const METROS: Record<string, number> = { ny: 4, da: 4, sv: 4, am: 2, fr: 2, sg: 4, at: 6, ch: 2 };
+const METROS: Record<string, number> = { ny: 4, da: 4, sv: 4, am: 2, fr: 2, sg: 4, at: 6, ch: 2, se: 4, tr: 2 };
 
 /** The default catalog cut down: c3.small.x86 (spot, $0.50/h) in each metro above, g2.large.x86 (no spot) in ny. */
 function smallCatalog(): string {
@@ -200,6 +200,64 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     cloud.engine.ctx.config.spotNoticeMs = 2 * MIN;
   });
 
+  it('updating a request clears it again: a higher bid fills, a higher devices_max adds devices, a bid below the price gets notices', async () => {
+    const request = await bid('se', { max_bid_price: 0.05 });
+    expect(request.devices).toEqual([]);
+    expect(request.price!).toBeGreaterThan(0.05);
+
+    const raised = await spot().updateRequest(principal, request.id, { max_bid_price: 0.2 });
+    expect(raised).toMatchObject({ max_bid_price: 0.2, devices_max: 1, state: 'open', filled_total: 1 });
+    expect(raised.devices).toHaveLength(1);
+    expect(await device(raised.devices[0].id)).toMatchObject({ spot_instance: true, spot_price_max: 0.2 });
+
+    const grown = await spot().updateRequest(principal, request.id, { devices_max: 3 });
+    expect(grown).toMatchObject({ devices_max: 3, filled_total: 3 });
+    expect(grown.devices.map((d) => d.id)).toEqual(expect.arrayContaining(raised.devices.map((d) => d.id)));
+    expect(grown.devices).toHaveLength(3);
+    await runJobs();
+    expect((await requestDevices(request.id)).map((d) => d.state)).toEqual(['active', 'active', 'active']);
+
+    const lowered = await spot().updateRequest(principal, request.id, { max_bid_price: 0.05 });
+    expect(lowered.max_bid_price).toBe(0.05);
+    expect(lowered.price!).toBeGreaterThan(0.05);
+    for (const d of lowered.devices) {
+      expect(new Date(d.termination_time!).getTime() - clock.now().getTime()).toBe(2 * MIN);
+      expect((await device(d.id)).spot_price_max).toBe(0.05);
+      expect((await events(d.id)).at(-1)).toMatchObject({ type: 'instance.spot_termination_notice', body: expect.stringMatching(/rose above its max bid/) });
+    }
+    const [updated] = await cloud.db.query<{ body: string }>(`SELECT body FROM events WHERE type = 'spot_market_request.updated' AND body LIKE $1 ORDER BY seq DESC LIMIT 1`, [`%${request.id}%`]);
+    expect(updated.body).toBe(`spot market request ${request.id} updated: max_bid_price 0.2 → 0.05`);
+
+    await clock.advance(2 * MIN);
+    expect((await spot().clear()).terminated).toBe(3);
+    await runJobs();
+    // A one-time request whose devices are gone is closed, and a closed request no longer changes.
+    expect(await spot().get(principal, request.id)).toMatchObject({ state: 'closed', closed_reason: 'fulfilled', devices: [] });
+    await expect(spot().updateRequest(principal, request.id, { max_bid_price: 0.5 })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/is closed \(fulfilled\) and cannot change; create a new request/),
+    });
+  });
+
+  it('refuses a bad update naming every problem and its fix, and changes nothing', async () => {
+    const request = await bid('tr', { devices_max: 2, max_bid_price: 0.01, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostnames: ['tr-a', 'tr-b'] } });
+    const refused = (update: Parameters<SpotMarketService['updateRequest']>[2]) => spot().updateRequest(principal, request.id, update).catch((e) => e);
+    const err = await refused({ devices_min: 0, max_bid_price: 0, end_at: '2020-01-01T00:00:00Z' });
+    expect(err.status).toBe(422);
+    expect(err.errors).toEqual(['devices_min: must be at least 1', expect.stringMatching(/^max_bid_price: must be greater than 0/), 'end_at: must be in the future']);
+    expect((await refused({ devices_min: 3 })).errors).toEqual(['devices_min: must be at most devices_max (2); raise devices_max with it']);
+    expect((await refused({ devices_max: 0 })).errors).toEqual(['devices_max: must be at least devices_min (1)']);
+    expect((await refused({ devices_min: 3, devices_max: 3 })).errors).toEqual([expect.stringMatching(/^devices_max: at most 2, the number of instance_parameters\.hostnames/)]);
+    expect(await spot().get(principal, request.id)).toMatchObject({ devices_min: 1, devices_max: 2, max_bid_price: 0.01, devices: [] });
+
+    const endAt = new Date(clock.now().getTime() + 60 * MIN).toISOString();
+    expect((await spot().updateRequest(principal, request.id, { end_at: endAt })).end_at).toBe(endAt);
+    const cleared = await spot().updateRequest(principal, request.id, { end_at: null });
+    expect(cleared.end_at).toBeUndefined();
+    expect(cleared).toMatchObject({ state: 'open', max_bid_price: 0.01 });
+    await spot().delete(principal, request.id, true);
+  });
+
   it('a persistent request is refilled when the price allows again; a one-time request is not', async () => {
     const persistent = await bid('sv', { kind: 'persistent', instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'keep' } });
     const oneTime = await bid('sv', { instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'once' } });
@@ -361,7 +419,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     await runJobs();
     expect((await device(noticed[0].id)).state).toBe('deleted');
     await clock.advance(PLACEMENT_RETRY_MS);
-    await runJobs();
+    // As many rounds as provisioning needs: one runJobs pass sometimes ended at 'provisioning' on PostgreSQL.
+    await stepUntil(cloud, waiting.id, 'active');
     const placed = await device(waiting.id);
     expect(placed.state).toBe('active');
     expect(placed.machine_id).toBe(freedMachine);

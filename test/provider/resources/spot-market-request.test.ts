@@ -1,7 +1,8 @@
 /**
  * metal_spot_market_request and the spot data sources through the provider runtime against a real metalforge
  * cloud (instant simulated machines, the real spot market): waiting for devices_min active devices, devices in
- * the state, replacement only for real changes, force-terminating delete, import, and the market's errors.
+ * the state, the bid updated in place, replacement only for real changes, force-terminating delete, import, and
+ * the market's errors.
  */
 import { isUnknown, valuesEqual, type ValueObject } from '../../../lib/provider/framework/values';
 import { startRuntimeWorld, type RuntimeWorld } from './runtime-harness';
@@ -90,11 +91,15 @@ describe('metal_spot_market_request', () => {
     it('plans replacement only for real changes, and applies the rest in place without touching the request', async () => {
       const plan = (extra: ValueObject) => world.plan(TYPE, state, base({ kind: 'persistent', end_at: '2099-01-01T00:00:00Z', instance_parameters: params({ tags: ['batch'] }), ...extra }));
       const replaces = async (extra: ValueObject) => (await plan(extra)).requiresReplace;
-      expect(await replaces({ max_bid_price: 0.4 })).toEqual([['max_bid_price']]);
-      expect(await replaces({ devices_max: 3 })).toEqual([['devices_max']]);
-      expect(await replaces({ devices_min: 1 })).toEqual([['devices_min']]);
+      // The bid is updated in place; the values a new clearing round can move are known after apply.
+      const bids: ValueObject[] = [{ max_bid_price: 0.4 }, { devices_max: 3 }, { devices_min: 1 }, { end_at: '2099-01-02T00:00:00Z' }, { end_at: null }];
+      for (const bid of bids) {
+        const planned = await plan(bid);
+        expect([bid, planned.requiresReplace]).toEqual([bid, []]);
+        expect(planned.planned).toMatchObject({ id: state.id, created: state.created, kind: 'persistent', ...bid });
+        expect(['device_ids', 'devices', 'filled_total', 'price', 'state'].filter((name) => !isUnknown(planned.planned![name]))).toEqual([]);
+      }
       expect(await replaces({ kind: 'one_time' })).toEqual([['kind']]);
-      expect(await replaces({ end_at: '2099-01-02T00:00:00Z' })).toEqual([['end_at']]);
       expect(await replaces({ metro: 'da' })).toEqual([['metro']]);
       expect(await replaces({ metro: null, facilities: ['da6'] })).toEqual([['facilities']]);
       expect(await replaces({ instance_parameters: params({ tags: ['other'] }) })).toEqual([['instance_parameters']]);
@@ -139,6 +144,36 @@ describe('metal_spot_market_request', () => {
       // Deleted, it leaves the state on refresh.
       expect((await world.refresh(TYPE, state)).state).toBeNull();
     });
+  });
+
+  it('a changed bid is an update, not a replacement: apply PUTs it and waits for devices_min active devices', async () => {
+    const values = (extra: ValueObject = {}) => base({ devices_min: 1, devices_max: 1, max_bid_price: 0.0001, wait_for_devices: false, instance_parameters: params({ hostname: 'grow' }), ...extra });
+    const created = await world.apply(TYPE, null, values());
+    expect(errors(created.diagnostics)).toEqual([]);
+    expect(created.state).toMatchObject({ device_ids: [], filled_total: 0 });
+
+    const raised = values({ max_bid_price: 0.45, devices_min: 2, devices_max: 2, end_at: '2099-06-01T00:00:00Z', wait_for_devices: true });
+    const plan = await world.plan(TYPE, created.state, raised);
+    expect(plan.requiresReplace).toEqual([]);
+    const updated = await world.apply(TYPE, created.state, raised);
+    expect(errors(updated.diagnostics)).toEqual([]);
+    const state = updated.state!;
+    expect(state).toMatchObject({ id: created.state!.id, max_bid_price: 0.45, devices_min: 2, devices_max: 2, end_at: '2099-06-01T00:00:00Z', filled_total: 2, state: 'open' });
+    expect((state.devices as ValueObject[]).filter((d) => d.state === 'active')).toHaveLength(2);
+    const request = await world.client.spotMarket.getRequest(String(state.id));
+    expect(request).toMatchObject({ max_bid_price: 0.45, devices_min: 2, devices_max: 2, end_at: '2099-06-01T00:00:00.000Z' });
+    expect(state.device_ids).toEqual(request.devices.map((d) => d.id));
+    for (const id of state.device_ids as string[]) expect(await world.client.devices.get(id)).toMatchObject({ spot_price_max: 0.45 });
+
+    // Removing end_at clears it; the next plan is empty.
+    const cleared = await world.apply(TYPE, state, { ...raised, end_at: null });
+    expect(errors(cleared.diagnostics)).toEqual([]);
+    expect(cleared.state).toMatchObject({ id: state.id, end_at: null });
+    expect((await world.client.spotMarket.getRequest(String(state.id))).end_at).toBeUndefined();
+    const refreshed = (await world.refresh(TYPE, cleared.state!)).state!;
+    const again = await world.plan(TYPE, refreshed, { ...raised, end_at: null });
+    expect(valuesEqual(again.planned, refreshed)).toBe(true);
+    expect((await world.apply(TYPE, refreshed, null)).state).toBeNull();
   });
 
   it('a bid that cannot fill times out with the market price named, keeping the request (tainted) in the state', async () => {

@@ -8,19 +8,19 @@ import * as cdktf from 'cdktf';
 
 export interface SpotMarketRequestConfig extends cdktf.TerraformMetaArguments {
   /**
-  * The most devices the request runs. Changing this forces a new request (the old one is deleted with its devices): the API cannot change it on an existing request.
+  * The most devices the request runs. Updated in place: a higher value can fill more devices at once (when machines are free and the price is at most the bid); a lower one stops further fills but does not end running devices.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#devices_max SpotMarketRequest#devices_max}
   */
   readonly devicesMax: number;
   /**
-  * The fewest devices the request accepts: it is filled only when at least this many can run, and create waits until this many are `active` (the old provider waited for the first device only). Changing this forces a new request (the old one is deleted with its devices): the API cannot change it on an existing request.
+  * The fewest devices the request accepts: it is filled only when at least this many can run, and create (and any update of the bid) waits until this many are `active` (the old provider waited for the first device only). Updated in place: the request is cleared again at once.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#devices_min SpotMarketRequest#devices_min}
   */
   readonly devicesMin: number;
   /**
-  * When the request ends and its devices are terminated (RFC 3339, e.g. `2026-12-01T00:00:00Z`). The same instant written differently is no change. Changing this forces a new request (the old one is deleted with its devices): the API cannot change it on an existing request.
+  * When the request ends and its devices are terminated (RFC 3339, e.g. `2026-12-01T00:00:00Z`). The same instant written differently is no change. Updated in place; removing it keeps the request open until it is destroyed.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#end_at SpotMarketRequest#end_at}
   */
@@ -38,7 +38,7 @@ export interface SpotMarketRequestConfig extends cdktf.TerraformMetaArguments {
   */
   readonly kind?: string;
   /**
-  * The most you pay per device-hour, in USD; devices pay the current market price, never more than the bid, and are reclaimed (with at least 2 minutes' notice in `devices[*].termination_time`) when the price rises above it. The same amount written differently (`0.5`, `0.50`) is no change. Changing this forces a new request (the old one is deleted with its devices): the API cannot change it on an existing request.
+  * The most you pay per device-hour, in USD; devices pay the current market price, never more than the bid, and are reclaimed (with at least 2 minutes' notice in `devices[*].termination_time`) when the price rises above it. The same amount written differently (`0.5`, `0.50`) is no change. Updated in place: the request is cleared again at once, so a higher bid can fill at once and a bid below the market price gives the running devices their termination notices.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#max_bid_price SpotMarketRequest#max_bid_price}
   */
@@ -762,6 +762,12 @@ export interface SpotMarketRequestTimeouts {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#delete SpotMarketRequest#delete}
   */
   readonly delete?: string;
+  /**
+  * How long an update of the bid waits for `devices_min` devices to be `active`, as a duration such as `30m`. Default `30m`. If the wait times out, the new bid stays in place (the request is not replaced).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/spot_market_request#update SpotMarketRequest#update}
+  */
+  readonly update?: string;
 }
 
 export function spotMarketRequestTimeoutsToTerraform(struct?: SpotMarketRequestTimeouts | cdktf.IResolvable): any {
@@ -772,6 +778,7 @@ export function spotMarketRequestTimeoutsToTerraform(struct?: SpotMarketRequestT
   return {
     create: cdktf.stringToTerraform(struct!.create),
     delete: cdktf.stringToTerraform(struct!.delete),
+    update: cdktf.stringToTerraform(struct!.update),
   }
 }
 
@@ -790,6 +797,12 @@ export function spotMarketRequestTimeoutsToHclTerraform(struct?: SpotMarketReque
     },
     delete: {
       value: cdktf.stringToHclTerraform(struct!.delete),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    update: {
+      value: cdktf.stringToHclTerraform(struct!.update),
       isBlock: false,
       type: "simple",
       storageClassType: "string",
@@ -826,6 +839,10 @@ export class SpotMarketRequestTimeoutsOutputReference extends cdktf.ComplexObjec
       hasAnyValues = true;
       internalValueResult.delete = this._delete;
     }
+    if (this._update !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.update = this._update;
+    }
     return hasAnyValues ? internalValueResult : undefined;
   }
 
@@ -835,6 +852,7 @@ export class SpotMarketRequestTimeoutsOutputReference extends cdktf.ComplexObjec
       this.resolvableValue = undefined;
       this._create = undefined;
       this._delete = undefined;
+      this._update = undefined;
     }
     else if (cdktf.Tokenization.isResolvable(value)) {
       this.isEmptyObject = false;
@@ -845,6 +863,7 @@ export class SpotMarketRequestTimeoutsOutputReference extends cdktf.ComplexObjec
       this.resolvableValue = undefined;
       this._create = value.create;
       this._delete = value.delete;
+      this._update = value.update;
     }
   }
 
@@ -878,6 +897,22 @@ export class SpotMarketRequestTimeoutsOutputReference extends cdktf.ComplexObjec
   // Temporarily expose input value. Use with caution.
   public get deleteInput() {
     return this._delete;
+  }
+
+  // update - computed: false, optional: true, required: false
+  private _update?: string; 
+  public get update() {
+    return this.getStringAttribute('update');
+  }
+  public set update(value: string) {
+    this._update = value;
+  }
+  public resetUpdate() {
+    this._update = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get updateInput() {
+    return this._update;
   }
 }
 
