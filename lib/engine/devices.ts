@@ -578,12 +578,14 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
 
   /** Machines PXE-boot in waves: their lookups share one query. */
   private async lookupMacs(macs: string[]): Promise<(BootPlan | null)[]> {
-    const rows = await this.ctx.db.query<DeviceRow>(
-      `SELECT ${DEVICE_COLUMNS} FROM machines m JOIN devices d ON d.id = m.device_id WHERE m.macs ?| $1::text[] AND d.state <> 'deleted'`,
+    const rows = await this.ctx.db.query<DeviceRow & { boot_mac: string }>(
+      `SELECT ${DEVICE_COLUMNS}, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
+WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
       [macs],
     );
+    const byMac = new Map(rows.map((r) => [r.boot_mac, r]));
     return macs.map((mac) => {
-      const row = rows.find((r) => r.macs?.includes(mac));
+      const row = byMac.get(mac);
       return row ? this.toBootPlan(row) : null;
     });
   }

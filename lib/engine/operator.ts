@@ -91,22 +91,38 @@ export class OperatorService {
     if (problems.length) throw new MetalError('validation_failed', problems);
     const id = newId();
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction(async (tx) => {
-      const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines');
-      await tx.query(
-        `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
+    const macs = input.macs.map((m) => m.toLowerCase());
+    try {
+      await this.ctx.db.transaction(async (tx) => {
+        const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines');
+        await tx.query(
+          `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
 VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
-        [
-          id, input.name ?? `${facility!.code}-${plan!.slug.split('.')[0]}-${String(ordinal).padStart(3, '0')}`, facility!.id, plan!.id, ordinal,
-          JSON.stringify(input.macs), input.bmc.driver, input.bmc.address, input.bmc.username ?? null,
-          input.bmc.password ? this.ctx.secrets.seal(input.bmc.password) : null,
-          JSON.stringify({ insecure: input.bmc.insecure ?? false, ca_cert: input.bmc.ca_cert }),
-        ],
-      );
-      await enqueueJobs(tx, [{ kind: 'verify_machine', machine_id: id, max_attempts: 3 }], now);
-    });
+          [
+            id, input.name ?? `${facility!.code}-${plan!.slug.split('.')[0]}-${String(ordinal).padStart(3, '0')}`, facility!.id, plan!.id, ordinal,
+            JSON.stringify(macs), input.bmc.driver, input.bmc.address, input.bmc.username ?? null,
+            input.bmc.password ? this.ctx.secrets.seal(input.bmc.password) : null,
+            JSON.stringify({ insecure: input.bmc.insecure ?? false, ca_cert: input.bmc.ca_cert }),
+          ],
+        );
+        await tx.query('INSERT INTO machine_macs (mac, machine_id) SELECT unnest($1::text[]), $2::uuid', [macs, id]);
+        await enqueueJobs(tx, [{ kind: 'verify_machine', machine_id: id, max_attempts: 3 }], now);
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw await this.duplicateEnrolment(input.bmc.driver, input.bmc.address, macs);
+      throw err;
+    }
     await this.ctx.world.load(this.ctx.db);
     return this.machine(id);
+  }
+
+  /** Names what an enrolment collides with: the same BMC, or a MAC another machine has. */
+  private async duplicateEnrolment(driver: string, address: string, macs: string[]): Promise<MetalError> {
+    const [bmc] = await this.ctx.db.query<{ name: string }>('SELECT name FROM machines WHERE bmc_driver = $1 AND bmc_address = $2', [driver, address]);
+    if (bmc) return new MetalError('conflict', `bmc.address: ${address} is already the BMC of machine ${bmc.name}; remove that machine first or give this one's own BMC`);
+    const taken = await this.ctx.db.query<{ mac: string; name: string }>('SELECT mm.mac, m.name FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id WHERE mm.mac = ANY($1::text[])', [macs]);
+    if (taken.length) return new MetalError('conflict', taken.map((t) => `macs: ${t.mac} already belongs to machine ${t.name}; each NIC is enrolled once`));
+    return new MetalError('conflict', 'macs: list each MAC once');
   }
 
   async machine(id: string): Promise<Machine> {
@@ -243,6 +259,11 @@ export async function insertSimMachines(q: Queryable, rows: Record<string, unkno
 SELECT r.id, r.name, r.facility_id, r.plan_id, r.ordinal, r.macs, 'available', 'sim', r.name
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, facility_id uuid, plan_id uuid, ordinal int, macs jsonb)`,
     [JSON.stringify(rows)],
+  );
+  await q.query(
+    `INSERT INTO machine_macs (mac, machine_id)
+SELECT jsonb_array_elements_text(r.macs), r.id FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, macs jsonb)`,
+    [JSON.stringify(rows.map((r) => ({ id: r.id, macs: r.macs })))],
   );
 }
 

@@ -105,7 +105,13 @@ CREATE TABLE machines (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX machines_bmc ON machines (bmc_driver, bmc_address);
-CREATE INDEX machines_macs ON machines USING gin (macs);
+
+-- Every NIC MAC belongs to one machine: a network-booting machine is found by its MAC, and two enrolments of one
+-- MAC would make that ambiguous.
+CREATE TABLE machine_macs (
+  mac text PRIMARY KEY,
+  machine_id uuid NOT NULL REFERENCES machines(id) ON DELETE CASCADE
+);
 CREATE INDEX machines_free ON machines (plan_id, facility_id) WHERE state = 'available';
 
 CREATE TABLE devices (
