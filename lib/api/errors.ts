@@ -3,7 +3,7 @@
  * name the field and what is allowed; 5xx bodies never carry internals (they are logged instead).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CATALOGUE, MetalError } from '../contract/errors';
+import { MetalError } from '../contract/errors';
 
 interface AjvError {
   keyword: string;
@@ -78,4 +78,3 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
   void reply.status(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`).toBody());
 }
 
-export { ERROR_CATALOGUE };

@@ -7,6 +7,7 @@ import type { InstallTarget } from '../sim/datacenter';
 import type { EngineContext } from './context';
 import type { DeviceService } from './devices';
 import { sha256 } from './ids';
+import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './present';
 
 export class EngineBootBackend implements BootBackend, InstallTarget {
@@ -37,8 +38,9 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
     const [row] = await this.ctx.db.query<{ id: string }>('SELECT id FROM devices WHERE phone_home_hash = $1', [sha256(token)]);
     if (!row) return 'unknown';
     if (progress.percentage !== undefined) {
-      // Installer progress maps onto the 30–95 % band of provisioning.
-      const pct = 30 + Math.round(Math.min(100, Math.max(0, progress.percentage)) * 0.65);
+      // Installer progress maps onto the band between network boot and the end of the install.
+      const { networkBoot, installerDone } = PROVISIONING_PROGRESS;
+      const pct = networkBoot + Math.round((Math.min(100, Math.max(0, progress.percentage)) / 100) * (installerDone - networkBoot));
       await this.ctx.db.query('UPDATE devices SET provisioning_percentage = $2 WHERE id = $1', [row.id, pct]);
     }
     return 'accepted';

@@ -51,6 +51,4 @@ export interface EngineContext {
   log: Logger;
   config: EngineConfig;
   drivers: DriverFactory;
-  /** Public base URL of the API, for hrefs in events and metadata. */
-  apiBase: string;
 }

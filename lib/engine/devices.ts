@@ -9,7 +9,7 @@ import type { Queryable } from '../store/database';
 import type { EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from './ids';
 import { enqueueJobs, NewJob } from './jobs';
-import { STABLE_STATES } from './lifecycle';
+import { PROVISIONING_PROGRESS } from './lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
 import { closest, FacilityRow, MetroRow, OsRow, PlanRow } from './world';
@@ -224,7 +224,7 @@ export class DeviceService {
         hostname: item.input.hostname ?? `${item.plan.slug.split('.')[0]}-${shortId(id)}`,
         description: item.input.description ?? '',
         state: 'queued',
-        provisioning_percentage: 0,
+        provisioning_percentage: PROVISIONING_PROGRESS.queued,
         plan_id: item.plan.id,
         metro_id: item.metro.id,
         facility_id: machine?.facility_id ?? item.facilities[0].id,
@@ -472,7 +472,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         if (!os) throw new MetalError('validation_failed', `operating_system: unknown operating system "${input.operating_system}"; valid: ${[...world.operatingSystems.values()].map((o) => o.slug).join(', ')}`);
         const plan = world.plans.get(row.plan_id)!;
         if (!world.osAllowsPlan(os, plan)) throw new MetalError('validation_failed', `operating_system: ${os.slug} cannot be installed on ${plan.slug}`);
-        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: 0, failure_reason: null } };
+        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: PROVISIONING_PROGRESS.queued, failure_reason: null } };
         job = { kind: 'reinstall', device_id: id, payload: { stage: 'start', preserve_data: input.preserve_data ?? false } };
         break;
       }
@@ -556,7 +556,7 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
           deviceId,
           event: 'phone_home',
           onlyFrom: ['provisioning', 'reinstalling'],
-          patch: { phone_home_hash: null, provisioning_percentage: 100, deadline: null, failure_reason: null },
+          patch: { phone_home_hash: null, provisioning_percentage: PROVISIONING_PROGRESS.phonedHome, deadline: null, failure_reason: null },
         });
         return 'accepted' as const;
       });
@@ -636,10 +636,6 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
   async countByState(): Promise<Record<string, number>> {
     const rows = await this.ctx.db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM devices GROUP BY state');
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
-  }
-
-  isStable(state: DeviceStateName): boolean {
-    return STABLE_STATES.has(state);
   }
 }
 

@@ -47,7 +47,6 @@ export class Engine {
       drivers: options.drivers,
       world: this.world,
       config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
-      apiBase: '/metal/v1',
     };
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);

@@ -46,9 +46,11 @@ export const DEVICE_TRANSITIONS: readonly Transition[] = [
   ...t(['deprovisioning'], 'deprovision_failed', 'failed'),
 ];
 
-/** States in which the device rests; everything else is a wait state with a timeout. */
+/**
+ * States in which the device rests; everything else is a wait state with a timeout. `failed` is the failure state:
+ * it rests, with a failure_reason, until the user reinstalls or deletes the device.
+ */
 export const STABLE_STATES: ReadonlySet<DeviceStateName> = new Set(['active', 'inactive', 'failed', 'deleted']);
-export const FAILURE_STATES: ReadonlySet<DeviceStateName> = new Set(['failed']);
 
 const index = new Map(DEVICE_TRANSITIONS.map((tr) => [`${tr.from}:${tr.event}`, tr.to]));
 
@@ -62,5 +64,5 @@ export function statesAllowing(event: DeviceEvent): DeviceStateName[] {
   return DEVICE_TRANSITIONS.filter((tr) => tr.event === event).map((tr) => tr.from);
 }
 
-/** Percentages shown while provisioning, by milestone. */
-export const PROVISIONING_PROGRESS = { queued: 0, hardware_ready: 10, pxe_booted: 30, installing: 60, phone_home: 100 } as const;
+/** provisioning_percentage at each milestone of an install; the installer's own progress fills the band between. */
+export const PROVISIONING_PROGRESS = { queued: 0, started: 10, networkBoot: 30, installerDone: 95, phonedHome: 100 } as const;

@@ -7,6 +7,7 @@ import { DriverError, type BmcDriver, type BmcEndpoint, type DriverName } from '
 import type { EngineContext } from './context';
 import { sha256 } from './ids';
 import type { JobKind, JobOutcome, JobRow } from './jobs';
+import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { TransitionRequest } from './transitions';
 
 interface MachineRow {
@@ -101,7 +102,7 @@ export class Provisioner {
             deviceId: device.id,
             event: startEvent,
             onlyFrom: startFrom,
-            patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: 10 },
+            patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: PROVISIONING_PROGRESS.started },
             message: startEvent ? undefined : `${device.hostname}: reinstall started`,
           },
         ],
@@ -117,7 +118,7 @@ export class Provisioner {
       const power = await driver.power.powerState();
       await driver.power.setPower(power === 'on' ? 'cycle' : 'on');
       return {
-        transitions: [{ deviceId: device.id, event: null, onlyFrom: bootFrom, patch: { provisioning_percentage: 30 }, message: `${device.hostname}: network boot started` }],
+        transitions: [{ deviceId: device.id, event: null, onlyFrom: bootFrom, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot }, message: `${device.hostname}: network boot started` }],
       };
     });
   }
