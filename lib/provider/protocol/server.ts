@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ProviderRuntime } from '../framework/runtime';
 import { generateServerCertificate, handshakeCertificate } from './cert';
-import { serviceDefinitions } from './definitions';
+import { preloadMessageTypes, serviceDefinitions } from './definitions';
 import { checkHandshakeEnvironment, handshakeLine } from './handshake';
 import { createProviderService, type Message, type ProviderService } from './provider-service';
 
@@ -139,6 +139,8 @@ export async function runPlugin(createRuntime: () => Promise<ProviderRuntime>): 
       onShutdown: () => process.exit(0),
     });
     process.stdout.write(server.handshake + '\n');
+    // Terraform's first calls (GetProviderSchema) need the message codecs; make them while it connects.
+    setImmediate(preloadMessageTypes);
   } catch (error) {
     process.stderr.write(`terraform-provider-metal: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
