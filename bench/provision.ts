@@ -43,7 +43,7 @@ function post(url: URL, token: string, body: string, agent: import('node:http').
 
 async function main() {
   const tmp = tempDir('bench-provision');
-  const cluster = postgresFlag >= 0 && !databaseUrl ? await startPgCluster() : undefined;
+  const cluster = postgresFlag >= 0 && !databaseUrl ? await startPgCluster({ durable: true }) : undefined;
   if (cluster) databaseUrl = await cluster.createDatabase('bench');
   try {
     const raw = await rawCommitsPerSecond(tmp.dir);

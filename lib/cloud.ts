@@ -190,6 +190,6 @@ WHERE d.state IN ('provisioning', 'reinstalling') AND d.phone_home_hash IS NOT N
   AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)`,
   );
   if (!stranded.length) return;
-  const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id, payload: { stage: 'boot' } }));
+  const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id }));
   await db.transaction((tx) => enqueueJobs(tx, jobs, clock.now()));
 }

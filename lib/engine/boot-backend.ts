@@ -6,7 +6,6 @@ import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../
 import type { InstallTarget } from '../sim/datacenter';
 import type { EngineContext } from './context';
 import type { DeviceService } from './devices';
-import { sha256 } from './ids';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './present';
 
@@ -17,15 +16,13 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
   ) {}
 
   async findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null> {
-    if (by.mac) {
-      const plan = await this.devices.bootPlan({ mac: by.mac });
-      return plan ? this.describe(plan.device, plan.mode, plan.token) : null;
-    }
-    const [row] = by.token
-      ? await this.ctx.db.query<{ id: string }>('SELECT id FROM devices WHERE phone_home_hash = $1', [sha256(by.token)])
-      : await this.ctx.db.query<{ id: string }>(`SELECT id FROM devices WHERE state <> 'deleted' AND ip_addresses @> $1::jsonb LIMIT 1`, [JSON.stringify([{ address: by.ip }])]);
-    if (!row) return null;
-    const plan = await this.devices.bootPlan({ deviceId: row.id });
+    const deviceId = by.mac
+      ? (await this.devices.bootDecision(by.mac))?.deviceId
+      : by.token
+        ? (await this.devices.installOf(by.token))?.id
+        : (await this.ctx.db.query<{ id: string }>(`SELECT id FROM devices WHERE state <> 'deleted' AND ip_addresses @> $1::jsonb LIMIT 1`, [JSON.stringify([{ address: by.ip }])]))[0]?.id;
+    if (!deviceId) return null;
+    const plan = await this.devices.bootPlan(deviceId);
     return plan ? this.describe(plan.device, plan.mode, plan.token) : null;
   }
 
@@ -35,7 +32,7 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
 
   async reportProgress(token: string, progress: BootProgress): Promise<'accepted' | 'unknown'> {
     if (progress.state === 'failed') return this.devices.installFailed(token, progress.message);
-    const [row] = await this.ctx.db.query<{ id: string }>('SELECT id FROM devices WHERE phone_home_hash = $1', [sha256(token)]);
+    const row = await this.devices.installOf(token);
     if (!row) return 'unknown';
     if (progress.percentage !== undefined) {
       // Installer progress maps onto the band between network boot and the end of the install.
@@ -48,8 +45,8 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
 
   // InstallTarget (the simulator's in-process boot path)
   async lookupByMac(mac: string) {
-    const plan = await this.devices.bootPlan({ mac });
-    return plan ? { mode: plan.mode, token: plan.token } : null;
+    const decision = await this.devices.bootDecision(mac);
+    return decision && { mode: decision.mode, token: decision.token };
   }
 
   installFailed(token: string, reason: string) {

@@ -52,11 +52,18 @@ export interface NewDevice {
 }
 
 /** What a network-booting machine should do; `token` is the current install's phone-home token. */
-export interface BootPlan {
-  device: DeviceRow;
+export interface BootDecision {
+  deviceId: string;
   mode: 'install' | 'local';
   token?: string;
 }
+
+/** A boot decision with the device it is for. */
+export interface BootPlan extends Omit<BootDecision, 'deviceId'> {
+  device: DeviceRow;
+}
+
+type InstallState = Pick<DeviceRow, 'id' | 'state' | 'phone_home_hash' | 'install_generation'>;
 
 export interface DeviceListQuery {
   page: number;
@@ -84,7 +91,7 @@ const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 export class DeviceService {
   private readonly createBatcher: Batcher<PlacedCreate, DeviceRow>;
   private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
-  private readonly bootLookupBatcher: Batcher<string, BootPlan | null>;
+  private readonly bootLookupBatcher: Batcher<string, BootDecision | null>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -104,7 +111,6 @@ export class DeviceService {
   async create(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<Device> {
     if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId)) throw new MetalError('not_found', `project ${projectId} not found`);
     const row = await this.createBatcher.submit(this.validateCreate(actor, projectId, input));
-    this.onJobsQueued();
     return this.present(row);
   }
 
@@ -179,7 +185,7 @@ export class DeviceService {
 
   private async flushCreates(batch: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
     const now = this.ctx.clock.now();
-    return this.ctx.db.transaction(async (tx) => {
+    const out = await this.ctx.db.transaction(async (tx) => {
       const checked = await this.checkAccessAndKeys(tx, batch);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
@@ -203,9 +209,11 @@ export class DeviceService {
       const rows = await this.insertDevices(tx, accepted, now);
       const byDevice = new Map(accepted.map((d, i) => [d, rows[i]]));
       let next = 0;
-      const out = checked.map((c) => (c instanceof Error ? c : placed[next++]));
-      return out.map((o) => (o instanceof Error ? o : byDevice.get(o)!));
+      const results = checked.map((c) => (c instanceof Error ? c : placed[next++]));
+      return results.map((o) => (o instanceof Error ? o : byDevice.get(o)!));
     });
+    this.onJobsQueued();
+    return out;
   }
 
   /**
@@ -247,6 +255,10 @@ export class DeviceService {
         spot_market_request_id: item.spot?.requestId ?? null,
       };
     });
+    // What the project foreign key would do per row, once per batch: the projects cannot be deleted under us.
+    const projectIds = [...new Set(rows.map((r) => r.project_id))];
+    const locked = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]);
+    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.some((l) => l.id === id))} not found`);
     await tx.query(
       `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
   machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
@@ -286,7 +298,7 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
       tx,
       rows.map((r, i) =>
         r.machine_id
-          ? { kind: 'provision' as const, device_id: r.id, payload: { stage: 'start' } }
+          ? { kind: 'provision' as const, device_id: r.id }
           : { kind: 'place_device' as const, device_id: r.id, payload: { facility_ids: devices[i].facilities.map((f) => f.id) } },
       ),
       now,
@@ -339,7 +351,7 @@ ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
         now.toISOString(),
       ]);
       await insertEvents(tx, [{ id: newId(), type: 'instance.placed', body: `${device.hostname} got a machine and is queued for provisioning`, project_id: device.project_id, device_id: deviceId }], now);
-      await enqueueJobs(tx, [{ kind: 'provision', device_id: deviceId, payload: { stage: 'start' } }], now);
+      await enqueueJobs(tx, [{ kind: 'provision', device_id: deviceId }], now);
       return 'placed' as const;
     });
   }
@@ -472,8 +484,8 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         if (!os) throw new MetalError('validation_failed', `operating_system: unknown operating system "${input.operating_system}"; valid: ${[...world.operatingSystems.values()].map((o) => o.slug).join(', ')}`);
         const plan = world.plans.get(row.plan_id)!;
         if (!world.osAllowsPlan(os, plan)) throw new MetalError('validation_failed', `operating_system: ${os.slug} cannot be installed on ${plan.slug}`);
-        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: PROVISIONING_PROGRESS.queued, failure_reason: null } };
-        job = { kind: 'reinstall', device_id: id, payload: { stage: 'start', preserve_data: input.preserve_data ?? false } };
+        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: PROVISIONING_PROGRESS.queued, failure_reason: null, phone_home_hash: null } };
+        job = { kind: 'reinstall', device_id: id, payload: { preserve_data: input.preserve_data ?? false } };
         break;
       }
       default:
@@ -530,9 +542,20 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
 
   // ------------------------------------------------------------------ phone-home and timeouts
 
-  /** The phone-home token of a device's current install (derived, never stored). */
+  /**
+   * The phone-home token of a device's current install: `<device id>.<MAC of id and install>` (derived, never
+   * stored; only its hash is kept, to check a presented token against the device it names).
+   */
   phoneHomeToken(deviceId: string, generation: number): string {
-    return this.ctx.secrets.derive(`phone-home:${deviceId}:${generation}`);
+    return `${deviceId}.${this.ctx.secrets.derive(`phone-home:${deviceId}:${generation}`)}`;
+  }
+
+  /** The id of the device whose current install `token` belongs to, or undefined. */
+  async installOf(token: string, q: Queryable = this.ctx.db): Promise<{ id: string; hostname: string } | undefined> {
+    const deviceId = deviceOfToken(token);
+    if (!deviceId) return undefined;
+    const [row] = await q.query<{ id: string; hostname: string }>('SELECT id, hostname FROM devices WHERE id = $1 AND phone_home_hash = $2', [deviceId, sha256(token)]);
+    return row;
   }
 
   phoneHome(token: string): Promise<'accepted' | 'already_used' | 'unknown'> {
@@ -542,8 +565,9 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
   private async flushPhoneHomes(items: { token: string }[]): Promise<('accepted' | 'already_used' | 'unknown')[]> {
     const now = this.ctx.clock.now();
     const hashes = items.map((i) => sha256(i.token));
+    const ids = items.map((i) => deviceOfToken(i.token)).filter((id): id is string => !!id);
     return this.ctx.db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string; phone_home_hash: string }>('SELECT id, phone_home_hash FROM devices WHERE phone_home_hash = ANY($1::text[])', [hashes]);
+      const rows = ids.length ? await tx.query<{ id: string; phone_home_hash: string }>('SELECT id, phone_home_hash FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL', [ids]) : [];
       const byHash = new Map(rows.map((r) => [r.phone_home_hash, r.id]));
       const seen = new Set<string>();
       const requests: TransitionRequest[] = [];
@@ -568,39 +592,44 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
 
   /**
    * What a machine that network-boots should do: install (with the current install's phone-home token) when
-   * its device is provisioning or reinstalling, else boot from its local disk.
+   * its device is provisioning or reinstalling, else boot from its local disk. `row` is the device as stored.
    */
-  async bootPlan(by: { mac?: string; deviceId?: string }): Promise<BootPlan | null> {
-    if (by.mac) return this.bootLookupBatcher.submit(by.mac.toLowerCase());
-    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [by.deviceId]);
-    return row ? this.toBootPlan(row) : null;
+  async bootPlan(deviceId: string): Promise<BootPlan | null> {
+    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [deviceId]);
+    return row ? { device: row, ...this.installOrLocal(row) } : null;
+  }
+
+  /** The boot decision for the machine with this MAC, without the device's description (booting machines need only this). */
+  bootDecision(mac: string): Promise<BootDecision | null> {
+    return this.bootLookupBatcher.submit(mac.toLowerCase());
   }
 
   /** Machines PXE-boot in waves: their lookups share one query. */
-  private async lookupMacs(macs: string[]): Promise<(BootPlan | null)[]> {
-    const rows = await this.ctx.db.query<DeviceRow & { boot_mac: string }>(
-      `SELECT ${DEVICE_COLUMNS}, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
+  private async lookupMacs(macs: string[]): Promise<(BootDecision | null)[]> {
+    const rows = await this.ctx.db.query<InstallState & { boot_mac: string }>(
+      `SELECT d.id, d.state, d.phone_home_hash, d.install_generation, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
 WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
       [macs],
     );
     const byMac = new Map(rows.map((r) => [r.boot_mac, r]));
     return macs.map((mac) => {
       const row = byMac.get(mac);
-      return row ? this.toBootPlan(row) : null;
+      return row ? { deviceId: row.id, ...this.installOrLocal(row) } : null;
     });
   }
 
-  private toBootPlan(row: DeviceRow): BootPlan {
+  private installOrLocal(row: InstallState): Omit<BootDecision, 'deviceId'> {
     const installing = (row.state === 'provisioning' || row.state === 'reinstalling') && row.phone_home_hash !== null;
-    if (!installing) return { device: row, mode: 'local' };
-    return { device: row, mode: 'install', token: this.phoneHomeToken(row.id, row.install_generation) };
+    if (!installing) return { mode: 'local' };
+    return { mode: 'install', token: this.phoneHomeToken(row.id, row.install_generation) };
   }
 
   /** The installer reports failure: the device fails with the installer's reason. */
   async installFailed(token: string, reason: string): Promise<'accepted' | 'unknown'> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: string; hostname: string }>('SELECT id, hostname FROM devices WHERE phone_home_hash = $1', [sha256(token)]);
+      // Checked in the transaction: a reinstall in between must not be failed by the old install's token.
+      const row = await this.installOf(token, tx);
       if (!row) return 'unknown' as const;
       const message = `${row.hostname}: install failed: ${reason}; reinstall the device or delete it`;
       await applyTransitions(tx, [{ deviceId: row.id, event: 'install_failed', onlyFrom: ['provisioning', 'reinstalling'], patch: { failure_reason: message, phone_home_hash: null, deadline: null }, message }], now);
@@ -638,6 +667,12 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 }
+
+/** The device id a phone-home token names (see phoneHomeToken), when it has that shape. */
+const deviceOfToken = (token: string): string | undefined => {
+  const id = token.slice(0, token.indexOf('.'));
+  return isUuid(id) ? id : undefined;
+};
 
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 

@@ -92,9 +92,11 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
 
   async delete(principal: Principal, id: string): Promise<void> {
     await this.row(principal, id);
-    const [{ n }] = await this.ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE project_id = $1 AND state <> 'deleted'`, [id]);
-    if (n > 0) throw new MetalError('conflict', `project ${id} still has ${n} device(s); delete them first`);
     await this.ctx.db.transaction(async (tx) => {
+      // The row lock waits for creates in flight (they hold FOR KEY SHARE on the project) and keeps new ones out.
+      await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [id]);
+      const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE project_id = $1 AND state <> 'deleted'`, [id]);
+      if (n > 0) throw new MetalError('conflict', `project ${id} still has ${n} device(s); delete them first`);
       await tx.query('DELETE FROM devices WHERE project_id = $1', [id]);
       await tx.query('DELETE FROM projects WHERE id = $1', [id]);
     });

@@ -8,7 +8,7 @@ import type { EngineContext } from './context';
 import { sha256 } from './ids';
 import type { JobKind, JobOutcome, JobRow } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
-import type { TransitionRequest } from './transitions';
+import { applyTransitions, type TransitionRequest } from './transitions';
 
 interface MachineRow {
   id: string;
@@ -26,6 +26,8 @@ interface InstallDevice {
   hostname: string;
   state: string;
   install_generation: number;
+  /** A phone-home token of the current install is outstanding. */
+  install_open: boolean;
   machine_id: string | null;
 }
 
@@ -47,8 +49,8 @@ export class Provisioner {
     delegated: DelegatedJobs,
   ) {
     this.handlers = {
-      provision: (job) => this.install(job, 'provision_started', ['queued'], ['provisioning']),
-      reinstall: (job) => this.install(job, null, ['reinstalling'], ['reinstalling']),
+      provision: (job) => this.install(job, 'provisioning'),
+      reinstall: (job) => this.install(job, 'reinstalling'),
       power_on: (job) => this.power(job, 'on', 'powered_on', 'powering_on'),
       power_off: (job) => this.power(job, 'off', 'powered_off', 'powering_off'),
       reboot: (job) => this.reboot(job),
@@ -59,13 +61,17 @@ export class Provisioner {
     };
   }
 
-  /** Runs a claimed batch of jobs concurrently after prefetching their devices and machines. */
+  /**
+   * Runs a claimed batch of jobs concurrently after prefetching their devices and machines, and after starting
+   * the installs among them (see startInstalls).
+   */
   readonly runBatch = async (jobs: JobRow[]): Promise<JobOutcome[]> => {
     const deviceIds = jobs.map((j) => j.device_id).filter((id): id is string => !!id);
     const devices = deviceIds.length
-      ? await this.ctx.db.query<InstallDevice>('SELECT id, hostname, state, install_generation, machine_id FROM devices WHERE id = ANY($1::uuid[])', [deviceIds])
+      ? await this.ctx.db.query<InstallDevice>('SELECT id, hostname, state, install_generation, phone_home_hash IS NOT NULL AS install_open, machine_id FROM devices WHERE id = ANY($1::uuid[])', [deviceIds])
       : [];
     this.devices = new Map(devices.map((d) => [d.id, d]));
+    await this.startInstalls(jobs);
     const machineIds = [...jobs.map((j) => j.machine_id), ...devices.map((d) => d.machine_id)].filter((id): id is string => !!id);
     const machines = machineIds.length
       ? await this.ctx.db.query<MachineRow>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = ANY($1::uuid[])', [machineIds])
@@ -88,37 +94,51 @@ export class Provisioner {
   }
 
   /**
-   * Install = two stages so the device is `provisioning` (with a fresh phone-home token) in the database before
-   * the machine can possibly phone home: 'start' moves the state, 'boot' sets PXE and powers the machine on.
+   * An install starts before its machine boots: the device gets its state and a fresh phone-home token in the
+   * database first, so the machine cannot phone home before its token exists. One transaction for the batch.
+   * A job re-run after a crash finds its install already open (a token outstanding) and only boots again.
    */
-  private async install(job: JobRow, startEvent: 'provision_started' | null, startFrom: TransitionRequest['onlyFrom'], bootFrom: TransitionRequest['onlyFrom']): Promise<JobOutcome> {
-    const device = await this.device(job.device_id!);
-    if (!device) return {};
-    if (job.payload.stage === 'start') {
+  private async startInstalls(jobs: JobRow[]): Promise<void> {
+    const starting = jobs
+      .filter((job) => job.kind === 'provision' || job.kind === 'reinstall')
+      .map((job) => this.devices.get(job.device_id!))
+      .filter((d): d is InstallDevice => !!d && !d.install_open && (d.state === 'queued' || d.state === 'reinstalling'));
+    if (!starting.length) return;
+    const requests = starting.map((device): TransitionRequest => {
       const generation = device.install_generation + 1;
+      const reinstall = device.state === 'reinstalling';
       return {
-        transitions: [
-          {
-            deviceId: device.id,
-            event: startEvent,
-            onlyFrom: startFrom,
-            patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: PROVISIONING_PROGRESS.started },
-            message: startEvent ? undefined : `${device.hostname}: reinstall started`,
-          },
-        ],
-        jobs: [{ kind: job.kind, device_id: device.id, payload: { ...job.payload, stage: 'boot' } }],
+        deviceId: device.id,
+        event: reinstall ? null : 'provision_started',
+        onlyFrom: [device.state as 'queued' | 'reinstalling'],
+        patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: PROVISIONING_PROGRESS.started },
+        message: reinstall ? `${device.hostname}: reinstall started` : undefined,
       };
-    }
-    if (!bootFrom!.includes(device.state as never)) return {}; // deleted or failed meanwhile
+    });
+    const now = this.ctx.clock.now();
+    const results = await this.ctx.db.transaction((tx) => applyTransitions(tx, requests, now));
+    results.forEach((result, i) => {
+      if (!result.ok) return;
+      const device = starting[i];
+      Object.assign(device, { state: result.to, install_generation: device.install_generation + 1, install_open: true });
+    });
+  }
+
+  /** Boots an open install: PXE once, then power on (or cycle). The device moves on when the machine phones home. */
+  private async install(job: JobRow, installing: 'provisioning' | 'reinstalling'): Promise<JobOutcome> {
+    const device = await this.device(job.device_id!);
+    // Deleted, failed or timed out meanwhile, or the install could not start: nothing to boot.
+    if (!device || device.state !== installing || !device.install_open) return {};
     const failed = (reason: string): JobOutcome => ({
-      transitions: [{ deviceId: device.id, event: 'install_failed', onlyFrom: bootFrom, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason }],
+      transitions: [{ deviceId: device.id, event: 'install_failed', onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason }],
     });
     return this.withDriver(device.machine_id!, failed, async (driver) => {
       if (driver.boot) await driver.boot.setBootDevice('pxe', { persistent: false, efi: true });
       const power = await driver.power.powerState();
       await driver.power.setPower(power === 'on' ? 'cycle' : 'on');
       return {
-        transitions: [{ deviceId: device.id, event: null, onlyFrom: bootFrom, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot }, message: `${device.hostname}: network boot started` }],
+        // Only while the install is still the one booted: a fast machine may have phoned home already.
+        transitions: [{ deviceId: device.id, event: null, onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot }, message: `${device.hostname}: network boot started` }],
       };
     });
   }

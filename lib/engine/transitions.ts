@@ -1,6 +1,6 @@
 /**
- * Applies device state changes in batches: one locking SELECT, one UPDATE and one INSERT into the event log per
- * batch, whatever its size. Every change goes through the declared lifecycle table.
+ * Applies device state changes in batches: one SELECT, one conditional UPDATE and one INSERT into the event log
+ * per batch, whatever its size. Every change goes through the declared lifecycle table.
  */
 import type { DeviceStateName } from '../contract/schemas';
 import type { Queryable } from '../store/database';
@@ -30,6 +30,8 @@ export interface TransitionRequest {
   event: DeviceEvent | null;
   /** Only apply when the device is in one of these states (guards against stale jobs). */
   onlyFrom?: DeviceStateName[];
+  /** Only apply while this install (install_generation) is the device's current one. */
+  onlyGeneration?: number;
   patch?: DevicePatch;
   /** Event log text; defaults to a sentence naming the transition. */
   message?: string;
@@ -41,55 +43,89 @@ const SET_CLAUSES = Object.entries(PATCHABLE)
   .map(([col, type]) => `${col} = CASE WHEN v.patch ? '${col}' THEN (v.patch->>'${col}')::${type} ELSE d.${col} END`)
   .join(',\n  ');
 
+interface DeviceState {
+  id: string;
+  state: DeviceStateName;
+  project_id: string;
+  hostname: string;
+  install_generation: number;
+}
+
+/** Rounds of optimistic retries before a transition batch gives up on a device that keeps changing. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Optimistic: the batch reads its devices without locks, decides every request against the lifecycle table, and
+ * writes each device only if its state and install are still the ones read. A device changed meanwhile (another
+ * engine on the same PostgreSQL) is read and decided again. A lock-free read saves a tuple write per device,
+ * which is most of a transition's cost on PGlite.
+ */
 export async function applyTransitions(tx: Queryable, requests: TransitionRequest[], now: Date): Promise<TransitionResult[]> {
-  if (!requests.length) return [];
-  const ids = [...new Set(requests.map((r) => r.deviceId))];
-  const rows = await tx.query<{ id: string; state: DeviceStateName; project_id: string; hostname: string }>(
-    'SELECT id, state, project_id, hostname FROM devices WHERE id = ANY($1::uuid[]) FOR UPDATE',
-    [ids],
-  );
-  const current = new Map(rows.map((r) => [r.id, r]));
-  const updates: { id: string; to: string; patch: DevicePatch }[] = [];
-  const events: Record<string, unknown>[] = [];
-  const results: TransitionResult[] = requests.map((req) => {
-    const row = current.get(req.deviceId);
-    if (!row) return { ok: false, error: `device ${req.deviceId} not found` };
-    const from = row.state;
-    if (req.onlyFrom && !req.onlyFrom.includes(from)) return { ok: false, state: from, error: `device is ${from}` };
-    if (req.event === null) {
-      updates.push({ id: row.id, to: from, patch: req.patch ?? {} });
-      if (req.message) events.push({ id: newId(), type: 'instance.update', body: req.message, project_id: row.project_id, device_id: row.id });
-      return { ok: true, from, to: from };
-    }
-    const to = nextState(from, req.event);
-    if (!to) {
-      return { ok: false, state: from, error: `the device is ${from}; ${req.event.replace(/_/g, ' ')} is possible only when it is ${statesAllowing(req.event).join(', ')}` };
-    }
-    row.state = to; // later requests in the same batch see the new state
-    updates.push({ id: row.id, to, patch: req.patch ?? {} });
-    events.push({
-      id: newId(),
-      type: `instance.${req.event}`,
-      body: req.message ?? `${row.hostname}: ${from} → ${to} (${req.event.replace(/_/g, ' ')})`,
-      project_id: row.project_id,
-      device_id: row.id,
-      from_state: from,
-      transition: req.event,
-      to_state: to,
-    });
-    return { ok: true, from, to };
-  });
-  if (updates.length) {
-    await tx.query(
-      `UPDATE devices d SET state = v.to_state, updated_at = $2,
+  const results: TransitionResult[] = new Array(requests.length);
+  let pending = requests.map((_, i) => i);
+  for (let attempt = 1; pending.length; attempt++) {
+    const ids = [...new Set(pending.map((i) => requests[i].deviceId))];
+    const rows = await tx.query<DeviceState>('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+    const read = new Map(rows.map((r) => [r.id, { ...r }]));
+    const current = new Map(rows.map((r) => [r.id, r]));
+    const updates: { id: string; to: string; patch: DevicePatch }[] = [];
+    const events: (Record<string, unknown> & { device_id: string })[] = [];
+    for (const i of pending) results[i] = decide(requests[i], current.get(requests[i].deviceId), updates, events);
+    const merged = lastPerDevice(updates).map((u) => ({ ...u, from: read.get(u.id)!.state, generation: read.get(u.id)!.install_generation }));
+    const written = new Set(
+      merged.length
+        ? (
+            await tx.query<{ id: string }>(
+              `UPDATE devices d SET state = v.to_state, updated_at = $2,
   ${SET_CLAUSES}
-FROM (SELECT x->>'id' AS id, x->>'to' AS to_state, x->'patch' AS patch FROM jsonb_array_elements($1::jsonb) x) v
-WHERE d.id = v.id::uuid`,
-      [JSON.stringify(lastPerDevice(updates)), now.toISOString()],
+FROM (SELECT x->>'id' AS id, x->>'to' AS to_state, x->>'from' AS from_state, (x->>'generation')::int AS generation, x->'patch' AS patch
+  FROM jsonb_array_elements($1::jsonb) x) v
+WHERE d.id = v.id::uuid AND d.state = v.from_state AND d.install_generation = v.generation
+RETURNING d.id`,
+              [JSON.stringify(merged), now.toISOString()],
+            )
+          ).map((r) => r.id)
+        : [],
     );
-    await insertEvents(tx, events, now);
+    const conflicted = new Set(merged.filter((u) => !written.has(u.id)).map((u) => u.id));
+    await insertEvents(tx, events.filter((e) => !conflicted.has(e.device_id)), now);
+    pending = pending.filter((i) => conflicted.has(requests[i].deviceId));
+    if (pending.length && attempt >= MAX_ATTEMPTS) {
+      for (const i of pending) results[i] = { ok: false, error: `device ${requests[i].deviceId} kept changing; try again` };
+      break;
+    }
   }
   return results;
+}
+
+/** Decides one request against the device as the batch has it so far (`row` moves with applied transitions). */
+function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (Record<string, unknown> & { device_id: string })[]): TransitionResult {
+  if (!row) return { ok: false, error: `device ${req.deviceId} not found` };
+  const from = row.state;
+  if (req.onlyFrom && !req.onlyFrom.includes(from)) return { ok: false, state: from, error: `device is ${from}` };
+  if (req.onlyGeneration !== undefined && req.onlyGeneration !== row.install_generation) return { ok: false, state: from, error: 'a newer install has started' };
+  if (req.event === null) {
+    updates.push({ id: row.id, to: from, patch: req.patch ?? {} });
+    if (req.message) events.push({ id: newId(), type: 'instance.update', body: req.message, project_id: row.project_id, device_id: row.id });
+    return { ok: true, from, to: from };
+  }
+  const to = nextState(from, req.event);
+  if (!to) {
+    return { ok: false, state: from, error: `the device is ${from}; ${req.event.replace(/_/g, ' ')} is possible only when it is ${statesAllowing(req.event).join(', ')}` };
+  }
+  row.state = to; // later requests in the same batch see the new state
+  updates.push({ id: row.id, to, patch: req.patch ?? {} });
+  events.push({
+    id: newId(),
+    type: `instance.${req.event}`,
+    body: req.message ?? `${row.hostname}: ${from} → ${to} (${req.event.replace(/_/g, ' ')})`,
+    project_id: row.project_id,
+    device_id: row.id,
+    from_state: from,
+    transition: req.event,
+    to_state: to,
+  });
+  return { ok: true, from, to };
 }
 
 /** Several transitions of one device in a batch collapse into its final state with all patches merged. */

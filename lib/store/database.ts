@@ -2,7 +2,8 @@
  * One SQL dialect (PostgreSQL) on two engines: PGlite (embedded, a data directory; the default) or a PostgreSQL
  * server when DATABASE_URL is set. Everything above this module sees only `Database`.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Pool, types as pgTypes } from 'pg';
 
 export interface Queryable {
@@ -29,27 +30,85 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir);
 }
 
+/**
+ * PGlite in a worker thread (pglite-worker.js): statements run there, off the thread that serves HTTP, and the
+ * two use both cores. Transactions keep PGlite's semantics: one at a time, other statements wait for it.
+ */
 async function openPglite(dataDir?: string): Promise<Database> {
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
-  await db.waitReady;
+  const worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+  const pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  // The thread keeps the process alive only while a statement is in flight, like a socket would.
+  worker.unref();
+  const fail = (err: Error) => {
+    failure ??= err;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (m: { ready?: true; failed?: WorkerError }) => (m.ready ? resolve() : reject(databaseError(m.failed!))));
+    worker.once('error', reject);
+  });
+  worker.on('message', (m: WorkerReply & { id: number }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (!pending.size) worker.unref();
+    if (m.error) p.reject(databaseError(m.error));
+    else p.resolve(m);
+  });
+  worker.on('error', (err) => fail(new Error(`the embedded database stopped: ${err.message}`)));
+  worker.on('exit', () => fail(new Error('the embedded database is closed')));
+  const call = (msg: Record<string, unknown>): Promise<WorkerReply> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...msg, id });
+    });
+  };
+  const query = async <R>(sql: string, params?: unknown[], tx?: number) => (await call({ op: 'query', sql, params, tx })).rows as R[];
   return {
     kind: 'pglite',
-    async query<R>(sql: string, params?: unknown[]) {
-      return (await db.query<R>(sql, params)).rows;
-    },
-    transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      return db.transaction((tx) =>
-        fn({
-          async query<R>(sql: string, params?: unknown[]) {
-            return (await tx.query<R>(sql, params)).rows;
-          },
-        }),
-      );
+    query: (sql, params) => query(sql, params),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const { tx } = await call({ op: 'begin' });
+      let result: T;
+      try {
+        result = await fn({ query: (sql, params) => query(sql, params, tx) });
+      } catch (err) {
+        await call({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw err;
+      }
+      await call({ op: 'end', tx, commit: true });
+      return result;
     },
     async close() {
-      if (!db.closed) await db.close();
+      if (failure) return;
+      await call({ op: 'close' });
+      await worker.terminate();
     },
   };
+}
+
+interface WorkerError {
+  message: string;
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+interface WorkerReply {
+  rows?: unknown[];
+  tx?: number;
+  error?: WorkerError;
+}
+
+/** A database error from the worker, with PostgreSQL's SQLSTATE (err.code) and details as pg and PGlite give them. */
+function databaseError(e: WorkerError): Error {
+  return Object.assign(new Error(e.message), { code: e.code, detail: e.detail, constraint: e.constraint });
 }
 
 // int8 (bigint) and numeric columns come back as JS numbers, as PGlite returns them.

@@ -6,6 +6,7 @@ import type { Cloud } from '../../lib/cloud';
 import { MetalError } from '../../lib/contract/errors';
 import { ManualClock } from '../../lib/engine/clock';
 import type { Principal } from '../../lib/engine/accounts';
+import { PROVISIONING_PROGRESS } from '../../lib/engine/lifecycle';
 import { adminProject, availableBackends, deviceInput, deviceState, settle, stepUntil, stopPostgres, testCloud } from '../support/cloud';
 
 afterAll(stopPostgres);
@@ -49,10 +50,11 @@ describe.each(availableBackends())('devices on %s', (backend) => {
     expect(device.state).toBe('queued');
     expect(device.provisioning_percentage).toBe(0);
 
+    // One round starts the install and network-boots the machine; POST waits for the (manual) clock.
     expect(await cloud.engine.jobs.round()).toBeGreaterThan(0);
     const provisioning = await cloud.engine.devices.get(device.id);
     expect(provisioning.state).toBe('provisioning');
-    expect(provisioning.provisioning_percentage).toBe(10);
+    expect(provisioning.provisioning_percentage).toBe(PROVISIONING_PROGRESS.networkBoot);
 
     await stepUntil(cloud, device.id, 'active');
     const active = await cloud.engine.devices.get(device.id);
@@ -181,7 +183,13 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
 
   it('a device stuck provisioning times out into failed with an actionable reason', async () => {
     const device = await create({ hostname: 'stuck' });
-    await cloud.engine.jobs.round(); // queued → provisioning; the boot job is never run
+    // The BMC accepts the one-time PXE override but drops it: the machine boots its disk and never phones home.
+    const [{ name }] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [device.id]);
+    const machine = await cloud.sim.machine(name);
+    machine.faults.dropBootSettingRate = 1;
+    machine.clearBootDevice(); // a PXE override left by the machine's previous deprovision would still apply
+    await cloud.engine.jobs.round(); // queued → provisioning, machine powered on
+    await settle(cloud);
     expect(await deviceState(cloud, device.id)).toBe('provisioning');
     expect(await cloud.engine.devices.sweepTimeouts()).toBe(0);
     await clock.advance(cloud.engine.ctx.config.provisionTimeoutMs + 1000);
@@ -194,6 +202,7 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
     const last = (await events(device.id)).at(-1)!;
     expect(last).toMatchObject({ from_state: 'provisioning', transition: 'timeout', to_state: 'failed' });
     // A failed device can be reinstalled.
+    machine.faults.dropBootSettingRate = 0;
     await cloud.engine.devices.action(device.id, { type: 'reinstall' });
     await stepUntil(cloud, device.id, 'active');
   });

@@ -66,7 +66,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+/**
+ * Starts a throwaway cluster on a loopback port. Tests run it with fsync off (speed; nothing outlives them);
+ * `durable` keeps PostgreSQL's production default (fsync on), for benchmarks that measure commit costs.
+ */
+export async function startPgCluster(options: { durable?: boolean } = {}): Promise<PgCluster> {
   const { dir: bin, reason } = findPgBin();
   if (!bin) throw new Error(reason);
   const root = mkdtempSync(join(tmpdir(), 'metalforge-pg-'));
@@ -81,7 +85,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   const port = await freePort();
   try {
     asOwner('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-    asOwner('pg_ctl', ['-D', data, '-l', join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start', '-w']);
+    asOwner('pg_ctl', ['-D', data, '-l', join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1${options.durable ? '' : ' -c fsync=off'}`, 'start', '-w']);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
