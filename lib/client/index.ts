@@ -52,7 +52,7 @@ export { MetalError, ERROR_CATALOGUE, type ErrorCode } from '../contract/errors'
 export { MetalApiError } from './errors';
 export { listAll, paginate, type ListPage, type ListQuery, type PageFetcher, type ReadOptions } from './pagination';
 export { buildQuery, path, type Query, type RequestSpec, type RetryNotice, type TransportOptions, type WriteOptions } from './transport';
-export type { DeviceAction, DeviceDeleteOptions, DeviceListQuery } from './devices';
+export type { DeviceAction, DeviceDeleteOptions, DeviceGetOptions, DeviceListQuery, DeviceWait } from './devices';
 export type { PlanListQuery } from './plans';
 export type { SpotMarketRequestDeleteOptions, SpotPriceHistoryQuery, SpotPrices } from './spot-market';
 export type { User } from './user';

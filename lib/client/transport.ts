@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import { MetalError } from '../contract/errors';
-import { failureFromNetwork, failureFromResponse, type ClientFailure } from './errors';
+import { MetalApiError, failureFromNetwork, failureFromResponse, type ClientFailure } from './errors';
 
 export interface RetryNotice {
   /** "METHOD /path" of the request being retried. */
@@ -52,6 +52,10 @@ export interface RequestSpec {
   body?: unknown;
   /** Makes a POST safe to retry: the server applies a key once. */
   idempotencyKey?: string;
+  /** The server may hold its answer this long (a long poll such as wait_for_state): added to the attempt timeout. */
+  holdMs?: number;
+  /** Abandons the request (no further retries) when aborted; the call then fails with an `unavailable` error. */
+  signal?: AbortSignal;
 }
 
 /** Options of every POST made through a resource family. */
@@ -110,6 +114,8 @@ function parseBaseUrl(baseUrl: string): URL {
   return url;
 }
 
+const cancelled = (label: string): ClientFailure => ({ error: new MetalApiError('unavailable', [`${label} was cancelled by the caller`], { request: label }), replay: 'never' });
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createTransport(options: TransportOptions): Transport {
@@ -137,7 +143,9 @@ export function createTransport(options: TransportOptions): Transport {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, timeoutMs);
+    }, timeoutMs + (spec.holdMs ?? 0));
+    const abort = () => controller.abort();
+    spec.signal?.addEventListener('abort', abort, { once: true });
     try {
       const response = await http.request({
         method: spec.method,
@@ -159,10 +167,12 @@ export function createTransport(options: TransportOptions): Transport {
       });
     } catch (err) {
       if (!isAxiosError(err)) throw err;
+      if (spec.signal?.aborted) return cancelled(label);
       const code = timedOut ? 'ETIMEDOUT' : err.code;
       return failureFromNetwork({ code, message: err.message, request: label, baseUrl, timeoutMs, token });
     } finally {
       clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', abort);
     }
   }
 
@@ -179,7 +189,7 @@ export function createTransport(options: TransportOptions): Transport {
   async function request<T>(spec: RequestSpec): Promise<T> {
     const label = `${spec.method} ${spec.path}`;
     for (let retryIndex = 0; ; retryIndex++) {
-      const outcome = await attempt(spec, label);
+      const outcome = spec.signal?.aborted ? cancelled(label) : await attempt(spec, label);
       if ('data' in outcome) return outcome.data as T;
       const waitMs = retryWait(outcome, spec, retryIndex);
       if (waitMs === undefined) throw outcome.error;

@@ -283,6 +283,70 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     });
   });
 
+  describe('GET /devices/{id} with wait_for_state (metalforge extension)', () => {
+    let id: string;
+    beforeAll(async () => {
+      id = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'waiter' })).body.id;
+      await until(id, 'active');
+    });
+
+    it('answers at once, as a plain GET, when the device is already in a wanted state', async () => {
+      const plain = await api.get(`/devices/${id}`);
+      const waited = await api.get(`/devices/${id}?wait_for_state=provisioning,active&wait_timeout=60`);
+      expect(waited.status).toBe(200);
+      expect(waited.body).toEqual(plain.body);
+    });
+
+    it('holds the answer until the device reaches a wanted state', async () => {
+      const held = api.get(`/devices/${id}?wait_for_state=inactive`);
+      // Issued after the held request: the device is still active then, so an answer saying inactive was held.
+      expect(await stateOf(id)).toBe('active');
+      expect((await api.post(`/devices/${id}/actions`, { type: 'power_off' })).status).toBe(202);
+      const res = await held;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id, state: 'inactive' });
+      expect((await api.post(`/devices/${id}/actions`, { type: 'power_on' })).status).toBe(202);
+      await until(id, 'active');
+    });
+
+    it('answers with the device as it is when wait_timeout passes', async () => {
+      const res = await api.get(`/devices/${id}?wait_for_state=failed&wait_timeout=1&exclude=ip_addresses`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id, state: 'active' });
+      expect(res.body.ip_addresses).toBeUndefined();
+    });
+
+    it('answers 404 when the device is deleted while waited for', async () => {
+      const doomed = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'doomed' })).body.id;
+      await until(doomed, 'active');
+      const held = api.get(`/devices/${doomed}?wait_for_state=failed&wait_timeout=30`);
+      expect((await api.delete(`/devices/${doomed}`)).status).toBe(204);
+      expect((await held).status).toBe(404);
+    });
+
+    it('refuses unknown states and timeouts outside 1 to 60 with 422 naming the parameter', async () => {
+      const cases: [string, RegExp][] = [
+        ['wait_for_state=running', /^query parameter wait_for_state: must be device states separated by commas.*active/],
+        ['wait_for_state=active,', /^query parameter wait_for_state: must be device states/],
+        ['wait_for_state=active&wait_timeout=0', /^query parameter wait_timeout: must be >= 1/],
+        ['wait_for_state=active&wait_timeout=61', /^query parameter wait_timeout: must be <= 60/],
+        ['wait_for_state=active&wait_timeout=soon', /^query parameter wait_timeout: must be a/],
+      ];
+      for (const [query, message] of cases) {
+        const res = await api.get(`/devices/${id}?${query}`);
+        expect(res.status).toBe(422);
+        expect(res.body.errors[0]).toMatch(message);
+      }
+    });
+
+    it('documents both parameters in the OpenAPI document', async () => {
+      const doc = (await api.get('/openapi.json')).body;
+      const parameters = doc.paths['/devices/{id}'].get.parameters as { name: string; schema: Record<string, unknown> }[];
+      expect(parameters.find((p) => p.name === 'wait_for_state')?.schema).toMatchObject({ type: 'string', pattern: expect.stringContaining('active') });
+      expect(parameters.find((p) => p.name === 'wait_timeout')?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 60, default: 30 });
+    });
+  });
+
   describe('idempotent create', () => {
     it('the same Idempotency-Key gives the same device, created once', async () => {
       const project = (await api.post('/projects', { name: 'idem' })).body.id;

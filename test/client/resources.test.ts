@@ -56,6 +56,13 @@ const cases: Record<string, Case> = {
     result: one,
   },
   'devices.get': { call: (c) => c.devices.get('d1', { include: ['plan'], exclude: ['project'] }), method: 'GET', url: `${V}/devices/d1?include=plan&exclude=project`, reply: one, result: one },
+  'devices.get (waiting)': {
+    call: (c) => c.devices.get('d1', { include: ['plan'], wait: { states: ['active', 'failed'], timeoutSeconds: 20 } }),
+    method: 'GET',
+    url: `${V}/devices/d1?include=plan&wait_for_state=active,failed&wait_timeout=20`,
+    reply: one,
+    result: one,
+  },
   'devices.update': { call: (c) => c.devices.update('d1', { locked: true }), method: 'PUT', url: `${V}/devices/d1`, body: { locked: true }, reply: one, result: one },
   'devices.delete': { call: (c) => c.devices.delete('d1'), method: 'DELETE', url: `${V}/devices/d1`, status: 204, result: undefined },
   'devices.delete force': { call: (c) => c.devices.delete('d1', { forceDelete: true }), method: 'DELETE', url: `${V}/devices/d1?force_delete=true`, status: 204, result: undefined },

@@ -235,6 +235,19 @@ describe('network failures (real loopback sockets)', () => {
     expect(sleeps).toHaveLength(1);
   });
 
+  it('gives a device read that waits on the server its wait on top of the timeout, and stops it when aborted', async () => {
+    const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${silentPort}/metal/v1`, timeoutMs: 50, maxRetries: 3 });
+    const controller = new AbortController();
+    // The silent server never answers: without the 30 s wait on top, the 50 ms timeout would end (and retry) the call.
+    const read = rejectionOf(client.devices.get('d1', { wait: { states: ['active'], timeoutSeconds: 30, signal: controller.signal } }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort();
+    const err = await read;
+    expect(err).toMatchObject({ code: 'unavailable', request: 'GET /devices/d1' });
+    expect(err.message).toBe('GET /devices/d1 was cancelled by the caller');
+    expect(sleeps).toEqual([]);
+  });
+
   it('does not retry a POST without a key after a timeout', async () => {
     const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${silentPort}/metal/v1`, timeoutMs: 50 });
     await expect(client.request({ method: 'POST', path: '/devices/d1/bios', body: {} })).rejects.toMatchObject({ code: 'unavailable' });

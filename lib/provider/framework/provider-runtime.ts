@@ -2,6 +2,7 @@
  * The framework's ProviderRuntime: default planning, apply bookkeeping and error handling around the
  * provider's resource and data source definitions, so that each definition only talks to its API.
  */
+import { setMaxListeners } from 'node:events';
 import type {
   BaseContext,
   DataSourceDefinition,
@@ -15,7 +16,7 @@ import { Diagnostics, diagnosticFromError, type AttributePath, type Diagnostic }
 import type { PrivateData, ProviderRuntime } from './runtime';
 import type { BlockJson, ProviderSchemaJson, SchemaJson } from './schema';
 import { parseDuration, timeoutFrom, type TimeoutOperation } from './timeouts';
-import { UNKNOWN, cloneValue, isObjectValue, isUnknown, valuesEqual, type Value, type ValueObject } from './values';
+import { UNKNOWN, cloneValue, containsUnknown, isObjectValue, isUnknown, valuesEqual, type Value, type ValueObject } from './values';
 
 class PrivateStateStore implements PrivateState {
   readonly data: PrivateData;
@@ -90,6 +91,8 @@ function replaceUnknowns(value: Value): Value {
  */
 function completeState(returned: ValueObject | void | null, base: ValueObject, diagnostics: Diagnostics, typeName: string): ValueObject {
   const merged: ValueObject = { ...base, ...(returned ?? {}) };
+  // The usual case, a complete object, is checked without building paths or copying.
+  if (!containsUnknown(merged)) return merged;
   const failed = diagnostics.hasErrors();
   for (const path of failed ? [] : unknownPaths(merged)) {
     diagnostics.error(
@@ -124,6 +127,8 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
   }
 
   const stopper = new AbortController();
+  // Every operation in flight (as many as Terraform's -parallelism) may listen for a stop: that is no leak.
+  setMaxListeners(0, stopper.signal);
   let client: unknown;
 
   const lookup = <D>(map: Map<string, D>, schemas: Record<string, SchemaJson> | undefined, kind: string, typeName: string) => {

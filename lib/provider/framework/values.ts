@@ -48,12 +48,15 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
   }
   if (isObjectValue(a) || isObjectValue(b)) {
     if (!isObjectValue(a) || !isObjectValue(b)) return false;
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const key of keys) if (!valuesEqual(a[key], b[key])) return false;
+    // An absent key equals null: compare every key of a, then the keys only b has.
+    for (const key in a) if (!valuesEqual(a[key], hasOwn(b, key) ? b[key] : null)) return false;
+    for (const key in b) if (!hasOwn(a, key) && !valuesEqual(null, b[key])) return false;
     return true;
   }
   return a === b;
 }
+
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
 function numericText(value: Value): string | undefined {
   if (value instanceof Decimal || typeof value === 'number') return canonicalNumber(value);
@@ -80,8 +83,11 @@ export function canonicalNumber(value: number | Decimal): string {
 /** True when the value or anything inside it is unknown. */
 export function containsUnknown(value: Value | undefined): boolean {
   if (value instanceof Unknown) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (isObjectValue(value)) return Object.values(value).some(containsUnknown);
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsUnknown(item)) return true;
+  } else if (isObjectValue(value)) {
+    for (const key in value) if (containsUnknown(value[key])) return true;
+  }
   return false;
 }
 
@@ -90,8 +96,17 @@ export function cloneValue<T extends Value>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneValue) as T;
   if (isObjectValue(value)) {
     const copy: ValueObject = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = cloneValue(item);
+    for (const key in value) setOwn(copy, key, cloneValue(value[key]));
     return copy as T;
   }
   return value;
+}
+
+/**
+ * Sets an own key, also one named "__proto__" (which plain assignment would take for the prototype). Assignment
+ * is kept for every other key: it is several times faster than defineProperty.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

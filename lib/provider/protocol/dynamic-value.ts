@@ -4,7 +4,7 @@
  * Every msgpack extension type is an unknown value; refined unknowns keep their payload so they re-encode unchanged.
  */
 import { Decoder, Encoder, ExtData, type ExtensionCodecType } from '@msgpack/msgpack';
-import { Decimal, Unknown, exactNumber, isObjectValue, type Value, type ValueObject } from '../framework/values';
+import { Decimal, Unknown, exactNumber, isObjectValue, setOwn, type Value, type ValueObject } from '../framework/values';
 import { typeFromCty, typeToCty, type ValueType } from '../framework/schema';
 import { parseJsonExact } from './json-value';
 
@@ -70,7 +70,7 @@ function fromWire(raw: unknown, type: ValueType, format: 'msgpack' | 'json'): Va
     case 'object': {
       const record = asRecord(raw);
       const object: ValueObject = {};
-      for (const [name, attributeType] of Object.entries(type.attributes)) {
+      for (const [name, attributeType] of attributeEntries(type)) {
         setOwn(object, name, fromWire(Object.prototype.hasOwnProperty.call(record, name) ? record[name] : null, attributeType, format));
       }
       return object;
@@ -117,8 +117,8 @@ function toWire(value: Value, type: ValueType): unknown {
     case 'object': {
       const record = asRecord(value);
       const object: Record<string, unknown> = {};
-      for (const [name, attributeType] of Object.entries(type.attributes)) {
-        setOwn(object, name, toWire((record[name] ?? null) as Value, attributeType));
+      for (const [name, attributeType] of attributeEntries(type)) {
+        setOwn(object, name, toWire((Object.prototype.hasOwnProperty.call(record, name) ? (record[name] ?? null) : null) as Value, attributeType));
       }
       return object;
     }
@@ -176,7 +176,14 @@ function plainJson(value: unknown): unknown {
   return value;
 }
 
-/** Sets a key without tripping over inherited names such as "__proto__" or "constructor". */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/**
+ * An object type's attributes as [name, type] pairs, worked out once per type: every value of a resource type is
+ * decoded and encoded with the same type object.
+ */
+const entriesByType = new WeakMap<ValueType, [string, ValueType][]>();
+function attributeEntries(type: ValueType & { kind: 'object' }): [string, ValueType][] {
+  let entries = entriesByType.get(type);
+  if (!entries) entriesByType.set(type, (entries = Object.entries(type.attributes)));
+  return entries;
 }
+

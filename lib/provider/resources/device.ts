@@ -5,7 +5,7 @@
  * hostname, description, tags, locked, ipxe_script_url and always_pxe change in place.
  */
 import { MetalError } from '../../contract/errors';
-import { HOSTNAME_PATTERN, HOSTNAME_RULE, type Device, type DeviceCreateInput, type DeviceUpdateInput } from '../../contract/schemas';
+import { HOSTNAME_PATTERN, HOSTNAME_RULE, type Device, type DeviceCreateInput, type DeviceStateName, type DeviceUpdateInput } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import {
   defineResource,
@@ -26,7 +26,12 @@ import { bool, firstBlock, formatDuration, isNotFound, pollUntil, reportApiError
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The fastest installs take a few hundred milliseconds; polling sooner only loads the API. */
 const FIRST_POLL_MS = 250;
+/** States a provisioning or reinstalling device ends in. */
+const SETTLED: readonly DeviceStateName[] = ['active', 'failed'];
+/** Longest a server holds one read of a device waited for (the API allows up to 60 s). */
+const MAX_HOLD_MS = 20_000;
 const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const;
+const HOSTNAME = new RegExp(HOSTNAME_PATTERN);
 
 /** API field names → attributes, so API messages point at the right line of configuration. */
 const FIELDS: FieldMap = {
@@ -163,10 +168,16 @@ const KEPT: Record<Operation, string> = {
 /** Waits until the device is active; otherwise reports why (state, failure_reason) and still returns its state. */
 async function waitUntilActive(device: Device, held: ValueObject, ctx: Ctx, operation: Operation): Promise<ValueObject> {
   const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
+  let last = device;
+  // The server answers once the device is active or failed (a read that Terraform's stop abandons keeps the last).
+  const read = (holdMs: number) =>
+    ctx.client.api.devices
+      .get(device.id, holdMs > 0 ? { wait: { states: SETTLED, timeoutSeconds: holdMs / 1000, signal: ctx.signal } } : undefined)
+      .catch((error: unknown) => (ctx.signal.aborted ? last : Promise.reject(error)));
   const { value, outcome } = await pollUntil(
-    () => ctx.client.api.devices.get(device.id),
-    (d) => d.state === 'active' || d.state === 'failed',
-    { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS },
+    async (holdMs) => (last = await read(holdMs)),
+    (d) => SETTLED.includes(d.state as DeviceStateName),
+    { timeoutMs, signal: ctx.signal, firstIntervalMs: FIRST_POLL_MS, maxHoldMs: MAX_HOLD_MS },
   );
   const state = stateFrom(value, held, ctx);
   if (value.state === 'active') return state;
@@ -229,7 +240,7 @@ function validateDevice(config: ValueObject, ctx: BaseContext): void {
     ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
   }
   const hostname = str(config.hostname);
-  if (hostname !== undefined && !new RegExp(HOSTNAME_PATTERN).test(hostname)) {
+  if (hostname !== undefined && !HOSTNAME.test(hostname)) {
     ctx.diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, ['hostname']);
   }
   const customData = str(config.custom_data);

@@ -56,6 +56,11 @@ export interface PollOptions {
   /** First wait; doubled each round up to maxIntervalMs. Short, so a fast server is not kept waiting on us. */
   firstIntervalMs?: number;
   maxIntervalMs?: number;
+  /**
+   * Longest time a server may hold one read (a long poll that answers once the value settles). Without it every
+   * read is answered at once and the waiting happens here.
+   */
+  maxHoldMs?: number;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -73,19 +78,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * Fetches until `settled` says so, the timeout passes or Terraform asks to stop; returns the last value seen.
- * The interval starts small and doubles (capped at 5 s), so a device that becomes active is noticed within
- * seconds, never minutes.
+ * With maxHoldMs each fetch is told how long the server may hold it (whole seconds within the timeout; 0 for a
+ * plain read), and a held read is followed by the next at once. A read answered well before its hold ran out
+ * comes from a server that does not hold (e.g. an older one): then, as without maxHoldMs, the interval starts
+ * small and doubles (capped at 5 s), so a device that becomes active is noticed within seconds, never minutes.
  */
-export async function pollUntil<T>(fetch: () => Promise<T>, settled: (value: T) => boolean, options: PollOptions): Promise<{ value: T; outcome: WaitOutcome }> {
+export async function pollUntil<T>(fetch: (holdMs: number) => Promise<T>, settled: (value: T) => boolean, options: PollOptions): Promise<{ value: T; outcome: WaitOutcome }> {
   const deadline = Date.now() + options.timeoutMs;
   let interval = options.firstIntervalMs ?? 50;
   const maxInterval = options.maxIntervalMs ?? 5000;
   for (;;) {
-    const value = await fetch();
+    // Whole seconds (what servers take) within the timeout; under a second left, a plain read.
+    const holdMs = Math.min(options.maxHoldMs ?? 0, Math.floor((deadline - Date.now()) / 1000) * 1000);
+    const started = Date.now();
+    const value = await fetch(holdMs);
     if (settled(value)) return { value, outcome: 'done' };
     if (options.signal.aborted) return { value, outcome: 'stopped' };
     const left = deadline - Date.now();
     if (left <= 0) return { value, outcome: 'timeout' };
+    if (Date.now() - started >= holdMs / 2 && holdMs > 0) continue;
     await sleep(Math.min(interval, left), options.signal);
     interval = Math.min(interval * 2, maxInterval);
   }

@@ -116,4 +116,15 @@ describe('JSON DynamicValue', () => {
     });
     expect(() => decodeJsonValue(Buffer.from('{"a":}'))).toThrow(/invalid JSON/);
   });
+
+  it('reads a raw state of short numbers exactly too, and keeps "__proto__" an own key', () => {
+    const raw = decodeJsonValue(Buffer.from('{"n":[0.1,-0,1e21,123456789012345],"__proto__":{"x":1},"s":"abc-123"}')) as Record<string, unknown>;
+    expect(raw).toEqual({ n: [0.1, -0, 1e21, 123456789012345], s: 'abc-123', ['__proto__']: { x: 1 } });
+    expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
+    expect(Object.keys(raw)).toEqual(['n', '__proto__', 's']);
+    // Numbers that only a long digit run can carry stay exact wherever they are.
+    expect(decodeJsonValue(Buffer.from('{"big":[12345678901234567,1.2345678901234567e400]}'))).toEqual({
+      big: [new Decimal('12345678901234567'), new Decimal('1.2345678901234567e400')],
+    });
+  });
 });
