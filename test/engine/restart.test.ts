@@ -3,7 +3,6 @@
  * engines sharing one PostgreSQL never give one machine to two devices.
  */
 import { MetalError } from '../../lib/contract/errors';
-import { ManualClock } from '../../lib/engine/clock';
 import { adminProject, availableBackends, Backend, deviceInput, eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir, testCloud } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
 
@@ -20,22 +19,28 @@ async function storage(backend: Backend) {
 describe.each(availableBackends())('restart on %s', (backend) => {
   it('resumes unfinished jobs and interrupted installs: every device becomes active', async () => {
     const where = await storage(backend);
-    // The first engine's clock stands still: simulated machines it boots never finish POST, as if lost with it.
-    const first = await testCloud(backend, { ...where, startWorkers: false, clock: new ManualClock(new Date()) });
+    // The first engine's BMCs drop the PXE override: an install starts (its token issued) but its boot fails.
+    const first = await testCloud(backend, { ...where, startWorkers: false, simFaults: { dropBootSettingRate: 1 } });
     const { principal, projectId } = await adminProject(first);
     const ids: string[] = [];
-    for (const hostname of ['r-queued', 'r-booted']) ids.push((await first.engine.devices.create(principal, projectId, deviceInput({ hostname }))).id);
-    // One device's machine was network-booted just before the stop (its job done); the other stays queued.
-    await first.db.query(`UPDATE jobs SET run_at = now() + interval '1 hour' WHERE device_id = $1`, [ids[0]]);
+    for (const hostname of ['r-queued', 'r-started', 'r-lost']) ids.push((await first.engine.devices.create(principal, projectId, deviceInput({ hostname }))).id);
+    const [queued, started, lost] = ids;
+    await first.db.query(`UPDATE jobs SET run_at = now() + interval '1 hour' WHERE device_id = $1`, [queued]);
     await first.engine.jobs.round();
-    await first.db.query(`UPDATE jobs SET run_at = now() WHERE device_id = $1`, [ids[0]]);
+    await first.db.query(`UPDATE jobs SET run_at = now() WHERE device_id = $1`, [queued]);
+    // r-started's boot waits for a retry; r-lost's job is gone, as if its machine had been booted and lost with the process.
+    expect(await first.db.query('SELECT last_error FROM jobs WHERE device_id = $1', [started])).toEqual([{ last_error: expect.stringMatching(/boot/i) }]);
+    await first.db.query('DELETE FROM jobs WHERE device_id = $1', [lost]);
     const states = await first.db.query<{ hostname: string; state: string }>('SELECT hostname, state FROM devices ORDER BY hostname');
-    expect(states).toEqual([{ hostname: 'r-booted', state: 'provisioning' }, { hostname: 'r-queued', state: 'queued' }]);
-    expect(await first.db.query('SELECT id FROM jobs WHERE device_id = $1', [ids[1]])).toEqual([]);
+    expect(states).toEqual([
+      { hostname: 'r-lost', state: 'provisioning' },
+      { hostname: 'r-queued', state: 'queued' },
+      { hostname: 'r-started', state: 'provisioning' },
+    ]);
     if (backend === 'pglite') {
       // As if a worker had claimed the queued device's job and the process died before writing its outcome:
       // PGlite is single-process, so the next start releases the dead process's lease at once.
-      await first.db.query(`UPDATE jobs SET locked_until = now() + interval '1 hour', attempts = attempts + 1 WHERE device_id = $1`, [ids[0]]);
+      await first.db.query(`UPDATE jobs SET locked_until = now() + interval '1 hour', attempts = attempts + 1 WHERE device_id = $1`, [queued]);
     }
     await first.close();
 
