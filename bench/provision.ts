@@ -1,16 +1,17 @@
 /**
  * Provision N devices (default 10,000) through the HTTP API on the simulator at zero delay, until every device
  * is active; baseline: the same store's raw single-row commit rate, measured in the same run on the same kind
- * of database. Goal: devices/s ≥ 0.5 × raw commits/s (work is batched, not a commit per step).
+ * of database. Goal: devices/s ≥ 0.5 × raw commits/s (work is batched, not a commit per step). The clients run on
+ * their own thread.
  *   npx tsx bench/provision.ts [devices] [--postgres [DATABASE_URL]]
  * With --postgres and no URL, a throwaway PostgreSQL cluster is started (initdb/pg_ctl on PATH) and removed.
  */
-import { request } from 'node:http';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createCloud } from '../lib/cloud';
 import { openDatabase } from '../lib/store/database';
 import { startPgCluster } from '../test/support/pg-cluster';
-import { bulkCatalog, pool, report, tempDir } from './support';
+import { bulkCatalog, report, tempDir } from './support';
 
 const total = Number(process.argv[2] ?? 10_000);
 const postgresFlag = process.argv.indexOf('--postgres');
@@ -20,6 +21,8 @@ async function rawCommitsPerSecond(dataDir: string): Promise<number> {
   const db = await openDatabase({ url: databaseUrl, dataDir: databaseUrl ? undefined : join(dataDir, 'raw') });
   await db.query('DROP TABLE IF EXISTS bench_commits');
   await db.query('CREATE TABLE bench_commits (id bigserial PRIMARY KEY, body text NOT NULL)');
+  // Warmed up first, as the cloud's store is by seeding its catalog: PGlite's first statements compile WebAssembly.
+  for (let i = 0; i < 500; i++) await db.query('INSERT INTO bench_commits (body) VALUES ($1)', [`warm-up ${i}`]);
   const n = 3000;
   const start = performance.now();
   for (let i = 0; i < n; i++) await db.query('INSERT INTO bench_commits (body) VALUES ($1)', [`row ${i}`]);
@@ -29,22 +32,47 @@ async function rawCommitsPerSecond(dataDir: string): Promise<number> {
   return rate;
 }
 
-/** POST with a keep-alive agent; resolves with the status. */
-function post(url: URL, token: string, body: string, agent: import('node:http').Agent): Promise<number> {
+/**
+ * The API clients: a load generator on its own thread, as clients are not in the server's process. It POSTs
+ * `total` creates with `concurrency` keep-alive connections and reports how many were not 201. Plain JavaScript:
+ * a worker thread runs bare Node.
+ */
+const LOAD_GENERATOR = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, token, total, concurrency } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const post = (body) => new Promise((resolve, reject) => {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-auth-token': token, 'content-length': Buffer.byteLength(body) } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.statusCode));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+let next = 0, failures = 0;
+Promise.all(Array.from({ length: concurrency }, async () => {
+  while (next < total) {
+    const i = next++;
+    const status = await post(JSON.stringify({ hostname: 'node-' + i, plan: 'c3.small.x86', metro: 'da', operating_system: 'ubuntu_22_04' }));
+    if (status !== 201) failures++;
+  }
+})).then(() => { agent.destroy(); parentPort.postMessage({ failures }); });
+`;
+
+function createDevices(url: URL, token: string, total: number, concurrency: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-auth-token': token, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
+    const worker = new Worker(LOAD_GENERATOR, { eval: true, workerData: { url: url.href, token, total, concurrency } });
+    worker.once('message', (m: { failures: number }) => resolve(m.failures));
+    worker.once('error', reject);
   });
 }
 
 async function main() {
   const tmp = tempDir('bench-provision');
   const cluster = postgresFlag >= 0 && !databaseUrl ? await startPgCluster({ durable: true }) : undefined;
-  if (cluster) databaseUrl = await cluster.createDatabase('bench');
+  // A PostgreSQL on the same machine is reached over its Unix socket, as a local server usually is.
+  if (cluster) databaseUrl = await cluster.createDatabase('bench', { socket: true });
   try {
     const raw = await rawCommitsPerSecond(tmp.dir);
     const cloud = await createCloud({
@@ -60,15 +88,9 @@ async function main() {
     const url = await cloud.listen();
     const token = cloud.adminToken;
     const project = await cloud.engine.projects.create(await cloud.engine.accounts.authenticate(token), { name: 'bench' });
-    const { Agent } = await import('node:http');
-    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const target = new URL(`${url}/metal/v1/projects/${project.id}/devices`);
-    let failures = 0;
     const start = performance.now();
-    await pool(total, 64, async (i) => {
-      const status = await post(target, token, JSON.stringify({ hostname: `node-${i}`, plan: 'c3.small.x86', metro: 'da', operating_system: 'ubuntu_22_04' }), agent);
-      if (status !== 201) failures++;
-    });
+    const failures = await createDevices(target, token, total, 64);
     const accepted = performance.now();
     let counts: Record<string, number> = {};
     for (;;) {
@@ -78,7 +100,6 @@ async function main() {
     }
     const seconds = (performance.now() - start) / 1000;
     const perSecond = (total - failures) / seconds;
-    agent.destroy();
     await cloud.close();
     report(`provision ${total} devices through the HTTP API (${databaseUrl ? 'PostgreSQL' : 'PGlite'}, simulator at zero delay)`, {
       'raw single-row commits/s': raw.toFixed(0),

@@ -13,8 +13,8 @@ import { Client } from 'pg';
 export interface PgCluster {
   /** Connection string of the cluster's `postgres` database. */
   url: string;
-  /** Creates a fresh database and returns its connection string. */
-  createDatabase(name: string): Promise<string>;
+  /** Creates a fresh database and returns its connection string (TCP on loopback, or the Unix socket with `socket`). */
+  createDatabase(name: string, options?: { socket?: boolean }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
   const url = (db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
   return {
     url: url('postgres'),
-    async createDatabase(name) {
+    async createDatabase(name, options = {}) {
       const client = new Client({ connectionString: url('postgres') });
       await client.connect();
       try {
@@ -102,7 +102,7 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
       } finally {
         await client.end();
       }
-      return url(name);
+      return options.socket ? `postgresql://postgres@localhost:${port}/${name}?host=${encodeURIComponent(root)}` : url(name);
     },
     async stop() {
       try {
