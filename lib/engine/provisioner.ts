@@ -111,6 +111,8 @@ export class Provisioner {
         deviceId: device.id,
         event: reinstall ? null : 'provision_started',
         onlyFrom: [device.state as 'queued' | 'reinstalling'],
+        // The new generation is computed from this read: if another engine started an install meanwhile, skip.
+        onlyGeneration: device.install_generation,
         patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: PROVISIONING_PROGRESS.started },
         message: reinstall ? `${device.hostname}: reinstall started` : undefined,
       };
