@@ -186,10 +186,12 @@ export class DeviceService {
   private async flushCreates(batch: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
-      const checked = await this.checkAccessAndKeys(tx, batch);
+      // Machines are picked for the whole batch together with the access checks; one picked for a create that
+      // fails its check stays free (nothing is written for it).
+      const [checked, picked] = await Promise.all([this.checkAccessAndKeys(tx, batch), this.allocate(tx, batch)]);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
-      const machines = await this.allocate(tx, items);
+      const machines = picked.filter((_, i) => !(checked[i] instanceof Error));
       const waitable = await this.reclaimableSpot(tx, items.filter((_, i) => !machines[i]));
       const accepted: NewDevice[] = [];
       const placed: (NewDevice | Error)[] = items.map((item, i) => {
@@ -256,10 +258,12 @@ export class DeviceService {
       };
     });
     // What the project foreign key would do per row, once per batch: the projects cannot be deleted under us.
+    // The statements are sent together (they run in order); a missing project rolls all of them back.
     const projectIds = [...new Set(rows.map((r) => r.project_id))];
-    const locked = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]);
-    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.some((l) => l.id === id))} not found`);
-    await tx.query(
+    const placed = rows.filter((r) => r.machine_id);
+    const [locked] = await Promise.all([
+      tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
+      tx.query(
       `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
   machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
   ip_addresses, root_password, termination_time, deadline, spot_instance, spot_price_max, spot_market_request_id, created_at, updated_at)
@@ -272,17 +276,14 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
   ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz,
   spot_instance boolean, spot_price_max float8, spot_market_request_id uuid)`,
       [JSON.stringify(rows), now.toISOString()],
-    );
-    // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
-    const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
-    const placed = rows.filter((r) => r.machine_id);
-    if (placed.length) {
-      await tx.query(
-        `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x WHERE m.id = (x->>'machine_id')::uuid`,
-        [JSON.stringify(placed.map((r) => ({ id: r.id, machine_id: r.machine_id })))],
-      );
-    }
-    await insertEvents(
+      ),
+      placed.length &&
+        tx.query(
+          `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x
+WHERE m.id = ANY($2::uuid[]) AND m.id = (x->>'machine_id')::uuid`,
+          [JSON.stringify(placed.map((r) => ({ id: r.id, machine_id: r.machine_id }))), placed.map((r) => r.machine_id)],
+        ),
+      insertEvents(
       tx,
       rows.map((r) => ({
         id: newId(),
@@ -293,16 +294,20 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
         to_state: 'queued',
       })),
       now,
-    );
-    await enqueueJobs(
-      tx,
-      rows.map((r, i) =>
-        r.machine_id
-          ? { kind: 'provision' as const, device_id: r.id }
-          : { kind: 'place_device' as const, device_id: r.id, payload: { facility_ids: devices[i].facilities.map((f) => f.id) } },
       ),
-      now,
-    );
+      enqueueJobs(
+        tx,
+        rows.map((r, i) =>
+          r.machine_id
+            ? { kind: 'provision' as const, device_id: r.id }
+            : { kind: 'place_device' as const, device_id: r.id, payload: { facility_ids: devices[i].facilities.map((f) => f.id) } },
+        ),
+        now,
+      ),
+    ]);
+    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.some((l) => l.id === id))} not found`);
+    // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
+    const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
     return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as unknown as DeviceRow);
   }
 
@@ -367,14 +372,19 @@ ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     const result: (FreeMachine | undefined)[] = new Array(items.length);
+    // SKIP LOCKED does not skip this transaction's own locks: a group whose facilities overlap an earlier group's
+    // (metro "da" and facility "da1") must not pick the machines already picked.
+    const picked: string[] = [];
     for (const [key, indexes] of groups) {
       const [planId, facilityIds] = key.split('|');
       const free = await tx.query<FreeMachine>(
         `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
+  AND id <> ALL($4::uuid[])
 ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [planId, facilityIds.split(','), indexes.length],
+        [planId, facilityIds.split(','), indexes.length, picked],
       );
       indexes.forEach((itemIndex, n) => (result[itemIndex] = free[n]));
+      picked.push(...free.map((m) => m.id));
     }
     return result;
   }
@@ -566,20 +576,29 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
     const now = this.ctx.clock.now();
     const hashes = items.map((i) => sha256(i.token));
     const ids = items.map((i) => deviceOfToken(i.token)).filter((id): id is string => !!id);
+    // Tokens are checked before the transaction; the transition applies only while the install that issued the
+    // token is still the device's current one.
+    const rows = ids.length
+      ? await this.ctx.db.query<{ id: string; phone_home_hash: string; install_generation: number }>(
+          'SELECT id, phone_home_hash, install_generation FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL',
+          [ids],
+        )
+      : [];
+    const byHash = new Map(rows.map((r) => [r.phone_home_hash, r]));
     return this.ctx.db.transaction(async (tx) => {
-      const rows = ids.length ? await tx.query<{ id: string; phone_home_hash: string }>('SELECT id, phone_home_hash FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL', [ids]) : [];
-      const byHash = new Map(rows.map((r) => [r.phone_home_hash, r.id]));
       const seen = new Set<string>();
       const requests: TransitionRequest[] = [];
       const verdicts = hashes.map((h) => {
-        const deviceId = byHash.get(h);
-        if (!deviceId) return 'unknown' as const;
+        const install = byHash.get(h);
+        if (!install) return 'unknown' as const;
+        const deviceId = install.id;
         if (seen.has(deviceId)) return 'already_used' as const;
         seen.add(deviceId);
         requests.push({
           deviceId,
           event: 'phone_home',
           onlyFrom: ['provisioning', 'reinstalling'],
+          onlyGeneration: install.install_generation,
           patch: { phone_home_hash: null, provisioning_percentage: PROVISIONING_PROGRESS.phonedHome, deadline: null, failure_reason: null },
         });
         return 'accepted' as const;

@@ -1,6 +1,6 @@
 /**
- * Applies device state changes in batches: one SELECT, one conditional UPDATE and one INSERT into the event log
- * per batch, whatever its size. Every change goes through the declared lifecycle table.
+ * Applies device state changes in batches: one SELECT, then one statement that updates the devices and logs
+ * their events, whatever the batch size. Every change goes through the declared lifecycle table.
  */
 import type { DeviceStateName } from '../contract/schemas';
 import type { Queryable } from '../store/database';
@@ -72,23 +72,27 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
     const events: (Record<string, unknown> & { device_id: string })[] = [];
     for (const i of pending) results[i] = decide(requests[i], current.get(requests[i].deviceId), updates, events);
     const merged = lastPerDevice(updates).map((u) => ({ ...u, from: read.get(u.id)!.state, generation: read.get(u.id)!.install_generation }));
+    // One statement writes the devices and logs the events of those written. `d.id = ANY($3)` drives the update
+    // through the primary key: joined only to the jsonb values, whose row count the planner cannot know, it
+    // scans the whole devices table (deleted devices included) for every batch.
     const written = new Set(
       merged.length
         ? (
             await tx.query<{ id: string }>(
-              `UPDATE devices d SET state = v.to_state, updated_at = $2,
+              `WITH written AS (UPDATE devices d SET state = v.to_state, updated_at = $2,
   ${SET_CLAUSES}
 FROM (SELECT x->>'id' AS id, x->>'to' AS to_state, x->>'from' AS from_state, (x->>'generation')::int AS generation, x->'patch' AS patch
   FROM jsonb_array_elements($1::jsonb) x) v
-WHERE d.id = v.id::uuid AND d.state = v.from_state AND d.install_generation = v.generation
-RETURNING d.id`,
-              [JSON.stringify(merged), now.toISOString()],
+WHERE d.id = ANY($3::uuid[]) AND d.id = v.id::uuid AND d.state = v.from_state AND d.install_generation = v.generation
+RETURNING d.id),
+logged AS (${EVENT_INSERT('$4', '$2')} WHERE (x->>'device_id')::uuid IN (SELECT id FROM written))
+SELECT id FROM written`,
+              [JSON.stringify(merged), now.toISOString(), merged.map((u) => u.id), JSON.stringify(events)],
             )
           ).map((r) => r.id)
         : [],
     );
     const conflicted = new Set(merged.filter((u) => !written.has(u.id)).map((u) => u.id));
-    await insertEvents(tx, events.filter((e) => !conflicted.has(e.device_id)), now);
     pending = pending.filter((i) => conflicted.has(requests[i].deviceId));
     if (pending.length && attempt >= MAX_ATTEMPTS) {
       for (const i of pending) results[i] = { ok: false, error: `device ${requests[i].deviceId} kept changing; try again` };
@@ -138,14 +142,14 @@ function lastPerDevice(updates: { id: string; to: string; patch: DevicePatch }[]
   return [...merged.values()];
 }
 
+/** Event log rows from a jsonb array of events (parameter `events`), stamped `at`. */
+const EVENT_INSERT = (events: string, at: string) => `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
+SELECT (x->>'id')::uuid, x->>'type', x->>'body', coalesce(x->>'state', 'done'), (x->>'project_id')::uuid, (x->>'device_id')::uuid,
+  x->>'from_state', x->>'transition', x->>'to_state', ${at}
+FROM jsonb_array_elements(${events}::jsonb) x`;
+
 /** Multi-row insert into the event log. */
 export async function insertEvents(tx: Queryable, events: Record<string, unknown>[], now: Date): Promise<void> {
   if (!events.length) return;
-  await tx.query(
-    `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
-SELECT (x->>'id')::uuid, x->>'type', x->>'body', coalesce(x->>'state', 'done'), (x->>'project_id')::uuid, (x->>'device_id')::uuid,
-  x->>'from_state', x->>'transition', x->>'to_state', $2
-FROM jsonb_array_elements($1::jsonb) x`,
-    [JSON.stringify(events), now.toISOString()],
-  );
+  await tx.query(EVENT_INSERT('$1', '$2'), [JSON.stringify(events), now.toISOString()]);
 }

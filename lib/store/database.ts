@@ -12,7 +12,11 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws or when any of its
+   * statements failed (even one whose error `fn` caught). Statements may be sent without waiting for each other;
+   * they run in the order sent.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -70,11 +74,16 @@ async function openPglite(dataDir?: string): Promise<Database> {
     });
   };
   const query = async <R>(sql: string, params?: unknown[], tx?: number) => (await call({ op: 'query', sql, params, tx })).rows as R[];
+  let nextTx = 1;
   return {
     kind: 'pglite',
     query: (sql, params) => query(sql, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      const { tx } = await call({ op: 'begin' });
+      if (failure) throw failure;
+      // No round trip to begin: the worker holds this transaction's statements until PGlite has it open, so the
+      // worker does not sit idle inside a transaction waiting for this thread.
+      const tx = nextTx++;
+      worker.postMessage({ op: 'begin', tx });
       let result: T;
       try {
         result = await fn({ query: (sql, params) => query(sql, params, tx) });
@@ -102,7 +111,6 @@ interface WorkerError {
 
 interface WorkerReply {
   rows?: unknown[];
-  tx?: number;
   error?: WorkerError;
 }
 
@@ -130,13 +138,26 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      let failed: unknown;
+      // Statements sent without waiting are queued here, in order: pg's own queueing of them is deprecated.
+      let previous: Promise<unknown> = Promise.resolve();
       try {
         await client.query('BEGIN');
         const result = await fn({
-          async query<R>(sql: string, params?: unknown[]) {
-            return (await client.query(sql, params as unknown[])).rows as R[];
+          query<R>(sql: string, params?: unknown[]) {
+            const run = previous.then(() => client.query(sql, params as unknown[])).then(
+              (r) => r.rows as R[],
+              (err: unknown) => {
+                failed ??= err;
+                throw err;
+              },
+            );
+            previous = run.catch(() => undefined);
+            return run;
           },
         });
+        // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK: report the failure instead.
+        if (failed) throw failed;
         await client.query('COMMIT');
         return result;
       } catch (err) {

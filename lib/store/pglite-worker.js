@@ -6,16 +6,19 @@
  * Plain CommonJS on purpose: a worker thread starts as bare Node in every runtime we use (tsx, jest, node), none
  * of which would compile TypeScript for it.
  *
- * Messages in:  { id, op: 'query', sql, params, tx? } | { id, op: 'begin' } | { id, op: 'end', tx, commit } | { id, op: 'close' }
- * Messages out: { id, rows } | { id, tx } | { id, error: { message, code, detail, constraint } } | { ready } | { failed }
+ * Messages in:  { id, op: 'query', sql, params, tx? } | { op: 'begin', tx } | { id, op: 'end', tx, commit } | { id, op: 'close' }
+ * Messages out: { id, rows } | { id, error: { message, code, detail, constraint } } | { ready } | { failed }
  */
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
 
-/** Open transactions by id: each is a PGlite transaction callback parked until the main thread ends it. */
+/**
+ * Open transactions by id. The main thread picks the ids, so a transaction starts without a round trip and its
+ * first statements can follow `begin` at once; they wait here until PGlite has the transaction open.
+ */
 const open = new Map();
-let nextTx = 1;
+const ROLLBACK = new Error('rolled back');
 
 function reply(id, body) {
   parentPort.postMessage({ id, ...body });
@@ -25,25 +28,51 @@ function describe(err) {
   return { message: err && err.message ? err.message : String(err), code: err && err.code, detail: err && err.detail, constraint: err && err.constraint };
 }
 
-function begin(db, id) {
-  const tx = nextTx++;
-  let end;
-  const ended = new Promise((resolve) => (end = resolve));
+function begin(db, tx) {
+  const entry = { failed: undefined, endId: undefined, commit: false, result: undefined };
+  entry.handle = new Promise((resolve, reject) => {
+    entry.opened = resolve;
+    entry.refused = reject;
+  });
+  entry.handle.catch(() => undefined);
+  entry.ended = new Promise((resolve) => (entry.end = resolve));
+  open.set(tx, entry);
+  let started = false;
   db.transaction(async (handle) => {
-    open.set(tx, { handle, end });
-    reply(id, { tx });
-    const { commit, id: endId } = await ended;
-    open.set(tx, { endId });
-    // PGlite rolls back when the callback throws.
-    if (!commit) throw Object.assign(new Error('rolled back'), { rollback: true });
+    started = true;
+    entry.opened(handle);
+    await entry.ended;
+    // PostgreSQL turns the COMMIT of a transaction with a failed statement into a silent ROLLBACK: roll back here
+    // and report the failure, so a caller that sent statements without waiting for each never sees a false commit.
+    if (!entry.commit || entry.failed) throw ROLLBACK;
   }).then(
-    () => reply(open.get(tx).endId, { rows: [] }),
+    () => finish(tx, { rows: [] }),
     (err) => {
-      const entry = open.get(tx);
-      if (entry && entry.endId !== undefined) reply(entry.endId, err.rollback ? { rows: [] } : { error: describe(err) });
-      else reply(id, { error: describe(err) });
+      if (!started) entry.refused(err);
+      if (err !== ROLLBACK) finish(tx, { error: describe(err) });
+      else finish(tx, entry.commit && entry.failed ? { error: describe(entry.failed) } : { rows: [] });
     },
-  ).finally(() => open.delete(tx));
+  );
+}
+
+/** The outcome of a transaction, sent once the main thread has asked for its end. */
+function finish(tx, body) {
+  const entry = open.get(tx);
+  entry.result = body;
+  if (entry.endId === undefined) return;
+  open.delete(tx);
+  reply(entry.endId, body);
+}
+
+async function runInTransaction(msg) {
+  const entry = open.get(msg.tx);
+  const handle = await entry.handle;
+  try {
+    return (await handle.query(msg.sql, msg.params)).rows;
+  } catch (err) {
+    entry.failed = entry.failed || err;
+    throw err;
+  }
 }
 
 async function main() {
@@ -52,17 +81,20 @@ async function main() {
   parentPort.on('message', async (msg) => {
     try {
       switch (msg.op) {
-        case 'query': {
-          const target = msg.tx ? open.get(msg.tx).handle : db;
-          reply(msg.id, { rows: (await target.query(msg.sql, msg.params)).rows });
+        case 'query':
+          reply(msg.id, { rows: msg.tx ? await runInTransaction(msg) : (await db.query(msg.sql, msg.params)).rows });
+          break;
+        case 'begin':
+          begin(db, msg.tx);
+          break;
+        case 'end': {
+          const entry = open.get(msg.tx);
+          entry.endId = msg.id;
+          entry.commit = msg.commit;
+          if (entry.result) finish(msg.tx, entry.result);
+          else entry.end();
           break;
         }
-        case 'begin':
-          begin(db, msg.id);
-          break;
-        case 'end':
-          open.get(msg.tx).end({ commit: msg.commit, id: msg.id });
-          break;
         case 'close':
           if (!db.closed) await db.close();
           reply(msg.id, { rows: [] });

@@ -162,6 +162,33 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
     expect(mismatched).toBe(0);
   });
 
+  it('never gives one machine to two devices when one batch names a metro and a facility in it', async () => {
+    // A metro with several facilities; its free machines of one plan are all in one facility (the others' are
+    // parked in maintenance for this test), so metro and facility creates compete for the same machines.
+    const [pool] = await cloud.db.query<{ plan: string; metro: string; facility: string; facility_id: string; plan_id: string; metro_id: string }>(
+      `SELECT p.slug AS plan, mt.code AS metro, f.code AS facility, f.id AS facility_id, p.id AS plan_id, mt.id AS metro_id
+FROM machines m JOIN plans p ON p.id = m.plan_id JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id
+WHERE m.state = 'available' AND (SELECT count(*) FROM facilities f2 WHERE f2.metro_id = mt.id) > 1
+GROUP BY p.slug, p.id, mt.code, mt.id, f.code, f.id HAVING count(*) >= 4 ORDER BY count(*) LIMIT 1`,
+    );
+    expect(pool).toBeDefined();
+    const parked = await cloud.db.query<{ id: string }>(
+      `UPDATE machines m SET state = 'maintenance' FROM facilities f WHERE f.id = m.facility_id AND f.metro_id = $1 AND m.plan_id = $2
+  AND m.facility_id <> $3 AND m.state = 'available' RETURNING m.id`,
+      [pool.metro_id, pool.plan_id, pool.facility_id],
+    );
+    try {
+      const [{ free }] = await cloud.db.query<{ free: number }>(`SELECT count(*)::int AS free FROM machines WHERE facility_id = $1 AND plan_id = $2 AND state = 'available'`, [pool.facility_id, pool.plan_id]);
+      const created = await Promise.all(
+        Array.from({ length: free }, (_, i) => create(i % 2 ? { plan: pool.plan, metro: pool.metro } : { plan: pool.plan, metro: undefined, facility: [pool.facility] })),
+      );
+      const machines = await cloud.db.query<{ machine_id: string }>('SELECT machine_id FROM devices WHERE id = ANY($1::uuid[])', [created.map((d) => d.id)]);
+      expect(new Set(machines.map((m) => m.machine_id)).size).toBe(free);
+    } finally {
+      await cloud.db.query(`UPDATE machines SET state = 'available' WHERE id = ANY($1::uuid[])`, [parked.map((m) => m.id)]);
+    }
+  });
+
   it('reports capacity normal, limited and unavailable from free machines', async () => {
     const level = async (metro: string, plan: string) => (await cloud.engine.operator.capacity()).capacity[metro]?.[plan];
     expect((await level('ny', 'c3.medium.x86'))?.level).toBe('normal');

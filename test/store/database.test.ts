@@ -50,6 +50,25 @@ describe.each(availableBackends())('database on %s', (backend) => {
     expect(await db.query('SELECT id FROM items WHERE id = 4')).toEqual([]);
   });
 
+  it('runs statements sent without waiting in order, and fails the transaction when one of them failed', async () => {
+    const [first, second] = await db.transaction((tx) =>
+      Promise.all([tx.query('INSERT INTO items (id, body) VALUES (5, $1) RETURNING id', ['five']), tx.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = 5')]),
+    );
+    expect(first).toEqual([{ id: 5 }]);
+    expect(second).toEqual([{ n: 1 }]);
+    // The caller swallows the duplicate-key error; the transaction must still not report a commit.
+    await expect(
+      db.transaction(async (tx) => {
+        const [, swallowed] = await Promise.all([
+          tx.query('INSERT INTO items (id, body) VALUES (6, $1)', ['six']),
+          tx.query('INSERT INTO items (id, body) VALUES (1, $1)', ['dup']).catch((err: { code: string }) => err.code),
+        ]);
+        return swallowed;
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await db.query('SELECT id FROM items WHERE id = 6')).toEqual([]);
+  });
+
   it('runs concurrent transactions without losing an update', async () => {
     await db.query('INSERT INTO items (id, body) VALUES (10, $1)', ['0']);
     await Promise.all(

@@ -461,8 +461,9 @@ FROM jsonb_array_elements($1::jsonb) x ON CONFLICT (metro_id, plan_id, at) DO UP
       now,
     );
     await tx.query(
-      `UPDATE spot_market_requests r SET filled_total = r.filled_total + (x->>'n')::int, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x WHERE r.id = (x->>'id')::uuid`,
-      [JSON.stringify(fills.map((f) => ({ id: f.request.id, n: f.machines.length }))), now.toISOString()],
+      `UPDATE spot_market_requests r SET filled_total = r.filled_total + (x->>'n')::int, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE r.id = ANY($3::uuid[]) AND r.id = (x->>'id')::uuid`,
+      [JSON.stringify(fills.map((f) => ({ id: f.request.id, n: f.machines.length }))), now.toISOString(), [...new Set(fills.map((f) => f.request.id))]],
     );
     return rows.length;
   }
@@ -477,9 +478,11 @@ FROM jsonb_array_elements($1::jsonb) x ON CONFLICT (metro_id, plan_id, at) DO UP
   ): Promise<void> {
     if (!reclaims.length) return;
     const reasons = { outbid: 'the spot price rose above its max bid', end_at: "its spot market request's end_at has passed", on_demand: 'its machine is needed for on-demand capacity' };
-    await tx.query(`UPDATE devices d SET termination_time = (x->>'t')::timestamptz, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x WHERE d.id = (x->>'id')::uuid AND d.termination_time IS NULL`, [
+    await tx.query(`UPDATE devices d SET termination_time = (x->>'t')::timestamptz, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time IS NULL`, [
       JSON.stringify(reclaims.map((r) => ({ id: r.deviceId, t: r.terminationTime.toISOString() }))),
       now.toISOString(),
+      reclaims.map((r) => r.deviceId),
     ]);
     await insertEvents(
       tx,
@@ -708,8 +711,8 @@ async function closeRequests(tx: Queryable, requests: { id: string; projectId: s
   if (!requests.length) return;
   const closed = await tx.query<{ id: string; project_id: string; closed_reason: string }>(
     `UPDATE spot_market_requests r SET state = 'closed', closed_reason = x->>'reason', updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
-WHERE r.id = (x->>'id')::uuid AND r.state = 'open' RETURNING r.id, r.project_id, r.closed_reason`,
-    [JSON.stringify(requests.map((r) => ({ id: r.id, reason: r.reason }))), now.toISOString()],
+WHERE r.id = ANY($3::uuid[]) AND r.id = (x->>'id')::uuid AND r.state = 'open' RETURNING r.id, r.project_id, r.closed_reason`,
+    [JSON.stringify(requests.map((r) => ({ id: r.id, reason: r.reason }))), now.toISOString(), requests.map((r) => r.id)],
   );
   await insertEvents(
     tx,
