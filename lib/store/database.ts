@@ -156,11 +156,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
             return run;
           },
         });
-        // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK: report the failure instead.
+        // Statements the caller did not wait for still run first. PostgreSQL answers COMMIT after a failed
+        // statement with a silent ROLLBACK: report the failure instead.
+        await previous;
         if (failed) throw failed;
         await client.query('COMMIT');
         return result;
       } catch (err) {
+        await previous;
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {

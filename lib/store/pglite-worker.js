@@ -29,7 +29,7 @@ function describe(err) {
 }
 
 function begin(db, tx) {
-  const entry = { failed: undefined, endId: undefined, commit: false, result: undefined };
+  const entry = { failed: undefined, endId: undefined, commit: false, result: undefined, last: undefined };
   entry.handle = new Promise((resolve, reject) => {
     entry.opened = resolve;
     entry.refused = reject;
@@ -64,15 +64,17 @@ function finish(tx, body) {
   reply(entry.endId, body);
 }
 
-async function runInTransaction(msg) {
+/** A statement of an open transaction: after the transaction's earlier statements, in the order sent. */
+function runInTransaction(msg) {
   const entry = open.get(msg.tx);
-  const handle = await entry.handle;
-  try {
-    return (await handle.query(msg.sql, msg.params)).rows;
-  } catch (err) {
-    entry.failed = entry.failed || err;
-    throw err;
-  }
+  const done = (entry.last || entry.handle).then(() => entry.handle).then((handle) => handle.query(msg.sql, msg.params));
+  entry.last = done.then(
+    () => undefined,
+    (err) => {
+      entry.failed = entry.failed || err;
+    },
+  );
+  return done.then((result) => result.rows);
 }
 
 async function main() {
@@ -89,6 +91,8 @@ async function main() {
           break;
         case 'end': {
           const entry = open.get(msg.tx);
+          // Statements the caller did not wait for still run first.
+          await (entry.last || entry.handle.catch(() => undefined));
           entry.endId = msg.id;
           entry.commit = msg.commit;
           if (entry.result) finish(msg.tx, entry.result);

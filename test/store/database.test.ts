@@ -67,6 +67,11 @@ describe.each(availableBackends())('database on %s', (backend) => {
       }),
     ).rejects.toMatchObject({ code: '23505' });
     expect(await db.query('SELECT id FROM items WHERE id = 6')).toEqual([]);
+    // A statement the caller never waited for still runs before the commit.
+    await db.transaction(async (tx) => {
+      void tx.query('INSERT INTO items (id, body) VALUES (7, $1)', ['seven']);
+    });
+    expect(await db.query('SELECT id FROM items WHERE id = 7')).toEqual([{ id: 7 }]);
   });
 
   it('runs concurrent transactions without losing an update', async () => {
