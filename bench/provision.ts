@@ -37,8 +37,8 @@ async function rawCommitsPerSecond(dataDir: string): Promise<number> {
 /**
  * Control: the rows a device's lifecycle writes in this schema, as bare batched SQL on a fresh store of the same
  * kind, with no HTTP, no engine logic and no simulator: create (machine, device, event, job), job claim, install
- * start, network boot (job done), phone-home. Batches of 64, statements of a transaction sent together. What no
- * implementation of this data model can beat on this store.
+ * start, network boot (job done), phone-home. Batches of 64, statements of a transaction sent together. Roughly
+ * the most an engine that writes these rows can reach on this store: it shows how far the goal is from the floor.
  */
 async function floorDevicesPerSecond(url: string | undefined, dataDir: string, total: number): Promise<number> {
   const db = await openDatabase({ url, dataDir: url ? undefined : join(dataDir, 'floor') });
