@@ -186,12 +186,10 @@ export class DeviceService {
   private async flushCreates(batch: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
-      // Machines are picked for the whole batch together with the access checks; one picked for a create that
-      // fails its check stays free (nothing is written for it).
-      const [checked, picked] = await Promise.all([this.checkAccessAndKeys(tx, batch), this.allocate(tx, batch)]);
+      const checked = await this.checkAccessAndKeys(tx, batch);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
-      const machines = picked.filter((_, i) => !(checked[i] instanceof Error));
+      const machines = await this.allocate(tx, items);
       const waitable = await this.reclaimableSpot(tx, items.filter((_, i) => !machines[i]));
       const accepted: NewDevice[] = [];
       const placed: (NewDevice | Error)[] = items.map((item, i) => {
