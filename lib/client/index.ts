@@ -14,7 +14,7 @@ import { eventsApi } from './events';
 import { facilitiesApi, metrosApi } from './locations';
 import { operatingSystemsApi } from './operating-systems';
 import { operatorApi } from './operator';
-import { listAll, paginate } from './pagination';
+import { listAll, listAllConcurrently, paginate } from './pagination';
 import { plansApi } from './plans';
 import { projectsApi } from './projects';
 import { spotMarketApi } from './spot-market';
@@ -41,6 +41,7 @@ export function createMetalClient(options: MetalClientOptions) {
     apiKeys: apiKeysApi(transport),
     operator: operatorApi(transport),
     listAll,
+    listAllConcurrently,
     paginate,
     /** Any other endpoint, with the same auth, retries and error mapping. */
     request: transport.request,
@@ -50,7 +51,7 @@ export type MetalClient = ReturnType<typeof createMetalClient>;
 
 export { MetalError, ERROR_CATALOGUE, type ErrorCode } from '../contract/errors';
 export { MetalApiError } from './errors';
-export { listAll, paginate, type ListPage, type ListQuery, type PageFetcher, type ReadOptions } from './pagination';
+export { listAll, listAllConcurrently, paginate, type ListPage, type ListQuery, type PageFetcher, type ReadOptions } from './pagination';
 export { buildQuery, path, type Query, type RequestSpec, type RetryNotice, type TransportOptions, type WriteOptions } from './transport';
 export type { DeviceAction, DeviceDeleteOptions, DeviceGetOptions, DeviceListQuery, DeviceWait } from './devices';
 export type { PlanListQuery } from './plans';

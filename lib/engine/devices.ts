@@ -687,8 +687,8 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
 
 /** The device id a phone-home token names (see phoneHomeToken), when it has that shape. */
 const deviceOfToken = (token: string): string | undefined => {
-  const id = token.slice(0, token.indexOf('.'));
-  return isUuid(id) ? id : undefined;
+  const dot = token.indexOf('.');
+  return dot > 0 && isUuid(token.slice(0, dot)) ? token.slice(0, dot) : undefined;
 };
 
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);

@@ -67,7 +67,7 @@ function finish(tx, body) {
 /** A statement of an open transaction: after the transaction's earlier statements, in the order sent. */
 function runInTransaction(msg) {
   const entry = open.get(msg.tx);
-  const done = (entry.last || entry.handle).then(() => entry.handle).then((handle) => handle.query(msg.sql, msg.params));
+  const done = (entry.last || Promise.resolve()).then(() => entry.handle).then((handle) => handle.query(msg.sql, msg.params));
   entry.last = done.then(
     () => undefined,
     (err) => {
@@ -92,7 +92,7 @@ async function main() {
         case 'end': {
           const entry = open.get(msg.tx);
           // Statements the caller did not wait for still run first.
-          await (entry.last || entry.handle.catch(() => undefined));
+          await entry.last;
           entry.endId = msg.id;
           entry.commit = msg.commit;
           if (entry.result) finish(msg.tx, entry.result);

@@ -1,4 +1,4 @@
-import { MetalError, listAll, paginate, type ListPage } from '../../lib/client';
+import { MetalError, listAll, listAllConcurrently, paginate, type ListPage } from '../../lib/client';
 import { nextPageNumber } from '../../lib/client/pagination';
 import type { Meta } from '../../lib/contract/schemas';
 import { harness, isolateNetwork, rejectionOf } from './harness';
@@ -59,6 +59,36 @@ describe('listAll', () => {
     const err = await rejectionOf(listAll(fetchPage));
     expect(err).toBeInstanceOf(MetalError);
     expect(err.message).toContain('points back to page 1');
+  });
+});
+
+describe('listAllConcurrently', () => {
+  it('fetches the pages after the first together and returns the items in page order', async () => {
+    const requested: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const fetchPage = async (page: number): Promise<ListPage<number>> => {
+      requested.push(page);
+      // Page 2 answers only after page 4 was asked for: the pages are in flight together.
+      if (page === 2) await gate;
+      if (page === 4) release();
+      return { items: [page * 10, page * 10 + 1], meta: meta(page, 4, 8) };
+    };
+    await expect(listAllConcurrently(fetchPage)).resolves.toEqual([10, 11, 20, 21, 30, 31, 40, 41]);
+    expect(requested).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads a single page once, and walks a server whose first page does not lead to page 2', async () => {
+    const single = jest.fn(async (): Promise<ListPage<string>> => ({ items: ['only'] }));
+    await expect(listAllConcurrently(single)).resolves.toEqual(['only']);
+    expect(single).toHaveBeenCalledTimes(1);
+    const fetched: number[] = [];
+    const odd = async (page: number): Promise<ListPage<number>> => {
+      fetched.push(page);
+      return { items: [page], meta: { ...meta(page, 5, 3), next: page === 1 ? href(3) : page === 3 ? href(5) : undefined } };
+    };
+    await expect(listAllConcurrently(odd)).resolves.toEqual([1, 3, 5]);
+    expect(fetched).toEqual([1, 3, 5]);
   });
 });
 

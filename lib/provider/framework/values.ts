@@ -56,7 +56,7 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
   return a === b;
 }
 
-const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+export const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
 function numericText(value: Value): string | undefined {
   if (value instanceof Decimal || typeof value === 'number') return canonicalNumber(value);

@@ -4,7 +4,7 @@
  * Every msgpack extension type is an unknown value; refined unknowns keep their payload so they re-encode unchanged.
  */
 import { Decoder, Encoder, ExtData, type ExtensionCodecType } from '@msgpack/msgpack';
-import { Decimal, Unknown, exactNumber, isObjectValue, setOwn, type Value, type ValueObject } from '../framework/values';
+import { Decimal, Unknown, exactNumber, hasOwn, isObjectValue, setOwn, type Value, type ValueObject } from '../framework/values';
 import { typeFromCty, typeToCty, type ValueType } from '../framework/schema';
 import { parseJsonExact } from './json-value';
 
@@ -71,7 +71,7 @@ function fromWire(raw: unknown, type: ValueType, format: 'msgpack' | 'json'): Va
       const record = asRecord(raw);
       const object: ValueObject = {};
       for (const [name, attributeType] of attributeEntries(type)) {
-        setOwn(object, name, fromWire(Object.prototype.hasOwnProperty.call(record, name) ? record[name] : null, attributeType, format));
+        setOwn(object, name, fromWire(hasOwn(record, name) ? record[name] : null, attributeType, format));
       }
       return object;
     }
@@ -118,7 +118,7 @@ function toWire(value: Value, type: ValueType): unknown {
       const record = asRecord(value);
       const object: Record<string, unknown> = {};
       for (const [name, attributeType] of attributeEntries(type)) {
-        setOwn(object, name, toWire((Object.prototype.hasOwnProperty.call(record, name) ? (record[name] ?? null) : null) as Value, attributeType));
+        setOwn(object, name, toWire((hasOwn(record, name) ? (record[name] ?? null) : null) as Value, attributeType));
       }
       return object;
     }
@@ -186,4 +186,3 @@ function attributeEntries(type: ValueType & { kind: 'object' }): [string, ValueT
   if (!entries) entriesByType.set(type, (entries = Object.entries(type.attributes)));
   return entries;
 }
-

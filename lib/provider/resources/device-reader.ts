@@ -10,7 +10,6 @@ import { isNotFound } from './support';
 
 /** Long enough for one refresh walk of a large configuration, short enough that nothing older is ever used. */
 const SNAPSHOT_TTL_MS = 15_000;
-const PAGE_SIZE = 100;
 
 interface ProjectReads {
   reads: number;
@@ -46,24 +45,14 @@ export class DeviceReader {
     // A single read (the usual small configuration) stays a single GET.
     if (++project.reads === 1) return undefined;
     if (!project.snapshot || this.now() - project.snapshot.takenAt > SNAPSHOT_TTL_MS) {
-      const devices = this.list(projectId)
+      // Every read of the refresh waits for the list: its pages are fetched together.
+      const devices = this.api
+        .listAllConcurrently((page) => this.api.devices.list(projectId, { page, per_page: 100 }))
         .then((list) => new Map(list.map((device) => [device.id, device])))
         // Without the list (e.g. a key that may not list the project) every read is a GET.
         .catch(() => undefined);
       project.snapshot = { takenAt: this.now(), devices };
     }
     return (await project.snapshot.devices)?.get(id);
-  }
-
-  /**
-   * Every device of the project: the first page says how many pages there are, the others are fetched together
-   * (every read of the refresh waits for the list). A device that moves between pages meanwhile is read on its own.
-   */
-  private async list(projectId: string): Promise<Device[]> {
-    const page = (n: number) => this.api.devices.list(projectId, { page: n, per_page: PAGE_SIZE });
-    const first = await page(1);
-    const last = first.meta?.last_page ?? 1;
-    const rest = await Promise.all(Array.from({ length: Math.max(0, last - 1) }, (_, i) => page(i + 2)));
-    return [first, ...rest].flatMap((p) => p.items);
   }
 }

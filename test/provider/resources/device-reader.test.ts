@@ -2,7 +2,7 @@
  * DeviceReader, the refresh reads of metal_device: the first read of a project is one GET, later ones come from
  * the project's device list (its first page, then every other page at once), and what the list lacks is a GET.
  */
-import type { MetalClient } from '../../../lib/client';
+import { listAll, listAllConcurrently, type MetalClient } from '../../../lib/client';
 import { MetalError } from '../../../lib/contract/errors';
 import type { Device } from '../../../lib/contract/schemas';
 import { DeviceReader } from '../../../lib/provider/resources/device-reader';
@@ -34,6 +34,9 @@ function fakeApi(count: number, options: { listFails?: boolean } = {}) {
         return { items, meta: { current_page: query.page, last_page: Math.max(1, Math.ceil(count / query.per_page)), total: count } };
       },
     },
+    // The client's own pagination helpers: only the HTTP side is faked.
+    listAll,
+    listAllConcurrently,
   };
   return { api: api as unknown as MetalClient, calls, mostInFlight: () => mostInFlight };
 }
