@@ -3,8 +3,10 @@
  * server when DATABASE_URL is set. Everything above this module sees only `Database`.
  */
 import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Pool, types as pgTypes } from 'pg';
+import { lockDataDir } from './data-dir-lock';
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -18,6 +20,8 @@ export interface Database extends Queryable {
    * they run in the order sent.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Readiness: resolves when the store answers a statement within `timeoutMs`, rejects with the reason otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,78 +32,164 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
+  /** The PGlite worker script (tests wrap it in one that can be made to die). @default pglite-worker.js */
+  workerScript?: string;
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir, options.workerScript ?? join(__dirname, 'pglite-worker.js'));
 }
 
 /**
  * PGlite in a worker thread (pglite-worker.js): statements run there, off the thread that serves HTTP, and the
  * two use both cores. Transactions keep PGlite's semantics: one at a time, other statements wait for it.
+ * The data directory is locked (one writer per directory). A worker that dies fails its pending statements with
+ * a clear error and is started again on the same directory; an in-memory store cannot come back and stays failed.
  */
-async function openPglite(dataDir?: string): Promise<Database> {
-  const worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+async function openPglite(dataDir: string | undefined, script: string): Promise<Database> {
+  const lock = dataDir ? lockDataDir(dataDir) : undefined;
+  let closing = false;
+  let failure: Error | undefined;
+  const restart = (reason: Error) => {
+    if (closing || failure) return;
+    if (!dataDir) {
+      failure = new Error(`the in-memory database stopped (${reason.message}); restart the server`);
+      return;
+    }
+    current = startWorker(script, dataDir, restart);
+    // A worker that cannot open the directory again leaves the store failed, and ping() says why.
+    current.catch((err: Error) => (failure ??= new Error(`the embedded database stopped and could not be reopened: ${err.message}`)));
+  };
+  let current: Promise<PgliteWorker>;
+  try {
+    current = startWorker(script, dataDir, restart);
+    await current;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  const worker = async () => {
+    if (failure) throw failure;
+    return current;
+  };
+  let nextTx = 1;
+  return {
+    kind: 'pglite',
+    async query<R>(sql: string, params?: unknown[]) {
+      return (await (await worker()).call({ op: 'query', sql, params })).rows as R[];
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      // The whole transaction stays on the worker it began on: if that one dies, its statements fail.
+      const w = await worker();
+      // No round trip to begin: the worker holds this transaction's statements until PGlite has it open, so the
+      // worker does not sit idle inside a transaction waiting for this thread.
+      const tx = nextTx++;
+      w.send({ op: 'begin', tx });
+      let result: T;
+      try {
+        result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await w.call({ op: 'query', sql, params, tx })).rows as R[] });
+      } catch (err) {
+        await w.call({ op: 'end', tx, commit: false }).catch(() => undefined);
+        throw err;
+      }
+      await w.call({ op: 'end', tx, commit: true });
+      return result;
+    },
+    async ping(timeoutMs = PING_TIMEOUT_MS) {
+      await withTimeout((async () => (await worker()).call({ op: 'query', sql: 'SELECT 1', params: [] }))(), timeoutMs);
+    },
+    async close() {
+      closing = true;
+      failure ??= new Error('the embedded database is closed');
+      try {
+        const w = await current.catch(() => undefined);
+        if (w && !w.failure) {
+          await w.call({ op: 'close' });
+          await w.terminate();
+        }
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+interface PgliteWorker {
+  /** Set once the worker is gone; every later call fails with it. */
+  failure?: Error;
+  call(msg: Record<string, unknown>): Promise<WorkerReply>;
+  send(msg: Record<string, unknown>): void;
+  terminate(): Promise<number>;
+}
+
+/** Starts one worker; `onDeath` hears when it fails after it was ready (its pending statements have been failed). */
+async function startWorker(script: string, dataDir: string | undefined, onDeath: (err: Error) => void): Promise<PgliteWorker> {
+  const worker = new Worker(script, { workerData: { dataDir } });
   const pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  let failure: Error | undefined;
   // The thread keeps the process alive only while a statement is in flight, like a socket would.
   worker.unref();
-  const fail = (err: Error) => {
-    failure ??= err;
-    for (const p of pending.values()) p.reject(failure);
+  const handle: PgliteWorker = {
+    call(msg) {
+      if (handle.failure) return Promise.reject(handle.failure);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.ref();
+        worker.postMessage({ ...msg, id });
+      });
+    },
+    send(msg) {
+      if (!handle.failure) worker.postMessage(msg);
+    },
+    terminate: () => worker.terminate(),
+  };
+  const die = (err: Error) => {
+    if (handle.failure) return;
+    handle.failure = err;
+    for (const p of pending.values()) p.reject(err);
     pending.clear();
+    void worker.terminate();
+    onDeath(err);
   };
   await new Promise<void>((resolve, reject) => {
     worker.once('message', (m: { ready?: true; failed?: WorkerError }) => (m.ready ? resolve() : reject(databaseError(m.failed!))));
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the embedded database worker exited (code ${code}) while opening`)));
   });
-  worker.on('message', (m: WorkerReply & { id: number }) => {
+  worker.on('message', (m: { id: number; data: Uint8Array }) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
     if (!pending.size) worker.unref();
-    if (m.error) p.reject(databaseError(m.error));
-    else p.resolve(m);
+    // Replies come serialized, so a value this thread cannot read back (a JSON document nested deeper than its
+    // stack allows) fails its own statement instead of the whole channel.
+    let reply: WorkerReply;
+    try {
+      reply = deserialize(m.data) as WorkerReply;
+    } catch (err) {
+      p.reject(new Error(`the database returned a value this server cannot read (${(err as Error).message}): a JSON value nested too deeply?`));
+      return;
+    }
+    if (reply.error) p.reject(databaseError(reply.error));
+    else p.resolve(reply);
   });
-  worker.on('error', (err) => fail(new Error(`the embedded database stopped: ${err.message}`)));
-  worker.on('exit', () => fail(new Error('the embedded database is closed')));
-  const call = (msg: Record<string, unknown>): Promise<WorkerReply> => {
-    if (failure) return Promise.reject(failure);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ ...msg, id });
-    });
-  };
-  const query = async <R>(sql: string, params?: unknown[], tx?: number) => (await call({ op: 'query', sql, params, tx })).rows as R[];
-  let nextTx = 1;
-  return {
-    kind: 'pglite',
-    query: (sql, params) => query(sql, params),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      if (failure) throw failure;
-      // No round trip to begin: the worker holds this transaction's statements until PGlite has it open, so the
-      // worker does not sit idle inside a transaction waiting for this thread.
-      const tx = nextTx++;
-      worker.postMessage({ op: 'begin', tx });
-      let result: T;
-      try {
-        result = await fn({ query: (sql, params) => query(sql, params, tx) });
-      } catch (err) {
-        await call({ op: 'end', tx, commit: false }).catch(() => undefined);
-        throw err;
-      }
-      await call({ op: 'end', tx, commit: true });
-      return result;
-    },
-    async close() {
-      if (failure) return;
-      await call({ op: 'close' });
-      await worker.terminate();
-    },
-  };
+  worker.on('messageerror', (err) => die(new Error(`the embedded database worker sent an unreadable message (${err.message}); it is restarted and the statement was not answered, retry it`)));
+  worker.on('error', (err) => die(new Error(`the embedded database worker failed (${err.message}); it is restarted and the statement was not answered, retry it`)));
+  worker.on('exit', (code) => die(new Error(`the embedded database worker exited (code ${code}); it is restarted and the statement was not answered, retry it`)));
+  return handle;
+}
+
+/** How long ping() waits for the store to answer. */
+const PING_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 interface WorkerError {
@@ -169,6 +259,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       } finally {
         client.release();
       }
+    },
+    async ping(timeoutMs = PING_TIMEOUT_MS) {
+      await withTimeout(pool.query('SELECT 1'), timeoutMs);
     },
     async close() {
       await pool.end();

@@ -7,9 +7,10 @@
  * of which would compile TypeScript for it.
  *
  * Messages in:  { id, op: 'query', sql, params, tx? } | { op: 'begin', tx } | { id, op: 'end', tx, commit } | { id, op: 'close' }
- * Messages out: { id, rows } | { id, error: { message, code, detail, constraint } } | { ready } | { failed }
+ * Messages out: { id, data } (data: v8-serialized { rows } | { error: { message, code, detail, constraint } }) | { ready } | { failed }
  */
 'use strict';
+const { serialize } = require('node:v8');
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
 
@@ -20,8 +21,18 @@ const { PGlite } = require('@electric-sql/pglite');
 const open = new Map();
 const ROLLBACK = new Error('rolled back');
 
+/**
+ * Replies travel serialized: the main thread deserializes each one itself, so a value it cannot read back fails
+ * only that statement (structured cloning would drop the message and leave the statement waiting forever).
+ */
 function reply(id, body) {
-  parentPort.postMessage({ id, ...body });
+  let data;
+  try {
+    data = serialize(body);
+  } catch (err) {
+    data = serialize({ error: describe(err) });
+  }
+  parentPort.postMessage({ id, data });
 }
 
 function describe(err) {
