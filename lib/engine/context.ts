@@ -20,6 +20,12 @@ export interface EngineConfig {
   jobBatchSize: number;
   /** Job lease; an unfinished job is claimable again after it. */
   jobLeaseMs: number;
+  /** How often a job runner renews its worker heartbeat. */
+  heartbeatMs: number;
+  /** A worker whose heartbeat is older than this is dead: its jobs and installs are taken over. */
+  workerStaleMs: number;
+  /** A running job runner that finished no round for this long is reported not alive (readiness). */
+  runnerStallMs: number;
   /** Idle poll interval of the job runner. */
   pollMs: number;
   /** Capacity level thresholds: at most this many free machines is "limited". */
@@ -37,6 +43,9 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   retryMaxMs: 60_000,
   jobBatchSize: 200,
   jobLeaseMs: 5 * 60_000,
+  heartbeatMs: 3000,
+  workerStaleMs: 15_000,
+  runnerStallMs: 60_000,
   pollMs: 50,
   limitedCapacityAt: 2,
   spotNoticeMs: 2 * 60_000,

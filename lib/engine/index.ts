@@ -4,10 +4,12 @@
  */
 import type { Logger } from 'pino';
 import type { Database } from '../store/database';
+import { releaseUntrackedLeases } from '../store/workers';
 import { AccountService } from './accounts';
 import type { Clock } from './clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
 import { DeviceService } from './devices';
+import { newId } from './ids';
 import { JobRunner } from './jobs';
 import { OperatorService } from './operator';
 import { ProjectService } from './projects';
@@ -53,17 +55,24 @@ export class Engine {
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
     this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke());
-    this.provisioner = new Provisioner(this.ctx, (id, generation) => this.devices.phoneHomeToken(id, generation), {
+    const workerId = newId();
+    this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.devices.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
       spot_webhook: this.spot.deliverWebhook,
     });
-    this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch);
+    this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
   }
 
-  /** Loads the world; with `releaseLeases`, jobs leased by a previous (crashed) process become claimable at once. */
+  /**
+   * Loads the world; with `releaseLeases` (a store with one writer), the jobs and installs of a previous (crashed)
+   * run of this server are taken over at once instead of after its heartbeat goes stale.
+   */
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
-    if (options.releaseLeases) await this.ctx.db.query('UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL');
+    if (options.releaseLeases) {
+      await releaseUntrackedLeases(this.ctx.db);
+      await this.jobs.takeOverAll();
+    }
   }
 
   /** Starts the job runner, the timeout sweeper and the spot market's clearing rounds. */

@@ -2,8 +2,13 @@
  * Durable jobs in the database. Workers claim due jobs in batches with FOR UPDATE SKIP LOCKED under a lease,
  * run the handlers concurrently (they talk to hardware), then write every outcome of the round in ONE
  * transaction. A crash between hardware work and that write re-runs the job, so handlers are idempotent.
+ *
+ * Each runner is a worker with a heartbeat (lib/store/workers.ts): a lease names its worker, and the jobs of a
+ * worker whose heartbeat stopped are taken over within seconds instead of when the lease runs out, without
+ * spending an attempt (a crash is not the job's failure).
  */
 import type { Queryable } from '../store/database';
+import { reapWorkers, renewWorker, requeueInstallsOf } from '../store/workers';
 import type { EngineContext } from './context';
 import { applyTransitions, TransitionRequest } from './transitions';
 
@@ -54,26 +59,95 @@ FROM jsonb_array_elements($1::jsonb) x`,
   );
 }
 
+/** What a readiness probe needs to know about the job runner. */
+export interface RunnerHealth {
+  /** Running, and its loop finished a round (or an idle wait) recently. */
+  alive: boolean;
+  lastRoundAt: Date | null;
+  lastHeartbeatAt: Date | null;
+  /** Why it is not alive. */
+  reason?: string;
+}
+
 export class JobRunner {
   private stopped = true;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private heartbeats?: NodeJS.Timeout;
+  private registered?: Promise<void>;
+  private lastRoundAt: Date | null = null;
+  private lastHeartbeatAt: Date | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly handle: BatchHandler,
+    /** This runner's worker id: its leases and the installs it boots carry it. */
+    readonly workerId: string,
   ) {}
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
     this.loop = this.run();
+    this.heartbeats = setInterval(() => {
+      this.heartbeat().catch((err) => this.ctx.log.error({ err }, 'worker heartbeat failed'));
+    }, this.ctx.config.heartbeatMs);
+    this.heartbeats.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.heartbeats) clearInterval(this.heartbeats);
     this.wake?.();
     await this.loop;
+  }
+
+  /**
+   * Renews this worker's heartbeat and takes over from workers whose heartbeat is older than `workerStaleMs`:
+   * they are deleted (their job leases become claimable at once) and their started installs get their jobs again.
+   * Runs every `heartbeatMs` while started; exposed for tests that step the clock.
+   */
+  async heartbeat(): Promise<string[]> {
+    const { db, clock, config } = this.ctx;
+    const now = clock.now();
+    const dead = await db.transaction(async (tx) => {
+      const [, reaped] = await Promise.all([renewWorker(tx, this.workerId, now), reapWorkers(tx, new Date(now.getTime() - config.workerStaleMs), this.workerId)]);
+      const requeued = await requeueInstallsOf(tx, reaped, now);
+      if (reaped.length) this.ctx.log.warn({ workers: reaped, installs: requeued }, 'took over the work of servers whose heartbeat stopped');
+      return reaped;
+    });
+    this.lastHeartbeatAt = now;
+    if (dead.length) this.poke();
+    return dead;
+  }
+
+  /**
+   * Takes over every other worker at once: for a store with one writer (PGlite, locked), whose other workers are
+   * previous runs of this server.
+   */
+  async takeOverAll(): Promise<string[]> {
+    const { db, clock } = this.ctx;
+    return db.transaction(async (tx) => {
+      const reaped = await reapWorkers(tx, null, this.workerId);
+      await requeueInstallsOf(tx, reaped, clock.now());
+      return reaped;
+    });
+  }
+
+  health(): RunnerHealth {
+    const { clock, config } = this.ctx;
+    const base = { lastRoundAt: this.lastRoundAt, lastHeartbeatAt: this.lastHeartbeatAt };
+    if (this.stopped) return { ...base, alive: false, reason: 'the job runner is not running' };
+    const since = this.lastRoundAt ? clock.now().getTime() - this.lastRoundAt.getTime() : Infinity;
+    if (since > config.runnerStallMs) {
+      return { ...base, alive: false, reason: this.lastRoundAt ? `the job runner finished no round for ${Math.round(since / 1000)} s` : 'the job runner has not finished a round yet' };
+    }
+    return { ...base, alive: true };
+  }
+
+  /** Readiness: the runner is running and not stuck. */
+  alive(): boolean {
+    return this.health().alive;
   }
 
   /** Asks an idle runner to look for work now (called after enqueueing). */
@@ -86,6 +160,7 @@ export class JobRunner {
       let worked = 0;
       try {
         worked = await this.round();
+        this.lastRoundAt = this.ctx.clock.now();
       } catch (err) {
         this.ctx.log.error({ err }, 'job round failed; retrying');
       }
@@ -105,13 +180,18 @@ export class JobRunner {
   /** Claims and runs one batch of due jobs; returns how many ran. Exposed for tests that step the engine. */
   async round(): Promise<number> {
     const { db, clock, config } = this.ctx;
+    this.registered ??= renewWorker(db, this.workerId, clock.now());
+    await this.registered;
     const now = clock.now();
+    // Claimable: free, lease run out, or held by a worker that no longer exists (taken over: no attempt spent).
     const jobs = await db.query<JobRow>(
-      `UPDATE jobs SET locked_until = $2, attempts = attempts + 1
-WHERE id IN (SELECT id FROM jobs WHERE run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+      `UPDATE jobs j SET locked_until = $2, locked_by = $4,
+  attempts = j.attempts + CASE WHEN j.locked_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = j.locked_by) THEN 0 ELSE 1 END
+WHERE j.id IN (SELECT id FROM jobs WHERE run_at <= $1
+    AND (locked_until IS NULL OR locked_until < $1 OR NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = jobs.locked_by))
   ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING id, kind, device_id, machine_id, payload, attempts, max_attempts, last_error`,
-      [now.toISOString(), new Date(now.getTime() + config.jobLeaseMs).toISOString(), config.jobBatchSize],
+RETURNING j.id, j.kind, j.device_id, j.machine_id, j.payload, j.attempts, j.max_attempts, j.last_error`,
+      [now.toISOString(), new Date(now.getTime() + config.jobLeaseMs).toISOString(), config.jobBatchSize, this.workerId],
     );
     if (!jobs.length) return 0;
     let outcomes: JobOutcome[];
@@ -160,7 +240,7 @@ RETURNING id, kind, device_id, machine_id, payload, attempts, max_attempts, last
         done.length && tx.query('DELETE FROM jobs WHERE id = ANY($1::bigint[])', [done]),
         retries.length &&
           tx.query(
-            `UPDATE jobs j SET run_at = (x->>'run_at')::timestamptz, last_error = x->>'error', locked_until = NULL
+            `UPDATE jobs j SET run_at = (x->>'run_at')::timestamptz, last_error = x->>'error', locked_until = NULL, locked_by = NULL
 FROM jsonb_array_elements($1::jsonb) x WHERE j.id = ANY($2::bigint[]) AND j.id = (x->>'id')::bigint`,
             [JSON.stringify(retries), retries.map((r) => r.id)],
           ),

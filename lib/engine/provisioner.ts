@@ -45,6 +45,8 @@ export class Provisioner {
 
   constructor(
     private readonly ctx: EngineContext,
+    /** The worker running these jobs: an install records who booted it, so another can take it over. */
+    private readonly workerId: string,
     private readonly phoneHomeToken: (deviceId: string, generation: number) => string,
     delegated: DelegatedJobs,
   ) {
@@ -113,7 +115,12 @@ export class Provisioner {
         onlyFrom: [device.state as 'queued' | 'reinstalling'],
         // The new generation is computed from this read: if another engine started an install meanwhile, skip.
         onlyGeneration: device.install_generation,
-        patch: { install_generation: generation, phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)), provisioning_percentage: PROVISIONING_PROGRESS.started },
+        patch: {
+          install_generation: generation,
+          phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)),
+          provisioning_percentage: PROVISIONING_PROGRESS.started,
+          install_worker: this.workerId,
+        },
         message: reinstall ? `${device.hostname}: reinstall started` : undefined,
       };
     });
@@ -140,7 +147,7 @@ export class Provisioner {
       await driver.power.setPower(power === 'on' ? 'cycle' : 'on');
       return {
         // Only while the install is still the one booted: a fast machine may have phoned home already.
-        transitions: [{ deviceId: device.id, event: null, onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot }, message: `${device.hostname}: network boot started` }],
+        transitions: [{ deviceId: device.id, event: null, onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot, install_worker: this.workerId }, message: `${device.hostname}: network boot started` }],
       };
     });
   }

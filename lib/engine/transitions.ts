@@ -20,6 +20,7 @@ const PATCHABLE = {
   deleted_at: 'timestamptz',
   userdata: 'text',
   install_generation: 'int',
+  install_worker: 'uuid',
 } as const;
 
 export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | null>>;
