@@ -17,7 +17,7 @@ import { EngineBootBackend } from './engine/boot-backend';
 import { enqueueJobs } from './engine/jobs';
 import { Clock, systemClock } from './engine/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
-import { SecretBox } from './engine/secrets';
+import { SecretBox, verifySecretKey } from './engine/secrets';
 import type { PlanSpecs } from './contract/schemas';
 import { attachBootAgent } from './sim/boot-agent';
 import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
@@ -77,13 +77,14 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const clock = options.clock ?? systemClock;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
+  const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
   try {
     await migrate(db);
+    await verifySecretKey(db, secrets, { ephemeral: !process.env.METALFORGE_SECRET_KEY && !options.dataDir });
   } catch (err) {
     await db.close();
     throw err;
   }
-  const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
 
   let sim!: SimDatacenter;
   // Machines are first touched in waves (a batch of provisions): one query describes a whole wave.

@@ -5,7 +5,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Queryable } from '../store/database';
+import { setting, settingOrInit } from '../store/settings';
 import { hmac } from './ids';
+
+const FINGERPRINT_SETTING = 'secret_key_fingerprint';
 
 export class SecretBox {
   constructor(private readonly key: Buffer) {
@@ -44,8 +48,29 @@ export class SecretBox {
     return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
   }
 
+  /** Names the key without revealing it: servers sharing a database compare it (see verifySecretKey). */
+  fingerprint(): string {
+    return this.derive('metalforge secret key fingerprint').slice(0, 32);
+  }
+
   /** A token derived from the key and a purpose string (stable, unguessable without the key). */
   derive(purpose: string): string {
     return hmac(this.key, purpose);
   }
+}
+
+/**
+ * Servers sharing a database must share the key that seals its secrets: the first server records the key's
+ * fingerprint, and a server with another key refuses to start (it could not read BMC passwords, install tokens
+ * or webhook secrets that the others wrote). An `ephemeral` key (made up for this run) records nothing.
+ */
+export async function verifySecretKey(db: Queryable, box: SecretBox, options: { ephemeral: boolean }): Promise<void> {
+  const mine = box.fingerprint();
+  const recorded = options.ephemeral ? await setting(db, FINGERPRINT_SETTING) : await settingOrInit(db, FINGERPRINT_SETTING, mine);
+  if (recorded === undefined || recorded === mine) return;
+  throw new Error(
+    `this server's secret key (fingerprint ${mine.slice(0, 12)}) is not the key this database was first started with (fingerprint ${recorded.slice(0, 12)}): ` +
+      'secrets sealed by the other servers could not be read. Start every server on this database with the same METALFORGE_SECRET_KEY ' +
+      "(or copy secret.key from the first server's --data-dir)",
+  );
 }
