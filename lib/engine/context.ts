@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BmcDriver, BmcEndpoint } from '../drivers/types';
-import type { Database } from '../store/database';
+import type { Database, Queryable } from '../store/database';
 import type { Clock } from './clock';
 import type { SecretBox } from './secrets';
 import type { World } from './world';
@@ -51,6 +51,12 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   spotNoticeMs: 2 * 60_000,
   spotClearEveryMs: 10_000,
 };
+
+/**
+ * Something that must commit in a create's transaction, given what the create answers: an idempotent request's
+ * recorded answer, so a committed create is never run twice.
+ */
+export type CommitWith<T> = (tx: Queryable, created: T) => Promise<void>;
 
 export interface EngineContext {
   db: Database;

@@ -6,7 +6,7 @@ import { MetalError } from '../contract/errors';
 import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput, IpAddress } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
 import type { Queryable } from '../store/database';
-import type { EngineContext } from './context';
+import type { CommitWith, EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from './ids';
 import { enqueueJobs, NewJob } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
@@ -23,6 +23,8 @@ export interface Actor {
 
 interface PlacedCreate {
   projectId: string;
+  /** Written in the create's transaction with the device as answered. */
+  commitWith?: CommitWith<Device>;
   actor: Actor;
   input: DeviceCreateInput;
   plan: PlanRow;
@@ -89,7 +91,7 @@ const DEVICE_COLUMNS = `d.*, m.macs`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 
 export class DeviceService {
-  private readonly createBatcher: Batcher<PlacedCreate, DeviceRow>;
+  private readonly createBatcher: Batcher<PlacedCreate, Device>;
   private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
   private readonly bootLookupBatcher: Batcher<string, BootDecision | null>;
 
@@ -108,10 +110,9 @@ export class DeviceService {
    * Validates against the in-memory world (collecting every problem), then checks access, SSH keys and places
    * the device inside a group commit: a create costs no database round trip of its own.
    */
-  async create(actor: Actor, projectId: string, input: DeviceCreateInput): Promise<Device> {
+  async create(actor: Actor, projectId: string, input: DeviceCreateInput, commitWith?: CommitWith<Device>): Promise<Device> {
     if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId)) throw new MetalError('not_found', `project ${projectId} not found`);
-    const row = await this.createBatcher.submit(this.validateCreate(actor, projectId, input));
-    return this.present(row);
+    return this.createBatcher.submit({ ...this.validateCreate(actor, projectId, input), commitWith });
   }
 
   private validateCreate(actor: Actor, projectId: string, input: DeviceCreateInput): PlacedCreate {
@@ -183,7 +184,7 @@ export class DeviceService {
     });
   }
 
-  private async flushCreates(batch: PlacedCreate[]): Promise<(DeviceRow | Error)[]> {
+  private async flushCreates(batch: PlacedCreate[]): Promise<(Device | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
       const checked = await this.checkAccessAndKeys(tx, batch);
@@ -192,6 +193,7 @@ export class DeviceService {
       const machines = await this.allocate(tx, items);
       const waitable = await this.reclaimableSpot(tx, items.filter((_, i) => !machines[i]));
       const accepted: NewDevice[] = [];
+      const commits = new Map<NewDevice, CommitWith<Device>>();
       const placed: (NewDevice | Error)[] = items.map((item, i) => {
         const machine = machines[i] ?? null;
         const pool = `${item.metro.id}/${item.plan.id}`;
@@ -204,10 +206,13 @@ export class DeviceService {
         }
         const device: NewDevice = { ...item, sshKeyIds: sshKeys[i], machine };
         accepted.push(device);
+        if (item.commitWith) commits.set(device, item.commitWith);
         return device;
       });
       const rows = await this.insertDevices(tx, accepted, now);
-      const byDevice = new Map(accepted.map((d, i) => [d, rows[i]]));
+      const byDevice = new Map(accepted.map((d, i) => [d, this.present(rows[i])]));
+      // Answers that must commit with their device (idempotent requests' recorded answers), sent together.
+      await Promise.all([...commits].map(([d, commitWith]) => commitWith(tx, byDevice.get(d)!)));
       let next = 0;
       const results = checked.map((c) => (c instanceof Error ? c : placed[next++]));
       return results.map((o) => (o instanceof Error ? o : byDevice.get(o)!));

@@ -69,6 +69,7 @@ export class Engine {
    */
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
+    await this.jobs.register();
     if (options.releaseLeases) {
       await releaseUntrackedLeases(this.ctx.db);
       await this.jobs.takeOverAll();

@@ -121,6 +121,12 @@ export class JobRunner {
     return dead;
   }
 
+  /** Records this worker as live (once); its leases and idempotency claims are respected from then on. */
+  register(): Promise<void> {
+    this.registered ??= renewWorker(this.ctx.db, this.workerId, this.ctx.clock.now());
+    return this.registered;
+  }
+
   /**
    * Takes over every other worker at once: for a store with one writer (PGlite, locked), whose other workers are
    * previous runs of this server.
@@ -180,8 +186,7 @@ export class JobRunner {
   /** Claims and runs one batch of due jobs; returns how many ran. Exposed for tests that step the engine. */
   async round(): Promise<number> {
     const { db, clock, config } = this.ctx;
-    this.registered ??= renewWorker(db, this.workerId, clock.now());
-    await this.registered;
+    await this.register();
     const now = clock.now();
     // Claimable: free, lease run out, or held by a worker that no longer exists (taken over: no attempt spent).
     const jobs = await db.query<JobRow>(

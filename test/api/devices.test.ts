@@ -370,26 +370,49 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect((await api.get(`/projects/${project}/devices`)).body.meta.total).toBe(1);
     });
 
-    it('a claim left by a server that died mid-request is taken over by a retry after the lease, not before', async () => {
+    it('a claim left by a server that died mid-request is taken over by a retry, one held by a live server is not', async () => {
       const project = (await api.post('/projects', { name: 'idem-crash' })).body.id;
       const body = { ...newDevice, metro: 'sv', hostname: 'idem-crash' };
       const headers = { 'idempotency-key': 'crashed-first-try' };
       const first = await api.post(`/projects/${project}/devices`, body, headers);
       expect(first.status).toBe(201);
-      // As if the server had died after claiming the key, before it created the device and recorded the answer.
+      // As if this (live) server were still running the first request: a retry must wait.
       await api.delete(`/devices/${first.body.id}`);
       await eventually(async () => (await api.get(`/devices/${first.body.id}`)).status === 404, 'the first device to be gone');
-      await cloud.db.query(`UPDATE idempotency_keys SET status = 0, response = 'null', created_at = now() WHERE key = $1`, [headers['idempotency-key']]);
+      await cloud.db.query(`UPDATE idempotency_keys SET status = 0, response = 'null', created_at = now() - interval '1 hour' WHERE key = $1`, [headers['idempotency-key']]);
       const early = await api.post(`/projects/${project}/devices`, body, headers);
       expect(early.status).toBe(409);
       expect(early.body.errors[0]).toMatch(/still running; retry in a moment/);
-      await cloud.db.query(`UPDATE idempotency_keys SET created_at = now() - interval '10 minutes' WHERE key = $1`, [headers['idempotency-key']]);
+      // As if the server holding the claim had died before its create committed: the retry runs the create.
+      await cloud.db.query(`UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = $1`, [headers['idempotency-key']]);
       const retried = await api.post(`/projects/${project}/devices`, body, headers);
       expect(retried.status).toBe(201);
       expect(retried.body.hostname).toBe('idem-crash');
       const replay = await api.post(`/projects/${project}/devices`, body, headers);
       expect(replay.body.id).toBe(retried.body.id);
       expect((await api.get(`/projects/${project}/devices`)).body.meta.total).toBe(1);
+    });
+
+    it('records the answer in the transaction of the create: a create that committed is replayed, never run again', async () => {
+      const project = (await api.post('/projects', { name: 'idem-atomic' })).body.id;
+      const body = { ...newDevice, metro: 'sv', hostname: 'idem-atomic' };
+      const headers = { 'idempotency-key': 'atomic-first-try' };
+      // The answer is written by the create's own transaction: a failure right after the create commits (the
+      // server killed before it answers) leaves the key answered, not claimed.
+      const recorded: unknown[] = [];
+      const created = await cloud.engine.devices.create(await cloud.engine.accounts.authenticate(cloud.adminToken), project, body, async (tx, device) => {
+        recorded.push((await tx.query('SELECT count(*)::int AS n FROM devices WHERE id = $1', [device.id]))[0]);
+      });
+      expect(recorded).toEqual([{ n: 1 }]);
+      const first = await api.post(`/projects/${project}/devices`, { ...body, hostname: 'idem-atomic-2' }, headers);
+      const [row] = await cloud.db.query<{ status: number; response: { id: string } }>('SELECT status, response FROM idempotency_keys WHERE key = $1', [headers['idempotency-key']]);
+      expect(row).toEqual({ status: 201, response: expect.objectContaining({ id: first.body.id, hostname: 'idem-atomic-2' }) });
+      // Even if this server is gone, the retry is a replay of the committed create.
+      await cloud.db.query(`UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = $1`, [headers['idempotency-key']]);
+      const retry = await api.post(`/projects/${project}/devices`, { ...body, hostname: 'idem-atomic-2' }, headers);
+      expect(retry.status).toBe(201);
+      expect(retry.body.id).toBe(first.body.id);
+      expect((await api.get(`/projects/${project}/devices`)).body.devices.map((d: { id: string }) => d.id).sort()).toEqual([created.id, first.body.id].sort());
     });
 
     it('a failed request frees its key', async () => {

@@ -115,7 +115,7 @@ class DeviceWaits {
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
 const conflict = { 409: errorResponses[422] };
 
-export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const pages = new ResponseCache();
   const waits = new DeviceWaits((id, projectScope) => engine.devices.getRow(id, projectScope));
   app.addHook('preClose', (done) => {
@@ -177,7 +177,7 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     '/projects/:id/devices',
     { schema: { tags: ['devices'], summary: 'Create a device (placed on a free machine of the plan in the metro)', params: IdParams, body: DeviceCreateInput, response: { 201: Device, ...errorResponses } } },
     async (req, reply) => {
-      const out = await idempotent(db, req, reply, 201, () => engine.devices.create(req.principal, req.params.id, req.body));
+      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.devices.create(req.principal, req.params.id, req.body, commitWith));
       return out ?? reply;
     },
   );

@@ -24,7 +24,7 @@ import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendPage } 
 const User = Type.Object({ id: Type.String(), email: Type.String(), full_name: Type.String(), created_at: Type.String(), href: Type.String(), default_organization_id: Type.String() });
 const noContent = { 204: Type.Null(), ...errorResponses };
 
-export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   app.get('/user', { schema: { tags: ['users'], summary: 'The user owning this API key', response: { 200: User, ...errorResponses } } }, async (req) => engine.accounts.user(req.principal));
 
   // ------------------------------------------------------------------ SSH keys
@@ -34,7 +34,7 @@ export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void
   });
   app.post<{ Body: SshCreateT }>('/ssh-keys', { schema: { tags: ['ssh-keys'], summary: 'Create a user SSH key', body: SshKeyCreateInput, response: { 201: SshKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'user SSH keys');
-    return (await idempotent(db, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, null))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, null))) ?? reply;
   });
   app.get<{ Params: IdParams }>('/ssh-keys/:id', { schema: { tags: ['ssh-keys'], summary: 'Get an SSH key', params: IdParams, response: { 200: SshKey, ...errorResponses } } }, async (req) => {
     const row = await engine.projects.sshKeyRow(req.principal, req.params.id);
@@ -53,7 +53,7 @@ export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void
   });
   app.post<{ Params: IdParams; Body: SshCreateT }>('/projects/:id/ssh-keys', { schema: { tags: ['ssh-keys'], summary: 'Create a project SSH key', params: IdParams, body: SshKeyCreateInput, response: { 201: SshKey, ...errorResponses } } }, async (req, reply) => {
     await engine.projects.row(req.principal, req.params.id);
-    return (await idempotent(db, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, req.params.id))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, req.params.id))) ?? reply;
   });
 
   // ------------------------------------------------------------------ API keys
@@ -63,7 +63,7 @@ export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void
   });
   app.post<{ Body: ApiKeyCreateT }>('/user/api-keys', { schema: { tags: ['api-keys'], summary: 'Create a user API key; the token is in this response only', body: ApiKeyCreateInput, response: { 201: ApiKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'API keys');
-    return (await idempotent(db, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, null))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, null))) ?? reply;
   });
   app.get<{ Params: IdParams }>('/projects/:id/api-keys', { schema: { tags: ['api-keys'], summary: 'List the API keys of a project', params: IdParams, response: { 200: ApiKeyList, ...errorResponses } } }, async (req) => {
     requireUserKey(req.principal, 'API keys');
@@ -73,7 +73,7 @@ export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void
   app.post<{ Params: IdParams; Body: ApiKeyCreateT }>('/projects/:id/api-keys', { schema: { tags: ['api-keys'], summary: 'Create a project API key; the token is in this response only', params: IdParams, body: ApiKeyCreateInput, response: { 201: ApiKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'API keys');
     await engine.projects.row(req.principal, req.params.id);
-    return (await idempotent(db, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, req.params.id))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, req.params.id))) ?? reply;
   });
   const deleteKey = async (principal: Principal, id: string) => {
     requireUserKey(principal, 'API keys');

@@ -5,13 +5,13 @@ import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
-export function projectRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   app.get<{ Querystring: PageQueryT }>('/projects', { schema: { tags: ['projects'], summary: 'List projects', querystring: PageQuery, response: { 200: ProjectList, ...errorResponses } } }, async (req, reply) =>
     sendPage(req, reply, 'projects', await engine.projects.list(req.principal, pageParams(req.query)), req.query),
   );
 
   app.post<{ Body: CreateT }>('/projects', { schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } } }, async (req, reply) => {
-    const out = await idempotent(db, req, reply, 201, () => engine.projects.create(req.principal, req.body));
+    const out = await idempotent(engine, req, reply, 201, () => engine.projects.create(req.principal, req.body));
     return out ?? reply;
   });
 

@@ -28,14 +28,14 @@ const HistoryQuery = Type.Object({
 });
 const DeleteQuery = Type.Object({ force_termination: Type.Optional(Type.Boolean()) });
 
-export function spotRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
+export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['spot market'];
 
   app.post<{ Params: IdParams; Body: CreateT }>(
     '/projects/:id/spot-market-requests',
     { schema: { tags, summary: 'Create a spot market request (a bid for devices; filled while the spot price is at most max_bid_price)', params: IdParams, body: SpotMarketRequestCreateInput, response: { 201: SpotMarketRequest, ...errorResponses } } },
     async (req, reply) => {
-      const out = await idempotent(db, req, reply, 201, () => engine.spot.createRequest(req.principal, req.params.id, req.body));
+      const out = await idempotent(engine, req, reply, 201, () => engine.spot.createRequest(req.principal, req.params.id, req.body));
       return out ?? reply;
     },
   );
