@@ -13,7 +13,7 @@ export interface EngineConfig {
   provisionTimeoutMs: number;
   /** How long power and deprovision waits may take. @default 10 min */
   powerTimeoutMs: number;
-  /** Job retries: first backoff, doubled each attempt, capped. */
+  /** Job and webhook retries: first backoff, doubled each attempt, capped. */
   retryBaseMs: number;
   retryMaxMs: number;
   /** Jobs claimed per round. */
@@ -34,6 +34,13 @@ export interface EngineConfig {
   spotNoticeMs: number;
   /** Interval of spot clearing rounds while the engine runs. */
   spotClearEveryMs: number;
+  /** Webhook deliveries in flight at once, and at most per project (one slow tenant cannot take every slot). */
+  webhookConcurrency: number;
+  webhookPerProject: number;
+  /** Idle poll interval of the webhook sender. */
+  webhookPollMs: number;
+  /** Deliver webhooks to loopback, private and link-local addresses too (operator's choice; tests). */
+  webhookAllowPrivate: boolean;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -50,6 +57,10 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   limitedCapacityAt: 2,
   spotNoticeMs: 2 * 60_000,
   spotClearEveryMs: 10_000,
+  webhookConcurrency: 8,
+  webhookPerProject: 2,
+  webhookPollMs: 1000,
+  webhookAllowPrivate: false,
 };
 
 /**

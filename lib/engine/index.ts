@@ -16,6 +16,7 @@ import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
 import { SpotMarketService } from './spot/market';
+import { WebhookSender } from './webhooks';
 import { World } from './world';
 
 export interface EngineOptions {
@@ -37,6 +38,7 @@ export class Engine {
   readonly provisioner: Provisioner;
   readonly jobs: JobRunner;
   readonly spot: SpotMarketService;
+  readonly webhooks: WebhookSender;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
@@ -54,11 +56,11 @@ export class Engine {
     this.projects = new ProjectService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
-    this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke());
     const workerId = newId();
+    this.webhooks = new WebhookSender(this.ctx, workerId);
+    this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke(), () => this.webhooks.poke());
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.devices.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
-      spot_webhook: this.spot.deliverWebhook,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
   }
@@ -76,9 +78,10 @@ export class Engine {
     }
   }
 
-  /** Starts the job runner, the timeout sweeper and the spot market's clearing rounds. */
+  /** Starts the job runner, the webhook sender, the timeout sweeper and the spot market's clearing rounds. */
   start(sweepEveryMs = 1000): void {
     this.jobs.start();
+    this.webhooks.start();
     this.sweeper = setInterval(() => {
       this.devices.sweepTimeouts().catch((err) => this.ctx.log.error({ err }, 'timeout sweep failed'));
     }, sweepEveryMs);
@@ -97,6 +100,7 @@ export class Engine {
     if (this.clearing) clearInterval(this.clearing);
     await this.spot.idle();
     await this.jobs.stop();
+    await this.webhooks.stop();
     await this.devices.idle();
     await this.provisioner.close();
   }

@@ -12,7 +12,7 @@ import { reapWorkers, renewWorker, requeueInstallsOf } from '../store/workers';
 import type { EngineContext } from './context';
 import { applyTransitions, TransitionRequest } from './transitions';
 
-export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device' | 'spot_webhook';
+export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
 
 export interface NewJob {
   kind: JobKind;

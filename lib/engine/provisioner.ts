@@ -34,7 +34,7 @@ interface InstallDevice {
 type Handler = (job: JobRow) => Promise<JobOutcome>;
 
 /** Jobs that are not hardware work but share the durable queue: owned by other services. */
-export type DelegatedJobs = Record<'place_device' | 'spot_webhook', Handler>;
+export type DelegatedJobs = Record<'place_device', Handler>;
 
 export class Provisioner {
   private readonly drivers = new Map<string, BmcDriver>();

@@ -4,17 +4,18 @@
  * The rules of a round live in clearing.ts and price.ts (pure); this module loads their input and applies
  * their output in one transaction.
  */
-import { createHmac } from 'node:crypto';
 import { MetalError } from '../../contract/errors';
 import { HOSTNAME_PATTERN, HOSTNAME_RULE, type DeviceCreateInput, type SpotMarketRequest, type SpotMarketRequestCreateInput, type SpotMarketRequestUpdateInput, type Webhook } from '../../contract/schemas';
 import type { Queryable } from '../../store/database';
+import { enqueueWebhooks } from '../../store/webhook-outbox';
 import type { Principal } from '../accounts';
 import type { EngineContext } from '../context';
 import { isUuid, type DeviceService, type FreeMachine, type NewDevice } from '../devices';
 import { newId, randomToken } from '../ids';
-import { enqueueJobs, type JobOutcome, type JobRow, type NewJob } from '../jobs';
+import { enqueueJobs, type JobOutcome, type JobRow } from '../jobs';
 import { BASE, href, presentMetro } from '../present';
 import { applyTransitions, insertEvents } from '../transitions';
+import { webhookUrlProblem } from '../webhook-targets';
 import { closest, type MetroRow, type PlanRow } from '../world';
 import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool, type SpotReclaim } from './clearing';
 import { defaultPriceHistoryConfig, nextSpotPrice, PriceHistory, type PriceDatapoint } from './price';
@@ -55,9 +56,6 @@ export interface ClearingReport {
 }
 
 /** Webhook deliveries are retried with the job queue's backoff this many times. */
-const WEBHOOK_ATTEMPTS = 8;
-const WEBHOOK_TIMEOUT_MS = 10_000;
-const SIGNATURE_HEADER = 'x-metalforge-signature';
 const LIVE = `state <> ALL ('{deprovisioning,deleted}')`;
 const SPOT_LOCK_ID = 7_245_002;
 
@@ -71,6 +69,7 @@ export class SpotMarketService {
     private readonly ctx: EngineContext,
     private readonly devices: DeviceService,
     private readonly onJobsQueued: () => void,
+    private readonly onWebhooksQueued: () => void,
   ) {}
 
   // ------------------------------------------------------------------ requests
@@ -502,7 +501,7 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
     const hooked = new Set(
       (await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) AND webhook_url IS NOT NULL', [projectIds])).map((p) => p.id),
     );
-    const jobs: NewJob[] = reclaims
+    const webhooks = reclaims
       .filter((r) => hooked.has(devices.get(r.deviceId)!.project_id))
       .map((r) => {
         const d = devices.get(r.deviceId)!;
@@ -515,9 +514,10 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
           termination_time: r.terminationTime.toISOString(),
           price: prices.get(r.pool),
         };
-        return { kind: 'spot_webhook', device_id: r.deviceId, payload: { project_id: d.project_id, body }, max_attempts: WEBHOOK_ATTEMPTS };
+        return { projectId: d.project_id, body };
       });
-    await enqueueJobs(tx, jobs, now);
+    await enqueueWebhooks(tx, webhooks, now);
+    if (webhooks.length) this.onWebhooksQueued();
   }
 
   /**
@@ -631,6 +631,8 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
   /** Sets the project's webhook URL with a new signing secret, shown only here. */
   async setWebhook(principal: Principal, projectId: string, url: string): Promise<Webhook> {
     await this.visibleProject(principal, projectId);
+    const problem = webhookUrlProblem(url, this.ctx.config.webhookAllowPrivate);
+    if (problem) throw new MetalError('validation_failed', problem);
     const secret = `whsec_${randomToken(40)}`;
     await this.ctx.db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3, updated_at = $4 WHERE id = $1', [
       projectId,
@@ -640,31 +642,6 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
     ]);
     return { url, secret };
   }
-
-  /**
-   * Delivers one webhook: POST of the JSON body, signed `sha256=<hex HMAC-SHA256 of the body>` with the
-   * project's secret. A failure is retried with the job queue's backoff; a project without a webhook drops it.
-   */
-  readonly deliverWebhook = async (job: JobRow): Promise<JobOutcome> => {
-    const { project_id: projectId, body } = job.payload as { project_id: string; body: unknown };
-    const [project] = await this.ctx.db.query<{ webhook_url: string | null; webhook_secret: string | null }>('SELECT webhook_url, webhook_secret FROM projects WHERE id = $1', [projectId]);
-    if (!project?.webhook_url || !project.webhook_secret) return {};
-    const text = JSON.stringify(body);
-    const signature = `sha256=${createHmac('sha256', this.ctx.secrets.open(project.webhook_secret)).update(text).digest('hex')}`;
-    try {
-      const res = await fetch(project.webhook_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, 'user-agent': 'metalforge-webhooks' },
-        body: text,
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await res.arrayBuffer();
-      if (res.ok) return {};
-      return { retry: { error: `webhook ${project.webhook_url} answered HTTP ${res.status}`, final: {} } };
-    } catch (err) {
-      return { retry: { error: `webhook ${project.webhook_url} unreachable: ${err instanceof Error ? err.message : String(err)}`, final: {} } };
-    }
-  };
 
   /** Placement of on-demand devices waiting for a machine: re-checked until placed, deleted or timed out. */
   readonly placeWaiting = async (job: JobRow): Promise<JobOutcome> => {

@@ -37,3 +37,7 @@ CREATE TABLE webhook_outbox (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhook_outbox_due ON webhook_outbox (run_at);
+-- Webhooks queued as jobs by earlier versions move to the outbox.
+INSERT INTO webhook_outbox (project_id, body, run_at)
+SELECT (payload->>'project_id')::uuid, payload->'body', run_at FROM jobs WHERE kind = 'spot_webhook';
+DELETE FROM jobs WHERE kind = 'spot_webhook';

@@ -75,11 +75,11 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   const device = async (id: string) => (await cloud.db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]))[0];
   const requestDevices = async (requestId: string) => (await spot().get(principal, requestId)).devices;
   const onDemand = (metro: string) => cloud.engine.devices.create(principal, projectId, deviceInput({ metro }));
-  /** Runs job rounds until none is due. */
+  /** Runs job rounds and webhook deliveries until none is due. */
   const runJobs = async () => {
     for (let i = 0; i < 30; i++) {
       await settle(cloud);
-      if (!(await cloud.engine.jobs.round())) return;
+      if (!(await cloud.engine.jobs.round()) && !(await cloud.engine.webhooks.round())) return;
     }
     throw new Error('jobs kept running');
   };
@@ -87,7 +87,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
 
   beforeAll(async () => {
     clock = new ManualClock('2026-03-01T00:00:00Z');
-    cloud = await testCloud(backend, { clock, startWorkers: false, catalog: smallCatalog() });
+    // The test's webhook receiver is on loopback: allowed as an operator would with --webhook-allow-private.
+    cloud = await testCloud(backend, { clock, startWorkers: false, catalog: smallCatalog(), engine: { webhookAllowPrivate: true } });
     ({ principal, projectId } = await adminProject(cloud, 'spot'));
     webhook = createServer((req, res) => {
       let body = '';
