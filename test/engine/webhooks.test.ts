@@ -120,7 +120,7 @@ describe('webhook sender', () => {
     cloud = await testCloud('pglite', { startWorkers: false });
     const { projectId } = await adminProject(cloud, 'rebind');
     let calls = 0;
-    const inside = await receiver((req, res) => {
+    const inside = await receiver((_req, res) => {
       calls++;
       res.end();
     });
