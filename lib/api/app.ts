@@ -9,8 +9,9 @@ import type { Engine } from '../engine';
 import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
 import { UUID_PATTERN } from '../contract/schemas';
-import { authHook, RateLimiter, RateLimitOptions } from './auth';
+import { authHook, DEFAULT_AUTH_FAILURES, RateLimiter, RateLimitOptions } from './auth';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors';
+import { healthRoutes } from './health';
 import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
@@ -26,6 +27,8 @@ export interface ApiOptions {
   db: Database;
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   rateLimit?: Partial<RateLimitOptions>;
+  /** Failed authentications per source address and window before 429. @default 20 per minute */
+  authFailures?: Partial<RateLimitOptions>;
   /** Largest accepted request body. @default 256 KiB */
   bodyLimit?: number;
   version?: string;
@@ -47,14 +50,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   const operations = collectOperations(app, API_PREFIX);
   const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
+  const authFailures = new RateLimiter({ ...DEFAULT_AUTH_FAILURES, ...options.authFailures });
   const deps = { engine: options.engine, db: options.db };
 
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authHook(options.engine, limiter));
+      api.addHook('onRequest', authHook(options.engine, limiter, authFailures));
       api.addHook('preValidation', refuseUnstorableInput);
       api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
-      api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
+      healthRoutes(api, options.engine);
       projectRoutes(api, deps);
       deviceRoutes(api, deps);
       catalogRoutes(api, deps);

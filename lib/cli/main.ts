@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { createCloud, DEFAULT_CATALOG } from '../cloud';
+import { type Cloud, createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
@@ -107,6 +107,13 @@ async function startServer(flags: ServerFlags) {
   return { cloud, url, logger };
 }
 
+/** The admin token is shown once, when this start created it; later starts say where it is kept. */
+function adminTokenLine(cloud: Cloud): string {
+  const kept = cloud.adminTokenFile ? `kept in ${cloud.adminTokenFile} (mode 0600)` : '';
+  if (cloud.adminTokenCreated) return `${cloud.adminToken}   (created now and shown only this once${kept ? `; ${kept}` : ''})`;
+  return kept || 'the token you passed (--admin-token / METALFORGE_ADMIN_TOKEN)';
+}
+
 serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
   async (flags: ServerFlags) => {
     const { cloud, url } = await startServer(flags);
@@ -115,7 +122,7 @@ serverOptions(program.command('server').description('run the metal cloud: the Me
       [
         `metalforge ${VERSION} is serving`,
         `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
-        `  admin token  ${cloud.adminToken}`,
+        `  admin token  ${adminTokenLine(cloud)}`,
         `  database     ${db}`,
         `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
         '',
@@ -133,7 +140,7 @@ serverOptions(
   { dataDir: '.metalforge/demo', port: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
-  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})\n`);
+  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})\n`);
   try {
     await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
   } catch (err) {
@@ -145,7 +152,8 @@ serverOptions(
     await cloud.close();
     return;
   }
-  process.stdout.write(`\nthe cloud keeps running: curl -H 'X-Auth-Token: ${cloud.adminToken}' ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+  const token = cloud.adminTokenFile ? `$(cat ${cloud.adminTokenFile})` : '<admin token>';
+  process.stdout.write(`\nthe cloud keeps running: curl -H "X-Auth-Token: ${token}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
 });
 
 for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {

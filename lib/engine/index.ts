@@ -3,7 +3,7 @@
  * It knows no HTTP; lib/api translates requests into these calls.
  */
 import type { Logger } from 'pino';
-import type { Database } from '../store/database';
+import { ping, type Database } from '../store/database';
 import { AccountService } from './accounts';
 import type { Clock } from './clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
@@ -63,6 +63,7 @@ export class Engine {
   /** Loads the world; with `releaseLeases`, jobs leased by a previous (crashed) process become claimable at once. */
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
+    await this.accounts.watchRevocations();
     if (options.releaseLeases) await this.ctx.db.query('UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL');
   }
 
@@ -82,6 +83,24 @@ export class Engine {
     this.clearing.unref();
   }
 
+  /** What keeps this server from doing its work (empty = ready): the store must answer within `storeTimeoutMs`. */
+  async readiness(storeTimeoutMs = 2000): Promise<string[]> {
+    const problems: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${storeTimeoutMs} ms`)), storeTimeoutMs);
+    });
+    try {
+      await Promise.race([ping(this.ctx.db), late]);
+    } catch (err) {
+      problems.push(`store: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!this.jobs.isAlive()) problems.push('job runner: not running, or a round has outlived its jobs\' lease');
+    return problems;
+  }
+
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.clearing) clearInterval(this.clearing);
@@ -89,6 +108,7 @@ export class Engine {
     await this.jobs.stop();
     await this.devices.idle();
     await this.provisioner.close();
+    await this.accounts.stopWatching();
   }
 }
 

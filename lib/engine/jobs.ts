@@ -58,6 +58,8 @@ export class JobRunner {
   private stopped = true;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** When the round in progress began (undefined between rounds). */
+  private roundStartedAt?: number;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -76,6 +78,15 @@ export class JobRunner {
     await this.loop;
   }
 
+  /**
+   * Whether the runner loop is running and not stuck: a round that outlives its jobs' lease is stuck (other
+   * servers may already have taken its jobs over).
+   */
+  isAlive(): boolean {
+    if (this.stopped) return false;
+    return this.roundStartedAt === undefined || this.ctx.clock.now().getTime() - this.roundStartedAt < this.ctx.config.jobLeaseMs;
+  }
+
   /** Asks an idle runner to look for work now (called after enqueueing). */
   poke(): void {
     this.wake?.();
@@ -84,11 +95,13 @@ export class JobRunner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       let worked = 0;
+      this.roundStartedAt = this.ctx.clock.now().getTime();
       try {
         worked = await this.round();
       } catch (err) {
         this.ctx.log.error({ err }, 'job round failed; retrying');
       }
+      this.roundStartedAt = undefined;
       if (!worked && !this.stopped) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.ctx.config.pollMs);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Pool, types as pgTypes } from 'pg';
+import { Client, Pool, types as pgTypes } from 'pg';
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -18,6 +18,13 @@ export interface Database extends Queryable {
    * they run in the order sent.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, from any server on this database, until the
+   * returned function is called. An empty payload means notifications may have been missed (the listening
+   * connection was lost): drop whatever they would have invalidated. On PGlite (one server per data dir) nothing
+   * else can notify, so this listens to nothing.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -28,6 +35,11 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
+}
+
+/** A trivial statement: the database answers at all. */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
@@ -94,6 +106,7 @@ async function openPglite(dataDir?: string): Promise<Database> {
       await call({ op: 'end', tx, commit: true });
       return result;
     },
+    listen: async () => async () => undefined,
     async close() {
       if (failure) return;
       await call({ op: 'close' });
@@ -131,6 +144,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     async query<R>(sql: string, params?: unknown[]) {
@@ -170,8 +184,41 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, listeners),
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
   };
 }
+
+/** A dedicated connection LISTENing on `channel`; reconnects (telling `onNotify` with '') when it is lost. */
+async function listenPostgres(url: string, channel: string, onNotify: (payload: string) => void, listeners: Set<() => Promise<void>>) {
+  let client: Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new Client({ connectionString: url });
+    next.on('error', () => undefined); // 'end' follows and reconnects
+    next.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''));
+    await next.connect();
+    await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+    client = next;
+    onNotify(''); // anything revoked while no connection listened
+    next.on('end', () => {
+      if (stopped) return;
+      onNotify('');
+      const retry = () => void connect().catch(() => !stopped && setTimeout(retry, RELISTEN_MS).unref());
+      setTimeout(retry, RELISTEN_MS).unref();
+    });
+  };
+  await connect();
+  const stop = async () => {
+    stopped = true;
+    listeners.delete(stop);
+    await client?.end().catch(() => undefined);
+  };
+  listeners.add(stop);
+  return stop;
+}
+
+const RELISTEN_MS = 500;
