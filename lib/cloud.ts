@@ -174,7 +174,7 @@ function secretBox(dataDir: string | undefined, log: Logger, external: boolean):
 
 async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise<{ token: string; created: boolean; file?: string }> {
   const file = options.dataDir && join(options.dataDir, 'admin-token');
-  const requested = options.adminToken ?? process.env.METALFORGE_ADMIN_TOKEN;
+  const requested = (options.adminToken ?? process.env.METALFORGE_ADMIN_TOKEN) || undefined; // '' is unset, never a token
   const created = await engine.accounts.bootstrap(requested);
   const token = requested ?? created ?? (file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!token) {
