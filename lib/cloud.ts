@@ -55,6 +55,8 @@ export interface CloudOptions {
   rateLimit?: { limit?: number; windowMs?: number };
   /** Failed authentications per source address and window before 429. @default 20 per minute */
   authFailures?: { limit?: number; windowMs?: number };
+  /** Serve /metrics without a token. @default false (operator token required) */
+  metricsPublic?: boolean;
   /** Redfish/IPMI driver factories for real hardware. @default the native Redfish and IPMI drivers */
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** Start the job runner and timeout sweeper. @default true */
@@ -135,6 +137,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     logger: log.child({}, { serializers: { req: bootRequestSerializer } }),
     rateLimit: options.rateLimit,
     authFailures: options.authFailures,
+    metricsPublic: options.metricsPublic,
     register: async (server) => {
       await server.register(bootRoutes, { backend });
     },

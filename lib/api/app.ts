@@ -12,6 +12,7 @@ import { UUID_PATTERN } from '../contract/schemas';
 import { authHook, DEFAULT_AUTH_FAILURES, RateLimiter, RateLimitOptions } from './auth';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors';
 import { healthRoutes } from './health';
+import { metricsRoutes } from './metrics';
 import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
@@ -32,6 +33,8 @@ export interface ApiOptions {
   /** Largest accepted request body. @default 256 KiB */
   bodyLimit?: number;
   version?: string;
+  /** Serve /metrics without a token (otherwise the operator's token is required). @default false */
+  metricsPublic?: boolean;
   /** Extra routes on the same server (the boot service). */
   register?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -52,6 +55,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
   const authFailures = new RateLimiter({ ...DEFAULT_AUTH_FAILURES, ...options.authFailures });
   const deps = { engine: options.engine, db: options.db };
+  await metricsRoutes(app, { engine: options.engine, public: options.metricsPublic, limiter, authFailures });
 
   await app.register(
     async (api) => {

@@ -70,8 +70,7 @@ export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLim
       retryAfter(reply, blockedUntil);
       throw new MetalError('rate_limited', 'X-Auth-Token: too many failed authentications from this address; retry after the time in the Retry-After header');
     }
-    const header = request.headers['x-auth-token'];
-    const principal = await engine.accounts.authenticate(Array.isArray(header) ? header[0] : header).catch((err: unknown) => {
+    const principal = await engine.accounts.authenticate(requestToken(request)).catch((err: unknown) => {
       if (err instanceof MetalError && err.code === 'unauthorized') failures.hit(request.ip);
       throw err;
     });
@@ -91,6 +90,15 @@ export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLim
       throw new MetalError('forbidden', 'only the operator\'s API key may change the world (metros, facilities, plans, machines)');
     }
   };
+}
+
+/** The token of X-Auth-Token (Metal's header), or of `Authorization: Bearer` (what Prometheus and proxies send). */
+function requestToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-auth-token'];
+  const token = Array.isArray(header) ? header[0] : header;
+  if (token) return token;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return bearer?.[1];
 }
 
 /** A project key may touch only its own project and nothing user-wide (keys, user SSH keys). */

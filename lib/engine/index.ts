@@ -9,6 +9,7 @@ import type { Clock } from './clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
 import { DeviceService } from './devices';
 import { JobRunner } from './jobs';
+import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
 import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
@@ -35,19 +36,22 @@ export class Engine {
   readonly provisioner: Provisioner;
   readonly jobs: JobRunner;
   readonly spot: SpotMarketService;
+  readonly observations: EngineObservations;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
   constructor(options: EngineOptions) {
+    const bmcErrors = new BmcErrorCounts();
     this.ctx = {
       db: options.db,
       clock: options.clock,
       log: options.log,
       secrets: options.secrets,
-      drivers: options.drivers,
+      drivers: countingBmcErrors(options.drivers, bmcErrors),
       world: this.world,
       config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
     };
+    this.observations = new EngineObservations(this.ctx, bmcErrors);
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
