@@ -53,6 +53,10 @@ export interface CloudOptions {
   adminToken?: string;
   engine?: Partial<EngineConfig>;
   rateLimit?: { limit?: number; windowMs?: number };
+  /** Failed authentications per source address and window before 429. @default 20 per minute */
+  authFailures?: { limit?: number; windowMs?: number };
+  /** Serve /metrics without a token. @default false (operator token required) */
+  metricsPublic?: boolean;
   /** Redfish/IPMI driver factories for real hardware. @default the native Redfish and IPMI drivers */
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** Start the job runner and timeout sweeper. @default true */
@@ -64,8 +68,12 @@ export interface Cloud {
   engine: Engine;
   db: Database;
   sim: SimDatacenter;
-  /** The admin (operator) API token: generated at first start and kept in <dataDir>/admin-token. */
+  /** The admin (operator) API token: generated at first start and kept in <dataDir>/admin-token (mode 0600). */
   adminToken: string;
+  /** Where the admin token is kept (with a data dir). */
+  adminTokenFile?: string;
+  /** True when this start created the admin token: the one time it may be shown. */
+  adminTokenCreated: boolean;
   /** http://host:port once listening. */
   url?: string;
   listen(): Promise<string>;
@@ -122,13 +130,15 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     const seeded = await seedCatalog(engine.ctx, loadCatalogFile(options.catalog ?? DEFAULT_CATALOG));
     if (seeded.machines) log.info({ machines: seeded.machines }, 'seeded the simulated data center from the catalog');
   }
-  const adminToken = await resolveAdminToken(engine, options);
+  const admin = await resolveAdminToken(engine, options);
 
   const app = await buildApi({
     engine,
     db,
     logger: log.child({}, { serializers: { req: bootRequestSerializer } }),
     rateLimit: options.rateLimit,
+    authFailures: options.authFailures,
+    metricsPublic: options.metricsPublic,
     register: async (server) => {
       await server.register(bootRoutes, { backend });
     },
@@ -140,7 +150,9 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     engine,
     db,
     sim,
-    adminToken,
+    adminToken: admin.token,
+    adminTokenFile: admin.file,
+    adminTokenCreated: admin.created,
     async listen() {
       const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
       cloud.url = address.replace('[::1]', '127.0.0.1');
@@ -164,9 +176,9 @@ function secretBox(dataDir: string | undefined, log: Logger, external: boolean):
   return SecretBox.random();
 }
 
-async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise<string> {
+async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise<{ token: string; created: boolean; file?: string }> {
   const file = options.dataDir && join(options.dataDir, 'admin-token');
-  const requested = options.adminToken ?? process.env.METALFORGE_ADMIN_TOKEN;
+  const requested = (options.adminToken ?? process.env.METALFORGE_ADMIN_TOKEN) || undefined; // '' is unset, never a token
   const created = await engine.accounts.bootstrap(requested);
   const token = requested ?? created ?? (file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!token) {
@@ -176,7 +188,7 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
     writeFileSync(file, token + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return token;
+  return { token, created: !!created && !requested, file: file && existsSync(file) ? file : undefined };
 }
 
 /**

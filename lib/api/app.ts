@@ -8,8 +8,11 @@ import Fastify, { FastifyInstance, FastifyRequest, FastifyServerOptions, Fastify
 import type { Engine } from '../engine';
 import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
-import { authHook, RateLimiter, RateLimitOptions } from './auth';
-import { errorHandler, notFoundHandler } from './errors';
+import { UUID_PATTERN } from '../contract/schemas';
+import { authHook, DEFAULT_AUTH_FAILURES, RateLimiter, RateLimitOptions } from './auth';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors';
+import { healthRoutes } from './health';
+import { metricsRoutes } from './metrics';
 import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
@@ -25,9 +28,13 @@ export interface ApiOptions {
   db: Database;
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   rateLimit?: Partial<RateLimitOptions>;
+  /** Failed authentications per source address and window before 429. @default 20 per minute */
+  authFailures?: Partial<RateLimitOptions>;
   /** Largest accepted request body. @default 256 KiB */
   bodyLimit?: number;
   version?: string;
+  /** Serve /metrics without a token (otherwise the operator's token is required). @default false */
+  metricsPublic?: boolean;
   /** Extra routes on the same server (the boot service). */
   register?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -37,6 +44,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...(logger && typeof (logger as { info?: unknown }).info === 'function' ? { loggerInstance: logger as never } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true, verbose: true } },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler());
@@ -44,14 +53,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   const operations = collectOperations(app, API_PREFIX);
   const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
+  const authFailures = new RateLimiter({ ...DEFAULT_AUTH_FAILURES, ...options.authFailures });
   const deps = { engine: options.engine, db: options.db };
+  await metricsRoutes(app, { engine: options.engine, public: options.metricsPublic, limiter, authFailures });
 
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authHook(options.engine, limiter));
-      api.addHook('preValidation', refuseNulCharacters);
+      api.addHook('onRequest', authHook(options.engine, limiter, authFailures));
+      api.addHook('preValidation', refuseUnstorableInput);
       api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
-      api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
+      healthRoutes(api, options.engine);
       projectRoutes(api, deps);
       deviceRoutes(api, deps);
       catalogRoutes(api, deps);
@@ -71,28 +82,43 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
  */
 function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const options = { allErrors: true, removeAdditional: false, useDefaults: true, verbose: true, strict: false } as const;
-  const text = addFormats(new Ajv({ ...options, coerceTypes: 'array' }));
-  const json = addFormats(new Ajv({ ...options, coerceTypes: false }));
+  // ajv-formats' uuid also takes "urn:uuid:..." forms, which PostgreSQL's uuid type refuses.
+  const strict = (ajv: Ajv) => addFormats(ajv).addFormat('uuid', new RegExp(UUID_PATTERN));
+  const text = strict(new Ajv({ ...options, coerceTypes: 'array' }));
+  const json = strict(new Ajv({ ...options, coerceTypes: false }));
   return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
 }
 
+/** JSON bodies deeper than this are refused: far above any Metal shape, far below what can overflow a stack. */
+export const MAX_JSON_DEPTH = 32;
+
 /**
- * PostgreSQL text and jsonb cannot hold NUL characters: refuse them up front with the field's name, rather than
- * fail in the database (where, inside a group commit, the error would fail every create of the batch).
+ * Refuses, with the field's name, what the store cannot keep: NUL characters (PostgreSQL text and jsonb cannot
+ * hold them, and inside a group commit the error would fail every create of the batch) and JSON nested deeper
+ * than MAX_JSON_DEPTH (serialising it between threads or into jsonb recurses). The walk is iterative and stops
+ * at the depth limit, so no input can exhaust the stack here.
  */
-async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
-  const field = nulPath(request.query, 'query parameter ') ?? nulPath(request.body, '');
-  if (field !== undefined) throw new MetalError('validation_failed', `${field || 'body'}: must not contain NUL (\\u0000) characters`);
+async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
+  const problem = unstorable(request.query, 'query parameter ') ?? unstorable(request.body, '');
+  if (problem !== undefined) throw new MetalError('validation_failed', problem);
 }
 
-function nulPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const name = Array.isArray(value) ? `${path}[${key}]` : `${path}${path && !path.endsWith(' ') ? '.' : ''}${key}`;
-    if (key.includes('\u0000')) return name;
-    const found = nulPath(inner, name);
-    if (found !== undefined) return found;
+function unstorable(root: unknown, label: string): string | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
+  const name = (path: string) => `${label}${path || 'body'}`;
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return `${name(path)}: must not contain NUL (\\u0000) characters`;
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return `${name(path.split(/[.[]/)[0])}: nested deeper than ${MAX_JSON_DEPTH} levels; flatten it`;
+    for (const [key, inner] of Object.entries(value)) {
+      const innerPath = Array.isArray(value) ? `${path}[${key}]` : `${path}${path ? '.' : ''}${key}`;
+      if (key.includes('\u0000')) return `${name(innerPath)}: must not contain NUL (\\u0000) characters`;
+      stack.push({ value: inner, path: innerPath, depth: depth + 1 });
+    }
   }
   return undefined;
 }

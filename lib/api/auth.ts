@@ -44,20 +44,43 @@ export class RateLimiter {
     const resetAt = w.start + this.options.windowMs;
     return { limit: this.options.limit, remaining: Math.max(0, this.options.limit - w.count), resetAt, allowed: w.count <= this.options.limit };
   }
+
+  /** When `key` has used up its window: the time it resets; otherwise undefined. Counts nothing. */
+  exhausted(key: string, now = Date.now()): number | undefined {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.options.windowMs || w.count < this.options.limit) return undefined;
+    return w.start + this.options.windowMs;
+  }
 }
 
-export function authHook(engine: Engine, limiter: RateLimiter) {
+/** Failed authentications per source address before it must wait for the window to end. */
+export const DEFAULT_AUTH_FAILURES: RateLimitOptions = { limit: 20, windowMs: 60_000 };
+
+const retryAfter = (reply: FastifyReply, resetAt: number) => void reply.header('Retry-After', Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
+
+/**
+ * `failures` counts failed authentications per source address: once a source has used up its window, it gets
+ * 429 (with Retry-After) without its token being looked at, so guessing tokens is slow.
+ */
+export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.routeOptions.config?.public) return;
-    const header = request.headers['x-auth-token'];
-    const principal = await engine.accounts.authenticate(Array.isArray(header) ? header[0] : header);
+    const blockedUntil = failures.exhausted(request.ip);
+    if (blockedUntil !== undefined) {
+      retryAfter(reply, blockedUntil);
+      throw new MetalError('rate_limited', 'X-Auth-Token: too many failed authentications from this address; retry after the time in the Retry-After header');
+    }
+    const principal = await engine.accounts.authenticate(requestToken(request)).catch((err: unknown) => {
+      if (err instanceof MetalError && err.code === 'unauthorized') failures.hit(request.ip);
+      throw err;
+    });
     request.principal = principal;
     const rate = limiter.hit(principal.apiKeyId);
     void reply.header('X-RateLimit-Limit', rate.limit);
     void reply.header('X-RateLimit-Remaining', rate.remaining);
     void reply.header('X-RateLimit-Reset', Math.ceil(rate.resetAt / 1000));
     if (!rate.allowed) {
-      void reply.header('Retry-After', Math.max(1, Math.ceil((rate.resetAt - Date.now()) / 1000)));
+      retryAfter(reply, rate.resetAt);
       throw new MetalError('rate_limited');
     }
     if (principal.readOnly && WRITE_METHODS.has(request.method)) {
@@ -67,6 +90,15 @@ export function authHook(engine: Engine, limiter: RateLimiter) {
       throw new MetalError('forbidden', 'only the operator\'s API key may change the world (metros, facilities, plans, machines)');
     }
   };
+}
+
+/** The token of X-Auth-Token (Metal's header), or of `Authorization: Bearer` (what Prometheus and proxies send). */
+function requestToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-auth-token'];
+  const token = Array.isArray(header) ? header[0] : header;
+  if (token) return token;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return bearer?.[1];
 }
 
 /** A project key may touch only its own project and nothing user-wide (keys, user SSH keys). */

@@ -2,8 +2,10 @@
  * Turns every failure into a Metal-shaped `{"errors": [...]}` body with a catalogue code. Validation errors
  * name the field and what is allowed; 5xx bodies never carry internals (they are logged instead).
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { MetalError } from '../contract/errors';
+import { codeForStatus, MetalError } from '../contract/errors';
 
 interface AjvError {
   keyword: string;
@@ -46,6 +48,13 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
     void reply.status(error.status).send(error.toBody());
     return;
   }
+  if (error.validation && error.validationContext === 'params') {
+    // Every path parameter names an object; one that cannot be an id names no object (Metal answers 404).
+    const rules = new Map((error.validation as AjvError[]).map((e) => [e.instancePath.replace(/^\//, '') || String(e.params.missingProperty), e.parentSchema?.description]));
+    const messages = [...rules].map(([name, rule]) => `path parameter ${name}: ${rule ? `must be ${rule}` : 'is not valid'}; no such object exists`);
+    void reply.status(404).send(new MetalError('not_found', messages).toBody());
+    return;
+  }
   if (error.validation) {
     // Unions produce one error per branch plus one for the union; the union's sentence says it all.
     const unionPaths = new Set(error.validation.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
@@ -67,7 +76,7 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
     return;
   }
   if (error.statusCode && error.statusCode < 500) {
-    void reply.status(error.statusCode).send({ errors: [error.message], code: 'bad_request' });
+    void reply.status(error.statusCode).send({ errors: [error.message], code: codeForStatus(error.statusCode) });
     return;
   }
   request.log.error({ err: error }, 'request failed');
@@ -78,3 +87,34 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
   void reply.status(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`).toBody());
 }
 
+
+/**
+ * Errors fastify raises before a route is found (a URL that is not valid percent-encoded UTF-8, a path parameter
+ * longer than the router allows), in the Metal shape like every other answer.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const metal =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new MetalError('uri_too_long', 'URL path: a path segment is too long; ids are UUIDs (36 characters)')
+      : new MetalError('bad_request', 'URL: is not valid percent-encoded UTF-8; encode each byte of the path and query as %XX of UTF-8');
+  void reply.status(metal.status).send(metal.toBody());
+}
+
+/**
+ * Requests node's HTTP parser refuses (headers too large, malformed, too slow) never reach fastify's routing:
+ * answer them on the socket, in the Metal shape, and close it.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const metal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new MetalError('headers_too_large', 'headers: the request line and headers together exceed the server\'s limit (16 KiB); send fewer or shorter headers')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new MetalError('request_timeout')
+        : new MetalError('bad_request', 'request: is not valid HTTP/1.1');
+  const body = JSON.stringify(metal.toBody());
+  socket.end(
+    `HTTP/1.1 ${metal.status} ${STATUS_CODES[metal.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

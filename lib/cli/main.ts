@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { createCloud, DEFAULT_CATALOG } from '../cloud';
+import { type Cloud, createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
@@ -64,6 +64,7 @@ interface ServerFlags {
   logLevel: string;
   rateLimit: number;
   webhookAllowPrivate?: boolean;
+  metricsPublic?: boolean;
 }
 
 function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
@@ -80,7 +81,8 @@ function serverOptions(command: Command, defaults: { dataDir: string; port: numb
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).env('METALFORGE_LOG_FORMAT').default('pretty'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).env('METALFORGE_LOG_LEVEL').default('info'))
     .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)))
-    .addOption(new Option('--webhook-allow-private', 'let webhooks call loopback, private and link-local addresses (off: public addresses only)').env('METALFORGE_WEBHOOK_ALLOW_PRIVATE'));
+    .addOption(new Option('--webhook-allow-private', 'let webhooks call loopback, private and link-local addresses (off: public addresses only)').env('METALFORGE_WEBHOOK_ALLOW_PRIVATE'))
+    .addOption(new Option('--metrics-public', 'serve /metrics without a token (by default it needs the operator token)').env('METALFORGE_METRICS_PUBLIC'));
 }
 
 async function startServer(flags: ServerFlags) {
@@ -98,6 +100,7 @@ async function startServer(flags: ServerFlags) {
     logger,
     rateLimit: { limit: flags.rateLimit },
     engine: { webhookAllowPrivate: !!flags.webhookAllowPrivate },
+    metricsPublic: flags.metricsPublic,
   });
   const url = await cloud.listen();
   const stop = async () => {
@@ -110,6 +113,13 @@ async function startServer(flags: ServerFlags) {
   return { cloud, url, logger };
 }
 
+/** The admin token is shown once, when this start created it; later starts say where it is kept. */
+function adminTokenLine(cloud: Cloud): string {
+  const kept = cloud.adminTokenFile ? `kept in ${cloud.adminTokenFile} (mode 0600)` : '';
+  if (cloud.adminTokenCreated) return `${cloud.adminToken}   (created now and shown only this once${kept ? `; ${kept}` : ''})`;
+  return kept || 'the token you passed (--admin-token / METALFORGE_ADMIN_TOKEN)';
+}
+
 serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
   async (flags: ServerFlags) => {
     const { cloud, url } = await startServer(flags);
@@ -118,7 +128,7 @@ serverOptions(program.command('server').description('run the metal cloud: the Me
       [
         `metalforge ${VERSION} is serving`,
         `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
-        `  admin token  ${cloud.adminToken}`,
+        `  admin token  ${adminTokenLine(cloud)}`,
         `  database     ${db}`,
         `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
         '',
@@ -136,7 +146,7 @@ serverOptions(
   { dataDir: '.metalforge/demo', port: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
-  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})\n`);
+  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})\n`);
   try {
     await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
   } catch (err) {
@@ -148,7 +158,8 @@ serverOptions(
     await cloud.close();
     return;
   }
-  process.stdout.write(`\nthe cloud keeps running: curl -H 'X-Auth-Token: ${cloud.adminToken}' ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+  const token = cloud.adminTokenFile ? `$(cat ${cloud.adminTokenFile})` : '<admin token>';
+  process.stdout.write(`\nthe cloud keeps running: curl -H "X-Auth-Token: ${token}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
 });
 
 for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {

@@ -36,10 +36,14 @@ export const HOSTNAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A
 
 export const HOSTNAME_RULE = 'a hostname: letters, digits and hyphens in dot-separated labels of at most 63 characters, not starting or ending with a hyphen';
 
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 
+/** Far beyond any real list, and small enough that page × per_page stays an exact integer offset in SQL. */
+export const MAX_PAGE = 1_000_000;
+
 export const PageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
   include: Type.Optional(Type.String()),
   exclude: Type.Optional(Type.String()),

@@ -5,6 +5,7 @@
 import { MetalError } from '../contract/errors';
 import type { ApiKey, ApiKeyCreateInput } from '../contract/schemas';
 import type { EngineContext } from './context';
+import { isUuid } from './devices';
 import { newId, randomToken, sha256 } from './ids';
 import { BASE, href } from './present';
 
@@ -30,18 +31,34 @@ interface ApiKeyRow {
 }
 
 const TOKEN_PREFIX = 'mf_';
-/** Successful lookups are cached briefly: auth runs on every request. Revocation clears the cache. */
+/**
+ * Successful lookups are cached briefly: auth runs on every request. A revocation NOTIFYs this channel with the
+ * key's hash, and every server on the database drops it from its cache at once.
+ */
 const AUTH_CACHE_MS = 5000;
+export const KEY_REVOKED_CHANNEL = 'metalforge_api_key_revoked';
 
 export class AccountService {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private unlisten?: () => Promise<void>;
 
   constructor(private readonly ctx: EngineContext) {}
+
+  /** Listens for revocations made on any server (idempotent). */
+  async watchRevocations(): Promise<void> {
+    this.unlisten ??= await this.ctx.db.listen(KEY_REVOKED_CHANNEL, (hash) => (hash ? this.cache.delete(hash) : this.cache.clear()));
+  }
+
+  async stopWatching(): Promise<void> {
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
+  }
 
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token) throw new MetalError('unauthorized');
     const hash = sha256(token);
-    const now = Date.now();
+    const now = this.ctx.clock.now().getTime();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
     const [row] = await this.ctx.db.query<{ id: string; user_id: string; organization_id: string; project_id: string | null; read_only: boolean; is_operator: boolean }>(
@@ -111,17 +128,22 @@ ON CONFLICT (token_hash) DO NOTHING`,
   }
 
   async getKey(id: string): Promise<ApiKey & { projectId: string | null; userId: string }> {
+    if (!isUuid(id)) throw new MetalError('not_found', `api key ${id} not found`);
     const [row] = await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
     if (!row) throw new MetalError('not_found', `api key ${id} not found`);
     return { ...presentKey(row), projectId: row.project_id, userId: row.user_id };
   }
 
   async deleteKey(id: string): Promise<void> {
-    await this.ctx.db.query('DELETE FROM api_keys WHERE id = $1', [id]);
-    this.cache.clear();
+    const gone = await this.ctx.db.query<{ token_hash: string }>(
+      `WITH gone AS (DELETE FROM api_keys WHERE id = $1 RETURNING token_hash) SELECT token_hash, pg_notify($2, token_hash) FROM gone`,
+      [id, KEY_REVOKED_CHANNEL],
+    );
+    for (const { token_hash } of gone) this.cache.delete(token_hash);
   }
 
   async user(principal: Principal) {
+    if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot read the user (name, email); use a user API key');
     const [row] = await this.ctx.db.query<{ id: string; email: string; full_name: string; created_at: Date }>('SELECT id, email, full_name, created_at FROM users WHERE id = $1', [principal.userId]);
     return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
   }

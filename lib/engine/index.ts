@@ -11,6 +11,7 @@ import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } fro
 import { DeviceService } from './devices';
 import { newId } from './ids';
 import { JobRunner } from './jobs';
+import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
 import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
@@ -39,19 +40,22 @@ export class Engine {
   readonly jobs: JobRunner;
   readonly spot: SpotMarketService;
   readonly webhooks: WebhookSender;
+  readonly observations: EngineObservations;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
   constructor(options: EngineOptions) {
+    const bmcErrors = new BmcErrorCounts();
     this.ctx = {
       db: options.db,
       clock: options.clock,
       log: options.log,
       secrets: options.secrets,
-      drivers: options.drivers,
+      drivers: countingBmcErrors(options.drivers, bmcErrors),
       world: this.world,
       config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
     };
+    this.observations = new EngineObservations(this.ctx, bmcErrors);
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
@@ -72,6 +76,7 @@ export class Engine {
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
     await this.jobs.register();
+    await this.accounts.watchRevocations();
     if (options.releaseLeases) {
       await releaseUntrackedLeases(this.ctx.db);
       await this.jobs.takeOverAll();
@@ -95,6 +100,15 @@ export class Engine {
     this.clearing.unref();
   }
 
+  /** What keeps this server from doing its work (empty = ready): the store must answer within `storeTimeoutMs`. */
+  async readiness(storeTimeoutMs = 2000): Promise<string[]> {
+    const problems: string[] = [];
+    await this.ctx.db.ping(storeTimeoutMs).catch((err: Error) => problems.push(`store: ${err.message}`));
+    const runner = this.jobs.health();
+    if (!runner.alive) problems.push(`job runner: ${runner.reason}`);
+    return problems;
+  }
+
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.clearing) clearInterval(this.clearing);
@@ -103,6 +117,7 @@ export class Engine {
     await this.webhooks.stop();
     await this.devices.idle();
     await this.provisioner.close();
+    await this.accounts.stopWatching();
   }
 }
 

@@ -20,6 +20,7 @@ export class ProjectService {
   constructor(private readonly ctx: EngineContext) {}
 
   async create(principal: Principal, input: ProjectCreateInput): Promise<Project> {
+    if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot create projects (it reaches only its own project); use a user API key');
     if (input.organization_id && input.organization_id !== principal.organizationId) {
       throw new MetalError('forbidden', `organization_id: you are not a member of organization ${input.organization_id}`);
     }

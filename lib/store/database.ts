@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { Pool, types as pgTypes } from 'pg';
+import { Client, Pool, types as pgTypes } from 'pg';
 import { lockDataDir } from './data-dir-lock';
 
 export interface Queryable {
@@ -22,6 +22,13 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Readiness: resolves when the store answers a statement within `timeoutMs`, rejects with the reason otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, from any server on this database, until the
+   * returned function is called. An empty payload means notifications may have been missed (the listening
+   * connection was lost): drop whatever they would have invalidated. On PGlite (one server per data dir) nothing
+   * else can notify, so this listens to nothing.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -98,6 +105,8 @@ async function openPglite(dataDir: string | undefined, script: string): Promise<
     async ping(timeoutMs = PING_TIMEOUT_MS) {
       await withTimeout((async () => (await worker()).call({ op: 'query', sql: 'SELECT 1', params: [] }))(), timeoutMs);
     },
+    // One server per data dir: nothing else can notify.
+    listen: async () => async () => undefined,
     async close() {
       closing = true;
       failure ??= new Error('the embedded database is closed');
@@ -221,6 +230,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     async query<R>(sql: string, params?: unknown[]) {
@@ -263,8 +273,41 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async ping(timeoutMs = PING_TIMEOUT_MS) {
       await withTimeout(pool.query('SELECT 1'), timeoutMs);
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, listeners),
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
   };
 }
+
+/** A dedicated connection LISTENing on `channel`; reconnects (telling `onNotify` with '') when it is lost. */
+async function listenPostgres(url: string, channel: string, onNotify: (payload: string) => void, listeners: Set<() => Promise<void>>) {
+  let client: Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new Client({ connectionString: url });
+    next.on('error', () => undefined); // 'end' follows and reconnects
+    next.on('notification', (n) => n.channel === channel && onNotify(n.payload ?? ''));
+    await next.connect();
+    await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+    client = next;
+    onNotify(''); // anything revoked while no connection listened
+    next.on('end', () => {
+      if (stopped) return;
+      onNotify('');
+      const retry = () => void connect().catch(() => !stopped && setTimeout(retry, RELISTEN_MS).unref());
+      setTimeout(retry, RELISTEN_MS).unref();
+    });
+  };
+  await connect();
+  const stop = async () => {
+    stopped = true;
+    listeners.delete(stop);
+    await client?.end().catch(() => undefined);
+  };
+  listeners.add(stop);
+  return stop;
+}
+
+const RELISTEN_MS = 500;

@@ -2,6 +2,7 @@
  * Test clouds: createCloud on PGlite (in memory or a data dir) or on a throwaway PostgreSQL cluster shared by
  * the test file, plus small helpers to drive the engine step by step and to call the API through inject().
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,4 +135,11 @@ function safeJson(text: string): any {
   } catch {
     return text;
   }
+}
+
+/** A well-formed ed25519 public key line, different for each `comment`. */
+export function sshPublicKey(comment: string): string {
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(createHash('sha256').update(comment).digest())]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
 }

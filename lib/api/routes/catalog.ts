@@ -5,7 +5,7 @@ import { CapacityList, FacilityList, Metro, MetroList, OperatingSystemList, Plan
 import { presentFacility, presentMetro, presentOs, presentPlan } from '../../engine/present';
 import { closest } from '../../engine/world';
 import { buildMeta } from '../paging';
-import { errorResponses, IdParams, pageOf, PageQuery, PageQueryT, RouteDeps } from './shared';
+import { errorResponses, IdOrSlugParams, IdParams, pageOf, PageQuery, PageQueryT, RouteDeps } from './shared';
 
 const PlanQuery = Type.Composite([PageQuery, Type.Object({ metro: Type.Optional(Type.String({ description: 'only plans offered in this metro' })) })]);
 
@@ -26,7 +26,7 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
     return paged(req.url, 'plans', plans.map((p) => presentPlan(p, world)), req.query);
   });
 
-  app.get<{ Params: IdParams }>('/plans/:id', { schema: { tags: ['plans'], summary: 'Get a plan by id or slug', params: IdParams, response: { 200: Plan, ...errorResponses } } }, async (req) => {
+  app.get<{ Params: IdParams }>('/plans/:id', { schema: { tags: ['plans'], summary: 'Get a plan by id or slug', params: IdOrSlugParams, response: { 200: Plan, ...errorResponses } } }, async (req) => {
     const plan = world.plan(req.params.id);
     if (!plan) throw new MetalError('not_found', `plan ${req.params.id} not found`);
     return presentPlan(plan, world);
@@ -36,7 +36,7 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
     paged(req.url, 'metros', [...world.metros.values()].map(presentMetro), req.query),
   );
 
-  app.get<{ Params: IdParams }>('/locations/metros/:id', { schema: { tags: ['metros'], summary: 'Get a metro by id or code', params: IdParams, response: { 200: Metro, ...errorResponses } } }, async (req) => {
+  app.get<{ Params: IdParams }>('/locations/metros/:id', { schema: { tags: ['metros'], summary: 'Get a metro by id or code', params: IdOrSlugParams, response: { 200: Metro, ...errorResponses } } }, async (req) => {
     const metro = world.metro(req.params.id);
     if (!metro) throw new MetalError('not_found', `metro ${req.params.id} not found; metros: ${[...world.metros.values()].map((m) => m.code).join(', ')}`);
     return presentMetro(metro);

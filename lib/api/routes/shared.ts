@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorBody, PageQuery } from '../../contract/schemas';
+import { ErrorBody, PageQuery, UUID_PATTERN } from '../../contract/schemas';
 import type { Engine } from '../../engine';
 import type { Database } from '../../store/database';
 import { buildMeta, excludeFields, pageParams, splitList } from '../paging';
@@ -10,8 +10,13 @@ export interface RouteDeps {
   db: Database;
 }
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/** The id of an object (device, project, key, ...): a malformed one names no object, so it gets a 404 naming `id`. */
+export const IdParams = Type.Object({ id: Type.String({ pattern: UUID_PATTERN, description: 'a UUID' }) });
 export type IdParams = { id: string };
+
+/** Catalogue entries are found by id or by their slug / code. */
+export const IdOrSlugParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'an id or a slug' }) });
+
 
 /** Error responses every authenticated route may give. */
 export const errorResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody, 429: ErrorBody };
