@@ -20,9 +20,10 @@ const PATCHABLE = {
   deleted_at: 'timestamptz',
   userdata: 'text',
   install_generation: 'int',
+  install_token_armed: 'boolean',
 } as const;
 
-export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | null>>;
+export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | boolean | null>>;
 
 export interface TransitionRequest {
   deviceId: string;
