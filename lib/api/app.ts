@@ -28,8 +28,6 @@ export interface ApiOptions {
   /** Largest accepted request body. @default 256 KiB */
   bodyLimit?: number;
   version?: string;
-  /** Extra routes on the same server (the boot service). */
-  register?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -61,7 +59,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
-  if (options.register) await options.register(app);
   return app;
 }
 

@@ -172,7 +172,7 @@ describe('the boot network, apart from the API', () => {
     // peer that is not a trusted proxy, gets none.
     const publicIp = deviceA.ip_addresses.find((ip) => ip.public && ip.address_family === 4)!.address;
     for (const path of ['/metadata', '/user-data', '/latest/meta-data/public-keys/0/openssh-key']) {
-      for (const headers of [{}, { 'x-forwarded-for': publicIp }]) {
+      for (const headers of [{}, { 'x-forwarded-for': publicIp }] as Record<string, string>[]) {
         const res = await call(`${boot}${path}`, { headers });
         expect({ path, headers, status: res.status }).toEqual({ path, headers, status: 404 });
         expect(leaksOfA(res.body)).toEqual([]);
