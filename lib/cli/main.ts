@@ -31,6 +31,8 @@ const httpUrl = (value: string) => {
   return value.replace(/\/+$/, '');
 };
 
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
 const FAULT_KEYS: Record<string, keyof SimFaults> = {
   'bmc-timeout': 'bmcTimeoutRate',
   'bmc-busy': 'bmcBusyRate',
@@ -73,8 +75,6 @@ interface ServerFlags {
   logLevel: string;
   rateLimit: number;
 }
-
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
 
 function serverOptions(command: Command, defaults: { dataDir: string; port: number; bootPort: number }): Command {
   return command

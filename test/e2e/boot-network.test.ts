@@ -109,7 +109,7 @@ describe('the boot network, apart from the API', () => {
       tokens[who] = (JSON.parse((await call(`${api}/metal/v1/projects/${project.id}/api-keys`, { method: 'POST', headers: admin, body: { description: who } })).body) as { token: string }).token;
       await metal(who, 'POST', `/projects/${project.id}/ssh-keys`, { label: who, key: SECRETS[who].key });
     }
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await cloud?.close();
@@ -186,7 +186,7 @@ describe('the boot network, apart from the API', () => {
     expect((await row(deviceA.id)).state).toBe('provisioning');
 
     await drive(inState(deviceA.id, 'active'), "A's install to finish");
-  });
+  }, 180_000);
 
   it("ends A's token at phone-home, and answers A's metadata only to A's own address", async () => {
     const headers = { 'x-boot-token': tokenA };
@@ -235,5 +235,5 @@ describe('the boot network, apart from the API', () => {
     }
     expect((await call(`${boot}/phone-home`, { method: 'POST', headers: { 'x-boot-token': tokenB } })).status).toBe(401);
     await drive(inState(deviceB.id, 'deleted'), "B's device to be deleted");
-  });
+  }, 180_000);
 });
