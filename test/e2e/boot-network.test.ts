@@ -5,13 +5,16 @@
  * keys, customdata) reaches B, and B cannot fail A's install. The simulated machine installs over the same boot
  * listener, on a manual clock, so each probe happens in the phase it is meant for.
  */
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { DEFAULT_CATALOG, createCloud, type Cloud } from '../../lib/cloud';
 import { ManualClock } from '../../lib/engine/clock';
 import { loadCatalogFile } from '../../lib/engine/operator';
-import { removeTempDirs, tempDir } from '../support/cloud';
+import { eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir } from '../support/cloud';
+import { describeWithPostgres } from '../support/pg-cluster';
 
 /** Only this address may say, in X-Forwarded-For, which machine it forwards; tenants probe from 127.0.0.2. */
 const PROXY = '127.0.0.1';
@@ -114,6 +117,7 @@ describe('the boot network, apart from the API', () => {
   afterAll(async () => {
     await cloud?.close();
     removeTempDirs();
+    await stopPostgres();
   });
 
   const create = (who: 'a' | 'b') =>
@@ -235,5 +239,49 @@ describe('the boot network, apart from the API', () => {
     }
     expect((await call(`${boot}/phone-home`, { method: 'POST', headers: { 'x-boot-token': tokenB } })).status).toBe(401);
     await drive(inState(deviceB.id, 'deleted'), "B's device to be deleted");
+  }, 180_000);
+});
+
+describeWithPostgres('two servers on one PostgreSQL behind one boot address', () => {
+  it('lets the server the machine reaches hand out its token and finish the install another server started', async () => {
+    const databaseUrl = await freshPostgresUrl();
+    const adminToken = 'mf_shared_admin_token_for_two_boot_servers';
+    // The servers share the key that derives install tokens, as the README asks of servers on one database.
+    const previousKey = process.env.METALFORGE_SECRET_KEY;
+    process.env.METALFORGE_SECRET_KEY = randomBytes(32).toString('base64');
+    const common = { databaseUrl, adminToken, simScale: 0, port: 0, bootPath: 'http' as const };
+    // Server B only answers machines; server A runs the jobs and its machines call back at B's address, as they
+    // would at a load balancer that sent them there.
+    const bLog: string[] = [];
+    const b = await createCloud({ ...common, startWorkers: false, logger: pino({ level: 'info' }, { write: (line: string) => void bLog.push(line) }) });
+    let a: Cloud | undefined;
+    try {
+      await b.listen();
+      a = await createCloud({ ...common, bootPublicUrl: b.bootUrl });
+      await a.listen();
+      expect(a.bootUrl).toBe(b.bootUrl);
+      const admin = { 'x-auth-token': adminToken };
+      const project = JSON.parse((await call(`${a.url}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: 'lb' } })).body) as { id: string };
+      const created = await call(`${a.url}/metal/v1/projects/${project.id}/devices`, {
+        method: 'POST',
+        headers: admin,
+        body: { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' },
+      });
+      const { id } = JSON.parse(created.body) as { id: string };
+      await eventually(async () => {
+        const res = await call(`${a!.url}/metal/v1/devices/${id}`, { headers: admin });
+        return (JSON.parse(res.body) as { state: string }).state === 'active';
+      }, 'the device to become active through server B');
+      const events = JSON.parse((await call(`${a.url}/metal/v1/devices/${id}/events?per_page=100`, { headers: admin })).body) as { events: { body: string }[] };
+      expect(events.events.map((e) => e.body).join('\n')).toMatch(/phone home/);
+      const bRequests = bLog.map((line) => JSON.parse(line) as { req?: { method: string; url: string } }).flatMap((entry) => (entry.req ? [entry.req] : []));
+      const seen = bRequests.map((r) => `${r.method} ${r.url.split('?')[0]}`);
+      expect(seen).toEqual(expect.arrayContaining(['GET /boot/ipxe', 'GET /metadata', 'POST /events', 'POST /phone-home']));
+    } finally {
+      await a?.close();
+      await b.close();
+      if (previousKey === undefined) delete process.env.METALFORGE_SECRET_KEY;
+      else process.env.METALFORGE_SECRET_KEY = previousKey;
+    }
   }, 180_000);
 });
