@@ -1,13 +1,14 @@
 /**
  * The composition root: a whole local metal cloud — store (PGlite or PostgreSQL), migrations, engine, the
- * simulated data center, drivers, the API and the boot service on one HTTP server.
+ * simulated data center, drivers, the public API listener and the boot service on its own listener (the
+ * provisioning network: machines reach it, tenants do not).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { Logger } from 'pino';
 import { buildApi } from './api/app';
-import { bootRequestSerializer, bootRoutes } from './boot';
+import { bootRequestSerializer, buildBootServer } from './boot';
 import { createIpmiDriver } from './drivers/ipmi';
 import { createRedfishDriver } from './drivers/redfish';
 import { createSimDriver } from './drivers/sim';
@@ -44,9 +45,22 @@ export interface CloudOptions {
    * service; 'in-process' takes the fast path (benchmarks). @default 'http'
    */
   bootPath?: 'http' | 'in-process';
+  /** The public API listener. */
   host?: string;
   /** 0 = any free port. @default 8080 */
   port?: number;
+  /** The boot listener (iPXE, metadata, user-data, phone-home): an address on the provisioning network. @default 127.0.0.1 */
+  bootHost?: string;
+  /** 0 = any free port (Cloud.bootUrl says which). @default 0 */
+  bootPort?: number;
+  /**
+   * Base URL machines reach the boot service at (e.g. a load balancer in front of every server sharing the
+   * database): iPXE scripts and metadata name it, so any server can finish an install. @default the URL each
+   * machine used
+   */
+  bootPublicUrl?: string;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For the boot listener believes. @default none */
+  bootTrustedProxies?: string[];
   logger?: Logger;
   clock?: Clock;
   /** Use this admin token (e.g. from METALFORGE_ADMIN_TOKEN) instead of a generated one. */
@@ -74,8 +88,12 @@ export interface Cloud {
   adminTokenFile?: string;
   /** True when this start created the admin token: the one time it may be shown. */
   adminTokenCreated: boolean;
-  /** http://host:port once listening. */
+  /** The public API, http://host:port once listening. */
   url?: string;
+  /** The boot service as machines reach it: bootPublicUrl, else http://bootHost:bootPort once listening. */
+  bootUrl?: string;
+  /** The boot service's server (its own listener). */
+  boot: FastifyInstance;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -115,7 +133,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   await rebootInterruptedSimInstalls(engine, clock);
   const backend = new EngineBootBackend(engine.ctx, engine.devices);
   const bootPath = options.bootPath ?? 'http';
-  let bootBaseUrl = '';
+  let bootBaseUrl = options.bootPublicUrl?.replace(/\/+$/, '') ?? '';
   sim = new SimDatacenter({
     clock,
     scale: options.simScale ?? 1,
@@ -139,10 +157,8 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     rateLimit: options.rateLimit,
     authFailures: options.authFailures,
     metricsPublic: options.metricsPublic,
-    register: async (server) => {
-      await server.register(bootRoutes, { backend });
-    },
   });
+  const boot = await buildBootServer({ backend, publicBaseUrl: options.bootPublicUrl, trustedProxies: options.bootTrustedProxies, logger: log });
   if (options.startWorkers !== false) engine.start();
 
   const cloud: Cloud = {
@@ -153,14 +169,18 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     adminToken: admin.token,
     adminTokenFile: admin.file,
     adminTokenCreated: admin.created,
+    boot,
     async listen() {
       const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
       cloud.url = address.replace('[::1]', '127.0.0.1');
-      bootBaseUrl = cloud.url;
+      const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: options.bootPort ?? 0 });
+      bootBaseUrl ||= bootAddress.replace('[::1]', '127.0.0.1');
+      cloud.bootUrl = bootBaseUrl;
       return cloud.url;
     },
     async close() {
       await app.close();
+      await boot.close();
       await engine.stop();
       await db.close();
     },

@@ -35,8 +35,6 @@ export interface ApiOptions {
   version?: string;
   /** Serve /metrics without a token (otherwise the operator's token is required). @default false */
   metricsPublic?: boolean;
-  /** Extra routes on the same server (the boot service). */
-  register?: (app: FastifyInstance) => Promise<void> | void;
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -72,7 +70,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
-  if (options.register) await options.register(app);
   return app;
 }
 

@@ -34,8 +34,6 @@ export interface BootDevice {
   tags: string[];
   /** iSCSI initiator name, when the device has one. */
   iqn?: string;
-  /** One-time token the installer presents to phone home; set while a provision is in progress. */
-  phoneHomeToken?: string;
   /** Custom iPXE script: chained on the install boot, and on every PXE boot when alwaysPxe. */
   ipxeScriptUrl?: string;
   alwaysPxe: boolean;
@@ -55,10 +53,16 @@ export type PhoneHomeResult = 'accepted' | 'already_used' | 'unknown';
 
 export interface BootBackend {
   /**
-   * The device a machine is, found by a NIC's MAC (lower case, colon separated), the request's source IP, or a
-   * per-device token. The backend decides how long a token identifies a device (at least until phone-home).
+   * The device a machine is, found by a NIC's MAC (lower case, colon separated), the request's source IP, or the
+   * token of an install in progress (a token ends at phone-home, failure or deletion of the device). The boot
+   * service serves nothing secret on a MAC alone: an install's token comes only from takeInstallToken.
    */
   findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null>;
+  /**
+   * The token of the device's current install, handed out once per network boot the engine started for it;
+   * null when there is no install or its token was already handed out for this boot.
+   */
+  takeInstallToken(deviceId: string): Promise<string | null>;
   /**
    * Called with the one-time phone-home token once the OS is installed; moves the device provisioning → active.
    * For a custom iPXE install the boot service calls it when it hands the machine to the custom script, as Metal

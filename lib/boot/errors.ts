@@ -11,15 +11,21 @@ export function toMetalError(error: FastifyError): MetalError {
   if (error instanceof MetalError) return error;
   if (error.validation) {
     const context = CONTEXT_NAMES[error.validationContext ?? ''] ?? error.validationContext ?? 'request';
-    return new MetalError(
-      'validation_failed',
-      error.validation.map((issue) => `${context}${issue.instancePath} ${issue.message ?? 'is invalid'}`),
-    );
+    return new MetalError('validation_failed', error.validation.map((issue) => describeIssue(context, issue)));
   }
   const status = error.statusCode ?? 500;
   // Fastify's own 4xx messages (bad JSON, wrong content type, body too large) are safe and say what to fix.
   if (status >= 400 && status < 500) return new MetalError(codeForStatus(status), error.message);
   return new MetalError('internal');
+}
+
+type Issue = NonNullable<FastifyError['validation']>[number];
+
+/** "<context>/<field> <problem>": a missing property is named as the field itself. */
+function describeIssue(context: string, issue: Issue): string {
+  const at = `${context}${issue.instancePath}`;
+  if (issue.keyword === 'required') return `${at}/${String(issue.params.missingProperty)} is required`;
+  return `${at} ${issue.message ?? 'is invalid'}`;
 }
 
 export function sendMetalError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

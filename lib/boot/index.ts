@@ -5,3 +5,5 @@ export type { BootRoutesOptions } from './routes';
 export { BOOT_TOKEN_HEADER, INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS } from './installers';
 export type { Installer } from './installers';
 export { bootRequestSerializer, redactTokens } from './logging';
+export { buildBootServer } from './server';
+export type { BootServerOptions } from './server';

@@ -6,7 +6,7 @@ import type { BootDevice } from './backend';
 import { INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS, Installer } from './installers';
 
 export type BootPlan =
-  | { kind: 'install'; installer: Installer }
+  | { kind: 'install'; installer: Installer; token: string }
   | { kind: 'chain'; url: string }
   | { kind: 'local' }
   | { kind: 'refuse'; reason: string };
@@ -18,22 +18,30 @@ export const UNKNOWN_MACHINE_RETRY_SECONDS = 10;
 /** One http(s) URL without whitespace, so it cannot smuggle extra iPXE commands into a script. */
 const SAFE_URL = /^https?:\/\/\S+$/;
 
-export function planBoot(device: BootDevice): BootPlan {
-  if (device.ipxeScriptUrl !== undefined && (device.mode === 'install' || device.alwaysPxe)) {
-    if (!SAFE_URL.test(device.ipxeScriptUrl)) {
-      return { kind: 'refuse', reason: 'the custom iPXE script URL is not a single http(s) URL' };
-    }
-    return { kind: 'chain', url: device.ipxeScriptUrl };
+/**
+ * `token` is the install's token when the caller holds it (handed out for this boot, or presented by the
+ * machine); an install without one cannot be started, nor handed to a custom script (that ends the install).
+ */
+export function planBoot(device: BootDevice, token: string | undefined): BootPlan {
+  if (device.mode === 'local') return device.alwaysPxe && device.ipxeScriptUrl !== undefined ? chainTo(device.ipxeScriptUrl) : { kind: 'local' };
+  // Refused without side effects: whoever fetched first (the machine, or a probe) holds this boot's token.
+  if (token === undefined) {
+    return {
+      kind: 'refuse',
+      reason: 'the install token of this network boot was already handed out (an install runs from the first fetch); if it never started, the device fails at its deadline: then reinstall or delete it',
+    };
   }
-  if (device.mode === 'local') return { kind: 'local' };
+  if (device.ipxeScriptUrl !== undefined) return chainTo(device.ipxeScriptUrl);
   const installer = INSTALLERS_BY_DISTRO[device.operatingSystem.distro];
   if (!installer) {
     return { kind: 'refuse', reason: `no installer for operating system ${device.operatingSystem.slug}` };
   }
-  if (!device.phoneHomeToken) {
-    return { kind: 'refuse', reason: 'the device has no phone-home token, so an install could never complete' };
-  }
-  return { kind: 'install', installer };
+  return { kind: 'install', installer, token };
+}
+
+function chainTo(url: string): BootPlan {
+  if (!SAFE_URL.test(url)) return { kind: 'refuse', reason: 'the custom iPXE script URL is not a single http(s) URL' };
+  return { kind: 'chain', url };
 }
 
 /** Where installers find the service (all absolute URLs). */
@@ -45,7 +53,7 @@ export interface BootUrls {
   installers: string;
 }
 
-export function renderInstall(device: BootDevice, installer: Installer, urls: BootUrls): string {
+export function renderInstall(device: BootDevice, installer: Installer, urls: BootUrls, token: string): string {
   const base = `${urls.installers}/${installer.name}`;
   const args = [
     `initrd=${installer.initrd}`,
@@ -53,7 +61,7 @@ export function renderInstall(device: BootDevice, installer: Installer, urls: Bo
     `${INSTALLER_KERNEL_ARGS.metadataUrl}=${urls.metadata}`,
     `${INSTALLER_KERNEL_ARGS.phoneHomeUrl}=${urls.phoneHome}`,
     ...(urls.events ? [`${INSTALLER_KERNEL_ARGS.eventsUrl}=${urls.events}`] : []),
-    `${INSTALLER_KERNEL_ARGS.token}=${device.phoneHomeToken ?? ''}`,
+    `${INSTALLER_KERNEL_ARGS.token}=${token}`,
     `${INSTALLER_KERNEL_ARGS.os}=${consoleText(device.operatingSystem.slug)}`,
   ];
   return script([

@@ -94,16 +94,16 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
           attempt < UNKNOWN_MACHINE_ATTEMPTS ? `${baseUrl(request)}/boot/ipxe?${lookup}&attempt=${attempt + 1}` : undefined;
         return reply.send(renderUnknownMachine(identity, attempt, retryUrl));
       }
-      const plan = planBoot(device);
-      await actOnPlan(device, plan, request.ip);
+      // A MAC is no secret: the install token goes only to the first fetch after the engine booted the machine.
+      const installToken = device.mode !== 'install' ? undefined : (token ?? (await backend.takeInstallToken(device.id)) ?? undefined);
+      const plan = planBoot(device, installToken);
+      if (installToken !== undefined) await actOnPlan(plan, installToken, request.ip);
       return reply.send(renderPlan(device, plan, bootUrls(request)));
     },
   );
 
-  /** Side effects of a boot decision, as Metal had them. */
-  async function actOnPlan(device: BootDevice, plan: BootPlan, ip: string): Promise<void> {
-    const token = device.phoneHomeToken;
-    if (token === undefined || device.mode !== 'install') return;
+  /** Side effects of the boot decision of an install, as Metal had them. */
+  async function actOnPlan(plan: BootPlan, token: string, ip: string): Promise<void> {
     // Metal made a custom-iPXE device active once it was handed its script: nothing of ours runs after that.
     if (plan.kind === 'chain') await backend.phoneHome(token, { ip });
     // A provision that cannot start should fail now rather than time out.
@@ -126,19 +126,24 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
     },
   );
 
-  /** The requesting machine's device: by its boot token when it sends one, else by its source address. */
+  /**
+   * The requesting machine's device: by the token of its running install when it sends one, else by its source
+   * address (as Metal's metadata service answered a device at one of its own addresses).
+   */
   async function requestingDevice(request: TokenRequest): Promise<BootDevice> {
     const token = request.headers[BOOT_TOKEN_HEADER] ?? request.query.token;
     if (token !== undefined) {
       const device = await backend.findDevice({ token });
-      if (!device) throw new MetalError('not_found', 'No device matches this boot token: it belongs to no provisioned device.');
+      if (!device) throw invalidToken();
       return device;
     }
-    const device = await backend.findDevice({ ip: request.ip });
+    // A dual-stack listener sees IPv4 peers as IPv4-mapped IPv6; devices hold the IPv4 form.
+    const ip = request.ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    const device = await backend.findDevice({ ip });
     if (!device) {
       throw new MetalError(
         'not_found',
-        `No device has the address ${request.ip}: metadata is served to a device's own address, or send its boot token in the X-Boot-Token header.`,
+        `No device has the address ${ip}: metadata is served to a device's own address, or send its install token in the X-Boot-Token header.`,
       );
     }
     return device;
@@ -215,9 +220,7 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
       if (result === 'already_used') {
         throw new MetalError('conflict', 'This phone-home token was already used: the device has reported its install once. Reinstall the device to get a new token.');
       }
-      if (result === 'unknown') {
-        throw new MetalError('not_found', 'Unknown phone-home token: no device is being provisioned with it.');
-      }
+      if (result === 'unknown') throw invalidToken();
       return { accepted: true as const };
     },
   );
@@ -230,17 +233,25 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
       async (request, reply) => {
         const { state, percentage, message } = request.body;
         const result = await reportProgress.call(backend, postedToken(request), { state, percentage, message });
-        if (result === 'unknown') throw new MetalError('not_found', 'Unknown boot token: no device is being provisioned with it.');
+        if (result === 'unknown') throw invalidToken();
         return reply.code(202).send({ accepted: true as const });
       },
     );
   }
 };
 
+/** Tokens of installs that ended (phone-home, failure, deletion) are as unknown as made-up ones. */
+function invalidToken(): MetalError {
+  return new MetalError(
+    'unauthorized',
+    'This boot token belongs to no install in progress: install tokens end when the machine phones home, the install fails or the device is deleted.',
+  );
+}
+
 function renderPlan(device: BootDevice, plan: BootPlan, urls: BootUrls): string {
   switch (plan.kind) {
     case 'install':
-      return renderInstall(device, plan.installer, urls);
+      return renderInstall(device, plan.installer, urls, plan.token);
     case 'chain':
       return renderChain(device, plan.url);
     case 'local':

@@ -26,6 +26,13 @@ const number = (name: string, min: number) => (value: string) => {
   return n;
 };
 
+const httpUrl = (value: string) => {
+  if (!/^https?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
+  return value.replace(/\/+$/, '');
+};
+
+const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+
 const FAULT_KEYS: Record<string, keyof SimFaults> = {
   'bmc-timeout': 'bmcTimeoutRate',
   'bmc-busy': 'bmcBusyRate',
@@ -53,6 +60,10 @@ export function parseFaults(value: string): Partial<SimFaults> {
 interface ServerFlags {
   host: string;
   port: number;
+  bootHost: string;
+  bootPort: number;
+  bootPublicUrl?: string;
+  bootTrustedProxy?: string[];
   dataDir: string;
   databaseUrl?: string;
   catalog: string;
@@ -67,10 +78,14 @@ interface ServerFlags {
   metricsPublic?: boolean;
 }
 
-function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
+function serverOptions(command: Command, defaults: { dataDir: string; port: number; bootPort: number }): Command {
   return command
-    .addOption(new Option('--host <host>', 'address to listen on').env('METALFORGE_HOST').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').env('METALFORGE_PORT').default(defaults.port).argParser(number('port', 0)))
+    .addOption(new Option('--host <host>', 'address the public API listens on').env('METALFORGE_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port of the public API (0 = any free port)').env('METALFORGE_PORT').default(defaults.port).argParser(number('port', 0)))
+    .addOption(new Option('--boot-host <host>', 'address the boot service listens on: one on the provisioning network, not a public one').env('METALFORGE_BOOT_HOST').default('127.0.0.1'))
+    .addOption(new Option('--boot-port <port>', 'port of the boot service (iPXE, metadata, phone-home; 0 = any free port)').env('METALFORGE_BOOT_PORT').default(defaults.bootPort).argParser(number('boot-port', 0)))
+    .addOption(new Option('--boot-public-url <url>', 'base URL machines reach the boot service at, e.g. a load balancer over every server').env('METALFORGE_BOOT_PUBLIC_URL').argParser(httpUrl))
+    .addOption(new Option('--boot-trusted-proxy <list>', 'proxies (addresses or CIDRs) whose X-Forwarded-For names the machine on the boot service').env('METALFORGE_BOOT_TRUSTED_PROXY').argParser(list))
     .addOption(new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here').env('METALFORGE_DATA_DIR').default(defaults.dataDir))
     .addOption(new Option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database').env('DATABASE_URL'))
     .addOption(new Option('--catalog <file>', 'world to seed an empty database with').env('METALFORGE_CATALOG').default(DEFAULT_CATALOG))
@@ -96,6 +111,10 @@ async function startServer(flags: ServerFlags) {
     bootPath: flags.bootPath,
     host: flags.host,
     port: flags.port,
+    bootHost: flags.bootHost,
+    bootPort: flags.bootPort,
+    bootPublicUrl: flags.bootPublicUrl,
+    bootTrustedProxies: flags.bootTrustedProxy,
     adminToken: flags.adminToken,
     logger,
     rateLimit: { limit: flags.rateLimit },
@@ -120,7 +139,7 @@ function adminTokenLine(cloud: Cloud): string {
   return kept || 'the token you passed (--admin-token / METALFORGE_ADMIN_TOKEN)';
 }
 
-serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
+serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080, bootPort: 8081 }).action(
   async (flags: ServerFlags) => {
     const { cloud, url } = await startServer(flags);
     const db = flags.databaseUrl ? 'PostgreSQL' : `PGlite in ${resolve(flags.dataDir)}`;
@@ -128,6 +147,7 @@ serverOptions(program.command('server').description('run the metal cloud: the Me
       [
         `metalforge ${VERSION} is serving`,
         `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
+        `  boot         ${cloud.bootUrl}   (DHCP filename for iPXE clients: ${cloud.bootUrl}/boot/auto.ipxe)`,
         `  admin token  ${adminTokenLine(cloud)}`,
         `  database     ${db}`,
         `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
@@ -143,7 +163,7 @@ serverOptions(
     .description('start a local metal cloud on the embedded database and deploy an example stack through real terraform')
     .option('--example <name>', `example to deploy (${listExamples().join(', ')})`, 'core-web-ny')
     .option('--exit', 'stop the cloud after the deploy instead of serving on'),
-  { dataDir: '.metalforge/demo', port: 0 },
+  { dataDir: '.metalforge/demo', port: 0, bootPort: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
   process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})\n`);

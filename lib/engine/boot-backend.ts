@@ -4,6 +4,7 @@
  */
 import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
 import type { InstallTarget } from '../sim/datacenter';
+import { deviceIdAtAddress } from '../store/boot-installs';
 import type { EngineContext } from './context';
 import type { DeviceService } from './devices';
 import { PROVISIONING_PROGRESS } from './lifecycle';
@@ -20,10 +21,14 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
       ? (await this.devices.bootDecision(by.mac))?.deviceId
       : by.token
         ? (await this.devices.installOf(by.token))?.id
-        : (await this.ctx.db.query<{ id: string }>(`SELECT id FROM devices WHERE state <> 'deleted' AND ip_addresses @> $1::jsonb LIMIT 1`, [JSON.stringify([{ address: by.ip }])]))[0]?.id;
+        : by.ip && (await deviceIdAtAddress(this.ctx.db, by.ip));
     if (!deviceId) return null;
     const plan = await this.devices.bootPlan(deviceId);
-    return plan ? this.describe(plan.device, plan.mode, plan.token) : null;
+    return plan ? this.describe(plan.device, plan.mode) : null;
+  }
+
+  takeInstallToken(deviceId: string): Promise<string | null> {
+    return this.devices.takeInstallToken(deviceId);
   }
 
   phoneHome(token: string): Promise<PhoneHomeResult> {
@@ -43,7 +48,8 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
     return 'accepted';
   }
 
-  // InstallTarget (the simulator's in-process boot path)
+  // InstallTarget: the simulator's in-process boot path, which no network reaches; it reads the token as the
+  // machine's own installer would after its single hand-out.
   async lookupByMac(mac: string) {
     const decision = await this.devices.bootDecision(mac);
     return decision && { mode: decision.mode, token: decision.token };
@@ -53,7 +59,7 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
     return this.devices.installFailed(token, reason);
   }
 
-  private async describe(row: DeviceRow, mode: 'install' | 'local', token?: string): Promise<BootDevice> {
+  private async describe(row: DeviceRow, mode: 'install' | 'local'): Promise<BootDevice> {
     const { world } = this.ctx;
     const os = world.operatingSystems.get(row.operating_system_id)!;
     const keys = row.ssh_key_ids.length ? await this.ctx.db.query<{ key: string }>('SELECT key FROM ssh_keys WHERE id = ANY($1::uuid[])', [row.ssh_key_ids]) : [];
@@ -73,7 +79,6 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
       tags: row.tags,
       alwaysPxe: row.always_pxe,
     };
-    if (token) device.phoneHomeToken = token;
     if (row.ipxe_script_url) device.ipxeScriptUrl = row.ipxe_script_url;
     if (row.spot_instance) device.spot = row.termination_time ? { terminationTime: new Date(row.termination_time).toISOString() } : {};
     return device;

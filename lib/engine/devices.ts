@@ -5,6 +5,7 @@
 import { MetalError } from '../contract/errors';
 import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput, IpAddress } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
+import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
 import type { CommitWith, EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from './ids';
@@ -94,6 +95,7 @@ export class DeviceService {
   private readonly createBatcher: Batcher<PlacedCreate, Device>;
   private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
   private readonly bootLookupBatcher: Batcher<string, BootDecision | null>;
+  private readonly tokenHandoutBatcher: Batcher<string, string | null>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -102,6 +104,7 @@ export class DeviceService {
     this.createBatcher = new Batcher((items) => this.flushCreates(items));
     this.phoneHomeBatcher = new Batcher((items) => this.flushPhoneHomes(items));
     this.bootLookupBatcher = new Batcher((macs) => this.lookupMacs(macs));
+    this.tokenHandoutBatcher = new Batcher((ids) => this.handOutTokens(ids));
   }
 
   // ------------------------------------------------------------------ create
@@ -532,7 +535,8 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
     if (row.locked) throw new MetalError('conflict', 'locked: the device is locked; set locked=false before deleting it');
     if (row.state === 'deprovisioning') return; // deleting twice is not an error
     await this.transitionWithJob(
-      { deviceId: id, event: 'delete', patch: { deadline: this.deadline('power') } },
+      // Deleting ends an install in progress: its token must not outlive it while the machine powers off.
+      { deviceId: id, event: 'delete', patch: { deadline: this.deadline('power'), phone_home_hash: null } },
       { kind: 'deprovision', device_id: id, payload: { force: options.force ?? false } },
     );
   }
@@ -563,12 +567,31 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
     return `${deviceId}.${this.ctx.secrets.derive(`phone-home:${deviceId}:${generation}`)}`;
   }
 
-  /** The id of the device whose current install `token` belongs to, or undefined. */
+  /**
+   * The device whose current install `token` belongs to, while that install runs (provisioning or reinstalling,
+   * not yet phoned home, failed or deleted), or undefined.
+   */
   async installOf(token: string, q: Queryable = this.ctx.db): Promise<{ id: string; hostname: string } | undefined> {
     const deviceId = deviceOfToken(token);
-    if (!deviceId) return undefined;
-    const [row] = await q.query<{ id: string; hostname: string }>('SELECT id, hostname FROM devices WHERE id = $1 AND phone_home_hash = $2', [deviceId, sha256(token)]);
-    return row;
+    return deviceId ? installingDevice(q, deviceId, sha256(token)) : undefined;
+  }
+
+  /**
+   * The install token of the device's current install, handed out once per network boot the engine started for
+   * it (the provisioner arms it before booting the machine); null when not armed. Lookups by MAC share a batch.
+   */
+  takeInstallToken(deviceId: string): Promise<string | null> {
+    return this.tokenHandoutBatcher.submit(deviceId);
+  }
+
+  private async handOutTokens(deviceIds: string[]): Promise<(string | null)[]> {
+    const taken = new Map((await takeArmedInstalls(this.ctx.db, [...new Set(deviceIds)])).map((r) => [r.id, r.install_generation]));
+    return deviceIds.map((id) => {
+      const generation = taken.get(id);
+      // One hand-out per arming, also when a batch holds the same device twice.
+      taken.delete(id);
+      return generation === undefined ? null : this.phoneHomeToken(id, generation);
+    });
   }
 
   phoneHome(token: string): Promise<'accepted' | 'already_used' | 'unknown'> {
@@ -680,7 +703,7 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
 
   /** Resolves once queued creates and phone-homes are written (tests and benchmarks). */
   async idle(): Promise<void> {
-    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle(), this.bootLookupBatcher.idle()]);
+    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle(), this.bootLookupBatcher.idle(), this.tokenHandoutBatcher.idle()]);
   }
 
   /** Devices in a state, for callers waiting on progress. */

@@ -99,14 +99,17 @@ export class Provisioner {
    * An install starts before its machine boots: the device gets its state and a fresh phone-home token in the
    * database first, so the machine cannot phone home before its token exists. One transaction for the batch.
    * A job re-run after a crash finds its install already open (a token outstanding) and only boots again.
+   * Either way the install's token is armed before the boot: the machine's first iPXE fetch takes it, once.
    */
   private async startInstalls(jobs: JobRow[]): Promise<void> {
-    const starting = jobs
+    const installs = jobs
       .filter((job) => job.kind === 'provision' || job.kind === 'reinstall')
       .map((job) => this.devices.get(job.device_id!))
-      .filter((d): d is InstallDevice => !!d && !d.install_open && (d.state === 'queued' || d.state === 'reinstalling'));
-    if (!starting.length) return;
-    const requests = starting.map((device): TransitionRequest => {
+      .filter((d): d is InstallDevice => !!d);
+    const starting = installs.filter((d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling'));
+    const rebooting = installs.filter((d) => d.install_open && (d.state === 'provisioning' || d.state === 'reinstalling'));
+    if (!starting.length && !rebooting.length) return;
+    const starts = starting.map((device): TransitionRequest => {
       const generation = device.install_generation + 1;
       const reinstall = device.state === 'reinstalling';
       return {
@@ -120,13 +123,21 @@ export class Provisioner {
           phone_home_hash: sha256(this.phoneHomeToken(device.id, generation)),
           provisioning_percentage: PROVISIONING_PROGRESS.started,
           install_worker: this.workerId,
+          install_token_armed: true,
         },
         message: reinstall ? `${device.hostname}: reinstall started` : undefined,
       };
     });
+    const rearms = rebooting.map((device): TransitionRequest => ({
+      deviceId: device.id,
+      event: null,
+      onlyFrom: [device.state as 'provisioning' | 'reinstalling'],
+      onlyGeneration: device.install_generation,
+      patch: { install_token_armed: true },
+    }));
     const now = this.ctx.clock.now();
-    const results = await this.ctx.db.transaction((tx) => applyTransitions(tx, requests, now));
-    results.forEach((result, i) => {
+    const results = await this.ctx.db.transaction((tx) => applyTransitions(tx, [...starts, ...rearms], now));
+    results.slice(0, starts.length).forEach((result, i) => {
       if (!result.ok) return;
       const device = starting[i];
       Object.assign(device, { state: result.to, install_generation: device.install_generation + 1, install_open: true });

@@ -21,9 +21,10 @@ const PATCHABLE = {
   userdata: 'text',
   install_generation: 'int',
   install_worker: 'uuid',
+  install_token_armed: 'boolean',
 } as const;
 
-export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | null>>;
+export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | boolean | null>>;
 
 export interface TransitionRequest {
   deviceId: string;

@@ -1,16 +1,34 @@
-/** A small in-memory BootBackend for tests: records what machines report, and flips a device to local on phone-home. */
+/**
+ * A small in-memory BootBackend for tests: records what machines report, hands out an install's token once per
+ * arming (as the engine does per network boot), and ends the token at phone-home or failure.
+ */
 import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../../lib/boot';
+
+export const TOKEN = 'tok-0123456789abcdef';
 
 export class MemoryBootBackend implements BootBackend {
   readonly devices: BootDevice[] = [];
   readonly phoneHomes: { token: string; ip?: string }[] = [];
   readonly progress: { token: string; progress: BootProgress }[] = [];
   readonly lookups: { mac?: string; ip?: string; token?: string }[] = [];
+  /** Install tokens of installs in progress, by device id. */
+  readonly tokens = new Map<string, string>();
+  private readonly armed = new Set<string>();
   private readonly usedTokens = new Set<string>();
 
-  add(device: BootDevice): BootDevice {
+  /** Adds a device; an installing one gets `token` for its install, armed for one hand-out. */
+  add(device: BootDevice, token = TOKEN): BootDevice {
     this.devices.push(device);
+    if (device.mode === 'install') {
+      this.tokens.set(device.id, token);
+      this.arm(device.id);
+    }
     return device;
+  }
+
+  /** As the engine does before it network-boots the machine for the install. */
+  arm(deviceId: string): void {
+    this.armed.add(deviceId);
   }
 
   async findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null> {
@@ -19,30 +37,37 @@ export class MemoryBootBackend implements BootBackend {
       (d) =>
         (by.mac !== undefined && d.interfaces.some((nic) => nic.mac === by.mac)) ||
         (by.ip !== undefined && d.ipAddresses.some((ip) => ip.address === by.ip)) ||
-        (by.token !== undefined && (d.phoneHomeToken === by.token || this.usedTokenOf(d) === by.token)),
+        (by.token !== undefined && this.tokens.get(d.id) === by.token),
     );
     return found ?? null;
   }
 
+  async takeInstallToken(deviceId: string): Promise<string | null> {
+    if (!this.armed.delete(deviceId)) return null;
+    return this.tokens.get(deviceId) ?? null;
+  }
+
   async phoneHome(token: string, report: { ip?: string }): Promise<PhoneHomeResult> {
     if (this.usedTokens.has(token)) return 'already_used';
-    const device = this.devices.find((d) => d.phoneHomeToken === token);
+    const device = this.deviceOf(token);
     if (!device) return 'unknown';
     this.usedTokens.add(token);
+    this.tokens.delete(device.id);
     this.phoneHomes.push({ token, ...report });
     device.mode = 'local';
     return 'accepted';
   }
 
   async reportProgress(token: string, progress: BootProgress): Promise<'accepted' | 'unknown'> {
-    if (!this.devices.some((d) => d.phoneHomeToken === token)) return 'unknown';
+    const device = this.deviceOf(token);
+    if (!device) return 'unknown';
     this.progress.push({ token, progress });
+    if (progress.state === 'failed') this.tokens.delete(device.id);
     return 'accepted';
   }
 
-  /** Tokens keep identifying their device for metadata after phone-home. */
-  private usedTokenOf(device: BootDevice): string | undefined {
-    return device.phoneHomeToken !== undefined && this.usedTokens.has(device.phoneHomeToken) ? device.phoneHomeToken : undefined;
+  private deviceOf(token: string): BootDevice | undefined {
+    return this.devices.find((d) => this.tokens.get(d.id) === token);
   }
 }
 
@@ -69,7 +94,6 @@ export function installingDevice(overrides: Partial<BootDevice> = {}): BootDevic
     userData: '#cloud-config\nhostname: web-1\n',
     customData: { role: 'web' },
     tags: ['web', 'prod'],
-    phoneHomeToken: 'tok-0123456789abcdef',
     alwaysPxe: false,
     ...overrides,
   };

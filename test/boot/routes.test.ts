@@ -1,9 +1,8 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootBackend, BootDevice, bootRequestSerializer, bootRoutes, redactTokens } from '../../lib/boot';
-import { MemoryBootBackend, installingDevice } from './memory-backend';
+import { MemoryBootBackend, TOKEN, installingDevice } from './memory-backend';
 
 const BASE = 'http://boot.example:8080';
-const TOKEN = 'tok-0123456789abcdef';
 
 async function serve(backend: BootBackend, options: { publicBaseUrl?: string } = { publicBaseUrl: BASE }): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
@@ -69,7 +68,6 @@ describe('boot routes', () => {
 
     it('tells a device in local mode to boot from disk', async () => {
       device.mode = 'local';
-      delete device.phoneHomeToken;
       const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:02' });
       expect(res.statusCode).toBe(200);
       expect(res.body).toMatch(/^#!ipxe\n/);
@@ -87,7 +85,6 @@ describe('boot routes', () => {
 
     it('chains an active always_pxe device to its custom script on every boot', async () => {
       Object.assign(device, { mode: 'local', alwaysPxe: true, ipxeScriptUrl: 'http://ipxe.example.org/x.ipxe' });
-      delete device.phoneHomeToken;
       const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
       expect(res.body).toMatch(/\nchain --autofree http:\/\/ipxe\.example\.org\/x\.ipxe\n$/);
       expect(backend.phoneHomes).toEqual([]);
@@ -111,12 +108,32 @@ describe('boot routes', () => {
       ]);
     });
 
-    it('refuses to install a device that has no phone-home token', async () => {
-      delete device.phoneHomeToken;
-      const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
-      expect(res.body).toContain('the device has no phone-home token');
-      expect(res.body).not.toContain('kernel');
-      expect(res.body).toMatch(/\nexit\n$/);
+    it('hands the install token to the first fetch only: a second fetch of the same boot gets no token and changes nothing', async () => {
+      const first = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
+      expect(kernelArgs(first.body).get('metalforge.token')).toBe(TOKEN);
+      const second = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
+      expect(second.statusCode).toBe(200);
+      expect(second.body).not.toContain(TOKEN);
+      expect(second.body).not.toMatch(/^(kernel|chain)/m);
+      expect(second.body).toContain('the install token of this network boot was already handed out');
+      expect(second.body).toMatch(/\nexit\n$/);
+      // A probe must not be able to fail the install it could not read.
+      expect(backend.progress).toEqual([]);
+      expect(backend.phoneHomes).toEqual([]);
+      // The engine boots the machine again (a retry): one more hand-out.
+      backend.arm(device.id);
+      expect(kernelArgs((await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' })).body).get('metalforge.token')).toBe(TOKEN);
+    });
+
+    it('neither phones home nor fails the install for a fetch that got no token', async () => {
+      for (const change of [{ ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' }, { operatingSystem: { slug: 'plan9_4', distro: 'plan9', version: '4' } }]) {
+        Object.assign(device, { ipxeScriptUrl: undefined }, change);
+        await backend.takeInstallToken(device.id);
+        const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
+        expect(res.body).not.toMatch(/^chain/m);
+        expect(backend.phoneHomes).toEqual([]);
+        expect(backend.progress).toEqual([]);
+      }
     });
 
     it('never lets device fields inject iPXE commands through echo', async () => {
@@ -162,6 +179,7 @@ describe('boot routes', () => {
         findDevice: async () => {
           throw new Error('connection to db-7.internal:5432 refused');
         },
+        takeInstallToken: async () => null,
         phoneHome: async () => 'unknown',
       });
       const res = await broken.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
@@ -241,13 +259,32 @@ describe('boot routes', () => {
       expect((await app.inject({ url: `/metadata?token=${TOKEN}` })).json().spot).toEqual({});
     });
 
-    it('answers 404 in the Metal shape for an unknown address or token', async () => {
+    it('answers 404 for an address no device has, and 401 for an unknown token, in the Metal shape', async () => {
       const byIp = await app.inject({ url: '/metadata', remoteAddress: '192.0.2.9' });
       expect(byIp.statusCode).toBe(404);
       expect(byIp.json()).toEqual({ errors: [expect.stringContaining('No device has the address 192.0.2.9')], code: 'not_found' });
       const byToken = await app.inject({ url: '/metadata', headers: { 'x-boot-token': 'wrong-token' } });
-      expect(byToken.statusCode).toBe(404);
+      expect(byToken.statusCode).toBe(401);
+      expect(byToken.json()).toEqual({ errors: [expect.stringContaining('belongs to no install in progress')], code: 'unauthorized' });
       expect(byToken.body).not.toContain('wrong-token');
+    });
+
+    it('finds an IPv4 device from a dual-stack listener, which sees it as IPv4-mapped IPv6', async () => {
+      const res = await app.inject({ url: '/metadata', remoteAddress: '::ffff:10.70.1.5' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().id).toBe(device.id);
+    });
+
+    it('refuses the token on every secret-bearing route once the install phoned home', async () => {
+      expect((await app.inject({ method: 'POST', url: '/phone-home', payload: { token: TOKEN } })).statusCode).toBe(200);
+      const headers = { 'x-boot-token': TOKEN };
+      for (const url of ['/metadata', '/user-data', '/latest/user-data', '/2009-04-04/meta-data/public-keys/0/openssh-key', '/latest/']) {
+        const res = await app.inject({ url, headers });
+        expect({ url, status: res.statusCode, code: res.json().code }).toEqual({ url, status: 401, code: 'unauthorized' });
+      }
+      const failing = await app.inject({ method: 'POST', url: '/events', headers, payload: { state: 'failed', message: 'x' } });
+      expect(failing.statusCode).toBe(401);
+      expect(backend.progress).toEqual([]);
     });
 
     it('rejects a malformed token header, naming the header', async () => {
@@ -364,10 +401,10 @@ describe('boot routes', () => {
       expect(res.statusCode).toBe(200);
     });
 
-    it('answers 404 for an unknown token', async () => {
+    it('answers 401 for an unknown token', async () => {
       const res = await app.inject({ method: 'POST', url: '/phone-home', payload: { token: 'no-such-token' } });
-      expect(res.statusCode).toBe(404);
-      expect(res.json()).toEqual({ errors: [expect.stringContaining('Unknown phone-home token')], code: 'not_found' });
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual({ errors: [expect.stringContaining('belongs to no install in progress')], code: 'unauthorized' });
     });
 
     it('rejects a missing token, naming the field', async () => {
@@ -413,7 +450,7 @@ describe('boot routes', () => {
       const cases: [object, RegExp][] = [
         [{ token: TOKEN, state: 'running', percentage: 150, message: 'x' }, /^body\/percentage must be <= 100/],
         [{ token: TOKEN, state: 'done', message: 'x' }, /^body\/state /],
-        [{ token: TOKEN, state: 'running' }, /^body must have required property 'message'/],
+        [{ token: TOKEN, state: 'running' }, /^body\/message is required/],
         [{ state: 'running', message: 'x' }, /^body\/token is required/],
       ];
       for (const [payload, message] of cases) {
@@ -424,13 +461,18 @@ describe('boot routes', () => {
       expect(backend.progress).toEqual([]);
     });
 
-    it('answers 404 for an unknown token', async () => {
+    it('answers 401 for an unknown token', async () => {
       const res = await app.inject({ method: 'POST', url: '/events', payload: { token: 'nope', state: 'running', message: 'x' } });
-      expect(res.statusCode).toBe(404);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe('unauthorized');
     });
 
     it('does not exist, and metadata has no user_state_url, when the backend takes no progress', async () => {
-      const minimal = await serve({ findDevice: (by) => backend.findDevice(by), phoneHome: (t, r) => backend.phoneHome(t, r) });
+      const minimal = await serve({
+        findDevice: (by) => backend.findDevice(by),
+        takeInstallToken: (id) => backend.takeInstallToken(id),
+        phoneHome: (t, r) => backend.phoneHome(t, r),
+      });
       const events = await minimal.inject({ method: 'POST', url: '/events', payload: { token: TOKEN, state: 'running', message: 'x' } });
       const metadata = await minimal.inject({ url: `/metadata?token=${TOKEN}` });
       const script = await minimal.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });

@@ -138,7 +138,7 @@ beforeAll(async () => {
   const common = {
     apiUrl: `${cloud.url}/metal/v1`,
     token: cloud.adminToken,
-    bootBaseUrl: cloud.url!,
+    bootBaseUrl: cloud.bootUrl!,
     facility: FACILITY,
     scale: 0.01,
     onBootOutcome: (o: BootOutcome) => void bootOutcomes.push(o),
@@ -260,7 +260,7 @@ function startIpmiLab(): Promise<BmcLab> {
     ipmiLab = await startBmcLab({
       apiUrl: `${cloud.url}/metal/v1`,
       token: cloud.adminToken,
-      bootBaseUrl: cloud.url!,
+      bootBaseUrl: cloud.bootUrl!,
       facility: FACILITY,
       plan: 'i1.small.x86',
       ipmi: 1,

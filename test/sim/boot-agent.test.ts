@@ -3,7 +3,7 @@ import { BootDevice, bootRoutes } from '../../lib/boot';
 import { Clock, ManualClock } from '../../lib/engine/clock';
 import { BootOutcome, attachBootAgent } from '../../lib/sim/boot-agent';
 import { SimFaults, SimMachine, SimTimings } from '../../lib/sim/machine';
-import { MemoryBootBackend, installingDevice } from '../boot/memory-backend';
+import { MemoryBootBackend, TOKEN, installingDevice } from '../boot/memory-backend';
 
 const MAC = '52:54:00:aa:00:01';
 
@@ -75,15 +75,15 @@ describe('boot agent against a listening boot service', () => {
     await until(() => outcomes.length > 0);
     expect(outcomes[0]).toMatchObject({ machineId: 'sim-0001', kind: 'installed', deviceId: device.id });
     expect(outcomes[0].console).toEqual(['metalforge: installing ubuntu_24_04 on web-1']);
-    expect(backend.phoneHomes).toEqual([{ token: device.phoneHomeToken, ip: '127.0.0.1' }]);
+    expect(backend.phoneHomes).toEqual([{ token: TOKEN, ip: '127.0.0.1' }]);
     expect(backend.progress.map((p) => [p.token, p.progress.state, p.progress.percentage])).toEqual([
-      [device.phoneHomeToken, 'running', 0],
-      [device.phoneHomeToken, 'running', 50],
+      [TOKEN, 'running', 0],
+      [TOKEN, 'running', 50],
     ]);
-    expect(backend.lookups).toContainEqual({ token: device.phoneHomeToken });
+    expect(backend.lookups).toContainEqual({ token: TOKEN });
     await until(() => boots.length === 2);
     expect(boots).toEqual(['pxe', 'disk']);
-    expect(JSON.stringify(outcomes)).not.toContain(device.phoneHomeToken);
+    expect(JSON.stringify(outcomes)).not.toContain(TOKEN);
   });
 
   it('reports a failed install and never phones home when the install fails', async () => {
@@ -94,7 +94,7 @@ describe('boot agent against a listening boot service', () => {
     expect(outcomes[0]).toMatchObject({ kind: 'install_failed', deviceId: device.id });
     expect(backend.phoneHomes).toEqual([]);
     const last = backend.progress[backend.progress.length - 1];
-    expect(last.token).toBe(device.phoneHomeToken);
+    expect(last.token).toBe(TOKEN);
     expect(last.progress).toMatchObject({ state: 'failed', message: expect.stringContaining('install failed') });
     expect(m.power).toBe('on');
   });
@@ -147,18 +147,32 @@ describe('boot agent against a listening boot service', () => {
     await pxeBoot(m);
     await until(() => outcomes.length > 0);
     expect(outcomes[0]).toMatchObject({ kind: 'chained', url: 'http://ipxe.example.invalid/boot.ipxe' });
-    expect(backend.phoneHomes.map((p) => p.token)).toEqual([device.phoneHomeToken]);
+    expect(backend.phoneHomes.map((p) => p.token)).toEqual([TOKEN]);
   });
 
   it('reports an error naming the failed request when the token is already used', async () => {
-    await backend.phoneHome(device.phoneHomeToken as string, {});
+    await backend.phoneHome(TOKEN, {});
+    // A backend that still hands out the used token: the service's 409 reaches the outcome.
     device.mode = 'install';
+    backend.tokens.set(device.id, TOKEN);
     const m = machine();
     attach([m]);
     await pxeBoot(m);
     await until(() => outcomes.length > 0);
     expect(outcomes[0]).toMatchObject({ kind: 'error', message: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/phone-home answered 409: .*already used/) });
     expect(m.power).toBe('on');
+  });
+
+  it('falls back to the disk when its boot finds the install token already handed out', async () => {
+    await backend.takeInstallToken(device.id);
+    const m = machine();
+    attach([m]);
+    await pxeBoot(m);
+    await until(() => outcomes.length > 0);
+    expect(outcomes[0]).toMatchObject({ kind: 'exited' });
+    expect(outcomes[0].console.join('\n')).toContain('already handed out');
+    expect(backend.phoneHomes).toEqual([]);
+    expect(backend.progress).toEqual([]);
   });
 
   it('reports an error naming the service when it cannot be reached', async () => {

@@ -300,10 +300,10 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
 
     // The machine sees the notice: Metal-style metadata and EC2's spot/instance-action.
     const ip = (await device(id)).ip_addresses.find((a) => a.address_family === 4 && a.public)!.address;
-    const metadata = await cloud.app.inject({ url: '/metadata', remoteAddress: ip });
+    const metadata = await cloud.boot.inject({ url: '/metadata', remoteAddress: ip });
     expect(metadata.statusCode).toBe(200);
     expect(metadata.json().spot).toEqual({ termination_time: terminationTime });
-    const action = await cloud.app.inject({ url: '/2009-04-04/meta-data/spot/instance-action', remoteAddress: ip });
+    const action = await cloud.boot.inject({ url: '/2009-04-04/meta-data/spot/instance-action', remoteAddress: ip });
     expect(JSON.parse(action.body)).toEqual({ action: 'terminate', time: terminationTime });
 
     await clock.advance(5 * MIN);
