@@ -33,6 +33,8 @@ export interface CloudOptions {
   dataDir?: string;
   /** PostgreSQL connection string; replaces PGlite. */
   databaseUrl?: string;
+  /** PGlite: acknowledge a commit only once it is on disk (see DatabaseOptions.durable). @default true */
+  durableCommits?: boolean;
   /** Catalog to seed an empty database with; false = seed nothing. @default catalog/default.json */
   catalog?: string | false;
   /** Simulated durations multiplier (1 = realistic, 0 = instant). @default 1 */
@@ -76,7 +78,11 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const log = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
+  const db = await openDatabase({
+    url: options.databaseUrl,
+    dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata'),
+    durable: options.durableCommits,
+  });
   try {
     await migrate(db);
   } catch (err) {

@@ -63,6 +63,7 @@ interface ServerFlags {
   logFormat: LogFormat;
   logLevel: string;
   rateLimit: number;
+  durableCommits: boolean;
 }
 
 function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
@@ -78,6 +79,9 @@ function serverOptions(command: Command, defaults: { dataDir: string; port: numb
     .addOption(new Option('--admin-token <token>', 'use this operator token instead of a generated one').env('METALFORGE_ADMIN_TOKEN'))
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).env('METALFORGE_LOG_FORMAT').default('pretty'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).env('METALFORGE_LOG_LEVEL').default('info'))
+    .addOption(
+      new Option('--no-durable-commits', 'embedded database: acknowledge commits before they reach the disk (faster; a power loss can lose them; throwaway clouds only)'),
+    )
     .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)));
 }
 
@@ -95,6 +99,7 @@ async function startServer(flags: ServerFlags) {
     adminToken: flags.adminToken,
     logger,
     rateLimit: { limit: flags.rateLimit },
+    durableCommits: flags.durableCommits,
   });
   const url = await cloud.listen();
   const stop = async () => {

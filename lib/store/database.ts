@@ -26,20 +26,26 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; omitted = in memory (tests). */
   dataDir?: string;
+  /**
+   * PGlite: a commit is acknowledged only once it is on stable storage (the WAL is synced). false = acknowledged
+   * from the page cache: faster, but a power loss or kernel crash loses recent commits (throwaway clouds only).
+   * On PostgreSQL the server's own settings (fsync, synchronous_commit) decide. @default true
+   */
+  durable?: boolean;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir, options.durable ?? true);
 }
 
 /**
  * PGlite in a worker thread (pglite-worker.js): statements run there, off the thread that serves HTTP, and the
  * two use both cores. Transactions keep PGlite's semantics: one at a time, other statements wait for it.
  */
-async function openPglite(dataDir?: string): Promise<Database> {
-  const worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+async function openPglite(dataDir: string | undefined, durable: boolean): Promise<Database> {
+  const worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir, durable } });
   const pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;

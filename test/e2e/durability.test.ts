@@ -3,65 +3,21 @@
  * are in flight, restarted on the same data dir, and every create it acknowledged with 201 must still be there
  * and end active.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { seededRandom } from '../../lib/sim/machine';
 import { removeTempDirs, tempDir } from '../support/cloud';
+import { callServer as call, killServerProcesses, ServerProcess, startServerProcess } from '../support/server-process';
 
 jest.setTimeout(240_000);
 
-const ROOT = join(__dirname, '..', '..');
 const TOKEN = 'mf_durability_admin_token_4c2d';
 const METROS = ['ny', 'da', 'sv', 'am', 'fr', 'sg'];
 const ROUNDS = 2;
 const CONCURRENT_CREATES = 4;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
-
-/** Starts `metalforge server` (one node process, tsx as a loader, so SIGKILL hits the server itself). */
-async function startServer(dataDir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'lib/cli/main.ts', 'server', '--data-dir', dataDir, '--port', '0', '--sim-scale', '0', '--boot-path', 'in-process', '--admin-token', TOKEN, '--log-level', 'warn', '--log-format', 'json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    children.delete(child);
-    resolve(code);
-  }));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
-      if (match) resolve(match[0]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
-  });
-  return { child, url, exited };
-}
-
-async function call(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}/metal/v1${path}`, {
-    method,
-    headers: { 'x-auth-token': TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const startServer = (dataDir: string): Promise<ServerProcess> => startServerProcess({ dataDir, token: TOKEN });
 
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+  killServerProcesses();
   removeTempDirs();
 });
 
@@ -90,7 +46,7 @@ describe('SIGKILL during device creates', () => {
         while (!killed) {
           const n = created++;
           const hostname = `dur-${round}-${n}`;
-          let res: { status: number; body: any };
+          let res: Awaited<ReturnType<typeof call>>;
           try {
             res = await call(server, 'POST', `/projects/${projectId}/devices`, { plan: 'c3.small.x86', metro: METROS[n % METROS.length], operating_system: 'ubuntu_24_04', hostname });
           } catch {
@@ -100,7 +56,7 @@ describe('SIGKILL during device creates', () => {
           acknowledged.set(res.body.id, hostname);
           if (++thisRound >= killAfter && !killed) {
             killed = true;
-            server.child.kill('SIGKILL');
+            void server.stop('SIGKILL');
           }
         }
       };
@@ -126,8 +82,7 @@ describe('SIGKILL during device creates', () => {
       const machines = listed.body.devices.map((d: { ip_addresses: { address: string }[] }) => d.ip_addresses[0].address);
       expect(new Set(machines).size).toBe(machines.length);
     } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
+      await server.stop();
     }
   });
 });
