@@ -24,7 +24,8 @@ import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
 import { Batcher } from './store/batcher';
 import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
-import { migrate } from './store/migrations';
+import { openDataDirStore } from './store/data-dir';
+import { migrated } from './store/migrations';
 
 export const DEFAULT_CATALOG = resolve(__dirname, '..', 'catalog', 'default.json');
 
@@ -78,17 +79,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const log = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await openDatabase({
-    url: options.databaseUrl,
-    dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata'),
-    durable: options.durableCommits,
-  });
-  try {
-    await migrate(db);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
+  const db = await openStore(options);
   const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
 
   let sim!: SimDatacenter;
@@ -159,6 +150,12 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     },
   };
   return cloud;
+}
+
+/** PostgreSQL, the data dir's store (backed up before migrations) or an in-memory store; migrated. */
+async function openStore(options: CloudOptions): Promise<Database> {
+  if (options.dataDir && !options.databaseUrl) return openDataDirStore(options.dataDir, { durable: options.durableCommits });
+  return migrated(await openDatabase({ url: options.databaseUrl }));
 }
 
 /** BMC secrets need a stable key: in the data directory, or METALFORGE_SECRET_KEY (base64, 32 bytes). */

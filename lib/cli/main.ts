@@ -10,6 +10,8 @@ import type { SimFaults } from '../sim/machine';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
 import { createLogger, LogFormat } from './logger';
+import { registerStoreCommands } from './store';
+import { recordServer } from '../store/data-dir';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VERSION = (require(join(ROOT, 'package.json')) as { version: string }).version;
@@ -102,9 +104,12 @@ async function startServer(flags: ServerFlags) {
     durableCommits: flags.durableCommits,
   });
   const url = await cloud.listen();
+  // Lets `metalforge backup` find this server, and `store sql`/`store migrate` refuse to open its store.
+  const forget = flags.databaseUrl ? () => undefined : recordServer(resolve(flags.dataDir), url);
   const stop = async () => {
     logger.info('shutting down');
     await cloud.close();
+    forget();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
@@ -184,6 +189,8 @@ program
       ].join('\n'),
     );
   });
+
+registerStoreCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`metalforge: ${err.message}\n`);

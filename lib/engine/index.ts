@@ -15,6 +15,7 @@ import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
 import { SpotMarketService } from './spot/market';
 import { World } from './world';
+import { releaseJobLeases } from '../store/transfer';
 
 export interface EngineOptions {
   db: Database;
@@ -63,7 +64,7 @@ export class Engine {
   /** Loads the world; with `releaseLeases`, jobs leased by a previous (crashed) process become claimable at once. */
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
-    if (options.releaseLeases) await this.ctx.db.query('UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL');
+    if (options.releaseLeases) await releaseJobLeases(this.ctx.db);
   }
 
   /** Starts the job runner, the timeout sweeper and the spot market's clearing rounds. */
