@@ -90,7 +90,7 @@ async function migrateToPostgres(flags: { fromDataDir: string; to: string }): Pr
         ...tableLines(tables),
         '',
         'start servers on it with the same secret key (it seals the BMC passwords) and admin token:',
-        `  METALFORGE_SECRET_KEY=$(base64 -w0 ${join(dataDir, 'secret.key')}) metalforge server --database-url <url> --admin-token <token>`,
+        `  METALFORGE_SECRET_KEY=$(cat ${join(dataDir, 'secret.key')}) metalforge server --database-url <url> --admin-token <token>`,
       ]);
     } finally {
       await source.close();

@@ -139,7 +139,7 @@ describeWithPostgres('store migrate into PostgreSQL', () => {
     const again = await cli(['store', 'migrate', '--from-data-dir', original, '--to', url]);
     expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('the target database is not empty') });
 
-    const env = { METALFORGE_SECRET_KEY: readFileSync(join(original, 'secret.key')).toString('base64') };
+    const env = { METALFORGE_SECRET_KEY: readFileSync(join(original, 'secret.key'), 'utf8').trim() };
     const servers = [
       await startServerProcess({ dataDir: join(dataDir, 'pg-a'), token: TOKEN, args: ['--database-url', url, ...serverArgs], env }),
       await startServerProcess({ dataDir: join(dataDir, 'pg-b'), token: TOKEN, args: ['--database-url', url, ...serverArgs], env }),
