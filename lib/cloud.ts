@@ -25,7 +25,8 @@ import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
 import { Batcher } from './store/batcher';
 import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
-import { migrate } from './store/migrations';
+import { openDataDirStore } from './store/data-dir';
+import { migrated } from './store/migrations';
 
 export const DEFAULT_CATALOG = resolve(__dirname, '..', 'catalog', 'default.json');
 
@@ -34,6 +35,8 @@ export interface CloudOptions {
   dataDir?: string;
   /** PostgreSQL connection string; replaces PGlite. */
   databaseUrl?: string;
+  /** PGlite: acknowledge a commit only once it is on disk (see DatabaseOptions.durable). @default true */
+  durableCommits?: boolean;
   /** Catalog to seed an empty database with; false = seed nothing. @default catalog/default.json */
   catalog?: string | false;
   /** Simulated durations multiplier (1 = realistic, 0 = instant). @default 1 */
@@ -102,10 +105,9 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const log = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
+  const db = await openStore(options);
   const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
   try {
-    await migrate(db);
     await verifySecretKey(db, secrets, { ephemeral: !process.env.METALFORGE_SECRET_KEY && !options.dataDir });
   } catch (err) {
     await db.close();
@@ -173,6 +175,8 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     async listen() {
       const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
       cloud.url = address.replace('[::1]', '127.0.0.1');
+      // Lets `metalforge backup` find this server through the data dir.
+      db.announce?.(cloud.url);
       const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: options.bootPort ?? 0 });
       bootBaseUrl ||= bootAddress.replace('[::1]', '127.0.0.1');
       cloud.bootUrl = bootBaseUrl;
@@ -186,6 +190,12 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     },
   };
   return cloud;
+}
+
+/** PostgreSQL, the data dir's store (backed up before migrations) or an in-memory store; migrated. */
+async function openStore(options: CloudOptions): Promise<Database> {
+  if (options.dataDir && !options.databaseUrl) return openDataDirStore(options.dataDir, { durable: options.durableCommits });
+  return migrated(await openDatabase({ url: options.databaseUrl }));
 }
 
 /** BMC secrets need a stable key: in the data directory, or METALFORGE_SECRET_KEY (base64, 32 bytes). */

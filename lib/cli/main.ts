@@ -10,6 +10,7 @@ import type { SimFaults } from '../sim/machine';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
 import { createLogger, LogFormat } from './logger';
+import { registerStoreCommands } from './store';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VERSION = (require(join(ROOT, 'package.json')) as { version: string }).version;
@@ -76,6 +77,7 @@ interface ServerFlags {
   rateLimit: number;
   webhookAllowPrivate?: boolean;
   metricsPublic?: boolean;
+  durableCommits: boolean;
 }
 
 function serverOptions(command: Command, defaults: { dataDir: string; port: number; bootPort: number }): Command {
@@ -97,7 +99,10 @@ function serverOptions(command: Command, defaults: { dataDir: string; port: numb
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).env('METALFORGE_LOG_LEVEL').default('info'))
     .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)))
     .addOption(new Option('--webhook-allow-private', 'let webhooks call loopback, private and link-local addresses (off: public addresses only)').env('METALFORGE_WEBHOOK_ALLOW_PRIVATE'))
-    .addOption(new Option('--metrics-public', 'serve /metrics without a token (by default it needs the operator token)').env('METALFORGE_METRICS_PUBLIC'));
+    .addOption(new Option('--metrics-public', 'serve /metrics without a token (by default it needs the operator token)').env('METALFORGE_METRICS_PUBLIC'))
+    .addOption(
+      new Option('--no-durable-commits', 'embedded database: acknowledge commits before they reach the disk (faster; a power loss can lose them; throwaway clouds only)'),
+    );
 }
 
 async function startServer(flags: ServerFlags) {
@@ -120,6 +125,7 @@ async function startServer(flags: ServerFlags) {
     rateLimit: { limit: flags.rateLimit },
     engine: { webhookAllowPrivate: !!flags.webhookAllowPrivate },
     metricsPublic: flags.metricsPublic,
+    durableCommits: flags.durableCommits,
   });
   const url = await cloud.listen();
   const stop = async () => {
@@ -213,6 +219,8 @@ program
       ].join('\n'),
     );
   });
+
+registerStoreCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`metalforge: ${err.message}\n`);

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
 import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
 import { simMacs } from '../sim/datacenter';
+import { serializeDump } from '../store/backup-file';
 import type { Queryable } from '../store/database';
+import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId } from './ids';
@@ -42,6 +44,11 @@ interface MachineRow {
 
 export class OperatorService {
   constructor(private readonly ctx: EngineContext) {}
+
+  /** The whole store as a backup (the backup file's text without the data dir's files), from one snapshot. */
+  async backup(): Promise<string> {
+    return serializeDump(await dumpStore(this.ctx.db));
+  }
 
   async createMetro(input: MetroInput): Promise<void> {
     await this.insertUnique('metro', input.code, () =>

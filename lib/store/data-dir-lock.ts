@@ -3,7 +3,7 @@
  * silently lose each other's commits. A lock file next to the directory names its holder (pid, host, start time);
  * a second server is refused with that name, and the lock of a holder that is gone (kill -9, reboot) is taken over.
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export interface LockHolder {
@@ -12,10 +12,14 @@ export interface LockHolder {
   started_at: string;
   /** Linux boot id: a pid from before a reboot names no process of this boot. */
   boot_id?: string;
+  /** Where the holder serves its API, once it listens (`metalforge backup` asks a running server there). */
+  url?: string;
 }
 
 export interface DataDirLock {
   readonly path: string;
+  /** Adds where this holder serves its API to the lock file. */
+  announce(url: string): void;
   release(): void;
 }
 
@@ -70,7 +74,20 @@ function held(path: string, me: LockHolder): DataDirLock {
     if (holder?.pid === me.pid && holder.started_at === me.started_at && existsSync(path)) unlinkSync(path);
   };
   process.on('exit', release);
-  return { path, release };
+  const announce = (url: string) => {
+    if (released) return;
+    // Written aside and renamed, so a reader never sees half a record.
+    const next = `${path}.${process.pid}`;
+    writeFileSync(next, JSON.stringify({ ...me, url }) + '\n', { mode: 0o644 });
+    renameSync(next, path);
+  };
+  return { path, announce, release };
+}
+
+/** The live holder of `dataDir`'s lock, if any (a lock left behind by a process that is gone does not count). */
+export function lockHolder(dataDir: string): LockHolder | undefined {
+  const holder = readHolder(`${dataDir}.lock`);
+  return holder && isAlive(holder) ? holder : undefined;
 }
 
 function tryCreate(path: string, holder: LockHolder): boolean {

@@ -29,6 +29,8 @@ export interface Database extends Queryable {
    * else can notify, so this listens to nothing.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** PGlite: records in the data directory's lock where this server serves its API. */
+  announce?(url: string): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; omitted = in memory (tests). */
   dataDir?: string;
+  /**
+   * PGlite: a commit is acknowledged only once it is on stable storage (the WAL is synced). false = acknowledged
+   * from the page cache: faster, but a power loss or kernel crash loses recent commits (throwaway clouds only).
+   * On PostgreSQL the server's own settings (fsync, synchronous_commit) decide. @default true
+   */
+  durable?: boolean;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
   /** The PGlite worker script (tests wrap it in one that can be made to die). @default pglite-worker.js */
@@ -44,7 +52,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir, options.workerScript ?? join(__dirname, 'pglite-worker.js'));
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir, options.workerScript ?? join(__dirname, 'pglite-worker.js'), options.durable ?? true);
 }
 
 /**
@@ -53,7 +61,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
  * The data directory is locked (one writer per directory). A worker that dies fails its pending statements with
  * a clear error and is started again on the same directory; an in-memory store cannot come back and stays failed.
  */
-async function openPglite(dataDir: string | undefined, script: string): Promise<Database> {
+async function openPglite(dataDir: string | undefined, script: string, durable: boolean): Promise<Database> {
   const lock = dataDir ? lockDataDir(dataDir) : undefined;
   let closing = false;
   let failure: Error | undefined;
@@ -63,13 +71,13 @@ async function openPglite(dataDir: string | undefined, script: string): Promise<
       failure = new Error(`the in-memory database stopped (${reason.message}); restart the server`);
       return;
     }
-    current = startWorker(script, dataDir, restart);
+    current = startWorker(script, { dataDir, durable }, restart);
     // A worker that cannot open the directory again leaves the store failed, and ping() says why.
     current.catch((err: Error) => (failure ??= new Error(`the embedded database stopped and could not be reopened: ${err.message}`)));
   };
   let current: Promise<PgliteWorker>;
   try {
-    current = startWorker(script, dataDir, restart);
+    current = startWorker(script, { dataDir, durable }, restart);
     await current;
   } catch (err) {
     lock?.release();
@@ -107,6 +115,7 @@ async function openPglite(dataDir: string | undefined, script: string): Promise<
     },
     // One server per data dir: nothing else can notify.
     listen: async () => async () => undefined,
+    announce: (url) => lock?.announce(url),
     async close() {
       closing = true;
       failure ??= new Error('the embedded database is closed');
@@ -132,8 +141,8 @@ interface PgliteWorker {
 }
 
 /** Starts one worker; `onDeath` hears when it fails after it was ready (its pending statements have been failed). */
-async function startWorker(script: string, dataDir: string | undefined, onDeath: (err: Error) => void): Promise<PgliteWorker> {
-  const worker = new Worker(script, { workerData: { dataDir } });
+async function startWorker(script: string, workerData: { dataDir?: string; durable: boolean }, onDeath: (err: Error) => void): Promise<PgliteWorker> {
+  const worker = new Worker(script, { workerData });
   const pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   // The thread keeps the process alive only while a statement is in flight, like a socket would.

@@ -11,8 +11,50 @@
  */
 'use strict';
 const { serialize } = require('node:v8');
+const fs = require('node:fs');
+const { join } = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
+const { NodeFS } = require('@electric-sql/pglite/nodefs');
+
+/**
+ * A data directory whose commits reach the disk. PGlite starts PostgreSQL with fsync off (-F), and the Node
+ * filesystem it mounts (Emscripten's NODEFS) ignores fsync anyway. Here PostgreSQL keeps fsync on and every fsync
+ * it asks for becomes a real one, so the usual protocol holds: the WAL is synced before COMMIT answers (one sync
+ * per transaction, which group commit shares among many API requests), data files at checkpoints.
+ * wal_sync_method=fsync because Emscripten's fdatasync() returns without reaching the filesystem.
+ */
+class DurableNodeFS extends NodeFS {
+  async init(pg, options) {
+    const init = await super.init(pg, options);
+    init.emscriptenOpts.preRun.push((mod) => {
+      mod.NODEFS.stream_ops.fsync = (stream) => {
+        // A directory's entries need fsync; a file's data (and its size) need only fdatasync.
+        if (mod.FS.isDir(stream.node.mode)) fs.fsyncSync(stream.nfd);
+        else fs.fdatasyncSync(stream.nfd);
+      };
+    });
+    return init;
+  }
+}
+
+function openStore({ dataDir, durable }) {
+  if (!dataDir) return new PGlite();
+  if (!durable) return new PGlite(dataDir);
+  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync'];
+  return new PGlite({ fs: new DurableNodeFS(dataDir), startParams });
+}
+
+/** PGlite's initdb writes a new data directory without syncing it: sync every file and directory once. */
+function syncTree(path) {
+  const fd = fs.openSync(path, 'r');
+  try {
+    if (fs.fstatSync(fd).isDirectory()) for (const name of fs.readdirSync(path)) syncTree(join(path, name));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /**
  * Open transactions by id. The main thread picks the ids, so a transaction starts without a round trip and its
@@ -89,8 +131,11 @@ function runInTransaction(msg) {
 }
 
 async function main() {
-  const db = workerData.dataDir ? new PGlite(workerData.dataDir) : new PGlite();
+  const { dataDir, durable } = workerData;
+  const created = dataDir && !fs.existsSync(join(dataDir, 'PG_VERSION'));
+  const db = openStore(workerData);
   await db.waitReady;
+  if (created && durable) syncTree(dataDir);
   parentPort.on('message', async (msg) => {
     try {
       switch (msg.op) {

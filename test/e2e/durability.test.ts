@@ -5,16 +5,19 @@
  */
 import { seededRandom } from '../../lib/sim/machine';
 import { removeTempDirs, tempDir } from '../support/cloud';
-import { call, killServers, startServer } from './server-process';
+import { callServer as call, killServerProcesses, ServerProcess, startServerProcess } from '../support/server-process';
 
 jest.setTimeout(240_000);
 
+const TOKEN = 'mf_durability_admin_token_4c2d';
 const METROS = ['ny', 'da', 'sv', 'am', 'fr', 'sg'];
 const ROUNDS = 2;
 const CONCURRENT_CREATES = 4;
 
+const startServer = (dataDir: string): Promise<ServerProcess> => startServerProcess({ dataDir, token: TOKEN });
+
 afterAll(() => {
-  killServers();
+  killServerProcesses();
   removeTempDirs();
 });
 
@@ -43,7 +46,7 @@ describe('SIGKILL during device creates', () => {
         while (!killed) {
           const n = created++;
           const hostname = `dur-${round}-${n}`;
-          let res: { status: number; body: any };
+          let res: Awaited<ReturnType<typeof call>>;
           try {
             res = await call(server, 'POST', `/projects/${projectId}/devices`, { plan: 'c3.small.x86', metro: METROS[n % METROS.length], operating_system: 'ubuntu_24_04', hostname });
           } catch {
@@ -53,7 +56,7 @@ describe('SIGKILL during device creates', () => {
           acknowledged.set(res.body.id, hostname);
           if (++thisRound >= killAfter && !killed) {
             killed = true;
-            server.child.kill('SIGKILL');
+            void server.stop('SIGKILL');
           }
         }
       };
@@ -79,8 +82,7 @@ describe('SIGKILL during device creates', () => {
       const machines = listed.body.devices.map((d: { ip_addresses: { address: string }[] }) => d.ip_addresses[0].address);
       expect(new Set(machines).size).toBe(machines.length);
     } finally {
-      server.child.kill('SIGTERM');
-      await server.exited;
+      await server.stop();
     }
   });
 });

@@ -36,6 +36,25 @@ function migrationBehaviour(open: () => Promise<Database>) {
     expect(await db.query('SELECT id FROM test_extra')).toEqual([{ id: 1 }]);
   });
 
+  it('refuses a database written by a newer metalforge, naming both versions', async () => {
+    const known = Math.max(...loadMigrations().map((m) => m.version));
+    await expect(migrate(db)).rejects.toThrow(`written by a newer metalforge: its schema is at version 9999, this metalforge knows versions up to ${known}`);
+  });
+
+  it('applies pending migrations all or nothing, after the hook that backs the store up', async () => {
+    const extra = { version: 9999, name: '9999_test_extra', sql: 'CREATE TABLE test_extra (id int PRIMARY KEY)' };
+    const good = { version: 10001, name: '10001_good', sql: 'CREATE TABLE good_part (id int)' };
+    const broken = { version: 10002, name: '10002_broken', sql: 'SELECT * FROM no_such_table' };
+    const seen: number[][] = [];
+    const beforeApplying = async (pending: { version: number }[]) => void seen.push(pending.map((m) => m.version));
+    await expect(migrate(db, [...loadMigrations(), extra, good, broken], { beforeApplying })).rejects.toThrow(/no_such_table/);
+    expect(seen).toEqual([[10001, 10002]]);
+    expect(await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'good_part'`)).toEqual([]);
+    expect(await db.query('SELECT version FROM schema_migrations WHERE version > 9999')).toEqual([]);
+    expect(await migrate(db, [...loadMigrations(), extra], { beforeApplying })).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+
   it('rolls back a failing migration entirely and does not record it', async () => {
     const broken = { version: 10000, name: '10000_broken', sql: 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table' };
     await expect(migrate(db, [broken])).rejects.toThrow(/no_such_table/);

@@ -49,6 +49,10 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
     sendPage(req, reply, 'machines', await engine.operator.machines(pageParams(req.query), { state: req.query.state }), req.query),
   );
   app.get<{ Params: IdParams }>('/operator/machines/:id', { config: operator, schema: { tags: ['operator'], summary: 'Get a machine', params: IdParams, response: { 200: Machine, ...errorResponses } } }, async (req) => engine.operator.machine(req.params.id));
+  app.get('/operator/backup', {
+    config: operator,
+    schema: { tags: ['operator'], summary: 'A consistent backup of the whole store, taken while it serves (what `metalforge backup` saves)', response: { 200: Type.String(), ...errorResponses } },
+  }, async (_req, reply) => reply.type('application/x-ndjson').send(await engine.operator.backup()));
   app.delete<{ Params: IdParams }>('/operator/machines/:id', { config: operator, schema: { tags: ['operator'], summary: 'Remove a machine (it must run no device)', params: IdParams, response: { 204: Type.Null(), ...errorResponses, ...conflict } } }, async (req, reply) => {
     await engine.operator.removeMachine(req.params.id);
     return reply.status(204).send();
