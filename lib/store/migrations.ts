@@ -16,10 +16,14 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.split('_')[0]), name: f.replace(/\.sql$/, ''), sql: readFileSync(join(dir, f), 'utf8') }));
+    .map((f) => ({ version: Number(f.split('_')[0]), name: f.replace(/\.sql$/, ''), sql: readFileSync(join(dir, f), 'utf8') }))
+    .sort((a, b) => a.version - b.version);
+  // Two files with one number: the second would be taken as applied and silently never run.
+  const twice = migrations.find((m, i) => i > 0 && migrations[i - 1].version === m.version);
+  if (twice) throw new Error(`two migrations are numbered ${twice.version} in ${dir}: give each its own number`);
+  return migrations;
 }
 
 export interface MigrateOptions {

@@ -1,6 +1,19 @@
 import { Database, openDatabase } from '../../lib/store/database';
 import { loadMigrations, migrate } from '../../lib/store/migrations';
 import { describeWithPostgres, PgCluster, startPgCluster } from '../support/pg-cluster';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeTempDirs, tempDir } from '../support/cloud';
+
+afterAll(() => removeTempDirs());
+
+it('refuses two migration files with one number (the second would never run), and orders them by number', () => {
+  const dir = tempDir('metalforge-migrations-');
+  for (const name of ['2_b.sql', '10_c.sql', '1_a.sql']) writeFileSync(join(dir, name), 'SELECT 1');
+  expect(loadMigrations(dir).map((m) => m.version)).toEqual([1, 2, 10]);
+  writeFileSync(join(dir, '010_d.sql'), 'SELECT 1');
+  expect(() => loadMigrations(dir)).toThrow(/two migrations are numbered 10 .*give each its own number/);
+});
 
 /** The same checks on each engine: all migrations apply once, a second run applies nothing and keeps the data. */
 function migrationBehaviour(open: () => Promise<Database>) {
@@ -87,7 +100,7 @@ describeWithPostgres('migrations on PostgreSQL', () => {
     const dbs = await Promise.all([1, 2, 3].map(() => openDatabase({ url: fresh, poolSize: 2 })));
     try {
       const applied = await Promise.all(dbs.map((d) => migrate(d)));
-      expect(applied.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(loadMigrations().map((m) => m.version));
     } finally {
       await Promise.all(dbs.map((d) => d.close()));
     }
