@@ -20,7 +20,7 @@ export function firstBlock(value: Value | undefined): ValueObject | undefined {
 }
 
 /** The last path segment of an href: "/metal/v1/projects/<id>" → "<id>". */
-export const hrefId = (href: { href: string } | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
+export const hrefId = (href: { href: string } | null | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
 
 /** What the API calls a field → the attribute a Terraform user sets. Fields absent here map to themselves. */
 export type FieldMap = Record<string, string>;
