@@ -390,7 +390,6 @@ const AcceptedMetalDeviceFields = {
   no_ssh_keys: Type.Optional(Type.Boolean()),
   private_ipv4_subnet_size: Type.Optional(Type.Integer()),
   public_ipv4_subnet_size: Type.Optional(Type.Integer()),
-  ip_addresses: Type.Optional(Type.Array(Type.Object({ address_family: Type.Integer(), public: Type.Boolean(), cidr: Type.Optional(Type.Integer()) }))),
   storage: Type.Optional(Type.Unknown()),
   network_frozen: Type.Optional(Type.Boolean()),
 };
@@ -416,6 +415,17 @@ export const DeviceCreateInput = Type.Object(
     spot_instance: Type.Optional(Type.Boolean()),
     spot_price_max: Type.Optional(Type.Number({ minimum: 0 })),
     termination_time: Type.Optional(Type.String({ format: 'date-time' })),
+    /** The address blocks to assign (default: public IPv4, public IPv6, private IPv4); the engine checks sizes. */
+    ip_addresses: Type.Optional(
+      Type.Array(
+        Type.Object({
+          address_family: Type.Integer({ description: '4 or 6' }),
+          public: Type.Optional(Type.Boolean({ default: true })),
+          cidr: Type.Optional(Type.Integer({ description: 'block size: 28 to 32 for IPv4, 124 to 127 for IPv6' })),
+          ip_reservations: Type.Optional(Type.Array(Type.String())),
+        }),
+      ),
+    ),
     ...AcceptedMetalDeviceFields,
   },
   { additionalProperties: false },
