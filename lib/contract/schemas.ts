@@ -17,8 +17,11 @@ export type Href = Static<typeof Href>;
  */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
-/** Properties of Metal's shapes that metalforge has no value for: always null, present so clients find every field. */
-const AlwaysNull = Type.Unsafe<null>({ type: 'null' });
+/**
+ * Properties of Metal's shapes that metalforge has no value for: always null, present so clients find every field.
+ * Written the OpenAPI 3.0 way (3.0 has no null type), which the serializer and the OpenAPI document share.
+ */
+const AlwaysNull = Type.Unsafe<null>({ type: 'string', nullable: true, enum: [null], description: 'always null: metalforge has no value for it' });
 
 export const Meta = Type.Object({
   first: Href,
