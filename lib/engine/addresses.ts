@@ -116,5 +116,6 @@ export function addressesFor(machineOrdinal: number, requests: readonly AddressR
 }
 
 function make(address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, isPublic: boolean): IpAddress {
-  return { id: newId(), address, address_family: family, netmask, cidr, gateway, network, public: isPublic, management: true, href: `/metal/v1/ips/${address}` };
+  const id = newId();
+  return { id, address, address_family: family, netmask, cidr, gateway, network, public: isPublic, management: true, href: `/metal/v1/ips/${id}` };
 }

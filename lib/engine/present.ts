@@ -261,7 +261,8 @@ function presentAddress(a: IpAddress, d: DeviceRow, metro: MetroRow): IpAssignme
     global_ip: false,
     manageable: true,
     metro: metroLite(metro),
-    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${BASE}/ips/${a.network}` },
+    // The block is the assignment's own here: metalforge has no IP reservations to carve it from.
+    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: a.href },
   };
 }
 

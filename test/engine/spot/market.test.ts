@@ -253,7 +253,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     const endAt = new Date(clock.now().getTime() + 60 * MIN).toISOString();
     expect((await spot().updateRequest(principal, request.id, { end_at: endAt })).end_at).toBe(endAt);
     const cleared = await spot().updateRequest(principal, request.id, { end_at: null });
-    expect(cleared.end_at).toBeUndefined();
+    expect(cleared.end_at).toBeNull();
     expect(cleared).toMatchObject({ state: 'open', max_bid_price: 0.01 });
     await spot().delete(principal, request.id, true);
   });
