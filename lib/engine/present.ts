@@ -83,7 +83,7 @@ export interface ProjectRow {
   devices_version: number;
   created_at: Date | string;
   updated_at: Date | string;
-  /** The project's devices (not deleted) and SSH keys, where the read asked for them. */
+  /** The project's devices (not deleted) and SSH keys; absent on a row just created (it has none). */
   device_ids?: string[];
   ssh_key_ids?: string[];
 }

@@ -88,8 +88,8 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
   async update(principal: Principal, id: string, input: ProjectUpdateInput): Promise<Project> {
     await this.row(principal, id);
     const [row] = await this.ctx.db.query<ProjectRow>(
-      `UPDATE projects SET name = coalesce($2, name), tags = coalesce($3::jsonb, tags), customdata = coalesce($4::jsonb, customdata),
-  backend_transfer_enabled = coalesce($5, backend_transfer_enabled), updated_at = $6 WHERE id = $1 RETURNING *`,
+      `UPDATE projects p SET name = coalesce($2, name), tags = coalesce($3::jsonb, tags), customdata = coalesce($4::jsonb, customdata),
+  backend_transfer_enabled = coalesce($5, backend_transfer_enabled), updated_at = $6 WHERE id = $1 RETURNING ${PROJECT_WITH_LINKS}`,
       [id, input.name ?? null, input.tags ? JSON.stringify(input.tags) : null, input.customdata ? JSON.stringify(input.customdata) : null, input.backend_transfer_enabled ?? null, this.ctx.clock.now().toISOString()],
     );
     return presentProject(row);

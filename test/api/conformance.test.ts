@@ -114,7 +114,11 @@ describe('API conformance and secrets', () => {
       keep('Device', await api.put(`/devices/${id}`, { description: 'checked' }));
       const list = await api.get(`/projects/${project}/devices?include=project`);
       keep('Device', list, ...list.body.devices);
-      keep('Project', await api.get(`/projects/${project}`));
+      // A project links to its devices and SSH keys, on reads and updates.
+      for (const read of [await api.get(`/projects/${project}`), await api.put(`/projects/${project}`, { tags: ['y'] })]) {
+        keep('Project', read);
+        expect(read.body).toMatchObject({ devices: [{ href: created.body.href }], ssh_keys: [{ href: sshKey.body.href }] });
+      }
       keep('Project', await api.get('/projects'), ...(await api.get('/projects')).body.projects);
       expect((await api.post(`/devices/${id}/actions`, { type: 'reboot' })).status).toBe(202);
       for (const path of [`/devices/${id}/events`, `/projects/${project}/events`, '/events']) keep('Event', await api.get(path), ...(await api.get(path)).body.events);
