@@ -48,14 +48,21 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
     const family = entry.address_family;
     const isPublic = entry.public ?? true;
     if (family !== 4 && family !== 6) return void problems.push(`${at}.address_family: must be 4 or 6, not ${family}`);
-    if (family === 6 && !isPublic) return void problems.push(`${at}.public: IPv6 addresses are public only; set public to true or leave the entry out`);
+    if (family === 6 && !isPublic)
+      return void problems.push(`${at}.public: IPv6 addresses are public only; set public to true or leave the entry out`);
     const [min, max] = CIDR_RANGE[family];
     const cidr = entry.cidr ?? DEFAULT_CIDR[`${isPublic ? 'public' : 'private'}-${family}`];
     if (!Number.isInteger(cidr) || cidr < min || cidr > max) {
-      return void problems.push(`${at}.cidr: ${entry.cidr} is not offered for IPv${family}; give ${min} to ${max} (a /${min} holds ${2 ** ((family === 4 ? 32 : 128) - min)} addresses)`);
+      return void problems.push(
+        `${at}.cidr: ${entry.cidr} is not offered for IPv${family}; give ${min} to ${max} (a /${min} holds ${
+          2 ** ((family === 4 ? 32 : 128) - min)
+        } addresses)`
+      );
     }
     if (entry.ip_reservations?.length) {
-      return void problems.push(`${at}.ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size`);
+      return void problems.push(
+        `${at}.ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size`
+      );
     }
     if (requests.some((r) => r.family === family && r.public === isPublic)) {
       return void problems.push(`${at}: a second ${isPublic ? 'public' : 'private'} IPv${family} block; give one entry per kind`);
@@ -68,7 +75,10 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
   return { requests, problems };
 }
 
-const PUBLIC_V4 = [{ base: ipv4(198, 18, 0, 0), slots: 2 ** 17 / 16 }, { base: ipv4(100, 64, 0, 0), slots: 2 ** 22 / 16 }];
+const PUBLIC_V4 = [
+  { base: ipv4(198, 18, 0, 0), slots: 2 ** 17 / 16 },
+  { base: ipv4(100, 64, 0, 0), slots: 2 ** 22 / 16 },
+];
 const PRIVATE_V4 = ipv4(10, 0, 0, 0);
 
 function ipv4(a: number, b: number, c: number, d: number): number {
@@ -91,7 +101,8 @@ function publicSlot(ordinal: number): number {
  * Network, gateway and device address of a block of `size` addresses starting at offset 0: a /31 (or /127) is
  * gateway + device; a /32 is the device alone; larger blocks keep .0 as the network, .1 as the gateway.
  */
-const hostOffsets = (cidr: number, bits: number) => (cidr === bits ? { gateway: 0, address: 0 } : cidr === bits - 1 ? { gateway: 0, address: 1 } : { gateway: 1, address: 2 });
+const hostOffsets = (cidr: number, bits: number) =>
+  cidr === bits ? { gateway: 0, address: 0 } : cidr === bits - 1 ? { gateway: 0, address: 1 } : { gateway: 1, address: 2 };
 
 function v6Mask(cidr: number): string {
   const last = (0xffff << (128 - cidr)) & 0xffff;
@@ -115,7 +126,26 @@ export function addressesFor(machineOrdinal: number, requests: readonly AddressR
   });
 }
 
-function make(address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, isPublic: boolean): IpAddress {
+function make(
+  address: string,
+  family: number,
+  cidr: number,
+  netmask: string,
+  gateway: string,
+  network: string,
+  isPublic: boolean
+): IpAddress {
   const id = newId();
-  return { id, address, address_family: family, netmask, cidr, gateway, network, public: isPublic, management: true, href: `/metal/v1/ips/${id}` };
+  return {
+    id,
+    address,
+    address_family: family,
+    netmask,
+    cidr,
+    gateway,
+    network,
+    public: isPublic,
+    management: true,
+    href: `/metal/v1/ips/${id}`,
+  };
 }

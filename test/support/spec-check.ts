@@ -35,14 +35,17 @@ export function allowNullWhereAbsentAllowed(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowNullWhereAbsentAllowed);
   if (!isObject(node)) return node;
   const out: Json = {};
-  for (const [key, value] of Object.entries(node)) out[key] = key === 'example' || key === 'default' ? value : allowNullWhereAbsentAllowed(value);
+  for (const [key, value] of Object.entries(node))
+    out[key] = key === 'example' || key === 'default' ? value : allowNullWhereAbsentAllowed(value);
   if (out.nullable === true) {
     const { nullable: _, ...rest } = out;
     return { anyOf: [{ type: 'null' }, rest] };
   }
   if (isObject(out.properties)) {
     const required = new Set(Array.isArray(out.required) ? (out.required as string[]) : []);
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([name, schema]) => [name, required.has(name) ? schema : { anyOf: [{ type: 'null' }, schema] }]));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([name, schema]) => [name, required.has(name) ? schema : { anyOf: [{ type: 'null' }, schema] }])
+    );
   }
   return out;
 }
@@ -69,7 +72,8 @@ export class MetalSpec {
     // OpenAPI's numeric formats; "datetime" and "string" are the spec's own slips for date-time and no format.
     for (const format of ['double', 'float', 'int32', 'int64', 'string', 'datetime', 'binary']) this.ajv.addFormat(format, true);
     const root = parse(readFileSync(join(dir, 'openapi3.yaml'), 'utf8')) as { paths: Record<string, { $ref: string }> };
-    for (const [template, item] of Object.entries(root.paths)) this.paths.set(blankParameters(template), { template, file: join(dir, item.$ref) });
+    for (const [template, item] of Object.entries(root.paths))
+      this.paths.set(blankParameters(template), { template, file: join(dir, item.$ref) });
   }
 
   /** The spec operation for a method and a route template in fastify's form (/metal/v1/devices/:id). */
@@ -84,7 +88,9 @@ export class MetalSpec {
   private readOperation(method: string, shape: string): Operation | undefined {
     const path = this.paths.get(shape);
     if (!path) return undefined;
-    const op = (parse(readFileSync(path.file, 'utf8')) as Record<string, { operationId?: string; responses?: Operation['responses'] }>)[method];
+    const op = (parse(readFileSync(path.file, 'utf8')) as Record<string, { operationId?: string; responses?: Operation['responses'] }>)[
+      method
+    ];
     if (!op?.responses) return undefined;
     return { name: `${method.toUpperCase()} ${path.template} (${op.operationId})`, method, file: path.file, responses: op.responses };
   }
@@ -96,7 +102,9 @@ export class MetalSpec {
     if (validate(body)) return [];
     // The null alternatives added above only repeat what the other branch says.
     const meaningful = validate.errors!.filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
-    return meaningful.map((e) => `${e.instancePath || '/'} ${e.message}${'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`);
+    return meaningful.map(
+      (e) => `${e.instancePath || '/'} ${e.message}${'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`
+    );
   }
 
   private validator(operation: Operation, status: number): ValidateFunction | null {
