@@ -11,6 +11,18 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 export const Href = Type.Object({ href: Type.String() });
 export type Href = Static<typeof Href>;
 
+/**
+ * A property Metal sent as null when it had no value (OpenAPI 3.0's `nullable`, which ajv and fast-json-stringify
+ * know). Typed clients (packngo, the SDKs) read null as absent.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+
+/**
+ * Properties of Metal's shapes that metalforge has no value for: always null, present so clients find every field.
+ * Written the OpenAPI 3.0 way (3.0 has no null type), which the serializer and the OpenAPI document share.
+ */
+const AlwaysNull = Type.Unsafe<null>({ type: 'string', nullable: true, enum: [null], description: 'always null: metalforge has no value for it' });
+
 export const Meta = Type.Object({
   first: Href,
   last: Href,
@@ -65,13 +77,19 @@ export const Metro = Type.Object({
 });
 export type Metro = Static<typeof Metro>;
 
+/** A metro as other objects embed it. */
+export const MetroLite = Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() });
+
 export const Facility = Type.Object({
   id: Uuid,
   code: Type.String(),
   name: Type.String(),
   href: Type.String(),
   features: Type.Array(Type.String()),
-  metro: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() }),
+  /** Street addresses are the operator's business: metalforge has none. */
+  address: AlwaysNull,
+  ip_ranges: Type.Array(Type.String()),
+  metro: MetroLite,
 });
 export type Facility = Static<typeof Facility>;
 
@@ -108,18 +126,36 @@ export const Plan = Type.Object({
   deployment_types: Type.Array(DeploymentType),
   specs: PlanSpecs,
   pricing: Type.Object({ hour: Type.Number() }),
+  /** Facilities where the plan has machines, with the hourly price there. */
+  available_in: Type.Array(Type.Object({ href: Type.String(), code: Type.String(), price: Type.Object({ hour: Type.Number() }) })),
   available_in_metros: Type.Array(Type.Object({ href: Type.String(), code: Type.String(), price: Type.Object({ hour: Type.Number() }) })),
+  legacy: Type.Boolean(),
   href: Type.String(),
 });
 export type Plan = Static<typeof Plan>;
+
+const NullableDate = Nullable(Type.String({ format: 'date' }));
 
 export const OperatingSystem = Type.Object({
   id: Uuid,
   slug: Type.String(),
   name: Type.String(),
   distro: Type.String(),
+  distro_label: Type.String(),
   version: Type.String(),
   provisionable_on: Type.Array(Type.String()),
+  /** metalforge installs no licensed images: no OS adds to a plan's price. */
+  licensed: Type.Boolean(),
+  pricing: Type.Object({}),
+  preinstallable: Type.Boolean(),
+  default_operating_system: Type.Boolean(),
+  lifecycle_state: Type.String(),
+  build_date: NullableDate,
+  release_date: NullableDate,
+  deprecation_date: NullableDate,
+  end_of_service_date: NullableDate,
+  end_of_life_date: NullableDate,
+  release_notes: Nullable(Type.String()),
   href: Type.String(),
 });
 export type OperatingSystem = Static<typeof OperatingSystem>;
@@ -146,8 +182,17 @@ export const Project = Type.Object({
   href: Type.String(),
   tags: Type.Array(Type.String()),
   customdata: CustomData,
-  devices: Type.Optional(Type.Array(Href)),
-  ssh_keys: Type.Optional(Type.Array(Href)),
+  devices: Type.Array(Href),
+  ssh_keys: Type.Array(Href),
+  members: Type.Array(Href),
+  memberships: Type.Array(Href),
+  invitations: Type.Array(Href),
+  volumes: Type.Array(Href),
+  max_devices: Type.Object({}),
+  network_status: Type.Object({}),
+  bgp_config: AlwaysNull,
+  payment_method: AlwaysNull,
+  url: AlwaysNull,
   backend_transfer_enabled: Type.Boolean(),
   type: Type.Literal('default'),
 });
@@ -207,8 +252,9 @@ export const ApiKey = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   href: Type.String(),
-  project: Type.Optional(Href),
-  user: Type.Optional(Href),
+  /** The project of a project key, null for a user key; `user` the other way round. */
+  project: Nullable(Href),
+  user: Nullable(Href),
 });
 export type ApiKey = Static<typeof ApiKey>;
 
@@ -230,6 +276,8 @@ export const Event = Type.Object({
   created_at: Type.String(),
   href: Type.String(),
   relationships: Type.Array(Href),
+  modified_by: AlwaysNull,
+  ip: AlwaysNull,
 });
 export type Event = Static<typeof Event>;
 
@@ -252,6 +300,40 @@ export const IpAddress = Type.Object({
 });
 export type IpAddress = Static<typeof IpAddress>;
 
+/** An address as a device shows it: the stored address plus what Metal's IPAssignment said about it. */
+export const IpAssignment = Type.Composite([
+  IpAddress,
+  Type.Object({
+    type: Type.Literal('IPAssignment'),
+    assigned_to: Href,
+    created_at: Type.String(),
+    enabled: Type.Boolean(),
+    global_ip: Type.Boolean(),
+    manageable: Type.Boolean(),
+    metro: MetroLite,
+    parent_block: Type.Object({ network: Type.String(), netmask: Type.String(), cidr: Type.Integer(), href: Type.String() }),
+  }),
+]);
+export type IpAssignment = Static<typeof IpAssignment>;
+
+export const NETWORK_TYPES = ['layer3', 'layer2-bonded', 'layer2-individual', 'hybrid', 'hybrid-bonded'] as const;
+
+/** A network port as Metal showed it: bond0 (NetworkBondPort) over eth0 and eth1 (NetworkPort). */
+export const NetworkPort = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  type: Type.Union([Type.Literal('NetworkPort'), Type.Literal('NetworkBondPort')]),
+  data: Type.Object({ mac: Nullable(Type.String()), bonded: Type.Boolean() }),
+  /** The bond an ethernet port is a member of (null for the bond itself). */
+  bond: Nullable(Type.Object({ id: Uuid, name: Type.String() })),
+  network_type: Type.String({ enum: [...NETWORK_TYPES] }),
+  native_virtual_network: AlwaysNull,
+  virtual_networks: Type.Array(Href),
+  disbond_operation_supported: Type.Boolean(),
+  href: Type.String(),
+});
+export type NetworkPort = Static<typeof NetworkPort>;
+
 export const BillingCycle = Type.Union([Type.Literal('hourly'), Type.Literal('daily'), Type.Literal('monthly'), Type.Literal('yearly')]);
 
 export const Device = Type.Object({
@@ -262,15 +344,24 @@ export const Device = Type.Object({
   state: Type.String({ enum: [...DEVICE_STATES] }),
   /** metalforge extension: why a device is `failed`, in words an operator can act on. */
   failure_reason: Type.Optional(Type.String()),
-  provisioning_percentage: Type.Optional(Type.Number()),
+  /** While the device is queued, provisioning or reinstalling; null otherwise. */
+  provisioning_percentage: Nullable(Type.Number()),
+  provisioning_events: Type.Array(Href),
   billing_cycle: Type.String(),
   plan: Plan,
-  metro: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() }),
-  facility: Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), href: Type.String(), features: Type.Array(Type.String()) }),
+  metro: MetroLite,
+  facility: Facility,
   operating_system: OperatingSystem,
   project: Href,
-  ip_addresses: Type.Array(IpAddress),
-  network_ports: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), data: Type.Object({ mac: Type.String(), bonded: Type.Boolean() }) })),
+  project_lite: Href,
+  ip_addresses: Type.Array(IpAssignment),
+  network_ports: Type.Array(NetworkPort),
+  network_type: Type.String({ enum: [...NETWORK_TYPES] }),
+  /** Linux bonding mode of bond0: 5 (balance-tlb), as Metal reported for layer-3 devices. */
+  bonding_mode: Type.Integer(),
+  network_frozen: Type.Boolean(),
+  /** The login user of the installed OS. */
+  user: Type.String(),
   ssh_keys: Type.Array(Href),
   userdata: Type.String(),
   customdata: CustomData,
@@ -279,10 +370,20 @@ export const Device = Type.Object({
   locked: Type.Boolean(),
   tags: Type.Array(Type.String()),
   spot_instance: Type.Boolean(),
-  spot_price_max: Type.Optional(Type.Number()),
-  termination_time: Type.Optional(Type.String()),
-  root_password: Type.Optional(Type.String()),
-  hardware_reservation: Type.Optional(Href),
+  spot_price_max: Nullable(Type.Number()),
+  termination_time: Nullable(Type.String()),
+  /** For 24 hours after the install, as on Metal; null after. */
+  root_password: Nullable(Type.String()),
+  hardware_reservation: Nullable(Href),
+  /** metalforge has no serial-over-SSH console service. */
+  sos: AlwaysNull,
+  switch_uuid: AlwaysNull,
+  iqn: AlwaysNull,
+  image_url: AlwaysNull,
+  firmware_set_id: AlwaysNull,
+  created_by: AlwaysNull,
+  storage: AlwaysNull,
+  volumes: Type.Array(Href),
   created_at: Type.String(),
   updated_at: Type.String(),
   href: Type.String(),
@@ -296,7 +397,6 @@ const AcceptedMetalDeviceFields = {
   no_ssh_keys: Type.Optional(Type.Boolean()),
   private_ipv4_subnet_size: Type.Optional(Type.Integer()),
   public_ipv4_subnet_size: Type.Optional(Type.Integer()),
-  ip_addresses: Type.Optional(Type.Array(Type.Object({ address_family: Type.Integer(), public: Type.Boolean(), cidr: Type.Optional(Type.Integer()) }))),
   storage: Type.Optional(Type.Unknown()),
   network_frozen: Type.Optional(Type.Boolean()),
 };
@@ -322,6 +422,17 @@ export const DeviceCreateInput = Type.Object(
     spot_instance: Type.Optional(Type.Boolean()),
     spot_price_max: Type.Optional(Type.Number({ minimum: 0 })),
     termination_time: Type.Optional(Type.String({ format: 'date-time' })),
+    /** The address blocks to assign (default: public IPv4, public IPv6, private IPv4); the engine checks sizes. */
+    ip_addresses: Type.Optional(
+      Type.Array(
+        Type.Object({
+          address_family: Type.Integer({ description: '4 or 6' }),
+          public: Type.Optional(Type.Boolean({ default: true })),
+          cidr: Type.Optional(Type.Integer({ description: 'block size: 28 to 32 for IPv4, 124 to 127 for IPv6' })),
+          ip_reservations: Type.Optional(Type.Array(Type.String())),
+        }),
+      ),
+    ),
     ...AcceptedMetalDeviceFields,
   },
   { additionalProperties: false },
@@ -559,8 +670,12 @@ export const SpotMarketRequest = Type.Object({
   devices_min: Type.Integer(),
   devices_max: Type.Integer(),
   max_bid_price: Type.Number(),
-  end_at: Type.Optional(Type.String()),
+  /** null: open until deleted. */
+  end_at: Nullable(Type.String()),
   metro: Metro,
+  /** Metal's facility and instance links; the metro and `devices` say the same here. */
+  facilities: AlwaysNull,
+  instances: AlwaysNull,
   project: Href,
   plan: Type.Object({ id: Uuid, slug: Type.String(), href: Type.String() }),
   kind: SpotMarketRequestKind,

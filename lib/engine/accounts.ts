@@ -158,8 +158,8 @@ function presentKey(row: ApiKeyRow): ApiKey {
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
     href: `${BASE}/api-keys/${row.id}`,
+    project: row.project_id ? href(`/projects/${row.project_id}`) : null,
+    user: row.project_id ? null : href(`/users/${row.user_id}`),
   };
-  if (row.project_id) key.project = href(`/projects/${row.project_id}`);
-  else key.user = href(`/users/${row.user_id}`);
   return key;
 }

@@ -3,10 +3,11 @@
  * State changes go through the lifecycle table (transitions.ts); hardware work runs as jobs (provisioner.ts).
  */
 import { MetalError } from '../contract/errors';
-import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput, IpAddress } from '../contract/schemas';
+import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
 import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
+import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from './ids';
 import { enqueueJobs, NewJob } from './jobs';
@@ -32,6 +33,7 @@ interface PlacedCreate {
   metro: MetroRow;
   facilities: FacilityRow[];
   os: OsRow;
+  addresses: AddressRequest[];
 }
 
 export interface FreeMachine {
@@ -51,6 +53,8 @@ export interface NewDevice {
   os: OsRow;
   sshKeyIds: string[];
   machine: FreeMachine | null;
+  /** The blocks it asked for (ip_addresses); the default when absent. */
+  addresses?: AddressRequest[];
   spot?: { requestId: string; maxBidPrice: number };
 }
 
@@ -159,8 +163,10 @@ export class DeviceService {
     if (input.spot_instance) problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
     if (input.hardware_reservation_id) problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
     if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe) problems.push('ipxe_script_url: required with operating_system custom_ipxe');
+    const addresses = addressRequests(input.ip_addresses);
+    problems.push(...addresses.problems);
     if (problems.length) throw new MetalError('validation_failed', problems);
-    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os! };
+    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, addresses: addresses.requests };
   }
 
   /**
@@ -254,7 +260,8 @@ export class DeviceService {
         locked: item.input.locked ?? false,
         tags: item.input.tags ?? [],
         ssh_key_ids: item.sshKeyIds,
-        ip_addresses: machine ? addressesFor(machine.ordinal) : [],
+        ip_addresses: machine ? addressesFor(machine.ordinal, item.addresses) : [],
+        ip_request: item.addresses ?? DEFAULT_ADDRESSES,
         root_password: this.ctx.secrets.seal(randomToken(20)),
         termination_time: item.input.termination_time ?? null,
         deadline: new Date(now.getTime() + this.ctx.config.provisionTimeoutMs).toISOString(),
@@ -272,14 +279,14 @@ export class DeviceService {
       tx.query(
       `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
   machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
-  ip_addresses, root_password, termination_time, deadline, spot_instance, spot_price_max, spot_market_request_id, created_at, updated_at)
+  ip_addresses, ip_request, root_password, termination_time, deadline, spot_instance, spot_price_max, spot_market_request_id, created_at, updated_at)
 SELECT r.id, r.short_id, r.project_id, r.hostname, r.description, r.state, r.provisioning_percentage, r.plan_id, r.metro_id, r.facility_id,
   r.machine_id, r.operating_system_id, r.billing_cycle, r.userdata, r.customdata, r.ipxe_script_url, r.always_pxe, r.locked, r.tags,
-  r.ssh_key_ids, r.ip_addresses, r.root_password, r.termination_time, r.deadline, r.spot_instance, r.spot_price_max, r.spot_market_request_id, $2, $2
+  r.ssh_key_ids, r.ip_addresses, r.ip_request, r.root_password, r.termination_time, r.deadline, r.spot_instance, r.spot_price_max, r.spot_market_request_id, $2, $2
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid, hostname text, description text, state text,
   provisioning_percentage float8, plan_id uuid, metro_id uuid, facility_id uuid, machine_id uuid, operating_system_id uuid,
   billing_cycle text, userdata text, customdata jsonb, ipxe_script_url text, always_pxe boolean, locked boolean, tags jsonb,
-  ssh_key_ids jsonb, ip_addresses jsonb, root_password text, termination_time timestamptz, deadline timestamptz,
+  ssh_key_ids jsonb, ip_addresses jsonb, ip_request jsonb, root_password text, termination_time timestamptz, deadline timestamptz,
   spot_instance boolean, spot_price_max float8, spot_market_request_id uuid)`,
       [JSON.stringify(rows), now.toISOString()],
       ),
@@ -342,8 +349,8 @@ FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROU
   async placeWaiting(deviceId: string, facilityIds: string[]): Promise<'placed' | 'waiting' | 'gone'> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(async (tx) => {
-      const [device] = await tx.query<{ plan_id: string; hostname: string; project_id: string }>(
-        `SELECT plan_id, hostname, project_id FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
+      const [device] = await tx.query<{ plan_id: string; hostname: string; project_id: string; ip_request: AddressRequest[] | null }>(
+        `SELECT plan_id, hostname, project_id, ip_request FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
         [deviceId],
       );
       if (!device) return 'gone' as const;
@@ -358,7 +365,7 @@ ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
         deviceId,
         machine.id,
         machine.facility_id,
-        JSON.stringify(addressesFor(machine.ordinal)),
+        JSON.stringify(addressesFor(machine.ordinal, device.ip_request ?? DEFAULT_ADDRESSES)),
         now.toISOString(),
       ]);
       await insertEvents(tx, [{ id: newId(), type: 'instance.placed', body: `${device.hostname} got a machine and is queued for provisioning`, project_id: device.project_id, device_id: deviceId }], now);
@@ -720,33 +727,3 @@ const deviceOfToken = (token: string): string | undefined => {
 };
 
 export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-
-/**
- * Simulated address plan, from the machine's global ordinal: public IPv4 from 198.18.0.0/15 (the benchmarking
- * range, never routed; one /31 per machine), private IPv4 from 10.0.0.0/8 (one /30) and IPv6 from 2001:db8::/32
- * (documentation; one /127). Addresses are data here: nothing routes them.
- */
-export function addressesFor(machineOrdinal: number): IpAddress[] {
-  const v4 = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-  const publicBase = ((198 << 24) | (18 << 16)) >>> 0;
-  const pub = publicBase + machineOrdinal * 2;
-  const priv = ((10 << 24) >>> 0) + machineOrdinal * 4;
-  const hex = machineOrdinal.toString(16);
-  const make = (address: string, family: number, cidr: number, netmask: string, gateway: string, network: string, isPublic: boolean): IpAddress => ({
-    id: newId(),
-    address,
-    address_family: family,
-    netmask,
-    cidr,
-    gateway,
-    network,
-    public: isPublic,
-    management: true,
-    href: `/metal/v1/ips/${address}`,
-  });
-  return [
-    make(v4(pub + 1), 4, 31, '255.255.255.254', v4(pub), v4(pub), true),
-    make(`2001:db8:0:${hex}::3`, 6, 127, 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', `2001:db8:0:${hex}::2`, `2001:db8:0:${hex}::2`, true),
-    make(v4(priv + 2), 4, 30, '255.255.255.252', v4(priv + 1), v4(priv), false),
-  ];
-}

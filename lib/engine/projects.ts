@@ -16,6 +16,11 @@ export interface Page {
 
 const limit = (p: Page) => `LIMIT ${p.perPage} OFFSET ${(p.page - 1) * p.perPage}`;
 
+/** A project row with the ids of its devices (not deleted) and SSH keys, which its representation links to. */
+const PROJECT_WITH_LINKS = `p.*,
+  (SELECT coalesce(jsonb_agg(d.id ORDER BY d.created_at, d.id), '[]') FROM devices d WHERE d.project_id = p.id AND d.state <> 'deleted') AS device_ids,
+  (SELECT coalesce(jsonb_agg(k.id ORDER BY k.created_at, k.id), '[]') FROM ssh_keys k WHERE k.project_id = p.id) AS ssh_key_ids`;
+
 export class ProjectService {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -35,13 +40,13 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
-    return presentProject(await this.row(principal, id));
+    return presentProject(await this.row(principal, id, PROJECT_WITH_LINKS));
   }
 
   /** The project row, if this principal may see it (a project key only its own project). */
-  async row(principal: Principal, id: string): Promise<ProjectRow> {
+  async row(principal: Principal, id: string, columns = '*'): Promise<ProjectRow> {
     if (!isUuid(id) || (principal.projectId && principal.projectId !== id)) throw new MetalError('not_found', `project ${id} not found`);
-    const [row] = await this.ctx.db.query<ProjectRow>('SELECT * FROM projects WHERE id = $1 AND organization_id = $2', [id, principal.organizationId]);
+    const [row] = await this.ctx.db.query<ProjectRow>(`SELECT ${columns} FROM projects p WHERE id = $1 AND organization_id = $2`, [id, principal.organizationId]);
     if (!row) throw new MetalError('not_found', `project ${id} not found`);
     return row;
   }
@@ -77,15 +82,15 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
     const params = principal.projectId ? [principal.organizationId, principal.projectId] : [principal.organizationId];
     const where = principal.projectId ? 'organization_id = $1 AND id = $2' : 'organization_id = $1';
     const [{ total }] = await this.ctx.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM projects WHERE ${where}`, params);
-    const rows = await this.ctx.db.query<ProjectRow>(`SELECT * FROM projects WHERE ${where} ORDER BY created_at, id ${limit(page)}`, params);
+    const rows = await this.ctx.db.query<ProjectRow>(`SELECT ${PROJECT_WITH_LINKS} FROM projects p WHERE ${where} ORDER BY created_at, id ${limit(page)}`, params);
     return { items: rows.map(presentProject), total };
   }
 
   async update(principal: Principal, id: string, input: ProjectUpdateInput): Promise<Project> {
     await this.row(principal, id);
     const [row] = await this.ctx.db.query<ProjectRow>(
-      `UPDATE projects SET name = coalesce($2, name), tags = coalesce($3::jsonb, tags), customdata = coalesce($4::jsonb, customdata),
-  backend_transfer_enabled = coalesce($5, backend_transfer_enabled), updated_at = $6 WHERE id = $1 RETURNING *`,
+      `UPDATE projects p SET name = coalesce($2, name), tags = coalesce($3::jsonb, tags), customdata = coalesce($4::jsonb, customdata),
+  backend_transfer_enabled = coalesce($5, backend_transfer_enabled), updated_at = $6 WHERE id = $1 RETURNING ${PROJECT_WITH_LINKS}`,
       [id, input.name ?? null, input.tags ? JSON.stringify(input.tags) : null, input.customdata ? JSON.stringify(input.customdata) : null, input.backend_transfer_enabled ?? null, this.ctx.clock.now().toISOString()],
     );
     return presentProject(row);

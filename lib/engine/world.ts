@@ -53,6 +53,8 @@ export class World {
   operatingSystems = new Map<string, OsRow>();
   /** plan id → metro ids where at least one machine of the plan is enrolled. */
   planMetros = new Map<string, Set<string>>();
+  /** plan id → facility ids where at least one machine of the plan is enrolled. */
+  planFacilities = new Map<string, Set<string>>();
   private byCode = { metro: new Map<string, MetroRow>(), facility: new Map<string, FacilityRow>(), plan: new Map<string, PlanRow>(), os: new Map<string, OsRow>() };
 
   async load(db: Queryable): Promise<void> {
@@ -61,8 +63,8 @@ export class World {
       db.query<FacilityRow>('SELECT * FROM facilities ORDER BY code'),
       db.query<PlanRow>('SELECT * FROM plans ORDER BY price_hour, slug'),
       db.query<OsRow>('SELECT * FROM operating_systems ORDER BY slug'),
-      db.query<{ plan_id: string; metro_id: string }>(
-        'SELECT DISTINCT m.plan_id, f.metro_id FROM machines m JOIN facilities f ON f.id = m.facility_id',
+      db.query<{ plan_id: string; facility_id: string; metro_id: string }>(
+        'SELECT DISTINCT m.plan_id, m.facility_id, f.metro_id FROM machines m JOIN facilities f ON f.id = m.facility_id',
       ),
     ]);
     this.metros = new Map(metros.map((m) => [m.id, m]));
@@ -70,9 +72,11 @@ export class World {
     this.plans = new Map(plans.map((p) => [p.id, p]));
     this.operatingSystems = new Map(oses.map((o) => [o.id, o]));
     this.planMetros = new Map();
+    this.planFacilities = new Map();
+    const add = (map: Map<string, Set<string>>, key: string, value: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
     for (const row of offered) {
-      if (!this.planMetros.has(row.plan_id)) this.planMetros.set(row.plan_id, new Set());
-      this.planMetros.get(row.plan_id)!.add(row.metro_id);
+      add(this.planMetros, row.plan_id, row.metro_id);
+      add(this.planFacilities, row.plan_id, row.facility_id);
     }
     this.byCode = {
       metro: new Map(metros.map((m) => [m.code, m])),

@@ -86,7 +86,7 @@ describe('spot market over HTTP', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id: request.id, max_bid_price: 0.45, devices_min: 1, devices_max: 2, end_at: end, state: 'open', filled_total: 2 });
     expect(updated.body.devices).toHaveLength(2);
-    expect((await api.put(`/spot-market-requests/${request.id}`, { end_at: null })).body.end_at).toBeUndefined();
+    expect((await api.put(`/spot-market-requests/${request.id}`, { end_at: null })).body.end_at).toBeNull();
 
     const typed = await api.put(`/spot-market-requests/${request.id}`, { max_bid_price: 'more', metro: 'da', end_at: 'tomorrow' });
     expect(typed.status).toBe(422);

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createMetalClient, type MetalClient } from '../../lib/client';
 import { createCloud, type Cloud, type CloudOptions } from '../../lib/cloud';
 import { installProvider, syncProviderLock, terraformEnv, type InstalledProvider } from '../../lib/provider/install';
+import { attachSpecCheck } from '../support/spec-check';
 
 export const hasTerraform = spawnSync('terraform', ['version'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }).status === 0;
 if (!hasTerraform) console.warn('skipping terraform end-to-end tests: no terraform CLI on PATH');
@@ -100,6 +101,7 @@ export interface TerraformWorld {
 
 export async function startTerraformWorld(options: CloudOptions = {}): Promise<TerraformWorld> {
   const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', ...options });
+  attachSpecCheck(cloud.app);
   const url = await cloud.listen();
   const apiUrl = `${url}/metal/v1`;
   const root = mkdtempSync(path.join(tmpdir(), 'metal-tf-e2e-'));

@@ -59,7 +59,7 @@ describe.each(availableBackends())('devices on %s', (backend) => {
     await stepUntil(cloud, device.id, 'active');
     const active = await cloud.engine.devices.get(device.id);
     expect(active.state).toBe('active');
-    expect(active.provisioning_percentage).toBeUndefined();
+    expect(active.provisioning_percentage).toBeNull();
     const [machine] = await cloud.db.query<{ state: string; device_id: string }>('SELECT state, device_id FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)', [device.id]);
     expect(machine).toEqual({ state: 'allocated', device_id: device.id });
 

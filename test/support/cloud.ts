@@ -11,6 +11,7 @@ import { Cloud, CloudOptions, createCloud } from '../../lib/cloud';
 import type { Principal } from '../../lib/engine/accounts';
 import type { DeviceCreateInput, DeviceStateName } from '../../lib/contract/schemas';
 import { PgCluster, pgUnavailableReason, startPgCluster } from './pg-cluster';
+import { attachSpecCheck } from './spec-check';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -49,10 +50,16 @@ export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** createCloud with test defaults: instant simulator, in-process boot path, ephemeral port, the given backend. */
+/**
+ * createCloud with test defaults: instant simulator, in-process boot path, ephemeral port, the given backend.
+ * Every response it sends is checked against the official Metal spec (test/setup.ts fails a test that got a
+ * response the spec refuses).
+ */
 export async function testCloud(backend: Backend, options: CloudOptions = {}): Promise<Cloud> {
   const databaseUrl = backend === 'postgres' ? (options.databaseUrl ?? (await freshPostgresUrl())) : undefined;
-  return createCloud({ simScale: 0, bootPath: 'in-process', port: 0, ...options, databaseUrl });
+  const cloud = await createCloud({ simScale: 0, bootPath: 'in-process', port: 0, ...options, databaseUrl });
+  attachSpecCheck(cloud.app);
+  return cloud;
 }
 
 /** The admin principal and a fresh project to put devices in. */

@@ -47,7 +47,7 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
   );
 
   app.get<{ Querystring: PageQueryT }>('/operating-systems', { schema: { tags: ['operating-systems'], summary: 'List operating systems', querystring: PageQuery, response: { 200: OperatingSystemList, ...errorResponses } } }, async (req) =>
-    paged(req.url, 'operating_systems', [...world.operatingSystems.values()].map(presentOs), req.query),
+    paged(req.url, 'operating_systems', [...world.operatingSystems.values()].map((o) => presentOs(o, world)), req.query),
   );
 
   app.get('/capacity/metros', { schema: { tags: ['capacity'], summary: 'Capacity per metro and plan: normal, limited or unavailable', response: { 200: CapacityList, ...errorResponses } } }, async () =>

@@ -38,7 +38,7 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
   });
   app.post<{ Body: OsT }>('/operator/operating-systems', { config: operator, schema: { tags: ['operator'], summary: 'Enrol an operating system', body: OperatingSystemInput, response: { 201: Type.Unknown(), ...errorResponses, ...conflict } } }, async (req, reply) => {
     await engine.operator.createOperatingSystem(req.body);
-    return reply.status(201).send(presentOs(world.os(req.body.slug)!));
+    return reply.status(201).send(presentOs(world.os(req.body.slug)!, world));
   });
   app.post<{ Body: MachineT }>('/operator/machines', { config: operator, schema: { tags: ['operator'], summary: 'Enrol a machine with its BMC; it is verified before it becomes available', body: MachineInput, response: { 201: Machine, ...errorResponses } } }, async (req, reply) => {
     const machine = await engine.operator.enrollMachine(req.body);

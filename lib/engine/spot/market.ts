@@ -234,7 +234,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
         devices_min: r.devices_min,
         devices_max: r.devices_max,
         max_bid_price: r.max_bid_price,
+        end_at: r.end_at ? iso(r.end_at)! : null,
         metro: presentMetro(world.metros.get(r.metro_id)!),
+        facilities: null,
+        instances: null,
         project: href(`/projects/${r.project_id}`),
         plan: { id: plan.id, slug: plan.slug, href: `${BASE}/plans/${plan.id}` },
         kind: r.kind,
@@ -245,7 +248,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
           .filter((d) => d.spot_market_request_id === r.id)
           .map((d) => ({ id: d.id, hostname: d.hostname, state: d.state, ip_addresses: d.ip_addresses, href: `${BASE}/devices/${d.id}`, ...(d.termination_time && { termination_time: iso(d.termination_time) }) })),
       };
-      if (r.end_at) out.end_at = iso(r.end_at);
       if (r.closed_reason) out.closed_reason = r.closed_reason;
       if (current !== undefined) out.price = current;
       return out;

@@ -30,12 +30,10 @@ export function deviceAttributes(device: Device): ValueObject {
     access_public_ipv6: address(6, true),
     access_private_ipv4: address(4, false),
     network: device.ip_addresses.map((a) => ({ address: a.address, gateway: a.gateway, family: a.address_family, cidr: a.cidr, public: a.public })),
-    // metalforge provisions layer-3 networking only.
-    network_type: 'layer3',
-    ports: device.network_ports.map((p) => ({ name: p.name, id: null, type: p.type, mac: p.data.mac, bonded: p.data.bonded })),
-    root_password: device.root_password ?? null,
-    // metalforge has no serial-over-SSH console service.
-    sos_hostname: null,
+    network_type: device.network_type,
+    ports: device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac, bonded: p.data.bonded })),
+    root_password: device.root_password,
+    sos_hostname: device.sos,
     ssh_key_ids: device.ssh_keys.map((k) => hrefId(k)),
     created: device.created_at,
     updated: device.updated_at,

@@ -41,6 +41,10 @@ const FIELDS: FieldMap = {
   project_ssh_keys: 'project_ssh_key_ids',
   user_ssh_keys: 'user_ssh_key_ids',
   ip_addresses: 'ip_address',
+  // An entry's family and publicity are its type; its reservations are reservation_ids.
+  'ip_addresses[].address_family': 'type',
+  'ip_addresses[].public': 'type',
+  'ip_addresses[].ip_reservations': 'reservation_ids',
 };
 const ATTRIBUTES = [
   'plan', 'metro', 'facilities', 'operating_system', 'hostname', 'description', 'billing_cycle', 'user_data', 'custom_data', 'ipxe_script_url',
@@ -141,7 +145,8 @@ function createInput(planned: ValueObject): DeviceCreateInput {
   if (Array.isArray(planned.ip_address) && planned.ip_address.length > 0) {
     input.ip_addresses = planned.ip_address.filter(isObjectValue).map((block) => {
       const cidr = typeof block.cidr === 'number' ? block.cidr : undefined;
-      return { ...IP_TYPES[str(block.type) ?? 'public_ipv4'], ...(cidr === undefined ? {} : { cidr }) };
+      const reservations = strings(block.reservation_ids);
+      return { ...IP_TYPES[str(block.type) ?? 'public_ipv4'], ...(cidr === undefined ? {} : { cidr }), ...(reservations?.length ? { ip_reservations: reservations } : {}) };
     });
   }
   return input;

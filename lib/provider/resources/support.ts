@@ -20,7 +20,7 @@ export function firstBlock(value: Value | undefined): ValueObject | undefined {
 }
 
 /** The last path segment of an href: "/metal/v1/projects/<id>" → "<id>". */
-export const hrefId = (href: { href: string } | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
+export const hrefId = (href: { href: string } | null | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
 
 /** What the API calls a field → the attribute a Terraform user sets. Fields absent here map to themselves. */
 export type FieldMap = Record<string, string>;
@@ -37,11 +37,19 @@ export function reportApiError(diagnostics: Diagnostics, error: unknown, summary
   }
   const attributes = new Set(options.attributes ?? []);
   for (const message of error.errors) {
-    const field = /^([a-z_]+)(?:\.[\w.]+)?: /.exec(message)?.[1];
-    const attribute = field === undefined ? undefined : (options.fields?.[field] ?? field);
-    const path: AttributePath | undefined = attribute !== undefined && attributes.has(attribute) ? [attribute] : undefined;
-    const text = attribute !== undefined && field !== attribute ? `${attribute}${message.slice(field!.length)}` : message;
-    diagnostics.error(summary, text, path);
+    // "field: ...", "field.sub: ..." or, for an entry of a list block, "field[i].inner: ...".
+    const match = /^([a-z_]+)(?:\[(\d+)\](?:\.([a-z_]+))?|\.[\w.]+)?: /.exec(message);
+    if (!match) {
+      diagnostics.error(summary, message);
+      continue;
+    }
+    const [prefix, field, index, inner] = match;
+    const attribute = options.fields?.[field] ?? field;
+    const innerAttribute = inner && (options.fields?.[`${field}[].${inner}`] ?? inner);
+    let path: AttributePath | undefined;
+    if (attributes.has(attribute)) path = index === undefined ? [attribute] : innerAttribute ? [attribute, Number(index), innerAttribute] : [attribute, Number(index)];
+    const named = index === undefined ? `${attribute}${prefix.slice(field.length, -2)}` : `${attribute}[${index}]${innerAttribute ? `.${innerAttribute}` : ''}`;
+    diagnostics.error(summary, `${named}${message.slice(prefix.length - 2)}`, path);
   }
 }
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CATALOG, type Cloud } from '../../../lib/cloud';
-import type { SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
+import type { DeviceCreateInput, SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
 import type { Principal } from '../../../lib/engine/accounts';
 import { ManualClock } from '../../../lib/engine/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
@@ -74,7 +74,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   const bid = (metro: string, o: Partial<SpotMarketRequestCreateInput> = {}) => spot().createRequest(principal, projectId, input(metro, o));
   const device = async (id: string) => (await cloud.db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]))[0];
   const requestDevices = async (requestId: string) => (await spot().get(principal, requestId)).devices;
-  const onDemand = (metro: string) => cloud.engine.devices.create(principal, projectId, deviceInput({ metro }));
+  const onDemand = (metro: string, extra: Partial<DeviceCreateInput> = {}) => cloud.engine.devices.create(principal, projectId, deviceInput({ metro, ...extra }));
   /** Runs job rounds and webhook deliveries until none is due. */
   const runJobs = async () => {
     for (let i = 0; i < 30; i++) {
@@ -254,7 +254,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     const endAt = new Date(clock.now().getTime() + 60 * MIN).toISOString();
     expect((await spot().updateRequest(principal, request.id, { end_at: endAt })).end_at).toBe(endAt);
     const cleared = await spot().updateRequest(principal, request.id, { end_at: null });
-    expect(cleared.end_at).toBeUndefined();
+    expect(cleared.end_at).toBeNull();
     expect(cleared).toMatchObject({ state: 'open', max_bid_price: 0.01 });
     await spot().delete(principal, request.id, true);
   });
@@ -387,7 +387,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   it('on-demand preemption: the create waits queued, a spot device gets its notice, then the on-demand device takes its machine', async () => {
     const request = await bid('ch', { devices_max: 2, max_bid_price: 0.5 });
     await runJobs();
-    const waiting = await onDemand('ch');
+    // It asks for a private-only /29: the blocks it gets once placed.
+    const waiting = await onDemand('ch', { ip_addresses: [{ address_family: 4, public: false, cidr: 29 }] });
     expect(waiting.state).toBe('queued');
     expect(waiting.ip_addresses).toEqual([]);
     expect((await device(waiting.id)).machine_id).toBeNull();
@@ -425,7 +426,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     const placed = await device(waiting.id);
     expect(placed.state).toBe('active');
     expect(placed.machine_id).toBe(freedMachine);
-    expect(placed.ip_addresses.length).toBeGreaterThan(0);
+    expect((await cloud.engine.devices.get(waiting.id)).ip_addresses.map((a) => [a.address_family, a.public, a.cidr])).toEqual([[4, false, 29]]);
     expect((await requestDevices(request.id)).filter((d) => d.state === 'active')).toHaveLength(1);
   });
 

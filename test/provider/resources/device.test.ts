@@ -82,6 +82,25 @@ describe('metal_device', () => {
     await expect(world.client.devices.get(String(state.id))).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('assigns the ip_address blocks asked for, lists ports with their ids, and points a bad block at its attribute', async () => {
+    const blocks: ValueObject[] = [{ type: 'public_ipv4', cidr: 30 }, { type: 'private_ipv4' }];
+    const created = await world.apply('metal_device', null, base({ hostname: 'blocks', ip_address: blocks }));
+    expect(errors(created.diagnostics)).toEqual([]);
+    const state = created.state!;
+    expect((state.network as ValueObject[]).map((n) => [n.family, n.public, n.cidr])).toEqual([[4, true, 30], [4, false, 30]]);
+    expect(state.access_public_ipv6).toBeNull();
+    const device = await world.client.devices.get(String(state.id));
+    expect(state.ports).toEqual(device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac, bonded: true })));
+    expect((state.ports as ValueObject[]).map((p) => p.name)).toEqual(['bond0', 'eth0', 'eth1']);
+    expect((state.ports as ValueObject[]).every((p) => typeof p.id === 'string')).toBe(true);
+    expect(errors((await world.apply('metal_device', state, null)).diagnostics)).toEqual([]);
+
+    const refused = await world.apply('metal_device', null, base({ hostname: 'blocks-bad', ip_address: [{ type: 'public_ipv4', cidr: 24 }, { type: 'private_ipv4' }] }));
+    expect(errors(refused.diagnostics).map((d) => [(d as { path?: unknown }).path, (d as { detail?: string }).detail])).toEqual([
+      [['ip_address', 0, 'cidr'], 'ip_address[0].cidr: 24 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)'],
+    ]);
+  });
+
   describe('on an existing device', () => {
     let state: ValueObject;
     beforeAll(async () => {

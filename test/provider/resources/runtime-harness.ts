@@ -13,6 +13,7 @@ import { createProviderRuntime } from '../../../lib/provider/framework/provider-
 import type { PrivateData, ProviderRuntime } from '../../../lib/provider/framework/runtime';
 import { isObjectValue, type Value, type ValueObject } from '../../../lib/provider/framework/values';
 import { definitions } from '../../../lib/provider/registry';
+import { attachSpecCheck } from '../../support/spec-check';
 
 const SCHEMA_PATH = path.join(__dirname, '../../../provider-schema/metal.json');
 export const schema: ProviderSchemaJson = providerSchemaOf(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaDocument).schema;
@@ -62,6 +63,7 @@ export interface Applied {
 
 export async function startRuntimeWorld(cloudOptions: Parameters<typeof createCloud>[0] = {}): Promise<RuntimeWorld> {
   const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', ...cloudOptions });
+  attachSpecCheck(cloud.app);
   const apiUrl = `${await cloud.listen()}/metal/v1`;
   const runtime = createProviderRuntime(schema, definitions);
   const providerConfig = configOf(schema.provider.block, { api_url: apiUrl, auth_token: cloud.adminToken });

@@ -169,7 +169,7 @@ describe('metal_spot_market_request', () => {
     const cleared = await world.apply(TYPE, state, { ...raised, end_at: null });
     expect(errors(cleared.diagnostics)).toEqual([]);
     expect(cleared.state).toMatchObject({ id: state.id, end_at: null });
-    expect((await world.client.spotMarket.getRequest(String(state.id))).end_at).toBeUndefined();
+    expect((await world.client.spotMarket.getRequest(String(state.id))).end_at).toBeNull();
     const refreshed = (await world.refresh(TYPE, cleared.state!)).state!;
     const again = await world.plan(TYPE, refreshed, { ...raised, end_at: null });
     expect(valuesEqual(again.planned, refreshed)).toBe(true);

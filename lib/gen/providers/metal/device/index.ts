@@ -430,13 +430,13 @@ export class DeviceBehaviorOutputReference extends cdktf.ComplexObject {
 }
 export interface DeviceIpAddress {
   /**
-  * The prefix length of the block to assign (e.g. 31 for public IPv4, 127 for IPv6).
+  * The prefix length of the block to assign: 28 to 32 for IPv4 (default 31 public, 30 private), 124 to 127 for IPv6 (default 127).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/device#cidr Device#cidr}
   */
   readonly cidr?: number;
   /**
-  * IDs of IP reservations to assign the address from.
+  * IDs of IP reservations to assign the address from (metalforge has no IP reservations: the API refuses them; give `cidr` instead).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/device#reservation_ids Device#reservation_ids}
   */
