@@ -142,8 +142,18 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const adminToken = await resolveAdminToken(engine, options);
 
   // Tokens sent to the wrong listener must not reach its access log either.
-  const app = await buildApi({ engine, db, logger: log.child({}, { serializers: { req: bootRequestSerializer } }), rateLimit: options.rateLimit });
-  const boot = await buildBootServer({ backend, publicBaseUrl: options.bootPublicUrl, trustedProxies: options.bootTrustedProxies, logger: log });
+  const app = await buildApi({
+    engine,
+    db,
+    logger: log.child({}, { serializers: { req: bootRequestSerializer } }),
+    rateLimit: options.rateLimit,
+  });
+  const boot = await buildBootServer({
+    backend,
+    publicBaseUrl: options.bootPublicUrl,
+    trustedProxies: options.bootTrustedProxies,
+    logger: log,
+  });
   if (options.startWorkers !== false) engine.start();
 
   const cloud: Cloud = {

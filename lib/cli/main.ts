@@ -27,7 +27,9 @@ const number = (name: string, min: number) => (value: string) => {
 };
 
 const httpUrl = (value: string) => {
-  if (!/^https?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
+  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
+  }
   return value.replace(/\/+$/, '');
 };
 
