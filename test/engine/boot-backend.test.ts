@@ -20,7 +20,7 @@ describe('EngineBootBackend', () => {
     cloud = await testCloud('pglite', { startWorkers: false, simFaults: { dropBootSettingRate: 1 } });
     backend = new EngineBootBackend(cloud.engine.ctx, cloud.engine.devices);
     ({ principal, projectId } = await adminProject(cloud));
-  });
+  }, 180_000);
   afterAll(() => cloud?.close());
 
   const create = async () => {
