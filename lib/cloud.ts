@@ -54,7 +54,7 @@ export interface CloudOptions {
   port?: number;
   /** The boot listener (iPXE, metadata, user-data, phone-home): an address on the provisioning network. @default 127.0.0.1 */
   bootHost?: string;
-  /** 0 = any free port (Cloud.bootUrl says which). @default 0 */
+  /** 0 = any free port (Cloud.bootUrl says which). @default port + 1 (8081), or any free port when port is 0 */
   bootPort?: number;
   /**
    * Base URL machines reach the boot service at (e.g. a load balancer in front of every server sharing the
@@ -173,11 +173,13 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     adminTokenCreated: admin.created,
     boot,
     async listen() {
-      const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+      const port = options.port ?? 8080;
+      const address = await app.listen({ host: options.host ?? '127.0.0.1', port });
       cloud.url = address.replace('[::1]', '127.0.0.1');
       // Lets `metalforge backup` find this server through the data dir.
       db.announce?.(cloud.url);
-      const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: options.bootPort ?? 0 });
+      const bootPort = options.bootPort ?? (port === 0 ? 0 : port + 1);
+      const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: bootPort });
       bootBaseUrl ||= bootAddress.replace('[::1]', '127.0.0.1');
       cloud.bootUrl = bootBaseUrl;
       return cloud.url;

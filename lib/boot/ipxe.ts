@@ -23,12 +23,16 @@ const SAFE_URL = /^https?:\/\/\S+$/;
  * machine); an install without one cannot be started, nor handed to a custom script (that ends the install).
  */
 export function planBoot(device: BootDevice, token: string | undefined): BootPlan {
-  if (device.mode === 'local') return device.alwaysPxe && device.ipxeScriptUrl !== undefined ? chainTo(device.ipxeScriptUrl) : { kind: 'local' };
+  if (device.mode === 'local') {
+    return device.alwaysPxe && device.ipxeScriptUrl !== undefined ? chainTo(device.ipxeScriptUrl) : { kind: 'local' };
+  }
   // Refused without side effects: whoever fetched first (the machine, or a probe) holds this boot's token.
   if (token === undefined) {
     return {
       kind: 'refuse',
-      reason: 'the install token of this network boot was already handed out (an install runs from the first fetch); if it never started, the device fails at its deadline: then reinstall or delete it',
+      reason:
+        'the install token of this network boot was already handed out (an install runs from the first fetch); ' +
+        'if it never started, the device fails at its deadline: then reinstall or delete it',
     };
   }
   if (device.ipxeScriptUrl !== undefined) return chainTo(device.ipxeScriptUrl);

@@ -143,7 +143,8 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
     if (!device) {
       throw new MetalError(
         'not_found',
-        `No device has the address ${ip}: metadata is served to a device's own address, or send its install token in the X-Boot-Token header.`,
+        `No device has the address ${ip}: metadata is served to a device's own address, ` +
+          'or send its install token in the X-Boot-Token header.',
       );
     }
     return device;
@@ -244,7 +245,8 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
 function invalidToken(): MetalError {
   return new MetalError(
     'unauthorized',
-    'This boot token belongs to no install in progress: install tokens end when the machine phones home, the install fails or the device is deleted.',
+    'This boot token belongs to no install in progress: ' +
+      'install tokens end when the machine phones home, the install fails or the device is deleted.',
   );
 }
 

@@ -28,9 +28,10 @@ export async function buildBootServer(options: BootServerOptions): Promise<Fasti
     trustProxy: trustedProxies?.length ? trustedProxies : false,
     bodyLimit: BOOT_BODY_LIMIT,
   }) as unknown as FastifyInstance;
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]} on the boot service`).toBody()),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    return reply.code(404).send(new MetalError('not_found', `no route ${route} on the boot service`).toBody());
+  });
   await app.register(bootRoutes, routes);
   return app;
 }

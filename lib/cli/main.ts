@@ -28,7 +28,9 @@ const number = (name: string, min: number) => (value: string) => {
 };
 
 const httpUrl = (value: string) => {
-  if (!/^https?:\/\/[^\s/]+/.test(value)) throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
+  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
+  }
   return value.replace(/\/+$/, '');
 };
 
@@ -62,7 +64,7 @@ interface ServerFlags {
   host: string;
   port: number;
   bootHost: string;
-  bootPort: number;
+  bootPort?: number;
   bootPublicUrl?: string;
   bootTrustedProxy?: string[];
   dataDir: string;
@@ -80,12 +82,12 @@ interface ServerFlags {
   durableCommits: boolean;
 }
 
-function serverOptions(command: Command, defaults: { dataDir: string; port: number; bootPort: number }): Command {
+function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
   return command
     .addOption(new Option('--host <host>', 'address the public API listens on').env('METALFORGE_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port of the public API (0 = any free port)').env('METALFORGE_PORT').default(defaults.port).argParser(number('port', 0)))
     .addOption(new Option('--boot-host <host>', 'address the boot service listens on: one on the provisioning network, not a public one').env('METALFORGE_BOOT_HOST').default('127.0.0.1'))
-    .addOption(new Option('--boot-port <port>', 'port of the boot service (iPXE, metadata, phone-home; 0 = any free port)').env('METALFORGE_BOOT_PORT').default(defaults.bootPort).argParser(number('boot-port', 0)))
+    .addOption(new Option('--boot-port <port>', 'port of the boot service (iPXE, metadata, phone-home; 0 = any free port) [default: --port + 1, or any free port when --port is 0]').env('METALFORGE_BOOT_PORT').argParser(number('boot-port', 0)))
     .addOption(new Option('--boot-public-url <url>', 'base URL machines reach the boot service at, e.g. a load balancer over every server').env('METALFORGE_BOOT_PUBLIC_URL').argParser(httpUrl))
     .addOption(new Option('--boot-trusted-proxy <list>', 'proxies (addresses or CIDRs) whose X-Forwarded-For names the machine on the boot service').env('METALFORGE_BOOT_TRUSTED_PROXY').argParser(list))
     .addOption(new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here').env('METALFORGE_DATA_DIR').default(defaults.dataDir))
@@ -145,7 +147,7 @@ function adminTokenLine(cloud: Cloud): string {
   return kept || 'the token you passed (--admin-token / METALFORGE_ADMIN_TOKEN)';
 }
 
-serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080, bootPort: 8081 }).action(
+serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
   async (flags: ServerFlags) => {
     const { cloud, url } = await startServer(flags);
     const db = flags.databaseUrl ? 'PostgreSQL' : `PGlite in ${resolve(flags.dataDir)}`;
@@ -169,7 +171,7 @@ serverOptions(
     .description('start a local metal cloud on the embedded database and deploy an example stack through real terraform')
     .option('--example <name>', `example to deploy (${listExamples().join(', ')})`, 'core-web-ny')
     .option('--exit', 'stop the cloud after the deploy instead of serving on'),
-  { dataDir: '.metalforge/demo', port: 0, bootPort: 0 },
+  { dataDir: '.metalforge/demo', port: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
   process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})\n`);

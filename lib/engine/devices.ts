@@ -710,7 +710,8 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
 
   /** Resolves once queued creates and phone-homes are written (tests and benchmarks). */
   async idle(): Promise<void> {
-    await Promise.all([this.createBatcher.idle(), this.phoneHomeBatcher.idle(), this.bootLookupBatcher.idle(), this.tokenHandoutBatcher.idle()]);
+    const batchers = [this.createBatcher, this.phoneHomeBatcher, this.bootLookupBatcher, this.tokenHandoutBatcher];
+    await Promise.all(batchers.map((batcher) => batcher.idle()));
   }
 
   /** Devices in a state, for callers waiting on progress. */

@@ -27,10 +27,14 @@ export async function deviceIdAtAddress(db: Queryable, address: string): Promise
 }
 
 /** The device whose current, still running install has this token hash. */
-export async function installingDevice(db: Queryable, deviceId: string, tokenHash: string): Promise<{ id: string; hostname: string } | undefined> {
-  const rows = await db.query<{ id: string; hostname: string }>(`SELECT id, hostname FROM devices WHERE id = $1 AND phone_home_hash = $2 AND ${INSTALLING}`, [
-    deviceId,
-    tokenHash,
-  ]);
+export async function installingDevice(
+  db: Queryable,
+  deviceId: string,
+  tokenHash: string,
+): Promise<{ id: string; hostname: string } | undefined> {
+  const rows = await db.query<{ id: string; hostname: string }>(
+    `SELECT id, hostname FROM devices WHERE id = $1 AND phone_home_hash = $2 AND ${INSTALLING}`,
+    [deviceId, tokenHash],
+  );
   return rows[0];
 }

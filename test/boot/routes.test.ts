@@ -126,7 +126,8 @@ describe('boot routes', () => {
     });
 
     it('neither phones home nor fails the install for a fetch that got no token', async () => {
-      for (const change of [{ ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' }, { operatingSystem: { slug: 'plan9_4', distro: 'plan9', version: '4' } }]) {
+      const changes = [{ ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' }, { operatingSystem: { slug: 'plan9_4', distro: 'plan9', version: '4' } }];
+      for (const change of changes) {
         Object.assign(device, { ipxeScriptUrl: undefined }, change);
         await backend.takeInstallToken(device.id);
         const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });

@@ -26,7 +26,10 @@ interface Answer {
 }
 
 /** One HTTP exchange from a chosen local address (the loopback network is 127.0.0.0/8). */
-function call(url: string, options: { method?: string; from?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer> {
+function call(
+  url: string,
+  options: { method?: string; from?: string; headers?: Record<string, string>; body?: unknown } = {}
+): Promise<Answer> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -41,7 +44,7 @@ function call(url: string, options: { method?: string; from?: string; headers?: 
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
+      }
     );
     req.on('error', reject);
     req.end(payload);
@@ -56,10 +59,19 @@ interface Device {
 }
 
 const SECRETS = {
-  a: { userdata: '#cloud-config\n# tenant-a-userdata-secret\n', customdata: { secret: 'tenant-a-customdata' }, key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAItenantA a@a' },
-  b: { userdata: '#cloud-config\n# tenant-b-userdata-secret\n', customdata: { secret: 'tenant-b-customdata' }, key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAItenantB b@b' },
+  a: {
+    userdata: '#cloud-config\n# tenant-a-userdata-secret\n',
+    customdata: { secret: 'tenant-a-customdata' },
+    key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAItenantA a@a',
+  },
+  b: {
+    userdata: '#cloud-config\n# tenant-b-userdata-secret\n',
+    customdata: { secret: 'tenant-b-customdata' },
+    key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAItenantB b@b',
+  },
 };
-const leaksOfA = (text: string) => [SECRETS.a.userdata.trim(), SECRETS.a.customdata.secret, 'AAAAItenantA', 'metalforge.token'].filter((s) => text.includes(s));
+const leaksOfA = (text: string) =>
+  [SECRETS.a.userdata.trim(), SECRETS.a.customdata.secret, 'AAAAItenantA', 'metalforge.token'].filter((s) => text.includes(s));
 
 describe('the boot network, apart from the API', () => {
   const clock = new ManualClock(new Date());
@@ -76,10 +88,12 @@ describe('the boot network, apart from the API', () => {
     return (res.body ? JSON.parse(res.body) : undefined) as T;
   };
   const row = async (id: string) =>
-    (await cloud.db.query<{ state: string; install_token_armed: boolean; install_generation: number }>(
-      'SELECT state, install_token_armed, install_generation FROM devices WHERE id = $1',
-      [id],
-    ))[0];
+    (
+      await cloud.db.query<{ state: string; install_token_armed: boolean; install_generation: number }>(
+        'SELECT state, install_token_armed, install_generation FROM devices WHERE id = $1',
+        [id]
+      )
+    )[0];
   /** Moves the manual clock a second at a time (bounded) until `done`, letting jobs and HTTP run in between. */
   const drive = async (done: () => Promise<boolean>, what: string) => {
     for (let step = 0; step < 600; step++) {
@@ -101,15 +115,25 @@ describe('the boot network, apart from the API', () => {
   beforeAll(async () => {
     // One machine, so tenant B's device lands on the machine tenant A used.
     const catalog = join(tempDir('metalforge-boot-network-'), 'catalog.json');
-    writeFileSync(catalog, JSON.stringify({ ...loadCatalogFile(DEFAULT_CATALOG), hardware: [{ facilities: ['ny5'], per_facility: { 'c3.small.x86': 1 } }] }));
+    writeFileSync(
+      catalog,
+      JSON.stringify({ ...loadCatalogFile(DEFAULT_CATALOG), hardware: [{ facilities: ['ny5'], per_facility: { 'c3.small.x86': 1 } }] })
+    );
     cloud = await createCloud({ catalog, clock, simScale: 1, port: 0, bootPath: 'http', bootTrustedProxies: [PROXY] });
     api = await cloud.listen();
     boot = cloud.bootUrl!;
     for (const who of ['a', 'b'] as const) {
       const admin = { 'x-auth-token': cloud.adminToken };
-      const project = JSON.parse((await call(`${api}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: `tenant-${who}` } })).body) as { id: string };
+      const project = JSON.parse(
+        (await call(`${api}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: `tenant-${who}` } })).body
+      ) as { id: string };
       projects[who] = project.id;
-      tokens[who] = (JSON.parse((await call(`${api}/metal/v1/projects/${project.id}/api-keys`, { method: 'POST', headers: admin, body: { description: who } })).body) as { token: string }).token;
+      tokens[who] = (
+        JSON.parse(
+          (await call(`${api}/metal/v1/projects/${project.id}/api-keys`, { method: 'POST', headers: admin, body: { description: who } }))
+            .body
+        ) as { token: string }
+      ).token;
       await metal(who, 'POST', `/projects/${project.id}/ssh-keys`, { label: who, key: SECRETS[who].key });
     }
   }, 180_000);
@@ -144,7 +168,10 @@ describe('the boot network, apart from the API', () => {
 
   it('serves no boot route on the public API listener, and all of them on the boot listener', async () => {
     for (const [method, path] of BOOT_ROUTES) {
-      const res = await call(`${api}${path}`, { method, body: method === 'POST' ? { token: 'x', state: 'failed', message: 'x' } : undefined });
+      const res = await call(`${api}${path}`, {
+        method,
+        body: method === 'POST' ? { token: 'x', state: 'failed', message: 'x' } : undefined,
+      });
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
       expect(JSON.parse(res.body)).toEqual({ errors: [expect.stringContaining('no route')], code: 'not_found' });
     }
@@ -166,7 +193,11 @@ describe('the boot network, apart from the API', () => {
     // The machine's own token works while it installs (so the refusals below are about the token's life, not its form).
     expect((await call(`${boot}/metadata`, { headers: { 'x-boot-token': tokenA } })).status).toBe(200);
 
-    for (const url of [`/boot/ipxe?mac=${mac}`, `/boot/ipxe?mac=${mac.toUpperCase().replace(/:/g, '-')}`, `/boot/ipxe?mac=${mac}&attempt=2`]) {
+    for (const url of [
+      `/boot/ipxe?mac=${mac}`,
+      `/boot/ipxe?mac=${mac.toUpperCase().replace(/:/g, '-')}`,
+      `/boot/ipxe?mac=${mac}&attempt=2`,
+    ]) {
       const script = await call(`${boot}${url}`);
       expect(script.status).toBe(200);
       expect(leaksOfA(script.body)).toEqual([]);
@@ -183,7 +214,11 @@ describe('the boot network, apart from the API', () => {
       }
     }
     for (const token of ['guess', `${deviceA.id}.guess`]) {
-      const failing = await call(`${boot}/events`, { method: 'POST', headers: { 'x-boot-token': token }, body: { state: 'failed', message: 'x' } });
+      const failing = await call(`${boot}/events`, {
+        method: 'POST',
+        headers: { 'x-boot-token': token },
+        body: { state: 'failed', message: 'x' },
+      });
       expect(failing.status).toBe(401);
       expect(JSON.parse(failing.body).code).toBe('unauthorized');
     }
@@ -208,7 +243,11 @@ describe('the boot network, apart from the API', () => {
     const privateIp = deviceA.ip_addresses.find((ip) => !ip.public)!.address;
     const own = await call(`${boot}/metadata`, { from: PROXY, headers: { 'x-forwarded-for': privateIp } });
     expect(own.status).toBe(200);
-    expect(JSON.parse(own.body)).toMatchObject({ id: deviceA.id, customdata: SECRETS.a.customdata, ssh_keys: expect.arrayContaining([SECRETS.a.key]) });
+    expect(JSON.parse(own.body)).toMatchObject({
+      id: deviceA.id,
+      customdata: SECRETS.a.customdata,
+      ssh_keys: expect.arrayContaining([SECRETS.a.key]),
+    });
     expect((await call(`${boot}/user-data`, { from: PROXY, headers: { 'x-forwarded-for': privateIp } })).body).toBe(SECRETS.a.userdata);
     expect((await call(`${boot}/metadata`, { from: PROXY, headers: { 'x-forwarded-for': '198.51.100.7' } })).status).toBe(404);
   });
@@ -253,7 +292,11 @@ describeWithPostgres('two servers on one PostgreSQL behind one boot address', ()
     // Server B only answers machines; server A runs the jobs and its machines call back at B's address, as they
     // would at a load balancer that sent them there.
     const bLog: string[] = [];
-    const b = await createCloud({ ...common, startWorkers: false, logger: pino({ level: 'info' }, { write: (line: string) => void bLog.push(line) }) });
+    const b = await createCloud({
+      ...common,
+      startWorkers: false,
+      logger: pino({ level: 'info' }, { write: (line: string) => void bLog.push(line) }),
+    });
     let a: Cloud | undefined;
     try {
       await b.listen();
@@ -261,7 +304,9 @@ describeWithPostgres('two servers on one PostgreSQL behind one boot address', ()
       await a.listen();
       expect(a.bootUrl).toBe(b.bootUrl);
       const admin = { 'x-auth-token': adminToken };
-      const project = JSON.parse((await call(`${a.url}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: 'lb' } })).body) as { id: string };
+      const project = JSON.parse(
+        (await call(`${a.url}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: 'lb' } })).body
+      ) as { id: string };
       const created = await call(`${a.url}/metal/v1/projects/${project.id}/devices`, {
         method: 'POST',
         headers: admin,
@@ -272,9 +317,13 @@ describeWithPostgres('two servers on one PostgreSQL behind one boot address', ()
         const res = await call(`${a!.url}/metal/v1/devices/${id}`, { headers: admin });
         return (JSON.parse(res.body) as { state: string }).state === 'active';
       }, 'the device to become active through server B');
-      const events = JSON.parse((await call(`${a.url}/metal/v1/devices/${id}/events?per_page=100`, { headers: admin })).body) as { events: { body: string }[] };
+      const events = JSON.parse((await call(`${a.url}/metal/v1/devices/${id}/events?per_page=100`, { headers: admin })).body) as {
+        events: { body: string }[];
+      };
       expect(events.events.map((e) => e.body).join('\n')).toMatch(/phone home/);
-      const bRequests = bLog.map((line) => JSON.parse(line) as { req?: { method: string; url: string } }).flatMap((entry) => (entry.req ? [entry.req] : []));
+      const bRequests = bLog
+        .map((line) => JSON.parse(line) as { req?: { method: string; url: string } })
+        .flatMap((entry) => (entry.req ? [entry.req] : []));
       const seen = bRequests.map((r) => `${r.method} ${r.url.split('?')[0]}`);
       expect(seen).toEqual(expect.arrayContaining(['GET /boot/ipxe', 'GET /metadata', 'POST /events', 'POST /phone-home']));
     } finally {

@@ -20,21 +20,25 @@ describe('EngineBootBackend', () => {
     cloud = await testCloud('pglite', { startWorkers: false, simFaults: { dropBootSettingRate: 1 } });
     backend = new EngineBootBackend(cloud.engine.ctx, cloud.engine.devices);
     ({ principal, projectId } = await adminProject(cloud));
-  });
+  }, 180_000);
   afterAll(() => cloud?.close());
 
   const create = async () => {
-    const device = await cloud.engine.devices.create(principal, projectId, deviceInput({ userdata: '#cloud-config\n', customdata: { k: 'v' } }));
+    const device = await cloud.engine.devices.create(
+      principal,
+      projectId,
+      deviceInput({ userdata: '#cloud-config\n', customdata: { k: 'v' } })
+    );
     await cloud.engine.jobs.round();
     const [row] = await cloud.db.query<{ macs: string[]; install_generation: number; state: string }>(
       'SELECT m.macs, d.install_generation, d.state FROM devices d JOIN machines m ON m.id = d.machine_id WHERE d.id = $1',
-      [device.id],
+      [device.id]
     );
     expect(row.state).toBe('provisioning');
     return { id: device.id, mac: row.macs[0], token: cloud.engine.devices.phoneHomeToken(device.id, row.install_generation) };
   };
   const retryBoot = async (id: string) => {
-    await cloud.db.query('UPDATE jobs SET run_at = now() - interval \'1 second\' WHERE device_id = $1', [id]);
+    await cloud.db.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE device_id = $1", [id]);
     await cloud.engine.jobs.round();
   };
 
