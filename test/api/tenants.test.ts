@@ -7,6 +7,8 @@
 import type { Cloud } from '../../lib/cloud';
 import { apiClient, deviceInput, sshPublicKey, testCloud } from '../support/cloud';
 
+jest.setTimeout(180_000);
+
 type Client = ReturnType<typeof apiClient>;
 
 interface Tenant {
