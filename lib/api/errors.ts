@@ -87,7 +87,6 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): v
   void reply.status(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`).toBody());
 }
 
-
 /**
  * Errors fastify raises before a route is found (a URL that is not valid percent-encoded UTF-8, a path parameter
  * longer than the router allows), in the Metal shape like every other answer.

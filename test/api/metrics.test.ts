@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import type { Cloud } from '../../lib/cloud';
 import { adminProject, apiClient, deviceInput, eventually, testCloud } from '../support/cloud';
 
+jest.setTimeout(180_000);
+
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const promtoolMissing = promtool.error ? 'promtool is not installed (Debian package prometheus; test/run installs it)' : undefined;
 

@@ -32,6 +32,26 @@ describeWithPostgres('API key revocation across servers (PostgreSQL)', () => {
       await waitFor(() => onSecond.get('/projects').then((r) => r.status === 401));
       expect((await apiClient(first, key.token).get('/projects')).status).toBe(401);
     }
+
+    // The listening connections are killed (a PostgreSQL restart or failover would do the same): the servers
+    // drop their caches and listen again, so a later revocation still reaches the other server.
+    const revokeAndCheck = async () => {
+      const key = (await apiClient(first).post('/user/api-keys', { description: 'after reconnect' })).body;
+      const onSecond = apiClient(second, key.token);
+      expect((await onSecond.get('/projects')).status).toBe(200);
+      expect((await apiClient(first).delete(`/api-keys/${key.id}`)).status).toBe(204);
+      await waitFor(() => onSecond.get('/projects').then((r) => r.status === 401));
+    };
+    const listeners = async () =>
+      (await first.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND datname = current_database()`)).map((r) => r.pid);
+    const killed = await listeners();
+    expect(killed).toHaveLength(2);
+    await first.db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [killed]);
+    await waitFor(async () => {
+      const now = await listeners();
+      return now.length === 2 && now.every((pid) => !killed.includes(pid));
+    });
+    await revokeAndCheck();
   });
 });
 
