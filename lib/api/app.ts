@@ -10,6 +10,7 @@ import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
 import { authHook, RateLimiter, RateLimitOptions } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
+import { acceptLiberally } from './liberal';
 import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
@@ -46,21 +47,22 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
   const deps = { engine: options.engine, db: options.db };
 
-  await app.register(
-    async (api) => {
-      api.addHook('onRequest', authHook(options.engine, limiter));
-      api.addHook('preValidation', refuseNulCharacters);
-      api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
-      api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-      projectRoutes(api, deps);
-      deviceRoutes(api, deps);
-      catalogRoutes(api, deps);
-      keyRoutes(api, deps);
-      operatorRoutes(api, deps);
-      spotRoutes(api, deps);
-    },
-    { prefix: API_PREFIX },
-  );
+  const routes = async (api: FastifyInstance) => {
+    acceptLiberally(api);
+    api.addHook('onRequest', authHook(options.engine, limiter));
+    api.addHook('preValidation', refuseNulCharacters);
+    api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
+    api.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
+    projectRoutes(api, deps);
+    deviceRoutes(api, deps);
+    catalogRoutes(api, deps);
+    keyRoutes(api, deps);
+    operatorRoutes(api, deps);
+    spotRoutes(api, deps);
+  };
+  await app.register(routes, { prefix: API_PREFIX });
+  // Old clients (packngo's https://api.packet.net/) call the API at the root; /metal/v1 stays canonical.
+  await app.register(routes);
   if (options.register) await options.register(app);
   return app;
 }

@@ -40,11 +40,15 @@ export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 10 })),
   include: Type.Optional(Type.String()),
   exclude: Type.Optional(Type.String()),
 });
 export type PageQuery = Static<typeof PageQuery>;
+
+/** Lists the spec leaves unpaginated (the catalogue) take only include / exclude and return everything. */
+export const ShapeQuery = Type.Pick(PageQuery, ['include', 'exclude']);
+export type ShapeQuery = Static<typeof ShapeQuery>;
 
 // ---------------------------------------------------------------- catalogue: metros, facilities, plans, OS
 
@@ -303,8 +307,11 @@ export const DeviceCreateInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     plan: Type.String({ minLength: 1 }),
     metro: Type.Optional(Type.String({ minLength: 1 })),
-    facility: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    /** One facility code or a list of them (as Metal took both); "any" lets metalforge choose. */
+    facility: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
     operating_system: Type.String({ minLength: 1 }),
+    /** packngo repeats the path's project id in the body; it must name the same project. */
+    project_id: Type.Optional(Type.String()),
     billing_cycle: Type.Optional(BillingCycle),
     userdata: Type.Optional(Type.String({ maxLength: 65536 })),
     customdata: Type.Optional(CustomData),

@@ -15,6 +15,7 @@ import {
 import { MetalError } from '../../contract/errors';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
+import { noteIgnored } from '../liberal';
 import { ResponseCache } from '../response-cache';
 import { pageParams, splitList } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendOne, sendPage } from './shared';
@@ -113,6 +114,7 @@ class DeviceWaits {
 }
 
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
+const ActionQuery = Type.Object({ type: Type.Optional(Type.String({ description: 'the action type, when the body does not give it' })) });
 const conflict = { 409: errorResponses[422] };
 
 export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void {
@@ -135,8 +137,8 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
    */
   const withIncludes = async (req: FastifyRequest, reply: FastifyReply, devices: Device[], include?: string): Promise<object[]> => {
     const wanted = splitList(include).map((i) => i.split('.')[0]);
-    const unknown = wanted.filter((i) => !DEVICE_INCLUDES.includes(i));
-    if (unknown.length) throw new MetalError('validation_failed', `query parameter include: unknown relation ${unknown.map((u) => `"${u}"`).join(', ')} for devices; use ${DEVICE_INCLUDES.join(', ')}`);
+    // Relations metalforge does not expand (hardware_reservation, ...) are ignored, as Metal ignored unknown ones.
+    noteIgnored(req, wanted.filter((i) => !DEVICE_INCLUDES.includes(i)).map((i) => `include=${i}`));
     if (!wanted.includes('project') && !wanted.includes('ssh_keys')) return devices;
     reply.serializer(JSON.stringify); // expanded links do not fit the response schema's {href}
     const projects = wanted.includes('project')
@@ -226,9 +228,24 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     },
   );
 
-  app.post<{ Params: IdParams; Body: ActionT }>(
+  app.post<{ Params: IdParams; Body: ActionT; Querystring: { type?: string } }>(
     '/devices/:id/actions',
-    { schema: { tags: ['devices'], summary: 'power_on, power_off, reboot or reinstall a device', params: IdParams, body: DeviceActionInput, response: { 202: Type.Null(), ...errorResponses, ...conflict } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'power_on, power_off, reboot, rescue or reinstall a device',
+        params: IdParams,
+        querystring: ActionQuery,
+        body: DeviceActionInput,
+        response: { 202: Type.Null(), ...errorResponses, ...conflict },
+      },
+      // libcloud sends the action's type in the query string.
+      preValidation: async (req) => {
+        const body = (req.body ?? {}) as Partial<ActionT>;
+        if (req.query.type === undefined || typeof body !== 'object' || Array.isArray(body) || body.type !== undefined) return;
+        req.body = { ...body, type: req.query.type as ActionT['type'] };
+      },
+    },
     async (req, reply) => {
       await scoped(req, req.params.id);
       await engine.devices.action(req.params.id, req.body);
