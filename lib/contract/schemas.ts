@@ -270,7 +270,9 @@ export const Device = Type.Object({
   operating_system: OperatingSystem,
   project: Href,
   ip_addresses: Type.Array(IpAddress),
-  network_ports: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), data: Type.Object({ mac: Type.String(), bonded: Type.Boolean() }) })),
+  network_ports: Type.Array(
+    Type.Object({ name: Type.String(), type: Type.String(), network_type: Type.Optional(Type.String()), data: Type.Object({ mac: Type.Optional(Type.String()), bonded: Type.Boolean() }) }),
+  ),
   ssh_keys: Type.Array(Href),
   userdata: Type.String(),
   customdata: CustomData,

@@ -176,7 +176,14 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     operating_system: presentOs(os),
     project: href(`/projects/${d.project_id}`),
     ip_addresses: d.ip_addresses,
-    network_ports: (d.macs ?? []).map((mac, i) => ({ name: `eth${i}`, type: 'NetworkPort', data: { mac, bonded: true } })),
+    // As Metal showed them: the bond (layer3, what metalforge provisions) first, then its member NICs. packngo
+    // reads the network type from bond0 and refuses a device without it.
+    network_ports: d.macs?.length
+      ? [
+          { name: 'bond0', type: 'NetworkBondPort', network_type: 'layer3', data: { bonded: true } },
+          ...d.macs.map((mac, i) => ({ name: `eth${i}`, type: 'NetworkPort', data: { mac, bonded: true } })),
+        ]
+      : [],
     ssh_keys: d.ssh_key_ids.map((id) => href(`/ssh-keys/${id}`)),
     userdata: d.userdata,
     customdata: d.customdata,

@@ -32,7 +32,7 @@ export function deviceAttributes(device: Device): ValueObject {
     network: device.ip_addresses.map((a) => ({ address: a.address, gateway: a.gateway, family: a.address_family, cidr: a.cidr, public: a.public })),
     // metalforge provisions layer-3 networking only.
     network_type: 'layer3',
-    ports: device.network_ports.map((p) => ({ name: p.name, id: null, type: p.type, mac: p.data.mac, bonded: p.data.bonded })),
+    ports: device.network_ports.map((p) => ({ name: p.name, id: null, type: p.type, mac: p.data.mac ?? null, bonded: p.data.bonded })),
     root_password: device.root_password ?? null,
     // metalforge has no serial-over-SSH console service.
     sos_hostname: null,
