@@ -15,7 +15,9 @@ import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
 import { keyRoutes } from './routes/keys';
+import { ipRoutes } from './routes/ips';
 import { operatorRoutes } from './routes/operator';
+import { organizationRoutes } from './routes/organizations';
 import { projectRoutes } from './routes/projects';
 import { spotRoutes } from './routes/spot';
 
@@ -59,6 +61,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     keyRoutes(api, deps);
     operatorRoutes(api, deps);
     spotRoutes(api, deps);
+    organizationRoutes(api, deps);
+    ipRoutes(api, deps);
   };
   await app.register(routes, { prefix: API_PREFIX });
   // Old clients (packngo's https://api.packet.net/) call the API at the root; /metal/v1 stays canonical.

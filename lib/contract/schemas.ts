@@ -366,6 +366,72 @@ export const DeviceActionInput = Type.Object(
 );
 export type DeviceActionInput = Static<typeof DeviceActionInput>;
 
+// ---------------------------------------------------------------- IP addresses, organizations
+
+const MetroLite = Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), country: Type.String(), href: Type.String() });
+
+/** The address fields an assignment and its block (reservation) share, as the spec's IPAssignment and IPReservation. */
+const IpCommon = {
+  id: Uuid,
+  address: Type.String(),
+  address_family: Type.Integer(),
+  cidr: Type.Integer(),
+  netmask: Type.String(),
+  network: Type.String(),
+  gateway: Type.String(),
+  public: Type.Boolean(),
+  management: Type.Boolean(),
+  manageable: Type.Boolean(),
+  enabled: Type.Boolean(),
+  global_ip: Type.Boolean(),
+  created_at: Type.String(),
+  href: Type.String(),
+  metro: MetroLite,
+};
+
+/** An address on a device (GET /devices/{id}/ips, /ips/{id}). */
+export const IpAssignment = Type.Object({
+  ...IpCommon,
+  type: Type.Literal('IPAssignment'),
+  assigned_to: Href,
+  parent_block: Type.Object({ network: Type.String(), netmask: Type.String(), cidr: Type.Integer(), href: Type.String() }),
+});
+export type IpAssignment = Static<typeof IpAssignment>;
+
+/**
+ * The block an assignment comes from (GET /projects/{id}/ips, /ips/{id}). metalforge has no reservations of its
+ * own yet: each device address is served as the management block it was carved from.
+ */
+export const IpReservation = Type.Object({
+  ...IpCommon,
+  type: Type.Union([Type.Literal('public_ipv4'), Type.Literal('private_ipv4'), Type.Literal('public_ipv6')]),
+  state: Type.String(),
+  addon: Type.Boolean(),
+  bill: Type.Boolean(),
+  assignments: Type.Array(Href),
+  project: Href,
+  tags: Type.Array(Type.String()),
+  customdata: CustomData,
+});
+export type IpReservation = Static<typeof IpReservation>;
+
+export const IpAssignmentList = Type.Object({ ip_addresses: Type.Array(IpAssignment) });
+export const IpReservationList = Type.Object({ ip_addresses: Type.Array(IpReservation), meta: Type.Optional(Meta) });
+
+export const Organization = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  customdata: CustomData,
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  projects: Type.Array(Href),
+  members: Type.Array(Href),
+  memberships: Type.Array(Href),
+});
+export type Organization = Static<typeof Organization>;
+
 // ---------------------------------------------------------------- operator API: enrol the world
 
 export const MetroInput = Type.Object(
@@ -480,6 +546,7 @@ export const SshKeyList = listOf('ssh_keys', SshKey);
 export const ApiKeyList = listOf('api_keys', ApiKey);
 export const EventList = listOf('events', Event);
 export const MachineList = listOf('machines', Machine);
+export const OrganizationList = listOf('organizations', Organization);
 
 export interface Paged<T> {
   items: T[];

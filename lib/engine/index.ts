@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../store/database';
 import { AccountService } from './accounts';
+import { AddressService } from './addresses';
 import type { Clock } from './clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
 import { DeviceService } from './devices';
@@ -30,6 +31,7 @@ export class Engine {
   readonly world = new World();
   readonly accounts: AccountService;
   readonly projects: ProjectService;
+  readonly addresses: AddressService;
   readonly devices: DeviceService;
   readonly operator: OperatorService;
   readonly provisioner: Provisioner;
@@ -50,6 +52,7 @@ export class Engine {
     };
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
+    this.addresses = new AddressService(this.ctx, this.projects);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
     this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke());
