@@ -38,6 +38,12 @@ export const HOSTNAME_RULE = 'a hostname: letters, digits and hyphens in dot-sep
 
 export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 
+/**
+ * Known fields an update cannot change: refused by name (with `why`) rather than ignored like unknown fields, so
+ * nobody believes a change happened.
+ */
+export const fixedFields = (names: string[], why: string) => Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Not(Type.Unknown(), { description: why }))]));
+
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 10 })),
@@ -346,6 +352,8 @@ export const DeviceUpdateInput = Type.Object(
     billing_cycle: Type.Optional(BillingCycle),
     spot_instance: Type.Optional(Type.Boolean()),
     network_frozen: Type.Optional(Type.Boolean()),
+    ...fixedFields(['plan', 'metro', 'facility'], 'cannot be changed on a device; create a new device there'),
+    ...fixedFields(['operating_system'], 'is changed by reinstalling: POST /devices/{id}/actions with {"type":"reinstall","operating_system":...}'),
   },
   { additionalProperties: false },
 );
@@ -608,6 +616,7 @@ export const SpotMarketRequestUpdateInput = Type.Object(
     devices_max: Type.Optional(Type.Integer()),
     /** null clears it: the request then stays open until deleted. OpenAPI 3.0's `nullable` (ajv knows it) keeps one error message per field. */
     end_at: Type.Optional(Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true })),
+    ...fixedFields(['metro', 'facilities', 'kind', 'instance_parameters'], 'cannot be changed on a spot market request; close it and create another'),
   },
   { additionalProperties: false },
 );

@@ -76,7 +76,7 @@ describe('the API accepts what Metal clients send', () => {
     expect(offered).toContain(res.body.metro.code);
   });
 
-  it('keeps 422s for wrong types on known fields, a project_id naming another project, and unknown catalogue entries', async () => {
+  it('keeps 422s for wrong types on known fields, fields an update cannot change, a project_id naming another project, unknown catalogue entries', async () => {
     const typed = await api.post(`/projects/${projectId}/devices`, { ...newDevice, tags: 'web', locked: 'yes', colour: 'red' });
     expect(typed.status).toBe(422);
     expect(typed.body.errors).toEqual(expect.arrayContaining(['tags: must be a array', 'locked: must be a boolean']));
@@ -84,6 +84,13 @@ describe('the API accepts what Metal clients send', () => {
     const other = await api.post(`/projects/${projectId}/devices`, { ...newDevice, project_id: '00000000-0000-4000-8000-000000000000' });
     expect(other.status).toBe(422);
     expect(other.body.errors[0]).toMatch(/^project_id: names project 00000000-0000-4000-8000-000000000000 but the path names /);
+    const device = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'fixed' })).body;
+    const moved = await api.put(`/devices/${device.id}`, { plan: 'm3.large.x86', operating_system: 'debian_12', colour: 'red' });
+    expect(moved.status).toBe(422);
+    expect(moved.body.errors.sort()).toEqual([
+      'operating_system: is changed by reinstalling: POST /devices/{id}/actions with {"type":"reinstall","operating_system":...}',
+      'plan: cannot be changed on a device; create a new device there',
+    ]);
     const unknown = await api.post(`/projects/${projectId}/devices`, { ...newDevice, facility: 'zz9', colour: 'red' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0]).toMatch(/^facility: unknown facility "zz9"/);
