@@ -4,6 +4,7 @@
  * succeed, with what was ignored named in X-Metalforge-Ignored; type errors on known fields stay 422s.
  */
 import type { InjectOptions } from 'fastify';
+import pino from 'pino';
 import type { Cloud } from '../../lib/cloud';
 import { apiClient, testCloud } from '../support/cloud';
 
@@ -19,9 +20,12 @@ describe('the API accepts what Metal clients send', () => {
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, ignored: res.headers['x-metalforge-ignored'] };
   };
   const json = { 'content-type': 'application/json' };
+  /** The server's log lines at debug level. */
+  const logLines: { msg?: string; ignored?: string[] }[] = [];
 
   beforeAll(async () => {
-    cloud = await testCloud('pglite');
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
+    cloud = await testCloud('pglite', { logger });
     api = apiClient(cloud);
     projectId = (await api.post('/projects', { name: 'liberal' })).body.id;
   });
@@ -45,10 +49,11 @@ describe('the API accepts what Metal clients send', () => {
     expect(res.ignored).toBe('include');
   });
 
-  it('names every ignored field and query parameter, nested ones by their path', async () => {
+  it('names every ignored field and query parameter, nested ones by their path, in a header and the debug log', async () => {
     const res = await api.post(`/projects/${projectId}/devices?colour=red`, { ...newDevice, colour: 'red' });
     expect(res.status).toBe(201);
     expect(res.headers['x-metalforge-ignored']).toBe('colour, query parameter colour');
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'ignored input the API does not know', ignored: ['colour', 'query parameter colour'] }));
     const spot = await api.post(`/projects/${projectId}/spot-market-requests`, {
       devices_min: 1,
       devices_max: 1,
