@@ -1,7 +1,7 @@
 /**
  * Liberal in what the API accepts, as the Metal API was: unknown body fields and query parameters are ignored
  * (named in the X-Metalforge-Ignored response header and the debug log, never an error), a `null` where the
- * schema takes no null means "not given", and an empty JSON body is an empty object. One mechanism driven by
+ * schema takes no null means "not given", an empty JSON body is an empty object, and PATCH works as PUT. One mechanism driven by
  * each route's schemas: type errors on known fields still fail validation with the field's name.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -36,6 +36,11 @@ export function acceptLiberally(api: FastifyInstance): void {
   api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     (body as string).trim() === '' ? done(null, {}) : parseJson(request, body as string, done),
   );
+  // packngo 0.x updates projects and locks devices with PATCH, which Metal took like PUT. Registered before the
+  // routes; the OpenAPI document (collected by an earlier hook) keeps naming PUT.
+  api.addHook('onRoute', (route) => {
+    if (route.method === 'PUT') route.method = ['PUT', 'PATCH'];
+  });
   api.addHook('preValidation', async (request) => {
     const schema = request.routeOptions.schema as { body?: SchemaNode; querystring?: SchemaNode } | undefined;
     const ignored: string[] = [];

@@ -116,6 +116,18 @@ describe('the API accepts what Metal clients send', () => {
     expect(project.status).toBe(204);
   });
 
+  it('takes PATCH as PUT (packngo 0.x updates projects and locks devices with it)', async () => {
+    const project = await raw('PATCH', `/projects/${projectId}`, JSON.stringify({ name: 'liberal-renamed' }), json);
+    expect(project.status).toBe(200);
+    expect(project.body.name).toBe('liberal-renamed');
+    const device = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'patched' })).body;
+    const locked = await raw('PATCH', `/devices/${device.id}`, JSON.stringify({ locked: true }), json);
+    expect(locked.status).toBe(200);
+    expect((await api.get(`/devices/${device.id}`)).body.locked).toBe(true);
+    const doc = (await raw('GET', '/metal/v1/openapi.json')).body;
+    expect(Object.keys(doc.paths['/devices/{id}'])).not.toContain('patch');
+  });
+
   it('still refuses a body that is not JSON', async () => {
     const res = await raw('POST', `/metal/v1/projects/${projectId}/devices`, '{"plan":', json);
     expect(res.status).toBe(400);
