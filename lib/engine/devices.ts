@@ -501,6 +501,8 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         job = { kind: 'reinstall', device_id: id, payload: { preserve_data: input.preserve_data ?? false } };
         break;
       }
+      case 'rescue':
+        throw new MetalError('validation_failed', 'type: rescue (booting an in-memory rescue system) is not offered by this cloud yet; use reboot, power_off and power_on, or reinstall');
       default:
         throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall or convert_to_on_demand`);
     }

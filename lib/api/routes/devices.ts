@@ -235,7 +235,7 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
     {
       schema: {
         tags: ['devices'],
-        summary: 'power_on, power_off, reboot, rescue or reinstall a device',
+        summary: 'power_on, power_off, reboot or reinstall a device',
         params: IdParams,
         querystring: ActionQuery,
         body: DeviceActionInput,
