@@ -34,7 +34,7 @@ export function acceptLiberally(api: FastifyInstance): void {
   const parseJson = api.getDefaultJsonParser('error', 'ignore');
   // packngo and libcloud send DELETEs and actions with Content-Type: application/json and no body at all.
   api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    (body as string).trim() === '' ? done(null, {}) : parseJson(request, body as string, done),
+    (body as string).trim() === '' ? done(null, {}) : parseJson(request, body as string, done)
   );
   // packngo 0.x updates projects and locks devices with PATCH, which Metal took like PUT. Registered before the
   // routes; the OpenAPI document (collected by an earlier hook) keeps naming PUT.
@@ -85,7 +85,12 @@ function prune(value: unknown, schema: SchemaNode, path: string, ignored: string
 }
 
 function takesNull(schema: SchemaNode): boolean {
-  return schema.nullable === true || schema.type === 'null' || (Array.isArray(schema.type) && schema.type.includes('null')) || !!schema.anyOf?.some(takesNull);
+  return (
+    schema.nullable === true ||
+    schema.type === 'null' ||
+    (Array.isArray(schema.type) && schema.type.includes('null')) ||
+    !!schema.anyOf?.some(takesNull)
+  );
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

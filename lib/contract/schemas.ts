@@ -42,7 +42,8 @@ export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
  * Known fields an update cannot change: refused by name (with `why`) rather than ignored like unknown fields, so
  * nobody believes a change happened.
  */
-export const fixedFields = (names: string[], why: string) => Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Not(Type.Unknown(), { description: why }))]));
+export const fixedFields = (names: string[], why: string) =>
+  Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Not(Type.Unknown(), { description: why }))]));
 
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
@@ -277,7 +278,12 @@ export const Device = Type.Object({
   project: Href,
   ip_addresses: Type.Array(IpAddress),
   network_ports: Type.Array(
-    Type.Object({ name: Type.String(), type: Type.String(), network_type: Type.Optional(Type.String()), data: Type.Object({ mac: Type.Optional(Type.String()), bonded: Type.Boolean() }) }),
+    Type.Object({
+      name: Type.String(),
+      type: Type.String(),
+      network_type: Type.Optional(Type.String()),
+      data: Type.Object({ mac: Type.Optional(Type.String()), bonded: Type.Boolean() }),
+    }),
   ),
   ssh_keys: Type.Array(Href),
   userdata: Type.String(),
@@ -339,6 +345,8 @@ export const DeviceCreateInput = Type.Object(
 );
 export type DeviceCreateInput = Static<typeof DeviceCreateInput>;
 
+const REINSTALL_HINT = 'is changed by reinstalling: POST /devices/{id}/actions with {"type":"reinstall","operating_system":...}';
+
 export const DeviceUpdateInput = Type.Object(
   {
     hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
@@ -353,7 +361,7 @@ export const DeviceUpdateInput = Type.Object(
     spot_instance: Type.Optional(Type.Boolean()),
     network_frozen: Type.Optional(Type.Boolean()),
     ...fixedFields(['plan', 'metro', 'facility'], 'cannot be changed on a device; create a new device there'),
-    ...fixedFields(['operating_system'], 'is changed by reinstalling: POST /devices/{id}/actions with {"type":"reinstall","operating_system":...}'),
+    ...fixedFields(['operating_system'], REINSTALL_HINT),
   },
   { additionalProperties: false },
 );
@@ -605,6 +613,8 @@ export const SpotMarketRequestCreateInput = Type.Object(
 );
 export type SpotMarketRequestCreateInput = Static<typeof SpotMarketRequestCreateInput>;
 
+const SPOT_FIXED_HINT = 'cannot be changed on a spot market request; close it and create another';
+
 /**
  * PUT /spot-market-requests/{id} (a metalforge addition: Metal could not change a request). Only the bid and its
  * limits change; where and what the devices are (metro, plan, instance_parameters, kind) stay fixed.
@@ -616,7 +626,7 @@ export const SpotMarketRequestUpdateInput = Type.Object(
     devices_max: Type.Optional(Type.Integer()),
     /** null clears it: the request then stays open until deleted. OpenAPI 3.0's `nullable` (ajv knows it) keeps one error message per field. */
     end_at: Type.Optional(Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true })),
-    ...fixedFields(['metro', 'facilities', 'kind', 'instance_parameters'], 'cannot be changed on a spot market request; close it and create another'),
+    ...fixedFields(['metro', 'facilities', 'kind', 'instance_parameters'], SPOT_FIXED_HINT),
   },
   { additionalProperties: false },
 );

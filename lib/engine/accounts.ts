@@ -128,7 +128,8 @@ ON CONFLICT (token_hash) DO NOTHING`,
 
   /** The caller's organization (each user has one); a project key sees only its own project in it. */
   async organization(principal: Principal): Promise<Organization> {
-    const [row] = await this.ctx.db.query<{ id: string; name: string; created_at: Date; project_ids: string[] | null; user_ids: string[] | null }>(
+    type Row = { id: string; name: string; created_at: Date; project_ids: string[] | null; user_ids: string[] | null };
+    const [row] = await this.ctx.db.query<Row>(
       `SELECT o.id, o.name, o.created_at,
   (SELECT array_agg(p.id ORDER BY p.created_at) FROM projects p WHERE p.organization_id = o.id) AS project_ids,
   (SELECT array_agg(u.id ORDER BY u.created_at) FROM users u WHERE u.organization_id = o.id) AS user_ids

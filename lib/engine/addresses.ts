@@ -22,10 +22,7 @@ export interface AddressHolder {
 }
 
 export class AddressService {
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly projects: ProjectService,
-  ) {}
+  constructor(private readonly ctx: EngineContext, private readonly projects: ProjectService) {}
 
   /** The addresses of a device (the caller checked that it may see it). */
   assignmentsOf(device: AddressHolder): IpAssignment[] {
@@ -57,7 +54,13 @@ export class AddressService {
   }
 }
 
-const holder = (d: AddressHolder): DeviceAddressesRow => ({ device_id: d.id, project_id: d.project_id, metro_id: d.metro_id, created_at: d.created_at, ip_addresses: d.ip_addresses });
+const holder = (d: AddressHolder): DeviceAddressesRow => ({
+  device_id: d.id,
+  project_id: d.project_id,
+  metro_id: d.metro_id,
+  created_at: d.created_at,
+  ip_addresses: d.ip_addresses,
+});
 
 /**
  * A block has no row of its own: its id is its assignment's with the last group flipped (and back again), so a

@@ -144,7 +144,9 @@ export class DeviceService {
       else metro = m;
     }
     // facility "any" alone: placement is per metro, so the first metro offering the plan is chosen.
-    if (!input.metro && !facilities.length && facilityCodes.includes('any') && plan) metro = world.metros.get([...(world.planMetros.get(plan.id) ?? [])][0] ?? '');
+    if (!input.metro && !facilities.length && facilityCodes.includes('any') && plan) {
+      metro = world.metros.get([...(world.planMetros.get(plan.id) ?? [])][0] ?? '');
+    }
     if (!metro && !input.metro && !facilities.length) problems.push('metro: required; give a metro code such as "ny" (or facility)');
     if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
     if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
@@ -502,7 +504,11 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         break;
       }
       case 'rescue':
-        throw new MetalError('validation_failed', 'type: rescue (booting an in-memory rescue system) is not offered by this cloud yet; use reboot, power_off and power_on, or reinstall');
+        throw new MetalError(
+          'validation_failed',
+          'type: rescue (booting an in-memory rescue system) is not offered by this cloud yet; ' +
+            'use reboot, power_off and power_on, or reinstall',
+        );
       default:
         throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall or convert_to_on_demand`);
     }

@@ -18,8 +18,9 @@ const COLUMNS = 'id AS device_id, project_id, metro_id, created_at, ip_addresses
 /** The project's devices that hold addresses, oldest first. */
 export function addressesOfProject(db: Queryable, projectId: string): Promise<DeviceAddressesRow[]> {
   return db.query<DeviceAddressesRow>(
-    `SELECT ${COLUMNS} FROM devices WHERE project_id = $1 AND state <> 'deleted' AND jsonb_array_length(ip_addresses) > 0 ORDER BY created_at, id`,
-    [projectId],
+    `SELECT ${COLUMNS} FROM devices
+WHERE project_id = $1 AND state <> 'deleted' AND jsonb_array_length(ip_addresses) > 0 ORDER BY created_at, id`,
+    [projectId]
   );
 }
 
@@ -27,7 +28,7 @@ export function addressesOfProject(db: Queryable, projectId: string): Promise<De
 export async function deviceWithAddress(db: Queryable, idOrAddress: string): Promise<DeviceAddressesRow | undefined> {
   const [row] = await db.query<DeviceAddressesRow>(
     `SELECT ${COLUMNS} FROM devices WHERE state <> 'deleted' AND (ip_addresses @> $1::jsonb OR ip_addresses @> $2::jsonb) LIMIT 1`,
-    [JSON.stringify([{ id: idOrAddress }]), JSON.stringify([{ address: idOrAddress }])],
+    [JSON.stringify([{ id: idOrAddress }]), JSON.stringify([{ address: idOrAddress }])]
   );
   return row;
 }

@@ -11,7 +11,10 @@ describe('endpoints Metal clients call', () => {
   let cloud: Cloud;
   let api: ReturnType<typeof apiClient>;
   let projectId: string;
-  let device: { id: string; ip_addresses: { id: string; address: string; address_family: number; public: boolean; cidr: number; network: string }[] };
+  let device: {
+    id: string;
+    ip_addresses: { id: string; address: string; address_family: number; public: boolean; cidr: number; network: string }[];
+  };
   let keyId: string;
 
   beforeAll(async () => {
@@ -19,7 +22,15 @@ describe('endpoints Metal clients call', () => {
     api = apiClient(cloud);
     projectId = (await api.post('/projects', { name: 'endpoints' })).body.id;
     keyId = (await api.post(`/projects/${projectId}/ssh-keys`, { label: 'ops', key: KEY })).body.id;
-    const created = (await api.post(`/projects/${projectId}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04', hostname: 'ep-1', project_ssh_keys: [keyId] })).body;
+    const created = (
+      await api.post(`/projects/${projectId}/devices`, {
+        plan: 'c3.small.x86',
+        metro: 'ny',
+        operating_system: 'ubuntu_24_04',
+        hostname: 'ep-1',
+        project_ssh_keys: [keyId],
+      })
+    ).body;
     device = await eventually(async () => {
       const d = (await api.get(`/devices/${created.id}`)).body;
       return d.ip_addresses.length ? d : undefined;
@@ -78,7 +89,12 @@ describe('endpoints Metal clients call', () => {
     expect(ips.status).toBe(200);
     expect(ips.body.ip_addresses.map((a: { address: string }) => a.address)).toEqual(device.ip_addresses.map((a) => a.address));
     for (const a of ips.body.ip_addresses) {
-      expect(a).toMatchObject({ type: 'IPAssignment', assigned_to: { href: `/metal/v1/devices/${device.id}` }, metro: { code: 'ny' }, href: `/metal/v1/ips/${a.id}` });
+      expect(a).toMatchObject({
+        type: 'IPAssignment',
+        assigned_to: { href: `/metal/v1/devices/${device.id}` },
+        metro: { code: 'ny' },
+        href: `/metal/v1/ips/${a.id}`,
+      });
     }
     const keys = await api.get(`/devices/${device.id}/ssh-keys`);
     expect(keys.status).toBe(200);
@@ -94,8 +110,15 @@ describe('endpoints Metal clients call', () => {
     const blocks = await api.get(`/projects/${projectId}/ips`);
     expect(blocks.status).toBe(200);
     expect(blocks.body.ip_addresses).toHaveLength(device.ip_addresses.length);
-    const block = blocks.body.ip_addresses.find((b: { assignments: { href: string }[] }) => b.assignments[0].href === `/metal/v1/ips/${first.id}`);
-    expect(block).toMatchObject({ address: first.network, cidr: first.cidr, project: { href: `/metal/v1/projects/${projectId}` }, type: first.public ? 'public_ipv4' : 'private_ipv4' });
+    const block = blocks.body.ip_addresses.find(
+      (b: { assignments: { href: string }[] }) => b.assignments[0].href === `/metal/v1/ips/${first.id}`
+    );
+    expect(block).toMatchObject({
+      address: first.network,
+      cidr: first.cidr,
+      project: { href: `/metal/v1/projects/${projectId}` },
+      type: first.public ? 'public_ipv4' : 'private_ipv4',
+    });
     expect(byId.body.parent_block.href).toBe(block.href);
     expect((await api.get(block.href.replace('/metal/v1', ''))).body).toEqual(block);
     expect((await api.get('/ips/00000000-0000-4000-8000-000000000000')).status).toBe(404);

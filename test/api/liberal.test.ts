@@ -16,7 +16,12 @@ describe('the API accepts what Metal clients send', () => {
 
   /** A raw request: exact body bytes and headers, at any path (the root or /metal/v1). */
   const raw = async (method: InjectOptions['method'], url: string, payload?: string, headers: Record<string, string> = {}) => {
-    const res = await cloud.app.inject({ method, url, headers: { 'x-auth-token': cloud.adminToken, ...headers }, ...(payload === undefined ? {} : { payload }) });
+    const res = await cloud.app.inject({
+      method,
+      url,
+      headers: { 'x-auth-token': cloud.adminToken, ...headers },
+      ...(payload === undefined ? {} : { payload }),
+    });
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, ignored: res.headers['x-metalforge-ignored'] };
   };
   const json = { 'content-type': 'application/json' };
@@ -34,7 +39,16 @@ describe('the API accepts what Metal clients send', () => {
   });
 
   it('creates a device from packngo’s body at the root path: project_id, "tags": null, a facility list', async () => {
-    const body = { hostname: 'pk-1', plan: 'c3.small.x86', facility: ['ny5'], operating_system: 'ubuntu_24_04', billing_cycle: 'hourly', project_id: projectId, userdata: '', tags: null };
+    const body = {
+      hostname: 'pk-1',
+      plan: 'c3.small.x86',
+      facility: ['ny5'],
+      operating_system: 'ubuntu_24_04',
+      billing_cycle: 'hourly',
+      project_id: projectId,
+      userdata: '',
+      tags: null,
+    };
     const res = await raw('POST', `/projects/${projectId}/devices`, JSON.stringify(body), json);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ hostname: 'pk-1', tags: [], facility: { code: 'ny5' }, metro: { code: 'ny' } });
@@ -42,7 +56,14 @@ describe('the API accepts what Metal clients send', () => {
   });
 
   it('creates a device from libcloud’s body: a facility string and include in the body (ignored, named)', async () => {
-    const body = { hostname: 'lc-1', plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', facility: 'da6', include: 'plan', billing_cycle: 'hourly' };
+    const body = {
+      hostname: 'lc-1',
+      plan: 'c3.small.x86',
+      operating_system: 'ubuntu_24_04',
+      facility: 'da6',
+      include: 'plan',
+      billing_cycle: 'hourly',
+    };
     const res = await raw('POST', `/metal/v1/projects/${projectId}/devices`, JSON.stringify(body), json);
     expect(res.status).toBe(201);
     expect(res.body.facility.code).toBe('da6');
@@ -53,7 +74,9 @@ describe('the API accepts what Metal clients send', () => {
     const res = await api.post(`/projects/${projectId}/devices?colour=red`, { ...newDevice, colour: 'red' });
     expect(res.status).toBe(201);
     expect(res.headers['x-metalforge-ignored']).toBe('colour, query parameter colour');
-    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'ignored input the API does not know', ignored: ['colour', 'query parameter colour'] }));
+    expect(logLines).toContainEqual(
+      expect.objectContaining({ msg: 'ignored input the API does not know', ignored: ['colour', 'query parameter colour'] })
+    );
     const spot = await api.post(`/projects/${projectId}/spot-market-requests`, {
       devices_min: 1,
       devices_max: 1,
@@ -66,7 +89,14 @@ describe('the API accepts what Metal clients send', () => {
   });
 
   it('null means "not given": on create and on update', async () => {
-    const created = await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'nulls', description: null, tags: null, customdata: null, locked: null });
+    const created = await api.post(`/projects/${projectId}/devices`, {
+      ...newDevice,
+      hostname: 'nulls',
+      description: null,
+      tags: null,
+      customdata: null,
+      locked: null,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ hostname: 'nulls', description: '', tags: [], customdata: {}, locked: false });
     const updated = await api.put(`/devices/${created.body.id}`, { hostname: null, description: 'kept hostname' });
@@ -75,13 +105,17 @@ describe('the API accepts what Metal clients send', () => {
   });
 
   it('facility "any" alone places the device in a metro offering the plan', async () => {
-    const res = await api.post(`/projects/${projectId}/devices`, { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', facility: 'any' });
+    const res = await api.post(`/projects/${projectId}/devices`, {
+      plan: 'c3.small.x86',
+      operating_system: 'ubuntu_24_04',
+      facility: 'any',
+    });
     expect(res.status).toBe(201);
     const offered = (await api.get('/plans/c3.small.x86')).body.available_in_metros.map((m: { code: string }) => m.code);
     expect(offered).toContain(res.body.metro.code);
   });
 
-  it('keeps 422s for wrong types on known fields, fields an update cannot change, a project_id naming another project, unknown catalogue entries', async () => {
+  it('keeps 422s: wrong types on known fields, fields an update cannot change, another project_id, unknown catalogue entries', async () => {
     const typed = await api.post(`/projects/${projectId}/devices`, { ...newDevice, tags: 'web', locked: 'yes', colour: 'red' });
     expect(typed.status).toBe(422);
     expect(typed.body.errors).toEqual(expect.arrayContaining(['tags: must be a array', 'locked: must be a boolean']));

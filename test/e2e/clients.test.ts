@@ -44,7 +44,8 @@ function packngoMissing(): string | undefined {
 }
 
 function libcloudMissing(): string | undefined {
-  if (spawnSync(SYSTEM_PYTHON, ['-c', 'import libcloud.compute.drivers.equinixmetal']).status !== 0) return 'python3-libcloud is not installed (apt-get install python3-libcloud)';
+  if (spawnSync(SYSTEM_PYTHON, ['-c', 'import libcloud.compute.drivers.equinixmetal']).status !== 0)
+    return 'python3-libcloud is not installed (apt-get install python3-libcloud)';
   return undefined;
 }
 
@@ -54,12 +55,23 @@ function libcloudMissing(): string | undefined {
  */
 function buildPackngoProgram(): string {
   const program = path.join(root, 'test/clients/packngo');
-  const hash = createHash('sha256').update(readFileSync(path.join(program, 'main.go'))).update(debianVersion('golang-github-packethost-packngo-dev') ?? '').digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(path.join(program, 'main.go')))
+    .update(debianVersion('golang-github-packethost-packngo-dev') ?? '')
+    .digest('hex')
+    .slice(0, 16);
   const build = path.join(root, 'test/clients/.build');
   const binary = path.join(build, `packngo-e2e-${hash}`);
   if (existsSync(binary)) return binary;
   mkdirSync(build, { recursive: true });
-  const env = { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: path.join(build, 'go-cache'), GOFLAGS: '', GOPROXY: 'off' };
+  const env = {
+    ...process.env,
+    GO111MODULE: 'off',
+    GOPATH: '/usr/share/gocode',
+    GOCACHE: path.join(build, 'go-cache'),
+    GOFLAGS: '',
+    GOPROXY: 'off',
+  };
   const out = spawnSync('go', ['build', '-o', binary, '.'], { cwd: program, env, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`go build of test/clients/packngo failed:\n${out.stdout}${out.stderr}`);
   return binary;
@@ -110,11 +122,18 @@ describe('real Metal clients drive the API unchanged', () => {
     'packngo (golang-github-packethost-packngo-dev) at the API root: every step passes',
     async () => {
       const binary = buildPackngoProgram();
-      const { steps, output } = await runClient(binary, [], { ...WORLD, METAL_BASE_URL: `${url.origin}/`, PACKET_AUTH_TOKEN: cloud.adminToken });
+      const { steps, output } = await runClient(binary, [], {
+        ...WORLD,
+        METAL_BASE_URL: `${url.origin}/`,
+        PACKET_AUTH_TOKEN: cloud.adminToken,
+      });
       console.log(report('packngo', debianVersion('golang-github-packethost-packngo-dev')!, steps));
-      expect({ steps: steps.map((s) => `${s.step}: ${s.ok ? 'pass' : s.detail}`), output }).toEqual({ steps: STEPS.map((s) => `${s}: pass`), output });
+      expect({ steps: steps.map((s) => `${s.step}: ${s.ok ? 'pass' : s.detail}`), output }).toEqual({
+        steps: STEPS.map((s) => `${s}: pass`),
+        output,
+      });
     },
-    300_000,
+    300_000
   );
 
   const libcloudSkip = libcloudMissing();
@@ -126,8 +145,11 @@ describe('real Metal clients drive the API unchanged', () => {
       const env = { ...WORLD, METAL_HOST: url.hostname, METAL_PORT: url.port, METAL_AUTH_TOKEN: cloud.adminToken };
       const { steps, output } = await runClient(SYSTEM_PYTHON, [script], env);
       console.log(report('libcloud', debianVersion('python3-libcloud')!, steps));
-      expect({ steps: steps.map((s) => `${s.step}: ${s.ok ? 'pass' : s.detail}`), output }).toEqual({ steps: STEPS.map((s) => `${s}: pass`), output });
+      expect({ steps: steps.map((s) => `${s.step}: ${s.ok ? 'pass' : s.detail}`), output }).toEqual({
+        steps: STEPS.map((s) => `${s}: pass`),
+        output,
+      });
     },
-    300_000,
+    300_000
   );
 });

@@ -257,13 +257,27 @@ export function deviceRoutes(app: FastifyInstance, { engine, db }: RouteDeps): v
 
   app.get<{ Params: IdParams }>(
     '/devices/:id/ips',
-    { schema: { tags: ['ip-addresses'], summary: 'List the addresses assigned to a device', params: IdParams, response: { 200: IpAssignmentList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['ip-addresses'],
+        summary: 'List the addresses assigned to a device',
+        params: IdParams,
+        response: { 200: IpAssignmentList, ...errorResponses },
+      },
+    },
     async (req) => ({ ip_addresses: engine.addresses.assignmentsOf(await scoped(req, req.params.id)) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/devices/:id/ssh-keys',
-    { schema: { tags: ['ssh-keys'], summary: 'List the SSH keys installed on a device', params: IdParams, response: { 200: SshKeyList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['ssh-keys'],
+        summary: 'List the SSH keys installed on a device',
+        params: IdParams,
+        response: { 200: SshKeyList, ...errorResponses },
+      },
+    },
     async (req) => ({ ssh_keys: await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids) }),
   );
 

@@ -19,16 +19,24 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
       },
     },
-    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query),
+    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query)
   );
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
     '/projects/:id/ips',
-    { schema: { tags, summary: 'List the address blocks of a project’s devices', params: IdParams, querystring: PageQuery, response: { 200: IpReservationList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'List the address blocks of a project’s devices',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: IpReservationList, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const all = await engine.addresses.reservationsOf(req.principal, req.params.id);
       const { page, perPage } = pageParams(req.query);
       return sendPage(req, reply, 'ip_addresses', { items: all.slice((page - 1) * perPage, page * perPage), total: all.length }, req.query);
-    },
+    }
   );
 }

@@ -97,8 +97,18 @@ export function keyRoutes(app: FastifyInstance, { engine, db }: RouteDeps): void
     const scope = req.principal.projectId ? { projectId: req.principal.projectId } : { organizationId: req.principal.organizationId };
     return sendPage(req, reply, 'events', await engine.projects.events(scope, pageParams(req.query)), req.query);
   });
-  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>('/events/:id', { schema: { tags: ['events'], summary: 'Get an event', params: IdParams, querystring: ShapeQuery, response: { 200: Event, ...errorResponses } } }, async (req, reply) =>
-    sendOne(reply, await engine.projects.event(req.principal, req.params.id), req.query),
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
+    '/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Get an event',
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: Event, ...errorResponses },
+      },
+    },
+    async (req, reply) => sendOne(reply, await engine.projects.event(req.principal, req.params.id), req.query),
   );
   app.get<{ Params: IdParams; Querystring: PageQueryT }>('/projects/:id/events', { schema: { tags: ['events'], summary: 'Events of a project, newest first', params: IdParams, querystring: PageQuery, response: { 200: EventList, ...errorResponses } } }, async (req, reply) => {
     await engine.projects.row(req.principal, req.params.id);

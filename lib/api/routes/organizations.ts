@@ -10,19 +10,34 @@ export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps):
 
   app.get<{ Querystring: PageQueryT }>(
     '/organizations',
-    { schema: { tags, summary: 'List your organizations (one per user)', querystring: PageQuery, response: { 200: OrganizationList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'List your organizations (one per user)',
+        querystring: PageQuery,
+        response: { 200: OrganizationList, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const organization = await engine.accounts.organization(req.principal);
       return sendPage(req, reply, 'organizations', { items: pageParams(req.query).page === 1 ? [organization] : [], total: 1 }, req.query);
-    },
+    }
   );
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/organizations/:id',
-    { schema: { tags, summary: 'Get your organization', params: IdParams, querystring: ShapeQuery, response: { 200: Organization, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get your organization',
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: Organization, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       if (req.params.id !== req.principal.organizationId) throw new MetalError('not_found', `organization ${req.params.id} not found`);
       return sendOne(reply, await engine.accounts.organization(req.principal), req.query);
-    },
+    }
   );
 }

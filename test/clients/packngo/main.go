@@ -61,14 +61,16 @@ func main() {
 		if err != nil {
 			return "", err
 		}
-		return expect(len(plans) > 0 && contains(len(plans), func(i int) bool { return plans[i].Slug == plan }), fmt.Sprintf("%d plans", len(plans)))
+		found := contains(len(plans), func(i int) bool { return plans[i].Slug == plan })
+		return expect(found, fmt.Sprintf("%d plans", len(plans)))
 	})
 	step("list facilities", func() (string, error) {
 		facilities, _, err := client.Facilities.List(nil)
 		if err != nil {
 			return "", err
 		}
-		return expect(contains(len(facilities), func(i int) bool { return facilities[i].Code == facility }), fmt.Sprintf("%d facilities", len(facilities)))
+		found := contains(len(facilities), func(i int) bool { return facilities[i].Code == facility })
+		return expect(found, fmt.Sprintf("%d facilities", len(facilities)))
 	})
 	step("list metros", func() (string, error) {
 		// packngo 0.2 predates metros: its generic request path reads them.
@@ -80,14 +82,16 @@ func main() {
 		if _, err := client.DoRequest("GET", "/locations/metros", nil, &body); err != nil {
 			return "", err
 		}
-		return expect(contains(len(body.Metros), func(i int) bool { return body.Metros[i].Code == metro }), fmt.Sprintf("%d metros", len(body.Metros)))
+		found := contains(len(body.Metros), func(i int) bool { return body.Metros[i].Code == metro })
+		return expect(found, fmt.Sprintf("%d metros", len(body.Metros)))
 	})
 	step("list operating systems", func() (string, error) {
 		systems, _, err := client.OperatingSystems.List()
 		if err != nil {
 			return "", err
 		}
-		return expect(contains(len(systems), func(i int) bool { return systems[i].Slug == osSlug }), fmt.Sprintf("%d operating systems", len(systems)))
+		found := contains(len(systems), func(i int) bool { return systems[i].Slug == osSlug })
+		return expect(found, fmt.Sprintf("%d operating systems", len(systems)))
 	})
 
 	var device *packngo.Device
@@ -149,7 +153,9 @@ func main() {
 	step("spot market request", func() (string, error) {
 		request, _, err := client.SpotMarketRequests.Create(&packngo.SpotMarketRequestCreateRequest{
 			DevicesMin: 1, DevicesMax: 1, FacilityIDs: []string{facility}, MaxBidPrice: 0.01,
-			Parameters: packngo.SpotMarketRequestInstanceParameters{Plan: plan, OperatingSystem: osSlug, Hostname: "packngo-spot", BillingCycle: "hourly"},
+			Parameters: packngo.SpotMarketRequestInstanceParameters{
+				Plan: plan, OperatingSystem: osSlug, Hostname: "packngo-spot", BillingCycle: "hourly",
+			},
 		}, project.ID)
 		if err != nil {
 			return "", err
