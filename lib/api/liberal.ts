@@ -34,7 +34,7 @@ export function acceptLiberally(api: FastifyInstance): void {
   const parseJson = api.getDefaultJsonParser('error', 'ignore');
   // packngo and libcloud send DELETEs and actions with Content-Type: application/json and no body at all.
   api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    (body as string).trim() === '' ? done(null, {}) : parseJson(request, body as string, done)
+    (body as string).trim() === '' ? done(null, {}) : parseJson(request, body as string, done),
   );
   // packngo 0.x updates projects and locks devices with PATCH, which Metal took like PUT. Registered before the
   // routes; the OpenAPI document (collected by an earlier hook) keeps naming PUT.

@@ -5,7 +5,7 @@
  */
 import { MetalError } from '../contract/errors';
 import type { IpAddress, IpAssignment, IpReservation } from '../contract/schemas';
-import { addressesOfProject, deviceWithAddress, type DeviceAddressesRow } from '../store/ip-addresses';
+import { addressesOfProject, deviceWithAddress, type DeviceAddressesRow as StoredRow } from '../store/ip-addresses';
 import type { Principal } from './accounts';
 import type { EngineContext } from './context';
 import { BASE, href } from './present';
@@ -13,6 +13,8 @@ import type { ProjectService } from './projects';
 import type { World } from './world';
 
 /** What a device row carries about its addresses. */
+type DeviceAddressesRow = StoredRow<IpAddress>;
+
 export interface AddressHolder {
   id: string;
   project_id: string;
@@ -32,7 +34,7 @@ export class AddressService {
   /** The blocks of a project's devices, oldest device first. */
   async reservationsOf(principal: Principal, projectId: string): Promise<IpReservation[]> {
     await this.projects.row(principal, projectId);
-    const rows = await addressesOfProject(this.ctx.db, projectId);
+    const rows = await addressesOfProject<IpAddress>(this.ctx.db, projectId);
     return rows.flatMap((row) => row.ip_addresses.map((a) => presentReservation(row, a, this.ctx.world)));
   }
 
@@ -47,7 +49,7 @@ export class AddressService {
   }
 
   private async find(principal: Principal, key: string, match: (a: IpAddress) => boolean) {
-    const row = await deviceWithAddress(this.ctx.db, key);
+    const row = await deviceWithAddress<IpAddress>(this.ctx.db, key);
     if (!row || !(await this.projects.isVisible(principal, row.project_id))) return undefined;
     const address = row.ip_addresses.find(match);
     return address && { row, address };

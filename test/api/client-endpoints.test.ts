@@ -111,7 +111,7 @@ describe('endpoints Metal clients call', () => {
     expect(blocks.status).toBe(200);
     expect(blocks.body.ip_addresses).toHaveLength(device.ip_addresses.length);
     const block = blocks.body.ip_addresses.find(
-      (b: { assignments: { href: string }[] }) => b.assignments[0].href === `/metal/v1/ips/${first.id}`
+      (b: { assignments: { href: string }[] }) => b.assignments[0].href === `/metal/v1/ips/${first.id}`,
     );
     expect(block).toMatchObject({
       address: first.network,

@@ -75,7 +75,7 @@ describe('the API accepts what Metal clients send', () => {
     expect(res.status).toBe(201);
     expect(res.headers['x-metalforge-ignored']).toBe('colour, query parameter colour');
     expect(logLines).toContainEqual(
-      expect.objectContaining({ msg: 'ignored input the API does not know', ignored: ['colour', 'query parameter colour'] })
+      expect.objectContaining({ msg: 'ignored input the API does not know', ignored: ['colour', 'query parameter colour'] }),
     );
     const spot = await api.post(`/projects/${projectId}/spot-market-requests`, {
       devices_min: 1,

@@ -133,7 +133,7 @@ describe('real Metal clients drive the API unchanged', () => {
         output,
       });
     },
-    300_000
+    300_000,
   );
 
   const libcloudSkip = libcloudMissing();
@@ -150,6 +150,6 @@ describe('real Metal clients drive the API unchanged', () => {
         output,
       });
     },
-    300_000
+    300_000,
   );
 });

@@ -39,7 +39,7 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       if (!metro) {
         const suggestions = closest(
           code,
-          [...world.metros.values()].map((m) => m.code)
+          [...world.metros.values()].map((m) => m.code),
         ).join(', ');
         throw new MetalError('validation_failed', `query parameter metro: unknown metro "${code}"; did you mean ${suggestions}?`);
       }
@@ -47,9 +47,9 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
         reply,
         'plans',
         world.plansIn(metro.id).map((p) => presentPlan(p, world)),
-        req.query
+        req.query,
       );
-    }
+    },
   );
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
@@ -58,7 +58,7 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
     async (req, reply) => {
       await engine.projects.row(req.principal, req.params.id);
       return sendList(reply, 'plans', allPlans(), req.query);
-    }
+    },
   );
 
   app.get<{ Params: IdParams }>(
@@ -68,12 +68,12 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       const plan = world.plan(req.params.id);
       if (!plan) throw new MetalError('not_found', `plan ${req.params.id} not found`);
       return presentPlan(plan, world);
-    }
+    },
   );
 
   const metroSchema = listSchema(['metros'], 'List metros (core and edge)', MetroList);
   app.get<{ Querystring: ShapeQueryT }>('/locations/metros', metroSchema, async (req, reply) =>
-    sendList(reply, 'metros', [...world.metros.values()].map(presentMetro), req.query)
+    sendList(reply, 'metros', [...world.metros.values()].map(presentMetro), req.query),
   );
 
   app.get<{ Params: IdParams }>(
@@ -84,10 +84,10 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       if (!metro)
         throw new MetalError(
           'not_found',
-          `metro ${req.params.id} not found; metros: ${[...world.metros.values()].map((m) => m.code).join(', ')}`
+          `metro ${req.params.id} not found; metros: ${[...world.metros.values()].map((m) => m.code).join(', ')}`,
         );
       return presentMetro(metro);
-    }
+    },
   );
 
   app.get<{ Querystring: ShapeQueryT }>('/facilities', listSchema(['facilities'], 'List facilities', FacilityList), async (req, reply) =>
@@ -95,13 +95,13 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       reply,
       'facilities',
       [...world.facilities.values()].map((f) => presentFacility(f, world)),
-      req.query
-    )
+      req.query,
+    ),
   );
 
   const osSchema = listSchema(['operating-systems'], 'List operating systems', OperatingSystemList);
   app.get<{ Querystring: ShapeQueryT }>('/operating-systems', osSchema, async (req, reply) =>
-    sendList(reply, 'operating_systems', [...world.operatingSystems.values()].map(presentOs), req.query)
+    sendList(reply, 'operating_systems', [...world.operatingSystems.values()].map(presentOs), req.query),
   );
 
   app.get('/capacity/metros', capacitySchema('metro'), async () => engine.operator.capacity('metro'));

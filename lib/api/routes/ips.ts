@@ -19,7 +19,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
       },
     },
-    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query)
+    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query),
   );
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
@@ -37,6 +37,6 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       const all = await engine.addresses.reservationsOf(req.principal, req.params.id);
       const { page, perPage } = pageParams(req.query);
       return sendPage(req, reply, 'ip_addresses', { items: all.slice((page - 1) * perPage, page * perPage), total: all.length }, req.query);
-    }
+    },
   );
 }

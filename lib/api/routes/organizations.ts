@@ -21,7 +21,7 @@ export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps):
     async (req, reply) => {
       const organization = await engine.accounts.organization(req.principal);
       return sendPage(req, reply, 'organizations', { items: pageParams(req.query).page === 1 ? [organization] : [], total: 1 }, req.query);
-    }
+    },
   );
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
@@ -38,6 +38,6 @@ export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps):
     async (req, reply) => {
       if (req.params.id !== req.principal.organizationId) throw new MetalError('not_found', `organization ${req.params.id} not found`);
       return sendOne(reply, await engine.accounts.organization(req.principal), req.query);
-    }
+    },
   );
 }
