@@ -12,12 +12,15 @@ import { UUID_PATTERN } from '../contract/schemas';
 import { authHook, DEFAULT_AUTH_FAILURES, RateLimiter, RateLimitOptions } from './auth';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors';
 import { healthRoutes } from './health';
+import { acceptLiberally } from './liberal';
 import { metricsRoutes } from './metrics';
 import { collectOperations, openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
 import { keyRoutes } from './routes/keys';
+import { ipRoutes } from './routes/ips';
 import { operatorRoutes } from './routes/operator';
+import { organizationRoutes } from './routes/organizations';
 import { projectRoutes } from './routes/projects';
 import { spotRoutes } from './routes/spot';
 
@@ -55,21 +58,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const deps = { engine: options.engine, db: options.db };
   await metricsRoutes(app, { engine: options.engine, public: options.metricsPublic, limiter, authFailures });
 
-  await app.register(
-    async (api) => {
-      api.addHook('onRequest', authHook(options.engine, limiter, authFailures));
-      api.addHook('preValidation', refuseUnstorableInput);
-      api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
-      healthRoutes(api, options.engine);
-      projectRoutes(api, deps);
-      deviceRoutes(api, deps);
-      catalogRoutes(api, deps);
-      keyRoutes(api, deps);
-      operatorRoutes(api, deps);
-      spotRoutes(api, deps);
-    },
-    { prefix: API_PREFIX },
-  );
+  const routes = async (api: FastifyInstance) => {
+    acceptLiberally(api);
+    api.addHook('onRequest', authHook(options.engine, limiter, authFailures));
+    api.addHook('preValidation', refuseUnstorableInput);
+    api.get('/openapi.json', { config: { public: true } }, async () => openApiDocument(operations, API_PREFIX, options.version ?? '0.1.0'));
+    healthRoutes(api, options.engine);
+    projectRoutes(api, deps);
+    deviceRoutes(api, deps);
+    catalogRoutes(api, deps);
+    keyRoutes(api, deps);
+    operatorRoutes(api, deps);
+    spotRoutes(api, deps);
+    organizationRoutes(api, deps);
+    ipRoutes(api, deps);
+  };
+  await app.register(routes, { prefix: API_PREFIX });
+  // Old clients (packngo's https://api.packet.net/) call the API at the root; /metal/v1 stays canonical.
+  await app.register(routes);
   return app;
 }
 

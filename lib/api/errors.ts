@@ -30,6 +30,8 @@ export function describeValidationError(error: AjvError, context: string): strin
       return `${field(path)}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
       return `${field(path)}: ${error.parentSchema?.description ? `must be ${error.parentSchema.description}` : `has an invalid format (${error.params.pattern})`}`;
+    case 'not':
+      return `${field(path)}: ${error.parentSchema?.description ?? 'is not allowed here'}`;
     case 'type':
       return `${field(path || 'body')}: must be ${error.params.type === 'object' ? 'a JSON object' : `a ${error.params.type}`}`;
     case 'anyOf': {

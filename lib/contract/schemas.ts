@@ -54,13 +54,24 @@ export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 /** Far beyond any real list, and small enough that page × per_page stays an exact integer offset in SQL. */
 export const MAX_PAGE = 1_000_000;
 
+/**
+ * Known fields an update cannot change: refused by name (with `why`) rather than ignored like unknown fields, so
+ * nobody believes a change happened.
+ */
+export const fixedFields = (names: string[], why: string) =>
+  Object.fromEntries(names.map((name) => [name, Type.Optional(Type.Not(Type.Unknown(), { description: why }))]));
+
 export const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 10 })),
   include: Type.Optional(Type.String()),
   exclude: Type.Optional(Type.String()),
 });
 export type PageQuery = Static<typeof PageQuery>;
+
+/** Lists the spec leaves unpaginated (the catalogue) take only include / exclude and return everything. */
+export const ShapeQuery = Type.Pick(PageQuery, ['include', 'exclude']);
+export type ShapeQuery = Static<typeof ShapeQuery>;
 
 // ---------------------------------------------------------------- catalogue: metros, facilities, plans, OS
 
@@ -407,8 +418,11 @@ export const DeviceCreateInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     plan: Type.String({ minLength: 1 }),
     metro: Type.Optional(Type.String({ minLength: 1 })),
-    facility: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    /** One facility code or a list of them (as Metal took both); "any" lets metalforge choose. */
+    facility: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
     operating_system: Type.String({ minLength: 1 }),
+    /** packngo repeats the path's project id in the body; it must name the same project. */
+    project_id: Type.Optional(Type.String()),
     billing_cycle: Type.Optional(BillingCycle),
     userdata: Type.Optional(Type.String({ maxLength: 65536 })),
     customdata: Type.Optional(CustomData),
@@ -439,6 +453,8 @@ export const DeviceCreateInput = Type.Object(
 );
 export type DeviceCreateInput = Static<typeof DeviceCreateInput>;
 
+const REINSTALL_HINT = 'is changed by reinstalling: POST /devices/{id}/actions with {"type":"reinstall","operating_system":...}';
+
 export const DeviceUpdateInput = Type.Object(
   {
     hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
@@ -452,6 +468,8 @@ export const DeviceUpdateInput = Type.Object(
     billing_cycle: Type.Optional(BillingCycle),
     spot_instance: Type.Optional(Type.Boolean()),
     network_frozen: Type.Optional(Type.Boolean()),
+    ...fixedFields(['plan', 'metro', 'facility'], 'cannot be changed on a device; create a new device there'),
+    ...fixedFields(['operating_system'], REINSTALL_HINT),
   },
   { additionalProperties: false },
 );
@@ -471,6 +489,62 @@ export const DeviceActionInput = Type.Object(
   { additionalProperties: false },
 );
 export type DeviceActionInput = Static<typeof DeviceActionInput>;
+
+// ---------------------------------------------------------------- IP addresses, organizations
+
+/** The address fields an assignment and its block (reservation) share, as the spec's IPAssignment and IPReservation. */
+const IpCommon = {
+  id: Uuid,
+  address: Type.String(),
+  address_family: Type.Integer(),
+  cidr: Type.Integer(),
+  netmask: Type.String(),
+  network: Type.String(),
+  gateway: Type.String(),
+  public: Type.Boolean(),
+  management: Type.Boolean(),
+  manageable: Type.Boolean(),
+  enabled: Type.Boolean(),
+  global_ip: Type.Boolean(),
+  created_at: Type.String(),
+  href: Type.String(),
+  metro: MetroLite,
+};
+
+
+/**
+ * The block an assignment comes from (GET /projects/{id}/ips, /ips/{id}). metalforge has no reservations of its
+ * own yet: each device address is served as the management block it was carved from.
+ */
+export const IpReservation = Type.Object({
+  ...IpCommon,
+  type: Type.Union([Type.Literal('public_ipv4'), Type.Literal('private_ipv4'), Type.Literal('public_ipv6')]),
+  state: Type.String(),
+  addon: Type.Boolean(),
+  bill: Type.Boolean(),
+  assignments: Type.Array(Href),
+  project: Href,
+  tags: Type.Array(Type.String()),
+  customdata: CustomData,
+});
+export type IpReservation = Static<typeof IpReservation>;
+
+export const IpAssignmentList = Type.Object({ ip_addresses: Type.Array(IpAssignment) });
+export const IpReservationList = Type.Object({ ip_addresses: Type.Array(IpReservation), meta: Type.Optional(Meta) });
+
+export const Organization = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  customdata: CustomData,
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  href: Type.String(),
+  projects: Type.Array(Href),
+  members: Type.Array(Href),
+  memberships: Type.Array(Href),
+});
+export type Organization = Static<typeof Organization>;
 
 // ---------------------------------------------------------------- operator API: enrol the world
 
@@ -586,6 +660,7 @@ export const SshKeyList = listOf('ssh_keys', SshKey);
 export const ApiKeyList = listOf('api_keys', ApiKey);
 export const EventList = listOf('events', Event);
 export const MachineList = listOf('machines', Machine);
+export const OrganizationList = listOf('organizations', Organization);
 
 export interface Paged<T> {
   items: T[];
@@ -636,6 +711,8 @@ export const SpotMarketRequestCreateInput = Type.Object(
 );
 export type SpotMarketRequestCreateInput = Static<typeof SpotMarketRequestCreateInput>;
 
+const SPOT_FIXED_HINT = 'cannot be changed on a spot market request; close it and create another';
+
 /**
  * PUT /spot-market-requests/{id} (a metalforge addition: Metal could not change a request). Only the bid and its
  * limits change; where and what the devices are (metro, plan, instance_parameters, kind) stay fixed.
@@ -647,6 +724,7 @@ export const SpotMarketRequestUpdateInput = Type.Object(
     devices_max: Type.Optional(Type.Integer()),
     /** null clears it: the request then stays open until deleted. OpenAPI 3.0's `nullable` (ajv knows it) keeps one error message per field. */
     end_at: Type.Optional(Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true })),
+    ...fixedFields(['metro', 'facilities', 'kind', 'instance_parameters'], SPOT_FIXED_HINT),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,7 @@
  * A project key reaches only its project; a read-only key cannot write.
  */
 import { MetalError } from '../contract/errors';
-import type { ApiKey, ApiKeyCreateInput } from '../contract/schemas';
+import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId, randomToken, sha256 } from './ids';
@@ -146,6 +146,32 @@ ON CONFLICT (token_hash) DO NOTHING`,
     if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot read the user (name, email); use a user API key');
     const [row] = await this.ctx.db.query<{ id: string; email: string; full_name: string; created_at: Date }>('SELECT id, email, full_name, created_at FROM users WHERE id = $1', [principal.userId]);
     return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
+  }
+
+  /** The caller's organization (each user has one); a project key sees only its own project in it. */
+  async organization(principal: Principal): Promise<Organization> {
+    type Row = { id: string; name: string; created_at: Date; project_ids: string[] | null; user_ids: string[] | null };
+    const [row] = await this.ctx.db.query<Row>(
+      `SELECT o.id, o.name, o.created_at,
+  (SELECT array_agg(p.id ORDER BY p.created_at) FROM projects p WHERE p.organization_id = o.id) AS project_ids,
+  (SELECT array_agg(u.id ORDER BY u.created_at) FROM users u WHERE u.organization_id = o.id) AS user_ids
+FROM organizations o WHERE o.id = $1`,
+      [principal.organizationId],
+    );
+    const projectIds = (row.project_ids ?? []).filter((id) => !principal.projectId || id === principal.projectId);
+    const created = new Date(row.created_at).toISOString();
+    return {
+      id: row.id,
+      name: row.name,
+      description: '',
+      customdata: {},
+      created_at: created,
+      updated_at: created,
+      href: `${BASE}/organizations/${row.id}`,
+      projects: projectIds.map((id) => href(`/projects/${id}`)),
+      members: (row.user_ids ?? []).map((id) => href(`/users/${id}`)),
+      memberships: [],
+    };
   }
 }
 

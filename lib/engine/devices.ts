@@ -129,8 +129,12 @@ export class DeviceService {
     if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
     let metro: MetroRow | undefined;
     let facilities: FacilityRow[] = [];
-    if (input.facility?.length) {
-      for (const code of input.facility) {
+    if (input.project_id !== undefined && input.project_id !== projectId) {
+      problems.push(`project_id: names project ${input.project_id} but the path names ${projectId}; drop project_id or make them match`);
+    }
+    const facilityCodes = typeof input.facility === 'string' ? [input.facility] : (input.facility ?? []);
+    if (facilityCodes.length) {
+      for (const code of facilityCodes) {
         if (code === 'any') continue;
         const f = world.facility(code);
         if (!f) problems.push(`facility: unknown facility "${code}"; did you mean ${closest(code, [...world.facilities.values()].map((x) => x.code)).join(', ')}?`);
@@ -147,8 +151,11 @@ export class DeviceService {
       else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
       else metro = m;
     }
-    // facility ["any"] alone names no place: placement is per metro, so a metro is still needed.
-    if (!input.metro && !facilities.length) problems.push('metro: required; give a metro code such as "ny" (or facility)');
+    // facility "any" alone: placement is per metro, so the first metro offering the plan is chosen.
+    if (!input.metro && !facilities.length && facilityCodes.includes('any') && plan) {
+      metro = world.metros.get([...(world.planMetros.get(plan.id) ?? [])][0] ?? '');
+    }
+    if (!metro && !input.metro && !facilities.length) problems.push('metro: required; give a metro code such as "ny" (or facility)');
     if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
     if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
       const here = world.plansIn(metro.id).map((p) => p.slug);
@@ -511,6 +518,12 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         job = { kind: 'reinstall', device_id: id, payload: { preserve_data: input.preserve_data ?? false } };
         break;
       }
+      case 'rescue':
+        throw new MetalError(
+          'validation_failed',
+          'type: rescue (booting an in-memory rescue system) is not offered by this cloud yet; ' +
+            'use reboot, power_off and power_on, or reinstall',
+        );
       default:
         throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall or convert_to_on_demand`);
     }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../store/database';
 import { releaseUntrackedLeases } from '../store/workers';
 import { AccountService } from './accounts';
+import { AddressService } from './ip-assignments';
 import type { Clock } from './clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
 import { DeviceService } from './devices';
@@ -34,6 +35,7 @@ export class Engine {
   readonly world = new World();
   readonly accounts: AccountService;
   readonly projects: ProjectService;
+  readonly addresses: AddressService;
   readonly devices: DeviceService;
   readonly operator: OperatorService;
   readonly provisioner: Provisioner;
@@ -58,6 +60,7 @@ export class Engine {
     this.observations = new EngineObservations(this.ctx, bmcErrors);
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
+    this.addresses = new AddressService(this.ctx, this.projects);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();

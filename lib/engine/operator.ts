@@ -183,17 +183,18 @@ VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
     await this.ctx.world.load(this.ctx.db);
   }
 
-  /** Capacity per metro and plan: normal / limited / unavailable from free machines. */
-  async capacity(): Promise<CapacityList> {
-    const rows = await this.ctx.db.query<{ metro: string; plan: string; free: number }>(
-      `SELECT mt.code AS metro, p.slug AS plan, count(*) FILTER (WHERE m.state = 'available')::int AS free
+  /** Capacity per metro (or facility) and plan: normal / limited / unavailable from free machines. */
+  async capacity(by: 'metro' | 'facility' = 'metro'): Promise<CapacityList> {
+    const place = by === 'metro' ? 'mt.code' : 'f.code';
+    const rows = await this.ctx.db.query<{ place: string; plan: string; free: number }>(
+      `SELECT ${place} AS place, p.slug AS plan, count(*) FILTER (WHERE m.state = 'available')::int AS free
 FROM machines m JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id JOIN plans p ON p.id = m.plan_id
-GROUP BY mt.code, p.slug ORDER BY mt.code, p.slug`,
+GROUP BY ${place}, p.slug ORDER BY ${place}, p.slug`,
     );
     const capacity: CapacityList['capacity'] = {};
     for (const r of rows) {
       const level: CapacityLevel = r.free === 0 ? 'unavailable' : r.free <= this.ctx.config.limitedCapacityAt ? 'limited' : 'normal';
-      (capacity[r.metro] ??= {})[r.plan] = { level, available_servers: r.free };
+      (capacity[r.place] ??= {})[r.plan] = { level, available_servers: r.free };
     }
     return { capacity };
   }

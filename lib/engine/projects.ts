@@ -170,6 +170,13 @@ WHERE id = $1 RETURNING *`,
     const rows = await this.ctx.db.query<EventRow>(`SELECT * FROM events WHERE ${where} ORDER BY seq DESC ${limit(page)}`, params);
     return { items: rows.map(presentEvent), total };
   }
+
+  /** One event of a project the caller may see. */
+  async event(principal: Principal, id: string): Promise<Event> {
+    const [row] = isUuid(id) ? await this.ctx.db.query<EventRow>('SELECT * FROM events WHERE id = $1', [id]) : [];
+    if (!row?.project_id || !(await this.isVisible(principal, row.project_id))) throw new MetalError('not_found', `event ${id} not found`);
+    return presentEvent(row);
+  }
 }
 
 /** OpenSSH-style SHA256 fingerprint of a public key. */

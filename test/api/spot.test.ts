@@ -90,7 +90,11 @@ describe('spot market over HTTP', () => {
 
     const typed = await api.put(`/spot-market-requests/${request.id}`, { max_bid_price: 'more', metro: 'da', end_at: 'tomorrow' });
     expect(typed.status).toBe(422);
-    expect(typed.body.errors.sort()).toEqual(['end_at: must match format "date-time"', 'max_bid_price: must be a number', 'metro: is not a known field; remove it (check the spelling)']);
+    expect(typed.body.errors.sort()).toEqual([
+      'end_at: must match format "date-time"',
+      'max_bid_price: must be a number',
+      'metro: cannot be changed on a spot market request; close it and create another',
+    ]);
     const market = await api.put(`/spot-market-requests/${request.id}`, { devices_min: 3, max_bid_price: 0, end_at: '2020-01-01T00:00:00Z' });
     expect(market.status).toBe(422);
     expect(market.body).toEqual({

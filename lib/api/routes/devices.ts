@@ -8,6 +8,8 @@ import {
   DeviceList,
   DeviceUpdateInput,
   EventList,
+  IpAssignmentList,
+  SshKeyList,
   type DeviceActionInput as ActionT,
   type DeviceCreateInput as CreateT,
   type DeviceUpdateInput as UpdateT,
@@ -15,6 +17,7 @@ import {
 import { MetalError } from '../../contract/errors';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
+import { noteIgnored } from '../liberal';
 import { ResponseCache } from '../response-cache';
 import { pageParams, splitList } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendOne, sendPage } from './shared';
@@ -28,6 +31,9 @@ const DeviceListQuery = Type.Composite([
   }),
 ]);
 type DeviceListQueryT = PageQueryT & { state?: string; hostname?: string; tag?: string };
+
+/** Relations a device answer expands (project, ssh_keys) or always embeds; others are ignored, as Metal did. */
+const DEVICE_INCLUDES = ['project', 'ssh_keys', 'plan', 'facility', 'metro', 'operating_system'];
 
 const STATE_NAME = `(${DEVICE_STATES.join('|')})`;
 /** metalforge extension of GET /devices/{id}: answer once the device is in one of these states. */
@@ -111,6 +117,7 @@ class DeviceWaits {
 }
 
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
+const ActionQuery = Type.Object({ type: Type.Optional(Type.String({ description: 'the action type, when the body does not give it' })) });
 const conflict = { 409: errorResponses[422] };
 
 export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
@@ -133,13 +140,15 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
    * here, and relations the device does not have are ignored, as Metal ignored them.
    */
   const withIncludes = async (req: FastifyRequest, reply: FastifyReply, devices: Device[], include?: string): Promise<object[]> => {
-    const wanted = new Set(splitList(include).map((i) => i.split('.')[0]));
-    if (!wanted.has('project') && !wanted.has('ssh_keys')) return devices;
+    const wanted = splitList(include).map((i) => i.split('.')[0]);
+    // Relations metalforge does not expand (hardware_reservation, ...) are ignored, as Metal ignored unknown ones.
+    noteIgnored(req, wanted.filter((i) => !DEVICE_INCLUDES.includes(i)).map((i) => `include=${i}`));
+    if (!wanted.includes('project') && !wanted.includes('ssh_keys')) return devices;
     reply.serializer(JSON.stringify); // expanded links do not fit the response schema's {href}
-    const projects = wanted.has('project')
+    const projects = wanted.includes('project')
       ? new Map(await Promise.all([...new Set(devices.map((d) => d.project.href.split('/').pop()!))].map(async (id) => [id, await engine.projects.get(req.principal, id)] as const)))
       : undefined;
-    const keys = wanted.has('ssh_keys') ? new Map((await engine.projects.sshKeysById(devices.flatMap((d) => d.ssh_keys.map((k) => k.href.split('/').pop()!)))).map((k) => [k.href, k])) : undefined;
+    const keys = wanted.includes('ssh_keys') ? new Map((await engine.projects.sshKeysById(devices.flatMap((d) => d.ssh_keys.map((k) => k.href.split('/').pop()!)))).map((k) => [k.href, k])) : undefined;
     return devices.map((d) => ({
       ...d,
       ...(projects ? { project: projects.get(d.project.href.split('/').pop()!) ?? d.project } : {}),
@@ -223,14 +232,55 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
   );
 
-  app.post<{ Params: IdParams; Body: ActionT }>(
+  app.post<{ Params: IdParams; Body: ActionT; Querystring: { type?: string } }>(
     '/devices/:id/actions',
-    { schema: { tags: ['devices'], summary: 'power_on, power_off, reboot or reinstall a device', params: IdParams, body: DeviceActionInput, response: { 202: Type.Null(), ...errorResponses, ...conflict } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'power_on, power_off, reboot or reinstall a device',
+        params: IdParams,
+        querystring: ActionQuery,
+        body: DeviceActionInput,
+        response: { 202: Type.Null(), ...errorResponses, ...conflict },
+      },
+      // libcloud sends the action's type in the query string.
+      preValidation: async (req) => {
+        const body = (req.body ?? {}) as Partial<ActionT>;
+        if (req.query.type === undefined || typeof body !== 'object' || Array.isArray(body) || body.type !== undefined) return;
+        req.body = { ...body, type: req.query.type as ActionT['type'] };
+      },
+    },
     async (req, reply) => {
       await scoped(req, req.params.id);
       await engine.devices.action(req.params.id, req.body);
       return reply.status(202).send();
     },
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/devices/:id/ips',
+    {
+      schema: {
+        tags: ['ip-addresses'],
+        summary: 'List the addresses assigned to a device',
+        params: IdParams,
+        response: { 200: IpAssignmentList, ...errorResponses },
+      },
+    },
+    async (req) => ({ ip_addresses: engine.addresses.assignmentsOf(await scoped(req, req.params.id)) }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/devices/:id/ssh-keys',
+    {
+      schema: {
+        tags: ['ssh-keys'],
+        summary: 'List the SSH keys installed on a device',
+        params: IdParams,
+        response: { 200: SshKeyList, ...errorResponses },
+      },
+    },
+    async (req) => ({ ssh_keys: await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids) }),
   );
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(

@@ -6,7 +6,9 @@ import {
   ApiKey,
   ApiKeyCreateInput,
   ApiKeyList,
+  Event,
   EventList,
+  ShapeQuery,
   SshKey,
   SshKeyCreateInput,
   SshKeyList,
@@ -14,12 +16,13 @@ import {
   type ApiKeyCreateInput as ApiKeyCreateT,
   type SshKeyCreateInput as SshCreateT,
   type SshKeyUpdateInput as SshUpdateT,
+  type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
 import type { Principal } from '../../engine/accounts';
 import { requireUserKey } from '../auth';
 import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendPage } from './shared';
+import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 const User = Type.Object({ id: Type.String(), email: Type.String(), full_name: Type.String(), created_at: Type.String(), href: Type.String(), default_organization_id: Type.String() });
 const noContent = { 204: Type.Null(), ...errorResponses };
@@ -94,6 +97,19 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     const scope = req.principal.projectId ? { projectId: req.principal.projectId } : { organizationId: req.principal.organizationId };
     return sendPage(req, reply, 'events', await engine.projects.events(scope, pageParams(req.query)), req.query);
   });
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
+    '/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Get an event',
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: Event, ...errorResponses },
+      },
+    },
+    async (req, reply) => sendOne(reply, await engine.projects.event(req.principal, req.params.id), req.query),
+  );
   app.get<{ Params: IdParams; Querystring: PageQueryT }>('/projects/:id/events', { schema: { tags: ['events'], summary: 'Events of a project, newest first', params: IdParams, querystring: PageQuery, response: { 200: EventList, ...errorResponses } } }, async (req, reply) => {
     await engine.projects.row(req.principal, req.params.id);
     return sendPage(req, reply, 'events', await engine.projects.events({ projectId: req.params.id }, pageParams(req.query)), req.query);

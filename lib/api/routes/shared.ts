@@ -45,9 +45,10 @@ export function sendOne<T extends object>(reply: FastifyReply, item: T, query: {
   return excludeFields(item, exclude);
 }
 
-/** Pages over an in-memory list (small catalogue collections). */
-export function pageOf<T>(all: T[], query: PageQueryT, defaultPerPage = 100): { items: T[]; total: number; page: number; perPage: number } {
-  const page = query.page ?? 1;
-  const perPage = query.per_page ?? defaultPerPage;
-  return { items: all.slice((page - 1) * perPage, page * perPage), total: all.length, page, perPage };
+/** Sends a whole list (one the spec leaves unpaginated), with `exclude` applied. */
+export function sendList<T extends object>(reply: FastifyReply, key: string, items: T[], query: { exclude?: string }) {
+  const exclude = splitList(query.exclude);
+  if (!exclude.length) return { [key]: items };
+  reply.serializer(JSON.stringify);
+  return { [key]: items.map((i) => excludeFields(i, exclude)) };
 }

@@ -70,7 +70,10 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     '/spot-market-requests/:id',
     { schema: { tags, summary: 'Close a spot market request; with force_termination=true its devices are deprovisioned too', params: IdParams, querystring: DeleteQuery, response: { 204: Type.Null(), ...errorResponses } } },
     async (req, reply) => {
-      await engine.spot.delete(req.principal, req.params.id, req.query.force_termination ?? false);
+      // packngo sends force_termination in a JSON body rather than the query string.
+      const body = req.body as { force_termination?: unknown } | undefined;
+      const force = req.query.force_termination ?? body?.force_termination === true;
+      await engine.spot.delete(req.principal, req.params.id, force);
       return reply.status(204).send();
     },
   );

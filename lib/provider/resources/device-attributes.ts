@@ -31,7 +31,7 @@ export function deviceAttributes(device: Device): ValueObject {
     access_private_ipv4: address(4, false),
     network: device.ip_addresses.map((a) => ({ address: a.address, gateway: a.gateway, family: a.address_family, cidr: a.cidr, public: a.public })),
     network_type: device.network_type,
-    ports: device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac, bonded: p.data.bonded })),
+    ports: device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac ?? null, bonded: p.data.bonded })),
     root_password: device.root_password,
     sos_hostname: device.sos,
     ssh_key_ids: device.ssh_keys.map((k) => hrefId(k)),

@@ -1,0 +1,42 @@
+/** IP addresses as devices hold them today: assignments and the blocks they come from (read-only). */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { IpAssignment, IpReservation, IpReservationList, ShapeQuery, type ShapeQuery as ShapeQueryT } from '../../contract/schemas';
+import { pageParams } from '../paging';
+import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
+
+export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
+  const tags = ['ip-addresses'];
+
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
+    '/ips/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Get an IP assignment (by id or address) or the block it comes from',
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
+      },
+    },
+    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query),
+  );
+
+  app.get<{ Params: IdParams; Querystring: PageQueryT }>(
+    '/projects/:id/ips',
+    {
+      schema: {
+        tags,
+        summary: 'List the address blocks of a project’s devices',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: IpReservationList, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const all = await engine.addresses.reservationsOf(req.principal, req.params.id);
+      const { page, perPage } = pageParams(req.query);
+      return sendPage(req, reply, 'ip_addresses', { items: all.slice((page - 1) * perPage, page * perPage), total: all.length }, req.query);
+    },
+  );
+}
