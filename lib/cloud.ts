@@ -57,6 +57,8 @@ export interface CloudOptions {
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** Start the job runner and timeout sweeper. @default true */
   startWorkers?: boolean;
+  /** Told each start-up step before it runs (the CLI prints them: the first start takes a while). */
+  progress?: (step: string) => void;
 }
 
 export interface Cloud {
@@ -75,9 +77,12 @@ export interface Cloud {
 export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const log = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
+  const progress = options.progress ?? (() => undefined);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  progress(options.databaseUrl ? 'connecting to PostgreSQL' : `opening the embedded database (PGlite) in ${options.dataDir ?? 'memory'}`);
   const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
   try {
+    progress('applying database migrations');
     await migrate(db);
   } catch (err) {
     await db.close();
@@ -118,11 +123,13 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   });
 
   if (options.catalog !== false) {
+    progress('loading the catalog (an empty database is seeded with it)');
     const seeded = await seedCatalog(engine.ctx, loadCatalogFile(options.catalog ?? DEFAULT_CATALOG));
     if (seeded.machines) log.info({ machines: seeded.machines }, 'seeded the simulated data center from the catalog');
   }
   const adminToken = await resolveAdminToken(engine, options);
 
+  progress('starting the API and boot service');
   const app = await buildApi({
     engine,
     db,

@@ -4,6 +4,7 @@
  * provider. `metalforge <command> --help` describes each command.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
@@ -95,6 +96,7 @@ async function startServer(flags: ServerFlags) {
     adminToken: flags.adminToken,
     logger,
     rateLimit: { limit: flags.rateLimit },
+    progress: (step) => process.stderr.write(`metalforge: ${step}...\n`),
   });
   const url = await cloud.listen();
   const stop = async () => {
@@ -152,13 +154,22 @@ for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
   program
     .command(`${name} <example>`)
     .description(`${destroy ? 'destroy' : 'synthesize and apply'} a cdktf stack (an example name or a directory) with real terraform`)
-    .addOption(new Option('--api-url <url>', 'metalforge server URL').env('METALFORGE_URL').default('http://127.0.0.1:8080'))
+    .addOption(new Option('--api-url <url>', 'metalforge API URL, with or without /metal/v1').env('METAL_API_URL').default('http://127.0.0.1:8080/metal/v1'))
     .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
     .option('--state-dir <dir>', 'keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app\'s own backend path')
     .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string }) => {
       await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir });
     });
 }
+
+// bin/metalforge runs test/run itself (before node starts); this entry lists the command and serves direct runs.
+program
+  .command('test [jest-args...]')
+  .description('run every test with the real parts (terraform, PGlite, PostgreSQL, ipmi_sim, ...); ends with "N passed, N failed"')
+  .allowUnknownOption()
+  .action((args: string[]) => {
+    process.exitCode = spawnSync('bash', [join(ROOT, 'test', 'run'), ...args], { stdio: 'inherit' }).status ?? 1;
+  });
 
 program
   .command('provider')

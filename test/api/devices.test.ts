@@ -295,6 +295,8 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       const waited = await api.get(`/devices/${id}?wait_for_state=provisioning,active&wait_timeout=60`);
       expect(waited.status).toBe(200);
       expect(waited.body).toEqual(plain.body);
+      expect(waited.headers['x-metalforge-wait']).toBe('reached');
+      expect(plain.headers['x-metalforge-wait']).toBeUndefined();
     });
 
     it('holds the answer until the device reaches a wanted state', async () => {
@@ -305,13 +307,15 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       const res = await held;
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id, state: 'inactive' });
+      expect(res.headers['x-metalforge-wait']).toBe('reached');
       expect((await api.post(`/devices/${id}/actions`, { type: 'power_on' })).status).toBe(202);
       await until(id, 'active');
     });
 
-    it('answers with the device as it is when wait_timeout passes', async () => {
+    it('answers with the device as it is when wait_timeout passes, saying so in X-Metalforge-Wait', async () => {
       const res = await api.get(`/devices/${id}?wait_for_state=failed&wait_timeout=1&exclude=ip_addresses`);
       expect(res.status).toBe(200);
+      expect(res.headers['x-metalforge-wait']).toBe('timeout');
       expect(res.body).toMatchObject({ id, state: 'active' });
       expect(res.body.ip_addresses).toBeUndefined();
     });
