@@ -193,6 +193,22 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(res.json().errors[0]).toMatch(/not valid JSON/);
     });
 
+    it('a create missing several required fields → one 422 naming every one of them', async () => {
+      const res = await create({ hostname: 'bare' });
+      expect(res.status).toBe(422);
+      expect([...res.body.errors].sort()).toEqual(['metro: is required (or facility)', 'operating_system: is required', 'plan: is required']);
+      const located = await create({ hostname: 'bare', facility: ['ny5'] });
+      expect(located.body.errors).toEqual(['plan: is required', 'operating_system: is required']);
+      const spot = await api.post(`/projects/${projectId}/spot-market-requests`, { devices_max: 1 });
+      expect(spot.status).toBe(422);
+      expect([...spot.body.errors].sort()).toEqual([
+        'devices_min: is required',
+        'instance_parameters: is required',
+        'max_bid_price: is required',
+        'metro: is required (or facilities)',
+      ]);
+    });
+
     it('wrong types, unknown enum values and unknown fields → 422 naming each field', async () => {
       const res = await create({ ...newDevice, billing_cycle: 'weekly', locked: 'sure', colour: 'red' });
       expect(res.status).toBe(422);
