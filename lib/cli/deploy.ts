@@ -63,6 +63,7 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   out(`synthesizing ${appDir}`);
   await synth(appDir, env);
   const stacks = readStacks(appDir);
+  out('preparing terraform-provider-metal (built on first use)');
   const installed = await installProvider({ projectDir });
   out(`terraform-provider-metal ${installed.version} ${installed.upToDate ? 'is up to date' : 'installed'} in ${installed.mirrorDir}`);
 

@@ -135,7 +135,13 @@ serverOptions(
   { dataDir: '.metalforge/demo', port: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
-  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})\n`);
+  process.stdout.write(
+    [
+      `metal cloud up at ${url}/metal/v1 (admin token ${cloud.adminToken})`,
+      `  for the README's tour: export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=${cloud.adminToken}`,
+      '',
+    ].join('\n'),
+  );
   try {
     await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
   } catch (err) {
@@ -147,7 +153,7 @@ serverOptions(
     await cloud.close();
     return;
   }
-  process.stdout.write(`\nthe cloud keeps running: curl -H 'X-Auth-Token: ${cloud.adminToken}' ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+  process.stdout.write(`\nthe cloud keeps running at ${url}/metal/v1: curl -H 'X-Auth-Token: ${cloud.adminToken}' ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
 });
 
 for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
