@@ -79,8 +79,11 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const clock = options.clock ?? systemClock;
   const progress = options.progress ?? (() => undefined);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  progress(options.databaseUrl ? 'connecting to PostgreSQL' : `opening the embedded database (PGlite) in ${options.dataDir ?? 'memory'}`);
-  const db = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata') });
+  const pgdata = options.databaseUrl ? undefined : options.dataDir && join(options.dataDir, 'pgdata');
+  if (options.databaseUrl) progress('connecting to PostgreSQL');
+  else if (pgdata && existsSync(pgdata)) progress(`opening the embedded database (PGlite) in ${pgdata}`);
+  else progress(`creating the embedded database (PGlite) in ${pgdata ?? 'memory'} (the first start takes up to a minute)`);
+  const db = await openDatabase({ url: options.databaseUrl, dataDir: pgdata });
   try {
     progress('applying database migrations');
     await migrate(db);
