@@ -25,7 +25,7 @@ import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
 import { Batcher } from './store/batcher';
 import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
-import { openDataDirStore } from './store/data-dir';
+import { hasStore, openDataDirStore, storeDir } from './store/data-dir';
 import { migrated } from './store/migrations';
 
 export const DEFAULT_CATALOG = resolve(__dirname, '..', 'catalog', 'default.json');
@@ -78,6 +78,8 @@ export interface CloudOptions {
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** Start the job runner and timeout sweeper. @default true */
   startWorkers?: boolean;
+  /** Told each start-up step before it runs (the CLI prints them: the first start takes a while). */
+  progress?: (step: string) => void;
 }
 
 export interface Cloud {
@@ -104,7 +106,12 @@ export interface Cloud {
 export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const log = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
+  const progress = options.progress ?? (() => undefined);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const pgdata = options.databaseUrl || !options.dataDir ? undefined : storeDir(options.dataDir);
+  if (options.databaseUrl) progress('connecting to PostgreSQL and applying migrations');
+  else if (pgdata && hasStore(options.dataDir!)) progress(`opening the embedded database (PGlite) in ${pgdata}, applying migrations`);
+  else progress(`creating the embedded database (PGlite) in ${pgdata ?? 'memory'} (the first start takes up to a minute)`);
   const db = await openStore(options);
   const secrets = secretBox(options.dataDir, log, !!options.databaseUrl);
   try {
@@ -147,11 +154,13 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   });
 
   if (options.catalog !== false) {
+    progress('loading the catalog (an empty database is seeded with it)');
     const seeded = await seedCatalog(engine.ctx, loadCatalogFile(options.catalog ?? DEFAULT_CATALOG));
     if (seeded.machines) log.info({ machines: seeded.machines }, 'seeded the simulated data center from the catalog');
   }
   const admin = await resolveAdminToken(engine, options);
 
+  progress('starting the API and boot service');
   const app = await buildApi({
     engine,
     db,

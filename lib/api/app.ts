@@ -4,7 +4,7 @@
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { FastifyInstance, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler, LogController } from 'fastify';
 import type { Engine } from '../engine';
 import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
@@ -40,10 +40,24 @@ export interface ApiOptions {
   metricsPublic?: boolean;
 }
 
+/** One log entry per request, when it is answered, with the request in it (fastify's default is two entries). */
+class OneEntryPerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const entry = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...entry, err: error }, 'request errored');
+    else reply.log.info(entry, 'request completed');
+  }
+}
+
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
   const app: FastifyInstance = Fastify({
     ...(logger && typeof (logger as { info?: unknown }).info === 'function' ? { loggerInstance: logger as never } : { logger: logger as FastifyServerOptions['logger'] }),
+    logController: new OneEntryPerRequest(),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,

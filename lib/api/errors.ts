@@ -10,9 +10,10 @@ import { codeForStatus, MetalError } from '../contract/errors';
 interface AjvError {
   keyword: string;
   instancePath: string;
+  schemaPath?: string;
   params: Record<string, unknown>;
   message?: string;
-  parentSchema?: { description?: string; anyOf?: { const?: unknown }[] };
+  parentSchema?: { description?: string; anyOf?: { const?: unknown; required?: string[] }[] };
 }
 
 const CONTEXT_LABEL: Record<string, string> = { body: '', querystring: 'query parameter ', params: 'path parameter ', headers: 'header ' };
@@ -36,8 +37,15 @@ export function describeValidationError(error: AjvError, context: string): strin
       return `${field(path || 'body')}: must be ${error.params.type === 'object' ? 'a JSON object' : `a ${error.params.type}`}`;
     case 'anyOf': {
       // A union of literals (TypeBox's enums) lists its values, like `enum`.
-      const values = (error.parentSchema?.anyOf ?? []).map((branch) => branch.const);
+      const branches = error.parentSchema?.anyOf ?? [];
+      const values = branches.map((branch) => branch.const);
       if (values.length && values.every((v) => v !== undefined)) return `${field(path)}: must be one of ${values.join(', ')}`;
+      // One of several fields required (metro or facility).
+      const required = branches.map((branch) => branch.required?.[0]);
+      if (required.length && required.every((name) => name !== undefined)) {
+        const [first, ...others] = required.map((name) => (path ? `${path}.${name}` : name!));
+        return `${field(first)}: is required (or ${others.join(' or ')})`;
+      }
       return `${field(path)}: does not match any allowed form`;
     }
     default:
@@ -60,7 +68,8 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
   if (error.validation) {
     // Unions produce one error per branch plus one for the union; the union's sentence says it all.
     const unionPaths = new Set(error.validation.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    const relevant = error.validation.filter((e) => e.keyword !== 'const' || !unionPaths.has(e.instancePath));
+    const isBranch = (e: AjvError) => (e.keyword === 'const' || (e.keyword === 'required' && /\/anyOf\/\d+\/required$/.test(e.schemaPath ?? '')));
+    const relevant = error.validation.filter((e) => !isBranch(e) || !unionPaths.has(e.instancePath));
     const messages = [...new Set(relevant.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
     void reply.status(422).send(new MetalError('validation_failed', messages).toBody());
     return;

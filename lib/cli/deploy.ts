@@ -59,16 +59,18 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   const appDir = resolveTarget(options.target);
   const env = { METAL_API_URL: `${options.apiUrl.replace(/\/$/, '')}/metal/v1`, METAL_AUTH_TOKEN: options.token };
 
+  await checkApi(options.apiUrl, options.token);
   out(`synthesizing ${appDir}`);
   await synth(appDir, env);
   const stacks = readStacks(appDir);
+  out('preparing terraform-provider-metal (built on first use)');
   const installed = await installProvider({ projectDir });
   out(`terraform-provider-metal ${installed.version} ${installed.upToDate ? 'is up to date' : 'installed'} in ${installed.mirrorDir}`);
 
   const devices: DeployedDevice[] = [];
   for (const stack of stacks) {
     syncProviderLock(stack.dir, installed);
-    const run = (args: string[], watch = false) => runTerraform(args, stack.dir, projectDir, env, out, watch ? options : undefined);
+    const run = (args: string[], watch = false) => runTerraform(args, stack, projectDir, env, out, watch ? options : undefined);
     const backend = options.stateDir ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure'] : [];
     await run(['init', '-input=false', '-no-color', ...backend]);
     if (options.destroy) {
@@ -86,6 +88,30 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
     for (const d of devices) out(`  ${d.hostname.padEnd(24)} ${d.state.padEnd(10)} public ${d.publicIpv4.padEnd(16)} private ${d.privateIpv4}   (${d.stack}: ${d.address})`);
   }
   return devices;
+}
+
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * Asks the API's /health, then checks the token, before the slow steps (synth, provider build, terraform with the
+ * provider's retries): a wrong URL or token gets one clear message at once.
+ */
+export async function checkApi(apiUrl: string, token: string): Promise<void> {
+  const base = `${apiUrl.replace(/\/$/, '')}/metal/v1`;
+  const startHint = 'start one with `bin/metalforge server` (it prints its API URL and admin token), or point --api-url (METAL_API_URL) at yours';
+  let health: Response;
+  try {
+    health = await fetch(`${base}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    const why = cause === 'TimeoutError' ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s` : cause;
+    throw new Error(`no metalforge server answers at ${base} (${why}): ${startHint}`);
+  }
+  if (!health.ok) throw new Error(`${base}/health answered HTTP ${health.status}: that is not a metalforge API; ${startHint}`);
+  const projects = await fetch(`${base}/projects?per_page=1`, { headers: { 'X-Auth-Token': token }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  if (projects.status === 401) {
+    throw new Error(`the API at ${base} refused the token: use the admin token the server printed (also in <data-dir>/admin-token) with --token or METAL_AUTH_TOKEN`);
+  }
 }
 
 function synth(appDir: string, env: Record<string, string>): Promise<void> {
@@ -110,8 +136,9 @@ export function readStacks(appDir: string): Stack[] {
   return Object.entries(manifest.stacks).map(([name, s]) => ({ name, dir: join(appDir, 'cdktf.out', s.workingDirectory) }));
 }
 
-async function runTerraform(args: string[], cwd: string, projectDir: string, env: Record<string, string>, out: (l: string) => void, progress?: DeployOptions): Promise<void> {
-  const stopProgress = progress ? watchDevices(progress, out) : () => undefined;
+async function runTerraform(args: string[], stack: Stack, projectDir: string, env: Record<string, string>, out: (l: string) => void, progress?: DeployOptions): Promise<void> {
+  const cwd = stack.dir;
+  const stopProgress = progress ? watchDevices(progress, await stackProjects(stack, projectDir, env, progress), out) : () => undefined;
   try {
     const result = await terraform(args, {
       cwd,
@@ -128,14 +155,35 @@ async function runTerraform(args: string[], cwd: string, projectDir: string, env
   }
 }
 
-/** Prints a line whenever the mix of device states changes. */
-function watchDevices(options: DeployOptions, out: (l: string) => void): () => void {
-  const client = createMetalClient({ baseUrl: `${options.apiUrl.replace(/\/$/, '')}/metal/v1`, token: options.token, maxRetries: 0 });
+const progressClient = (options: DeployOptions) =>
+  createMetalClient({ baseUrl: `${options.apiUrl.replace(/\/$/, '')}/metal/v1`, token: options.token, maxRetries: 0 });
+
+/** Which projects are the stack's: in its state already, or created during the run under a name the stack declares. */
+interface StackProjects {
+  inState: Set<string>;
+  names: Set<string>;
+  existedBefore: Set<string>;
+}
+
+async function stackProjects(stack: Stack, projectDir: string, env: Record<string, string>, options: DeployOptions): Promise<StackProjects> {
+  const client = progressClient(options);
+  const existing = await client.listAll((page) => client.projects.list({ page, per_page: 100 })).catch(() => []);
+  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as { resource?: { metal_project?: Record<string, { name?: unknown }> } };
+  const names = Object.values(synthesized.resource?.metal_project ?? {}).flatMap((p) => (typeof p.name === 'string' ? [p.name] : []));
+  const inState = (await stackResources(stack, projectDir, env)).filter((r) => r.type === 'metal_project').map((r) => String(r.values.id));
+  return { inState: new Set(inState), names: new Set(names), existedBefore: new Set(existing.map((p) => p.id)) };
+}
+
+/** Prints a line whenever the mix of states of the stack's devices changes. */
+function watchDevices(options: DeployOptions, scope: StackProjects, out: (l: string) => void): () => void {
+  const client = progressClient(options);
   let last = '';
   let stopped = false;
+  const ours = (project: { id: string; name: string }) =>
+    scope.inState.has(project.id) || (!scope.existedBefore.has(project.id) && scope.names.has(project.name));
   const tick = async () => {
     try {
-      const projects = await client.listAll((page) => client.projects.list({ page, per_page: 100 }));
+      const projects = (await client.listAll((page) => client.projects.list({ page, per_page: 100 }))).filter(ours);
       const devices = (await Promise.all(projects.map((p) => client.listAll((page) => client.devices.list(p.id, { page, per_page: 100 }))))).flat();
       const counts = new Map<string, number>();
       for (const d of devices) {
@@ -156,11 +204,22 @@ function watchDevices(options: DeployOptions, out: (l: string) => void): () => v
   };
 }
 
-async function stackDevices(stack: Stack, projectDir: string, env: Record<string, string>): Promise<DeployedDevice[]> {
+interface StateResource {
+  address: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+/** The resources in a stack's Terraform state (none before its first apply). */
+async function stackResources(stack: Stack, projectDir: string, env: Record<string, string>): Promise<StateResource[]> {
   const show = await terraform(['show', '-json', '-no-color'], { cwd: stack.dir, projectDir, env });
   if (show.code !== 0) return [];
-  const state = JSON.parse(show.stdout) as { values?: { root_module?: { resources?: { address: string; type: string; values: Record<string, unknown> }[] } } };
-  return (state.values?.root_module?.resources ?? [])
+  const state = JSON.parse(show.stdout) as { values?: { root_module?: { resources?: StateResource[] } } };
+  return state.values?.root_module?.resources ?? [];
+}
+
+async function stackDevices(stack: Stack, projectDir: string, env: Record<string, string>): Promise<DeployedDevice[]> {
+  return (await stackResources(stack, projectDir, env))
     .filter((r) => r.type === 'metal_device')
     .map((r) => ({
       stack: stack.name,

@@ -4,6 +4,7 @@
  * provider. `metalforge <command> --help` describes each command.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { type Cloud, createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
@@ -128,6 +129,7 @@ async function startServer(flags: ServerFlags) {
     engine: { webhookAllowPrivate: !!flags.webhookAllowPrivate },
     metricsPublic: flags.metricsPublic,
     durableCommits: flags.durableCommits,
+    progress: (step) => process.stderr.write(`metalforge: ${step}...\n`),
   });
   const url = await cloud.listen();
   const stop = async () => {
@@ -174,7 +176,14 @@ serverOptions(
   { dataDir: '.metalforge/demo', port: 0 },
 ).action(async (flags: ServerFlags & { example: string; exit?: boolean }) => {
   const { cloud, url, logger } = await startServer({ ...flags, logLevel: flags.logLevel === 'info' ? 'warn' : flags.logLevel });
-  process.stdout.write(`metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})\n`);
+  const tokenRef = cloud.adminTokenFile ? `$(cat ${cloud.adminTokenFile})` : cloud.adminToken;
+  process.stdout.write(
+    [
+      `metal cloud up at ${url}/metal/v1 (admin token ${adminTokenLine(cloud)})`,
+      `  for the README's tour: export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=${tokenRef}`,
+      '',
+    ].join('\n'),
+  );
   try {
     await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
   } catch (err) {
@@ -186,21 +195,29 @@ serverOptions(
     await cloud.close();
     return;
   }
-  const token = cloud.adminTokenFile ? `$(cat ${cloud.adminTokenFile})` : '<admin token>';
-  process.stdout.write(`\nthe cloud keeps running: curl -H "X-Auth-Token: ${token}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+  process.stdout.write(`\nthe cloud keeps running at ${url}/metal/v1: curl -H "X-Auth-Token: ${tokenRef}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
 });
 
 for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
   program
     .command(`${name} <example>`)
     .description(`${destroy ? 'destroy' : 'synthesize and apply'} a cdktf stack (an example name or a directory) with real terraform`)
-    .addOption(new Option('--api-url <url>', 'metalforge server URL').env('METALFORGE_URL').default('http://127.0.0.1:8080'))
+    .addOption(new Option('--api-url <url>', 'metalforge API URL, with or without /metal/v1').env('METAL_API_URL').default('http://127.0.0.1:8080/metal/v1'))
     .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
     .option('--state-dir <dir>', 'keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app\'s own backend path')
     .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string }) => {
       await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir });
     });
 }
+
+// bin/metalforge runs test/run itself (before node starts); this entry lists the command and serves direct runs.
+program
+  .command('test [jest-args...]')
+  .description('run every test with the real parts (terraform, PGlite, PostgreSQL, ipmi_sim, ...); ends with "N passed, N failed"')
+  .allowUnknownOption()
+  .action((args: string[]) => {
+    process.exitCode = spawnSync('bash', [join(ROOT, 'test', 'run'), ...args], { stdio: 'inherit' }).status ?? 1;
+  });
 
 program
   .command('provider')

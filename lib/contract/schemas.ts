@@ -412,6 +412,12 @@ const AcceptedMetalDeviceFields = {
   network_frozen: Type.Optional(Type.Boolean()),
 };
 
+/**
+ * Object options requiring at least one of the fields (a place: metro or facility). Being in the schema, it is
+ * reported with the other missing fields of the same request, all in one answer.
+ */
+const requireOneOf = (...fields: string[]) => ({ anyOf: fields.map((field) => ({ required: [field] })) });
+
 export const DeviceCreateInput = Type.Object(
   {
     hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
@@ -449,7 +455,7 @@ export const DeviceCreateInput = Type.Object(
     ),
     ...AcceptedMetalDeviceFields,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...requireOneOf('metro', 'facility') },
 );
 export type DeviceCreateInput = Static<typeof DeviceCreateInput>;
 
@@ -707,7 +713,7 @@ export const SpotMarketRequestCreateInput = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, ...requireOneOf('metro', 'facilities') },
 );
 export type SpotMarketRequestCreateInput = Static<typeof SpotMarketRequestCreateInput>;
 

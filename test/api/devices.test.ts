@@ -193,6 +193,22 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(res.json().errors[0]).toMatch(/not valid JSON/);
     });
 
+    it('a create missing several required fields → one 422 naming every one of them', async () => {
+      const res = await create({ hostname: 'bare' });
+      expect(res.status).toBe(422);
+      expect([...res.body.errors].sort()).toEqual(['metro: is required (or facility)', 'operating_system: is required', 'plan: is required']);
+      const located = await create({ hostname: 'bare', facility: ['ny5'] });
+      expect(located.body.errors).toEqual(['plan: is required', 'operating_system: is required']);
+      const spot = await api.post(`/projects/${projectId}/spot-market-requests`, { devices_max: 1 });
+      expect(spot.status).toBe(422);
+      expect([...spot.body.errors].sort()).toEqual([
+        'devices_min: is required',
+        'instance_parameters: is required',
+        'max_bid_price: is required',
+        'metro: is required (or facilities)',
+      ]);
+    });
+
     it('wrong types and unknown enum values → 422 naming each field (unknown fields are ignored)', async () => {
       const res = await create({ ...newDevice, billing_cycle: 'weekly', locked: 'sure', colour: 'red' });
       expect(res.status).toBe(422);
@@ -294,6 +310,8 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       const waited = await api.get(`/devices/${id}?wait_for_state=provisioning,active&wait_timeout=60`);
       expect(waited.status).toBe(200);
       expect(waited.body).toEqual(plain.body);
+      expect(waited.headers['x-metalforge-wait']).toBe('reached');
+      expect(plain.headers['x-metalforge-wait']).toBeUndefined();
     });
 
     it('holds the answer until the device reaches a wanted state', async () => {
@@ -304,13 +322,15 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       const res = await held;
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id, state: 'inactive' });
+      expect(res.headers['x-metalforge-wait']).toBe('reached');
       expect((await api.post(`/devices/${id}/actions`, { type: 'power_on' })).status).toBe(202);
       await until(id, 'active');
     });
 
-    it('answers with the device as it is when wait_timeout passes', async () => {
+    it('answers with the device as it is when wait_timeout passes, saying so in X-Metalforge-Wait', async () => {
       const res = await api.get(`/devices/${id}?wait_for_state=failed&wait_timeout=1&exclude=ip_addresses`);
       expect(res.status).toBe(200);
+      expect(res.headers['x-metalforge-wait']).toBe('timeout');
       expect(res.body).toMatchObject({ id, state: 'active' });
       expect(res.body.ip_addresses).toBeUndefined();
     });

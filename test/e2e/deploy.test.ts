@@ -40,6 +40,13 @@ describeWithTerraform('deploying example stacks', () => {
     cloud = await createCloud({ simScale: 0.002, port: 0 });
     url = await cloud.listen();
     stateDir = mkdtempSync(join(tmpdir(), 'metalforge-deploy-state-'));
+    // Devices of another project on the same server: deploy progress must not count them.
+    const client = createMetalClient({ baseUrl: `${url}/metal/v1`, token: cloud.adminToken });
+    const bystander = await client.projects.create({ name: 'bystander' });
+    for (const hostname of ['bystander-1', 'bystander-2']) {
+      const device = await client.devices.create(bystander.id, { hostname, plan: 'c3.small.x86', metro: 'da', operating_system: 'ubuntu_22_04' });
+      expect(await client.devices.get(device.id, { wait: { states: ['active'] } })).toMatchObject({ state: 'active' });
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -56,6 +63,13 @@ describeWithTerraform('deploying example stacks', () => {
     expect(deployed.code).toBe(0);
     const lines = deployed.output.split('\n').filter((l) => /^\s{2}\S+\s+active\s+public \d+\.\d+\.\d+\.\d+/.test(l));
     expect(lines.length).toBeGreaterThan(0);
+    // Progress ("devices: 2 provisioning 40%, 1 active") counts the stack's devices only, not the bystanders.
+    const progress = deployed.output.split('\n').filter((l) => /^\s+devices: \d/.test(l));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress) {
+      const total = [...line.matchAll(/(\d+) [a-z]/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect([line, total <= lines.length]).toEqual([line, true]);
+    }
     expect((await activeDevices()).length).toBe(before + lines.length);
 
     const destroyed = await cli('destroy');

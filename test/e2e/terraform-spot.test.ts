@@ -95,4 +95,50 @@ output "price" { value = data.metal_spot_market_price.ny.price }
     // The project went too, taking the closed request with it.
     await expect(world.client.spotMarket.getRequest(String(values.id))).rejects.toMatchObject({ code: 'not_found' });
   });
+  // Arithmetic on a number from another value (here the market price) gives Terraform numbers beyond float64: they
+  // must come back unchanged from plan and apply, or Terraform rejects the plan, the result, or replans forever.
+  it.each([
+    ['* 2', 2],
+    ['* 3', 3],
+    ['* 4', 4],
+    ['* 1.1', 1.1],
+    ['', 1],
+  ])('applies a bid computed as the market price %s, then plans no changes and destroys', async (expression, factor) => {
+    const dir = world.workdir(`spot-computed-${Math.round(factor * 10)}`);
+    dir.write(`${world.header()}
+resource "metal_project" "p" {
+  name = "tf-spot-computed"
+}
+data "metal_spot_market_price" "ny" {
+  metro = "ny"
+  plan  = "c3.small.x86"
+}
+resource "metal_spot_market_request" "bid" {
+  project_id    = metal_project.p.id
+  metro         = "ny"
+  max_bid_price = data.metal_spot_market_price.ny.price ${expression}
+  devices_min   = 1
+  devices_max   = 1
+
+  instance_parameters {
+    hostname         = "tf-spot-computed"
+    plan             = "c3.small.x86"
+    operating_system = "ubuntu_24_04"
+  }
+}
+`);
+    await dir.init();
+    const applied = await dir.apply();
+    expect([applied.code, applied.output]).toEqual([0, expect.stringContaining('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.')]);
+    const { values } = (await dir.resources()).get('metal_spot_market_request.bid')!;
+    const price = (await world.client.spotMarket.pricesByMetro({ metro: 'ny', plan: 'c3.small.x86' })).ny['c3.small.x86'].price;
+    expect(values.max_bid_price).toBeCloseTo(price * factor, 12);
+    expect((await world.client.spotMarket.getRequest(String(values.id))).max_bid_price).toBeCloseTo(price * factor, 12);
+
+    const plan = await dir.plan();
+    expect([plan.code, plan.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
+    await dir.ok('destroy', '-auto-approve', '-input=false');
+    await expect(world.client.spotMarket.getRequest(String(values.id))).rejects.toMatchObject({ code: 'not_found' });
+  });
 });

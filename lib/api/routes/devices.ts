@@ -47,6 +47,8 @@ const DeviceGetQuery = Type.Composite([
   }),
 ]);
 type DeviceGetQueryT = PageQueryT & { wait_for_state?: string; wait_timeout?: number };
+/** Whether a wait_for_state request got its state ("reached") or ran out of wait_timeout ("timeout"). */
+export const WAIT_HEADER = 'X-Metalforge-Wait';
 /**
  * How often held requests re-read their devices. One round is one query however many requests wait, yet the rows
  * still cost: ~3 ms of server time for one waiter, ~11 ms for fifty (PGlite). Every 200 ms, a device waited for
@@ -193,7 +195,9 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     {
       schema: {
         tags: ['devices'],
-        summary: 'Get a device; with wait_for_state (metalforge extension), once it is in one of those states, gone, or wait_timeout has passed',
+        summary:
+          'Get a device; with wait_for_state (metalforge extension), once it is in one of those states, gone, or wait_timeout has passed ' +
+          '(header X-Metalforge-Wait: reached or timeout)',
         params: IdParams,
         querystring: DeviceGetQuery,
         response: { 200: Device, ...errorResponses },
@@ -208,6 +212,8 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
         const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) => reply.raw.once('close', end));
         row = reached ?? (await scoped(req, req.params.id));
       }
+      // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
+      if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(row.state) ? 'reached' : 'timeout');
       const [device] = await withIncludes(req, reply, [engine.devices.present(row)], req.query.include);
       return sendOne(reply, device, req.query);
     },

@@ -16,7 +16,7 @@ import { Diagnostics, diagnosticFromError, type AttributePath, type Diagnostic }
 import type { PrivateData, ProviderRuntime } from './runtime';
 import type { BlockJson, ProviderSchemaJson, SchemaJson } from './schema';
 import { parseDuration, timeoutFrom, type TimeoutOperation } from './timeouts';
-import { UNKNOWN, cloneValue, containsUnknown, isObjectValue, isUnknown, valuesEqual, type Value, type ValueObject } from './values';
+import { UNKNOWN, cloneValue, containsUnknown, isObjectValue, isUnknown, keepHeldNumbers, valuesEqual, type Value, type ValueObject } from './values';
 
 class PrivateStateStore implements PrivateState {
   readonly data: PrivateData;
@@ -87,10 +87,11 @@ function replaceUnknowns(value: Value): Value {
 /**
  * The returned object over a base (planned, prior or config value), with leftover unknowns nulled. They are
  * reported unless the operation already failed: a partial object after an error (e.g. a create that timed out
- * waiting) is expected to be incomplete, and Terraform keeps it as tainted.
+ * waiting) is expected to be incomplete, and Terraform keeps it as tainted. Numbers the API gives back as the
+ * same float64 keep the base's exact value (Terraform requires the planned value after apply).
  */
 function completeState(returned: ValueObject | void | null, base: ValueObject, diagnostics: Diagnostics, typeName: string): ValueObject {
-  const merged: ValueObject = { ...base, ...(returned ?? {}) };
+  const merged = keepHeldNumbers({ ...base, ...(returned ?? {}) }, base) as ValueObject;
   // The usual case, a complete object, is checked without building paths or copying.
   if (!containsUnknown(merged)) return merged;
   const failed = diagnostics.hasErrors();
@@ -223,8 +224,9 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         const { prior, proposed } = request;
         if (proposed === null) return { planned: null, requiresReplace: [], private: request.private, diagnostics: [] };
         const config = request.config ?? {};
-        const planned = cloneValue(proposed);
-        if (prior === null || !valuesEqual(proposed, prior)) markComputedUnknown(typeSchema.block, planned, config);
+        // A configured number that is the prior one computed differently (0.1 * 2 vs 0.2) is no change: plan the prior.
+        const planned = prior === null ? cloneValue(proposed) : (keepHeldNumbers(cloneValue(proposed), prior) as ValueObject);
+        if (prior === null || !valuesEqual(planned, prior)) markComputedUnknown(typeSchema.block, planned, config);
 
         const requiresReplace: AttributePath[] = [];
         const requireReplace = (path: AttributePath) => {
@@ -250,7 +252,7 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
             if (name === 'timeouts') continue;
             const computedOnly = block.attributes?.[name]?.computed && (config[name] ?? null) === null;
             // Compare what Terraform proposed, not our plan: unknowns the plan adds for computed values are not changes.
-            if (!computedOnly && !valuesEqual(proposed[name], prior[name])) requireReplace([name]);
+            if (!computedOnly && !valuesEqual(keepHeldNumbers(proposed[name], prior[name]), prior[name])) requireReplace([name]);
           }
         }
 

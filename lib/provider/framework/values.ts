@@ -80,6 +80,30 @@ export function canonicalNumber(value: number | Decimal): string {
   return typeof exact === 'number' ? canonicalNumber(exact) : text;
 }
 
+/** Both are known numbers that parse to the same float64: what the API stores, so the same number to it. */
+export function sameNumber(a: Value | undefined, b: Value | undefined): boolean {
+  const isNumber = (v: Value | undefined) => typeof v === 'number' || v instanceof Decimal;
+  return isNumber(a) && isNumber(b) && Number(a instanceof Decimal ? a.text : a) === Number(b instanceof Decimal ? b.text : b);
+}
+
+/**
+ * The value with every number that is the same float64 as the number at the same place in `held` replaced by the
+ * held one. Terraform compares numbers by their exact decimal text (0.2 written as 0.2 is not 0.2 computed as
+ * 0.1 * 2, which is 0.2000000000000000111...), while the API stores float64s: a plan, apply or read that gives
+ * back held numbers unchanged keeps what Terraform holds, and tells no change where the API sees none.
+ */
+export function keepHeldNumbers(value: Value, held: Value | undefined): Value {
+  if (held === undefined || held === null || value === held) return value;
+  if (sameNumber(value, held)) return held;
+  if (Array.isArray(value) && Array.isArray(held)) return value.map((item, i) => keepHeldNumbers(item, held[i]));
+  if (isObjectValue(value) && isObjectValue(held)) {
+    const kept: ValueObject = {};
+    for (const key in value) setOwn(kept, key, hasOwn(held, key) ? keepHeldNumbers(value[key], held[key]) : value[key]);
+    return kept;
+  }
+  return value;
+}
+
 /** True when the value or anything inside it is unknown. */
 export function containsUnknown(value: Value | undefined): boolean {
   if (value instanceof Unknown) return true;

@@ -129,8 +129,14 @@ function toWire(value: Value, type: ValueType): unknown {
   }
 }
 
+/**
+ * Integers go as integers; other numbers as their shortest decimal text, which Terraform reads as that decimal
+ * (as it reads the number written in a configuration or state). A float64 would reach Terraform as its exact
+ * binary value instead: 0.1 as 0.1000000000000000055511151231257827, which arithmetic in a configuration then
+ * exposes (0.1 * 2 is not 0.2 to Terraform, and a bid of price * 2 fails to plan).
+ */
 function numberToWire(value: Value): unknown {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return Number.isInteger(value) || !Number.isFinite(value) ? value : String(value);
   if (value instanceof Decimal) {
     const text = value.text.trim();
     if (/^-?\d+$/.test(text)) {

@@ -119,7 +119,7 @@ function stateFrom(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): Val
     project_id: api.project_id,
     devices_min: api.devices_min,
     devices_max: api.devices_max,
-    max_bid_price: valuesEqual(held.max_bid_price, api.max_bid_price) ? (held.max_bid_price ?? null) : api.max_bid_price,
+    max_bid_price: api.max_bid_price,
     metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === request.metro.code ? heldMetro : request.metro.code,
     end_at: sameInstant(held.end_at, api.end_at) ? (held.end_at ?? null) : api.end_at,
   };

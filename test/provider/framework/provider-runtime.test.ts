@@ -3,7 +3,7 @@ import { requiresReplace, requiresReplaceIf, useStateForUnknown } from '../../..
 import { createProviderRuntime } from '../../../lib/provider/framework/provider-runtime';
 import type { ProviderSchemaJson } from '../../../lib/provider/framework/schema';
 import { parseDuration, timeoutsBlock } from '../../../lib/provider/framework/timeouts';
-import { UNKNOWN, isUnknown, type ValueObject } from '../../../lib/provider/framework/values';
+import { Decimal, UNKNOWN, isUnknown, keepHeldNumbers, sameNumber, type ValueObject } from '../../../lib/provider/framework/values';
 
 const schema: ProviderSchemaJson = {
   provider: { version: 0, block: { attributes: { endpoint: { type: 'string', optional: true } } } },
@@ -167,6 +167,46 @@ describe('default planning', () => {
     const destroyed = await runtime.applyResourceChange('metal_box', { prior: state, planned: null, config: null, private: null });
     expect(destroyed).toMatchObject({ state: null, diagnostics: [] });
     expect(api.boxes.size).toBe(0);
+  });
+});
+
+describe('numbers computed in the configuration', () => {
+  // price * 3 with a float64 price: Terraform holds the exact product and compares numbers by their exact text.
+  const computed = new Decimal('0.3000000000000000166533453693773481063544750213623046875');
+  const apiFloat = 0.30000000000000004; // what the API stores and returns for it
+  const withDisk = (disk: number | Decimal) => ({ ...config, disk_gb: disk });
+
+  it('compares numbers as the float64 the API stores', () => {
+    expect(sameNumber(computed, apiFloat)).toBe(true);
+    expect(sameNumber(new Decimal('0.2'), 0.2)).toBe(true);
+    expect(sameNumber(0.3, apiFloat)).toBe(false);
+    expect(sameNumber('0.3', 0.3)).toBe(false);
+    expect(keepHeldNumbers({ a: [apiFloat, 1], b: 'x' }, { a: [computed, 2], b: 'y' })).toEqual({ a: [computed, 1], b: 'x' });
+  });
+
+  it('writes back the planned number after apply when the API returns the same float64', async () => {
+    const { runtime } = setup(box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: '10.0.0.1', plan: 'c3.small', disk_gb: apiFloat, port: [] }) }));
+    await runtime.configureProvider({}, '1.11.4');
+    const plan = await runtime.planResourceChange('metal_box', { prior: null, proposed: withDisk(computed), config: withDisk(computed), private: null });
+    expect(plan.planned!.disk_gb).toBe(computed);
+    const apply = await runtime.applyResourceChange('metal_box', { prior: null, planned: plan.planned, config: withDisk(computed), private: null });
+    expect(apply.state!.disk_gb).toBe(computed);
+    // A different number from the API is the API's answer, and stays so.
+    const other = setup(box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: 'x', plan: 'c3.small', disk_gb: 0.3, port: [] }) }));
+    await other.runtime.configureProvider({}, '1.11.4');
+    const changed = await other.runtime.applyResourceChange('metal_box', { prior: null, planned: plan.planned, config: withDisk(computed), private: null });
+    expect(changed.state!.disk_gb).toBe(0.3);
+  });
+
+  it('keeps the prior number on read and plans no change when the configuration computes the same float64 differently', async () => {
+    const { runtime, api } = setup();
+    const { state } = await created(runtime);
+    const prior = { ...state, disk_gb: computed };
+    api.boxes.set('box-1', { ...state, disk_gb: apiFloat });
+    expect((await runtime.readResource('metal_box', { state: prior, private: null })).state!.disk_gb).toBe(computed);
+    const plan = await runtime.planResourceChange('metal_box', { prior, proposed: { ...prior, disk_gb: apiFloat }, config: withDisk(apiFloat), private: null });
+    expect(plan.planned).toEqual(prior);
+    expect(plan.requiresReplace).toEqual([]);
   });
 });
 

@@ -84,6 +84,23 @@ describe('msgpack DynamicValue', () => {
     expect(valuesEqual(new Decimal('18446744073709551615'), new Decimal('18446744073709551616'))).toBe(false);
   });
 
+  it('reads numbers Terraform sends as float64, integers or decimal text, and sends fractions as their decimal text', () => {
+    const numberType = typeFromCty('number');
+    // What Terraform sends for max_bid_price = price * 3 when the price reached it as a float64.
+    const product = '0.3000000000000000166533453693773481063544750213623046875';
+    expect(decodeDynamicValue(wire(encode(product)), numberType)).toEqual(new Decimal(product));
+    expect(decode(encodeDynamicValue(new Decimal(product), numberType).msgpack)).toBe(product);
+    // Short decimal text (a literal 0.2 or 0.1 * 2 computed in decimal) is read as the float64 and sent back as the same text.
+    expect(decodeDynamicValue(wire(encode('0.2')), numberType)).toBe(0.2);
+    expect(decode(encodeDynamicValue(0.2, numberType).msgpack)).toBe('0.2');
+    expect(decodeDynamicValue(wire(encode(0.1)), numberType)).toBe(0.1);
+    expect(decode(encodeDynamicValue(0.30000000000000004, numberType).msgpack)).toBe('0.30000000000000004');
+    expect(decode(encodeDynamicValue(1e-7, numberType).msgpack)).toBe('1e-7');
+    // Integers stay msgpack integers.
+    expect(decode(encodeDynamicValue(3, numberType).msgpack)).toBe(3);
+    expect(decode(encodeDynamicValue(-2, numberType).msgpack)).toBe(-2);
+  });
+
   it('encodes dynamic values as [type JSON, value] and decodes them back', () => {
     const encoded = raw(encodeDynamicValue({ name: 'a', extra: { list: ['x'] } }, type));
     const [typeBytes, value] = encoded.extra as [Uint8Array, unknown];
