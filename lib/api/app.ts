@@ -17,6 +17,7 @@ import { keyRoutes } from './routes/keys';
 import { operatorRoutes } from './routes/operator';
 import { projectRoutes } from './routes/projects';
 import { spotRoutes } from './routes/spot';
+import { terraformStateRoutes } from './routes/terraform-state';
 
 export const API_PREFIX = '/metal/v1';
 
@@ -58,6 +59,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       keyRoutes(api, deps);
       operatorRoutes(api, deps);
       spotRoutes(api, deps);
+      await api.register(terraformStateRoutes, deps);
     },
     { prefix: API_PREFIX },
   );

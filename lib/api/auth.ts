@@ -1,5 +1,5 @@
 /**
- * X-Auth-Token authentication, read-only and project-scope guards, operator guard, and per-key rate limits.
+ * X-Auth-Token (or HTTP basic auth with the token as password, as Terraform's http backend sends it) authentication, read-only and project-scope guards, operator guard, and per-key rate limits.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
@@ -18,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'LOCK', 'UNLOCK']);
 
 export interface RateLimitOptions {
   /** Requests per key per window. @default 6000 */
@@ -49,8 +49,7 @@ export class RateLimiter {
 export function authHook(engine: Engine, limiter: RateLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (request.routeOptions.config?.public) return;
-    const header = request.headers['x-auth-token'];
-    const principal = await engine.accounts.authenticate(Array.isArray(header) ? header[0] : header);
+    const principal = await engine.accounts.authenticate(requestToken(request));
     request.principal = principal;
     const rate = limiter.hit(principal.apiKeyId);
     void reply.header('X-RateLimit-Limit', rate.limit);
@@ -67,6 +66,16 @@ export function authHook(engine: Engine, limiter: RateLimiter) {
       throw new MetalError('forbidden', 'only the operator\'s API key may change the world (metros, facilities, plans, machines)');
     }
   };
+}
+
+/** The X-Auth-Token header, else the password of basic auth (the user name is ignored). */
+function requestToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-auth-token'];
+  if (header) return Array.isArray(header) ? header[0] : header;
+  const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (!basic) return undefined;
+  const credentials = Buffer.from(basic[1], 'base64').toString('utf8');
+  return credentials.slice(credentials.indexOf(':') + 1) || undefined;
 }
 
 /** A project key may touch only its own project and nothing user-wide (keys, user SSH keys). */

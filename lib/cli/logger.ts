@@ -5,7 +5,7 @@ import pretty from 'pino-pretty';
 export type LogFormat = 'json' | 'pretty';
 
 export function createLogger(level: string, format: LogFormat): Logger {
-  const options = { level, redact: { paths: ['*.password', '*.token', '*.auth_token', 'req.headers["x-auth-token"]'], censor: '[redacted]' } };
+  const options = { level, redact: { paths: ['*.password', '*.token', '*.auth_token', 'req.headers["x-auth-token"]', 'req.headers.authorization'], censor: '[redacted]' } };
   if (format === 'pretty') {
     return pino(options, pretty({ destination: 2, colorize: process.stderr.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss', sync: true }));
   }

@@ -14,6 +14,7 @@ import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
 import { SpotMarketService } from './spot/market';
+import { TerraformStateService } from './terraform-state';
 import { World } from './world';
 
 export interface EngineOptions {
@@ -35,6 +36,7 @@ export class Engine {
   readonly provisioner: Provisioner;
   readonly jobs: JobRunner;
   readonly spot: SpotMarketService;
+  readonly terraformState: TerraformStateService;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
@@ -52,6 +54,7 @@ export class Engine {
     this.projects = new ProjectService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.operator = new OperatorService(this.ctx);
+    this.terraformState = new TerraformStateService(this.ctx, this.projects, this.accounts);
     this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke());
     this.provisioner = new Provisioner(this.ctx, (id, generation) => this.devices.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
