@@ -13,6 +13,9 @@ export const STATE_NAME_RULE = '1 to 128 letters, digits, dots, underscores and 
 /** The largest state document accepted (a state of several thousand resources is a few MiB). */
 export const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
+/** The environment variable that opts a cdktf stack into state on metalforge (MetalStateBackend.fromEnvironment). */
+export const STATE_PROJECT_ENV = 'METALFORGE_STATE_PROJECT';
+
 /** Lock info as Terraform sends it with LOCK and UNLOCK (statemgr.LockInfo). */
 export interface TerraformLockInfo {
   ID: string;
