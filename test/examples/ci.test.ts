@@ -30,8 +30,14 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Run>
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('close', (code) => resolveRun({ code: code ?? 1, output }));
+    // cdktf colours terraform's output even without a terminal.
+    child.on('close', (code) => resolveRun({ code: code ?? 1, output: output.replace(/\u001b\[[0-9;]*m/g, '') }));
   });
+}
+
+/** Every CI run starts from a fresh checkout: nothing synthesized or initialized is left from a previous one. */
+function freshCheckout(stackDir: string): void {
+  rmSync(join(ROOT, stackDir, 'cdktf.out'), { recursive: true, force: true });
 }
 
 /** The commands of a script, without the ones this test does not run (printed). */
@@ -67,6 +73,7 @@ interface GithubStep {
 
 /** Runs the workflow's steps for one event; returns the output of the named steps that ran. */
 async function runGithubWorkflow(file: string, context: Record<string, string>, overrides: Record<string, string>): Promise<Record<string, Run>> {
+  freshCheckout(overrides.STACK_DIR);
   const workflow = parse(readFileSync(file, 'utf8')) as { env: Record<string, string>; jobs: Record<string, { steps: GithubStep[] }> };
   const expression = (text: string) =>
     text.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, name: string) => {
@@ -104,6 +111,7 @@ interface GitlabJob {
 
 /** Runs the jobs of one pipeline whose rules match (before_script + script in one shell, as GitLab does). */
 async function runGitlabPipeline(file: string, predefined: Record<string, string>, overrides: Record<string, string>): Promise<Record<string, Run>> {
+  freshCheckout(overrides.STACK_DIR);
   const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { default: { before_script: string[] }; variables: Record<string, string>; stages: string[] };
   const env: Record<string, string> = { ...predefined };
   const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (_, name: string) => env[name] ?? '');
@@ -191,8 +199,7 @@ describeWithTerraform('CI recipes (examples/ci) against a local metalforge serve
     expect((await activeGpuDevices()).length).toBe(before + 1);
     await expectStateOnServer(projectId, token, description);
 
-    // Another runner (nothing local survives between CI jobs): the state on the server says all is applied.
-    rmSync(join(ROOT, stackDir, 'cdktf.out'), { recursive: true, force: true });
+    // Another runner (nothing local survives between CI runs): the state on the server says all is applied.
     const again = await runGithubWorkflow(file, context('pull_request', 'refs/pull/2/merge'), overrides);
     expect(again.Diff.output).toMatch(/No changes/);
   });
@@ -216,13 +223,11 @@ describeWithTerraform('CI recipes (examples/ci) against a local metalforge serve
     expect(Object.keys(mr)).toEqual(['diff']);
     expect(mr.diff.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
 
-    rmSync(join(ROOT, stackDir, 'cdktf.out'), { recursive: true, force: true });
     const main = await runGitlabPipeline(file, predefined('push', 'main'), overrides);
     expect(Object.keys(main)).toEqual(['deploy']);
     expect((await activeGpuDevices()).length).toBe(before + 1);
     await expectStateOnServer(projectId, token, description);
 
-    rmSync(join(ROOT, stackDir, 'cdktf.out'), { recursive: true, force: true });
     const again = await runGitlabPipeline(file, predefined('merge_request_event'), overrides);
     expect(again.diff.output).toMatch(/No changes/);
   });
