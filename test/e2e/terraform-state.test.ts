@@ -5,16 +5,29 @@
  * and a read-only key reads but cannot lock.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createCloud } from '../../lib/cloud';
 import { terraformEnv } from '../../lib/provider/install';
 import { TerraformStateStore } from '../../lib/store/terraform-state';
 import { describeWithTerraform, startTerraformWorld, Workdir, type TerraformResult, type TerraformWorld } from './terraform-harness';
 
 jest.setTimeout(300_000);
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** The metalforge CLI as a user runs it. */
+function runCli(args: string[], env: Record<string, string>): Promise<TerraformResult> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'lib/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('close', (code) => resolveRun({ code: code ?? 1, output }));
+  });
+}
 
 /** A loopback port free now, so a restarted server can listen where terraform's backend address points. */
 function freePort(): Promise<number> {
@@ -210,4 +223,39 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     expect((await store().state(projectId, 'scoped'))?.lock_id).toBeNull();
     expect(existsSync(join(owner.dir.dir, 'terraform.tfstate'))).toBe(false);
   });
+
+  it('metalforge deploy --remote-state keeps each stack\'s state on the server; a stack without MetalStateBackend is refused', async () => {
+    // A copy of an example beside the others (its imports are relative), so other tests' runs of it are not disturbed.
+    const app = join(ROOT, 'examples', `.remote-state-test-${process.pid}`);
+    mkdirSync(app, { recursive: true });
+    try {
+      copyFileSync(join(ROOT, 'examples', 'gpu-box', 'main.ts'), join(app, 'main.ts'));
+      const cli = (verb: string, project: string) =>
+        // The stack creates its own project: a user key deploys it (a project key reaches only its project).
+        runCli([verb, app, '--api-url', world.apiUrl.replace(/\/metal\/v1$/, ''), '--remote-state', project], { METAL_AUTH_TOKEN: world.token });
+      const deployed = await cli('deploy', projectId);
+      if (deployed.code !== 0) throw new Error(`deploy exited ${deployed.code}:\n${deployed.output}`);
+      expect(deployed.output).toMatch(/trainer\s+active/);
+      const versions = await store().versions(projectId, 'gpu-box', { page: 1, perPage: 10 });
+      expect(versions.items[0]).toMatchObject({ written_by: 'admin key created at first start' });
+      expect(existsSync(join(app, 'cdktf.out', 'stacks', 'gpu-box', 'terraform.tfstate'))).toBe(false);
+      expect(readFileSync(join(app, 'cdktf.out', 'stacks', 'gpu-box', 'cdk.tf.json'), 'utf8')).not.toContain(world.token);
+
+      const destroyed = await cli('destroy', projectId);
+      if (destroyed.code !== 0) throw new Error(`destroy exited ${destroyed.code}:\n${destroyed.output}`);
+      expect((await store().versions(projectId, 'gpu-box', { page: 1, perPage: 10 })).total).toBeGreaterThan(versions.total);
+      const projects = await world.client.listAll((page) => world.client.projects.list({ page, per_page: 100 }));
+      const devices = (await Promise.all(projects.map((p) => world.client.listAll((page) => world.client.devices.list(p.id, { page, per_page: 100 }))))).flat();
+      expect(devices.filter((d) => d.hostname === 'trainer' && d.state === 'active')).toEqual([]);
+
+      // A stack that does not call MetalStateBackend.fromEnvironment would silently keep local state.
+      writeFileSync(join(app, 'main.ts'), readFileSync(join(app, 'main.ts'), 'utf8').replace('MetalStateBackend.fromEnvironment(this);', ''));
+      const refused = await cli('deploy', projectId);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain('stack gpu-box keeps its state locally: add `MetalStateBackend.fromEnvironment(this)`');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
 });
+
