@@ -256,6 +256,6 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     } finally {
       rmSync(app, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 });
 
