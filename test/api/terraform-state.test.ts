@@ -48,14 +48,14 @@ describe('Terraform state over the http backend protocol', () => {
 
   beforeAll(async () => {
     const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(chunk.toString()), done()) });
-    cloud = await testCloud('pglite', { logger: pino({ level: 'trace' }, sink) });
+    cloud = await testCloud('pglite', { catalog: false, logger: pino({ level: 'trace' }, sink) });
     const admin = apiClient(cloud);
     projectA = (await admin.post('/projects', { name: 'alpha' })).body.id;
     projectB = (await admin.post('/projects', { name: 'beta' })).body.id;
     writer = (await admin.post(`/projects/${projectA}/api-keys`, { description: 'ci pipeline' })).body.token;
     reader = (await admin.post(`/projects/${projectA}/api-keys`, { description: 'dashboards', read_only: true })).body.token;
     otherProjectKey = (await admin.post(`/projects/${projectB}/api-keys`, { description: 'beta ci' })).body.token;
-  });
+  }, 180_000);
   afterAll(async () => {
     await cloud?.close();
   });

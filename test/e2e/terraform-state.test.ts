@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCloud } from '../../lib/cloud';
 import { terraformEnv } from '../../lib/provider/install';
 import { TerraformStateStore } from '../../lib/store/terraform-state';
+import { freePort } from '../support/pg-cluster';
 import { describeWithTerraform, startTerraformWorld, Workdir, type TerraformResult, type TerraformWorld } from './terraform-harness';
 
 jest.setTimeout(300_000);
@@ -26,18 +26,6 @@ function runCli(args: string[], env: Record<string, string>): Promise<TerraformR
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('close', (code) => resolveRun({ code: code ?? 1, output }));
-  });
-}
-
-/** A loopback port free now, so a restarted server can listen where terraform's backend address points. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -78,6 +66,7 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'metalforge-tfstate-'));
+    // A fixed port, so the restarted server answers where terraform's backend address points.
     port = await freePort();
     world = await startTerraformWorld({ dataDir, port });
     projectId = (await world.client.projects.create({ name: 'state' })).id;

@@ -32,7 +32,7 @@ describe.each(availableBackends())('Terraform state store on %s', (backend) => {
   const now = new Date('2026-12-06T12:00:00Z');
 
   beforeAll(async () => {
-    cloud = await testCloud(backend, { startWorkers: false });
+    cloud = await testCloud(backend, { startWorkers: false, catalog: false });
     projectId = (await adminProject(cloud)).projectId;
     store = new TerraformStateStore(cloud.db);
   }, 120_000);

@@ -64,25 +64,21 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
     },
   );
 
-  app.route<{ Params: StateParams; Body: string }>({
-    method: 'LOCK',
-    url: STATE,
-    schema: { tags, summary: 'Lock the Terraform state with lock info (409 with the holder\'s lock info when held)', params: StateParams, response: { 200: Type.Null(), ...stateErrors } },
-    handler: async (req, reply) => {
-      await service.lock(req.principal, req.params.id, req.params.name, req.body);
-      return reply.status(200).send();
-    },
-  });
-
-  app.route<{ Params: StateParams; Body: string }>({
-    method: 'UNLOCK',
-    url: STATE,
-    schema: { tags, summary: 'Unlock the Terraform state (the lock of the ID in the body; any lock without a body)', params: StateParams, response: { 200: Type.Null(), ...stateErrors } },
-    handler: async (req, reply) => {
-      await service.unlock(req.principal, req.params.id, req.params.name, req.body);
-      return reply.status(200).send();
-    },
-  });
+  const locking = [
+    { method: 'LOCK', summary: "Lock the Terraform state with lock info (409 with the holder's lock info when held)", run: service.lock },
+    { method: 'UNLOCK', summary: 'Unlock the Terraform state (the lock of the ID in the body; any lock without a body)', run: service.unlock },
+  ];
+  for (const { method, summary, run } of locking) {
+    app.route<{ Params: StateParams; Body: string }>({
+      method,
+      url: STATE,
+      schema: { tags, summary, params: StateParams, response: { 200: Type.Null(), ...stateErrors } },
+      handler: async (req, reply) => {
+        await run.call(service, req.principal, req.params.id, req.params.name, req.body);
+        return reply.status(200).send();
+      },
+    });
+  }
 
   app.get<{ Params: StateParams; Querystring: PageQueryT }>(
     `${STATE}/versions`,
