@@ -214,8 +214,9 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
   });
 
   it('metalforge deploy --remote-state keeps each stack\'s state on the server; a stack without MetalStateBackend is refused', async () => {
-    // A copy of an example beside the others (its imports are relative), so other tests' runs of it are not disturbed.
-    const app = join(ROOT, 'examples', `.remote-state-test-${process.pid}`);
+    // A copy of an example two levels down like the others (its imports are relative), so other tests' runs of it
+    // are not disturbed.
+    const app = join(ROOT, '.metalforge', `remote-state-test-${process.pid}`);
     mkdirSync(app, { recursive: true });
     try {
       copyFileSync(join(ROOT, 'examples', 'gpu-box', 'main.ts'), join(app, 'main.ts'));

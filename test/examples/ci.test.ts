@@ -135,8 +135,9 @@ describeWithTerraform('CI recipes (examples/ci) against a local metalforge serve
   let cloud: Cloud;
   let apiUrl: string;
   let admin: MetalClient;
-  // A copy of an example, so this test's synth and state do not meet other tests' runs of the same example.
-  const stackDir = `examples/.ci-test-${process.pid}`;
+  // A copy of an example (two levels down, like examples/<name>, for its relative imports), so this test's synth
+  // and state do not meet other tests' runs of the same example.
+  const stackDir = `.metalforge/ci-test-${process.pid}`;
 
   beforeAll(async () => {
     cloud = await createCloud({ simScale: 0.002, port: 0 });
