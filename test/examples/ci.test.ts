@@ -14,7 +14,7 @@ import { createMetalClient, type MetalClient } from '../../lib/client';
 import { createCloud, type Cloud } from '../../lib/cloud';
 import { describeWithTerraform } from '../e2e/terraform-harness';
 
-jest.setTimeout(900_000);
+jest.setTimeout(1_800_000);
 
 const ROOT = resolve(__dirname, '..', '..');
 const SKIPPED_COMMANDS = new Set(['npm ci']);
