@@ -21,17 +21,25 @@ const GOAL = 1.2;
 function terraform(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    execFile('terraform', [...args, '-no-color', '-input=false'], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${stdout.slice(-4000)}${stderr.slice(-4000)}`));
-      resolve(Number(process.hrtime.bigint() - started) / 1e9);
-    });
+    execFile(
+      'terraform',
+      [...args, '-no-color', '-input=false'],
+      { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${stdout.slice(-4000)}${stderr.slice(-4000)}`));
+        resolve(Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    );
   });
 }
 
 /** N separate resources, as a synthesized cdktf stack has them; `backend` adds the (env-configured) http backend. */
 function writeStack(dir: string, backend: boolean): void {
   mkdirSync(dir, { recursive: true });
-  const resources = Array.from({ length: COUNT }, (_, i) => `resource "terraform_data" "r${i}" {\n  input = { name = "item-${i}", index = ${i} }\n}\n`);
+  const resources = Array.from(
+    { length: COUNT },
+    (_, i) => `resource "terraform_data" "r${i}" {\n  input = { name = "item-${i}", index = ${i} }\n}\n`
+  );
   writeFileSync(path.join(dir, 'main.tf'), `${backend ? 'terraform {\n  backend "http" {}\n}\n' : ''}${resources.join('')}`);
 }
 
@@ -47,7 +55,14 @@ async function main(): Promise<void> {
     const base: NodeJS.ProcessEnv = { ...process.env, ...terraformEnv(work.dir), CHECKPOINT_DISABLE: '1' };
     delete base.TF_LOG;
     const address = `${apiUrl}/projects/${project.id}/terraform/state/bench`;
-    const remoteEnv = { ...base, TF_HTTP_ADDRESS: address, TF_HTTP_LOCK_ADDRESS: address, TF_HTTP_UNLOCK_ADDRESS: address, TF_HTTP_USERNAME: 'metalforge', TF_HTTP_PASSWORD: key.token! };
+    const remoteEnv = {
+      ...base,
+      TF_HTTP_ADDRESS: address,
+      TF_HTTP_LOCK_ADDRESS: address,
+      TF_HTTP_UNLOCK_ADDRESS: address,
+      TF_HTTP_USERNAME: 'metalforge',
+      TF_HTTP_PASSWORD: key.token!,
+    };
 
     const local = path.join(work.dir, 'local');
     const remote = path.join(work.dir, 'remote');
@@ -62,9 +77,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which goes first, so neither always runs on a warmer machine.
       const order = round % 2 ? (['remote', 'local'] as const) : (['local', 'remote'] as const);
-      for (const which of order) plans[which].push(await terraform(which === 'local' ? local : remote, which === 'local' ? base : remoteEnv, ['plan', '-detailed-exitcode']));
+      for (const which of order)
+        plans[which].push(
+          await terraform(which === 'local' ? local : remote, which === 'local' ? base : remoteEnv, ['plan', '-detailed-exitcode'])
+        );
     }
-    const versions = (await (await fetch(`${address}/versions`, { headers: { 'x-auth-token': key.token! } })).json()) as { versions: { size_bytes: number }[] };
+    const versions = (await (await fetch(`${address}/versions`, { headers: { 'x-auth-token': key.token! } })).json()) as {
+      versions: { size_bytes: number }[];
+    };
     const ratio = median(plans.remote) / median(plans.local);
     report(`terraform plan of ${COUNT} terraform_data, state on metalforge vs local state (${ROUNDS} rounds, median)`, {
       'state size': `${(versions.versions[0].size_bytes / 1024).toFixed(0)} KiB`,

@@ -1,5 +1,6 @@
 /**
- * X-Auth-Token (or HTTP basic auth with the token as password, as Terraform's http backend sends it) authentication, read-only and project-scope guards, operator guard, and per-key rate limits.
+ * X-Auth-Token authentication (or basic auth with the token as password, as Terraform's http backend sends it),
+ * read-only and project-scope guards, operator guard, and per-key rate limits.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';

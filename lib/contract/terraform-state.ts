@@ -57,10 +57,7 @@ export const StateLockedBody = Type.Object({
 
 /** The state is locked by someone else: 409 whose body carries the holder's lock info next to the Metal fields. */
 export class StateLockedError extends MetalError {
-  constructor(
-    message: string,
-    readonly holder: TerraformLockInfo,
-  ) {
+  constructor(message: string, readonly holder: TerraformLockInfo) {
     super('conflict', message);
   }
 
@@ -72,6 +69,8 @@ export class StateLockedError extends MetalError {
 /** "ID=… (terraform apply by ci@runner, since …)": a lock holder as a person reads it. */
 export function describeLock(lock: TerraformLockInfo): string {
   const operation = lock.Operation?.replace(/^OperationType/, '').toLowerCase();
-  const by = [operation && `terraform ${operation}`, lock.Who && `by ${lock.Who}`, lock.Created && `since ${lock.Created}`].filter(Boolean).join(' ');
+  const by = [operation && `terraform ${operation}`, lock.Who && `by ${lock.Who}`, lock.Created && `since ${lock.Created}`]
+    .filter(Boolean)
+    .join(' ');
   return `ID=${lock.ID}${by ? ` (${by})` : ''}`;
 }

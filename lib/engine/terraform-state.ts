@@ -21,11 +21,7 @@ export interface StateDocument {
 export class TerraformStateService {
   private readonly store: TerraformStateStore;
 
-  constructor(
-    private readonly ctx: EngineContext,
-    private readonly projects: ProjectService,
-    private readonly accounts: AccountService,
-  ) {
+  constructor(private readonly ctx: EngineContext, private readonly projects: ProjectService, private readonly accounts: AccountService) {
     this.store = new TerraformStateStore(ctx.db);
   }
 
@@ -45,7 +41,11 @@ export class TerraformStateService {
       const holder = heldLock(state);
       // Terraform retries a LOCK it may have sent already: the same ID again holds the lock.
       if (holder?.ID === lock.ID) return;
-      if (holder) throw new StateLockedError(`state "${name}" is locked by ${describeLock(holder)}; wait for it, or if that run died, run terraform force-unlock ${holder.ID}`, holder);
+      if (holder)
+        throw new StateLockedError(
+          `state "${name}" is locked by ${describeLock(holder)}; wait for it, or if that run died, run terraform force-unlock ${holder.ID}`,
+          holder
+        );
       await write.lock({ id: lock.ID, info: JSON.stringify(lock), keyId: principal.apiKeyId });
     });
   }
@@ -62,19 +62,33 @@ export class TerraformStateService {
       const holder = heldLock(found.state);
       if (!holder) return;
       if (lock && lock.ID !== holder.ID) {
-        throw new StateLockedError(`ID: lock ${lock.ID} does not hold state "${name}"; it is locked by ${describeLock(holder)} (terraform force-unlock ${holder.ID} releases it)`, holder);
+        throw new StateLockedError(
+          `ID: lock ${lock.ID} does not hold state "${name}"; it is locked by ${describeLock(holder)} (terraform force-unlock ${
+            holder.ID
+          } releases it)`,
+          holder
+        );
       }
       await found.write.unlock();
     });
   }
 
   /** Writes a new version. While the state is locked, `lockId` must be the holder's (Terraform sends it as ?ID=). */
-  async write(principal: Principal, projectId: string, name: string, content: string, options: { lockId?: string; md5?: string }): Promise<number> {
+  async write(
+    principal: Principal,
+    projectId: string,
+    name: string,
+    content: string,
+    options: { lockId?: string; md5?: string }
+  ): Promise<number> {
     await this.projects.row(principal, projectId);
     const summary = parseState(content);
     const md5 = md5Of(content);
     if (options.md5 !== undefined && options.md5 !== md5) {
-      throw new MetalError('bad_request', 'Content-MD5: does not match the body (the upload was altered or cut short); send the state again');
+      throw new MetalError(
+        'bad_request',
+        'Content-MD5: does not match the body (the upload was altered or cut short); send the state again'
+      );
     }
     const writtenBy = await this.writer(principal);
     return this.store.change(projectId, name, { create: true, now: this.ctx.clock.now() }, async (found) => {
@@ -84,7 +98,12 @@ export class TerraformStateService {
     });
   }
 
-  async versions(principal: Principal, projectId: string, name: string, page: Page): Promise<{ items: TerraformStateVersion[]; total: number }> {
+  async versions(
+    principal: Principal,
+    projectId: string,
+    name: string,
+    page: Page
+  ): Promise<{ items: TerraformStateVersion[]; total: number }> {
     await this.known(principal, projectId, name);
     const { items, total } = await this.store.versions(projectId, name, page);
     return { items: items.map((row) => presentVersion(projectId, name, row)), total };
@@ -140,10 +159,14 @@ function checkHolder(state: TerraformStateRow, name: string, lockId: string | un
 function parseLockInfo(body: string | undefined, required: boolean): TerraformLockInfo | undefined {
   if (!body?.trim()) {
     if (!required) return undefined;
-    throw new MetalError('bad_request', 'body: send the lock info as JSON, e.g. {"ID":"<uuid>","Operation":"OperationTypeApply","Who":"ci@runner"}');
+    throw new MetalError(
+      'bad_request',
+      'body: send the lock info as JSON, e.g. {"ID":"<uuid>","Operation":"OperationTypeApply","Who":"ci@runner"}'
+    );
   }
   const info = parseJson(body, 'lock info');
-  if (!info || typeof info !== 'object' || Array.isArray(info)) throw new MetalError('bad_request', 'body: the lock info must be a JSON object with an ID');
+  if (!info || typeof info !== 'object' || Array.isArray(info))
+    throw new MetalError('bad_request', 'body: the lock info must be a JSON object with an ID');
   const id = (info as { ID?: unknown }).ID;
   if (typeof id !== 'string' || !id.trim() || id.length > 256) {
     throw new MetalError('validation_failed', 'ID: is required in the lock info, a non-empty string of at most 256 characters');
@@ -173,7 +196,10 @@ function parseJson(text: string, what: string): unknown {
 const md5Of = (content: string): string => createHash('md5').update(content).digest('base64');
 
 function noState(projectId: string, name: string): MetalError {
-  return new MetalError('not_found', `terraform state "${name}" not found in project ${projectId}; terraform creates it on its first apply`);
+  return new MetalError(
+    'not_found',
+    `terraform state "${name}" not found in project ${projectId}; terraform creates it on its first apply`
+  );
 }
 
 function noVersion(name: string, version: number): MetalError {

@@ -10,9 +10,24 @@ import { apiClient, testCloud } from '../support/cloud';
 
 type Method = 'GET' | 'POST' | 'LOCK' | 'UNLOCK';
 
-const lockInfo = (id: string, who = 'ci@runner-1') => ({ ID: id, Operation: 'OperationTypeApply', Info: '', Who: who, Version: '1.11.0', Created: '2026-12-06T11:00:00Z', Path: '' });
+const lockInfo = (id: string, who = 'ci@runner-1') => ({
+  ID: id,
+  Operation: 'OperationTypeApply',
+  Info: '',
+  Who: who,
+  Version: '1.11.0',
+  Created: '2026-12-06T11:00:00Z',
+  Path: '',
+});
 const stateDoc = (serial: number, marker = 'not-a-real-secret') =>
-  JSON.stringify({ version: 4, terraform_version: '1.11.0', serial, lineage: 'lin-1', outputs: { password: { value: marker, type: 'string', sensitive: true } }, resources: [] });
+  JSON.stringify({
+    version: 4,
+    terraform_version: '1.11.0',
+    serial,
+    lineage: 'lin-1',
+    outputs: { password: { value: marker, type: 'string', sensitive: true } },
+    resources: [],
+  });
 
 describe('Terraform state over the http backend protocol', () => {
   let cloud: Cloud;
@@ -24,7 +39,11 @@ describe('Terraform state over the http backend protocol', () => {
   let otherProjectKey: string;
 
   /** One request as Terraform sends it: basic auth with any user name and the API token as password. */
-  const tf = async (method: Method, path: string, options: { token?: string; body?: string | object; headers?: Record<string, string> } = {}) => {
+  const tf = async (
+    method: Method,
+    path: string,
+    options: { token?: string; body?: string | object; headers?: Record<string, string> } = {}
+  ) => {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const res = await cloud.app.inject({
       method: method as 'GET',
@@ -106,8 +125,16 @@ describe('Terraform state over the http backend protocol', () => {
     for (const serial of [1, 2, 3]) expect((await tf('POST', state('versions'), { body: stateDoc(serial) })).status).toBe(200);
     const listed = await tf('GET', `${state('versions')}/versions`, { token: reader });
     expect(listed.status).toBe(200);
-    expect(listed.body.versions.map((v: { version: number; serial: number }) => [v.version, v.serial])).toEqual([[3, 3], [2, 2], [1, 1]]);
-    expect(listed.body.versions[0]).toMatchObject({ lineage: 'lin-1', created_by: { description: 'ci pipeline' }, size_bytes: Buffer.byteLength(stateDoc(3)) });
+    expect(listed.body.versions.map((v: { version: number; serial: number }) => [v.version, v.serial])).toEqual([
+      [3, 3],
+      [2, 2],
+      [1, 1],
+    ]);
+    expect(listed.body.versions[0]).toMatchObject({
+      lineage: 'lin-1',
+      created_by: { description: 'ci pipeline' },
+      size_bytes: Buffer.byteLength(stateDoc(3)),
+    });
     expect(listed.body.meta.total).toBe(3);
     expect(listed.raw).not.toContain('not-a-real-secret');
 
@@ -127,7 +154,11 @@ describe('Terraform state over the http backend protocol', () => {
 
   it('a read-only key reads but cannot lock, write or unlock', async () => {
     expect((await tf('GET', state('web'), { token: reader })).status).toBe(200);
-    for (const [method, body] of [['LOCK', lockInfo('ro')], ['POST', stateDoc(9)], ['UNLOCK', undefined]] as const) {
+    for (const [method, body] of [
+      ['LOCK', lockInfo('ro')],
+      ['POST', stateDoc(9)],
+      ['UNLOCK', undefined],
+    ] as const) {
       const res = await tf(method, state('web'), { token: reader, body });
       expect(res.status).toBe(403);
       expect(res.body.errors[0]).toMatch(/read-only/);
@@ -188,7 +219,12 @@ describe('Terraform state over the http backend protocol', () => {
     expect(res.body.errors[0]).toMatch(/larger than the limit.*65536 KiB/);
     expect((await tf('GET', state('big'))).raw).toBe(stateDoc(1));
     // Other routes keep the small default limit.
-    const other = await cloud.app.inject({ method: 'POST', url: '/metal/v1/projects', headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(300 * 1024) }) });
+    const other = await cloud.app.inject({
+      method: 'POST',
+      url: '/metal/v1/projects',
+      headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(300 * 1024) }),
+    });
     expect(other.statusCode).toBe(413);
   }, 60_000);
 

@@ -7,14 +7,22 @@ const PROJECT = '4f1c6c2e-8d0e-4d59-9a52-3d7f1f1f2a10';
 const API = 'https://metal.example.com/metal/v1';
 
 describe('MetalStateBackend', () => {
-  test('configures the http backend with locking on the project\'s state, named after the stack, and no password', () => {
+  test("configures the http backend with locking on the project's state, named after the stack, and no password", () => {
     const { stack } = stackWithProject();
     const backend = new MetalStateBackend(stack, 'state', { apiUrl: `${API}/`, projectId: PROJECT });
     const address = `${API}/projects/${PROJECT}/terraform/state/test`;
     expect(backend.address).toBe(address);
     const synth = synthObject(stack) as unknown as { terraform: { backend: Record<string, Record<string, unknown>> } };
     expect(synth.terraform.backend).toEqual({
-      http: { address, lock_address: address, unlock_address: address, lock_method: 'LOCK', unlock_method: 'UNLOCK', update_method: 'POST', username: 'metalforge' },
+      http: {
+        address,
+        lock_address: address,
+        unlock_address: address,
+        lock_method: 'LOCK',
+        unlock_method: 'UNLOCK',
+        update_method: 'POST',
+        username: 'metalforge',
+      },
     });
     expect(Testing.synth(stack)).not.toMatch(/password/);
   });
@@ -37,7 +45,7 @@ describe('MetalStateBackend', () => {
         'projectId "web" is not a project id',
         'stateName "prod/web" is not a valid state name; use 1 to 128 letters',
       ],
-      3,
+      3
     );
   });
 
@@ -52,6 +60,10 @@ describe('MetalStateBackend', () => {
     expect(backend?.address).toBe(`${API}/projects/${PROJECT}/terraform/state/web-ny`);
     expect(JSON.parse(Testing.synth(remote)).terraform.backend.http.address).toBe(backend?.address);
 
-    expectProblems(() => MetalStateBackend.fromEnvironment(new TerraformStack(new App(), 'x'), { METALFORGE_STATE_PROJECT: PROJECT }), ['apiUrl "" is not an http(s) URL'], 1);
+    expectProblems(
+      () => MetalStateBackend.fromEnvironment(new TerraformStack(new App(), 'x'), { METALFORGE_STATE_PROJECT: PROJECT }),
+      ['apiUrl "" is not an http(s) URL'],
+      1
+    );
   });
 });

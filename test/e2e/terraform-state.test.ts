@@ -21,7 +21,11 @@ const ROOT = resolve(__dirname, '..', '..');
 /** The metalforge CLI as a user runs it. */
 function runCli(args: string[], env: Record<string, string>): Promise<TerraformResult> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'lib/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'lib/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -60,7 +64,13 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
   /** terraform's http backend configured the way MetalStateBackend and the CI recipes do: env vars only. */
   const backendEnv = (name: string, password: string, project = projectId) => {
     const address = stateUrl(project, name);
-    return { TF_HTTP_ADDRESS: address, TF_HTTP_LOCK_ADDRESS: address, TF_HTTP_UNLOCK_ADDRESS: address, TF_HTTP_USERNAME: 'terraform', TF_HTTP_PASSWORD: password };
+    return {
+      TF_HTTP_ADDRESS: address,
+      TF_HTTP_LOCK_ADDRESS: address,
+      TF_HTTP_UNLOCK_ADDRESS: address,
+      TF_HTTP_USERNAME: 'terraform',
+      TF_HTTP_PASSWORD: password,
+    };
   };
   const store = () => new TerraformStateStore(world.cloud.db);
 
@@ -94,7 +104,13 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
       const done = new Promise<TerraformResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, output })));
       return { child, done, output: () => output };
     };
-    return { dir, run: (...args: string[]) => dir.run(...args), ok: (...args: string[]) => dir.ok(...args), start, gate: () => writeFileSync(join(dir.dir, 'gate'), '') };
+    return {
+      dir,
+      run: (...args: string[]) => dir.run(...args),
+      ok: (...args: string[]) => dir.ok(...args),
+      start,
+      gate: () => writeFileSync(join(dir.dir, 'gate'), ''),
+    };
   }
 
   /** Waits (bounded) until the state is locked on the server and returns the lock's ID. */
@@ -144,7 +160,8 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     await w.ok('init', '-input=false');
     const doomed = w.start('apply', '-input=false', '-auto-approve');
     const holder = await lockedBy('killed');
-    for (let i = 0; i < 600 && !/terraform_data.stuck: Provisioning with 'local-exec'/.test(doomed.output()); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && !/terraform_data.stuck: Provisioning with 'local-exec'/.test(doomed.output()); i++)
+      await new Promise((r) => setTimeout(r, 100));
     process.kill(-doomed.child.pid!, 'SIGKILL');
     await doomed.done;
 
@@ -179,8 +196,13 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
 
     // The version with only "one" in it, restored through the API: terraform then sees "two" as missing.
     const versions = (await store().versions(projectId, 'restart', { page: 1, perPage: 100 })).items;
-    const withOne = versions.find((v) => v.serial !== null && v.version < versions[0].version && v.version === versions[versions.length - 1].version)!;
-    const res = await fetch(`${stateUrl(projectId, 'restart')}/versions/${withOne.version}/restore`, { method: 'POST', headers: { 'x-auth-token': writeKey } });
+    const withOne = versions.find(
+      (v) => v.serial !== null && v.version < versions[0].version && v.version === versions[versions.length - 1].version
+    )!;
+    const res = await fetch(`${stateUrl(projectId, 'restart')}/versions/${withOne.version}/restore`, {
+      method: 'POST',
+      headers: { 'x-auth-token': writeKey },
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ restored_from: withOne.version, created_by: { description: 'ci' } });
     expect((await w.ok('state', 'list')).trim().split('\n')).toEqual(['terraform_data.one']);
@@ -196,7 +218,9 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     await owner.ok('apply', '-input=false', '-auto-approve');
 
     const foreign = workdir('scoped', backendEnv('scoped', otherKey));
-    const res = await fetch(stateUrl(projectId, 'scoped'), { headers: { authorization: `Basic ${Buffer.from(`t:${otherKey}`).toString('base64')}` } });
+    const res = await fetch(stateUrl(projectId, 'scoped'), {
+      headers: { authorization: `Basic ${Buffer.from(`t:${otherKey}`).toString('base64')}` },
+    });
     expect(res.status).toBe(404);
     const refused = await foreign.run('apply', '-input=false', '-auto-approve');
     expect(refused.code).toBe(1);
@@ -213,7 +237,7 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     expect(existsSync(join(owner.dir.dir, 'terraform.tfstate'))).toBe(false);
   });
 
-  it('metalforge deploy --remote-state keeps each stack\'s state on the server; a stack without MetalStateBackend is refused', async () => {
+  it("metalforge deploy --remote-state keeps each stack's state on the server; a stack without MetalStateBackend is refused", async () => {
     // A copy of an example two levels down like the others (its imports are relative), so other tests' runs of it
     // are not disturbed.
     const app = join(ROOT, '.metalforge', `remote-state-test-${process.pid}`);
@@ -222,7 +246,9 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
       copyFileSync(join(ROOT, 'examples', 'gpu-box', 'main.ts'), join(app, 'main.ts'));
       const cli = (verb: string, project: string) =>
         // The stack creates its own project: a user key deploys it (a project key reaches only its project).
-        runCli([verb, app, '--api-url', world.apiUrl.replace(/\/metal\/v1$/, ''), '--remote-state', project], { METAL_AUTH_TOKEN: world.token });
+        runCli([verb, app, '--api-url', world.apiUrl.replace(/\/metal\/v1$/, ''), '--remote-state', project], {
+          METAL_AUTH_TOKEN: world.token,
+        });
       const deployed = await cli('deploy', projectId);
       if (deployed.code !== 0) throw new Error(`deploy exited ${deployed.code}:\n${deployed.output}`);
       expect(deployed.output).toMatch(/trainer\s+active/);
@@ -235,11 +261,16 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
       if (destroyed.code !== 0) throw new Error(`destroy exited ${destroyed.code}:\n${destroyed.output}`);
       expect((await store().versions(projectId, 'gpu-box', { page: 1, perPage: 10 })).total).toBeGreaterThan(versions.total);
       const projects = await world.client.listAll((page) => world.client.projects.list({ page, per_page: 100 }));
-      const devices = (await Promise.all(projects.map((p) => world.client.listAll((page) => world.client.devices.list(p.id, { page, per_page: 100 }))))).flat();
+      const devices = (
+        await Promise.all(projects.map((p) => world.client.listAll((page) => world.client.devices.list(p.id, { page, per_page: 100 }))))
+      ).flat();
       expect(devices.filter((d) => d.hostname === 'trainer' && d.state === 'active')).toEqual([]);
 
       // A stack that does not call MetalStateBackend.fromEnvironment would silently keep local state.
-      writeFileSync(join(app, 'main.ts'), readFileSync(join(app, 'main.ts'), 'utf8').replace('MetalStateBackend.fromEnvironment(this);', ''));
+      writeFileSync(
+        join(app, 'main.ts'),
+        readFileSync(join(app, 'main.ts'), 'utf8').replace('MetalStateBackend.fromEnvironment(this);', '')
+      );
       const refused = await cli('deploy', projectId);
       expect(refused.code).toBe(1);
       expect(refused.output).toContain('stack gpu-box keeps its state locally: add `MetalStateBackend.fromEnvironment(this)`');
@@ -248,4 +279,3 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     }
   }, 600_000);
 });
-

@@ -72,7 +72,11 @@ interface GithubStep {
 }
 
 /** Runs the workflow's steps for one event; returns the output of the named steps that ran. */
-async function runGithubWorkflow(file: string, context: Record<string, string>, overrides: Record<string, string>): Promise<Record<string, Run>> {
+async function runGithubWorkflow(
+  file: string,
+  context: Record<string, string>,
+  overrides: Record<string, string>
+): Promise<Record<string, Run>> {
   freshCheckout(overrides.STACK_DIR);
   const workflow = parse(readFileSync(file, 'utf8')) as { env: Record<string, string>; jobs: Record<string, { steps: GithubStep[] }> };
   const expression = (text: string) =>
@@ -110,17 +114,30 @@ interface GitlabJob {
 }
 
 /** Runs the jobs of one pipeline whose rules match (before_script + script in one shell, as GitLab does). */
-async function runGitlabPipeline(file: string, predefined: Record<string, string>, overrides: Record<string, string>): Promise<Record<string, Run>> {
+async function runGitlabPipeline(
+  file: string,
+  predefined: Record<string, string>,
+  overrides: Record<string, string>
+): Promise<Record<string, Run>> {
   freshCheckout(overrides.STACK_DIR);
-  const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { default: { before_script: string[] }; variables: Record<string, string>; stages: string[] };
+  const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown> & {
+    default: { before_script: string[] };
+    variables: Record<string, string>;
+    stages: string[];
+  };
   const env: Record<string, string> = { ...predefined };
   const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (_, name: string) => env[name] ?? '');
   for (const [name, value] of Object.entries(config.variables)) env[name] = overrides[name] ?? expand(String(value));
   const results: Record<string, Run> = {};
-  const jobs = Object.entries(config).filter(([, job]) => typeof job === 'object' && job !== null && 'script' in job) as [string, GitlabJob][];
+  const jobs = Object.entries(config).filter(([, job]) => typeof job === 'object' && job !== null && 'script' in job) as [
+    string,
+    GitlabJob
+  ][];
   for (const stage of config.stages) {
     for (const [name, job] of jobs.filter(([, j]) => j.stage === stage)) {
-      const matches = (job.rules ?? []).some((rule) => evaluateCondition(rule.if, (operand) => literal(operand) ?? env[operand.replace(/^\$/, '')] ?? ''));
+      const matches = (job.rules ?? []).some((rule) =>
+        evaluateCondition(rule.if, (operand) => literal(operand) ?? env[operand.replace(/^\$/, '')] ?? '')
+      );
       if (!matches) continue;
       const script = runnable([...(job.before_script ?? config.default.before_script), ...job.script]).join('\n');
       const result = await bash(script, ROOT, { ...process.env, ...env });
@@ -171,7 +188,9 @@ describeWithTerraform('CI recipes (examples/ci) against a local metalforge serve
 
   const activeGpuDevices = async () => {
     const projects = await admin.listAll((page) => admin.projects.list({ page, per_page: 100 }));
-    const devices = (await Promise.all(projects.map((p) => admin.listAll((page) => admin.devices.list(p.id, { page, per_page: 100 }))))).flat();
+    const devices = (
+      await Promise.all(projects.map((p) => admin.listAll((page) => admin.devices.list(p.id, { page, per_page: 100 }))))
+    ).flat();
     return devices.filter((d) => d.state === 'active' && (d.tags ?? []).includes('gpu'));
   };
 
@@ -190,7 +209,7 @@ describeWithTerraform('CI recipes (examples/ci) against a local metalforge serve
     const before = (await activeGpuDevices()).length;
 
     const pr = await runGithubWorkflow(file, context('pull_request', 'refs/pull/1/merge'), overrides);
-    expect(Object.keys(pr)).toEqual(['Synthesize the stack', 'Install the provider from the project\'s mirror and lock it', 'Diff']);
+    expect(Object.keys(pr)).toEqual(['Synthesize the stack', "Install the provider from the project's mirror and lock it", 'Diff']);
     expect(pr.Diff.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
     expect((await activeGpuDevices()).length).toBe(before);
 

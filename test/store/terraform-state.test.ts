@@ -10,7 +10,15 @@ import { adminProject, availableBackends, stopPostgres, testCloud } from '../sup
 
 afterAll(stopPostgres);
 
-const version = (content: string) => ({ content, serial: 1, lineage: 'l', md5: 'm', writtenByKeyId: '00000000-0000-4000-8000-000000000000', writtenBy: 'test', restoredFrom: null });
+const version = (content: string) => ({
+  content,
+  serial: 1,
+  lineage: 'l',
+  md5: 'm',
+  writtenByKeyId: '00000000-0000-4000-8000-000000000000',
+  writtenBy: 'test',
+  restoredFrom: null,
+});
 
 /** The database, except that inside transactions the statement matching `failOn` fails (a crash mid-write). */
 function failingDatabase(db: Database, failOn: RegExp): Database {
@@ -20,7 +28,7 @@ function failingDatabase(db: Database, failOn: RegExp): Database {
     query: (sql, params) => db.query(sql, params),
     transaction: (fn) =>
       db.transaction((tx: Queryable) =>
-        fn({ query: (sql, params) => (failOn.test(sql) ? Promise.reject(new Error('connection lost')) : tx.query(sql, params)) }),
+        fn({ query: (sql, params) => (failOn.test(sql) ? Promise.reject(new Error('connection lost')) : tx.query(sql, params)) })
       ),
   };
 }
@@ -47,7 +55,9 @@ describe.each(availableBackends())('Terraform state store on %s', (backend) => {
     const name = `crash-${failOn.source.length}`;
     await store.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":1}')));
     const failing = new TerraformStateStore(failingDatabase(cloud.db, failOn));
-    await expect(failing.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":2}')))).rejects.toThrow();
+    await expect(
+      failing.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":2}')))
+    ).rejects.toThrow();
 
     expect(await store.latest(projectId, name)).toMatchObject({ version: 1, content: '{"serial":1}' });
     expect((await store.versions(projectId, name, { page: 1, perPage: 10 })).items.map((v) => v.version)).toEqual([1]);
@@ -58,7 +68,9 @@ describe.each(availableBackends())('Terraform state store on %s', (backend) => {
   });
 
   it('gives concurrent writers of one state consecutive versions', async () => {
-    const writes = Array.from({ length: 8 }, (_, i) => store.change(projectId, 'busy', { create: true, now }, (found) => found!.write.addVersion(version(`{"n":${i}}`))));
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      store.change(projectId, 'busy', { create: true, now }, (found) => found!.write.addVersion(version(`{"n":${i}}`)))
+    );
     expect((await Promise.all(writes)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await store.state(projectId, 'busy'))?.latest_version).toBe(8);
   });

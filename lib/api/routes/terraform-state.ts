@@ -30,7 +30,9 @@ const StateParams = Type.Object({
 type StateParams = { id: string; name: string };
 const VersionParams = Type.Object({ ...StateParams.properties, version: Type.Integer({ minimum: 1 }) });
 type VersionParams = StateParams & { version: number };
-const LockQuery = Type.Object({ ID: Type.Optional(Type.String({ maxLength: 256, description: 'the lock ID, while the state is locked' })) });
+const LockQuery = Type.Object({
+  ID: Type.Optional(Type.String({ maxLength: 256, description: 'the lock ID, while the state is locked' })),
+});
 type LockQuery = { ID?: string };
 
 const stateErrors = { ...errorResponses, 400: ErrorBody, 409: StateLockedBody, 413: ErrorBody };
@@ -47,26 +49,46 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
 
   app.get<{ Params: StateParams }>(
     STATE,
-    { schema: { tags, summary: "The latest Terraform state (Terraform's http backend; 404 until the first write)", params: StateParams, response: stateErrors } },
-    async (req, reply) => sendDocument(reply, await service.read(req.principal, req.params.id, req.params.name)),
+    {
+      schema: {
+        tags,
+        summary: "The latest Terraform state (Terraform's http backend; 404 until the first write)",
+        params: StateParams,
+        response: stateErrors,
+      },
+    },
+    async (req, reply) => sendDocument(reply, await service.read(req.principal, req.params.id, req.params.name))
   );
 
   app.post<{ Params: StateParams; Querystring: LockQuery; Body: string }>(
     STATE,
     {
       bodyLimit: MAX_STATE_BYTES,
-      schema: { tags, summary: 'Write a new version of the Terraform state (ID: the lock held)', params: StateParams, querystring: LockQuery, response: { 200: Type.Null(), ...stateErrors } },
+      schema: {
+        tags,
+        summary: 'Write a new version of the Terraform state (ID: the lock held)',
+        params: StateParams,
+        querystring: LockQuery,
+        response: { 200: Type.Null(), ...stateErrors },
+      },
     },
     async (req, reply) => {
       const md5 = req.headers['content-md5'];
-      await service.write(req.principal, req.params.id, req.params.name, req.body ?? '', { lockId: req.query.ID, md5: typeof md5 === 'string' ? md5 : undefined });
+      await service.write(req.principal, req.params.id, req.params.name, req.body ?? '', {
+        lockId: req.query.ID,
+        md5: typeof md5 === 'string' ? md5 : undefined,
+      });
       return reply.status(200).send();
-    },
+    }
   );
 
   const locking = [
     { method: 'LOCK', summary: "Lock the Terraform state with lock info (409 with the holder's lock info when held)", run: service.lock },
-    { method: 'UNLOCK', summary: 'Unlock the Terraform state (the lock of the ID in the body; any lock without a body)', run: service.unlock },
+    {
+      method: 'UNLOCK',
+      summary: 'Unlock the Terraform state (the lock of the ID in the body; any lock without a body)',
+      run: service.unlock,
+    },
   ];
   for (const { method, summary, run } of locking) {
     app.route<{ Params: StateParams; Body: string }>({
@@ -82,20 +104,44 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
 
   app.get<{ Params: StateParams; Querystring: PageQueryT }>(
     `${STATE}/versions`,
-    { schema: { tags, summary: 'Versions of a Terraform state, newest first, with who wrote each and when', params: StateParams, querystring: PageQuery, response: { 200: TerraformStateVersionList, ...stateErrors } } },
-    async (req, reply) => sendPage(req, reply, 'versions', await service.versions(req.principal, req.params.id, req.params.name, pageParams(req.query)), req.query),
+    {
+      schema: {
+        tags,
+        summary: 'Versions of a Terraform state, newest first, with who wrote each and when',
+        params: StateParams,
+        querystring: PageQuery,
+        response: { 200: TerraformStateVersionList, ...stateErrors },
+      },
+    },
+    async (req, reply) =>
+      sendPage(
+        req,
+        reply,
+        'versions',
+        await service.versions(req.principal, req.params.id, req.params.name, pageParams(req.query)),
+        req.query
+      )
   );
 
   app.get<{ Params: VersionParams }>(
     `${STATE}/versions/:version`,
     { schema: { tags, summary: 'The Terraform state document of one version', params: VersionParams, response: stateErrors } },
-    async (req, reply) => sendDocument(reply, await service.version(req.principal, req.params.id, req.params.name, req.params.version)),
+    async (req, reply) => sendDocument(reply, await service.version(req.principal, req.params.id, req.params.name, req.params.version))
   );
 
   app.post<{ Params: VersionParams; Querystring: LockQuery }>(
     `${STATE}/versions/:version/restore`,
-    { schema: { tags, summary: 'Make an old version the latest again (written as a new version)', params: VersionParams, querystring: LockQuery, response: { 201: TerraformStateVersion, ...stateErrors } } },
-    async (req, reply) => reply.status(201).send(await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID)),
+    {
+      schema: {
+        tags,
+        summary: 'Make an old version the latest again (written as a new version)',
+        params: VersionParams,
+        querystring: LockQuery,
+        response: { 201: TerraformStateVersion, ...stateErrors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID))
   );
 }
 
