@@ -5,7 +5,7 @@
  */
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BareMetalDevice, MetalProject, MetalProvider, Metro, ProjectSshKey, UserData } from '../../lib/constructs';
+import { BareMetalDevice, MetalProject, MetalProvider, MetalStateBackend, Metro, ProjectSshKey, UserData } from '../../lib/constructs';
 
 /** Used when SSH_PUBLIC_KEY is unset, so the stack synthesizes anywhere. */
 const EXAMPLE_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEXAMPLEKEYEXAMPLEKEYEXAMPLEKEYEXAMPLEKEY00 deploy@example';
@@ -16,6 +16,8 @@ export class CoreWebNyStack extends TerraformStack {
   constructor(scope: Construct, id: string, publicKey = process.env.SSH_PUBLIC_KEY ?? EXAMPLE_KEY) {
     super(scope, id);
     new MetalProvider(this, 'metal', { apiUrl: process.env.METAL_API_URL });
+    // With METALFORGE_STATE_PROJECT set (metalforge deploy --remote-state, examples/ci), the state lives on metalforge.
+    MetalStateBackend.fromEnvironment(this);
     const project = new MetalProject(this, 'web', { name: 'web-ny' });
     const deployKey = new ProjectSshKey(this, 'deploy', { project, publicKey });
     const userData = UserData.cloudConfig({

@@ -4,7 +4,7 @@
  */
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EdgeFleet, MetalProject, MetalProvider, UserData } from '../../lib/constructs';
+import { EdgeFleet, MetalProject, MetalProvider, MetalStateBackend, UserData } from '../../lib/constructs';
 
 export class EdgeFleetStack extends TerraformStack {
   public readonly fleet: EdgeFleet;
@@ -12,6 +12,8 @@ export class EdgeFleetStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new MetalProvider(this, 'metal', { apiUrl: process.env.METAL_API_URL });
+    // With METALFORGE_STATE_PROJECT set (metalforge deploy --remote-state, examples/ci), the state lives on metalforge.
+    MetalStateBackend.fromEnvironment(this);
     const project = new MetalProject(this, 'edge', { name: 'edge-cache' });
     this.fleet = new EdgeFleet(this, 'cache', {
       project,

@@ -5,7 +5,7 @@
  */
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BareMetalDevice, HardwarePlan, MetalProject, MetalProvider, UserData } from '../../lib/constructs';
+import { BareMetalDevice, HardwarePlan, MetalProject, MetalProvider, MetalStateBackend, UserData } from '../../lib/constructs';
 
 export class GpuBoxStack extends TerraformStack {
   public readonly plan: HardwarePlan;
@@ -14,6 +14,8 @@ export class GpuBoxStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new MetalProvider(this, 'metal', { apiUrl: process.env.METAL_API_URL });
+    // With METALFORGE_STATE_PROJECT set (metalforge deploy --remote-state, examples/ci), the state lives on metalforge.
+    MetalStateBackend.fromEnvironment(this);
     const project = new MetalProject(this, 'ml', { name: 'ml-training' });
     this.plan = new HardwarePlan(this, 'gpu-plan', {
       gpu: true,

@@ -5,7 +5,7 @@
  */
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { BareMetalDevice, CoreMetroCode, MetalProject, MetalProvider, PlanSlug } from '../../lib/constructs';
+import { BareMetalDevice, CoreMetroCode, MetalProject, MetalProvider, MetalStateBackend, PlanSlug } from '../../lib/constructs';
 
 const SITES: Array<{ metro: CoreMetroCode; plan: PlanSlug }> = [
   { metro: 'ny', plan: 'c3.small.x86' },
@@ -19,6 +19,8 @@ export class MultiMetroStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new MetalProvider(this, 'metal', { apiUrl: process.env.METAL_API_URL });
+    // With METALFORGE_STATE_PROJECT set (metalforge deploy --remote-state, examples/ci), the state lives on metalforge.
+    MetalStateBackend.fromEnvironment(this);
     const project = new MetalProject(this, 'api', { name: 'global-api' });
     this.devices = SITES.flatMap(({ metro, plan }) =>
       [1, 2].map(

@@ -7,7 +7,7 @@
  */
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { CoreMetroCode, MetalProject, MetalProvider, SpotBid, UserData } from '../../lib/constructs';
+import { CoreMetroCode, MetalProject, MetalProvider, MetalStateBackend, SpotBid, UserData } from '../../lib/constructs';
 
 const PLAN = 'c3.small.x86';
 /** Per device-hour, in USD: 60 % of the on-demand price of c3.small.x86. */
@@ -24,6 +24,8 @@ export class SpotBatchStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new MetalProvider(this, 'metal', { apiUrl: process.env.METAL_API_URL });
+    // With METALFORGE_STATE_PROJECT set (metalforge deploy --remote-state, examples/ci), the state lives on metalforge.
+    MetalStateBackend.fromEnvironment(this);
     const project = new MetalProject(this, 'batch', { name: 'spot-batch' });
     const instanceParameters = (hostname: string) => ({ hostname, userData: worker, tags: ['batch', 'spot'] });
     this.bids = [

@@ -23,6 +23,7 @@ import { operatorRoutes } from './routes/operator';
 import { organizationRoutes } from './routes/organizations';
 import { projectRoutes } from './routes/projects';
 import { spotRoutes } from './routes/spot';
+import { terraformStateRoutes } from './routes/terraform-state';
 
 export const API_PREFIX = '/metal/v1';
 
@@ -86,6 +87,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     spotRoutes(api, deps);
     organizationRoutes(api, deps);
     ipRoutes(api, deps);
+    await api.register(terraformStateRoutes, deps);
   };
   await app.register(routes, { prefix: API_PREFIX });
   // Old clients (packngo's https://api.packet.net/) call the API at the root; /metal/v1 stays canonical.

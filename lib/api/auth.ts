@@ -1,5 +1,6 @@
 /**
- * X-Auth-Token authentication, read-only and project-scope guards, operator guard, and per-key rate limits.
+ * X-Auth-Token authentication (or basic auth with the token as password, as Terraform's http backend sends it),
+ * read-only and project-scope guards, operator guard, and per-key rate limits.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
@@ -18,7 +19,7 @@ declare module 'fastify' {
   }
 }
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'LOCK', 'UNLOCK']);
 
 export interface RateLimitOptions {
   /** Requests per key per window. @default 6000 */
@@ -92,13 +93,21 @@ export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLim
   };
 }
 
-/** The token of X-Auth-Token (Metal's header), or of `Authorization: Bearer` (what Prometheus and proxies send). */
+/**
+ * The token of X-Auth-Token (Metal's header), of `Authorization: Bearer` (what Prometheus and proxies send), or the
+ * password of basic auth (what Terraform's http backend sends; the user name is ignored).
+ */
 function requestToken(request: FastifyRequest): string | undefined {
   const header = request.headers['x-auth-token'];
   const token = Array.isArray(header) ? header[0] : header;
   if (token) return token;
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return bearer?.[1];
+  const authorization = request.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+(\S+)$/i.exec(authorization);
+  if (!basic) return undefined;
+  const credentials = Buffer.from(basic[1], 'base64').toString('utf8');
+  return credentials.slice(credentials.indexOf(':') + 1) || undefined;
 }
 
 /** A project key may touch only its own project and nothing user-wide (keys, user SSH keys). */

@@ -19,13 +19,16 @@ interface Operation {
   public: boolean;
 }
 
+const OPENAPI_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']);
+
 export function collectOperations(app: FastifyInstance, prefix: string): Operation[] {
   const operations: Operation[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url.startsWith(prefix) || !route.schema) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      if (method === 'HEAD') continue;
+      // OpenAPI has no verbs beyond these (Terraform's LOCK/UNLOCK are described on their path's GET).
+      if (!OPENAPI_METHODS.has(method)) continue;
       operations.push({ method: method.toLowerCase(), path: route.url, schema: route.schema as Record<string, unknown>, public: !!(route.config as { public?: boolean } | undefined)?.public });
     }
   });

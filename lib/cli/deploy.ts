@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createMetalClient } from '../client';
+import { STATE_PROJECT_ENV } from '../contract/terraform-state';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { terraform } from './terraform';
 
@@ -27,6 +28,11 @@ export interface DeployOptions {
    * (the demo keeps its state next to its database, so the two always match).
    */
   stateDir?: string;
+  /**
+   * Keep each stack's state on the metalforge server, in this project (named after the stack): the app's stacks
+   * call MetalStateBackend.fromEnvironment, which METALFORGE_STATE_PROJECT switches on; the token is the password.
+   */
+  remoteStateProject?: string;
 }
 
 export interface DeployedDevice {
@@ -57,13 +63,16 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const projectDir = options.projectDir ?? ROOT;
   const appDir = resolveTarget(options.target);
-  const env = { METAL_API_URL: `${options.apiUrl.replace(/\/$/, '')}/metal/v1`, METAL_AUTH_TOKEN: options.token };
+  const env: Record<string, string> = { METAL_API_URL: `${options.apiUrl.replace(/\/$/, '')}/metal/v1`, METAL_AUTH_TOKEN: options.token };
+  // Terraform's http backend takes its password from TF_HTTP_PASSWORD: the token never goes into cdk.tf.json.
+  if (options.remoteStateProject) Object.assign(env, { [STATE_PROJECT_ENV]: options.remoteStateProject, TF_HTTP_PASSWORD: options.token });
 
   await checkApi(options.apiUrl, options.token);
   out(`synthesizing ${appDir}`);
   await synth(appDir, env);
   const stacks = readStacks(appDir);
   out('preparing terraform-provider-metal (built on first use)');
+  if (options.remoteStateProject) for (const stack of stacks) requireRemoteBackend(stack);
   const installed = await installProvider({ projectDir });
   out(`terraform-provider-metal ${installed.version} ${installed.upToDate ? 'is up to date' : 'installed'} in ${installed.mirrorDir}`);
 
@@ -71,7 +80,7 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   for (const stack of stacks) {
     syncProviderLock(stack.dir, installed);
     const run = (args: string[], watch = false) => runTerraform(args, stack, projectDir, env, out, watch ? options : undefined);
-    const backend = options.stateDir ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure'] : [];
+    const backend = options.remoteStateProject ? ['-reconfigure'] : options.stateDir ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure'] : [];
     await run(['init', '-input=false', '-no-color', ...backend]);
     if (options.destroy) {
       out(`destroying stack ${stack.name}`);
@@ -121,6 +130,14 @@ function synth(appDir: string, env: Record<string, string>): Promise<void> {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => (code === 0 ? resolveSynth() : reject(new Error(`synth of ${appDir} failed:\n${stderr.trim()}`))));
   });
+}
+
+/** Remote state needs the app's cooperation: a stack without MetalStateBackend would silently keep local state. */
+function requireRemoteBackend(stack: Stack): void {
+  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, unknown> } };
+  if (!synthesized.terraform?.backend?.http) {
+    throw new Error(`stack ${stack.name} keeps its state locally: add \`MetalStateBackend.fromEnvironment(this)\` to the stack (lib/constructs) to keep it on metalforge`);
+  }
 }
 
 export interface Stack {

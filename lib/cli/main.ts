@@ -205,8 +205,9 @@ for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
     .addOption(new Option('--api-url <url>', 'metalforge API URL, with or without /metal/v1').env('METAL_API_URL').default('http://127.0.0.1:8080/metal/v1'))
     .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
     .option('--state-dir <dir>', 'keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app\'s own backend path')
-    .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string }) => {
-      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir });
+    .addOption(new Option('--remote-state <project-id>', 'keep the Terraform state on the server, in this project (one state per stack, with locking)').env('METALFORGE_STATE_PROJECT'))
+    .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string; remoteState?: string }) => {
+      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir, remoteStateProject: flags.remoteState });
     });
 }
 

@@ -8,6 +8,7 @@ export * from './post-provision-hook';
 export * from './project';
 export * from './provider';
 export * from './spot-bid';
+export * from './state-backend';
 export * from './ssh-key';
 export * from './user-data';
 export { MetalValidationError } from './validation';

@@ -19,6 +19,7 @@ import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
 import { SpotMarketService } from './spot/market';
 import { WebhookSender } from './webhooks';
+import { TerraformStateService } from './terraform-state';
 import { World } from './world';
 
 export interface EngineOptions {
@@ -43,6 +44,7 @@ export class Engine {
   readonly spot: SpotMarketService;
   readonly webhooks: WebhookSender;
   readonly observations: EngineObservations;
+  readonly terraformState: TerraformStateService;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
@@ -66,6 +68,7 @@ export class Engine {
     const workerId = newId();
     this.webhooks = new WebhookSender(this.ctx, workerId);
     this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke(), () => this.webhooks.poke());
+    this.terraformState = new TerraformStateService(this.ctx, this.projects, this.accounts);
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.devices.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
     });

@@ -55,7 +55,8 @@ export function describeWithPostgres(name: string, fn: () => void): void {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port free now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
