@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
 import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
 import type { Principal } from './accounts';
-import type { EngineContext } from './context';
+import type { CommitWith, EngineContext } from './context';
 import { isUuid } from './devices';
 import { Batcher } from '../store/batcher';
+import type { Queryable } from '../store/database';
 import { newId } from './ids';
 import { EventRow, presentEvent, presentProject, presentSshKey, ProjectRow, SshKeyRow } from './present';
 
@@ -19,18 +20,27 @@ const limit = (p: Page) => `LIMIT ${p.perPage} OFFSET ${(p.page - 1) * p.perPage
 export class ProjectService {
   constructor(private readonly ctx: EngineContext) {}
 
-  async create(principal: Principal, input: ProjectCreateInput): Promise<Project> {
+  /** Creates a project; `commitWith` (an idempotent request's answer) commits with it. */
+  async create(principal: Principal, input: ProjectCreateInput, commitWith?: CommitWith<Project>): Promise<Project> {
     if (input.organization_id && input.organization_id !== principal.organizationId) {
       throw new MetalError('forbidden', `organization_id: you are not a member of organization ${input.organization_id}`);
     }
     const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    const [row] = await this.ctx.db.query<ProjectRow>(
-      `INSERT INTO projects (id, name, organization_id, tags, customdata, backend_transfer_enabled, created_at, updated_at)
+    const insert = async (db: Queryable) => {
+      const [row] = await db.query<ProjectRow>(
+        `INSERT INTO projects (id, name, organization_id, tags, customdata, backend_transfer_enabled, created_at, updated_at)
 VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
-      [id, input.name, principal.organizationId, JSON.stringify(input.tags ?? []), JSON.stringify(input.customdata ?? {}), input.backend_transfer_enabled ?? false, now],
-    );
-    return presentProject(row);
+        [id, input.name, principal.organizationId, JSON.stringify(input.tags ?? []), JSON.stringify(input.customdata ?? {}), input.backend_transfer_enabled ?? false, now],
+      );
+      return presentProject(row);
+    };
+    if (!commitWith) return insert(this.ctx.db);
+    return this.ctx.db.transaction(async (tx) => {
+      const project = await insert(tx);
+      await commitWith(tx, project);
+      return project;
+    });
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
