@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
 import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
 import type { Principal } from './accounts';
-import type { CommitWith, EngineContext } from './context';
+import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from './devices';
 import { Batcher } from '../store/batcher';
-import type { Queryable } from '../store/database';
 import { newId } from './ids';
 import { EventRow, presentEvent, presentProject, presentSshKey, ProjectRow, SshKeyRow } from './present';
 
@@ -27,19 +26,13 @@ export class ProjectService {
     }
     const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    const insert = async (db: Queryable) => {
+    return committing(this.ctx.db, commitWith, async (db) => {
       const [row] = await db.query<ProjectRow>(
         `INSERT INTO projects (id, name, organization_id, tags, customdata, backend_transfer_enabled, created_at, updated_at)
 VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
         [id, input.name, principal.organizationId, JSON.stringify(input.tags ?? []), JSON.stringify(input.customdata ?? {}), input.backend_transfer_enabled ?? false, now],
       );
       return presentProject(row);
-    };
-    if (!commitWith) return insert(this.ctx.db);
-    return this.ctx.db.transaction(async (tx) => {
-      const project = await insert(tx);
-      await commitWith(tx, project);
-      return project;
     });
   }
 
@@ -114,14 +107,17 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
 
   // ------------------------------------------------------------------ ssh keys
 
-  async createSshKey(principal: Principal, input: SshKeyCreateInput, projectId: string | null): Promise<SshKey> {
+  /** Creates an SSH key; `commitWith` (an idempotent request's answer) commits with it. */
+  async createSshKey(principal: Principal, input: SshKeyCreateInput, projectId: string | null, commitWith?: CommitWith<SshKey>): Promise<SshKey> {
     const now = this.ctx.clock.now().toISOString();
-    const [row] = await this.ctx.db.query<SshKeyRow>(
-      `INSERT INTO ssh_keys (id, label, key, fingerprint, tags, user_id, project_id, created_at, updated_at)
+    return committing(this.ctx.db, commitWith, async (db) => {
+      const [row] = await db.query<SshKeyRow>(
+        `INSERT INTO ssh_keys (id, label, key, fingerprint, tags, user_id, project_id, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) RETURNING *`,
-      [newId(), input.label, input.key.trim(), fingerprint(input.key), JSON.stringify(input.tags ?? []), projectId ? null : principal.userId, projectId, now],
-    );
-    return presentSshKey(row);
+        [newId(), input.label, input.key.trim(), fingerprint(input.key), JSON.stringify(input.tags ?? []), projectId ? null : principal.userId, projectId, now],
+      );
+      return presentSshKey(row);
+    });
   }
 
   async listSshKeys(principal: Principal, projectId: string | null): Promise<SshKey[]> {
