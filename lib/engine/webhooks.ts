@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { claimWebhooks, deleteWebhook, OutboxRow, projectWebhook, retryWebhook } from '../store/webhook-outbox';
+import { claimWebhooks, deleteWebhook, OutboxRow, outboxDepth, projectWebhook, retryWebhook } from '../store/webhook-outbox';
 import type { EngineContext } from './context';
 import { IdleWait } from './idle-wait';
 import { checkedLookup, webhookUrlProblem } from './webhook-targets';
@@ -46,6 +46,11 @@ export class WebhookSender {
   /** Asks an idle sender to look for deliveries now (called after queueing some). */
   poke(): void {
     this.idle.poke();
+  }
+
+  /** Deliveries waiting in the outbox (due or backing off), for metrics. */
+  depth(): Promise<number> {
+    return outboxDepth(this.ctx.db);
   }
 
   /** Claims what the free slots allow and delivers it; resolves when those deliveries are done. For tests. */
