@@ -8,8 +8,9 @@
  * spending an attempt (a crash is not the job's failure).
  */
 import type { Queryable } from '../store/database';
-import { reapWorkers, renewWorker, requeueInstallsOf } from '../store/workers';
+import { reapWorkers, renewWorker, requeueInstallsOf, retireWorker } from '../store/workers';
 import type { EngineContext } from './context';
+import { IdleWait } from './idle-wait';
 import { applyTransitions, TransitionRequest } from './transitions';
 
 export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
@@ -72,7 +73,7 @@ export interface RunnerHealth {
 export class JobRunner {
   private stopped = true;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly idle = new IdleWait();
   private heartbeats?: NodeJS.Timeout;
   private registered?: Promise<void>;
   private lastRoundAt: Date | null = null;
@@ -96,10 +97,14 @@ export class JobRunner {
   }
 
   async stop(): Promise<void> {
+    const wasRunning = !this.stopped;
     this.stopped = true;
     if (this.heartbeats) clearInterval(this.heartbeats);
-    this.wake?.();
+    this.idle.poke();
     await this.loop;
+    if (!wasRunning) return;
+    this.registered = undefined;
+    await retireWorker(this.ctx.db, this.workerId).catch((err) => this.ctx.log.warn({ err }, 'could not retire this worker; others take over when its heartbeat goes stale'));
   }
 
   /**
@@ -158,7 +163,7 @@ export class JobRunner {
 
   /** Asks an idle runner to look for work now (called after enqueueing). */
   poke(): void {
-    this.wake?.();
+    this.idle.poke();
   }
 
   private async run(): Promise<void> {
@@ -171,14 +176,7 @@ export class JobRunner {
         this.ctx.log.error({ err }, 'job round failed; retrying');
       }
       if (!worked && !this.stopped) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.ctx.config.pollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.idle.wait(this.ctx.config.pollMs);
       }
     }
   }

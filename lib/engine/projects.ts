@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
 import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
 import type { Principal } from './accounts';
-import type { EngineContext } from './context';
+import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from './devices';
 import { Batcher } from '../store/batcher';
 import { newId } from './ids';
@@ -24,19 +24,22 @@ const PROJECT_WITH_LINKS = `p.*,
 export class ProjectService {
   constructor(private readonly ctx: EngineContext) {}
 
-  async create(principal: Principal, input: ProjectCreateInput): Promise<Project> {
+  /** Creates a project; `commitWith` (an idempotent request's answer) commits with it. */
+  async create(principal: Principal, input: ProjectCreateInput, commitWith?: CommitWith<Project>): Promise<Project> {
     if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot create projects (it reaches only its own project); use a user API key');
     if (input.organization_id && input.organization_id !== principal.organizationId) {
       throw new MetalError('forbidden', `organization_id: you are not a member of organization ${input.organization_id}`);
     }
     const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    const [row] = await this.ctx.db.query<ProjectRow>(
-      `INSERT INTO projects (id, name, organization_id, tags, customdata, backend_transfer_enabled, created_at, updated_at)
+    return committing(this.ctx.db, commitWith, async (db) => {
+      const [row] = await db.query<ProjectRow>(
+        `INSERT INTO projects (id, name, organization_id, tags, customdata, backend_transfer_enabled, created_at, updated_at)
 VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
-      [id, input.name, principal.organizationId, JSON.stringify(input.tags ?? []), JSON.stringify(input.customdata ?? {}), input.backend_transfer_enabled ?? false, now],
-    );
-    return presentProject(row);
+        [id, input.name, principal.organizationId, JSON.stringify(input.tags ?? []), JSON.stringify(input.customdata ?? {}), input.backend_transfer_enabled ?? false, now],
+      );
+      return presentProject(row);
+    });
   }
 
   async get(principal: Principal, id: string): Promise<Project> {
@@ -110,14 +113,17 @@ VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
 
   // ------------------------------------------------------------------ ssh keys
 
-  async createSshKey(principal: Principal, input: SshKeyCreateInput, projectId: string | null): Promise<SshKey> {
+  /** Creates an SSH key; `commitWith` (an idempotent request's answer) commits with it. */
+  async createSshKey(principal: Principal, input: SshKeyCreateInput, projectId: string | null, commitWith?: CommitWith<SshKey>): Promise<SshKey> {
     const now = this.ctx.clock.now().toISOString();
-    const [row] = await this.ctx.db.query<SshKeyRow>(
-      `INSERT INTO ssh_keys (id, label, key, fingerprint, tags, user_id, project_id, created_at, updated_at)
+    return committing(this.ctx.db, commitWith, async (db) => {
+      const [row] = await db.query<SshKeyRow>(
+        `INSERT INTO ssh_keys (id, label, key, fingerprint, tags, user_id, project_id, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) RETURNING *`,
-      [newId(), input.label, input.key.trim(), fingerprint(input.key), JSON.stringify(input.tags ?? []), projectId ? null : principal.userId, projectId, now],
-    );
-    return presentSshKey(row);
+        [newId(), input.label, input.key.trim(), fingerprint(input.key), JSON.stringify(input.tags ?? []), projectId ? null : principal.userId, projectId, now],
+      );
+      return presentSshKey(row);
+    });
   }
 
   async listSshKeys(principal: Principal, projectId: string | null): Promise<SshKey[]> {

@@ -7,8 +7,9 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { claimWebhooks, deleteWebhook, OutboxRow, projectWebhook, retryWebhook } from '../store/webhook-outbox';
+import { claimWebhooks, deleteWebhook, OutboxRow, outboxDepth, projectWebhook, retryWebhook } from '../store/webhook-outbox';
 import type { EngineContext } from './context';
+import { IdleWait } from './idle-wait';
 import { checkedLookup, webhookUrlProblem } from './webhook-targets';
 
 export const WEBHOOK_ATTEMPTS = 8;
@@ -20,7 +21,7 @@ const LEASE_MS = 3 * WEBHOOK_TIMEOUT_MS;
 export class WebhookSender {
   private stopped = true;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly idle = new IdleWait();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perProject = new Map<string, number>();
 
@@ -37,14 +38,19 @@ export class WebhookSender {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.idle.poke();
     await this.loop;
     await Promise.all(this.inFlight);
   }
 
   /** Asks an idle sender to look for deliveries now (called after queueing some). */
   poke(): void {
-    this.wake?.();
+    this.idle.poke();
+  }
+
+  /** Deliveries waiting in the outbox (due or backing off), for metrics. */
+  depth(): Promise<number> {
+    return outboxDepth(this.ctx.db);
   }
 
   /** Claims what the free slots allow and delivers it; resolves when those deliveries are done. For tests. */
@@ -63,14 +69,7 @@ export class WebhookSender {
         this.ctx.log.error({ err }, 'webhook round failed; retrying');
       }
       if (!started && !this.stopped) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.ctx.config.webhookPollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        await this.idle.wait(this.ctx.config.webhookPollMs);
       }
     }
   }
@@ -92,7 +91,7 @@ export class WebhookSender {
           const left = this.perProject.get(row.project_id)! - 1;
           if (left) this.perProject.set(row.project_id, left);
           else this.perProject.delete(row.project_id);
-          this.wake?.();
+          this.idle.poke();
         });
       this.inFlight.add(delivery);
       return delivery;

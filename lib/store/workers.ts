@@ -16,6 +16,14 @@ ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen`,
 }
 
 /**
+ * A worker that stops marks its heartbeat as long gone, so the next live worker's heartbeat takes over at once
+ * (the installs it booted phone home to a server that is no longer there).
+ */
+export async function retireWorker(db: Queryable, id: string): Promise<void> {
+  await db.query(`UPDATE workers SET last_seen = '-infinity' WHERE id = $1`, [id]);
+}
+
+/**
  * Deletes the workers whose heartbeat is older than `staleBefore` (all others than `keep` when it is null: a
  * single-writer store where every other worker belongs to a previous run) and returns their ids.
  */

@@ -434,6 +434,21 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect((await api.get(`/projects/${project}/devices`)).body.devices.map((d: { id: string }) => d.id).sort()).toEqual([created.id, first.body.id].sort());
     });
 
+    it('project and SSH key creates commit their answer with the create too', async () => {
+      const headers = { 'idempotency-key': 'project-once' };
+      const project = await api.post('/projects', { name: 'idem-project' }, headers);
+      const key = await api.post(`/projects/${project.body.id}/ssh-keys`, { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example' }, { 'idempotency-key': 'ssh-once' });
+      const rows = await cloud.db.query<{ key: string; status: number; response: { id: string } }>(`SELECT key, status, response FROM idempotency_keys WHERE key IN ('project-once', 'ssh-once') ORDER BY key`);
+      expect(rows).toEqual([
+        { key: 'project-once', status: 201, response: expect.objectContaining({ id: project.body.id }) },
+        { key: 'ssh-once', status: 201, response: expect.objectContaining({ id: key.body.id }) },
+      ]);
+      // A retry after the server that created it died is a replay.
+      await cloud.db.query(`UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = 'project-once'`);
+      const retry = await api.post('/projects', { name: 'idem-project' }, headers);
+      expect(retry).toMatchObject({ status: 201, body: { id: project.body.id } });
+    });
+
     it('a failed request frees its key', async () => {
       const project = (await api.post('/projects', { name: 'idem-fail' })).body.id;
       const headers = { 'idempotency-key': 'retry-after-fix' };

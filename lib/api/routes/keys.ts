@@ -37,7 +37,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   });
   app.post<{ Body: SshCreateT }>('/ssh-keys', { schema: { tags: ['ssh-keys'], summary: 'Create a user SSH key', body: SshKeyCreateInput, response: { 201: SshKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'user SSH keys');
-    return (await idempotent(engine, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, null))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.createSshKey(req.principal, req.body, null, commitWith))) ?? reply;
   });
   app.get<{ Params: IdParams }>('/ssh-keys/:id', { schema: { tags: ['ssh-keys'], summary: 'Get an SSH key', params: IdParams, response: { 200: SshKey, ...errorResponses } } }, async (req) => {
     const row = await engine.projects.sshKeyRow(req.principal, req.params.id);
@@ -56,7 +56,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   });
   app.post<{ Params: IdParams; Body: SshCreateT }>('/projects/:id/ssh-keys', { schema: { tags: ['ssh-keys'], summary: 'Create a project SSH key', params: IdParams, body: SshKeyCreateInput, response: { 201: SshKey, ...errorResponses } } }, async (req, reply) => {
     await engine.projects.row(req.principal, req.params.id);
-    return (await idempotent(engine, req, reply, 201, () => engine.projects.createSshKey(req.principal, req.body, req.params.id))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.createSshKey(req.principal, req.body, req.params.id, commitWith))) ?? reply;
   });
 
   // ------------------------------------------------------------------ API keys

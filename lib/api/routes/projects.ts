@@ -11,7 +11,7 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
   );
 
   app.post<{ Body: CreateT }>('/projects', { schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } } }, async (req, reply) => {
-    const out = await idempotent(engine, req, reply, 201, () => engine.projects.create(req.principal, req.body));
+    const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.create(req.principal, req.body, commitWith));
     return out ?? reply;
   });
 
