@@ -11,7 +11,16 @@ import { randomBytes } from 'node:crypto';
 import { seededRandom } from '../../lib/sim/machine';
 import { freshPostgresUrl, removeTempDirs, stopPostgres, tempDir } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
-import { call, killServers, Server, startServer, stopServer } from './server-process';
+import { callServer as call, killServerProcesses, ServerProcess as Server, startServerProcess } from '../support/server-process';
+
+const TOKEN = 'mf_fault_campaign_admin_token_7e1a';
+
+/** A real server process on a PGlite data dir, or on PostgreSQL with `databaseUrl`. */
+const startServer = (options: { dataDir: string; databaseUrl?: string; env?: Record<string, string> } | string): Promise<Server> => {
+  const { dataDir, databaseUrl, env } = typeof options === 'string' ? { dataDir: options } : options;
+  return startServerProcess({ token: TOKEN, dataDir, args: databaseUrl ? ['--database-url', databaseUrl] : [], env });
+};
+const stopServer = (server: Server) => server.stop();
 
 jest.setTimeout(300_000);
 
@@ -23,7 +32,7 @@ const CREATES = 24;
 const TAKEOVER_BOUND_MS = 60_000;
 
 afterAll(async () => {
-  killServers();
+  killServerProcesses();
   await stopPostgres();
   removeTempDirs();
 });

@@ -78,10 +78,16 @@ export function killServerProcesses(): void {
   for (const kill of running.values()) kill();
 }
 
-export async function callServer(server: ServerProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function callServer(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${server.url}/metal/v1${path}`, {
     method,
-    headers: { 'x-auth-token': server.token, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { 'x-auth-token': server.token, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
