@@ -53,10 +53,24 @@ export function acceptLiberally(api: FastifyInstance): void {
   });
   api.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.ignoredInput?.length) return;
-    reply.header(IGNORED_HEADER, request.ignoredInput.join(', '));
+    reply.header(IGNORED_HEADER, headerText(request.ignoredInput.join(', ')));
     request.log.debug({ ignored: request.ignoredInput }, 'ignored input the API does not know');
   });
 }
+
+/** Names come from the client: percent-encode what a header may not carry, and keep it short. */
+function headerText(text: string): string {
+  const safe = text.replace(/[^\x20-\x7e]/gu, percentEncoded);
+  return safe.length > IGNORED_HEADER_MAX ? `${safe.slice(0, IGNORED_HEADER_MAX - 3)}...` : safe;
+}
+const IGNORED_HEADER_MAX = 1024;
+const percentEncoded = (c: string): string => {
+  try {
+    return encodeURIComponent(c);
+  } catch {
+    return '%EF%BF%BD'; // a lone surrogate: U+FFFD
+  }
+};
 
 /**
  * Drops, in place, the keys an object schema does not know (when it declares additionalProperties: false) and

@@ -149,3 +149,12 @@ function make(
     href: `/metal/v1/ips/${id}`,
   };
 }
+
+/**
+ * A block has no row of its own: its id is its assignment's with the last group flipped (and back again), so a
+ * block id leads straight to its assignment. Undefined for text that is not a UUID.
+ */
+export function ipBlockId(id: string): string | undefined {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return id.slice(0, 24) + (BigInt(`0x${id.slice(24)}`) ^ 0xffffffffffffn).toString(16).padStart(12, '0');
+}

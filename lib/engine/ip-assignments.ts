@@ -8,7 +8,8 @@ import type { IpAddress, IpAssignment, IpReservation } from '../contract/schemas
 import { addressesOfProject, deviceWithAddress, type DeviceAddressesRow as StoredRow } from '../store/ip-addresses';
 import type { Principal } from './accounts';
 import type { EngineContext } from './context';
-import { BASE, href } from './present';
+import { ipBlockId } from './addresses';
+import { BASE, href, presentIpAssignment } from './present';
 import type { ProjectService } from './projects';
 import type { World } from './world';
 
@@ -42,7 +43,7 @@ export class AddressService {
   async get(principal: Principal, id: string): Promise<IpAssignment | IpReservation> {
     const assignment = await this.find(principal, id, (a) => a.id === id || a.address === id);
     if (assignment) return presentAssignment(assignment.row, assignment.address, this.ctx.world);
-    const assignmentId = blockId(id);
+    const assignmentId = ipBlockId(id);
     const block = assignmentId && (await this.find(principal, assignmentId, (a) => a.id === assignmentId));
     if (block) return presentReservation(block.row, block.address, this.ctx.world);
     throw new MetalError('not_found', `ip address ${id} not found`);
@@ -64,49 +65,18 @@ const holder = (d: AddressHolder): DeviceAddressesRow => ({
   ip_addresses: d.ip_addresses,
 });
 
-/**
- * A block has no row of its own: its id is its assignment's with the last group flipped (and back again), so a
- * block id leads straight to its assignment. Undefined for text that is not a UUID.
- */
-function blockId(id: string): string | undefined {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-  return id.slice(0, 24) + (BigInt(`0x${id.slice(24)}`) ^ 0xffffffffffffn).toString(16).padStart(12, '0');
-}
-
-function common(row: DeviceAddressesRow, a: IpAddress, world: World, id: string) {
-  const metro = world.metros.get(row.metro_id)!;
-  return {
-    id,
-    address_family: a.address_family,
-    cidr: a.cidr,
-    netmask: a.netmask,
-    network: a.network,
-    gateway: a.gateway,
-    public: a.public,
-    management: a.management,
-    // Management addresses go with their device: they cannot be moved to another one.
-    manageable: false,
-    enabled: true,
-    global_ip: false,
-    created_at: new Date(row.created_at).toISOString(),
-    href: `${BASE}/ips/${id}`,
-    metro: { id: metro.id, code: metro.code, name: metro.name, country: metro.country, href: `${BASE}/locations/metros/${metro.id}` },
-  };
-}
-
 function presentAssignment(row: DeviceAddressesRow, a: IpAddress, world: World): IpAssignment {
-  return {
-    ...common(row, a, world, a.id),
-    address: a.address,
-    type: 'IPAssignment',
-    assigned_to: href(`/devices/${row.device_id}`),
-    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${BASE}/ips/${blockId(a.id)}` },
-  };
+  return presentIpAssignment(a, { id: row.device_id, created_at: row.created_at }, world.metros.get(row.metro_id)!);
 }
 
 function presentReservation(row: DeviceAddressesRow, a: IpAddress, world: World): IpReservation {
+  const id = ipBlockId(a.id)!;
+  // The block as its assignment shows it, with the block's own id and href.
+  const { type: _type, assigned_to: _to, parent_block: _parent, address: _address, ...shared } = presentAssignment(row, a, world);
   return {
-    ...common(row, a, world, blockId(a.id)!),
+    ...shared,
+    id,
+    href: `${BASE}/ips/${id}`,
     address: a.network,
     type: a.address_family === 6 ? 'public_ipv6' : a.public ? 'public_ipv4' : 'private_ipv4',
     state: 'created',

@@ -148,10 +148,10 @@ export class JobRunner {
   health(): RunnerHealth {
     const { clock, config } = this.ctx;
     const base = { lastRoundAt: this.lastRoundAt, lastHeartbeatAt: this.lastHeartbeatAt };
-    if (this.stopped) return { ...base, alive: false, reason: 'the job runner is not running' };
+    if (this.stopped) return { ...base, alive: false, reason: 'not running' };
     const since = this.lastRoundAt ? clock.now().getTime() - this.lastRoundAt.getTime() : Infinity;
     if (since > config.runnerStallMs) {
-      return { ...base, alive: false, reason: this.lastRoundAt ? `the job runner finished no round for ${Math.round(since / 1000)} s` : 'the job runner has not finished a round yet' };
+      return { ...base, alive: false, reason: this.lastRoundAt ? `no round finished for ${Math.round(since / 1000)} s` : 'no round finished yet' };
     }
     return { ...base, alive: true };
   }

@@ -2,6 +2,7 @@
  * Rows to the contract's Metal-shaped objects. Hrefs are relative to /metal/v1 as Metal's are.
  */
 import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPort, OperatingSystem, Plan, Project, SshKey } from '../contract/schemas';
+import { ipBlockId } from './addresses';
 import { sha256 } from './ids';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { FacilityRow, MetroRow, OsRow, PlanRow, World } from './world';
@@ -251,18 +252,19 @@ export function networkPorts(machineId: string | null, macs: string[]): NetworkP
 }
 
 /** A stored address as the device shows it (Metal's IPAssignment). */
-function presentAddress(a: IpAddress, d: DeviceRow, metro: MetroRow): IpAssignment {
+/** An address as the device that holds it shows it, and as /ips/{id} does (Metal's IPAssignment). */
+export function presentIpAssignment(a: IpAddress, holder: { id: string; created_at: Date | string }, metro: MetroRow): IpAssignment {
   return {
     ...a,
     type: 'IPAssignment',
-    assigned_to: href(`/devices/${d.id}`),
-    created_at: iso(d.created_at),
+    assigned_to: href(`/devices/${holder.id}`),
+    created_at: iso(holder.created_at),
     enabled: true,
     global_ip: false,
-    manageable: true,
+    // Management addresses go with their device: they cannot be moved to another one.
+    manageable: false,
     metro: metroLite(metro),
-    // The block is the assignment's own here: metalforge has no IP reservations to carve it from.
-    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: a.href },
+    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${BASE}/ips/${ipBlockId(a.id)}` },
   };
 }
 
@@ -286,7 +288,7 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     operating_system: presentOs(os, world),
     project: href(`/projects/${d.project_id}`),
     project_lite: href(`/projects/${d.project_id}`),
-    ip_addresses: d.ip_addresses.map((a) => presentAddress(a, d, metro)),
+    ip_addresses: d.ip_addresses.map((a) => presentIpAssignment(a, d, metro)),
     network_ports: networkPorts(d.machine_id, d.macs ?? []),
     network_type: 'layer3',
     bonding_mode: 5,

@@ -70,6 +70,13 @@ describe('the API accepts what Metal clients send', () => {
     expect(res.ignored).toBe('include');
   });
 
+  it('names ignored input a header cannot carry percent-encoded and cut short, never failing the request', async () => {
+    const res = await raw('GET', `/metal/v1/capacity?${encodeURIComponent('\u202e')}=NaN&%ED%A0%80=1&${'k'.repeat(3000)}=1`);
+    expect(res.status).toBe(200);
+    expect(res.ignored).toMatch(/^query parameter %E2%80%AE, query parameter (%[0-9A-F]{2})+, query parameter k+\.\.\.$/);
+    expect(res.ignored!.length).toBe(1024);
+  });
+
   it('names every ignored field and query parameter, nested ones by their path, in a header and the debug log', async () => {
     const res = await api.post(`/projects/${projectId}/devices?colour=red`, { ...newDevice, colour: 'red' });
     expect(res.status).toBe(201);

@@ -190,13 +190,13 @@ describe('Terraform state over the http backend protocol', () => {
       ['LOCK', state('bad'), undefined, 400, /send the lock info as JSON/],
       ['LOCK', state('bad'), '{"Who": "me"}', 422, /ID: is required/],
       ['LOCK', state('bad'), 'not json', 400, /not valid JSON/],
-      ['GET', state('no..pe$'), undefined, 422, /path parameter name: must be 1 to 128 letters/],
-      ['GET', state('-leading'), undefined, 422, /path parameter name/],
+      ['GET', state('no..pe$'), undefined, 404, /path parameter name: must be 1 to 128 letters/],
+      ['GET', state('-leading'), undefined, 404, /path parameter name/],
       ['GET', `${state('never-written')}/versions`, undefined, 404, /terraform state "never-written" not found/],
       ['UNLOCK', state('never-written'), undefined, 404, /terraform state "never-written" not found/],
       ['GET', `${state('versions')}/versions/99`, undefined, 404, /has no version 99/],
       ['POST', `${state('versions')}/versions/99/restore`, undefined, 404, /has no version 99/],
-      ['GET', `${state('versions')}/versions/zero`, undefined, 422, /path parameter version/],
+      ['GET', `${state('versions')}/versions/zero`, undefined, 404, /path parameter version/],
     ];
     for (const [method, path, body, status, message] of cases) {
       const res = await tf(method, path, { body });

@@ -5,6 +5,9 @@ import { IpAssignment, IpReservation, IpReservationList, ShapeQuery, type ShapeQ
 import { pageParams } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
+/** An assignment is found by its id or its address (device hrefs have named it by address). */
+const IdOrAddressParams = Type.Object({ id: Type.String({ pattern: '^[0-9A-Fa-f:.-]{1,64}$', description: 'a UUID or an IP address' }) });
+
 export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['ip-addresses'];
 
@@ -14,7 +17,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       schema: {
         tags,
         summary: 'Get an IP assignment (by id or address) or the block it comes from',
-        params: IdParams,
+        params: IdOrAddressParams,
         querystring: ShapeQuery,
         response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
       },

@@ -39,8 +39,9 @@ const stateErrors = { ...errorResponses, 400: ErrorBody, 409: StateLockedBody, 4
 const STATE = '/projects/:id/terraform/state/:name';
 
 export async function terraformStateRoutes(app: FastifyInstance, { engine }: RouteDeps): Promise<void> {
-  // Terraform locks with the WebDAV methods; both carry lock info in their body.
-  for (const method of ['LOCK', 'UNLOCK']) app.addHttpMethod(method, { hasBody: true });
+  // Terraform locks with the WebDAV methods; both carry lock info in their body. (The routes are registered at
+  // /metal/v1 and at the root, on one server: add each method once.)
+  for (const method of ['LOCK', 'UNLOCK']) if (!app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
   // Only in this plugin: any body is text (parsed and checked by the engine), up to the state limit.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_STATE_BYTES }, (_req, body, done) => done(null, body));
