@@ -74,7 +74,7 @@ describe('the API accepts what Metal clients send', () => {
     const res = await raw('GET', `/metal/v1/capacity?${encodeURIComponent('\u202e')}=NaN&%ED%A0%80=1&${'k'.repeat(3000)}=1`);
     expect(res.status).toBe(200);
     expect(res.ignored).toMatch(/^query parameter %E2%80%AE, query parameter (%[0-9A-F]{2})+, query parameter k+\.\.\.$/);
-    expect(res.ignored!.length).toBe(1024);
+    expect(String(res.ignored)).toHaveLength(1024);
   });
 
   it('names every ignored field and query parameter, nested ones by their path, in a header and the debug log', async () => {
