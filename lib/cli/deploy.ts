@@ -155,7 +155,7 @@ export function readStacks(appDir: string): Stack[] {
 
 async function runTerraform(args: string[], stack: Stack, projectDir: string, env: Record<string, string>, out: (l: string) => void, progress?: DeployOptions): Promise<void> {
   const cwd = stack.dir;
-  const stopProgress = progress ? watchDevices(progress, await stackProjects(stack, projectDir, env, progress), out) : () => undefined;
+  const stopProgress = progress ? watchDevices(progress, await stackProjects(stack, projectDir, env, progress), out) : async () => undefined;
   try {
     const result = await terraform(args, {
       cwd,
@@ -168,7 +168,7 @@ async function runTerraform(args: string[], stack: Stack, projectDir: string, en
     });
     if (result.code !== 0) throw new Error(`terraform ${args[0]} failed in ${cwd} (exit ${result.code})`);
   } finally {
-    stopProgress();
+    await stopProgress();
   }
 }
 
@@ -191,11 +191,13 @@ async function stackProjects(stack: Stack, projectDir: string, env: Record<strin
   return { inState: new Set(inState), names: new Set(names), existedBefore: new Set(existing.map((p) => p.id)) };
 }
 
-/** Prints a line whenever the mix of states of the stack's devices changes. */
-function watchDevices(options: DeployOptions, scope: StackProjects, out: (l: string) => void): () => void {
+/**
+ * Prints a line whenever the mix of states of the stack's devices changes, and once more when terraform ends, so a
+ * run shorter than one poll still shows where its devices got to.
+ */
+function watchDevices(options: DeployOptions, scope: StackProjects, out: (l: string) => void): () => Promise<void> {
   const client = progressClient(options);
   let last = '';
-  let stopped = false;
   const ours = (project: { id: string; name: string }) =>
     scope.inState.has(project.id) || (!scope.existedBefore.has(project.id) && scope.names.has(project.name));
   const tick = async () => {
@@ -208,16 +210,19 @@ function watchDevices(options: DeployOptions, scope: StackProjects, out: (l: str
         counts.set(label, (counts.get(label) ?? 0) + 1);
       }
       const line = [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', ');
-      if (line && line !== last && !stopped) out(`  devices: ${line}`);
+      if (line && line !== last) out(`  devices: ${line}`);
       last = line;
     } catch {
       // Progress is best effort; terraform reports the real errors.
     }
   };
-  const timer = setInterval(() => void tick(), options.pollMs ?? 1000);
-  return () => {
-    stopped = true;
+  // One poll at a time: a slow API must not pile up requests.
+  let polling: Promise<void> = Promise.resolve();
+  const poll = () => (polling = polling.then(tick));
+  const timer = setInterval(() => void poll(), options.pollMs ?? 1000);
+  return async () => {
     clearInterval(timer);
+    await poll();
   };
 }
 

@@ -35,7 +35,8 @@ interface TraceCheck {
 
 /**
  * Reads an `strace -f -yy` trace of read/write/writev/fsync/fdatasync in order. A syscall split by another
- * thread into "<unfinished ...>" and "<... resumed>" counts as started at the first line and ended at the second.
+ * thread into "<unfinished ...>" and "<... resumed>" counts as started at the first line and ended at the second,
+ * with the text of both halves.
  */
 function checkTrace(trace: string): TraceCheck {
   const started = new Map<string, string>(); // pid → text of its unfinished syscall
@@ -49,9 +50,11 @@ function checkTrace(trace: string): TraceCheck {
     const [, pid, text] = match;
     const unfinished = text.endsWith('<unfinished ...>');
     const resumed = /^<\.\.\. \w+ resumed>/.test(text);
-    const call = resumed ? (started.get(pid) ?? '') : text;
+    // A read's data is printed when it returns, so a resumed read carries it in the resumed half.
+    const call = resumed ? `${started.get(pid) ?? ''} ${text}` : text;
     if (unfinished) started.set(pid, text);
-    const socket = /^(read|write|writev)\(\d+<(TCP[^>]*)>/.exec(call);
+    // The connection is both ends ("TCP:[server->client]"): the server's end alone is the same for every client.
+    const socket = /^(read|write|writev)\(\d+<(TCP:\[[^\]]*\])>/.exec(call);
     if (socket && socket[1] !== 'read' && call.includes('HTTP/1.1 201') && !resumed) {
       // An answer counts from the moment its write starts.
       answers++;
