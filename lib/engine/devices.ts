@@ -14,7 +14,8 @@ import { enqueueJobs, NewJob } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
-import { closest, FacilityRow, MetroRow, OsRow, PlanRow } from './world';
+import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
+import { closest } from './world';
 
 /** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
 export interface Actor {

@@ -81,6 +81,7 @@ export class Engine {
    */
   async init(options: { releaseLeases?: boolean } = {}): Promise<void> {
     await this.world.load(this.ctx.db);
+    await this.world.watch(this.ctx.db, (err) => this.ctx.log.error({ err }, 'reloading the catalog failed'));
     await this.jobs.register();
     await this.accounts.watchRevocations();
     if (options.releaseLeases) {
@@ -124,6 +125,7 @@ export class Engine {
     await this.devices.idle();
     await this.provisioner.close();
     await this.accounts.stopWatching();
+    await this.world.unwatch();
   }
 }
 

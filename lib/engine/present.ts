@@ -5,7 +5,8 @@ import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPo
 import { ipBlockId } from './addresses';
 import { sha256 } from './ids';
 import { PROVISIONING_PROGRESS } from './lifecycle';
-import type { FacilityRow, MetroRow, OsRow, PlanRow, World } from './world';
+import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
+import type { World } from './world';
 
 export const BASE = '/metal/v1';
 export const href = (path: string) => ({ href: `${BASE}${path}` });

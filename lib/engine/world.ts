@@ -1,50 +1,10 @@
 /**
  * The world a cloud offers: metros, facilities, plans, operating systems. Read on every request, changed
- * rarely (operator API, catalog seeding), so it is cached in memory and reloaded after each change.
+ * rarely (operator API, catalog seeding, psql), so it is cached in memory: the process that changes it reloads at
+ * once, and every server on the database reloads when the store notifies a change (`watch`).
  */
-import type { PlanSpecs } from '../contract/schemas';
-import type { Queryable } from '../store/database';
-
-export interface MetroRow {
-  id: string;
-  code: string;
-  name: string;
-  country: string;
-  kind: 'core' | 'edge';
-  latitude: number;
-  longitude: number;
-  price_factor: number;
-}
-
-export interface FacilityRow {
-  id: string;
-  code: string;
-  name: string;
-  metro_id: string;
-  features: string[];
-}
-
-export interface PlanRow {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  category: string;
-  line: string;
-  type: string;
-  specs: PlanSpecs;
-  price_hour: number;
-  deployment_types: ('on_demand' | 'spot_market')[];
-}
-
-export interface OsRow {
-  id: string;
-  slug: string;
-  name: string;
-  distro: string;
-  version: string;
-  provisionable_on: string[];
-}
+import { CATALOG_CHANGED_CHANNEL, loadCatalog, type FacilityRow, type MetroRow, type OsRow, type PlanRow } from '../store/catalog';
+import type { Database, Queryable } from '../store/database';
 
 export class World {
   metros = new Map<string, MetroRow>();
@@ -57,16 +17,12 @@ export class World {
   planFacilities = new Map<string, Set<string>>();
   private byCode = { metro: new Map<string, MetroRow>(), facility: new Map<string, FacilityRow>(), plan: new Map<string, PlanRow>(), os: new Map<string, OsRow>() };
 
+  private stopWatching?: () => Promise<void>;
+  private reloading?: Promise<void>;
+  private stale = false;
+
   async load(db: Queryable): Promise<void> {
-    const [metros, facilities, plans, oses, offered] = await Promise.all([
-      db.query<MetroRow>('SELECT * FROM metros ORDER BY code'),
-      db.query<FacilityRow>('SELECT * FROM facilities ORDER BY code'),
-      db.query<PlanRow>('SELECT * FROM plans ORDER BY price_hour, slug'),
-      db.query<OsRow>('SELECT * FROM operating_systems ORDER BY slug'),
-      db.query<{ plan_id: string; facility_id: string; metro_id: string }>(
-        'SELECT DISTINCT m.plan_id, m.facility_id, f.metro_id FROM machines m JOIN facilities f ON f.id = m.facility_id',
-      ),
-    ]);
+    const { metros, facilities, plans, operatingSystems: oses, offered } = await loadCatalog(db);
     this.metros = new Map(metros.map((m) => [m.id, m]));
     this.facilities = new Map(facilities.map((f) => [f.id, f]));
     this.plans = new Map(plans.map((p) => [p.id, p]));
@@ -84,6 +40,30 @@ export class World {
       plan: new Map(plans.map((p) => [p.slug, p])),
       os: new Map(oses.map((o) => [o.slug, o])),
     };
+  }
+
+  /**
+   * Reloads whenever the catalog changes on any server (or notifications may have been missed). Changes that
+   * arrive during a reload cause one more reload after it, so the last change is always loaded.
+   */
+  async watch(db: Database, onError: (err: unknown) => void): Promise<void> {
+    this.stopWatching ??= await db.listen(CATALOG_CHANGED_CHANNEL, () => {
+      this.stale = true;
+      this.reloading ??= (async () => {
+        while (this.stale) {
+          this.stale = false;
+          await this.load(db).catch(onError);
+        }
+        this.reloading = undefined;
+      })();
+    });
+  }
+
+  async unwatch(): Promise<void> {
+    const stop = this.stopWatching;
+    this.stopWatching = undefined;
+    await stop?.();
+    await this.reloading;
   }
 
   /** By code or id. */

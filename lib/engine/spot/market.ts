@@ -16,7 +16,8 @@ import { enqueueJobs, type JobOutcome, type JobRow } from '../jobs';
 import { BASE, href, presentMetro } from '../present';
 import { applyTransitions, insertEvents } from '../transitions';
 import { webhookUrlProblem } from '../webhook-targets';
-import { closest, type MetroRow, type PlanRow } from '../world';
+import type { MetroRow, PlanRow } from '../../store/catalog';
+import { closest } from '../world';
 import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool, type SpotReclaim } from './clearing';
 import { defaultPriceHistoryConfig, nextSpotPrice, PriceHistory, type PriceDatapoint } from './price';
 
