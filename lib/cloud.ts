@@ -15,14 +15,13 @@ import { createSimDriver } from './drivers/sim';
 import type { BmcDriver, BmcEndpoint } from './drivers/types';
 import { Engine, type EngineConfig } from './engine';
 import { EngineBootBackend } from './engine/boot-backend';
-import { enqueueJobs } from './engine/jobs';
 import { Clock, systemClock } from './engine/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
 import { SecretBox, verifySecretKey } from './engine/secrets';
-import type { PlanSpecs } from './contract/schemas';
 import { attachBootAgent } from './sim/boot-agent';
 import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
 import { Batcher } from './store/batcher';
+import { simMachineSpecs } from './store/machines';
 import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
 import { hasStore, openDataDirStore, storeDir } from './store/data-dir';
@@ -121,13 +120,12 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     throw err;
   }
 
+  // Assigned once below: the simulator needs the engine's boot backend, and the engine's drivers need the simulator.
+  // eslint-disable-next-line prefer-const
   let sim!: SimDatacenter;
   // Machines are first touched in waves (a batch of provisions): one query describes a whole wave.
   const describeSim = new Batcher<string, SimMachineSpec | undefined>(async (names) => {
-    const rows = await db.query<{ name: string; macs: string[]; specs: PlanSpecs }>(
-      `SELECT m.bmc_address AS name, m.macs, p.specs FROM machines m JOIN plans p ON p.id = m.plan_id WHERE m.bmc_driver = 'sim' AND m.bmc_address = ANY($1::text[])`,
-      [names],
-    );
+    const rows = await simMachineSpecs(db, names);
     const byName = new Map(rows.map((r) => [r.name, r]));
     return names.map((name) => byName.get(name));
   });
@@ -139,7 +137,9 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine });
   // PGlite is single-process: any job lease in it belongs to a previous run of this server.
   await engine.init({ releaseLeases: db.kind === 'pglite' });
-  await rebootInterruptedSimInstalls(engine, clock);
+  // The simulated data center lives in this process: machines that were installing when it last stopped came back
+  // powered off and would never phone home, so their installs are network-booted again (same install token).
+  await engine.provisioner.restartStrandedInstalls('sim');
   const backend = new EngineBootBackend(engine.ctx, engine.devices);
   const bootPath = options.bootPath ?? 'http';
   let bootBaseUrl = options.bootPublicUrl?.replace(/\/+$/, '') ?? '';
@@ -163,7 +163,6 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   progress('starting the API and boot service');
   const app = await buildApi({
     engine,
-    db,
     logger: log.child({}, { serializers: { req: bootRequestSerializer } }),
     rateLimit: options.rateLimit,
     authFailures: options.authFailures,
@@ -232,18 +231,3 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
   return { token, created: !!created && !requested, file: file && existsSync(file) ? file : undefined };
 }
 
-/**
- * The simulated data center lives in this process: machines that were installing when it last stopped came back
- * powered off and would never phone home, so their installs are network-booted again (same install token).
- */
-async function rebootInterruptedSimInstalls(engine: Engine, clock: Clock): Promise<void> {
-  const { db } = engine.ctx;
-  const stranded = await db.query<{ id: string; state: string }>(
-    `SELECT d.id, d.state FROM devices d JOIN machines m ON m.id = d.machine_id
-WHERE d.state IN ('provisioning', 'reinstalling') AND d.phone_home_hash IS NOT NULL AND m.bmc_driver = 'sim'
-  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)`,
-  );
-  if (!stranded.length) return;
-  const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id }));
-  await db.transaction((tx) => enqueueJobs(tx, jobs, clock.now()));
-}

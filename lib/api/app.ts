@@ -6,7 +6,6 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler, LogController } from 'fastify';
 import type { Engine } from '../engine';
-import type { Database } from '../store/database';
 import { MetalError } from '../contract/errors';
 import { UUID_PATTERN } from '../contract/schemas';
 import { authHook, DEFAULT_AUTH_FAILURES, RateLimiter, RateLimitOptions } from './auth';
@@ -29,7 +28,6 @@ export const API_PREFIX = '/metal/v1';
 
 export interface ApiOptions {
   engine: Engine;
-  db: Database;
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   rateLimit?: Partial<RateLimitOptions>;
   /** Failed authentications per source address and window before 429. @default 20 per minute */
@@ -70,7 +68,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const operations = collectOperations(app, API_PREFIX);
   const limiter = new RateLimiter({ limit: 6000, windowMs: 60_000, ...options.rateLimit });
   const authFailures = new RateLimiter({ ...DEFAULT_AUTH_FAILURES, ...options.authFailures });
-  const deps = { engine: options.engine, db: options.db };
+  const deps = { engine: options.engine };
   await metricsRoutes(app, { engine: options.engine, public: options.metricsPublic, limiter, authFailures });
 
   const routes = async (api: FastifyInstance) => {

@@ -4,9 +4,10 @@
  * Driver errors become device events and failure reasons that name the BMC and what to do.
  */
 import { DriverError, type BmcDriver, type BmcEndpoint, type DriverName } from '../drivers/types';
+import { strandedInstalls } from '../store/boot-installs';
 import type { EngineContext } from './context';
 import { sha256 } from './ids';
-import type { JobKind, JobOutcome, JobRow } from './jobs';
+import { enqueueJobs, type JobKind, type JobOutcome, type JobRow } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import { applyTransitions, type TransitionRequest } from './transitions';
 
@@ -88,6 +89,14 @@ export class Provisioner {
       ),
     );
   };
+
+  /** Boots again the installs on `bmcDriver`'s machines that no job drives any more (see strandedInstalls). */
+  async restartStrandedInstalls(bmcDriver: DriverName): Promise<void> {
+    const stranded = await strandedInstalls(this.ctx.db, bmcDriver);
+    if (!stranded.length) return;
+    const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id }));
+    await this.ctx.db.transaction((tx) => enqueueJobs(tx, jobs, this.ctx.clock.now()));
+  }
 
   async close(): Promise<void> {
     const drivers = [...this.drivers.values()];

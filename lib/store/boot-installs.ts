@@ -38,3 +38,15 @@ export async function installingDevice(
   );
   return rows[0];
 }
+
+/**
+ * Installs on machines of `bmcDriver` that are armed but have no job: after a restart of an in-process simulator
+ * their machines came back powered off and would never phone home.
+ */
+export function strandedInstalls(db: Queryable, bmcDriver: string): Promise<{ id: string; state: 'provisioning' | 'reinstalling' }[]> {
+  return db.query(
+    `SELECT id, state FROM devices WHERE ${INSTALLING} AND machine_id IN (SELECT id FROM machines WHERE bmc_driver = $1)
+  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = devices.id)`,
+    [bmcDriver],
+  );
+}

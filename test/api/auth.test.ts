@@ -110,7 +110,7 @@ describe('API authentication and key scopes', () => {
     // A second API over the same engine and database, with a small budget per key.
     let limitedCloud: Cloud;
     beforeAll(async () => {
-      limitedCloud = { ...cloud, app: await buildApi({ engine: cloud.engine, db: cloud.db, rateLimit: { limit: 5, windowMs: 60_000 } }) };
+      limitedCloud = { ...cloud, app: await buildApi({ engine: cloud.engine, rateLimit: { limit: 5, windowMs: 60_000 } }) };
     });
     afterAll(async () => {
       await limitedCloud?.app.close();

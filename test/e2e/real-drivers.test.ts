@@ -11,7 +11,7 @@ import { installProvider, terraformEnv } from '../../lib/provider/install';
 import type { Device, Machine, PlanInput } from '../../lib/contract/schemas';
 import { loadCatalogFile } from '../../lib/engine/operator';
 import type { BootOutcome } from '../../lib/sim/boot-agent';
-import { startBmcLab, type BmcLab, type LabMachine } from '../../lib/sim/bmc-lab';
+import { startBmcLab, type BmcLab, type LabMachine } from '../support/bmc-lab';
 import { inventoryFromSpecs } from '../../lib/sim/datacenter';
 import type { RequestRecord } from '../../lib/sim/redfish-face';
 import { eventually, removeTempDirs, tempDir } from '../support/cloud';

@@ -2,12 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody, PageQuery, UUID_PATTERN } from '../../contract/schemas';
 import type { Engine } from '../../engine';
-import type { Database } from '../../store/database';
 import { buildMeta, excludeFields, pageParams, splitList } from '../paging';
 
 export interface RouteDeps {
   engine: Engine;
-  db: Database;
 }
 
 /** The id of an object (device, project, key, ...): a malformed one names no object, so it gets a 404 naming `id`. */

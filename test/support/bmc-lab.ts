@@ -4,14 +4,14 @@
  * enrolled through the cloud's operator API like real servers, so they are verified before they take devices.
  */
 import { randomBytes } from 'node:crypto';
-import { createMetalClient, type MetalClient } from '../client';
-import type { Machine, MachineInput } from '../contract/schemas';
-import { Clock, systemClock } from '../engine/clock';
-import { attachBootAgent, type BootOutcome } from './boot-agent';
-import { inventoryFromSpecs, simMacs } from './datacenter';
-import { IpmiFacePool, type IpmiFace } from './ipmi-face';
-import { SimFaults, SimMachine, seededRandom } from './machine';
-import { startRedfishFace, type RedfishFace, type RequestRecord } from './redfish-face';
+import { createMetalClient, type MetalClient } from '../../lib/client';
+import type { Machine, MachineInput } from '../../lib/contract/schemas';
+import { Clock, systemClock } from '../../lib/engine/clock';
+import { attachBootAgent, type BootOutcome } from '../../lib/sim/boot-agent';
+import { inventoryFromSpecs, simMacs } from '../../lib/sim/datacenter';
+import { IpmiFacePool, type IpmiFace } from '../../lib/sim/ipmi-face';
+import { SimFaults, SimMachine, seededRandom } from '../../lib/sim/machine';
+import { startRedfishFace, type RedfishFace, type RequestRecord } from '../../lib/sim/redfish-face';
 
 export type LabDriver = 'redfish' | 'ipmi';
 type BmcInput = MachineInput['bmc'];
