@@ -15,7 +15,7 @@ import { createSimDriver } from './drivers/sim';
 import type { BmcDriver, BmcEndpoint } from './drivers/types';
 import { Engine, type EngineConfig } from './engine';
 import { EngineBootBackend } from './engine/boot-backend';
-import { Clock, systemClock } from './engine/clock';
+import { Clock, systemClock } from './core/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
 import { SecretBox, verifySecretKey } from './engine/secrets';
 import { attachBootAgent } from './sim/boot-agent';

@@ -10,7 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
 import type { CommitWith } from '../engine/context';
-import { sha256 } from '../engine/ids';
+import { sha256 } from '../core/ids';
 import type { Engine } from '../engine';
 import { claimKey, findKey, IdempotencyClaim, recordAnswer, releaseKey, takeOverKey } from '../store/idempotency';
 

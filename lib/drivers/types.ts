@@ -6,40 +6,8 @@
  * Vendor values (Redfish strings, IPMI bytes) never cross this boundary: drivers map them to these types.
  */
 
-export type PowerState = 'on' | 'off';
-
-/** on / off (hard) / soft_off (ACPI) / cycle (off then on) / reset (warm reboot). */
-export type PowerAction = 'on' | 'off' | 'soft_off' | 'cycle' | 'reset';
-
-export type BootDevice = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'uefi_http';
-
-export interface BootSetting {
-  device: BootDevice | 'none';
-  /** false = one-time override (cleared after the next boot). */
-  persistent: boolean;
-  /** UEFI rather than legacy BIOS boot. */
-  efi: boolean;
-}
-
-export interface DriveInventory {
-  sizeBytes: number;
-  mediaType: 'HDD' | 'SSD' | 'NVME';
-}
-
-export interface HardwareInventory {
-  manufacturer?: string;
-  model?: string;
-  serial?: string;
-  cpus: { count: number; cores: number; model?: string }[];
-  memoryMiB: number;
-  drives: DriveInventory[];
-  nics: { mac: string; name?: string }[];
-}
-
-export interface MediaStatus {
-  inserted: boolean;
-  image?: string;
-}
+export type { BmcEndpoint, BootDevice, BootSetting, DriveInventory, DriverName, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../core/hardware';
+import type { BootDevice, BootSetting, DriverName, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../core/hardware';
 
 export interface PowerCapability {
   powerState(): Promise<PowerState>;
@@ -62,7 +30,6 @@ export interface InventoryCapability {
   inventory(): Promise<HardwareInventory>;
 }
 
-export type DriverName = 'sim' | 'redfish' | 'ipmi';
 export type DriverFeature = 'power' | 'boot_device' | 'virtual_media' | 'inventory';
 
 /** A connection to one BMC. Capabilities are present exactly when their feature is declared. */
@@ -75,21 +42,6 @@ export interface BmcDriver {
   readonly inventory?: InventoryCapability;
   /** Releases sessions and sockets. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/** Where a machine's BMC is and how to log in. The password is a secret: never log it. */
-export interface BmcEndpoint {
-  driver: DriverName;
-  /** sim: machine id; redfish: base URL (https://host:port, optionally with a /redfish/v1/Systems/<id> path); ipmi: host:port. */
-  address: string;
-  username?: string;
-  password?: string;
-  /** Redfish: trust this PEM CA; IPMI: unused. */
-  caCert?: string;
-  /** Redfish: skip TLS verification (explicit opt-in only). */
-  insecure?: boolean;
-  /** IPMI: cipher suite 3 (default) or 17. */
-  cipherSuite?: 3 | 17;
 }
 
 export type DriverErrorKind =

@@ -6,7 +6,7 @@ import { MetalError } from '../contract/errors';
 import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
-import { newId, randomToken, sha256 } from './ids';
+import { newId, randomToken, sha256 } from '../core/ids';
 import { BASE, href } from './present';
 
 export interface Principal {

@@ -8,7 +8,7 @@
  * offered without IP reservations (/28 to /32, /124 to /127) fits.
  */
 import type { IpAddress } from '../contract/schemas';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 
 export interface AddressRequest {
   family: 4 | 6;

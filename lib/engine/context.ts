@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { BmcDriver, BmcEndpoint } from '../drivers/types';
 import type { Database, Queryable } from '../store/database';
-import type { Clock } from './clock';
+import type { Clock } from '../core/clock';
 import type { SecretBox } from './secrets';
 import type { World } from './world';
 

@@ -9,7 +9,7 @@ import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
 import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
-import { newId, randomToken, sha256, shortId } from './ids';
+import { newId, randomToken, sha256, shortId } from '../core/ids';
 import { enqueueJobs, NewJob } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import { DeviceRow, presentDevice } from './present';

@@ -11,7 +11,7 @@ import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { enqueueJobs } from './jobs';
 import { BASE, href } from './present';
 import { closest } from './world';

@@ -3,7 +3,7 @@
  */
 import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPort, OperatingSystem, Plan, Project, SshKey } from '../contract/schemas';
 import { ipBlockId } from './addresses';
-import { sha256 } from './ids';
+import { sha256 } from '../core/ids';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import type { World } from './world';

@@ -6,7 +6,7 @@ import type { Principal } from './accounts';
 import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from './devices';
 import { Batcher } from '../store/batcher';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { EventRow, presentEvent, presentProject, presentSshKey, ProjectRow, SshKeyRow } from './present';
 
 export interface Page {

@@ -6,7 +6,7 @@
 import { DriverError, type BmcDriver, type BmcEndpoint, type DriverName } from '../drivers/types';
 import { strandedInstalls } from '../store/boot-installs';
 import type { EngineContext } from './context';
-import { sha256 } from './ids';
+import { sha256 } from '../core/ids';
 import { enqueueJobs, type JobKind, type JobOutcome, type JobRow } from './jobs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import { applyTransitions, type TransitionRequest } from './transitions';

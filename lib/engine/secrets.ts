@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import type { Queryable } from '../store/database';
 import { setting, settingOrInit } from '../store/settings';
-import { hmac } from './ids';
+import { hmac } from '../core/ids';
 
 const FINGERPRINT_SETTING = 'secret_key_fingerprint';
 

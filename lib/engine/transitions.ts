@@ -4,7 +4,7 @@
  */
 import type { DeviceStateName } from '../contract/schemas';
 import type { Queryable } from '../store/database';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { DeviceEvent, nextState, statesAllowing } from './lifecycle';
 
 /** Device columns a transition may also set, with their SQL types. */

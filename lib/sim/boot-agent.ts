@@ -7,7 +7,7 @@
  * Tokens travel only in headers and bodies and never appear in outcomes.
  */
 import { BOOT_TOKEN_HEADER, INSTALLER_KERNEL_ARGS } from '../boot/installers';
-import { Clock, systemClock } from '../engine/clock';
+import { Clock, systemClock } from '../core/clock';
 import type { BootSource, SimMachine } from './machine';
 
 type OutcomeDetail =

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { PlanSpecs } from '../contract/schemas';
-import type { HardwareInventory } from '../drivers/types';
-import type { Clock } from '../engine/clock';
+import type { HardwareInventory } from '../core/hardware';
+import type { Clock } from '../core/clock';
 import { SimFaults, SimMachine, SimTimings, seededRandom } from './machine';
 
 /** What a booting machine needs from the cloud: its install instructions and where to report. */

@@ -4,8 +4,8 @@
  * a boot agent listens for its 'booted' event to run the network-boot path.
  */
 import { EventEmitter } from 'node:events';
-import type { BootDevice, BootSetting, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../drivers/types';
-import { Clock, systemClock } from '../engine/clock';
+import type { BootDevice, BootSetting, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../core/hardware';
+import { Clock, systemClock } from '../core/clock';
 
 /** Base durations in milliseconds at scale 1 (roughly what real servers take). */
 export interface SimTimings {

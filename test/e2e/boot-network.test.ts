@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { DEFAULT_CATALOG, createCloud, type Cloud } from '../../lib/cloud';
-import { ManualClock } from '../../lib/engine/clock';
+import { ManualClock } from '../../lib/core/clock';
 import { loadCatalogFile } from '../../lib/engine/operator';
 import { eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';

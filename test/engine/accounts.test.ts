@@ -3,7 +3,7 @@
  * on one makes the other refuse it on its next request (LISTEN/NOTIFY), not after the cache's lifetime.
  */
 import type { Cloud } from '../../lib/cloud';
-import { ManualClock } from '../../lib/engine/clock';
+import { ManualClock } from '../../lib/core/clock';
 import { apiClient, freshPostgresUrl, stopPostgres, testCloud } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
 

@@ -4,7 +4,7 @@
  */
 import type { Cloud } from '../../lib/cloud';
 import { MetalError } from '../../lib/contract/errors';
-import { ManualClock } from '../../lib/engine/clock';
+import { ManualClock } from '../../lib/core/clock';
 import type { Principal } from '../../lib/engine/accounts';
 import { PROVISIONING_PROGRESS } from '../../lib/engine/lifecycle';
 import { adminProject, availableBackends, deviceInput, deviceState, settle, stepUntil, stopPostgres, testCloud } from '../support/cloud';

@@ -1,6 +1,6 @@
 /** Hardware faults from the simulator: retries with backoff on a busy BMC, and a failing installer. */
 import type { Cloud } from '../../lib/cloud';
-import { ManualClock } from '../../lib/engine/clock';
+import { ManualClock } from '../../lib/core/clock';
 import { adminProject, deviceInput, deviceState, settle, stepUntil, testCloud } from '../support/cloud';
 
 describe('a BMC that is always busy', () => {

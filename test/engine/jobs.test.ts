@@ -3,8 +3,8 @@
  * stale (not when its lease runs out) without spending an attempt, the installs it had booted are booted again,
  * and the runner reports whether it is alive.
  */
-import { ManualClock } from '../../lib/engine/clock';
-import { newId } from '../../lib/engine/ids';
+import { ManualClock } from '../../lib/core/clock';
+import { newId } from '../../lib/core/ids';
 import { JobRow, JobRunner } from '../../lib/engine/jobs';
 import { renewWorker } from '../../lib/store/workers';
 import { adminProject, availableBackends, deviceInput, eventually, stopPostgres, testCloud } from '../support/cloud';

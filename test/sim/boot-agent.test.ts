@@ -1,6 +1,6 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootDevice, bootRoutes } from '../../lib/boot';
-import { Clock, ManualClock } from '../../lib/engine/clock';
+import { Clock, ManualClock } from '../../lib/core/clock';
 import { BootOutcome, attachBootAgent } from '../../lib/sim/boot-agent';
 import { SimFaults, SimMachine, SimTimings } from '../../lib/sim/machine';
 import { MemoryBootBackend, TOKEN, installingDevice } from '../boot/memory-backend';

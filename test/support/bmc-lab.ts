@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMetalClient, type MetalClient } from '../../lib/client';
 import type { Machine, MachineInput } from '../../lib/contract/schemas';
-import { Clock, systemClock } from '../../lib/engine/clock';
+import { Clock, systemClock } from '../../lib/core/clock';
 import { attachBootAgent, type BootOutcome } from '../../lib/sim/boot-agent';
 import { inventoryFromSpecs, simMacs } from '../../lib/sim/datacenter';
 import { IpmiFacePool, type IpmiFace } from '../../lib/sim/ipmi-face';

@@ -5,7 +5,7 @@
  */
 import type { BmcDriver, BmcEndpoint, BootDevice, BootSetting, DriverFeature, PowerAction, PowerState } from '../types';
 import { DriverError } from '../types';
-import { Clock, systemClock } from '../../engine/clock';
+import { Clock, systemClock } from '../../core/clock';
 import { CIPHER_SUITES } from './cipher';
 import { completionCodeError } from './codes';
 import {

@@ -3,7 +3,7 @@
  * between the starts of two commands, across every driver instance in this process. Small BMCs crash or drop
  * sessions when hammered (operators cap at ~4 parallel calls; Ironic waits seconds between ipmitool calls).
  */
-import type { Clock } from '../../engine/clock';
+import type { Clock } from '../../core/clock';
 
 export interface GateLimits {
   maxConcurrent: number;

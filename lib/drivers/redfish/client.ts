@@ -3,7 +3,7 @@
  * concurrent requests (BMCs fall over under parallel load), retries with backoff on busy answers honouring
  * Retry-After, task-monitor polling for 202 answers, and vendor HTTP errors mapped to DriverError.
  */
-import type { Clock } from '../../engine/clock';
+import type { Clock } from '../../core/clock';
 import { DriverError } from '../types';
 import { HttpAnswer, Transport, TransportOptions } from './transport';
 

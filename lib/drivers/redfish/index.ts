@@ -3,7 +3,7 @@
  * Every operation is idempotent (state is read first), settings are read back, and vendor values and quirks
  * go through the tables in mappings.ts.
  */
-import { Clock, systemClock } from '../../engine/clock';
+import { Clock, systemClock } from '../../core/clock';
 import {
   BmcDriver,
   BmcEndpoint,

@@ -11,7 +11,7 @@ import { enqueueWebhooks } from '../../store/webhook-outbox';
 import type { Principal } from '../accounts';
 import type { EngineContext } from '../context';
 import { isUuid, type DeviceService, type FreeMachine, type NewDevice } from '../devices';
-import { newId, randomToken } from '../ids';
+import { newId, randomToken } from '../../core/ids';
 import { enqueueJobs, type JobOutcome, type JobRow } from '../jobs';
 import { BASE, href, presentMetro } from '../present';
 import { applyTransitions, insertEvents } from '../transitions';

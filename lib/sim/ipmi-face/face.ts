@@ -11,7 +11,7 @@ import { createSocket } from 'node:dgram';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BmcEndpoint } from '../../drivers/types';
+import type { BmcEndpoint } from '../../core/hardware';
 import type { SimMachine } from '../machine';
 import { HookServer, HookServerOptions } from './hook-server';
 

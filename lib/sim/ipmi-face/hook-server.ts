@@ -11,7 +11,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { createServer, Server, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { BootDevice, BootSetting, PowerAction } from '../../drivers/types';
+import type { BootDevice, BootSetting, PowerAction } from '../../core/hardware';
 import type { SimMachine } from '../machine';
 
 /** Boot values ipmi_sim exchanges with the hook (its boot_map: selector 0→none, 1→pxe, 2→default, 5→cdrom, 6→bios). */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { PowerAction } from '../../drivers/types';
+import type { PowerAction } from '../../core/hardware';
 import type { SimMachine } from '../machine';
 import {
   bootDeviceFor,

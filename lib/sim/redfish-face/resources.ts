@@ -2,7 +2,7 @@
  * Redfish JSON for one SimMachine: the ComputerSystem, its Manager and virtual CD, and the static inventory
  * subtree (Processors, Memory, Storage/Drives, EthernetInterfaces) built once from the machine's inventory.
  */
-import type { BootDevice } from '../../drivers/types';
+import type { BootDevice } from '../../core/hardware';
 import type { SimMachine } from '../machine';
 import type { FaceVendorProfile } from './vendors';
 

@@ -2,7 +2,7 @@
  * How the simulated BMC of a machine behaves, chosen by the machine's inventory manufacturer, so that the
  * Redfish driver's vendor quirks are exercised against a face that really has them.
  */
-import type { BootDevice } from '../../drivers/types';
+import type { BootDevice } from '../../core/hardware';
 
 export interface FaceVendorProfile {
   /** Redfish BootSourceOverrideTarget for each boot device this BMC offers. */

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createIpmiDriver, IpmiDriverOptions, RmcpPlusSession, CIPHER_SUITES } from '../../../lib/drivers/ipmi';
 import { BmcDriver, DriverError } from '../../../lib/drivers/types';
-import { Clock, systemClock } from '../../../lib/engine/clock';
+import { Clock, systemClock } from '../../../lib/core/clock';
 import { IpmiFace, IpmiFacePool } from '../../../lib/sim/ipmi-face';
 import type { SimMachine } from '../../../lib/sim/machine';
 import { describeWithTools, ipmitool, scriptedRandom, simMachine } from '../../sim/ipmi-face/tools';

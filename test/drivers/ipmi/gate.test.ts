@@ -1,4 +1,4 @@
-import { ManualClock } from '../../../lib/engine/clock';
+import { ManualClock } from '../../../lib/core/clock';
 import { BmcGate } from '../../../lib/drivers/ipmi/gate';
 import { parseIpmiAddress } from '../../../lib/drivers/ipmi/driver';
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedfishClient } from '../../../lib/drivers/redfish/client';
 import { DriverError } from '../../../lib/drivers/types';
-import type { Clock } from '../../../lib/engine/clock';
+import type { Clock } from '../../../lib/core/clock';
 
 interface Scripted {
   status: number;

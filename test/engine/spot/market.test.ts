@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DEFAULT_CATALOG, type Cloud } from '../../../lib/cloud';
 import type { DeviceCreateInput, SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
 import type { Principal } from '../../../lib/engine/accounts';
-import { ManualClock } from '../../../lib/engine/clock';
+import { ManualClock } from '../../../lib/core/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
 import { PLACEMENT_RETRY_MS, type SpotMarketService } from '../../../lib/engine/spot/market';
 import { adminProject, availableBackends, deviceInput, removeTempDirs, settle, stepUntil, stopPostgres, tempDir, testCloud } from '../../support/cloud';
