@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Cloud, createCloud, DEFAULT_CATALOG } from '../cloud';
 import type { SimFaults } from '../sim/machine';
@@ -14,7 +15,7 @@ import { createLogger, LogFormat } from './logger';
 import { registerStoreCommands } from './store';
 
 const ROOT = resolve(__dirname, '..', '..');
-const VERSION = (require(join(ROOT, 'package.json')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 const program = new Command()
   .name('metalforge')

@@ -4,7 +4,7 @@
  * (types derive from them). Field names and shapes follow the Metal v1 OpenAPI description for what is covered.
  * This module imports nothing of api or client.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -652,9 +652,8 @@ export type Machine = Static<typeof Machine>;
 
 export const listOf = <K extends string, T extends TSchema>(key: K, item: T) =>
   Type.Object({ [key]: Type.Array(item), meta: Type.Optional(Meta) } as Record<K, ReturnType<typeof Type.Array<T>>> & {
-    meta: typeof OptionalMeta;
+    meta: TOptional<typeof Meta>;
   });
-const OptionalMeta = Type.Optional(Meta);
 
 export const ProjectList = listOf('projects', Project);
 export const DeviceList = listOf('devices', Device);

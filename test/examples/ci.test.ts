@@ -31,7 +31,7 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Run>
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     // cdktf colours terraform's output even without a terminal.
-    child.on('close', (code) => resolveRun({ code: code ?? 1, output: output.replace(/\u001b\[[0-9;]*m/g, '') }));
+    child.on('close', (code) => resolveRun({ code: code ?? 1, output: output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') }));
   });
 }
 

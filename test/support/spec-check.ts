@@ -128,7 +128,12 @@ export class MetalSpec {
     const refs: string[] = [];
     const collect = (node: unknown) => {
       if (Array.isArray(node)) node.forEach(collect);
-      else if (isObject(node)) for (const [k, v] of Object.entries(node)) k === '$ref' && typeof v === 'string' ? refs.push(v) : collect(v);
+      else if (isObject(node)) {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === '$ref' && typeof v === 'string') refs.push(v);
+          else collect(v);
+        }
+      }
     };
     collect(schema);
     for (const ref of refs) {

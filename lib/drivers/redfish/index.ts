@@ -175,7 +175,9 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
   }
 
   async function setPower(action: PowerAction): Promise<void> {
-    let { body: system, path } = await getSystem();
+    const found = await getSystem();
+    const { path } = found;
+    let system = found.body;
     if (TRANSITIONAL_POWER_STATES.has(String(system.PowerState)))
       system = await waitForPower(undefined, 'an earlier transition');
     const current = powerStateOf(system);

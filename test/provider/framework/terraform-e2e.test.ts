@@ -164,7 +164,7 @@ describeWithTerraform('terraform CLI against the test provider', () => {
     expect(afterImport.code).toBe(0);
     const state = JSON.parse(await expectSuccess('show', '-json'));
     const resource = state.values.root_module.resources.find((r: { address: string }) => r.address === 'metal_test_thing.a');
-    expect(resource.values).toMatchObject({ id: replaced.id, name: 'beta', zone: 'z2', big: 12345678901234567890123, tags: { env: 'test' } });
+    expect(resource.values).toMatchObject({ id: replaced.id, name: 'beta', zone: 'z2', big: Number('12345678901234567890123'), tags: { env: 'test' } });
 
     await expectSuccess('destroy', '-auto-approve', '-input=false');
     expect(things()).toEqual([]);

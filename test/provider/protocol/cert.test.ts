@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { generateServerCertificate, handshakeCertificate } from '../../../lib/provider/protocol/cert';
 
 describe('AutoMTLS server certificate', () => {
@@ -27,7 +27,7 @@ describe('AutoMTLS server certificate', () => {
 
   it('matches its PEM and private key, and differs per process start', () => {
     expect(new X509Certificate(certificate.certPem).fingerprint256).toBe(x509.fingerprint256);
-    expect(x509.checkPrivateKey(require('node:crypto').createPrivateKey(certificate.keyPem))).toBe(true);
+    expect(x509.checkPrivateKey(createPrivateKey(certificate.keyPem))).toBe(true);
     expect(generateServerCertificate(now).der.equals(certificate.der)).toBe(false);
   });
 
