@@ -27,6 +27,7 @@ import type { SimFaults } from './sim/machine';
 import { Database, openDatabase } from './store/database';
 import { hasStore, openDataDirStore, storeDir } from './store/data-dir';
 import { migrated } from './store/migrations';
+import { NETWORK_BOOT_JOB } from './store/workers';
 
 export const DEFAULT_CATALOG = resolve(__dirname, '..', 'catalog', 'default.json');
 
@@ -233,17 +234,18 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
 }
 
 /**
- * The simulated data center lives in this process: machines that were installing when it last stopped came back
- * powered off and would never phone home, so their installs are network-booted again (same install token).
+ * The simulated data center lives in this process: machines that were installing (or booting the rescue system)
+ * when it last stopped came back powered off and would never phone home, so they are network-booted again (same
+ * token).
  */
 async function rebootInterruptedSimInstalls(engine: Engine, clock: Clock): Promise<void> {
   const { db } = engine.ctx;
-  const stranded = await db.query<{ id: string; state: string }>(
-    `SELECT d.id, d.state FROM devices d JOIN machines m ON m.id = d.machine_id
-WHERE d.state IN ('provisioning', 'reinstalling') AND d.phone_home_hash IS NOT NULL AND m.bmc_driver = 'sim'
+  const stranded = await db.query<{ id: string; kind: 'provision' | 'reinstall' | 'rescue' }>(
+    `SELECT d.id, ${NETWORK_BOOT_JOB} AS kind FROM devices d JOIN machines m ON m.id = d.machine_id
+WHERE d.state IN ('provisioning', 'reinstalling', 'rescuing') AND d.phone_home_hash IS NOT NULL AND m.bmc_driver = 'sim'
   AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)`,
   );
   if (!stranded.length) return;
-  const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id }));
+  const jobs = stranded.map((d) => ({ kind: d.kind, device_id: d.id }));
   await db.transaction((tx) => enqueueJobs(tx, jobs, clock.now()));
 }

@@ -1,10 +1,12 @@
 /**
  * What the boot network reads and consumes on devices: the armed install tokens (handed out once per network
- * boot) and the device that holds an address (the metadata service answers by source address).
+ * boot; a rescue boot's token is one too) and the device that holds an address (the metadata service answers by
+ * source address).
  */
 import type { Queryable } from './database';
 
-const INSTALLING = `state IN ('provisioning', 'reinstalling') AND phone_home_hash IS NOT NULL`;
+/** A network boot (install or rescue) whose system has not phoned home yet: the lifecycle's NETWORK_BOOT_STATES. */
+const INSTALLING = `state IN ('provisioning', 'reinstalling', 'rescuing') AND phone_home_hash IS NOT NULL`;
 
 /**
  * Disarms the armed installs among `deviceIds` in one statement; returns those that were armed (each with its
@@ -26,7 +28,7 @@ export async function deviceIdAtAddress(db: Queryable, address: string): Promise
   return rows[0]?.id;
 }
 
-/** The device whose current, still running install has this token hash. */
+/** The device whose current, still running install (or rescue boot) has this token hash. */
 export async function installingDevice(
   db: Queryable,
   deviceId: string,

@@ -15,6 +15,7 @@ import {
   type DeviceUpdateInput as UpdateT,
 } from '../../contract/schemas';
 import { MetalError } from '../../contract/errors';
+import { shownState } from '../../engine/lifecycle';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
 import { noteIgnored } from '../liberal';
@@ -111,7 +112,7 @@ class DeviceWaits {
         // A read that fails for any reason (gone, store trouble) ends the wait: the plain read after it says why.
         const row = await this.read(waiter.id, waiter.projectScope).catch(() => undefined);
         if (row === undefined) waiter.done();
-        else if (waiter.states.has(row.state)) waiter.done(row);
+        else if (waiter.states.has(shownState(row.state))) waiter.done(row);
       }),
     );
     this.timer = this.waiters.size > 0 ? setTimeout(() => void this.round(), WAIT_ROUND_MS) : undefined;
@@ -206,14 +207,14 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     async (req, reply) => {
       let row = await scoped(req, req.params.id);
       const wanted = new Set(splitList(req.query.wait_for_state));
-      if (wanted.size > 0 && !wanted.has(row.state)) {
+      if (wanted.size > 0 && !wanted.has(shownState(row.state))) {
         const timeoutMs = (req.query.wait_timeout ?? 30) * 1000;
         // A client that disconnects stops its wait; 'close' also fires after a response, when the wait is long over.
         const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) => reply.raw.once('close', end));
         row = reached ?? (await scoped(req, req.params.id));
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
-      if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(row.state) ? 'reached' : 'timeout');
+      if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(shownState(row.state)) ? 'reached' : 'timeout');
       const [device] = await withIncludes(req, reply, [engine.devices.present(row)], req.query.include);
       return sendOne(reply, device, req.query);
     },
@@ -243,7 +244,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     {
       schema: {
         tags: ['devices'],
-        summary: 'power_on, power_off, reboot or reinstall a device',
+        summary: 'power_on, power_off, reboot, reinstall or rescue a device (rescue boots an in-memory system; reboot leaves it)',
         params: IdParams,
         querystring: ActionQuery,
         body: DeviceActionInput,
