@@ -16,8 +16,11 @@ export interface BootIpAddress {
 export interface BootDevice {
   id: string;
   hostname: string;
-  /** install: PXE boots run the installer; local: PXE boots fall through to the disk. */
-  mode: 'install' | 'local';
+  /**
+   * install: PXE boots run the installer; rescue: PXE boots run the in-memory rescue system (the disk is left as
+   * it is); local: PXE boots fall through to the disk.
+   */
+  mode: 'install' | 'rescue' | 'local';
   operatingSystem: { slug: string; distro: string; version: string };
   /** Plan slug, e.g. "c3.small.x86". */
   plan: string;
@@ -59,13 +62,13 @@ export interface BootBackend {
    */
   findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null>;
   /**
-   * The token of the device's current install, handed out once per network boot the engine started for it;
-   * null when there is no install or its token was already handed out for this boot.
+   * The token of the device's current install (or rescue boot), handed out once per network boot the engine
+   * started for it; null when there is none or its token was already handed out for this boot.
    */
   takeInstallToken(deviceId: string): Promise<string | null>;
   /**
-   * Called with the one-time phone-home token once the OS is installed; moves the device provisioning → active.
-   * For a custom iPXE install the boot service calls it when it hands the machine to the custom script, as Metal
+   * Called with the one-time phone-home token once the OS is installed (provisioning → active), or once the rescue
+   * system is up (rescuing → rescue). For a custom iPXE install the boot service calls it when it hands the machine to the custom script, as Metal
    * marked such devices active then.
    */
   phoneHome(token: string, report: { ip?: string }): Promise<PhoneHomeResult>;

@@ -1,8 +1,8 @@
 /**
- * Which installer boots for which operating system, and the kernel arguments through which the boot service
- * hands an installer its metadata URL and one-time token (the simulated machine's boot agent reads the same
- * names). Packet's OSIE installed most distros from an image named by the OS slug; Flatcar boots its own
- * PXE kernel.
+ * Which installer boots for which operating system (and which system boots for rescue), and the kernel arguments
+ * through which the boot service hands them their metadata URL and one-time token (the simulated machine's boot
+ * agent reads the same names). Packet's OSIE installed most distros from an image named by the OS slug; Flatcar
+ * boots its own PXE kernel.
  */
 
 export interface Installer {
@@ -41,8 +41,16 @@ export const INSTALLERS_BY_DISTRO: Readonly<Record<string, Installer>> = {
   flatcar: FLATCAR,
 };
 
+/** The rescue system Metal booted: Alpine Linux from the network, running in memory, leaving the disks alone. */
+export const RESCUE_SYSTEM: Installer = {
+  name: 'alpine-rescue',
+  kernel: 'vmlinuz-lts',
+  initrd: 'initramfs-lts',
+  args: ['ip=dhcp', 'modules=loop,squashfs,sd-mod,usb-storage', CONSOLE],
+};
+
 export const INSTALLERS: ReadonlyMap<string, Installer> = new Map(
-  Object.values(INSTALLERS_BY_DISTRO).map((installer) => [installer.name, installer]),
+  [...Object.values(INSTALLERS_BY_DISTRO), RESCUE_SYSTEM].map((installer) => [installer.name, installer]),
 );
 
 /** Kernel argument names shared by the boot service (writer) and installers (readers). */
@@ -52,6 +60,8 @@ export const INSTALLER_KERNEL_ARGS = {
   eventsUrl: 'metalforge.events_url',
   token: 'metalforge.token',
   os: 'metalforge.os',
+  /** `rescue` on the rescue system's kernel: it reports in and installs nothing. */
+  mode: 'metalforge.mode',
 } as const;
 
 /** The header through which installers present their token (kept out of URLs so access logs never hold it). */

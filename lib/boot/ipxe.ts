@@ -3,10 +3,11 @@
  * (render*) so routes can act on it (phone home for custom iPXE, report an impossible install).
  */
 import type { BootDevice } from './backend';
-import { INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS, Installer } from './installers';
+import { INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS, Installer, RESCUE_SYSTEM } from './installers';
 
 export type BootPlan =
   | { kind: 'install'; installer: Installer; token: string }
+  | { kind: 'rescue'; token: string }
   | { kind: 'chain'; url: string }
   | { kind: 'local' }
   | { kind: 'refuse'; reason: string };
@@ -19,8 +20,9 @@ export const UNKNOWN_MACHINE_RETRY_SECONDS = 10;
 const SAFE_URL = /^https?:\/\/\S+$/;
 
 /**
- * `token` is the install's token when the caller holds it (handed out for this boot, or presented by the
- * machine); an install without one cannot be started, nor handed to a custom script (that ends the install).
+ * `token` is the token of the install or rescue boot when the caller holds it (handed out for this boot, or
+ * presented by the machine); an install without one cannot be started, nor handed to a custom script (that ends
+ * the install), and a rescue system without one could not report in.
  */
 export function planBoot(device: BootDevice, token: string | undefined): BootPlan {
   if (device.mode === 'local') {
@@ -35,6 +37,8 @@ export function planBoot(device: BootDevice, token: string | undefined): BootPla
         'if it never started, the device fails at its deadline: then reinstall or delete it',
     };
   }
+  // The rescue system is the cloud's own: a custom iPXE script does not replace it.
+  if (device.mode === 'rescue') return { kind: 'rescue', token };
   if (device.ipxeScriptUrl !== undefined) return chainTo(device.ipxeScriptUrl);
   const installer = INSTALLERS_BY_DISTRO[device.operatingSystem.distro];
   if (!installer) {
@@ -58,6 +62,21 @@ export interface BootUrls {
 }
 
 export function renderInstall(device: BootDevice, installer: Installer, urls: BootUrls, token: string): string {
+  return script([
+    say(`installing ${device.operatingSystem.slug} on ${device.hostname}`),
+    ...netboot(installer, urls, token, [`${INSTALLER_KERNEL_ARGS.os}=${consoleText(device.operatingSystem.slug)}`]),
+  ]);
+}
+
+export function renderRescue(device: BootDevice, urls: BootUrls, token: string): string {
+  return script([
+    say(`booting the rescue system (${RESCUE_SYSTEM.name}, in memory) on ${device.hostname}, leaving its disk as it is`),
+    ...netboot(RESCUE_SYSTEM, urls, token, [`${INSTALLER_KERNEL_ARGS.mode}=rescue`]),
+  ]);
+}
+
+/** Boots `installer` with the URLs and the token it reads its metadata and phones home with. */
+function netboot(installer: Installer, urls: BootUrls, token: string, extraArgs: string[]): string[] {
   const base = `${urls.installers}/${installer.name}`;
   const args = [
     `initrd=${installer.initrd}`,
@@ -66,14 +85,9 @@ export function renderInstall(device: BootDevice, installer: Installer, urls: Bo
     `${INSTALLER_KERNEL_ARGS.phoneHomeUrl}=${urls.phoneHome}`,
     ...(urls.events ? [`${INSTALLER_KERNEL_ARGS.eventsUrl}=${urls.events}`] : []),
     `${INSTALLER_KERNEL_ARGS.token}=${token}`,
-    `${INSTALLER_KERNEL_ARGS.os}=${consoleText(device.operatingSystem.slug)}`,
+    ...extraArgs,
   ];
-  return script([
-    say(`installing ${device.operatingSystem.slug} on ${device.hostname}`),
-    `kernel ${base}/${installer.kernel} ${args.join(' ')}`,
-    `initrd ${base}/${installer.initrd}`,
-    'boot',
-  ]);
+  return [`kernel ${base}/${installer.kernel} ${args.join(' ')}`, `initrd ${base}/${installer.initrd}`, 'boot'];
 }
 
 export function renderChain(device: BootDevice, url: string): string {

@@ -18,6 +18,7 @@ import {
   renderInstall,
   renderLocal,
   renderRefusal,
+  renderRescue,
   renderUnknownMachine,
 } from './ipxe';
 import { ec2Lookup, ec2MetaData, metalMetadata } from './metadata';
@@ -94,8 +95,8 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
           attempt < UNKNOWN_MACHINE_ATTEMPTS ? `${baseUrl(request)}/boot/ipxe?${lookup}&attempt=${attempt + 1}` : undefined;
         return reply.send(renderUnknownMachine(identity, attempt, retryUrl));
       }
-      // A MAC is no secret: the install token goes only to the first fetch after the engine booted the machine.
-      const installToken = device.mode !== 'install' ? undefined : (token ?? (await backend.takeInstallToken(device.id)) ?? undefined);
+      // A MAC is no secret: the install (or rescue) token goes only to the first fetch after the engine booted the machine.
+      const installToken = device.mode === 'local' ? undefined : (token ?? (await backend.takeInstallToken(device.id)) ?? undefined);
       const plan = planBoot(device, installToken);
       if (installToken !== undefined) await actOnPlan(plan, installToken, request.ip);
       return reply.send(renderPlan(device, plan, bootUrls(request)));
@@ -254,6 +255,8 @@ function renderPlan(device: BootDevice, plan: BootPlan, urls: BootUrls): string 
   switch (plan.kind) {
     case 'install':
       return renderInstall(device, plan.installer, urls, plan.token);
+    case 'rescue':
+      return renderRescue(device, urls, plan.token);
     case 'chain':
       return renderChain(device, plan.url);
     case 'local':

@@ -52,14 +52,14 @@ export class EngineBootBackend implements BootBackend, InstallTarget {
   // machine's own installer would after its single hand-out.
   async lookupByMac(mac: string) {
     const decision = await this.devices.bootDecision(mac);
-    return decision && { mode: decision.mode, token: decision.token };
+    return decision && { mode: decision.mode, token: decision.token, os: decision.os };
   }
 
   installFailed(token: string, reason: string) {
     return this.devices.installFailed(token, reason);
   }
 
-  private async describe(row: DeviceRow, mode: 'install' | 'local'): Promise<BootDevice> {
+  private async describe(row: DeviceRow, mode: BootDevice['mode']): Promise<BootDevice> {
     const { world } = this.ctx;
     const os = world.operatingSystems.get(row.operating_system_id)!;
     const keys = row.ssh_key_ids.length ? await this.ctx.db.query<{ key: string }>('SELECT key FROM ssh_keys WHERE id = ANY($1::uuid[])', [row.ssh_key_ids]) : [];

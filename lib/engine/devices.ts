@@ -2,8 +2,8 @@
  * Devices: placement, create (group-committed), reads, updates, actions, deletion, phone-home and timeouts.
  * State changes go through the lifecycle table (transitions.ts); hardware work runs as jobs (provisioner.ts).
  */
-import { MetalError } from '../contract/errors';
-import type { Device, DeviceActionInput, DeviceCreateInput, DeviceStateName, DeviceUpdateInput } from '../contract/schemas';
+import { ErrorCode, MetalError } from '../contract/errors';
+import type { Device, DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
 import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
@@ -11,7 +11,7 @@ import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from
 import type { CommitWith, EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from '../core/ids';
 import { enqueueJobs, NewJob } from './jobs';
-import { PROVISIONING_PROGRESS } from './lifecycle';
+import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
@@ -59,11 +59,15 @@ export interface NewDevice {
   spot?: { requestId: string; maxBidPrice: number };
 }
 
-/** What a network-booting machine should do; `token` is the current install's phone-home token. */
+/**
+ * What a network-booting machine should do: install its OS, boot the in-memory rescue system, or boot its disk.
+ * `token` is the phone-home token of the current network boot (install or rescue); `os` the device's OS slug.
+ */
 export interface BootDecision {
   deviceId: string;
-  mode: 'install' | 'local';
+  mode: 'install' | 'rescue' | 'local';
   token?: string;
+  os: string;
 }
 
 /** A boot decision with the device it is for. */
@@ -71,7 +75,7 @@ export interface BootPlan extends Omit<BootDecision, 'deviceId'> {
   device: DeviceRow;
 }
 
-type InstallState = Pick<DeviceRow, 'id' | 'state' | 'phone_home_hash' | 'install_generation'>;
+type InstallState = Pick<DeviceRow, 'id' | 'state' | 'phone_home_hash' | 'install_generation' | 'operating_system_id'>;
 
 export interface DeviceListQuery {
   page: number;
@@ -81,13 +85,14 @@ export interface DeviceListQuery {
   tag?: string;
 }
 
-const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<DeviceStateName, string>> = {
+const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<LifecycleState, string>> = {
   queued: 'was never picked up by a provisioning worker: check that the server\'s job runner is running, then delete and recreate the device',
   provisioning: 'did not finish provisioning in time: the machine never phoned home after network boot. Check its console or BMC, then reinstall or delete the device',
   reinstalling: 'did not finish reinstalling in time: the machine never phoned home. Check its console or BMC, then reinstall again or delete the device',
   powering_on: 'did not confirm power-on in time: check the BMC, then retry power_on',
   powering_off: 'did not confirm power-off in time: check the BMC, then retry power_off',
   deprovisioning: 'could not be deprovisioned in time: check the BMC; delete the device again to retry',
+  rescuing: 'did not boot the rescue system in time: it never phoned home. Its disk was not written; check its console or BMC, then reinstall or delete the device',
 };
 
 const WAITING_FOR_MACHINE_TIMEOUT =
@@ -437,7 +442,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
     const where = [`d.project_id = $1`, `d.state <> 'deleted'`];
     const params: unknown[] = [projectId];
     if (q.state) {
-      params.push(q.state.split(','));
+      params.push(statesShownAs(q.state.split(',')));
       where.push(`d.state = ANY($${params.length}::text[])`);
     }
     if (q.hostname) {
@@ -506,8 +511,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         job = { kind: 'power_off', device_id: id };
         break;
       case 'reboot':
-        if (row.state !== 'active') throw new MetalError('conflict', `type: the device is ${row.state}; reboot is possible only when it is active`);
-        request = { deviceId: id, event: null, message: `${row.hostname}: reboot requested` };
+        request = { deviceId: id, event: 'reboot', message: `${row.hostname}: reboot requested${row.state === 'rescue' ? ', leaving rescue for the OS on its disk' : ''}` };
         job = { kind: 'reboot', device_id: id };
         break;
       case 'reinstall': {
@@ -520,13 +524,14 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
         break;
       }
       case 'rescue':
-        throw new MetalError(
+        // Metal answered a rescue it could not do with 422, as the spec has it.
+        return this.transitionWithJob(
+          { deviceId: id, event: 'rescue', patch: { deadline: this.deadline('provision') } },
+          { kind: 'rescue', device_id: id },
           'validation_failed',
-          'type: rescue (booting an in-memory rescue system) is not offered by this cloud yet; ' +
-            'use reboot, power_off and power_on, or reinstall',
         );
       default:
-        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall or convert_to_on_demand`);
+        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall, rescue or convert_to_on_demand`);
     }
     await this.transitionWithJob(request, job);
   }
@@ -562,14 +567,15 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
     );
   }
 
-  private async transitionWithJob(request: TransitionRequest, job: NewJob): Promise<void> {
+  /** `refusal` is the error a state the table does not allow gets. */
+  private async transitionWithJob(request: TransitionRequest, job: NewJob, refusal: ErrorCode = 'conflict'): Promise<void> {
     const now = this.ctx.clock.now();
     const [result] = await this.ctx.db.transaction(async (tx) => {
       const results = await applyTransitions(tx, [request], now);
       if (results[0].ok) await enqueueJobs(tx, [job], now);
       return results;
     });
-    if (!result.ok) throw new MetalError('conflict', `type: ${result.error}`);
+    if (!result.ok) throw new MetalError(refusal, `type: ${result.error}`);
     this.onJobsQueued();
   }
 
@@ -644,7 +650,7 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
         requests.push({
           deviceId,
           event: 'phone_home',
-          onlyFrom: ['provisioning', 'reinstalling'],
+          onlyFrom: [...NETWORK_BOOT_STATES],
           onlyGeneration: install.install_generation,
           patch: { phone_home_hash: null, provisioning_percentage: PROVISIONING_PROGRESS.phonedHome, deadline: null, failure_reason: null },
         });
@@ -657,12 +663,13 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
   }
 
   /**
-   * What a machine that network-boots should do: install (with the current install's phone-home token) when
-   * its device is provisioning or reinstalling, else boot from its local disk. `row` is the device as stored.
+   * What a machine that network-boots should do: install when its device is provisioning or reinstalling, boot
+   * the rescue system when it is rescuing (each with the current network boot's phone-home token), else boot from
+   * its local disk. `row` is the device as stored.
    */
   async bootPlan(deviceId: string): Promise<BootPlan | null> {
     const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [deviceId]);
-    return row ? { device: row, ...this.installOrLocal(row) } : null;
+    return row ? { device: row, ...this.bootMode(row) } : null;
   }
 
   /** The boot decision for the machine with this MAC, without the device's description (booting machines need only this). */
@@ -673,21 +680,22 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
   /** Machines PXE-boot in waves: their lookups share one query. */
   private async lookupMacs(macs: string[]): Promise<(BootDecision | null)[]> {
     const rows = await this.ctx.db.query<InstallState & { boot_mac: string }>(
-      `SELECT d.id, d.state, d.phone_home_hash, d.install_generation, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
+      `SELECT d.id, d.state, d.phone_home_hash, d.install_generation, d.operating_system_id, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
 WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
       [macs],
     );
     const byMac = new Map(rows.map((r) => [r.boot_mac, r]));
     return macs.map((mac) => {
       const row = byMac.get(mac);
-      return row ? { deviceId: row.id, ...this.installOrLocal(row) } : null;
+      return row ? { deviceId: row.id, ...this.bootMode(row) } : null;
     });
   }
 
-  private installOrLocal(row: InstallState): Omit<BootDecision, 'deviceId'> {
-    const installing = (row.state === 'provisioning' || row.state === 'reinstalling') && row.phone_home_hash !== null;
-    if (!installing) return { mode: 'local' };
-    return { mode: 'install', token: this.phoneHomeToken(row.id, row.install_generation) };
+  private bootMode(row: InstallState): Omit<BootDecision, 'deviceId'> {
+    const os = this.ctx.world.operatingSystems.get(row.operating_system_id)!.slug;
+    const waiting = (NETWORK_BOOT_STATES as readonly string[]).includes(row.state) && row.phone_home_hash !== null;
+    if (!waiting) return { mode: 'local', os };
+    return { mode: row.state === 'rescuing' ? 'rescue' : 'install', token: this.phoneHomeToken(row.id, row.install_generation), os };
   }
 
   /** The installer reports failure: the device fails with the installer's reason. */
@@ -708,7 +716,7 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
     const now = this.ctx.clock.now();
     const waitStates = Object.keys(WAIT_STATE_TIMEOUT_MESSAGES);
     return this.ctx.db.transaction(async (tx) => {
-      const due = await tx.query<{ id: string; state: DeviceStateName; hostname: string; machine_id: string | null }>(
+      const due = await tx.query<{ id: string; state: LifecycleState; hostname: string; machine_id: string | null }>(
         `SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`,
         [now.toISOString(), waitStates],
       );

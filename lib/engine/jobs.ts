@@ -13,7 +13,7 @@ import type { EngineContext } from './context';
 import { IdleWait } from './idle-wait';
 import { applyTransitions, TransitionRequest } from './transitions';
 
-export type JobKind = 'provision' | 'reinstall' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
+export type JobKind = 'provision' | 'reinstall' | 'rescue' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
 
 export interface NewJob {
   kind: JobKind;

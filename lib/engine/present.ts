@@ -4,7 +4,7 @@
 import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPort, OperatingSystem, Plan, Project, SshKey } from '../contract/schemas';
 import { ipBlockId } from './addresses';
 import { sha256 } from '../core/ids';
-import { PROVISIONING_PROGRESS } from './lifecycle';
+import { LifecycleState, PROVISIONING_PROGRESS, shownState } from './lifecycle';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import type { World } from './world';
 
@@ -176,7 +176,7 @@ export interface DeviceRow {
   project_id: string;
   hostname: string;
   description: string;
-  state: Device['state'];
+  state: LifecycleState;
   failure_reason: string | null;
   provisioning_percentage: number | null;
   plan_id: string;
@@ -207,9 +207,10 @@ export interface DeviceRow {
 }
 
 const ACTIONS_BY_STATE: Record<string, string[]> = {
-  active: ['power_off', 'reboot', 'reinstall'],
+  active: ['power_off', 'reboot', 'reinstall', 'rescue'],
   inactive: ['power_on', 'reinstall'],
   failed: ['reinstall'],
+  rescue: ['power_off', 'reboot', 'reinstall'],
 };
 
 /** The root password is shown for 24 hours after the install, as on Metal. */
@@ -279,7 +280,7 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     short_id: d.short_id,
     hostname: d.hostname,
     description: d.description,
-    state: d.state,
+    state: shownState(d.state),
     billing_cycle: d.billing_cycle,
     provisioning_percentage: INSTALLING.has(d.state) ? (d.provisioning_percentage ?? PROVISIONING_PROGRESS.queued) : null,
     provisioning_events: [],

@@ -8,7 +8,7 @@ import { strandedInstalls } from '../store/boot-installs';
 import type { EngineContext } from './context';
 import { sha256 } from '../core/ids';
 import { enqueueJobs, type JobKind, type JobOutcome, type JobRow } from './jobs';
-import { PROVISIONING_PROGRESS } from './lifecycle';
+import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS } from './lifecycle';
 import { applyTransitions, type TransitionRequest } from './transitions';
 
 interface MachineRow {
@@ -25,7 +25,7 @@ interface MachineRow {
 interface InstallDevice {
   id: string;
   hostname: string;
-  state: string;
+  state: LifecycleState;
   install_generation: number;
   /** A phone-home token of the current install is outstanding. */
   install_open: boolean;
@@ -33,6 +33,11 @@ interface InstallDevice {
 }
 
 type Handler = (job: JobRow) => Promise<JobOutcome>;
+
+type NetworkBootState = (typeof NETWORK_BOOT_STATES)[number];
+
+/** Jobs that network-boot a machine whose system phones home with a one-time token. */
+const NETWORK_BOOT_JOBS: ReadonlySet<JobKind> = new Set(['provision', 'reinstall', 'rescue']);
 
 /** Jobs that are not hardware work but share the durable queue: owned by other services. */
 export type DelegatedJobs = Record<'place_device', Handler>;
@@ -52,8 +57,9 @@ export class Provisioner {
     delegated: DelegatedJobs,
   ) {
     this.handlers = {
-      provision: (job) => this.install(job, 'provisioning'),
-      reinstall: (job) => this.install(job, 'reinstalling'),
+      provision: (job) => this.networkBoot(job, 'provisioning'),
+      reinstall: (job) => this.networkBoot(job, 'reinstalling'),
+      rescue: (job) => this.networkBoot(job, 'rescuing'),
       power_on: (job) => this.power(job, 'on', 'powered_on', 'powering_on'),
       power_off: (job) => this.power(job, 'off', 'powered_off', 'powering_off'),
       reboot: (job) => this.reboot(job),
@@ -90,11 +96,11 @@ export class Provisioner {
     );
   };
 
-  /** Boots again the installs on `bmcDriver`'s machines that no job drives any more (see strandedInstalls). */
+  /** Boots again the installs (or rescue boots) on `bmcDriver`'s machines that no job drives any more (see strandedInstalls). */
   async restartStrandedInstalls(bmcDriver: DriverName): Promise<void> {
     const stranded = await strandedInstalls(this.ctx.db, bmcDriver);
     if (!stranded.length) return;
-    const jobs = stranded.map((d) => ({ kind: d.state === 'provisioning' ? ('provision' as const) : ('reinstall' as const), device_id: d.id }));
+    const jobs = stranded.map((d) => ({ kind: d.kind, device_id: d.id }));
     await this.ctx.db.transaction((tx) => enqueueJobs(tx, jobs, this.ctx.clock.now()));
   }
 
@@ -105,26 +111,27 @@ export class Provisioner {
   }
 
   /**
-   * An install starts before its machine boots: the device gets its state and a fresh phone-home token in the
-   * database first, so the machine cannot phone home before its token exists. One transaction for the batch.
-   * A job re-run after a crash finds its install already open (a token outstanding) and only boots again.
-   * Either way the install's token is armed before the boot: the machine's first iPXE fetch takes it, once.
+   * An install (or a rescue boot) starts before its machine boots: the device gets its state and a fresh
+   * phone-home token in the database first, so the machine cannot phone home before its token exists. One
+   * transaction for the batch. A job re-run after a crash finds its install already open (a token outstanding)
+   * and only boots again. Either way the token is armed before the boot: the machine's first iPXE fetch takes it, once.
    */
   private async startInstalls(jobs: JobRow[]): Promise<void> {
     const installs = jobs
-      .filter((job) => job.kind === 'provision' || job.kind === 'reinstall')
+      .filter((job) => NETWORK_BOOT_JOBS.has(job.kind))
       .map((job) => this.devices.get(job.device_id!))
       .filter((d): d is InstallDevice => !!d);
-    const starting = installs.filter((d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling'));
-    const rebooting = installs.filter((d) => d.install_open && (d.state === 'provisioning' || d.state === 'reinstalling'));
+    // A provision starts from queued; reinstalls and rescues are already in their waiting state.
+    const starting = installs.filter((d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling' || d.state === 'rescuing'));
+    const rebooting = installs.filter((d) => d.install_open && (NETWORK_BOOT_STATES as readonly string[]).includes(d.state));
     if (!starting.length && !rebooting.length) return;
     const starts = starting.map((device): TransitionRequest => {
       const generation = device.install_generation + 1;
-      const reinstall = device.state === 'reinstalling';
+      const queued = device.state === 'queued';
       return {
         deviceId: device.id,
-        event: reinstall ? null : 'provision_started',
-        onlyFrom: [device.state as 'queued' | 'reinstalling'],
+        event: queued ? 'provision_started' : null,
+        onlyFrom: [device.state],
         // The new generation is computed from this read: if another engine started an install meanwhile, skip.
         onlyGeneration: device.install_generation,
         patch: {
@@ -134,13 +141,13 @@ export class Provisioner {
           install_worker: this.workerId,
           install_token_armed: true,
         },
-        message: reinstall ? `${device.hostname}: reinstall started` : undefined,
+        message: queued ? undefined : `${device.hostname}: ${device.state === 'rescuing' ? 'rescue boot' : 'reinstall'} started`,
       };
     });
     const rearms = rebooting.map((device): TransitionRequest => ({
       deviceId: device.id,
       event: null,
-      onlyFrom: [device.state as 'provisioning' | 'reinstalling'],
+      onlyFrom: [device.state],
       onlyGeneration: device.install_generation,
       patch: { install_token_armed: true },
     }));
@@ -153,13 +160,21 @@ export class Provisioner {
     });
   }
 
-  /** Boots an open install: PXE once, then power on (or cycle). The device moves on when the machine phones home. */
-  private async install(job: JobRow, installing: 'provisioning' | 'reinstalling'): Promise<JobOutcome> {
+  /**
+   * Boots an open install or rescue boot: PXE once, then power on (or cycle). The device moves on when the machine
+   * phones home. An install the BMC cannot boot fails; a rescue leaves the device active on the OS of its disk.
+   */
+  private async networkBoot(job: JobRow, installing: NetworkBootState): Promise<JobOutcome> {
     const device = await this.device(job.device_id!);
     // Deleted, failed or timed out meanwhile, or the install could not start: nothing to boot.
     if (!device || device.state !== installing || !device.install_open) return {};
+    const ended = { onlyFrom: [installing], onlyGeneration: device.install_generation };
     const failed = (reason: string): JobOutcome => ({
-      transitions: [{ deviceId: device.id, event: 'install_failed', onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason }],
+      transitions: [
+        installing === 'rescuing'
+          ? { deviceId: device.id, event: 'power_failed', ...ended, patch: { deadline: null, phone_home_hash: null }, message: `${device.hostname}: could not boot the rescue system: ${reason}; it still runs the OS on its disk` }
+          : { deviceId: device.id, event: 'install_failed', ...ended, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason },
+      ],
     });
     return this.withDriver(device.machine_id!, failed, async (driver) => {
       if (driver.boot) await driver.boot.setBootDevice('pxe', { persistent: false, efi: true });

@@ -2,10 +2,9 @@
  * Applies device state changes in batches: one SELECT, then one statement that updates the devices and logs
  * their events, whatever the batch size. Every change goes through the declared lifecycle table.
  */
-import type { DeviceStateName } from '../contract/schemas';
 import type { Queryable } from '../store/database';
 import { newId } from '../core/ids';
-import { DeviceEvent, nextState, statesAllowing } from './lifecycle';
+import { DeviceEvent, LifecycleState, nextState, statesAllowing } from './lifecycle';
 
 /** Device columns a transition may also set, with their SQL types. */
 const PATCHABLE = {
@@ -31,7 +30,7 @@ export interface TransitionRequest {
   /** null = no state change: only the patch (and the message, when given, as an event) is applied. */
   event: DeviceEvent | null;
   /** Only apply when the device is in one of these states (guards against stale jobs). */
-  onlyFrom?: DeviceStateName[];
+  onlyFrom?: LifecycleState[];
   /** Only apply while this install (install_generation) is the device's current one. */
   onlyGeneration?: number;
   patch?: DevicePatch;
@@ -39,7 +38,7 @@ export interface TransitionRequest {
   message?: string;
 }
 
-export type TransitionResult = { ok: true; from: DeviceStateName; to: DeviceStateName } | { ok: false; state?: DeviceStateName; error: string };
+export type TransitionResult = { ok: true; from: LifecycleState; to: LifecycleState } | { ok: false; state?: LifecycleState; error: string };
 
 const SET_CLAUSES = Object.entries(PATCHABLE)
   .map(([col, type]) => `${col} = CASE WHEN v.patch ? '${col}' THEN (v.patch->>'${col}')::${type} ELSE d.${col} END`)
@@ -47,7 +46,7 @@ const SET_CLAUSES = Object.entries(PATCHABLE)
 
 interface DeviceState {
   id: string;
-  state: DeviceStateName;
+  state: LifecycleState;
   project_id: string;
   hostname: string;
   install_generation: number;

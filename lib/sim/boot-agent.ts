@@ -3,7 +3,9 @@
  * over real HTTP against the boot service. It fetches the iPXE script by the first NIC's MAC and runs it (a
  * small iPXE interpreter: echo, set, sleep, kernel, initrd, boot, chain, exit); a `boot` runs the simulated
  * installer: download kernel and initrd, read metadata, report progress, install for installMs on the clock,
- * phone home, reboot into the installed OS. A power-off or a new boot abandons the run in progress.
+ * write the OS to the disk, phone home, reboot into the installed OS. The rescue system's kernel instead reads
+ * metadata and phones home, running from memory: the disk keeps what it had. A power-off or a new boot abandons
+ * the run in progress.
  * Tokens travel only in headers and bodies and never appear in outcomes.
  */
 import { BOOT_TOKEN_HEADER, INSTALLER_KERNEL_ARGS } from '../boot/installers';
@@ -13,6 +15,8 @@ import type { BootSource, SimMachine } from './machine';
 type OutcomeDetail =
   | { kind: 'installed'; deviceId: string }
   | { kind: 'install_failed'; deviceId: string }
+  /** The rescue system booted and reported in. */
+  | { kind: 'rescued'; deviceId: string }
   /** The script handed control back to the firmware (boot from disk). */
   | { kind: 'exited' }
   /** The script chained to a custom script outside the boot service. */
@@ -108,7 +112,10 @@ class NetbootRun {
     if (!nic) return { kind: 'error', message: `machine ${this.machine.id} has no NIC to PXE boot from` };
     this.variables.set('net0/mac', nic.mac);
     const end = await this.runScript(`${this.base}/boot/ipxe?mac=${encodeURIComponent(nic.mac)}`, 0);
-    if (end.kind === 'boot') return this.install(end.kernel, end.initrds);
+    if (end.kind === 'boot') {
+      const rescue = end.kernel.args.get(INSTALLER_KERNEL_ARGS.mode) === 'rescue';
+      return rescue ? this.rescue(end.kernel, end.initrds) : this.install(end.kernel, end.initrds);
+    }
     return end.kind === 'exit' ? { kind: 'exited' } : { kind: 'chained', url: end.url };
   }
 
@@ -159,15 +166,17 @@ class NetbootRun {
     return { kind: 'exit' };
   }
 
-  /** The simulated installer the kernel arguments point at. */
-  private async install(kernel: KernelImage, initrds: string[]): Promise<OutcomeDetail> {
+  /**
+   * Starts the booted system: downloads its kernel and initrds, then reads the device's metadata with the token
+   * from the kernel arguments.
+   */
+  private async load(kernel: KernelImage, initrds: string[]) {
     const arg = (name: string) => kernel.args.get(name);
     const token = arg(INSTALLER_KERNEL_ARGS.token);
     const metadataUrl = arg(INSTALLER_KERNEL_ARGS.metadataUrl);
     const phoneHomeUrl = arg(INSTALLER_KERNEL_ARGS.phoneHomeUrl);
-    const eventsUrl = arg(INSTALLER_KERNEL_ARGS.eventsUrl);
     if (!token || !metadataUrl || !phoneHomeUrl) {
-      throw new Error('the installer kernel arguments lack the metadata URL, the phone-home URL or the token');
+      throw new Error('the kernel arguments lack the metadata URL, the phone-home URL or the token');
     }
     for (const file of [kernel.url, ...initrds]) await this.request('GET', file);
     const auth = { [BOOT_TOKEN_HEADER]: token };
@@ -176,6 +185,19 @@ class NetbootRun {
       hostname: string;
       operating_system: { slug: string };
     };
+    return { token, auth, phoneHomeUrl, eventsUrl: arg(INSTALLER_KERNEL_ARGS.eventsUrl), metadata };
+  }
+
+  /** The rescue system: up from memory with the device's metadata (its SSH keys), it reports in and writes nothing. */
+  private async rescue(kernel: KernelImage, initrds: string[]): Promise<OutcomeDetail> {
+    const { token, phoneHomeUrl, metadata } = await this.load(kernel, initrds);
+    await this.request('POST', phoneHomeUrl, { body: { token } });
+    return { kind: 'rescued', deviceId: metadata.id };
+  }
+
+  /** The simulated installer the kernel arguments point at. */
+  private async install(kernel: KernelImage, initrds: string[]): Promise<OutcomeDetail> {
+    const { token, auth, phoneHomeUrl, eventsUrl, metadata } = await this.load(kernel, initrds);
     const report = async (state: 'running' | 'failed', message: string, percentage?: number) => {
       if (!eventsUrl) return;
       // Progress is best effort: an installer keeps installing when its report is refused.
@@ -194,6 +216,7 @@ class NetbootRun {
       return { kind: 'install_failed', deviceId: metadata.id };
     }
     await this.wait(installMs - firstHalf);
+    this.machine.writeDisk(metadata.operating_system.slug);
     await this.request('POST', phoneHomeUrl, { body: { token } });
     // Installed: reboot into the new OS, as a real installer does.
     await this.machine.setPower('reset');

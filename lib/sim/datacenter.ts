@@ -9,9 +9,9 @@ import type { HardwareInventory } from '../core/hardware';
 import type { Clock } from '../core/clock';
 import { SimFaults, SimMachine, SimTimings, seededRandom } from './machine';
 
-/** What a booting machine needs from the cloud: its install instructions and where to report. */
+/** What a booting machine needs from the cloud: its install (or rescue) instructions, its OS, and where to report. */
 export interface InstallTarget {
-  lookupByMac(mac: string): Promise<{ mode: 'install' | 'local'; token?: string } | null>;
+  lookupByMac(mac: string): Promise<{ mode: 'install' | 'rescue' | 'local'; token?: string; os: string } | null>;
   phoneHome(token: string): Promise<unknown>;
   installFailed(token: string, reason: string): Promise<unknown>;
 }
@@ -80,17 +80,22 @@ export class SimDatacenter {
   }
 }
 
-/** On a PXE boot: ask the cloud what to do, "install" for the scaled install time, then phone home. */
+/**
+ * On a PXE boot: ask the cloud what to do; "install" for the scaled install time, write the OS to the disk, then
+ * phone home; or boot the rescue system, which runs from memory and phones home at once.
+ */
 function attachInstaller(machine: SimMachine, target: InstallTarget, clock: Clock): void {
   machine.on('booted', ({ source }: { source: string }) => {
     if (source !== 'pxe') return;
     void (async () => {
       const plan = await target.lookupByMac(machine.inventory.nics[0].mac);
-      if (!plan || plan.mode !== 'install' || !plan.token) return;
+      if (!plan || plan.mode === 'local' || !plan.token) return;
+      if (plan.mode === 'rescue') return void (await target.phoneHome(plan.token));
       const installMs = machine.duration('installMs');
       if (installMs > 0) await clock.sleep(installMs);
-      if (machine.installFails()) await target.installFailed(plan.token, `the installer on ${machine.id} failed (simulated install fault)`);
-      else await target.phoneHome(plan.token);
+      if (machine.installFails()) return void (await target.installFailed(plan.token, `the installer on ${machine.id} failed (simulated install fault)`));
+      machine.writeDisk(plan.os);
+      await target.phoneHome(plan.token);
     })().catch(() => undefined); // a machine whose cloud is gone simply stays booted
   });
 }

@@ -62,7 +62,8 @@ export interface SimMachineOptions {
 export type BmcFault = 'timeout' | 'busy' | null;
 
 /**
- * Events: 'power' (state), 'booted' ({ source, image? }) once POST completes after a power-on or reset.
+ * Events: 'power' (state), 'booted' ({ source, image? }) once POST completes after a power-on or reset; `image` is
+ * the virtual media's on a cdrom boot and the disk's OS on a disk boot.
  */
 export class SimMachine extends EventEmitter {
   readonly id: string;
@@ -75,6 +76,8 @@ export class SimMachine extends EventEmitter {
   private powerState: PowerState = 'off';
   private bootSetting: BootSetting = { device: 'none', persistent: false, efi: true };
   private media: MediaStatus = { inserted: false };
+  /** The OS an installer last wrote to the disk (null: blank); systems running from memory (rescue) leave it. */
+  private diskImage: string | null = null;
   /** Bumped on every power transition so a stale boot sequence does not fire after a later power-off. */
   private generation = 0;
 
@@ -99,6 +102,15 @@ export class SimMachine extends EventEmitter {
 
   get mediaStatus(): MediaStatus {
     return { ...this.media };
+  }
+
+  get disk(): string | null {
+    return this.diskImage;
+  }
+
+  /** An installer writes `image` (the OS) to the disk; a boot from disk then runs it. */
+  writeDisk(image: string): void {
+    this.diskImage = image;
   }
 
   /** Decides whether the next BMC call fails, per the configured fault rates. */
@@ -193,7 +205,7 @@ export class SimMachine extends EventEmitter {
       const setting = this.bootSetting;
       const source: BootSource = setting.device === 'none' ? 'disk' : setting.device;
       if (!setting.persistent) this.clearBootDevice();
-      const image = source === 'cdrom' ? this.media.image : undefined;
+      const image = source === 'cdrom' ? this.media.image : source === 'disk' ? (this.diskImage ?? undefined) : undefined;
       this.emit('booted', { source, image });
     };
     if (post > 0) void this.clock.sleep(post).then(run);

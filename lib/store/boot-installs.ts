@@ -1,10 +1,13 @@
 /**
  * What the boot network reads and consumes on devices: the armed install tokens (handed out once per network
- * boot) and the device that holds an address (the metadata service answers by source address).
+ * boot; a rescue boot's token is one too) and the device that holds an address (the metadata service answers by
+ * source address).
  */
 import type { Queryable } from './database';
+import { NETWORK_BOOT_JOB } from './workers';
 
-const INSTALLING = `state IN ('provisioning', 'reinstalling') AND phone_home_hash IS NOT NULL`;
+/** A network boot (install or rescue) whose system has not phoned home yet: the lifecycle's NETWORK_BOOT_STATES. */
+const INSTALLING = `state IN ('provisioning', 'reinstalling', 'rescuing') AND phone_home_hash IS NOT NULL`;
 
 /**
  * Disarms the armed installs among `deviceIds` in one statement; returns those that were armed (each with its
@@ -26,7 +29,7 @@ export async function deviceIdAtAddress(db: Queryable, address: string): Promise
   return rows[0]?.id;
 }
 
-/** The device whose current, still running install has this token hash. */
+/** The device whose current, still running install (or rescue boot) has this token hash. */
 export async function installingDevice(
   db: Queryable,
   deviceId: string,
@@ -40,13 +43,14 @@ export async function installingDevice(
 }
 
 /**
- * Installs on machines of `bmcDriver` that are armed but have no job: after a restart of an in-process simulator
- * their machines came back powered off and would never phone home.
+ * Network boots (installs, rescue boots) on machines of `bmcDriver` that are armed but have no job: after a restart
+ * of an in-process simulator their machines came back powered off and would never phone home.
  */
-export function strandedInstalls(db: Queryable, bmcDriver: string): Promise<{ id: string; state: 'provisioning' | 'reinstalling' }[]> {
+export function strandedInstalls(db: Queryable, bmcDriver: string): Promise<{ id: string; kind: 'provision' | 'reinstall' | 'rescue' }[]> {
   return db.query(
-    `SELECT id, state FROM devices WHERE ${INSTALLING} AND machine_id IN (SELECT id FROM machines WHERE bmc_driver = $1)
-  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = devices.id)`,
+    `SELECT d.id, ${NETWORK_BOOT_JOB} AS kind FROM devices d
+WHERE ${INSTALLING} AND d.machine_id IN (SELECT id FROM machines WHERE bmc_driver = $1)
+  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)`,
     [bmcDriver],
   );
 }

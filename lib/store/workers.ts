@@ -6,6 +6,9 @@
 import { hostname } from 'node:os';
 import type { Queryable } from './database';
 
+/** The job that network-boots a device in `d.state` (provisioning, reinstalling or rescuing). */
+export const NETWORK_BOOT_JOB = `CASE d.state WHEN 'provisioning' THEN 'provision' WHEN 'rescuing' THEN 'rescue' ELSE 'reinstall' END`;
+
 /** Registers the worker, or renews its heartbeat (a worker deleted while it stalled comes back). */
 export async function renewWorker(db: Queryable, id: string, now: Date): Promise<void> {
   await db.query(
@@ -36,15 +39,15 @@ export async function reapWorkers(tx: Queryable, staleBefore: Date | null, keep:
 }
 
 /**
- * Installs that dead workers had network-booted: their machines phone home to a server that is gone, so each gets
- * its provision (or reinstall) job again, unless it already has a job.
+ * Installs (and rescue boots) that dead workers had network-booted: their machines phone home to a server that is
+ * gone, so each gets its provision, reinstall or rescue job again, unless it already has a job.
  */
 export async function requeueInstallsOf(tx: Queryable, deadWorkers: string[], now: Date): Promise<number> {
   if (!deadWorkers.length) return 0;
   const rows = await tx.query(
     `INSERT INTO jobs (kind, device_id, run_at)
-SELECT CASE d.state WHEN 'provisioning' THEN 'provision' ELSE 'reinstall' END, d.id, $2 FROM devices d
-WHERE d.install_worker = ANY($1::uuid[]) AND d.state IN ('provisioning', 'reinstalling') AND d.phone_home_hash IS NOT NULL
+SELECT ${NETWORK_BOOT_JOB}, d.id, $2 FROM devices d
+WHERE d.install_worker = ANY($1::uuid[]) AND d.state IN ('provisioning', 'reinstalling', 'rescuing') AND d.phone_home_hash IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.device_id = d.id)
 RETURNING id`,
     [deadWorkers, now.toISOString()],

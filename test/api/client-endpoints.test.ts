@@ -101,6 +101,67 @@ describe('endpoints Metal clients call', () => {
     expect(keys.body.ssh_keys.map((k: { id: string }) => k.id)).toEqual([keyId]);
   });
 
+  it('expands a project’s devices, SSH keys and organization with include, for one project and for a page of them', async () => {
+    const user = (await api.get('/user')).body;
+    const plain = (await api.get(`/projects/${projectId}`)).body;
+    expect(plain.devices).toEqual([{ href: `/metal/v1/devices/${device.id}` }]);
+    const res = await api.get(`/projects/${projectId}?include=devices,ssh_keys,organization,members,memberships`);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-metalforge-ignored']).toBeUndefined();
+    expect(res.body.devices).toEqual([expect.objectContaining({ id: device.id, hostname: 'ep-1', plan: expect.objectContaining({ slug: 'c3.small.x86' }) })]);
+    expect(res.body.ssh_keys).toEqual([expect.objectContaining({ id: keyId, label: 'ops', key: KEY })]);
+    expect(res.body.organization).toMatchObject({ id: user.default_organization_id, projects: expect.arrayContaining([{ href: `/metal/v1/projects/${projectId}` }]) });
+    // Members and memberships are empty here; everything else is as without include.
+    expect({ ...res.body, devices: plain.devices, ssh_keys: plain.ssh_keys, organization: plain.organization }).toEqual(plain);
+
+    const page = await api.get('/projects?include=devices&exclude=customdata&per_page=1000');
+    expect(page.status).toBe(200);
+    const listed = page.body.projects.find((p: { id: string }) => p.id === projectId);
+    expect(listed.devices).toEqual([expect.objectContaining({ id: device.id, hostname: 'ep-1' })]);
+    expect(listed).not.toHaveProperty('customdata');
+    expect(page.body.meta.total).toBe(page.body.projects.length);
+
+    const odd = await api.get(`/projects/${projectId}?include=payment_method,devices.plan`);
+    expect(odd.headers['x-metalforge-ignored']).toBe('include=payment_method');
+    expect(odd.body.devices[0].id).toBe(device.id);
+    const inherited = await api.get(`/projects/${projectId}?include=constructor,__proto__,toString`);
+    expect(inherited.headers['x-metalforge-ignored']).toBe('include=constructor, include=__proto__, include=toString');
+    expect(inherited.body).toEqual(plain);
+  });
+
+  it('shapes a device’s addresses and SSH keys, and the user, with include and exclude', async () => {
+    const ips = await api.get(`/devices/${device.id}/ips?include=assigned_to,parent_block,metro&exclude=manageable,global_ip`);
+    expect(ips.status).toBe(200);
+    expect(ips.headers['x-metalforge-ignored']).toBeUndefined();
+    expect(ips.body.ip_addresses).toHaveLength(device.ip_addresses.length);
+    for (const a of ips.body.ip_addresses) {
+      expect(a.assigned_to).toMatchObject({ id: device.id, hostname: 'ep-1', href: `/metal/v1/devices/${device.id}` });
+      expect(a.parent_block).toMatchObject({ network: a.network, cidr: a.cidr, assignments: [{ href: `/metal/v1/ips/${a.id}` }] });
+      expect(a.parent_block.type).toMatch(/^(public|private)_ipv[46]$/);
+      expect(a).toMatchObject({ id: expect.any(String), address: expect.any(String), metro: { code: 'ny' } });
+      expect(a).not.toHaveProperty('manageable');
+      expect(a).not.toHaveProperty('global_ip');
+    }
+
+    const keys = await api.get(`/devices/${device.id}/ssh-keys?include=entity&exclude=key`);
+    expect(keys.status).toBe(200);
+    expect(keys.body.ssh_keys).toEqual([expect.objectContaining({ id: keyId, entity: expect.objectContaining({ id: projectId, name: 'endpoints' }) })]);
+    expect(keys.body.ssh_keys[0]).not.toHaveProperty('key');
+    // A user key's owner is the user.
+    const userKey = (await api.post('/ssh-keys', { label: 'mine', key: KEY.replace('test@host', 'me@host') })).body.id;
+    const elsewhere = (await api.post('/projects', { name: 'user keys' })).body.id;
+    const other = (await api.post(`/projects/${elsewhere}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04', user_ssh_keys: [userKey] })).body;
+    const user = (await api.get('/user')).body;
+    const owned = (await api.get(`/devices/${other.id}/ssh-keys?include=entity`)).body.ssh_keys;
+    expect(owned).toEqual([expect.objectContaining({ id: userKey, entity: user })]);
+
+    const shaped = await api.get('/user?include=emails&exclude=email,full_name');
+    expect(shaped.status).toBe(200);
+    expect(shaped.body).toEqual({ id: user.id, created_at: user.created_at, href: user.href, default_organization_id: user.default_organization_id });
+    // A user links to nothing here that include could expand.
+    expect(shaped.headers['x-metalforge-ignored']).toBe('include=emails');
+  });
+
   it('serves an assignment by id or address, and its block (IPReservation) from /projects/{id}/ips and /ips/{id}', async () => {
     const [first] = device.ip_addresses;
     const byId = await api.get(`/ips/${first.id}`);

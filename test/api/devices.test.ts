@@ -3,7 +3,7 @@
  * Metal-shaped errors for every kind of bad input, and idempotent creates. Workers run on a real clock.
  */
 import type { Cloud } from '../../lib/cloud';
-import { apiClient, availableBackends, eventually, stopPostgres, testCloud } from '../support/cloud';
+import { apiClient, availableBackends, deviceState, eventually, stopPostgres, testCloud } from '../support/cloud';
 
 afterAll(stopPostgres);
 
@@ -109,6 +109,46 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       await eventually(async () => (await api.get(`/devices/${id}`)).status === 404, 'the device to be gone');
       const listed = await api.get(`/projects/${projectId}/devices`);
       expect(listed.body.devices.map((d: { id: string }) => d.id)).not.toContain(id);
+    });
+  });
+
+  describe('rescue', () => {
+    const types = (device: { actions: { type: string }[] }) => device.actions.map((a) => a.type);
+
+    it('reboots an active device into the rescue system and back to its OS with reboot, showing the spec states', async () => {
+      const { id } = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'rescue-api', userdata: '#!/bin/sh\necho keep' })).body;
+      await until(id, 'active');
+      expect(types((await api.get(`/devices/${id}`)).body)).toContain('rescue');
+
+      expect((await api.post(`/devices/${id}/actions`, { type: 'rescue' })).status).toBe(202);
+      await eventually(async () => (await deviceState(cloud, id)) === 'rescue', 'the device to be in rescue');
+      // The spec's Device.state has no rescue: a rescued device is active (up, reachable) and is waited for as such.
+      const rescued = await api.get(`/devices/${id}?wait_for_state=active&wait_timeout=1`);
+      expect(rescued.headers['x-metalforge-wait']).toBe('reached');
+      expect(rescued.body).toMatchObject({ state: 'active', userdata: '#!/bin/sh\necho keep', operating_system: { slug: 'ubuntu_24_04' } });
+      expect(types(rescued.body)).toEqual(['power_off', 'reboot', 'reinstall']);
+      const listed = await api.get(`/projects/${projectId}/devices?state=active&per_page=100`);
+      expect(listed.body.devices.map((d: { id: string }) => d.id)).toContain(id);
+      const again = await api.post(`/devices/${id}/actions`, { type: 'rescue' });
+      expect(again.status).toBe(422);
+      expect(again.body.errors).toEqual(['type: the device is rescue; rescue is possible only when it is active']);
+      const bodies = (await api.get(`/devices/${id}/events?per_page=100`)).body.events.map((e: { body: string }) => e.body);
+      expect(bodies).toEqual(expect.arrayContaining(['rescue-api: active → rescuing (rescue)', 'rescue-api: rescuing → rescue (phone home)']));
+
+      expect((await api.post(`/devices/${id}/actions`, { type: 'reboot' })).status).toBe(202);
+      expect(await deviceState(cloud, id)).toBe('active');
+      expect(types((await api.get(`/devices/${id}`)).body)).toContain('rescue');
+    });
+
+    it('refuses rescue of a device that is not active with a 422 naming its state', async () => {
+      const { id } = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'rescue-off' })).body;
+      await until(id, 'active');
+      expect((await api.post(`/devices/${id}/actions`, { type: 'power_off' })).status).toBe(202);
+      await until(id, 'inactive');
+      const res = await api.post(`/devices/${id}/actions`, { type: 'rescue' });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual(['type: the device is inactive; rescue is possible only when it is active']);
+      expect(await deviceState(cloud, id)).toBe('inactive');
     });
   });
 

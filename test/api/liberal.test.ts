@@ -148,9 +148,6 @@ describe('the API accepts what Metal clients send', () => {
     // The device is still being provisioned: the action was understood (type came from the query) and refused by state.
     expect(off.status).toBe(409);
     expect(off.body.errors[0]).toMatch(/power off is possible only when it is active/);
-    const rescue = await raw('POST', `/metal/v1/devices/${device.id}/actions?type=rescue`, '', json);
-    expect(rescue.status).toBe(422);
-    expect(rescue.body.errors[0]).toMatch(/^type: rescue .* is not offered by this cloud yet; use reboot/);
     const missing = await raw('POST', `/metal/v1/devices/${device.id}/actions`, '', json);
     expect(missing.status).toBe(422);
     expect(missing.body.errors).toEqual(['type: is required']);

@@ -16,10 +16,10 @@ export class MemoryBootBackend implements BootBackend {
   private readonly armed = new Set<string>();
   private readonly usedTokens = new Set<string>();
 
-  /** Adds a device; an installing one gets `token` for its install, armed for one hand-out. */
+  /** Adds a device; an installing (or rescuing) one gets `token` for its network boot, armed for one hand-out. */
   add(device: BootDevice, token = TOKEN): BootDevice {
     this.devices.push(device);
-    if (device.mode === 'install') {
+    if (device.mode !== 'local') {
       this.tokens.set(device.id, token);
       this.arm(device.id);
     }

@@ -54,6 +54,26 @@ describe('boot routes', () => {
       expect(backend.lookups).toEqual([{ mac: '52:54:00:aa:00:01' }]);
     });
 
+    it('boots a rescuing device into the in-memory rescue system with its token, whatever its OS or custom script', async () => {
+      Object.assign(device, { mode: 'rescue', ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' });
+      const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });
+      expect(res.statusCode).toBe(200);
+      const lines = res.body.trim().split('\n');
+      expect(lines[1]).toBe('echo metalforge: booting the rescue system (alpine-rescue, in memory) on web-1, leaving its disk as it is');
+      expect(res.body).toMatch(new RegExp(`^kernel ${BASE}/installers/alpine-rescue/vmlinuz-lts `, 'm'));
+      expect(lines).toContain(`initrd ${BASE}/installers/alpine-rescue/initramfs-lts`);
+      expect(lines[lines.length - 1]).toBe('boot');
+      const args = kernelArgs(res.body);
+      expect(args.get('metalforge.mode')).toBe('rescue');
+      expect(args.get('metalforge.token')).toBe(TOKEN);
+      expect(args.get('metalforge.metadata_url')).toBe(`${BASE}/metadata`);
+      expect(args.get('metalforge.phone_home_url')).toBe(`${BASE}/phone-home`);
+      expect(args.has('metalforge.os')).toBe(false);
+      // Not handed to the custom script: the rescue system phones home itself once it is up.
+      expect(backend.phoneHomes).toEqual([]);
+      expect((await app.inject({ url: '/installers/alpine-rescue/initramfs-lts' })).statusCode).toBe(200);
+    });
+
     it('picks the installer by distro from the mapping table', async () => {
       device.operatingSystem = { slug: 'flatcar_stable', distro: 'flatcar', version: 'current' };
       const res = await app.inject({ url: '/boot/ipxe?mac=52:54:00:aa:00:01' });

@@ -73,6 +73,15 @@ describe.each(availableBackends())('devices on %s', (backend) => {
     expect(log.some((e) => /network boot started/.test(e.body))).toBe(true);
   });
 
+  it('refuses rescue of a device that is not active with a 422 naming its state', async () => {
+    // Workers are stopped: the device stays queued until a round runs.
+    const device = await create({ hostname: 'too-early' });
+    const err = await rejection(cloud.engine.devices.action(device.id, { type: 'rescue' }));
+    expect(err.status).toBe(422);
+    expect(err.errors).toEqual(['type: the device is queued; rescue is possible only when it is active']);
+    expect(await deviceState(cloud, device.id)).toBe('queued');
+  });
+
   describe('actions on an active device', () => {
     let id: string;
     beforeAll(async () => {
@@ -120,6 +129,44 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       expect(after.install_generation).toBe(before.install_generation + 1);
       expect((await cloud.engine.devices.get(id)).operating_system.slug).toBe('debian_12');
       expect((await events(id)).filter((e) => e.transition).slice(-2).map((e) => `${e.from_state}→${e.to_state}`)).toEqual(['active→reinstalling', 'reinstalling→active']);
+    });
+
+    it('rescue → rescuing → rescue on the in-memory system, and reboot → active on the OS its disk kept', async () => {
+      const [{ name }] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [id]);
+      const machine = cloud.sim.get(name)!;
+      const booted: { source: string; image?: string }[] = [];
+      machine.on('booted', (event) => booted.push(event));
+      expect(machine.disk).toBe('debian_12');
+      const before = await cloud.engine.devices.get(id);
+
+      await cloud.engine.devices.action(id, { type: 'rescue' });
+      expect(await deviceState(cloud, id)).toBe('rescuing');
+      // The spec has no rescue states: booting the rescue system shows as powering on, the rescued device as active.
+      expect((await cloud.engine.devices.get(id)).state).toBe('powering_on');
+      await stepUntil(cloud, id, 'rescue');
+      const rescued = await cloud.engine.devices.get(id);
+      expect(rescued.state).toBe('active');
+      expect(rescued.actions.map((a) => a.type)).toEqual(['power_off', 'reboot', 'reinstall']);
+      expect(booted).toEqual([{ source: 'pxe', image: undefined }]);
+      expect(machine.disk).toBe('debian_12');
+      expect((await rejection(cloud.engine.devices.action(id, { type: 'rescue' }))).message).toBe('type: the device is rescue; rescue is possible only when it is active');
+
+      await cloud.engine.devices.action(id, { type: 'reboot' });
+      expect(await deviceState(cloud, id)).toBe('active');
+      expect(await cloud.engine.jobs.round()).toBe(1);
+      await settle(cloud);
+      expect(booted.at(-1)).toEqual({ source: 'disk', image: 'debian_12' });
+      const back = await cloud.engine.devices.get(id);
+      expect(back).toMatchObject({ state: 'active', operating_system: { slug: 'debian_12' }, userdata: before.userdata });
+      expect(back.actions.map((a) => a.type)).toContain('rescue');
+      const log = await events(id);
+      expect(log.filter((e) => e.transition).slice(-3).map((e) => `${e.from_state}→${e.to_state} (${e.transition})`)).toEqual([
+        'active→rescuing (rescue)',
+        'rescuing→rescue (phone_home)',
+        'rescue→active (reboot)',
+      ]);
+      expect(log.some((e) => /rescue boot started/.test(e.body))).toBe(true);
+      expect(log.at(-2)!.body).toMatch(/reboot requested, leaving rescue for the OS on its disk/);
     });
 
     it('delete → deprovisioning → deleted, and the machine returns to the pool', async () => {

@@ -86,6 +86,36 @@ describe('boot agent against a listening boot service', () => {
     expect(JSON.stringify(outcomes)).not.toContain(TOKEN);
   });
 
+  it('writes the installed OS to the disk', async () => {
+    const m = machine();
+    attach([m]);
+    await pxeBoot(m);
+    await until(() => outcomes.length > 0);
+    expect(outcomes[0].kind).toBe('installed');
+    expect(m.disk).toBe('ubuntu_24_04');
+  });
+
+  it('boots a rescuing device into the rescue system, which phones home and leaves the disk as it was', async () => {
+    backend.devices.length = 0;
+    device = backend.add(installingDevice({ mode: 'rescue', ipxeScriptUrl: 'https://ipxe.example.org/custom.ipxe' }));
+    const m = machine();
+    m.writeDisk('debian_12');
+    const boots: string[] = [];
+    m.on('booted', ({ source }) => boots.push(source));
+    attach([m]);
+    await pxeBoot(m);
+    await until(() => outcomes.length > 0);
+    expect(outcomes[0]).toMatchObject({ kind: 'rescued', deviceId: device.id });
+    expect(outcomes[0].console).toEqual(['metalforge: booting the rescue system (alpine-rescue, in memory) on web-1, leaving its disk as it is']);
+    expect(backend.phoneHomes).toEqual([{ token: TOKEN, ip: '127.0.0.1' }]);
+    // Its metadata (SSH keys) was read with the token; it reports no install progress and does not reboot.
+    expect(backend.lookups).toContainEqual({ token: TOKEN });
+    expect(backend.progress).toEqual([]);
+    expect(m.disk).toBe('debian_12');
+    expect(boots).toEqual(['pxe']);
+    expect(m.power).toBe('on');
+  });
+
   it('reports a failed install and never phones home when the install fails', async () => {
     const m = machine({ faults: { installFailureRate: 1 } });
     attach([m]);

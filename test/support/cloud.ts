@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { Cloud, CloudOptions, createCloud } from '../../lib/cloud';
 import type { Principal } from '../../lib/engine/accounts';
-import type { DeviceCreateInput, DeviceStateName } from '../../lib/contract/schemas';
+import type { DeviceCreateInput } from '../../lib/contract/schemas';
+import type { LifecycleState } from '../../lib/engine/lifecycle';
 import { PgCluster, pgUnavailableReason, startPgCluster } from './pg-cluster';
 import { attachSpecCheck } from './spec-check';
 
@@ -82,8 +83,8 @@ export async function settle(cloud: Cloud): Promise<void> {
   await cloud.engine.devices.idle();
 }
 
-export async function deviceState(cloud: Cloud, id: string): Promise<DeviceStateName> {
-  const [row] = await cloud.db.query<{ state: DeviceStateName }>('SELECT state FROM devices WHERE id = $1', [id]);
+export async function deviceState(cloud: Cloud, id: string): Promise<LifecycleState> {
+  const [row] = await cloud.db.query<{ state: LifecycleState }>('SELECT state FROM devices WHERE id = $1', [id]);
   return row.state;
 }
 
@@ -91,7 +92,7 @@ export async function deviceState(cloud: Cloud, id: string): Promise<DeviceState
  * Steps the job runner (workers stopped) until the device reaches `state`; fails after `maxRounds` rounds.
  * Returns the number of rounds that ran jobs.
  */
-export async function stepUntil(cloud: Cloud, id: string, state: DeviceStateName, maxRounds = 20): Promise<number> {
+export async function stepUntil(cloud: Cloud, id: string, state: LifecycleState, maxRounds = 20): Promise<number> {
   let rounds = 0;
   for (let i = 0; i < maxRounds; i++) {
     await settle(cloud);

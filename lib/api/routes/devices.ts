@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   DEVICE_STATES,
   Device,
@@ -9,18 +9,21 @@ import {
   DeviceUpdateInput,
   EventList,
   IpAssignmentList,
+  ShapeQuery,
   SshKeyList,
   type DeviceActionInput as ActionT,
   type DeviceCreateInput as CreateT,
   type DeviceUpdateInput as UpdateT,
+  type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
 import { MetalError } from '../../contract/errors';
+import { shownState } from '../../engine/lifecycle';
 import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
-import { noteIgnored } from '../liberal';
+import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { ResponseCache } from '../response-cache';
 import { pageParams, splitList } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendOne, sendPage } from './shared';
+import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendList, sendOne, sendPage } from './shared';
 
 const DeviceListQuery = Type.Composite([
   PageQuery,
@@ -31,9 +34,6 @@ const DeviceListQuery = Type.Composite([
   }),
 ]);
 type DeviceListQueryT = PageQueryT & { state?: string; hostname?: string; tag?: string };
-
-/** Relations a device answer expands (project, ssh_keys) or always embeds; others are ignored, as Metal did. */
-const DEVICE_INCLUDES = ['project', 'ssh_keys', 'plan', 'facility', 'metro', 'operating_system'];
 
 const STATE_NAME = `(${DEVICE_STATES.join('|')})`;
 /** metalforge extension of GET /devices/{id}: answer once the device is in one of these states. */
@@ -111,7 +111,7 @@ class DeviceWaits {
         // A read that fails for any reason (gone, store trouble) ends the wait: the plain read after it says why.
         const row = await this.read(waiter.id, waiter.projectScope).catch(() => undefined);
         if (row === undefined) waiter.done();
-        else if (waiter.states.has(row.state)) waiter.done(row);
+        else if (waiter.states.has(shownState(row.state))) waiter.done(row);
       }),
     );
     this.timer = this.waiters.size > 0 ? setTimeout(() => void this.round(), WAIT_ROUND_MS) : undefined;
@@ -137,25 +137,12 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
   };
 
   /**
-   * `include=project,ssh_keys` expands those links into objects, as Metal does. The other relations of a device
-   * (plan, facility, metro, operating_system, ip_addresses, network_ports, ...) are always embedded or have no value
-   * here, and relations the device does not have are ignored, as Metal ignored them.
+   * `include=project,ssh_keys` expands those links of a device. Its plan, facility, metro and operating system are
+   * always embedded; relations that have no value here (hardware_reservation, ...) are ignored, as Metal ignored them.
    */
-  const withIncludes = async (req: FastifyRequest, reply: FastifyReply, devices: Device[], include?: string): Promise<object[]> => {
-    const wanted = splitList(include).map((i) => i.split('.')[0]);
-    // Relations metalforge does not expand (hardware_reservation, ...) are ignored, as Metal ignored unknown ones.
-    noteIgnored(req, wanted.filter((i) => !DEVICE_INCLUDES.includes(i)).map((i) => `include=${i}`));
-    if (!wanted.includes('project') && !wanted.includes('ssh_keys')) return devices;
-    reply.serializer(JSON.stringify); // expanded links do not fit the response schema's {href}
-    const projects = wanted.includes('project')
-      ? new Map(await Promise.all([...new Set(devices.map((d) => d.project.href.split('/').pop()!))].map(async (id) => [id, await engine.projects.get(req.principal, id)] as const)))
-      : undefined;
-    const keys = wanted.includes('ssh_keys') ? new Map((await engine.projects.sshKeysById(devices.flatMap((d) => d.ssh_keys.map((k) => k.href.split('/').pop()!)))).map((k) => [k.href, k])) : undefined;
-    return devices.map((d) => ({
-      ...d,
-      ...(projects ? { project: projects.get(d.project.href.split('/').pop()!) ?? d.project } : {}),
-      ...(keys ? { ssh_keys: d.ssh_keys.map((k) => keys.get(k.href) ?? k) } : {}),
-    }));
+  const deviceRelations = (req: FastifyRequest): Relations => {
+    const linked = linkedObjects(engine, req.principal);
+    return { expand: { project: linked.projects, ssh_keys: linked.sshKeys }, embedded: ['plan', 'facility', 'metro', 'operating_system'] };
   };
 
   app.get<{ Params: IdParams; Querystring: DeviceListQueryT }>(
@@ -166,7 +153,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       if (req.query.include) {
         // Included objects change without the devices changing: such pages are not cached.
         const page = await engine.devices.list(req.params.id, { ...pageParams(req.query), state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
-        const items = await withIncludes(req, reply, page.items, req.query.include);
+        const items = await withIncludes(req, reply, page.items, deviceRelations(req), req.query.include);
         reply.serializer(JSON.stringify); // exclude may drop fields the response schema requires
         return pageBody(req, 'devices', { items, total: page.total }, req.query);
       }
@@ -206,15 +193,15 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     async (req, reply) => {
       let row = await scoped(req, req.params.id);
       const wanted = new Set(splitList(req.query.wait_for_state));
-      if (wanted.size > 0 && !wanted.has(row.state)) {
+      if (wanted.size > 0 && !wanted.has(shownState(row.state))) {
         const timeoutMs = (req.query.wait_timeout ?? 30) * 1000;
         // A client that disconnects stops its wait; 'close' also fires after a response, when the wait is long over.
         const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) => reply.raw.once('close', end));
         row = reached ?? (await scoped(req, req.params.id));
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
-      if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(row.state) ? 'reached' : 'timeout');
-      const [device] = await withIncludes(req, reply, [engine.devices.present(row)], req.query.include);
+      if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(shownState(row.state)) ? 'reached' : 'timeout');
+      const [device] = await withIncludes(req, reply, [engine.devices.present(row)], deviceRelations(req), req.query.include);
       return sendOne(reply, device, req.query);
     },
   );
@@ -243,7 +230,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     {
       schema: {
         tags: ['devices'],
-        summary: 'power_on, power_off, reboot or reinstall a device',
+        summary: 'power_on, power_off, reboot, reinstall or rescue a device (rescue boots an in-memory system; reboot leaves it)',
         params: IdParams,
         querystring: ActionQuery,
         body: DeviceActionInput,
@@ -263,30 +250,41 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/devices/:id/ips',
     {
       schema: {
         tags: ['ip-addresses'],
-        summary: 'List the addresses assigned to a device',
+        summary: 'List the addresses assigned to a device (include=assigned_to,parent_block expands those links)',
         params: IdParams,
+        querystring: ShapeQuery,
         response: { 200: IpAssignmentList, ...errorResponses },
       },
     },
-    async (req) => ({ ip_addresses: engine.addresses.assignmentsOf(await scoped(req, req.params.id)) }),
+    async (req, reply) => {
+      const linked = linkedObjects(engine, req.principal);
+      const relations = { expand: { assigned_to: linked.devices, parent_block: linked.ipBlocks }, embedded: ['metro'] };
+      const addresses = engine.addresses.assignmentsOf(await scoped(req, req.params.id));
+      return sendList(reply, 'ip_addresses', await withIncludes(req, reply, addresses, relations, req.query.include), req.query);
+    },
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/devices/:id/ssh-keys',
     {
       schema: {
         tags: ['ssh-keys'],
-        summary: 'List the SSH keys installed on a device',
+        summary: 'List the SSH keys installed on a device (include=entity expands the project or user owning each)',
         params: IdParams,
+        querystring: ShapeQuery,
         response: { 200: SshKeyList, ...errorResponses },
       },
     },
-    async (req) => ({ ssh_keys: await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids) }),
+    async (req, reply) => {
+      const keys = await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids);
+      const relations = { expand: { entity: linkedObjects(engine, req.principal).keyOwners } };
+      return sendList(reply, 'ssh_keys', await withIncludes(req, reply, keys, relations, req.query.include), req.query);
+    },
   );
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(

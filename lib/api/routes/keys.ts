@@ -21,6 +21,7 @@ import {
 import type { Principal } from '../../engine/accounts';
 import { requireUserKey } from '../auth';
 import { idempotent } from '../idempotency';
+import { withIncludes } from '../includes';
 import { pageParams } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
@@ -28,7 +29,15 @@ const User = Type.Object({ id: Type.String(), email: Type.String(), full_name: T
 const noContent = { 204: Type.Null(), ...errorResponses };
 
 export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
-  app.get('/user', { schema: { tags: ['users'], summary: 'The user owning this API key', response: { 200: User, ...errorResponses } } }, async (req) => engine.accounts.user(req.principal));
+  app.get<{ Querystring: ShapeQueryT }>(
+    '/user',
+    { schema: { tags: ['users'], summary: 'The user owning this API key', querystring: ShapeQuery, response: { 200: User, ...errorResponses } } },
+    async (req, reply) => {
+      // A user links to nothing here that include could expand: every relation named is ignored input.
+      const [user] = await withIncludes(req, reply, [await engine.accounts.user(req.principal)], { expand: {} }, req.query.include);
+      return sendOne(reply, user, req.query);
+    },
+  );
 
   // ------------------------------------------------------------------ SSH keys
   app.get('/ssh-keys', { schema: { tags: ['ssh-keys'], summary: 'List your user SSH keys', response: { 200: SshKeyList, ...errorResponses } } }, async (req) => {

@@ -13,6 +13,7 @@ import type { EngineContext } from '../context';
 import { isUuid, type DeviceService, type FreeMachine, type NewDevice } from '../devices';
 import { newId, randomToken } from '../../core/ids';
 import { enqueueJobs, type JobOutcome, type JobRow } from '../jobs';
+import { shownState, type LifecycleState } from '../lifecycle';
 import { BASE, href, presentMetro } from '../present';
 import { applyTransitions, insertEvents } from '../transitions';
 import { webhookUrlProblem } from '../webhook-targets';
@@ -43,7 +44,7 @@ interface RequestDeviceRow {
   id: string;
   spot_market_request_id: string;
   hostname: string;
-  state: SpotMarketRequest['devices'][number]['state'];
+  state: LifecycleState;
   ip_addresses: SpotMarketRequest['devices'][number]['ip_addresses'];
   termination_time: Date | string | null;
 }
@@ -247,7 +248,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
         instance_parameters: r.instance_parameters,
         devices: devices
           .filter((d) => d.spot_market_request_id === r.id)
-          .map((d) => ({ id: d.id, hostname: d.hostname, state: d.state, ip_addresses: d.ip_addresses, href: `${BASE}/devices/${d.id}`, ...(d.termination_time && { termination_time: iso(d.termination_time) }) })),
+          .map((d) => ({ id: d.id, hostname: d.hostname, state: shownState(d.state), ip_addresses: d.ip_addresses, href: `${BASE}/devices/${d.id}`, ...(d.termination_time && { termination_time: iso(d.termination_time) }) })),
       };
       if (r.closed_reason) out.closed_reason = r.closed_reason;
       if (current !== undefined) out.price = current;
