@@ -2,7 +2,7 @@
 export type { BootBackend, BootDevice, BootIpAddress, BootProgress, PhoneHomeResult } from './backend';
 export { bootRoutes, EC2_VERSIONS } from './routes';
 export type { BootRoutesOptions } from './routes';
-export { BOOT_TOKEN_HEADER, INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS } from './installers';
+export { INSTALLERS_BY_DISTRO } from './installers';
 export type { Installer } from './installers';
 export { bootRequestSerializer, redactTokens } from './logging';
 export { buildBootServer } from './server';

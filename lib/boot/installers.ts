@@ -52,17 +52,3 @@ export const RESCUE_SYSTEM: Installer = {
 export const INSTALLERS: ReadonlyMap<string, Installer> = new Map(
   [...Object.values(INSTALLERS_BY_DISTRO), RESCUE_SYSTEM].map((installer) => [installer.name, installer]),
 );
-
-/** Kernel argument names shared by the boot service (writer) and installers (readers). */
-export const INSTALLER_KERNEL_ARGS = {
-  metadataUrl: 'metalforge.metadata_url',
-  phoneHomeUrl: 'metalforge.phone_home_url',
-  eventsUrl: 'metalforge.events_url',
-  token: 'metalforge.token',
-  os: 'metalforge.os',
-  /** `rescue` on the rescue system's kernel: it reports in and installs nothing. */
-  mode: 'metalforge.mode',
-} as const;
-
-/** The header through which installers present their token (kept out of URLs so access logs never hold it). */
-export const BOOT_TOKEN_HEADER = 'x-boot-token';

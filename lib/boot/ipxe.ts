@@ -3,7 +3,8 @@
  * (render*) so routes can act on it (phone home for custom iPXE, report an impossible install).
  */
 import type { BootDevice } from './backend';
-import { INSTALLERS_BY_DISTRO, INSTALLER_KERNEL_ARGS, Installer, RESCUE_SYSTEM } from './installers';
+import { INSTALLER_KERNEL_ARGS } from '../contract/boot';
+import { INSTALLERS_BY_DISTRO, Installer, RESCUE_SYSTEM } from './installers';
 
 export type BootPlan =
   | { kind: 'install'; installer: Installer; token: string }

@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { MetalError } from '../contract/errors';
 import type { BootBackend, BootDevice } from './backend';
 import { sendMetalError } from './errors';
-import { INSTALLERS, BOOT_TOKEN_HEADER } from './installers';
+import { BOOT_TOKEN_HEADER } from '../contract/boot';
+import { INSTALLERS } from './installers';
 import {
   BootPlan,
   BootUrls,

@@ -3,6 +3,8 @@
  * and BMC faces speak it): power, boot devices, virtual media, inventory, and where a BMC is.
  */
 
+import { createHash } from 'node:crypto';
+
 export type PowerState = 'on' | 'off';
 
 /** on / off (hard) / soft_off (ACPI) / cycle (off then on) / reset (warm reboot). */
@@ -53,4 +55,11 @@ export interface BmcEndpoint {
   insecure?: boolean;
   /** IPMI: cipher suite 3 (default) or 17. */
   cipherSuite?: 3 | 17;
+}
+
+/** Two deterministic, locally administered MACs from a machine name: how simulated machines are enrolled and seen. */
+export function simMacs(name: string): string[] {
+  const h = createHash('sha256').update(name).digest();
+  const mac = (offset: number) => ['02', ...[...h.subarray(offset, offset + 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+  return [mac(0), mac(5)];
 }

@@ -3,14 +3,13 @@
  * find what to boot by MAC, source IP or install token, and report back through the device lifecycle.
  */
 import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
-import type { InstallTarget } from '../sim/datacenter';
 import { deviceIdAtAddress } from '../store/boot-installs';
 import type { EngineContext } from './context';
 import type { DeviceService } from './devices';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './present';
 
-export class EngineBootBackend implements BootBackend, InstallTarget {
+export class EngineBootBackend implements BootBackend {
   constructor(
     private readonly ctx: EngineContext,
     private readonly devices: DeviceService,

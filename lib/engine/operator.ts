@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
 import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
-import { simMacs } from '../sim/datacenter';
+import { simMacs } from '../core/hardware';
 import { serializeDump } from '../store/backup-file';
 import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';

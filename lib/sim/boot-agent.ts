@@ -8,7 +8,7 @@
  * the run in progress.
  * Tokens travel only in headers and bodies and never appear in outcomes.
  */
-import { BOOT_TOKEN_HEADER, INSTALLER_KERNEL_ARGS } from '../boot/installers';
+import { BOOT_TOKEN_HEADER, INSTALLER_KERNEL_ARGS } from '../contract/boot';
 import { Clock, systemClock } from '../core/clock';
 import type { BootSource, SimMachine } from './machine';
 

@@ -3,7 +3,6 @@
  * and an in-process network-boot agent (the fast path; the HTTP boot agent in boot-agent.ts drives the real
  * boot service instead). Machines are created lazily, when a driver first asks for one.
  */
-import { createHash } from 'node:crypto';
 import type { PlanSpecs } from '../contract/schemas';
 import type { HardwareInventory } from '../core/hardware';
 import type { Clock } from '../core/clock';
@@ -115,11 +114,4 @@ export function inventoryFromSpecs(specs: PlanSpecs, macs: string[]): HardwareIn
     drives: specs.drives.flatMap((d) => Array.from({ length: d.count }, () => ({ sizeBytes: toBytes(d.size), mediaType: d.type }))),
     nics: macs.map((mac, i) => ({ mac, name: `eth${i}` })),
   };
-}
-
-/** Two deterministic, locally administered MACs from a machine name. */
-export function simMacs(name: string): string[] {
-  const h = createHash('sha256').update(name).digest();
-  const mac = (offset: number) => ['02', ...[...h.subarray(offset, offset + 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
-  return [mac(0), mac(5)];
 }

@@ -3,7 +3,7 @@
  * backup is for the operator only and keeps BMC passwords sealed.
  */
 import type { Cloud } from '../../lib/cloud';
-import { simMacs } from '../../lib/sim/datacenter';
+import { simMacs } from '../../lib/core/hardware';
 import { parseDump } from '../../lib/store/backup-file';
 import { adminProject, apiClient, testCloud } from '../support/cloud';
 
