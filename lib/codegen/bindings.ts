@@ -1,17 +1,19 @@
 /**
  * Generates the cdktf L1 bindings (lib/gen) from provider-schema/metal.json, without running a provider:
- * @cdktf/provider-generator reads the schema file directly.
+ * @cdktf/provider-generator reads the schema file directly. The same run writes the provider's models
+ * (lib/provider/generated/models.ts, see provider-models.ts): both are the schema's types, for each side of it.
  * Run: npx tsx lib/codegen/bindings.ts [outdir]
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ProviderSchema } from '@cdktf/commons';
+import { generateProviderModels, PROVIDER_MODELS_FILE } from './provider-models';
 import { loadProviderPin, loadSchemaFile, metalProvider, SCHEMA_DIR } from './schema';
 
 export const GEN_DIR = join(__dirname, '..', 'gen');
 
-/** How to regenerate; shown by the staleness test. */
+/** How to regenerate lib/gen and the provider's models; shown by the staleness test. */
 export const REGENERATE_BINDINGS = 'npx tsx lib/codegen/bindings.ts';
 
 /**
@@ -73,7 +75,10 @@ function tsFiles(dir: string): string[] {
 if (require.main === module) {
   const outdir = process.argv[2] ?? GEN_DIR;
   generateBindings(outdir).then(
-    () => console.log(`bindings written to ${outdir}`),
+    () => {
+      generateProviderModels();
+      console.log(`bindings written to ${outdir}, provider models to ${PROVIDER_MODELS_FILE}`);
+    },
     (err: unknown) => {
       console.error(err);
       process.exit(1);

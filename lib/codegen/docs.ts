@@ -1,10 +1,14 @@
 /**
  * Generates registry-layout docs (docs/index.md, docs/resources/<name>.md, docs/data-sources/<name>.md) from
- * provider-schema/: the reference comes from the schema's descriptions, the example from provider-schema/examples.
+ * provider-schema/: the reference comes from the schema's descriptions, the example from provider-schema/examples,
+ * and how a change of each resource attribute applies (forces replacement, updates in place) from the plan
+ * modifiers of the provider's resource definitions.
  * Run: npx tsx lib/codegen/docs.ts [outdir]
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { changeDescriptions } from '../provider/framework/plan-modifiers';
+import { definitions } from '../provider/registry';
 import {
   CtyType,
   loadProviderPin,
@@ -22,6 +26,9 @@ export const DOCS_DIR = join(__dirname, '..', '..', 'docs');
 export const REGENERATE_DOCS = 'npx tsx lib/codegen/docs.ts';
 
 type Kind = 'resource' | 'data-source';
+
+/** How a change of a top-level attribute or block applies, for resources (see changeDescriptions). */
+type ChangeNotes = (name: string, argument: boolean) => string[];
 
 const KIND_TITLE: Record<Kind, string> = { resource: 'Resource', 'data-source': 'Data Source' };
 const KIND_DIR: Record<Kind, string> = { resource: 'resources', 'data-source': 'data-sources' };
@@ -51,7 +58,7 @@ export function renderDocs(schemaDir: string = SCHEMA_DIR): Map<string, string> 
       if (!ex) {
         throw new Error(`no example for ${kind} ${type}: add provider-schema/examples/${KIND_DIR[kind]}/${type}.tf`);
       }
-      pages.set(`${KIND_DIR[kind]}/${shortName(type)}.md`, renderPage(pin.source, kind, type, entry.block, ex));
+      pages.set(`${KIND_DIR[kind]}/${shortName(type)}.md`, renderPage(pin.source, kind, type, entry.block, ex, kind === 'resource' ? changeNotes(type) : undefined));
     }
   }
   return pages;
@@ -65,6 +72,12 @@ export function generateDocs(outdir: string = DOCS_DIR, schemaDir: string = SCHE
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, content);
   }
+}
+
+function changeNotes(type: string): ChangeNotes {
+  const definition = definitions.resources.find((d) => d.typeName === type);
+  if (!definition) throw new Error(`no definition for resource ${type} in lib/provider/registry.ts`);
+  return (name, argument) => changeDescriptions(definition, name, argument);
 }
 
 function shortName(type: string): string {
@@ -102,7 +115,7 @@ function renderIndex(
   return lines.join('\n');
 }
 
-function renderPage(source: string, kind: Kind, type: string, block: SchemaBlock, example: string): string {
+function renderPage(source: string, kind: Kind, type: string, block: SchemaBlock, example: string, notes?: ChangeNotes): string {
   return [
     '---',
     `page_title: "${type} ${KIND_TITLE[kind]} - ${source}"`,
@@ -120,19 +133,19 @@ function renderPage(source: string, kind: Kind, type: string, block: SchemaBlock
     example,
     '```',
     '',
-    ...renderBlock(block, 'Schema'),
+    ...renderBlock(block, 'Schema', undefined, notes),
   ].join('\n');
 }
 
 /** tfplugindocs-style sections: Required, Optional, Read-Only, then one section per nested block. */
-function renderBlock(block: SchemaBlock, title: string, anchor?: string): string[] {
+function renderBlock(block: SchemaBlock, title: string, anchor?: string, notes?: ChangeNotes): string[] {
   const attrs = Object.entries(block.attributes ?? {});
   const blocks = Object.entries(block.block_types ?? {});
   const out = [anchor ? `<a id="${anchor}"></a>` : '', `## ${title}`, ''].filter((l, i) => i > 0 || l);
   const section = (name: string, pick: (a: SchemaAttribute) => boolean, withBlocks: (b: NestedBlock) => boolean) => {
     const items = [
-      ...attrs.filter(([, a]) => pick(a)).map(([n, a]): [string, string] => [n, attributeLine(n, a, anchor)]),
-      ...blocks.filter(([, b]) => withBlocks(b)).map(([n, b]): [string, string] => [n, blockLine(n, b, anchor)]),
+      ...attrs.filter(([, a]) => pick(a)).map(([n, a]): [string, string] => [n, attributeLine(n, a, anchor, notes?.(n, !!(a.required || a.optional)))]),
+      ...blocks.filter(([, b]) => withBlocks(b)).map(([n, b]): [string, string] => [n, blockLine(n, b, anchor, notes?.(n, true))]),
     ]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, line]) => line);
@@ -161,19 +174,20 @@ function anchorPath(anchor: string): string {
   return anchor.replace(/^nested(block|att)--/, '').split('--').join('.');
 }
 
-function attributeLine(name: string, attr: SchemaAttribute, anchor?: string): string {
-  const flags = [typeName(attr.type), attr.sensitive ? 'Sensitive' : '', attr.deprecated ? 'Deprecated' : '']
+function attributeLine(name: string, attr: SchemaAttribute, anchor?: string, notes: string[] = []): string {
+  const flags = [typeName(attr.type), attr.sensitive ? 'Sensitive' : '', attr.deprecated ? 'Deprecated' : '', ...notes.map(capital)]
     .filter(Boolean)
     .join(', ');
   const nested = elementObject(attr.type) ? ` (see [below for nested schema](#${anchor ? `${anchor}--` : 'nestedatt--'}${name}))` : '';
   return `- \`${name}\` (${flags}) ${attr.description}${nested}`;
 }
 
-function blockLine(name: string, nested: NestedBlock, anchor?: string): string {
+function blockLine(name: string, nested: NestedBlock, anchor?: string, notes: string[] = []): string {
   const mode = nested.nesting_mode === 'single' ? 'Block' : `Block ${capital(nested.nesting_mode)}`;
   const max = nested.max_items ? `, Max: ${nested.max_items}` : '';
   const id = `${anchor ? `${anchor}--` : 'nestedblock--'}${name}`;
-  return `- \`${name}\` (${mode}${max}) ${nested.block.description ?? ''} (see [below for nested schema](#${id}))`;
+  const flags = [`${mode}${max}`, ...notes.map(capital)].join(', ');
+  return `- \`${name}\` (${flags}) ${nested.block.description ?? ''} (see [below for nested schema](#${id}))`;
 }
 
 function elementObject(type: CtyType): Record<string, CtyType> | undefined {

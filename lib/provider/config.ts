@@ -4,7 +4,8 @@
  */
 import { createMetalClient, type MetalClient } from '../client';
 import type { Facility, Metro, OperatingSystem, Plan } from '../contract/schemas';
-import { isUnknown, type ProviderConfigDefinition, type ValueObject } from './framework';
+import { isUnknown, type ProviderConfigDefinition } from './framework';
+import type { MetalProviderModel } from './generated/models';
 import { DeviceReader } from './resources/device-reader';
 import { num, str } from './resources/support';
 
@@ -46,7 +47,7 @@ export function createProviderClient(api: MetalClient): ProviderClient {
 }
 
 /** A setting from config, else the environment. */
-function setting(config: ValueObject, attribute: string, envName: string): string | undefined {
+function setting(config: MetalProviderModel, attribute: 'auth_token' | 'api_url', envName: string): string | undefined {
   return str(config[attribute]) ?? (process.env[envName] || undefined);
 }
 
@@ -57,7 +58,7 @@ const NUMBERS = [
 ] as const;
 
 /** configure() yields no client after an error diagnostic; Terraform then stops before any resource runs. */
-export const providerConfig: ProviderConfigDefinition<ProviderClient | undefined> = {
+export const providerConfig: ProviderConfigDefinition<ProviderClient | undefined, MetalProviderModel> = {
   validate(config, ctx) {
     const url = str(config.api_url);
     if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) {

@@ -1,10 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { generateBindings, GEN_DIR, REGENERATE_BINDINGS } from '../../lib/codegen/bindings';
 import { CATALOG_CODES_FILE, REGENERATE_CATALOG_CODES, renderCatalogCodes } from '../../lib/codegen/catalog-codes';
 import { DOCS_DIR, REGENERATE_DOCS, renderDocs } from '../../lib/codegen/docs';
+import { PROVIDER_MODELS_FILE, renderProviderModels } from '../../lib/codegen/provider-models';
 import { loadProviderPin, loadSchemaFile, metalProvider, SchemaAttribute, SchemaBlock } from '../../lib/codegen/schema';
+import { changeDescriptions, UPDATES_IN_PLACE } from '../../lib/provider/framework/plan-modifiers';
+import { definitions } from '../../lib/provider/registry';
 
 function files(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -29,6 +32,12 @@ function expectSame(generated: Map<string, string>, committed: Map<string, strin
   }
 }
 
+/** expectSame for one generated file. */
+function expectFileSame(generated: string, path: string, what: string, command: string): void {
+  const name = basename(path);
+  expectSame(new Map([[name, generated]]), new Map([[name, readFileSync(path, 'utf8')]]), what, command);
+}
+
 describe('generated files match provider-schema/', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'metalforge-codegen-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -43,13 +52,12 @@ describe('generated files match provider-schema/', () => {
     expectSame(files(join(tmp, 'providers')), files(join(GEN_DIR, 'providers')), 'lib/gen/', REGENERATE_BINDINGS);
   });
 
+  test('lib/provider/generated/models.ts', () => {
+    expectFileSame(renderProviderModels(), PROVIDER_MODELS_FILE, 'lib/provider/generated/models.ts', REGENERATE_BINDINGS);
+  });
+
   test('lib/constructs/catalog-codes.ts', () => {
-    expectSame(
-      new Map([['catalog-codes.ts', renderCatalogCodes()]]),
-      new Map([['catalog-codes.ts', readFileSync(CATALOG_CODES_FILE, 'utf8')]]),
-      'lib/constructs/catalog-codes.ts',
-      REGENERATE_CATALOG_CODES,
-    );
+    expectFileSame(renderCatalogCodes(), CATALOG_CODES_FILE, 'lib/constructs/catalog-codes.ts', REGENERATE_CATALOG_CODES);
   });
 
   test('a stale copy fails with the regenerate command', () => {
@@ -167,6 +175,23 @@ describe('provider-schema/metal.json', () => {
     for (const name of ['devices_min', 'devices_max', 'max_bid_price', 'end_at']) expect([name, attrs[name].description]).toEqual([name, expect.not.stringContaining('forces a new')]);
     expect(Object.keys(request.block_types!.timeouts.block.attributes!).sort()).toEqual(['create', 'delete', 'update']);
     expect([params.block.attributes!.userdata, params.block.attributes!.customdata].every((a) => a.sensitive)).toBe(true);
+  });
+
+  test("every resource argument's description agrees with its plan modifiers on whether a change forces replacement", () => {
+    const problems: string[] = [];
+    for (const [type, entry] of Object.entries(schema.resource_schemas)) {
+      const definition = definitions.resources.find((d) => d.typeName === type)!;
+      const described: Array<[string, string | undefined]> = [
+        ...Object.entries(entry.block.attributes ?? {}).filter(([, a]) => a.required || a.optional).map(([n, a]): [string, string] => [n, a.description]),
+        ...Object.entries(entry.block.block_types ?? {}).map(([n, b]): [string, string | undefined] => [n, b.block.description]),
+      ];
+      for (const [name, description = ''] of described) {
+        const replaces = changeDescriptions(definition, name, true)[0] !== UPDATES_IN_PLACE;
+        if (/forces a new/.test(description) && !replaces) problems.push(`${type}.${name}: says it forces a new resource, but no plan modifier replaces it`);
+        if (/Updated in place/.test(description) && replaces) problems.push(`${type}.${name}: says it is updated in place, but a plan modifier replaces it`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   test('secrets are sensitive', () => {

@@ -1,10 +1,11 @@
 /** metal_capacity: free machines per metro and plan (level normal, limited or unavailable), optionally narrowed. */
 import type { ProviderClient } from '../config';
-import { defineDataSource, isObjectValue, type Diagnostics, type Value } from '../framework';
+import { defineDataSource, type Attr, type Diagnostics } from '../framework';
+import type { MetalCapacityDataSourceModel, MetalMetroDataSourceCapacityModel } from '../generated/models';
 import { num, str, strings } from '../resources/support';
 import { queryId } from './filters';
 
-export const capacityDataSource = defineDataSource<ProviderClient>({
+export const capacityDataSource = defineDataSource<ProviderClient, MetalCapacityDataSourceModel>({
   typeName: 'metal_capacity',
   async read(config, ctx) {
     const metros = strings(config.metros);
@@ -20,9 +21,9 @@ export const capacityDataSource = defineDataSource<ProviderClient>({
   },
 });
 
-/** The capacity blocks of metal_metro / metal_facility: an error for each plan with fewer free machines than asked. */
-export async function requireCapacity(client: ProviderClient, metro: string, blocks: Value | undefined, diagnostics: Diagnostics): Promise<void> {
-  const wanted = Array.isArray(blocks) ? blocks.filter(isObjectValue) : [];
+/** The capacity blocks of metal_metro / metal_facility (the same block type): an error for each plan with fewer free machines than asked. */
+export async function requireCapacity(client: ProviderClient, metro: string, blocks: Attr<MetalMetroDataSourceCapacityModel[]>, diagnostics: Diagnostics): Promise<void> {
+  const wanted = Array.isArray(blocks) ? blocks : [];
   if (wanted.length === 0) return;
   const { capacity } = await client.api.capacity.metros();
   wanted.forEach((block, i) => {

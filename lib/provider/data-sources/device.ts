@@ -2,16 +2,11 @@
 import type { Device } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
-import { deviceAttributes, pick } from '../resources/device-attributes';
-import { isNotFound, str } from '../resources/support';
+import { METAL_DEVICE_DATA_SOURCE, type MetalDeviceDataSourceModel } from '../generated/models';
+import { deviceAttributes } from '../resources/device-attributes';
+import { isNotFound, pick, str } from '../resources/support';
 
-const ATTRIBUTES = [
-  'id', 'device_id', 'hostname', 'project_id', 'description', 'state', 'billing_cycle', 'plan', 'metro', 'facility', 'operating_system', 'always_pxe',
-  'ipxe_script_url', 'tags', 'hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4', 'network', 'network_type',
-  'ports', 'root_password', 'sos_hostname', 'ssh_key_ids',
-];
-
-export const deviceDataSource = defineDataSource<ProviderClient>({
+export const deviceDataSource = defineDataSource<ProviderClient, MetalDeviceDataSourceModel>({
   typeName: 'metal_device',
   validate(config, ctx) {
     if (config.device_id === null && (config.hostname === null || config.project_id === null)) {
@@ -37,6 +32,6 @@ export const deviceDataSource = defineDataSource<ProviderClient>({
       ctx.diagnostics.error('Device not found', id !== undefined ? `No device ${id} is visible to this API key.` : `No device named "${String(config.hostname)}" in project ${String(config.project_id)}.`, [id !== undefined ? 'device_id' : 'hostname']);
       return;
     }
-    return pick(deviceAttributes(device), ATTRIBUTES);
+    return pick(deviceAttributes(device), METAL_DEVICE_DATA_SOURCE.attributes);
   },
 });

@@ -2,16 +2,14 @@
 import type { Device } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
-import { deviceAttributes, pick } from '../resources/device-attributes';
-import { str } from '../resources/support';
+import { METAL_DEVICES_DATA_SOURCE_DEVICES, type MetalDevicesDataSourceModel } from '../generated/models';
+import { deviceAttributes } from '../resources/device-attributes';
+import { pick, str } from '../resources/support';
 import { applyListQuery, queryId, validateListQuery } from './filters';
 
-const ITEM_ATTRIBUTES = [
-  'device_id', 'hostname', 'project_id', 'description', 'state', 'billing_cycle', 'plan', 'metro', 'facility', 'operating_system', 'always_pxe',
-  'ipxe_script_url', 'tags', 'hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4', 'network', 'sos_hostname',
-];
+const ITEM_ATTRIBUTES = METAL_DEVICES_DATA_SOURCE_DEVICES.attributes;
 
-export const devicesDataSource = defineDataSource<ProviderClient>({
+export const devicesDataSource = defineDataSource<ProviderClient, MetalDevicesDataSourceModel>({
   typeName: 'metal_devices',
   validate(config, ctx) {
     if (config.project_id !== null && config.organization_id !== null) ctx.diagnostics.error('Conflicting scope', 'Set project_id or organization_id, not both.', ['organization_id']);

@@ -1,10 +1,11 @@
 /** metal_facility: one facility by code, optionally requiring features, a metro and free capacity. */
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import type { MetalFacilityDataSourceModel } from '../generated/models';
 import { str, strings } from '../resources/support';
 import { requireCapacity } from './capacity';
 
-export const facilityDataSource = defineDataSource<ProviderClient>({
+export const facilityDataSource = defineDataSource<ProviderClient, MetalFacilityDataSourceModel>({
   typeName: 'metal_facility',
   async read(config, ctx) {
     const code = str(config.code)!;

@@ -4,7 +4,8 @@
  * attributes, an element must match), by `match_by` exact (default), in, substring or a numeric comparison.
  */
 import { createHash } from 'node:crypto';
-import { isObjectValue, type AttributePath, type BaseContext, type Value, type ValueObject } from '../framework';
+import type { Attr, AttributePath, BaseContext, Value, ValueObject } from '../framework';
+import type { MetalPlansDataSourceModel } from '../generated/models';
 import { bool, str, strings } from '../resources/support';
 
 /** The equinix provider's numeric modes, plus metalforge's inclusive `at_least` / `at_most` (used by HardwarePlan). */
@@ -26,10 +27,13 @@ interface Filter {
   all: boolean;
 }
 
-const blocks = (value: Value | undefined): ValueObject[] => (Array.isArray(value) ? value.filter(isObjectValue) : []);
+/** The filter and sort blocks, the same in every list data source's schema. */
+type ListQuery = Pick<MetalPlansDataSourceModel, 'filter' | 'sort'>;
+
+const blocks = <T>(value: Attr<T[]>): T[] => (Array.isArray(value) ? value : []);
 
 /** Checks filter and sort blocks against the attributes an item has. */
-export function validateListQuery(config: ValueObject, itemAttributes: readonly string[], ctx: BaseContext): void {
+export function validateListQuery(config: ListQuery, itemAttributes: readonly string[], ctx: BaseContext): void {
   const unknownAttribute = (path: AttributePath, name: string | undefined) => {
     if (name !== undefined && !itemAttributes.includes(name)) ctx.diagnostics.error('Unknown attribute', `"${name}" is not an attribute of the items; use one of ${itemAttributes.join(', ')}.`, path);
   };
@@ -70,7 +74,7 @@ function compareValues(a: Value, b: Value): number {
 }
 
 /** The items that pass every filter block, ordered by the sort blocks (the first is the primary order). */
-export function applyListQuery(items: ValueObject[], config: ValueObject): ValueObject[] {
+export function applyListQuery<T extends ValueObject>(items: T[], config: ListQuery): T[] {
   const filters: Filter[] = blocks(config.filter).map((f) => ({
     attribute: str(f.attribute)!,
     values: strings(f.values) ?? [],

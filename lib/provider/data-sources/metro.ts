@@ -2,10 +2,11 @@
 import type { Metro } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import type { MetalMetroDataSourceModel } from '../generated/models';
 import { str } from '../resources/support';
 import { requireCapacity } from './capacity';
 
-export const metroDataSource = defineDataSource<ProviderClient>({
+export const metroDataSource = defineDataSource<ProviderClient, MetalMetroDataSourceModel>({
   typeName: 'metal_metro',
   validate(config, ctx) {
     if (config.code === null && config.id === null) ctx.diagnostics.error('Missing metro', 'Set code (e.g. "ny") or id.', ['code']);

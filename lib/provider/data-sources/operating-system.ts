@@ -1,9 +1,10 @@
 /** metal_operating_system: the one operating system matching distro / version / name / provisionable_on. */
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import type { MetalOperatingSystemDataSourceModel } from '../generated/models';
 import { str } from '../resources/support';
 
-export const operatingSystemDataSource = defineDataSource<ProviderClient>({
+export const operatingSystemDataSource = defineDataSource<ProviderClient, MetalOperatingSystemDataSourceModel>({
   typeName: 'metal_operating_system',
   async read(config, ctx) {
     const distro = str(config.distro);

@@ -1,7 +1,8 @@
 /** metal_plans: the plans on offer with specs in numbers (cores, GB, prices), narrowed by filter blocks and sorted. */
 import type { Facility, Plan } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
-import { defineDataSource, type ValueObject } from '../framework';
+import { defineDataSource } from '../framework';
+import { METAL_PLANS_DATA_SOURCE_PLANS, type MetalPlansDataSourceModel, type MetalPlansDataSourcePlansModel } from '../generated/models';
 import { applyListQuery, queryId, validateListQuery } from './filters';
 
 /** Hours in Metal's billing month. */
@@ -13,7 +14,7 @@ const gigabytes = (size: string): number => {
 };
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function planItem(plan: Plan, facilities: Facility[]): ValueObject {
+export function planItem(plan: Plan, facilities: Facility[]): MetalPlansDataSourcePlansModel {
   const metros = plan.available_in_metros.map((m) => m.code);
   const { specs } = plan;
   return {
@@ -38,14 +39,9 @@ export function planItem(plan: Plan, facilities: Facility[]): ValueObject {
   };
 }
 
-const ITEM_ATTRIBUTES = [
-  'id', 'slug', 'name', 'description', 'class', 'line', 'legacy', 'deployment_types', 'available_in_metros', 'available_in', 'cpu_cores', 'memory_gb',
-  'drive_size_gb', 'drive_types', 'gpu_count', 'features', 'pricing_hour', 'pricing_month',
-];
-
-export const plansDataSource = defineDataSource<ProviderClient>({
+export const plansDataSource = defineDataSource<ProviderClient, MetalPlansDataSourceModel>({
   typeName: 'metal_plans',
-  validate: (config, ctx) => validateListQuery(config, ITEM_ATTRIBUTES, ctx),
+  validate: (config, ctx) => validateListQuery(config, METAL_PLANS_DATA_SOURCE_PLANS.attributes, ctx),
   async read(config, ctx) {
     const { plans, facilities } = await ctx.client.catalog();
     return { id: queryId(config), plans: applyListQuery(plans.map((plan) => planItem(plan, facilities)), config) };

@@ -2,10 +2,11 @@
 import type { Project } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import type { MetalProjectDataSourceModel } from '../generated/models';
 import { projectState } from '../resources/project';
 import { isNotFound, str } from '../resources/support';
 
-export const projectDataSource = defineDataSource<ProviderClient>({
+export const projectDataSource = defineDataSource<ProviderClient, MetalProjectDataSourceModel>({
   typeName: 'metal_project',
   validate(config, ctx) {
     if (config.project_id === null && config.name === null) ctx.diagnostics.error('Missing project', 'Set project_id or name.', ['project_id']);

@@ -1,9 +1,10 @@
 /** metal_spot_market_price: the current spot price of a plan in a metro (or, the old way, a facility). */
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import type { MetalSpotMarketPriceDataSourceModel } from '../generated/models';
 import { str } from '../resources/support';
 
-export const spotMarketPriceDataSource = defineDataSource<ProviderClient>({
+export const spotMarketPriceDataSource = defineDataSource<ProviderClient, MetalSpotMarketPriceDataSourceModel>({
   typeName: 'metal_spot_market_price',
   validate(config, ctx) {
     if (config.metro === null && config.facility === null) ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny".', ['metro']);

@@ -2,12 +2,11 @@
 import type { SpotMarketRequest } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
+import { METAL_SPOT_MARKET_REQUEST_DATA_SOURCE, type MetalSpotMarketRequestDataSourceModel } from '../generated/models';
 import { requestAttributes } from '../resources/spot-market-request';
-import { isNotFound, str } from '../resources/support';
+import { isNotFound, pick, str } from '../resources/support';
 
-const ATTRIBUTES = ['device_ids', 'devices', 'devices_min', 'devices_max', 'max_bid_price', 'metro', 'project_id', 'plan', 'end_at', 'kind', 'state', 'price', 'filled_total'];
-
-export const spotMarketRequestDataSource = defineDataSource<ProviderClient>({
+export const spotMarketRequestDataSource = defineDataSource<ProviderClient, MetalSpotMarketRequestDataSourceModel>({
   typeName: 'metal_spot_market_request',
   async read(config, ctx) {
     const id = str(config.request_id)!;
@@ -19,12 +18,8 @@ export const spotMarketRequestDataSource = defineDataSource<ProviderClient>({
       ctx.diagnostics.error('Spot market request not found', `No spot market request ${id} is visible to this API key; check the ID and the project.`, ['request_id']);
       return;
     }
-    const attributes = requestAttributes(request);
     const { facilities } = await ctx.client.catalog();
-    return {
-      ...Object.fromEntries(ATTRIBUTES.map((name) => [name, attributes[name]])),
-      id: request.id,
-      facilities: facilities.filter((f) => f.metro.code === request.metro.code).map((f) => f.code),
-    };
+    const inMetro = facilities.filter((f) => f.metro.code === request.metro.code).map((f) => f.code);
+    return pick({ ...requestAttributes(request), facilities: inMetro }, METAL_SPOT_MARKET_REQUEST_DATA_SOURCE.computed);
   },
 });

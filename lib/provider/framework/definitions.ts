@@ -34,13 +34,13 @@ export interface PlanContext<Client> extends ResourceContext<Client> {
   requireReplace(path: AttributePath): void;
 }
 
-export interface AttributePlanRequest {
+export interface AttributePlanRequest<M extends ValueObject = ValueObject> {
   attribute: string;
   config: Value;
   /** The attribute's value in prior state; null when the resource is being created. */
   prior: Value;
   planned: Value;
-  resource: { config: ValueObject; prior: ValueObject | null; planned: ValueObject };
+  resource: { config: M; prior: M | null; planned: M };
 }
 
 export interface AttributePlanResult {
@@ -49,29 +49,36 @@ export interface AttributePlanResult {
 }
 
 /** A reusable rule for one attribute's planned value (see plan-modifiers.ts). */
-export interface AttributePlanModifier {
+export interface AttributePlanModifier<Client = unknown, M extends ValueObject = ValueObject> {
+  /** What the rule does to a change, in words for the docs: "forces replacement", "keeps its prior value on update". */
   readonly description: string;
-  modify(request: AttributePlanRequest): AttributePlanResult | void;
+  /** The rule may force replacement: the docs show its description instead of "updates in place". */
+  readonly replaces?: boolean;
+  modify(request: AttributePlanRequest<M>, ctx: PlanContext<Client>): AttributePlanResult | void | Promise<AttributePlanResult | void>;
 }
 
-export interface ResourceDefinition<Client = unknown> {
+/**
+ * A resource over its model M: the generated type of its attributes (lib/provider/generated/models.ts), so a
+ * misspelled attribute fails tsc. Values may be null or Unknown; returned states may leave attributes out.
+ */
+export interface ResourceDefinition<Client = unknown, M extends ValueObject = ValueObject> {
   /** e.g. "metal_device"; must be a resource in the schema document. */
   typeName: string;
   /** Extra checks beyond the schema; config may contain Unknown values. */
-  validate?(config: ValueObject, ctx: BaseContext): void | Promise<void>;
+  validate?(config: M, ctx: BaseContext): void | Promise<void>;
   /** Rules per top-level attribute name, applied in order after the default plan. */
-  planModifiers?: Record<string, AttributePlanModifier[]>;
+  planModifiers?: { [K in keyof M]?: AttributePlanModifier<Client, M>[] };
   /** Last word on the plan (not called when destroying): mutate request.planned, call ctx.requireReplace. */
-  modifyPlan?(request: { config: ValueObject; prior: ValueObject | null; planned: ValueObject }, ctx: PlanContext<Client>): void | Promise<void>;
+  modifyPlan?(request: { config: M; prior: M | null; planned: M }, ctx: PlanContext<Client>): void | Promise<void>;
   /** Returns the new state; attributes left out keep their planned value. Nothing may stay Unknown. */
-  create(request: { config: ValueObject; planned: ValueObject }, ctx: ResourceContext<Client>): Promise<ValueObject | void>;
+  create(request: { config: M; planned: M }, ctx: ResourceContext<Client>): Promise<Partial<M> | void>;
   /** Returns the current state, or null when the object is gone. Attributes left out keep their prior value. */
-  read(request: { state: ValueObject }, ctx: ResourceContext<Client>): Promise<ValueObject | null | void>;
+  read(request: { state: M }, ctx: ResourceContext<Client>): Promise<Partial<M> | null | void>;
   /** In-place update. Without it every change forces replacement. */
-  update?(request: { config: ValueObject; planned: ValueObject; prior: ValueObject }, ctx: ResourceContext<Client>): Promise<ValueObject | void>;
-  delete(request: { state: ValueObject }, ctx: ResourceContext<Client>): Promise<void>;
+  update?(request: { config: M; planned: M; prior: M }, ctx: ResourceContext<Client>): Promise<Partial<M> | void>;
+  delete(request: { state: M }, ctx: ResourceContext<Client>): Promise<void>;
   /** From `terraform import` id to a partial state that read() completes. Default: { id }. */
-  importState?(id: string, ctx: ResourceContext<Client>): Promise<ValueObject> | ValueObject;
+  importState?(id: string, ctx: ResourceContext<Client>): Promise<Partial<M>> | Partial<M>;
   /** From stored state at an older schema version to the current shape. Default: unchanged. */
   upgradeState?(state: Value, fromVersion: number, ctx: BaseContext): Promise<Value> | Value;
 }
@@ -80,27 +87,28 @@ export interface DataSourceContext<Client> extends BaseContext {
   client: Client;
 }
 
-export interface DataSourceDefinition<Client = unknown> {
+/** A data source over its generated model M, as ResourceDefinition. */
+export interface DataSourceDefinition<Client = unknown, M extends ValueObject = ValueObject> {
   typeName: string;
-  validate?(config: ValueObject, ctx: BaseContext): void | Promise<void>;
+  validate?(config: M, ctx: BaseContext): void | Promise<void>;
   /** Returns the data source's state; attributes left out keep their config value (computed ones become null). */
-  read(config: ValueObject, ctx: DataSourceContext<Client>): Promise<ValueObject | void>;
+  read(config: M, ctx: DataSourceContext<Client>): Promise<Partial<M> | void>;
 }
 
-export interface ProviderConfigDefinition<Client = unknown> {
-  validate?(config: ValueObject, ctx: BaseContext): void | Promise<void>;
+export interface ProviderConfigDefinition<Client = unknown, M extends ValueObject = ValueObject> {
+  validate?(config: M, ctx: BaseContext): void | Promise<void>;
   /** Builds what resources receive as ctx.client (an API client). */
-  configure?(config: ValueObject, ctx: BaseContext & { terraformVersion: string }): Client | Promise<Client>;
+  configure?(config: M, ctx: BaseContext & { terraformVersion: string }): Client | Promise<Client>;
 }
 
 /** Everything one provider build serves. */
 export interface ProviderDefinitions {
-  // Each resource picks its own client type; the provider's configure() is trusted to produce it.
-  provider?: ProviderConfigDefinition<any>;
-  resources: ResourceDefinition<any>[];
-  dataSources?: DataSourceDefinition<any>[];
+  // Each resource picks its own client type and model; the provider's configure() is trusted to produce the client.
+  provider?: ProviderConfigDefinition<any, any>;
+  resources: ResourceDefinition<any, any>[];
+  dataSources?: DataSourceDefinition<any, any>[];
 }
 
-/** Identity helpers that let TypeScript infer Client for a definition. */
-export const defineResource = <Client>(definition: ResourceDefinition<Client>) => definition;
-export const defineDataSource = <Client>(definition: DataSourceDefinition<Client>) => definition;
+/** Identity helpers that type a definition by its client and model. */
+export const defineResource = <Client, M extends ValueObject = ValueObject>(definition: ResourceDefinition<Client, M>) => definition;
+export const defineDataSource = <Client, M extends ValueObject = ValueObject>(definition: DataSourceDefinition<Client, M>) => definition;

@@ -90,8 +90,8 @@ function replaceUnknowns(value: Value): Value {
  * waiting) is expected to be incomplete, and Terraform keeps it as tainted. Numbers the API gives back as the
  * same float64 keep the base's exact value (Terraform requires the planned value after apply).
  */
-function completeState(returned: ValueObject | void | null, base: ValueObject, diagnostics: Diagnostics, typeName: string): ValueObject {
-  const merged = keepHeldNumbers({ ...base, ...(returned ?? {}) }, base) as ValueObject;
+function completeState(returned: Partial<ValueObject> | void | null, base: ValueObject, diagnostics: Diagnostics, typeName: string): ValueObject {
+  const merged = keepHeldNumbers({ ...base, ...(returned ?? {}) } as ValueObject, base) as ValueObject;
   // The usual case, a complete object, is checked without building paths or copying.
   if (!containsUnknown(merged)) return merged;
   const failed = diagnostics.hasErrors();
@@ -232,15 +232,19 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         const requireReplace = (path: AttributePath) => {
           if (!requiresReplace.some((p) => valuesEqual(p as Value, path as Value))) requiresReplace.push(path);
         };
+        const ctx: PlanContext<unknown> = { ...resourceContext(request.private, config, prior ? 'update' : 'create'), requireReplace };
         for (const [attribute, modifiers] of Object.entries(definition.planModifiers ?? {})) {
-          for (const modifier of modifiers) {
-            const result = modifier.modify({
-              attribute,
-              config: config[attribute] ?? null,
-              prior: prior?.[attribute] ?? null,
-              planned: planned[attribute] ?? null,
-              resource: { config, prior, planned },
-            });
+          for (const modifier of modifiers ?? []) {
+            const result = await modifier.modify(
+              {
+                attribute,
+                config: config[attribute] ?? null,
+                prior: prior?.[attribute] ?? null,
+                planned: planned[attribute] ?? null,
+                resource: { config, prior, planned },
+              },
+              ctx,
+            );
             if (result?.planned !== undefined) planned[attribute] = result.planned;
             if (result?.requiresReplace) requireReplace([attribute]);
           }
@@ -256,7 +260,6 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
           }
         }
 
-        const ctx: PlanContext<unknown> = { ...resourceContext(request.private, config, prior ? 'update' : 'create'), requireReplace };
         if (definition.modifyPlan) {
           const modifyPlan = definition.modifyPlan;
           await guard(ctx.diagnostics, `Cannot plan ${typeName}`, () => modifyPlan.call(definition, { config, prior, planned }, ctx));
@@ -295,7 +298,7 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
       rpc(`Cannot import ${typeName}`, { imported: [] }, async () => {
         const { definition, typeSchema } = resource(typeName);
         const ctx = resourceContext(null, null, 'read');
-        let state: ValueObject | undefined;
+        let state: Partial<ValueObject> | undefined;
         if (definition.importState) {
           const importState = definition.importState;
           state = await guard(ctx.diagnostics, `Cannot import ${typeName}`, () => importState.call(definition, id, ctx));

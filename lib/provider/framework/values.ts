@@ -28,6 +28,12 @@ export interface ValueObject {
   [name: string]: Value;
 }
 
+/**
+ * A value of type T as a resource sees it: known, null (unset) or Unknown (while planning). The generated models
+ * (lib/provider/generated) type every attribute with it.
+ */
+export type Attr<T> = T | null | Unknown;
+
 export function isUnknown(value: unknown): value is Unknown {
   return value instanceof Unknown;
 }

@@ -1,10 +1,14 @@
 /** A device as the API returns it → the attributes metal_device (resource and data sources) expose. */
 import type { Device } from '../../contract/schemas';
-import type { ValueObject } from '../framework';
+import type { MetalDeviceDataSourceModel, MetalDeviceResourceModel } from '../generated/models';
 import { hrefId } from './support';
 
+/** Every attribute of the metal_device data source, and those only the resource has that the API object gives. */
+export type DeviceAttributes = MetalDeviceDataSourceModel &
+  Pick<MetalDeviceResourceModel, 'created' | 'updated' | 'deployed_facility' | 'deployed_hardware_reservation_id' | 'termination_time' | 'locked'>;
+
 /** Every attribute any device schema has, from one API object; callers keep the ones their schema declares. */
-export function deviceAttributes(device: Device): ValueObject {
+export function deviceAttributes(device: Device): DeviceAttributes {
   const address = (family: number, isPublic: boolean) => device.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
   return {
     id: device.id,
@@ -38,9 +42,4 @@ export function deviceAttributes(device: Device): ValueObject {
     created: device.created_at,
     updated: device.updated_at,
   };
-}
-
-/** The named attributes of an object (a schema's attribute list), absent ones as null. */
-export function pick(source: ValueObject, names: readonly string[]): ValueObject {
-  return Object.fromEntries(names.map((name) => [name, source[name] ?? null]));
 }

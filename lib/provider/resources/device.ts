@@ -2,7 +2,7 @@
  * metal_device: a bare-metal server. Create waits until the device is active; a device that fails or outlasts
  * timeouts.create stays in the state (tainted), never orphaned. operating_system, user_data and custom_data
  * reinstall in place when reinstall.enabled or behavior.allow_changes say so, otherwise they replace the device;
- * hostname, description, tags, locked, ipxe_script_url and always_pxe change in place.
+ * the plan modifiers below say which other changes replace it, and the rest change in place.
  */
 import { MetalError } from '../../contract/errors';
 import { HOSTNAME_PATTERN, HOSTNAME_RULE, type Device, type DeviceCreateInput, type DeviceStateName, type DeviceUpdateInput } from '../../contract/schemas';
@@ -14,14 +14,15 @@ import {
   requiresReplaceIf,
   useStateForUnknown,
   valuesEqual,
+  type Attr,
   type BaseContext,
   type PlanContext,
   type ResourceContext,
   type Value,
-  type ValueObject,
 } from '../framework';
-import { deviceAttributes, pick } from './device-attributes';
-import { bool, firstBlock, formatDuration, isNotFound, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
+import { METAL_DEVICE_RESOURCE, type MetalDeviceResourceIpAddressModel, type MetalDeviceResourceModel as Model } from '../generated/models';
+import { deviceAttributes } from './device-attributes';
+import { actualMetro, bool, firstBlock, formatDuration, isNotFound, pick, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The fastest installs take a few hundred milliseconds; polling sooner only loads the API. */
@@ -30,11 +31,11 @@ const FIRST_POLL_MS = 250;
 const SETTLED: readonly DeviceStateName[] = ['active', 'failed'];
 /** Longest a server holds one read of a device waited for (the API allows up to 60 s). */
 const MAX_HOLD_MS = 20_000;
-const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const;
+const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const satisfies readonly (keyof Model)[];
 const HOSTNAME = new RegExp(HOSTNAME_PATTERN);
 
 /** API field names → attributes, so API messages point at the right line of configuration. */
-const FIELDS: FieldMap = {
+const FIELDS: FieldMap<keyof Model | keyof MetalDeviceResourceIpAddressModel> = {
   facility: 'facilities',
   userdata: 'user_data',
   customdata: 'custom_data',
@@ -46,23 +47,14 @@ const FIELDS: FieldMap = {
   'ip_addresses[].public': 'type',
   'ip_addresses[].ip_reservations': 'reservation_ids',
 };
-const ATTRIBUTES = [
-  'plan', 'metro', 'facilities', 'operating_system', 'hostname', 'description', 'billing_cycle', 'user_data', 'custom_data', 'ipxe_script_url',
-  'always_pxe', 'locked', 'tags', 'project_ssh_key_ids', 'user_ssh_key_ids', 'hardware_reservation_id', 'termination_time', 'ip_address', 'project_id',
-];
-
 /** Computed values that an update leaves as they are: a plan shows them unchanged, not "known after apply". */
 const UNCHANGING = [
   'id', 'state', 'created', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4',
   'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'root_password', 'hostname', 'locked',
-];
+] as const satisfies readonly (keyof Model)[];
 
-/** Attributes read straight from the API object. */
-const COMPUTED = [
-  'id', 'state', 'created', 'updated', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6',
-  'access_private_ipv4', 'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'hostname', 'plan', 'operating_system', 'project_id',
-  'billing_cycle', 'locked',
-] as const;
+/** Read straight from the API object: what the server decides, and the required arguments it echoes (stateFrom maps the rest). */
+const FROM_API = [...METAL_DEVICE_RESOURCE.computed, ...METAL_DEVICE_RESOURCE.required];
 
 const IP_TYPES: Record<string, { address_family: number; public: boolean }> = {
   public_ipv4: { address_family: 4, public: true },
@@ -73,7 +65,7 @@ const IP_TYPES: Record<string, { address_family: number; public: boolean }> = {
 type Ctx = ResourceContext<ProviderClient>;
 
 /** Whether a change of `attribute` reinstalls in place (reinstall.enabled, or behavior.allow_changes lists it). */
-function reinstallsInPlace(attribute: string, config: ValueObject): boolean {
+function reinstallsInPlace(attribute: string, config: Model): boolean {
   if (bool(firstBlock(config.reinstall)?.enabled) === true) return true;
   return strings(firstBlock(config.behavior)?.allow_changes)?.includes(attribute) ?? false;
 }
@@ -90,7 +82,7 @@ function parseCustomData(text: string): Record<string, unknown> | undefined {
 }
 
 /** The API's customdata object as Terraform holds it: the held JSON text while it means the same object. */
-function customDataFrom(apiValue: Record<string, unknown>, held: Value | undefined): Value {
+function customDataFrom(apiValue: Record<string, unknown>, held: Attr<string> | undefined): Attr<string> {
   const heldText = str(held);
   if (heldText !== undefined && JSON.stringify(parseCustomData(heldText)) === JSON.stringify(apiValue)) return heldText;
   return unlessEmpty(Object.keys(apiValue).length === 0 ? {} : JSON.stringify(apiValue), held);
@@ -100,12 +92,12 @@ function customDataFrom(apiValue: Record<string, unknown>, held: Value | undefin
  * The device as Terraform state. `held` is what Terraform has now (plan or prior state): it decides whether an
  * empty API value reads as null, and keeps equivalent spellings (metro case, timestamps) stable.
  */
-function stateFrom(device: Device, held: ValueObject, ctx: Ctx): ValueObject {
+function stateFrom(device: Device, held: Partial<Model>, ctx: Ctx): Partial<Model> {
   const attributes = deviceAttributes(device);
   ctx.private.set('metro', device.metro.code);
   const heldMetro = str(held.metro);
   return {
-    ...pick(attributes, COMPUTED),
+    ...pick(attributes, FROM_API),
     metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === device.metro.code ? heldMetro : device.metro.code,
     description: unlessEmpty(device.description, held.description),
     always_pxe: unlessEmpty(device.always_pxe, held.always_pxe),
@@ -119,7 +111,7 @@ function stateFrom(device: Device, held: ValueObject, ctx: Ctx): ValueObject {
   };
 }
 
-function createInput(planned: ValueObject): DeviceCreateInput {
+function createInput(planned: Model): DeviceCreateInput {
   const input: DeviceCreateInput = { plan: str(planned.plan)!, operating_system: str(planned.operating_system)! };
   const metro = str(planned.metro);
   if (metro !== undefined) input.metro = metro.toLowerCase();
@@ -153,8 +145,8 @@ function createInput(planned: ValueObject): DeviceCreateInput {
 }
 
 /** A create the API refused: the API's messages at their attributes, plus where the plan is offered and free. */
-async function reportCreateError(error: unknown, planned: ValueObject, ctx: Ctx): Promise<void> {
-  reportApiError(ctx.diagnostics, error, 'Cannot create the device', { fields: FIELDS, attributes: ATTRIBUTES });
+async function reportCreateError(error: unknown, planned: Model, ctx: Ctx): Promise<void> {
+  reportApiError(ctx.diagnostics, error, 'Cannot create the device', { fields: FIELDS, attributes: METAL_DEVICE_RESOURCE.arguments });
   if (!(error instanceof MetalError) || error.code !== 'capacity_unavailable') return;
   const plan = str(planned.plan)!;
   const capacity = await ctx.client.api.capacity.metros().catch(() => undefined);
@@ -171,7 +163,7 @@ const KEPT: Record<Operation, string> = {
 };
 
 /** Waits until the device is active; otherwise reports why (state, failure_reason) and still returns its state. */
-async function waitUntilActive(device: Device, held: ValueObject, ctx: Ctx, operation: Operation): Promise<ValueObject> {
+async function waitUntilActive(device: Device, held: Partial<Model>, ctx: Ctx, operation: Operation): Promise<Partial<Model>> {
   const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
   let last = device;
   // The server answers once the device is active or failed (a read that Terraform's stop abandons keeps the last).
@@ -203,7 +195,7 @@ async function waitUntilActive(device: Device, held: ValueObject, ctx: Ctx, oper
 }
 
 /** Plan-time checks of plan, metro, facilities and operating system against the catalogue, before anything is created. */
-async function checkCatalog(planned: ValueObject, ctx: PlanContext<ProviderClient>): Promise<void> {
+async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): Promise<void> {
   const catalog = await ctx.client.catalog();
   const metroCode = str(planned.metro)?.toLowerCase();
   const planSlug = str(planned.plan);
@@ -240,7 +232,7 @@ async function checkCatalog(planned: ValueObject, ctx: PlanContext<ProviderClien
   }
 }
 
-function validateDevice(config: ValueObject, ctx: BaseContext): void {
+function validateDevice(config: Model, ctx: BaseContext): void {
   if (config.metro === null && (config.facilities === null || (Array.isArray(config.facilities) && config.facilities.length === 0))) {
     ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
   }
@@ -270,15 +262,32 @@ function validateDevice(config: ValueObject, ctx: BaseContext): void {
 }
 
 const reinstallOrReplace = (attribute: string) =>
-  requiresReplaceIf(({ resource }) => !reinstallsInPlace(attribute, resource.config), `changing ${attribute} replaces the device unless reinstall.enabled or behavior.allow_changes allows an in-place reinstall`);
+  requiresReplaceIf<ProviderClient, Model>(
+    ({ resource }) => !reinstallsInPlace(attribute, resource.config),
+    'forces replacement unless `reinstall.enabled` or `behavior.allow_changes` allows a reinstall in place',
+  );
 /** Naming keys the device already has (e.g. after an import) needs no new device. */
-const sshKeysReplace = requiresReplaceIf(({ planned, resource }) => {
-  const wanted = strings(planned);
-  const installed = strings(resource.prior?.ssh_key_ids ?? null) ?? [];
-  return wanted === undefined || !wanted.every((id) => installed.includes(id));
-}, 'changing the SSH keys replaces the device unless it already has every key named');
+const sshKeysReplace = (attribute: 'project_ssh_key_ids' | 'user_ssh_key_ids') =>
+  requiresReplaceIf<ProviderClient, Model>(({ resource }) => {
+    const wanted = strings(resource.planned[attribute]);
+    const installed = strings(resource.prior?.ssh_key_ids) ?? [];
+    return wanted === undefined || !wanted.every((id) => installed.includes(id));
+  }, 'forces replacement unless the device already has every key named');
+/**
+ * A new metro or facilities list that the device already satisfies (e.g. after import, or moving from facilities to
+ * metro) is recorded in place; only a real move needs a new device.
+ */
+const metroReplace = requiresReplaceIf<ProviderClient, Model>(
+  ({ resource }, ctx) => resource.planned.metro !== null && (str(resource.planned.metro)?.toLowerCase() ?? '') !== actualMetro(resource.prior, ctx),
+  'forces replacement unless the device is already in that metro',
+);
+const facilitiesReplace = requiresReplaceIf<ProviderClient, Model>(({ resource }) => {
+  const wanted = strings(resource.planned.facilities);
+  const deployed = str(resource.prior?.deployed_facility);
+  return resource.planned.facilities !== null && !(wanted && deployed && (wanted.includes(deployed) || wanted.includes('any')));
+}, 'forces replacement unless the device is already in one of them or `any` is listed');
 
-export const deviceResource = defineResource<ProviderClient>({
+export const deviceResource = defineResource<ProviderClient, Model>({
   typeName: 'metal_device',
   validate: validateDevice,
   planModifiers: {
@@ -290,26 +299,16 @@ export const deviceResource = defineResource<ProviderClient>({
     ip_address: [requiresReplace],
     // The API sets termination_time only when a device is created (PUT /devices/{id} does not take it).
     termination_time: [useStateForUnknown, requiresReplace],
-    project_ssh_key_ids: [sshKeysReplace],
-    user_ssh_key_ids: [sshKeysReplace],
+    project_ssh_key_ids: [sshKeysReplace('project_ssh_key_ids')],
+    user_ssh_key_ids: [sshKeysReplace('user_ssh_key_ids')],
     ...Object.fromEntries(REINSTALLABLE.map((name) => [name, [reinstallOrReplace(name)]])),
+    metro: [metroReplace],
+    facilities: [facilitiesReplace],
   },
 
   async modifyPlan({ config, prior, planned }, ctx) {
-    const changed = (name: string) => prior === null || !valuesEqual(planned[name], prior[name]);
+    const changed = (name: keyof Model) => prior === null || !valuesEqual(planned[name], prior[name]);
     if (prior !== null) {
-      // A new metro or facilities list that the device already satisfies (e.g. after import, or moving from
-      // facilities to metro) is recorded in place; only a real move needs a new device.
-      if (changed('metro') || changed('facilities')) {
-        // The metro the device is in (kept in private state by every read); a state without it has its own metro.
-        const actualMetro = str(ctx.private.get('metro') as Value) ?? str(prior.metro)?.toLowerCase();
-        const deployed = str(prior.deployed_facility);
-        const metro = planned.metro;
-        const facilities = planned.facilities;
-        if (metro !== null && (str(metro)?.toLowerCase() ?? '') !== actualMetro) ctx.requireReplace(['metro']);
-        const wanted = strings(facilities);
-        if (facilities !== null && !(wanted && deployed && (wanted.includes(deployed) || wanted.includes('any')))) ctx.requireReplace(['facilities']);
-      }
       // A device that failed (install or reinstall) is replaced, so an apply converges to a working one.
       if (prior.state === 'failed') {
         planned.state = 'active';
@@ -320,7 +319,7 @@ export const deviceResource = defineResource<ProviderClient>({
         ctx.diagnostics.error('Device is locked', `Changing ${reinstall.join(', ')} reinstalls device ${String(prior.id)}, which is locked. Set locked = false to allow the reinstall.`, ['locked']);
       }
     }
-    if (['plan', 'metro', 'facilities', 'operating_system'].some(changed)) await checkCatalog(planned, ctx);
+    if ((['plan', 'metro', 'facilities', 'operating_system'] as const).some(changed)) await checkCatalog(planned, ctx);
   },
 
   async create({ planned }, ctx) {
@@ -341,7 +340,7 @@ export const deviceResource = defineResource<ProviderClient>({
 
   async update({ config, planned, prior }, ctx) {
     const id = str(prior.id)!;
-    const changed = (name: string) => !valuesEqual(planned[name], prior[name]);
+    const changed = (name: keyof Model) => !valuesEqual(planned[name], prior[name]);
     const input: DeviceUpdateInput = {};
     if (changed('hostname') && str(planned.hostname) !== undefined) input.hostname = str(planned.hostname);
     if (changed('description')) input.description = str(planned.description) ?? '';
@@ -366,7 +365,7 @@ export const deviceResource = defineResource<ProviderClient>({
         });
       }
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, `Cannot update device ${id}`, { fields: FIELDS, attributes: ATTRIBUTES });
+      reportApiError(ctx.diagnostics, error, `Cannot update device ${id}`, { fields: FIELDS, attributes: METAL_DEVICE_RESOURCE.arguments });
       return;
     }
     if (reinstall) return waitUntilActive(device ?? (await ctx.client.api.devices.get(id)), planned, ctx, 'update');
@@ -399,7 +398,7 @@ export const deviceResource = defineResource<ProviderClient>({
     ctx.diagnostics.error(`Device ${id} was not deleted`, `Device ${id} (${value.hostname}): ${why}. It stays in the Terraform state; run the apply or destroy again to retry.`);
   },
 
-  async importState(id, ctx): Promise<ValueObject> {
+  async importState(id, ctx) {
     let device: Device;
     try {
       device = await ctx.client.api.devices.get(id);

@@ -4,19 +4,20 @@
  */
 import type { ApiKey } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
-import { defineResource, type ValueObject } from '../framework';
+import { defineResource } from '../framework';
+import { METAL_PROJECT_API_KEY_RESOURCE, type MetalProjectApiKeyResourceModel as Model } from '../generated/models';
 import { bool, hrefId, isNotFound, reportApiError, str } from './support';
 
-const keyState = (key: ApiKey): ValueObject => ({ id: key.id, description: key.description, read_only: key.read_only, project_id: hrefId(key.project) });
+const keyState = (key: ApiKey): Partial<Model> => ({ id: key.id, description: key.description, read_only: key.read_only, project_id: hrefId(key.project) });
 
-export const projectApiKeyResource = defineResource<ProviderClient>({
+export const projectApiKeyResource = defineResource<ProviderClient, Model>({
   typeName: 'metal_project_api_key',
   async create({ planned }, ctx) {
     try {
       const key = await ctx.client.api.apiKeys.createForProject(str(planned.project_id)!, { description: str(planned.description)!, read_only: bool(planned.read_only) ?? false });
       return { ...keyState(key), project_id: planned.project_id, read_only: planned.read_only, token: key.token ?? null };
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot create the project API key', { attributes: ['description', 'read_only', 'project_id'] });
+      reportApiError(ctx.diagnostics, error, 'Cannot create the project API key', { attributes: METAL_PROJECT_API_KEY_RESOURCE.arguments });
     }
   },
   async read({ state }, ctx) {

@@ -1,10 +1,12 @@
 /** metal_project: name and backend transfer change in place; the organization is fixed at creation. */
 import type { Project, ProjectCreateInput } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
-import { defineResource, requiresReplace, useStateForUnknown, valuesEqual, type ValueObject } from '../framework';
-import { bool, hrefId, isNotFound, reportApiError, str } from './support';
+import { defineResource, requiresReplace, useStateForUnknown, valuesEqual } from '../framework';
+import { METAL_PROJECT_RESOURCE, type MetalProjectResourceModel as Model } from '../generated/models';
+import { bool, hrefId, isNotFound, reportApiError, str, type FieldMap } from './support';
 
-export function projectState(project: Project): ValueObject {
+/** A project's attributes (the data source's too, which adds project_id and user_ids). */
+export function projectState(project: Project): Model {
   return {
     id: project.id,
     name: project.name,
@@ -17,10 +19,9 @@ export function projectState(project: Project): ValueObject {
   };
 }
 
-const ATTRIBUTES = ['name', 'organization_id', 'backend_transfer'];
-const FIELDS = { backend_transfer_enabled: 'backend_transfer' };
+const FIELDS: FieldMap<keyof Model> = { backend_transfer_enabled: 'backend_transfer' };
 
-export const projectResource = defineResource<ProviderClient>({
+export const projectResource = defineResource<ProviderClient, Model>({
   typeName: 'metal_project',
   planModifiers: {
     id: [useStateForUnknown],
@@ -38,7 +39,7 @@ export const projectResource = defineResource<ProviderClient>({
     try {
       return { ...projectState(await ctx.client.api.projects.create(input)), payment_method_id: str(planned.payment_method_id) ?? null };
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot create the project', { fields: FIELDS, attributes: ATTRIBUTES });
+      reportApiError(ctx.diagnostics, error, 'Cannot create the project', { fields: FIELDS, attributes: METAL_PROJECT_RESOURCE.arguments });
     }
   },
   async read({ state }, ctx) {
@@ -57,7 +58,7 @@ export const projectResource = defineResource<ProviderClient>({
     try {
       return { ...projectState(await ctx.client.api.projects.update(str(prior.id)!, input)), payment_method_id: planned.payment_method_id };
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, `Cannot update project ${String(prior.id)}`, { fields: FIELDS, attributes: ATTRIBUTES });
+      reportApiError(ctx.diagnostics, error, `Cannot update project ${String(prior.id)}`, { fields: FIELDS, attributes: METAL_PROJECT_RESOURCE.arguments });
     }
   },
   async delete({ state }, ctx) {

@@ -14,44 +14,50 @@ import {
   defineResource,
   isObjectValue,
   requiresReplace,
+  requiresReplaceIf,
   UNKNOWN,
   useStateForUnknown,
   valuesEqual,
+  type AttributePlanRequest,
   type BaseContext,
   type PlanContext,
   type ResourceContext,
   type Value,
-  type ValueObject,
 } from '../framework';
-import { bool, firstBlock, formatDuration, hrefId, isNotFound, num, pollUntil, reportApiError, str, strings } from './support';
+import {
+  METAL_SPOT_MARKET_REQUEST_RESOURCE,
+  METAL_SPOT_MARKET_REQUEST_RESOURCE_INSTANCE_PARAMETERS,
+  type MetalSpotMarketRequestDataSourceModel,
+  type MetalSpotMarketRequestResourceDevicesModel,
+  type MetalSpotMarketRequestResourceInstanceParametersModel,
+  type MetalSpotMarketRequestResourceModel as Model,
+} from '../generated/models';
+import { actualMetro, bool, firstBlock, formatDuration, hrefId, isNotFound, num, pick, pollUntil, reportApiError, str, strings } from './support';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const FIRST_POLL_MS = 250;
 export const SPOT_REQUEST_KINDS = ['one_time', 'persistent'] as const;
 
-/** Attributes the API's "field: problem" messages may name. */
-const ATTRIBUTES = ['project_id', 'devices_min', 'devices_max', 'max_bid_price', 'metro', 'facilities', 'end_at', 'kind', 'instance_parameters'];
-/** Computed values: an in-place change (wait_for_devices, a respelling) calls no API, so they stay as they are. */
-const COMPUTED = ['id', 'device_ids', 'devices', 'state', 'price', 'filled_total', 'created', 'kind'];
 /** The arguments PUT changes, and the computed values a changed bid can move (it is cleared again at once). */
-const BID = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
-const MOVED_BY_BID = ['device_ids', 'devices', 'state', 'price', 'filled_total'];
+const BID = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const satisfies readonly (keyof Model)[];
+const MOVED_BY_BID = ['device_ids', 'devices', 'state', 'price', 'filled_total'] as const satisfies readonly (keyof Model)[];
 
-/** instance_parameters attributes → how they read from / write to the API (the names are the API's). */
-const STRING_PARAMS = ['plan', 'operating_system', 'hostname', 'billing_cycle', 'description', 'userdata', 'ipxe_script_url'] as const;
-const BOOL_PARAMS = ['always_pxe', 'locked'] as const;
-const LIST_PARAMS = ['hostnames', 'tags', 'features', 'project_ssh_keys', 'user_ssh_keys'] as const;
+/**
+ * instance_parameters: its attributes have the API's names and plain types (strings, booleans, lists of strings), so
+ * they copy across as they are; only customdata is JSON text in Terraform and an object in the API.
+ */
+type InstanceParameters = MetalSpotMarketRequestResourceInstanceParametersModel;
 
 type Ctx = ResourceContext<ProviderClient>;
 
 const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
 
 /** The bid arguments whose value changes (the same end_at instant written differently is no change). */
-const changedBid = (prior: ValueObject, planned: ValueObject) =>
+const changedBid = (prior: Model, planned: Model) =>
   BID.filter((name) => !valuesEqual(planned[name], prior[name]) && !(name === 'end_at' && sameInstant(planned.end_at, prior.end_at)));
 
 /** The PUT body for the changed bid arguments; an end_at removed from the configuration clears it. */
-function updateInput(planned: ValueObject, changed: readonly (typeof BID)[number][]): SpotMarketRequestUpdateInput {
+function updateInput(planned: Model, changed: readonly (typeof BID)[number][]): SpotMarketRequestUpdateInput {
   const input: SpotMarketRequestUpdateInput = {};
   for (const name of changed) {
     if (name !== 'end_at') input[name] = num(planned[name]);
@@ -70,7 +76,7 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 }
 
 /** A request's devices as the `devices` attribute lists them (data source and resource alike). */
-export function requestDevices(request: SpotMarketRequest): ValueObject[] {
+export function requestDevices(request: SpotMarketRequest): MetalSpotMarketRequestResourceDevicesModel[] {
   return request.devices.map((d) => {
     const address = (family: number, isPublic: boolean) => d.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
     return {
@@ -85,8 +91,11 @@ export function requestDevices(request: SpotMarketRequest): ValueObject[] {
   });
 }
 
+/** The data source's attributes the API gives (request_id and facilities come from config and the catalogue), and `created`. */
+export type RequestAttributes = Omit<MetalSpotMarketRequestDataSourceModel, 'request_id' | 'facilities'> & Pick<Model, 'created'>;
+
 /** What the API says about a request, under the attribute names both schemas share. */
-export function requestAttributes(request: SpotMarketRequest): ValueObject {
+export function requestAttributes(request: SpotMarketRequest): RequestAttributes {
   return {
     id: request.id,
     project_id: hrefId(request.project),
@@ -110,12 +119,12 @@ export function requestAttributes(request: SpotMarketRequest): ValueObject {
  * The request as Terraform state. `held` (plan or prior state) keeps what the API does not echo (facilities,
  * instance_parameters, provider settings) and equivalent spellings (metro case, end_at instant) stable.
  */
-function stateFrom(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): ValueObject {
+function stateFrom(request: SpotMarketRequest, held: Partial<Model>, ctx: Ctx): Partial<Model> {
   const api = requestAttributes(request);
   ctx.private.set('metro', request.metro.code);
   const heldMetro = str(held.metro);
   return {
-    ...Object.fromEntries(COMPUTED.map((name) => [name, api[name]])),
+    ...pick(api, METAL_SPOT_MARKET_REQUEST_RESOURCE.computed),
     project_id: api.project_id,
     devices_min: api.devices_min,
     devices_max: api.devices_max,
@@ -126,23 +135,26 @@ function stateFrom(request: SpotMarketRequest, held: ValueObject, ctx: Ctx): Val
 }
 
 /** instance_parameters as the API stored them → the block's value (every attribute present, unset ones null). */
-function instanceParametersFrom(stored: Record<string, unknown>): ValueObject {
-  const block: ValueObject = {};
-  for (const name of STRING_PARAMS) block[name] = typeof stored[name] === 'string' ? (stored[name] as string) : null;
-  for (const name of BOOL_PARAMS) block[name] = typeof stored[name] === 'boolean' ? (stored[name] as boolean) : null;
-  for (const name of LIST_PARAMS) block[name] = Array.isArray(stored[name]) ? (stored[name] as string[]) : null;
-  block.customdata = isObjectValue(stored.customdata as Value) ? JSON.stringify(stored.customdata) : null;
-  return block;
+function instanceParametersFrom(stored: Record<string, unknown>): InstanceParameters {
+  const block: Record<string, Value> = {};
+  for (const name of METAL_SPOT_MARKET_REQUEST_RESOURCE_INSTANCE_PARAMETERS.attributes) {
+    const value = stored[name];
+    if (name === 'customdata') block[name] = isObjectValue(value) ? JSON.stringify(value) : null;
+    else block[name] = typeof value === 'string' || typeof value === 'boolean' || Array.isArray(value) ? (value as Value) : null;
+  }
+  return block as InstanceParameters;
 }
 
-function createInput(planned: ValueObject): SpotMarketRequestCreateInput {
-  const params = firstBlock(planned.instance_parameters) ?? {};
+function createInput(planned: Model): SpotMarketRequestCreateInput {
+  const params = firstBlock(planned.instance_parameters);
   const instance: Record<string, unknown> = {};
-  for (const name of STRING_PARAMS) if (str(params[name]) !== undefined) instance[name] = str(params[name]);
-  for (const name of BOOL_PARAMS) if (bool(params[name]) !== undefined) instance[name] = bool(params[name]);
-  for (const name of LIST_PARAMS) if (strings(params[name]) !== undefined) instance[name] = strings(params[name]);
-  const customdata = str(params.customdata);
-  if (customdata !== undefined) instance.customdata = parseJsonObject(customdata);
+  for (const name of METAL_SPOT_MARKET_REQUEST_RESOURCE_INSTANCE_PARAMETERS.attributes) {
+    const value = params?.[name] ?? null;
+    if (name === 'customdata') {
+      if (typeof value === 'string') instance.customdata = parseJsonObject(value);
+    } else if (typeof value === 'string' || typeof value === 'boolean') instance[name] = value;
+    else if (strings(value) !== undefined) instance[name] = strings(value);
+  }
   const input: SpotMarketRequestCreateInput = {
     devices_min: num(planned.devices_min)!,
     devices_max: num(planned.devices_max)!,
@@ -160,7 +172,7 @@ function createInput(planned: ValueObject): SpotMarketRequestCreateInput {
   return input;
 }
 
-const waitsForDevices = (value: ValueObject) => bool(value.wait_for_devices) ?? true;
+const waitsForDevices = (value: Model) => bool(value.wait_for_devices) ?? true;
 const activeCount = (request: SpotMarketRequest) => request.devices.filter((d) => d.state === 'active').length;
 
 /** Why a request has fewer than devices_min active devices, in words an operator can act on. */
@@ -177,7 +189,7 @@ function shortfall(request: SpotMarketRequest): string {
 }
 
 /** Waits until devices_min devices are active; otherwise reports why and still returns the request's state. */
-async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx: Ctx, operation: 'create' | 'update'): Promise<ValueObject> {
+async function waitForDevices(request: SpotMarketRequest, held: Model, ctx: Ctx, operation: 'create' | 'update'): Promise<Partial<Model>> {
   const timeoutMs = ctx.timeout(DEFAULT_TIMEOUT_MS);
   const { value, outcome } = await pollUntil(
     () => ctx.client.api.spotMarket.getRequest(request.id),
@@ -204,7 +216,7 @@ async function waitForDevices(request: SpotMarketRequest, held: ValueObject, ctx
 }
 
 /** The metro a configuration means: metro, else the metro of the first facility (via the catalogue). */
-function wantedMetro(config: ValueObject, catalog: Catalog): string | undefined {
+function wantedMetro(config: Model, catalog: Catalog): string | undefined {
   const metro = str(config.metro);
   if (metro !== undefined) return metro.toLowerCase();
   const facility = strings(config.facilities)?.[0];
@@ -212,7 +224,7 @@ function wantedMetro(config: ValueObject, catalog: Catalog): string | undefined 
 }
 
 /** Plan-time checks against the catalogue and the market, before a bid is placed or changed (`updating`). */
-async function checkMarket(planned: ValueObject, updating: boolean, ctx: PlanContext<ProviderClient>): Promise<void> {
+async function checkMarket(planned: Model, updating: boolean, ctx: PlanContext<ProviderClient>): Promise<void> {
   const catalog = await ctx.client.catalog();
   const params = firstBlock(planned.instance_parameters);
   const planSlug = str(params?.plan);
@@ -255,7 +267,7 @@ async function checkMarket(planned: ValueObject, updating: boolean, ctx: PlanCon
   }
 }
 
-function validateRequest(config: ValueObject, ctx: BaseContext): void {
+function validateRequest(config: Model, ctx: BaseContext): void {
   const { diagnostics } = ctx;
   const hasFacilities = Array.isArray(config.facilities) && config.facilities.length > 0;
   if (config.metro === null && !hasFacilities) diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
@@ -290,27 +302,37 @@ function validateRequest(config: ValueObject, ctx: BaseContext): void {
   if (customdata !== undefined && parseJsonObject(customdata) === undefined) diagnostics.error('Invalid customdata', 'customdata must be a JSON object; write it as jsonencode({ ... }).', where('customdata'));
 }
 
-export const spotMarketRequestResource = defineResource<ProviderClient>({
+/** The planned location is another metro than the request's: naming its metro differently (its case, facilities in it) is no move. */
+const moves = async ({ resource }: AttributePlanRequest<Model>, ctx: PlanContext<ProviderClient>) =>
+  wantedMetro(resource.planned, await ctx.client.catalog()) !== actualMetro(resource.prior, ctx);
+// Whichever of metro and facilities names the location forces the new request.
+const metroReplace = requiresReplaceIf<ProviderClient, Model>(
+  (request, ctx) => request.resource.planned.metro !== null && moves(request, ctx),
+  'forces replacement unless the request is already in that metro',
+);
+const facilitiesReplace = requiresReplaceIf<ProviderClient, Model>(
+  (request, ctx) => request.resource.planned.metro === null && moves(request, ctx),
+  'forces replacement unless the first one is in the metro the request is in',
+);
+
+export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
   typeName: 'metal_spot_market_request',
   validate: validateRequest,
   planModifiers: {
-    ...Object.fromEntries(COMPUTED.map((name) => [name, [useStateForUnknown]])),
+    // An in-place change (wait_for_devices, a respelling) calls no API, so the computed values stay as they are.
+    ...Object.fromEntries(METAL_SPOT_MARKET_REQUEST_RESOURCE.computed.map((name) => [name, [useStateForUnknown]])),
     project_id: [requiresReplace],
     kind: [useStateForUnknown, requiresReplace],
     instance_parameters: [requiresReplace],
+    metro: [metroReplace],
+    facilities: [facilitiesReplace],
   },
 
   async modifyPlan({ prior, planned }, ctx) {
-    const changed = (name: string) => prior === null || !valuesEqual(planned[name], prior[name]);
-    if (prior !== null && (changed('metro') || changed('facilities'))) {
-      // The request's metro (kept in private state by every read); naming it differently is no move.
-      const actual = str(ctx.private.get('metro') as Value) ?? str(prior.metro)?.toLowerCase();
-      const wanted = wantedMetro(planned, await ctx.client.catalog());
-      if (wanted !== actual) ctx.requireReplace([planned.metro !== null ? 'metro' : 'facilities']);
-    }
+    const changed = (name: keyof Model) => prior === null || !valuesEqual(planned[name], prior[name]);
     // A changed bid is cleared again at once: the request's devices, counts and price may move.
     if (prior !== null && changedBid(prior, planned).length) for (const name of MOVED_BY_BID) planned[name] = UNKNOWN;
-    if (prior === null || ['metro', 'facilities', 'instance_parameters', 'max_bid_price'].some(changed)) await checkMarket(planned, prior !== null, ctx);
+    if (prior === null || (['metro', 'facilities', 'instance_parameters', 'max_bid_price'] as const).some(changed)) await checkMarket(planned, prior !== null, ctx);
   },
 
   async create({ planned }, ctx) {
@@ -318,7 +340,7 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
     try {
       request = await ctx.client.api.spotMarket.createRequest(str(planned.project_id)!, createInput(planned));
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', { attributes: ATTRIBUTES });
+      reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', { attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments });
       return;
     }
     return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'create') : stateFrom(request, planned, ctx);
@@ -345,7 +367,7 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
     try {
       request = await ctx.client.api.spotMarket.updateRequest(str(prior.id)!, updateInput(planned, changed));
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot update the spot market request', { attributes: ATTRIBUTES });
+      reportApiError(ctx.diagnostics, error, 'Cannot update the spot market request', { attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments });
       return;
     }
     return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'update') : stateFrom(request, planned, ctx);
@@ -374,7 +396,7 @@ export const spotMarketRequestResource = defineResource<ProviderClient>({
     ctx.diagnostics.error(`Devices of spot market request ${id} were not deleted`, `The request is closed, but its devices ${left} remain: ${why}. It stays in the Terraform state; run destroy again to retry.`);
   },
 
-  async importState(id, ctx): Promise<ValueObject> {
+  async importState(id, ctx) {
     let request: SpotMarketRequest;
     try {
       request = await ctx.client.api.spotMarket.getRequest(id);

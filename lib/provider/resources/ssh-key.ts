@@ -1,25 +1,30 @@
 /** metal_ssh_key: a user SSH key; name and public_key change in place. Also the shape metal_project_ssh_key shares. */
 import type { SshKey, SshKeyCreateInput } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
-import { defineResource, useStateForUnknown, valuesEqual, type ResourceDefinition, type Value, type ValueObject } from '../framework';
-import { hrefId, isNotFound, reportApiError, str } from './support';
+import { defineResource, useStateForUnknown, valuesEqual, type Attr, type ResourceDefinition } from '../framework';
+import { METAL_SSH_KEY_RESOURCE, type MetalSshKeyResourceModel } from '../generated/models';
+import { hrefId, isNotFound, reportApiError, str, type FieldMap } from './support';
 
-const FIELDS = { label: 'name', key: 'public_key' };
-const ATTRIBUTES = ['name', 'public_key'];
+const FIELDS: FieldMap<keyof MetalSshKeyResourceModel> = { label: 'name', key: 'public_key' };
 
-/** `held` is the key text Terraform has: the same key with or without surrounding whitespace (file() adds a newline) is kept. */
-function sshKeyState(key: SshKey, held: Value | undefined): ValueObject {
-  const publicKey = str(held)?.trim() === key.key ? held! : key.key;
-  return { id: key.id, name: key.label, public_key: publicKey, fingerprint: key.fingerprint, owner_id: hrefId(key.entity), created: key.created_at, updated: key.updated_at };
+/**
+ * The attributes every SSH key model has (M: metal_ssh_key's or a superset). `held` is the key text Terraform has:
+ * the same key with or without surrounding whitespace (file() adds a newline) is kept.
+ */
+function sshKeyState<M extends MetalSshKeyResourceModel>(key: SshKey, held: Attr<string>): Partial<M> {
+  const publicKey = str(held)?.trim() === key.key ? held : key.key;
+  const state: MetalSshKeyResourceModel = { id: key.id, name: key.label, public_key: publicKey, fingerprint: key.fingerprint, owner_id: hrefId(key.entity), created: key.created_at, updated: key.updated_at };
+  return state as Partial<M>;
 }
 
-/** An SSH key resource; `create` decides whose key it is (the user's or a project's). */
-export function sshKeyResource(
+/** An SSH key resource over model M (metal_ssh_key's, or one with more arguments); `create` decides whose key it is. */
+export function sshKeyResource<M extends MetalSshKeyResourceModel>(
   typeName: string,
-  create: (client: ProviderClient, input: SshKeyCreateInput, planned: ValueObject) => Promise<SshKey>,
-  extra: Pick<ResourceDefinition<ProviderClient>, 'planModifiers'> = {},
+  names: { arguments: readonly (keyof M & string)[] },
+  create: (client: ProviderClient, input: SshKeyCreateInput, planned: M) => Promise<SshKey>,
+  extra: Pick<ResourceDefinition<ProviderClient, M>, 'planModifiers'> = {},
 ) {
-  return defineResource<ProviderClient>({
+  return defineResource<ProviderClient, M>({
     typeName,
     planModifiers: {
       id: [useStateForUnknown],
@@ -31,7 +36,7 @@ export function sshKeyResource(
       try {
         return sshKeyState(await create(ctx.client, { label: str(planned.name)!, key: str(planned.public_key)!.trim() }, planned), planned.public_key);
       } catch (error) {
-        reportApiError(ctx.diagnostics, error, 'Cannot create the SSH key', { fields: FIELDS, attributes: ATTRIBUTES });
+        reportApiError(ctx.diagnostics, error, 'Cannot create the SSH key', { fields: FIELDS, attributes: names.arguments });
       }
     },
     async read({ state }, ctx) {
@@ -49,7 +54,7 @@ export function sshKeyResource(
       try {
         return sshKeyState(await ctx.client.api.sshKeys.update(str(prior.id)!, input), planned.public_key);
       } catch (error) {
-        reportApiError(ctx.diagnostics, error, `Cannot update SSH key ${String(prior.id)}`, { fields: FIELDS, attributes: ATTRIBUTES });
+        reportApiError(ctx.diagnostics, error, `Cannot update SSH key ${String(prior.id)}`, { fields: FIELDS, attributes: names.arguments });
       }
     },
     async delete({ state }, ctx) {
@@ -62,4 +67,4 @@ export function sshKeyResource(
   });
 }
 
-export const sshKeyResourceDefinition = sshKeyResource('metal_ssh_key', (client, input) => client.api.sshKeys.create(input));
+export const sshKeyResourceDefinition = sshKeyResource('metal_ssh_key', METAL_SSH_KEY_RESOURCE, (client, input) => client.api.sshKeys.create(input));

@@ -3,27 +3,43 @@
  * point at the attribute to fix, and waiting for a server-side state with backoff.
  */
 import { MetalError } from '../../contract/errors';
-import { Decimal, isObjectValue, type AttributePath, type Diagnostics, type Value, type ValueObject } from '../framework';
+import { Decimal, isObjectValue, type Attr, type AttributePath, type Diagnostics, type PrivateState, type Value, type ValueObject } from '../framework';
 
+// Typed by the attribute they read (see the generated models), so reading a bool attribute as a string fails tsc.
 /** A known string, else undefined (null and Unknown alike). */
-export const str = (value: Value | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
-export const bool = (value: Value | undefined): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
-export const num = (value: Value | undefined): number | undefined => (typeof value === 'number' ? value : value instanceof Decimal ? value.toNumber() : undefined);
+export const str = (value: Attr<string> | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+export const bool = (value: Attr<boolean> | undefined): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+export const num = (value: Attr<number | Decimal> | undefined): number | undefined =>
+  typeof value === 'number' ? value : value instanceof Decimal ? value.toNumber() : undefined;
 /** A known list of known strings, else undefined. */
-export function strings(value: Value | undefined): string[] | undefined {
+export function strings(value: Attr<Attr<string>[]> | undefined): string[] | undefined {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) return undefined;
   return value as string[];
 }
 /** The single element of a list block with max_items 1 (reinstall, behavior), or undefined. */
-export function firstBlock(value: Value | undefined): ValueObject | undefined {
+export function firstBlock<T extends ValueObject>(value: Attr<T[]> | undefined): T | undefined {
   return Array.isArray(value) && isObjectValue(value[0]) ? value[0] : undefined;
+}
+
+/** The named attributes of an object (a schema's attribute list), undefined ones as null. */
+export function pick<T extends object, K extends keyof T>(source: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((name) => [name, source[name] ?? null])) as Pick<T, K>;
+}
+
+/** The metro a device or spot request is in: kept in private state by every read; a state without it has its own metro. */
+export function actualMetro(prior: { metro: Attr<string> } | null, ctx: { private: PrivateState }): string | undefined {
+  const kept = ctx.private.get('metro');
+  return typeof kept === 'string' ? kept : str(prior?.metro)?.toLowerCase();
 }
 
 /** The last path segment of an href: "/metal/v1/projects/<id>" → "<id>". */
 export const hrefId = (href: { href: string } | null | undefined): string | null => (href ? (href.href.split('/').pop() ?? null) : null);
 
-/** What the API calls a field → the attribute a Terraform user sets. Fields absent here map to themselves. */
-export type FieldMap = Record<string, string>;
+/**
+ * What the API calls a field → the attribute a Terraform user sets (Name: the model's attribute names, so a renamed
+ * or misspelled attribute fails tsc). Fields absent here map to themselves.
+ */
+export type FieldMap<Name extends string = string> = Record<string, Name>;
 
 /**
  * Diagnostics for an API failure: one per message the server sent, each pointing at the attribute its
@@ -119,7 +135,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** Empty API values ("", false, [], {}) read as null when Terraform holds null, so unset attributes never drift. */
-export function unlessEmpty(apiValue: Value, held: Value | undefined): Value {
+export function unlessEmpty<T extends Value>(apiValue: T, held: Value | undefined): T | null {
   const empty =
     apiValue === '' || apiValue === false || (Array.isArray(apiValue) && apiValue.length === 0) || (isObjectValue(apiValue) && Object.keys(apiValue).length === 0);
   return empty && (held === null || held === undefined) ? null : apiValue;

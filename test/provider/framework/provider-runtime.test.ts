@@ -1,5 +1,5 @@
 import { defineDataSource, defineResource, type ResourceDefinition } from '../../../lib/provider/framework/definitions';
-import { requiresReplace, requiresReplaceIf, useStateForUnknown } from '../../../lib/provider/framework/plan-modifiers';
+import { changeDescriptions, requiresReplace, requiresReplaceIf, useStateForUnknown } from '../../../lib/provider/framework/plan-modifiers';
 import { createProviderRuntime } from '../../../lib/provider/framework/provider-runtime';
 import type { ProviderSchemaJson } from '../../../lib/provider/framework/schema';
 import { parseDuration, timeoutsBlock } from '../../../lib/provider/framework/timeouts';
@@ -131,6 +131,28 @@ describe('default planning', () => {
       runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, disk_gb: disk }, config: { ...config, disk_gb: disk }, private: null });
     expect((await plan(200)).requiresReplace).toEqual([]);
     expect((await plan(50)).requiresReplace).toEqual([['disk_gb']]);
+  });
+
+  it('requiresReplaceIf conditions may wait and read the plan context (private state, client)', async () => {
+    const { runtime } = setup(
+      box({
+        planModifiers: {
+          name: [requiresReplaceIf(async (_request, ctx) => (await Promise.resolve(ctx.private.get('etag'))) === 'v1' && ctx.client.boxes.size > 0, 'replaces')],
+        },
+      }),
+    );
+    const { state, apply } = await created(runtime);
+    const plan = await runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, name: 'api' }, config: { ...config, name: 'api' }, private: apply.private });
+    expect(plan.requiresReplace).toEqual([['name']]);
+  });
+
+  it('describes how a change of each attribute applies, for the docs', () => {
+    const definition = box({ planModifiers: { id: [useStateForUnknown], name: [requiresReplace], disk_gb: [requiresReplaceIf(() => true, 'forces replacement when shrunk')] } });
+    expect(changeDescriptions(definition, 'name', true)).toEqual(['forces replacement']);
+    expect(changeDescriptions(definition, 'disk_gb', true)).toEqual(['forces replacement when shrunk']);
+    expect(changeDescriptions(definition, 'plan', true)).toEqual(['updates in place']);
+    expect(changeDescriptions(definition, 'id', false)).toEqual(['keeps its prior value on update']);
+    expect(changeDescriptions(box({ update: undefined }), 'plan', true)).toEqual(['forces replacement']);
   });
 
   it('a resource without update() replaces on any configured change, not on computed ones', async () => {

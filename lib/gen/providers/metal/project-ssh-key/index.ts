@@ -20,7 +20,7 @@ export interface ProjectSshKeyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly projectId: string;
   /**
-  * The public key in OpenSSH format (e.g. `ssh-ed25519 AAAA... user@host`). Changing this forces a new resource (the old one is destroyed).
+  * The public key in OpenSSH format (e.g. `ssh-ed25519 AAAA... user@host`). Updated in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project_ssh_key#public_key ProjectSshKey#public_key}
   */

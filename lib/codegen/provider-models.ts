@@ -1,0 +1,124 @@
+/**
+ * Generates lib/provider/generated/models.ts from provider-schema/metal.json, so the provider's code keeps no copy of
+ * what the schema says. For the provider block, each resource and each data source (and, named by their path, each
+ * nested block and each object an attribute holds) it writes:
+ * - a model type: every attribute and nested block with its value type, so a misspelled attribute or an accessor of
+ *   the wrong type fails tsc. A type alias, not an interface: only those are assignable to ValueObject.
+ * - its attribute names by kind: attributes, required, optional, computed, optionalComputed, sensitive, blocks and
+ *   arguments (what a configuration may set). An object held by an attribute has only `attributes`.
+ * The bindings command writes it together with lib/gen: npx tsx lib/codegen/bindings.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CtyType, loadSchemaFile, metalProvider, SCHEMA_DIR, SchemaAttribute, SchemaBlock } from './schema';
+
+export const PROVIDER_MODELS_FILE = join(__dirname, '..', 'provider', 'generated', 'models.ts');
+
+/** An object type to write: a schema block, or the object type an attribute holds. */
+type ObjectSpec = { parts: string[]; title: string } & ({ block: SchemaBlock } | { fields: Record<string, CtyType> });
+
+const pascal = (parts: string[]) => parts.map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+const constant = (parts: string[]) => parts.join('_').toUpperCase();
+const comment = (text: string | undefined) => (text ? `/** ${text.replace(/\*\//g, '*\\/')} */` : undefined);
+
+export function renderProviderModels(schemaDir: string = SCHEMA_DIR): string {
+  const { schema } = metalProvider(loadSchemaFile(schemaDir));
+  const imports = new Set<string>(['Attr']);
+  const out: string[] = [];
+
+  /** Writes one object type and its name lists, then the object types inside it. */
+  const emit = (spec: ObjectSpec): void => {
+    const inner: ObjectSpec[] = [];
+    /** The TypeScript type of a cty value; an object type is written after this one, named by its path. */
+    const valueType = (type: CtyType, parts: string[], title: string): string => {
+      if (typeof type === 'string') {
+        if (type === 'number') imports.add('Decimal');
+        if (type === 'dynamic') imports.add('Value');
+        return { string: 'string', number: 'number | Decimal', bool: 'boolean' }[type] ?? 'Value';
+      }
+      const [kind, argument] = type;
+      if (kind === 'object') {
+        inner.push({ parts, title, fields: argument as Record<string, CtyType> });
+        return `${pascal(parts)}Model`;
+      }
+      const element = `Attr<${valueType(argument as CtyType, parts, title)}>`;
+      return kind === 'map' ? `Record<string, ${element}>` : `Array<${element}>`;
+    };
+    const members: string[] = [];
+    const member = (name: string, type: string, description: string | undefined) => {
+      const doc = comment(description);
+      if (doc) members.push(`  ${doc}`);
+      members.push(`  ${name}: Attr<${type}>;`);
+    };
+    const path = (name: string) => [...spec.parts, ...name.split('_')];
+    if ('block' in spec) {
+      for (const [name, attribute] of Object.entries(spec.block.attributes ?? {})) {
+        member(name, valueType(attribute.type, path(name), `${spec.title} ${name}`), attribute.description);
+      }
+      for (const [name, nested] of Object.entries(spec.block.block_types ?? {})) {
+        inner.push({ parts: path(name), title: `${spec.title} block ${name}`, block: nested.block });
+        const model = `${pascal(path(name))}Model`;
+        const type = { single: model, group: model, list: `${model}[]`, set: `${model}[]`, map: `Record<string, ${model}>` }[nested.nesting_mode];
+        member(name, type, nested.block.description);
+      }
+    } else {
+      for (const [name, type] of Object.entries(spec.fields)) member(name, valueType(type, path(name), `${spec.title} ${name}`), undefined);
+    }
+    const description = 'block' in spec ? (spec.block.description ? `: ${spec.block.description}` : '') : ': one element';
+    out.push(comment(`${spec.title}${description}`)!, `export type ${pascal(spec.parts)}Model = {`, ...members, '};', '');
+    const lists = 'block' in spec ? blockLists(spec.block) : [list('attributes', Object.keys(spec.fields))];
+    out.push(`export const ${constant(spec.parts)} = {`, ...lists, '} as const;', '');
+    inner.forEach(emit);
+  };
+
+  emit({ parts: ['metal', 'provider'], title: 'provider block', block: schema.provider.block });
+  for (const [type, entry] of Object.entries(schema.resource_schemas)) {
+    emit({ parts: [...type.split('_'), 'resource'], title: `${type} (resource)`, block: entry.block });
+  }
+  for (const [type, entry] of Object.entries(schema.data_source_schemas)) {
+    emit({ parts: [...type.split('_'), 'data', 'source'], title: `${type} (data source)`, block: entry.block });
+  }
+  return [
+    '// generated by lib/codegen/provider-models.ts from provider-schema/metal.json — do not edit; regenerate with',
+    '// npx tsx lib/codegen/bindings.ts',
+    '',
+    `import type { ${[...imports].sort().join(', ')} } from '../framework/values';`,
+    '',
+    ...out,
+  ].join('\n');
+}
+
+/** The name lists of a block, by the schema's flags. */
+function blockLists(block: SchemaBlock): string[] {
+  const attributes = Object.entries(block.attributes ?? {});
+  const names = (pick: (a: SchemaAttribute) => boolean | undefined) => attributes.filter(([, a]) => pick(a)).map(([n]) => n);
+  const blocks = Object.keys(block.block_types ?? {});
+  return [
+    list('attributes', names(() => true)),
+    list('required', names((a) => a.required)),
+    list('optional', names((a) => a.optional)),
+    list('computed', names((a) => a.computed)),
+    list('optionalComputed', names((a) => a.optional && a.computed)),
+    list('sensitive', names((a) => a.sensitive)),
+    list('blocks', blocks),
+    list('arguments', [...names((a) => a.required || a.optional), ...blocks]),
+  ];
+}
+
+/** `  key: ['a', 'b'],` wrapped at 120 columns. */
+function list(key: string, names: string[]): string {
+  const lines = [`  ${key}: [`];
+  for (const name of names) {
+    const item = `'${name}',`;
+    const last = lines[lines.length - 1];
+    if (last.length + item.length + 1 > 120) lines.push(`    ${item}`);
+    else lines[lines.length - 1] = last.endsWith('[') ? `${last}${item}` : `${last} ${item}`;
+  }
+  const text = lines.join('\n');
+  return names.length === 0 ? `  ${key}: [],` : `${text.slice(0, -1)}],`;
+}
+
+export function generateProviderModels(outfile: string = PROVIDER_MODELS_FILE, schemaDir: string = SCHEMA_DIR): void {
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(outfile, renderProviderModels(schemaDir));
+}
