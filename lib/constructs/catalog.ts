@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { IConstruct } from 'constructs';
+import { sizeInGigabytes } from '../contract/catalog-rules';
 
 export const CATALOG_CONTEXT_KEY = 'metalforge:catalog';
 const DEFAULT_CATALOG_FILE = join(__dirname, '..', '..', 'catalog', 'default.json');
@@ -65,12 +66,11 @@ interface CatalogFile {
   hardware: Array<{ metro_kind?: string; facilities?: string[]; per_facility: Record<string, number> }>;
 }
 
-/** "32GB" → 32, "3.8TB" → 3800 (decimal units, as plan specs are written). */
-export function sizeToGb(size: string): number {
-  const match = /^([\d.]+)\s*(GB|TB)$/i.exec(size.trim());
-  if (!match) throw new Error(`catalog size "${size}" is not like "480GB" or "3.8TB"`);
-  const value = Number(match[1]);
-  return match[2].toUpperCase() === 'TB' ? Math.round(value * 1000) : value;
+/** A plan spec size in GB; the catalog file is the project's own, so a malformed size is a bug in it. */
+function sizeToGb(size: string): number {
+  const gigabytes = sizeInGigabytes(size);
+  if (gigabytes === undefined) throw new Error(`catalog size "${size}" is not like "480GB" or "3.8TB"`);
+  return gigabytes;
 }
 
 export class Catalog {

@@ -9,7 +9,8 @@ import { Metro, metroProblem } from './metro';
 import type { IMetalProject } from './project';
 import type { ISshKey } from './ssh-key';
 import { UserData } from './user-data';
-import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject, suggestion } from './validation';
+import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
+import { osRunsOnPlan, suggestion } from '../contract/catalog-rules';
 
 /** A device, created here or imported. */
 export interface IBareMetalDevice {
@@ -195,7 +196,7 @@ export function checkDeviceOptions(
     const entry = catalog.operatingSystem(os);
     if (!entry) {
       add(`operatingSystem ${quote(os)} is not a known operating system; ${suggestion(os, catalog.operatingSystems.map((o) => o.slug))}`);
-    } else if (known(plan) && !entry.provisionableOn.includes('*') && !entry.provisionableOn.includes(plan)) {
+    } else if (known(plan) && !osRunsOnPlan(entry.provisionableOn, plan)) {
       add(`operatingSystem ${quote(os)} cannot be provisioned on plan ${quote(plan)}; use one of its plans (${entry.provisionableOn.join(', ')}) or another operating system`);
     }
   }

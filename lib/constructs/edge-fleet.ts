@@ -4,7 +4,8 @@ import type { EdgeMetroCode } from './catalog-codes';
 import { BareMetalDevice, checkDeviceOptions, DeviceOptions } from './device';
 import { EdgeLocation, GeoPoint, metroProblem } from './metro';
 import type { IMetalProject } from './project';
-import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject, suggestion } from './validation';
+import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
+import { suggestion } from '../contract/catalog-rules';
 
 /** Per-site settings that override the fleet's. */
 export interface EdgeSiteOptions extends DeviceOptions {

@@ -4,7 +4,8 @@ import { DataMetalPlans, DataMetalPlansFilter } from '../gen/providers/metal/dat
 import { Catalog, CatalogPlan, DriveType, PlanFeature } from './catalog';
 import type { PlanSlug } from './catalog-codes';
 import { Metro, metroProblem } from './metro';
-import { checkNonNegative, known, Problems, quote, subject, suggestion } from './validation';
+import { checkNonNegative, known, Problems, quote, subject } from './validation';
+import { suggestion } from '../contract/catalog-rules';
 
 /** A plan a device can be deployed with: chosen by requirements, or named. */
 export interface IHardwarePlan {

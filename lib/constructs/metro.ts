@@ -4,7 +4,8 @@
  */
 import { Catalog, CatalogMetro, MetroKind } from './catalog';
 import type { CoreMetroCode, EdgeMetroCode, MetroCode } from './catalog-codes';
-import { MetalValidationError, quote, suggestion } from './validation';
+import { MetalValidationError, quote } from './validation';
+import { suggestion } from '../contract/catalog-rules';
 
 export interface GeoPoint {
   readonly latitude: number;

@@ -19,7 +19,8 @@ import type { IMetalProject } from './project';
 import type { ISshKey } from './ssh-key';
 import { UserData } from './user-data';
 import { checkDeviceOptions, DEFAULT_OPERATING_SYSTEM } from './device';
-import { checkNonNegative, hostnameProblem, known, Problems, quote, sanitizeHostname, subject, suggestion } from './validation';
+import { checkNonNegative, hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
+import { suggestion } from '../contract/catalog-rules';
 
 /** one-time: filled once, devices are not replaced when reclaimed; persistent: refilled while the bid stands. */
 export type SpotBidType = 'one-time' | 'persistent';

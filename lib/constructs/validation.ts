@@ -51,34 +51,6 @@ export function quote(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Edit distance, to suggest close codes for a typo. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** "did you mean "x" or "y"?" for close candidates, else the full list of valid values. */
-export function suggestion(value: string, candidates: readonly string[]): string {
-  const lower = value.toLowerCase();
-  const close = candidates
-    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= Math.max(1, Math.floor(c.length / 3)) || c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase()))
-    .sort((x, y) => x.d - y.d)
-    .slice(0, 3)
-    .map(({ c }) => quote(c));
-  const valid = `valid values: ${candidates.join(', ')}`;
-  return close.length ? `did you mean ${close.join(' or ')}? (${valid})` : valid;
-}
-
 const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 
 /** RFC 1123 hostname check; returns a problem naming the bad part and a fixed hostname, or undefined. */

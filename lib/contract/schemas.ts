@@ -5,6 +5,7 @@
  * This module imports nothing of api or client.
  */
 import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox';
+import { SIZE_PATTERN } from './catalog-rules';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -108,12 +109,12 @@ export const DriveType = Type.Union([Type.Literal('HDD'), Type.Literal('SSD'), T
 
 export const PlanSpecs = Type.Object({
   cpus: Type.Array(Type.Object({ count: Type.Integer({ minimum: 1 }), type: Type.String(), cores: Type.Integer({ minimum: 1 }) })),
-  memory: Type.Object({ total: Type.String({ pattern: '^[0-9.]+(GB|TB)$', description: 'a size such as "64GB" or "1TB"' }) }),
+  memory: Type.Object({ total: Type.String({ pattern: SIZE_PATTERN, description: 'a size such as "64GB" or "1TB"' }) }),
   drives: Type.Array(
     Type.Object({
       count: Type.Integer({ minimum: 1 }),
       type: DriveType,
-      size: Type.String({ pattern: '^[0-9.]+(GB|TB)$', description: 'a size such as "480GB" or "3.8TB"' }),
+      size: Type.String({ pattern: SIZE_PATTERN, description: 'a size such as "480GB" or "3.8TB"' }),
       category: Type.String(),
     }),
   ),

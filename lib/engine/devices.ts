@@ -15,7 +15,7 @@ import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS, statesShown
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
-import { closest } from './world';
+import { suggestion } from '../contract/catalog-rules';
 
 /** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
 export interface Actor {
@@ -143,7 +143,7 @@ export class DeviceService {
       for (const code of facilityCodes) {
         if (code === 'any') continue;
         const f = world.facility(code);
-        if (!f) problems.push(`facility: unknown facility "${code}"; did you mean ${closest(code, [...world.facilities.values()].map((x) => x.code)).join(', ')}?`);
+        if (!f) problems.push(`facility: unknown facility "${code}"; ${suggestion(code, [...world.facilities.values()].map((x) => x.code))}`);
         else facilities.push(f);
       }
       if (facilities.length) {
@@ -153,7 +153,7 @@ export class DeviceService {
     }
     if (input.metro) {
       const m = world.metro(input.metro);
-      if (!m) problems.push(`metro: unknown metro "${input.metro}"; did you mean ${closest(input.metro, [...world.metros.values()].map((x) => x.code)).join(', ')}?`);
+      if (!m) problems.push(`metro: unknown metro "${input.metro}"; ${suggestion(input.metro, [...world.metros.values()].map((x) => x.code))}`);
       else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
       else metro = m;
     }
@@ -169,7 +169,7 @@ export class DeviceService {
     }
     const os = world.os(input.operating_system);
     if (!os) {
-      problems.push(`operating_system: unknown operating system "${input.operating_system}"; did you mean ${closest(input.operating_system, [...world.operatingSystems.values()].map((o) => o.slug)).join(', ')}?`);
+      problems.push(`operating_system: unknown operating system "${input.operating_system}"; ${suggestion(input.operating_system, [...world.operatingSystems.values()].map((o) => o.slug))}`);
     } else if (plan && !world.osAllowsPlan(os, plan)) {
       problems.push(`operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
     }

@@ -14,7 +14,7 @@ import { isUuid } from './devices';
 import { newId } from '../core/ids';
 import { enqueueJobs } from './jobs';
 import { BASE, href } from './present';
-import { closest } from './world';
+import { suggestion } from '../contract/catalog-rules';
 
 export interface CatalogFile {
   metros: MetroInput[];
@@ -91,7 +91,7 @@ export class OperatorService {
     const { world } = this.ctx;
     const problems: string[] = [];
     const facility = world.facility(input.facility);
-    if (!facility) problems.push(`facility: unknown facility "${input.facility}"; did you mean ${closest(input.facility, [...world.facilities.values()].map((f) => f.code)).join(', ')}?`);
+    if (!facility) problems.push(`facility: unknown facility "${input.facility}"; ${suggestion(input.facility, [...world.facilities.values()].map((f) => f.code))}`);
     const plan = world.plan(input.plan);
     if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
     if (input.bmc.driver !== 'sim' && !input.bmc.password) problems.push(`bmc.password: required for the ${input.bmc.driver} driver`);

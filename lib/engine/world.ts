@@ -5,6 +5,7 @@
  */
 import { CATALOG_CHANGED_CHANNEL, loadCatalog, type FacilityRow, type MetroRow, type OsRow, type PlanRow } from '../store/catalog';
 import type { Database, Queryable } from '../store/database';
+import { osRunsOnPlan } from '../contract/catalog-rules';
 
 export class World {
   metros = new Map<string, MetroRow>();
@@ -97,27 +98,6 @@ export class World {
   }
 
   osAllowsPlan(os: OsRow, plan: PlanRow): boolean {
-    return os.provisionable_on.includes('*') || os.provisionable_on.includes(plan.slug);
+    return osRunsOnPlan(os.provisionable_on, plan.slug);
   }
-}
-
-/** Up to `n` known values closest to `input` (edit distance), for "did you mean" hints. */
-export function closest(input: string, known: Iterable<string>, n = 3): string[] {
-  const scored = [...known].map((k) => ({ k, d: editDistance(input.toLowerCase(), k.toLowerCase()) }));
-  scored.sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
-  return scored.slice(0, n).map((s) => s.k);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

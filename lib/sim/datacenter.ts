@@ -7,6 +7,7 @@ import type { PlanSpecs } from '../contract/schemas';
 import type { HardwareInventory } from '../core/hardware';
 import type { Clock } from '../core/clock';
 import { SimFaults, SimMachine, SimTimings, seededRandom } from './machine';
+import { sizeInGigabytes } from '../contract/catalog-rules';
 
 /** What a booting machine needs from the cloud: its install (or rescue) instructions, its OS, and where to report. */
 export interface InstallTarget {
@@ -99,11 +100,7 @@ function attachInstaller(machine: SimMachine, target: InstallTarget, clock: Cloc
   });
 }
 
-const SIZE = /^([0-9.]+)(GB|TB)$/;
-const toBytes = (size: string) => {
-  const m = SIZE.exec(size);
-  return m ? Math.round(Number(m[1]) * (m[2] === 'TB' ? 1e12 : 1e9)) : 0;
-};
+const toBytes = (size: string) => Math.round((sizeInGigabytes(size) ?? 0) * 1e9);
 
 export function inventoryFromSpecs(specs: PlanSpecs, macs: string[]): HardwareInventory {
   return {

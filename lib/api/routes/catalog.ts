@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { MetalError } from '../../contract/errors';
 import { CapacityList, FacilityList, Metro, MetroList, OperatingSystemList, Plan, PlanList, ShapeQuery } from '../../contract/schemas';
 import { presentFacility, presentMetro, presentOs, presentPlan } from '../../engine/present';
-import { closest } from '../../engine/world';
+import { suggestion } from '../../contract/catalog-rules';
 import { errorResponses, IdOrSlugParams, IdParams, RouteDeps, sendList } from './shared';
 
 const PlanQuery = Type.Composite([
@@ -37,11 +37,8 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       if (!code) return sendList(reply, 'plans', allPlans(), req.query);
       const metro = world.metro(code);
       if (!metro) {
-        const suggestions = closest(
-          code,
-          [...world.metros.values()].map((m) => m.code),
-        ).join(', ');
-        throw new MetalError('validation_failed', `query parameter metro: unknown metro "${code}"; did you mean ${suggestions}?`);
+        const codes = [...world.metros.values()].map((m) => m.code);
+        throw new MetalError('validation_failed', `query parameter metro: unknown metro "${code}"; ${suggestion(code, codes)}`);
       }
       return sendList(
         reply,

@@ -18,7 +18,8 @@ import { BASE, href, presentMetro } from '../present';
 import { applyTransitions, insertEvents } from '../transitions';
 import { webhookUrlProblem } from '../webhook-targets';
 import type { MetroRow, PlanRow } from '../../store/catalog';
-import { closest } from '../world';
+import { bidProblems } from '../../contract/bid-rules';
+import { suggestion } from '../../contract/catalog-rules';
 import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool, type SpotReclaim } from './clearing';
 import { defaultPriceHistoryConfig, nextSpotPrice, PriceHistory, type PriceDatapoint } from './price';
 
@@ -104,7 +105,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     let metro: MetroRow | undefined;
     if (input.metro) {
       metro = world.metro(input.metro);
-      if (!metro) problems.push(`metro: unknown metro "${input.metro}"; did you mean ${closest(input.metro, [...world.metros.values()].map((m) => m.code)).join(', ')}?`);
+      if (!metro) problems.push(`metro: unknown metro "${input.metro}"; ${suggestion(input.metro, [...world.metros.values()].map((m) => m.code))}`);
     } else if (input.facilities) {
       const facility = world.facility(input.facilities[0]);
       if (!facility) problems.push(`facilities: unknown facility "${input.facilities[0]}"; give metro instead (facilities is deprecated)`);
@@ -115,7 +116,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     }
     problems.push(...bidProblems(input, this.ctx.clock.now(), () => true));
     const os = world.os(params.operating_system);
-    if (!os) problems.push(`instance_parameters.operating_system: unknown operating system "${params.operating_system}"; did you mean ${closest(params.operating_system, [...world.operatingSystems.values()].map((o) => o.slug)).join(', ')}?`);
+    if (!os) problems.push(`instance_parameters.operating_system: unknown operating system "${params.operating_system}"; ${suggestion(params.operating_system, [...world.operatingSystems.values()].map((o) => o.slug))}`);
     else if (plan && !world.osAllowsPlan(os, plan)) problems.push(`instance_parameters.operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
     const hostnameRule = new RegExp(HOSTNAME_PATTERN);
     if (params.hostname !== undefined && !hostnameRule.test(params.hostname)) problems.push(`instance_parameters.hostname: must be ${HOSTNAME_RULE}`);
@@ -572,7 +573,7 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
   async pricesByFacility(filter: { facility?: string; plan?: string } = {}): Promise<Record<string, Record<string, { price: number }>>> {
     const { world } = this.ctx;
     const facility = filter.facility ? world.facility(filter.facility) : undefined;
-    if (filter.facility && !facility) throw new MetalError('validation_failed', `facility: unknown facility "${filter.facility}"; did you mean ${closest(filter.facility, [...world.facilities.values()].map((f) => f.code)).join(', ')}?`);
+    if (filter.facility && !facility) throw new MetalError('validation_failed', `facility: unknown facility "${filter.facility}"; ${suggestion(filter.facility, [...world.facilities.values()].map((f) => f.code))}`);
     const prices = await this.currentPrices({ metro: facility?.metro_id, plan: filter.plan });
     const out: Record<string, Record<string, { price: number }>> = {};
     for (const f of facility ? [facility] : world.facilities.values()) {
@@ -624,8 +625,8 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
     const problems: string[] = [];
     const metro = filter.metro ? world.metro(filter.metro) : undefined;
     const plan = filter.plan ? world.plan(filter.plan) : undefined;
-    if (filter.metro && !metro) problems.push(`metro: unknown metro "${filter.metro}"; did you mean ${closest(filter.metro, [...world.metros.values()].map((m) => m.code)).join(', ')}?`);
-    if (filter.plan && !plan) problems.push(`plan: unknown plan "${filter.plan}"; did you mean ${closest(filter.plan, [...world.plans.values()].map((p) => p.slug)).join(', ')}?`);
+    if (filter.metro && !metro) problems.push(`metro: unknown metro "${filter.metro}"; ${suggestion(filter.metro, [...world.metros.values()].map((m) => m.code))}`);
+    if (filter.plan && !plan) problems.push(`plan: unknown plan "${filter.plan}"; ${suggestion(filter.plan, [...world.plans.values()].map((p) => p.slug))}`);
     if (problems.length) throw new MetalError('validation_failed', problems);
     return { metro, plan };
   }
@@ -657,33 +658,6 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
 
 /** A request's bid and its limits: what an update may change. */
 const BID_FIELDS = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
-interface BidLimits {
-  devices_min: number;
-  devices_max: number;
-  max_bid_price: number;
-  end_at?: string | null;
-}
-
-/**
- * The rules a bid follows on create and on update, one "field: problem; fix" per broken rule. `given` says which
- * fields the caller sent: a new end_at must be in the future, a stored one has already been checked, and a
- * count conflict names the count that was sent.
- */
-function bidProblems(bid: BidLimits, now: Date, given: (field: keyof BidLimits) => boolean): string[] {
-  const problems: string[] = [];
-  if (given('devices_min') && bid.devices_min < 1) problems.push('devices_min: must be at least 1');
-  if (bid.devices_max < bid.devices_min) {
-    problems.push(given('devices_max') ? `devices_max: must be at least devices_min (${bid.devices_min})` : `devices_min: must be at most devices_max (${bid.devices_max}); raise devices_max with it`);
-  }
-  if (given('max_bid_price') && !(bid.max_bid_price > 0)) problems.push('max_bid_price: must be greater than 0 (the most you pay per device-hour; you pay the market price)');
-  if (given('end_at') && bid.end_at) {
-    const endAt = new Date(bid.end_at).getTime();
-    if (Number.isNaN(endAt)) problems.push('end_at: must be an RFC 3339 date-time such as "2026-12-01T00:00:00Z" (or null to clear it)');
-    else if (endAt <= now.getTime()) problems.push('end_at: must be in the future');
-  }
-  return problems;
-}
-
 /** How often a waiting on-demand device looks for a freed machine. */
 export const PLACEMENT_RETRY_MS = 5000;
 

@@ -3,6 +3,7 @@ import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
 import type { MetalOperatingSystemDataSourceModel } from '../generated/models';
 import { str } from '../resources/support';
+import { osRunsOnPlan } from '../../contract/catalog-rules';
 
 export const operatingSystemDataSource = defineDataSource<ProviderClient, MetalOperatingSystemDataSourceModel>({
   typeName: 'metal_operating_system',
@@ -17,7 +18,7 @@ export const operatingSystemDataSource = defineDataSource<ProviderClient, MetalO
         (distro === undefined || os.distro === distro) &&
         (version === undefined || os.version === version) &&
         (name === undefined || os.name.toLowerCase().includes(name.toLowerCase())) &&
-        (plan === undefined || os.provisionable_on.includes('*') || os.provisionable_on.includes(plan)),
+        (plan === undefined || osRunsOnPlan(os.provisionable_on, plan)),
     );
     if (found.length !== 1) {
       const candidates = (found.length === 0 ? operatingSystems : found).map((os) => `${os.slug} (${os.distro} ${os.version})`).join(', ');

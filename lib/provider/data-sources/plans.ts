@@ -4,14 +4,12 @@ import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
 import { METAL_PLANS_DATA_SOURCE_PLANS, type MetalPlansDataSourceModel, type MetalPlansDataSourcePlansModel } from '../generated/models';
 import { applyListQuery, queryId, validateListQuery } from './filters';
+import { sizeInGigabytes } from '../../contract/catalog-rules';
 
 /** Hours in Metal's billing month. */
 const HOURS_PER_MONTH = 730;
 
-const gigabytes = (size: string): number => {
-  const [, amount, unit] = /^([0-9.]+)(GB|TB)$/.exec(size) ?? [, '0', 'GB'];
-  return Number(amount) * (unit === 'TB' ? 1000 : 1);
-};
+const gigabytes = (size: string): number => sizeInGigabytes(size) ?? 0;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function planItem(plan: Plan, facilities: Facility[]): MetalPlansDataSourcePlansModel {

@@ -104,9 +104,12 @@ export interface ProviderConfigDefinition<Client = unknown, M extends ValueObjec
 /** Everything one provider build serves. */
 export interface ProviderDefinitions {
   // Each resource picks its own client type and model; the provider's configure() is trusted to produce the client.
+  // A list of definitions of different models has no common type short of `any` (the models are invariant).
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   provider?: ProviderConfigDefinition<any, any>;
   resources: ResourceDefinition<any, any>[];
   dataSources?: DataSourceDefinition<any, any>[];
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 /** Identity helpers that type a definition by its client and model. */

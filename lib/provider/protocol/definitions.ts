@@ -35,6 +35,7 @@ export interface ServiceDefinitions {
 /** protobufjs, the copy @grpc/proto-loader depends on. */
 function protobufjs(): typeof protobuf {
   // A call-time require: the bundle evaluates protobufjs only when a message is first encoded or decoded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('protobufjs') as typeof protobuf;
 }
 

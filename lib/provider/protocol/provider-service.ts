@@ -10,7 +10,9 @@ import { isObjectValue, type Value, type ValueObject } from '../framework/values
 import { decodeDynamicValue, decodeJsonValue, encodeDynamicValue, type WireDynamicValue } from './dynamic-value';
 import { providerSchemaResponse } from './schema-message';
 
-// Protocol messages as @grpc/proto-loader delivers them (keepCase, enums as strings, bytes as Buffers).
+// Protocol messages as @grpc/proto-loader delivers them (keepCase, enums as strings, bytes as Buffers): shaped by
+// the .proto files at run time, so their fields are read without static types, in this layer only.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Message = Record<string, any>;
 export type ProviderService = Record<string, (request: Message) => Promise<Message>>;
 

@@ -23,6 +23,7 @@ import {
 import { METAL_DEVICE_RESOURCE, type MetalDeviceResourceIpAddressModel, type MetalDeviceResourceModel as Model } from '../generated/models';
 import { deviceAttributes } from './device-attributes';
 import { actualMetro, bool, firstBlock, formatDuration, isNotFound, pick, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
+import { osRunsOnPlan } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The fastest installs take a few hundred milliseconds; polling sooner only loads the API. */
@@ -227,7 +228,7 @@ async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): P
   const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
   if (osSlug !== undefined && !os) {
     ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, ['operating_system']);
-  } else if (os && plan && !os.provisionable_on.includes('*') && !os.provisionable_on.includes(plan.slug)) {
+  } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
     ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, ['operating_system']);
   }
 }

@@ -33,6 +33,8 @@ import {
   type MetalSpotMarketRequestResourceModel as Model,
 } from '../generated/models';
 import { actualMetro, bool, firstBlock, formatDuration, hrefId, isNotFound, num, pick, pollUntil, reportApiError, str, strings } from './support';
+import { bidProblems } from '../../contract/bid-rules';
+import { osRunsOnPlan } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const FIRST_POLL_MS = 250;
@@ -252,7 +254,7 @@ async function checkMarket(planned: Model, updating: boolean, ctx: PlanContext<P
   const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
   if (osSlug !== undefined && !os) {
     ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, [...where, 'operating_system']);
-  } else if (os && plan && !os.provisionable_on.includes('*') && !os.provisionable_on.includes(plan.slug)) {
+  } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
     ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, [...where, 'operating_system']);
   }
   // A bid below the market is allowed (it fills when the price falls) but, with create waiting for devices, worth a warning.
@@ -272,13 +274,19 @@ function validateRequest(config: Model, ctx: BaseContext): void {
   const hasFacilities = Array.isArray(config.facilities) && config.facilities.length > 0;
   if (config.metro === null && !hasFacilities) diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
   if (config.metro !== null && hasFacilities) diagnostics.error('Conflicting location', 'Set metro or facilities, not both; facilities is deprecated, keep metro.', ['facilities']);
-  const min = num(config.devices_min);
-  const max = num(config.devices_max);
-  if (min !== undefined && !(Number.isInteger(min) && min >= 1)) diagnostics.error('Invalid devices_min', `devices_min is ${min}; it must be a whole number of 1 or more.`, ['devices_min']);
-  if (max !== undefined && !Number.isInteger(max)) diagnostics.error('Invalid devices_max', `devices_max is ${max}; it must be a whole number.`, ['devices_max']);
-  else if (max !== undefined && min !== undefined && max < min) diagnostics.error('Invalid devices_max', `devices_max (${max}) is below devices_min (${min}); set devices_max to ${min} or more.`, ['devices_max']);
-  const bid = num(config.max_bid_price);
-  if (bid !== undefined && !(bid > 0)) diagnostics.error('Invalid max_bid_price', `max_bid_price is ${bid}; it must be above 0 (the most paid per device-hour, in USD).`, ['max_bid_price']);
+  const limits = { devices_min: num(config.devices_min), devices_max: num(config.devices_max), max_bid_price: num(config.max_bid_price) };
+  for (const field of ['devices_min', 'devices_max'] as const) {
+    const count = limits[field];
+    if (count !== undefined && !Number.isInteger(count)) diagnostics.error(`Invalid ${field}`, `${field} is ${count}; it must be a whole number.`, [field]);
+  }
+  // The API's rules, with its wording. end_at is checked for its form only: a time that was ahead when the
+  // request was made is behind a later plan, and that is fine.
+  const known = (field: keyof typeof limits) => limits[field] !== undefined;
+  const bid = { devices_min: limits.devices_min ?? 1, devices_max: limits.devices_max ?? Infinity, max_bid_price: limits.max_bid_price ?? 1 };
+  for (const problem of bidProblems(bid, new Date(), (field) => field !== 'end_at' && known(field))) {
+    const field = problem.slice(0, problem.indexOf(':')) as keyof typeof limits;
+    diagnostics.error(`Invalid ${field}`, problem, [field]);
+  }
   const endAt = str(config.end_at);
   if (endAt !== undefined && Number.isNaN(Date.parse(endAt))) diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
   const kind = str(config.kind);
@@ -293,6 +301,7 @@ function validateRequest(config: Model, ctx: BaseContext): void {
   hostnames?.forEach((h, i) => {
     if (!hostnameRule.test(h)) diagnostics.error('Invalid hostname', `"${h}" is not ${HOSTNAME_RULE}.`, where('hostnames', i));
   });
+  const max = limits.devices_max;
   if (hostnames && max !== undefined && hostnames.length < max) {
     diagnostics.error('Too few hostnames', `hostnames lists ${hostnames.length} names for up to ${max} devices (devices_max); list ${max}, or set hostname to have them numbered.`, where('hostnames'));
   }

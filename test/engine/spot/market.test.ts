@@ -141,7 +141,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     expect(err.errors).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^instance_parameters\.plan: g2\.large\.x86 is not offered on the spot market; spot plans: c3\.small\.x86/),
-        expect.stringMatching(/^metro: unknown metro "nyy"; did you mean ny/),
+        expect.stringMatching(/^metro: unknown metro "nyy"; did you mean "ny"/),
         expect.stringMatching(/^devices_max: must be at least devices_min \(3\)/),
         expect.stringMatching(/^max_bid_price: must be greater than 0/),
         expect.stringMatching(/^end_at: must be in the future/),

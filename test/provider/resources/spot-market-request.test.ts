@@ -44,7 +44,8 @@ describe('metal_spot_market_request', () => {
     expect(diagnostics.map((d) => d.path)).toEqual([
       ['metro'], ['devices_max'], ['max_bid_price'], ['end_at'], ['kind'], ['instance_parameters', 0, 'hostname'], ['instance_parameters', 0, 'customdata'],
     ]);
-    expect(diagnostics[1].detail).toBe('devices_max (2) is below devices_min (3); set devices_max to 3 or more.');
+    expect(diagnostics[1].detail).toBe('devices_max: must be at least devices_min (3)');
+    expect(diagnostics[2].detail).toMatch(/^max_bid_price: must be greater than 0/);
     expect(JSON.stringify(diagnostics)).not.toContain('top-secret');
     const hostnames = await world.runtime.validateResourceConfig(TYPE, world.config(TYPE, base({ devices_max: 3, instance_parameters: params({ hostname: null, hostnames: ['a', 'b'] }) })));
     expect(hostnames).toEqual([expect.objectContaining({ summary: 'Too few hostnames', path: ['instance_parameters', 0, 'hostnames'] })]);
