@@ -4,8 +4,10 @@
  * arrives while the first is still running gets a 409 to retry later, unless the server running the first has
  * died (its worker heartbeat stopped): then the retry runs it. Failed requests free their key.
  *
- * Exactly once: creates that support it write the key's answer in their own transaction (`commitWith`), so a
- * create that committed is replayed after any crash and never runs twice.
+ * Exactly once: every create writes the key's answer in its own transaction (`commitWith`), so a create that
+ * committed is replayed after any crash and never runs twice. The replay is the answer as the create committed it:
+ * a spot market request before the clearing round that follows its create (GET shows its devices), an API key
+ * without its token (shown once, stored only as a hash).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
@@ -17,8 +19,8 @@ import { claimKey, findKey, IdempotencyClaim, recordAnswer, releaseKey, takeOver
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /**
- * Runs `create` at most once per Idempotency-Key; without the header it simply runs it. `create` passes
- * `commitWith` to the engine call so the answer commits with the create; one that does not gets it recorded after.
+ * Runs `create` at most once per Idempotency-Key; without the header it simply runs it. `create` must pass
+ * `commitWith` to the engine call, which commits it with the create.
  */
 export async function idempotent<T>(
   engine: Engine,
@@ -50,13 +52,8 @@ export async function idempotent<T>(
     }
     if (!(await takeOverKey(db, claim))) throw new MetalError('conflict', 'Idempotency-Key: the first request with this key is still running; retry in a moment');
   }
-  let recorded = false;
   try {
-    const result = await create(async (tx, created) => {
-      recorded = true;
-      await recordAnswer(tx, claim, status, created);
-    });
-    if (!recorded) await recordAnswer(db, claim, status, result);
+    const result = await create((tx, created) => recordAnswer(tx, claim, status, created));
     void reply.status(status);
     return result;
   } catch (err) {

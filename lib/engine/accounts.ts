@@ -4,7 +4,7 @@
  */
 import { MetalError } from '../contract/errors';
 import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
-import type { EngineContext } from './context';
+import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId, randomToken, sha256 } from '../core/ids';
 import { BASE, href } from './present';
@@ -108,16 +108,21 @@ ON CONFLICT (token_hash) DO NOTHING`,
     );
   }
 
-  async createKey(principal: Principal, input: ApiKeyCreateInput, projectId: string | null): Promise<ApiKey> {
+  /**
+   * Creates a key; its token is in the answer only. `commitWith` (an idempotent request's answer) commits with the
+   * key and gets it without the token, so the token is never stored.
+   */
+  async createKey(principal: Principal, input: ApiKeyCreateInput, projectId: string | null, commitWith?: CommitWith<ApiKey>): Promise<ApiKey> {
     const token = TOKEN_PREFIX + randomToken();
-    const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    await this.ctx.db.query(
-      'INSERT INTO api_keys (id, token_hash, token_prefix, description, user_id, project_id, read_only, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8)',
-      [id, sha256(token), token.slice(0, 7), input.description ?? '', principal.userId, projectId, input.read_only ?? false, now],
-    );
-    const [row] = await this.ctx.db.query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
-    return { ...presentKey(row), token };
+    const key = await committing(this.ctx.db, commitWith, async (db) => {
+      const [row] = await db.query<ApiKeyRow>(
+        'INSERT INTO api_keys (id, token_hash, token_prefix, description, user_id, project_id, read_only, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING *',
+        [newId(), sha256(token), token.slice(0, 7), input.description ?? '', principal.userId, projectId, input.read_only ?? false, now],
+      );
+      return presentKey(row);
+    });
+    return { ...key, token };
   }
 
   async listKeys(principal: Principal, projectId: string | null): Promise<ApiKey[]> {

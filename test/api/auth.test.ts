@@ -1,7 +1,7 @@
 /** X-Auth-Token authentication, read-only keys, project keys, who may manage keys, and per-key rate limits. */
 import { buildApi } from '../../lib/api/app';
 import type { Cloud } from '../../lib/cloud';
-import { apiClient, testCloud } from '../support/cloud';
+import { apiClient, failAnswerOf, testCloud } from '../support/cloud';
 
 describe('API authentication and key scopes', () => {
   let cloud: Cloud;
@@ -44,6 +44,31 @@ describe('API authentication and key scopes', () => {
     expect(again.token).toBeUndefined();
     expect(listed.raw).not.toContain(created.body.token);
     expect((await apiClient(cloud, created.body.token).get('/user')).status).toBe(200);
+  });
+
+  it('an Idempotency-Key creates a key once: its answer commits with the create and keeps no token', async () => {
+    const headers = { 'idempotency-key': 'api-key-once' };
+    const body = { description: 'idempotent key' };
+    const keys = async () => (await admin.get('/user/api-keys')).body.api_keys.filter((k: { description: string }) => k.description === body.description).map((k: { id: string }) => k.id);
+    // The answer cannot be written: the create must roll back with it, or the retry below would create a second key.
+    const undo = await failAnswerOf(cloud, headers['idempotency-key']);
+    expect((await admin.post('/user/api-keys', body, headers)).status).toBe(500);
+    await undo();
+    expect(await keys()).toEqual([]);
+    const first = await admin.post('/user/api-keys', body, headers);
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^mf_/);
+    // Tokens are stored only as hashes: the recorded answer is the key without its token.
+    const [row] = await cloud.db.query<{ status: number; response: string }>('SELECT status, response::text FROM idempotency_keys WHERE key = $1', [headers['idempotency-key']]);
+    expect(row.status).toBe(201);
+    expect(row.response).not.toContain(first.body.token);
+    expect(JSON.parse(row.response)).toMatchObject({ id: first.body.id, token_prefix: first.body.token_prefix });
+    // A retry after the server that created it died is a replay, without the token (shown once).
+    await cloud.db.query('UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = $1', [headers['idempotency-key']]);
+    const retry = await admin.post('/user/api-keys', body, headers);
+    expect(retry).toMatchObject({ status: 201, headers: { 'idempotent-replayed': 'true' }, body: { id: first.body.id } });
+    expect(retry.body.token).toBeUndefined();
+    expect(await keys()).toEqual([first.body.id]);
   });
 
   it('a read-only key reads but gets 403 on every write', async () => {

@@ -4,7 +4,7 @@
  * Workers run on a real clock.
  */
 import type { Cloud } from '../../lib/cloud';
-import { apiClient, eventually, testCloud } from '../support/cloud';
+import { apiClient, eventually, failAnswerOf, testCloud } from '../support/cloud';
 
 describe('spot market over HTTP', () => {
   let cloud: Cloud;
@@ -158,5 +158,29 @@ describe('spot market over HTTP', () => {
     expect((await scoped.get(`/projects/${other}/spot-market-requests`)).status).toBe(404);
     expect((await scoped.delete(`/spot-market-requests/${request.id}?force_termination=true`)).status).toBe(404);
     expect((await scoped.post(`/projects/${other}/spot-market-requests`, newRequest())).status).toBe(404);
+  });
+
+  it('an Idempotency-Key creates the request once: its answer commits with the create, so a crash between them creates nothing', async () => {
+    const project = (await api.post('/projects', { name: 'spot-idem' })).body.id;
+    const path = `/projects/${project}/spot-market-requests`;
+    const body = newRequest({ devices_max: 1, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'spot-idem' } });
+    const headers = { 'idempotency-key': 'spot-once' };
+    const requests = async () => (await api.get(path)).body.spot_market_requests.map((r: { id: string }) => r.id);
+    // The answer cannot be written: the create must roll back with it, or the retry below would create a second request.
+    const undo = await failAnswerOf(cloud, headers['idempotency-key']);
+    expect((await api.post(path, body, headers)).status).toBe(500);
+    await undo();
+    expect(await requests()).toEqual([]);
+    const first = await api.post(path, body, headers);
+    expect(first.status).toBe(201);
+    // The answer as the create committed it, before the clearing round that followed.
+    const [row] = await cloud.db.query<{ status: number; response: { id: string } }>('SELECT status, response FROM idempotency_keys WHERE key = $1', [headers['idempotency-key']]);
+    expect(row).toEqual({ status: 201, response: expect.objectContaining({ id: first.body.id, state: 'open', devices: [] }) });
+    // A retry after the server that created it died is a replay.
+    await cloud.db.query('UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = $1', [headers['idempotency-key']]);
+    const retry = await api.post(path, body, headers);
+    expect(retry).toMatchObject({ status: 201, headers: { 'idempotent-replayed': 'true' }, body: { id: first.body.id } });
+    expect(await requests()).toEqual([first.body.id]);
+    expect((await api.delete(`/spot-market-requests/${first.body.id}?force_termination=true`)).status).toBe(204);
   });
 });

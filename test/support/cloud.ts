@@ -116,6 +116,20 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
   }
 }
 
+/**
+ * Makes writing the answer of Idempotency-Key `key` fail, as a crash right after the create would leave it:
+ * a create that commits its answer with it must then leave nothing behind. Returns the undo.
+ */
+export async function failAnswerOf(cloud: Cloud, key: string): Promise<() => Promise<void>> {
+  const name = `fail_answer_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+  await cloud.db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: no answer for %', NEW.key; END $$`);
+  await cloud.db.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.key = '${key.replace(/'/g, "''")}' AND NEW.status <> 0) EXECUTE FUNCTION ${name}()`);
+  return async () => {
+    await cloud.db.query(`DROP TRIGGER ${name} ON idempotency_keys`);
+    await cloud.db.query(`DROP FUNCTION ${name}()`);
+  };
+}
+
 /** A tiny API client over inject(): JSON in, JSON out, the token in X-Auth-Token. */
 /** `token` null sends no X-Auth-Token header. */
 export function apiClient(cloud: Cloud, token: string | null = cloud.adminToken) {

@@ -75,7 +75,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   });
   app.post<{ Body: ApiKeyCreateT }>('/user/api-keys', { schema: { tags: ['api-keys'], summary: 'Create a user API key; the token is in this response only', body: ApiKeyCreateInput, response: { 201: ApiKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'API keys');
-    return (await idempotent(engine, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, null))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, (commitWith) => engine.accounts.createKey(req.principal, req.body, null, commitWith))) ?? reply;
   });
   app.get<{ Params: IdParams }>('/projects/:id/api-keys', { schema: { tags: ['api-keys'], summary: 'List the API keys of a project', params: IdParams, response: { 200: ApiKeyList, ...errorResponses } } }, async (req) => {
     requireUserKey(req.principal, 'API keys');
@@ -85,7 +85,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   app.post<{ Params: IdParams; Body: ApiKeyCreateT }>('/projects/:id/api-keys', { schema: { tags: ['api-keys'], summary: 'Create a project API key; the token is in this response only', params: IdParams, body: ApiKeyCreateInput, response: { 201: ApiKey, ...errorResponses } } }, async (req, reply) => {
     requireUserKey(req.principal, 'API keys');
     await engine.projects.row(req.principal, req.params.id);
-    return (await idempotent(engine, req, reply, 201, () => engine.accounts.createKey(req.principal, req.body, req.params.id))) ?? reply;
+    return (await idempotent(engine, req, reply, 201, (commitWith) => engine.accounts.createKey(req.principal, req.body, req.params.id, commitWith))) ?? reply;
   });
   const deleteKey = async (principal: Principal, id: string) => {
     requireUserKey(principal, 'API keys');

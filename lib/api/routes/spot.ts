@@ -35,7 +35,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     '/projects/:id/spot-market-requests',
     { schema: { tags, summary: 'Create a spot market request (a bid for devices; filled while the spot price is at most max_bid_price)', params: IdParams, body: SpotMarketRequestCreateInput, response: { 201: SpotMarketRequest, ...errorResponses } } },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, () => engine.spot.createRequest(req.principal, req.params.id, req.body));
+      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.spot.createRequest(req.principal, req.params.id, req.body, commitWith));
       return out ?? reply;
     },
   );

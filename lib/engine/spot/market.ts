@@ -9,7 +9,7 @@ import { HOSTNAME_PATTERN, HOSTNAME_RULE, type DeviceCreateInput, type SpotMarke
 import type { Queryable } from '../../store/database';
 import { enqueueWebhooks } from '../../store/webhook-outbox';
 import type { Principal } from '../accounts';
-import type { EngineContext } from '../context';
+import { committing, type CommitWith, type EngineContext } from '../context';
 import { isUuid, type DeviceService, type FreeMachine, type NewDevice } from '../devices';
 import { newId, randomToken } from '../../core/ids';
 import { enqueueJobs, type JobOutcome, type JobRow } from '../jobs';
@@ -77,17 +77,22 @@ export class SpotMarketService {
 
   // ------------------------------------------------------------------ requests
 
-  /** Validates (collecting every problem), stores the bid and runs a clearing round so it fills at once if it can. */
-  async createRequest(principal: Principal, projectId: string, input: SpotMarketRequestCreateInput): Promise<SpotMarketRequest> {
+  /**
+   * Validates (collecting every problem), stores the bid and runs a clearing round so it fills at once if it can.
+   * `commitWith` (an idempotent request's answer) commits with the bid and gets it as stored, before that round.
+   */
+  async createRequest(principal: Principal, projectId: string, input: SpotMarketRequestCreateInput, commitWith?: CommitWith<SpotMarketRequest>): Promise<SpotMarketRequest> {
     await this.visibleProject(principal, projectId);
     const { plan, metro } = this.validate(input);
-    const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    await this.ctx.db.query(
-      `INSERT INTO spot_market_requests (id, project_id, metro_id, plan_id, devices_min, devices_max, max_bid_price, end_at, kind, instance_parameters, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
-      [id, projectId, metro.id, plan.id, input.devices_min, input.devices_max, input.max_bid_price, input.end_at ?? null, input.kind ?? 'one_time', JSON.stringify(input.instance_parameters), now],
-    );
+    const { id } = await committing(this.ctx.db, commitWith, async (db) => {
+      const rows = await db.query<RequestRow>(
+        `INSERT INTO spot_market_requests (id, project_id, metro_id, plan_id, devices_min, devices_max, max_bid_price, end_at, kind, instance_parameters, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11) RETURNING *`,
+        [newId(), projectId, metro.id, plan.id, input.devices_min, input.devices_max, input.max_bid_price, input.end_at ?? null, input.kind ?? 'one_time', JSON.stringify(input.instance_parameters), now],
+      );
+      return (await this.present(rows, db))[0];
+    });
     await this.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing after a new request failed; the next round retries'));
     return this.get(principal, id);
   }
@@ -213,15 +218,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     if (!project) throw new MetalError('not_found', `project ${projectId} not found`);
   }
 
-  private async present(rows: RequestRow[]): Promise<SpotMarketRequest[]> {
+  /** `db`: a create's transaction reads through it (on PGlite a statement outside it would wait for it). */
+  private async present(rows: RequestRow[], db: Queryable = this.ctx.db): Promise<SpotMarketRequest[]> {
     if (!rows.length) return [];
     const { world } = this.ctx;
     const [devices, prices] = await Promise.all([
-      this.ctx.db.query<RequestDeviceRow>(
+      db.query<RequestDeviceRow>(
         `SELECT id, spot_market_request_id, hostname, state, ip_addresses, termination_time FROM devices WHERE spot_market_request_id = ANY($1::uuid[]) AND state <> 'deleted' ORDER BY created_at, id`,
         [rows.map((r) => r.id)],
       ),
-      this.ctx.db.query<{ metro_id: string; plan_id: string; price: number }>('SELECT metro_id, plan_id, price FROM spot_prices WHERE metro_id = ANY($1::uuid[])', [
+      db.query<{ metro_id: string; plan_id: string; price: number }>('SELECT metro_id, plan_id, price FROM spot_prices WHERE metro_id = ANY($1::uuid[])', [
         [...new Set(rows.map((r) => r.metro_id))],
       ]),
     ]);

@@ -9,11 +9,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CATALOG, type Cloud } from '../../../lib/cloud';
-import type { DeviceCreateInput, SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
+import type { DeviceCreateInput, SpotMarketRequest, SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
 import type { Principal } from '../../../lib/engine/accounts';
 import { ManualClock } from '../../../lib/core/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
 import { PLACEMENT_RETRY_MS, type SpotMarketService } from '../../../lib/engine/spot/market';
+import type { Queryable } from '../../../lib/store/database';
 import { adminProject, availableBackends, deviceInput, removeTempDirs, settle, stepUntil, stopPostgres, tempDir, testCloud } from '../../support/cloud';
 
 const MIN = 60_000;
@@ -149,6 +150,25 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
         expect.stringMatching(/^instance_parameters\.hostnames\[1\]: must be a hostname/),
       ]),
     );
+  });
+
+  it('commits `commitWith` (an idempotent answer) with the request as stored: when it fails, no request remains', async () => {
+    const low = { max_bid_price: 0.05 }; // below the price floor: it never fills
+    const count = async (db: Queryable, id: string) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM spot_market_requests WHERE id = $1', [id]))[0].n;
+    let failedId = '';
+    const failed = await spot()
+      .createRequest(principal, projectId, input('ny', low), async (tx, created) => {
+        failedId = created.id;
+        expect(await count(tx, created.id)).toBe(1);
+        throw new Error('the answer could not be written');
+      })
+      .catch((e: Error) => e);
+    expect(failed).toEqual(new Error('the answer could not be written'));
+    expect(await count(cloud.db, failedId)).toBe(0);
+    const committed: SpotMarketRequest[] = [];
+    const request = await spot().createRequest(principal, projectId, input('ny', low), async (_tx, created) => void committed.push(created));
+    expect(committed).toEqual([expect.objectContaining({ id: request.id, state: 'open', max_bid_price: 0.05, devices: [] })]);
+    await spot().delete(principal, request.id, false);
   });
 
   it('outbid: the price passes the bid → a notice of exactly 2 min (a shorter configured notice is raised), an event, a signed webhook, then termination', async () => {
