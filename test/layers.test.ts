@@ -14,7 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   client: ['contract', 'core'],
   gen: [],
   constructs: ['gen', 'contract', 'core'],
-  codegen: ['contract', 'core'],
+  // Build tools: the docs are generated from the provider's own definitions.
+  codegen: ['provider', 'contract', 'core'],
   provider: ['client', 'contract', 'core'],
   store: ['contract', 'core'],
   boot: ['contract', 'core'],

@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock';
 import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } from './context';
 import { DeviceService } from './devices';
 import { newId } from '../core/ids';
+import { IdempotencyService } from './idempotency';
 import { JobRunner } from './jobs';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -45,6 +46,7 @@ export class Engine {
   readonly webhooks: WebhookSender;
   readonly observations: EngineObservations;
   readonly terraformState: TerraformStateService;
+  readonly idempotency: IdempotencyService;
   private sweeper?: NodeJS.Timeout;
   private clearing?: NodeJS.Timeout;
 
@@ -73,6 +75,7 @@ export class Engine {
       place_device: this.spot.placeWaiting,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
+    this.idempotency = new IdempotencyService(this.ctx, workerId);
   }
 
   /**
