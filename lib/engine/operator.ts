@@ -7,6 +7,7 @@ import { MetalError } from '../contract/errors';
 import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
 import { simMacs } from '../core/hardware';
 import { serializeDump } from '../store/backup-file';
+import { catalogSeeded, insertFacility, insertMetro, insertOperatingSystem, insertPlan } from '../store/catalog';
 import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
@@ -51,39 +52,21 @@ export class OperatorService {
   }
 
   async createMetro(input: MetroInput): Promise<void> {
-    await this.insertUnique('metro', input.code, () =>
-      this.ctx.db.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-        newId(), input.code, input.name, input.country, input.kind, input.latitude, input.longitude, input.price_factor ?? 1,
-      ]),
-    );
+    await this.insertUnique('metro', input.code, () => insertMetro(this.ctx.db, newId(), input));
   }
 
   async createFacility(input: FacilityInput): Promise<void> {
     const metro = this.ctx.world.metro(input.metro);
     if (!metro) throw new MetalError('validation_failed', `metro: unknown metro "${input.metro}"; enrol it first (POST /operator/metros) or use one of ${[...this.ctx.world.metros.values()].map((m) => m.code).join(', ')}`);
-    await this.insertUnique('facility', input.code, () =>
-      this.ctx.db.query(
-        `INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)`,
-        [newId(), input.code, input.name, metro.id, JSON.stringify(input.features ?? ['baremetal'])],
-      ),
-    );
+    await this.insertUnique('facility', input.code, () => insertFacility(this.ctx.db, newId(), metro.id, input));
   }
 
   async createPlan(input: PlanInput): Promise<void> {
-    await this.insertUnique('plan', input.slug, () =>
-      this.ctx.db.query(
-        'INSERT INTO plans (id, slug, name, description, category, line, type, specs, price_hour, deployment_types) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10::jsonb)',
-        [newId(), input.slug, input.name ?? input.slug, input.description ?? '', input.category, input.line ?? 'baremetal', input.type ?? 'standard', JSON.stringify(input.specs), input.pricing.hour, JSON.stringify(input.deployment_types ?? ['on_demand'])],
-      ),
-    );
+    await this.insertUnique('plan', input.slug, () => insertPlan(this.ctx.db, newId(), input));
   }
 
   async createOperatingSystem(input: OperatingSystemInput): Promise<void> {
-    await this.insertUnique('operating system', input.slug, () =>
-      this.ctx.db.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [
-        newId(), input.slug, input.name, input.distro, input.version, JSON.stringify(input.provisionable_on ?? ['*']),
-      ]),
-    );
+    await this.insertUnique('operating system', input.slug, () => insertOperatingSystem(this.ctx.db, newId(), input));
   }
 
   /** Enrols a machine: it stays `enrolling` until a verify job has logged in to its BMC and read its inventory. */
@@ -205,16 +188,14 @@ GROUP BY ${place}, p.slug ORDER BY ${place}, p.slug`,
  * the simulator are enrolled available (they need no BMC verification) with deterministic names and MACs.
  */
 export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Promise<{ machines: number }> {
-  const tx = ctx.db;
-  const [{ n }] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM metros');
-  if (n > 0) return { machines: 0 };
+  if (await catalogSeeded(ctx.db)) return { machines: 0 };
   let machines = 0;
   await ctx.db.transaction(async (q: Queryable) => {
     const metroIds = new Map<string, { id: string; kind: string }>();
     for (const m of catalog.metros) {
       const id = newId();
       metroIds.set(m.code, { id, kind: m.kind });
-      await q.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [id, m.code, m.name, m.country, m.kind, m.latitude, m.longitude, m.price_factor ?? 1]);
+      await insertMetro(q, id, m);
     }
     const facilities: { id: string; code: string; metroKind: string }[] = [];
     for (const f of catalog.facilities) {
@@ -222,18 +203,16 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
       if (!metro) throw new Error(`catalog: facility ${f.code} names unknown metro ${f.metro}`);
       const id = newId();
       facilities.push({ id, code: f.code, metroKind: metro.kind });
-      await q.query('INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)', [id, f.code, f.name, metro.id, JSON.stringify(f.features ?? ['baremetal'])]);
+      await insertFacility(q, id, metro.id, f);
     }
     const planIds = new Map<string, string>();
     for (const p of catalog.plans) {
       const id = newId();
       planIds.set(p.slug, id);
-      await q.query('INSERT INTO plans (id, slug, name, description, category, line, type, specs, price_hour, deployment_types) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10::jsonb)', [
-        id, p.slug, p.name ?? p.slug, p.description ?? '', p.category, p.line ?? 'baremetal', p.type ?? 'standard', JSON.stringify(p.specs), p.pricing.hour, JSON.stringify(p.deployment_types ?? ['on_demand']),
-      ]);
+      await insertPlan(q, id, p);
     }
     for (const o of catalog.operating_systems) {
-      await q.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [newId(), o.slug, o.name, o.distro, o.version, JSON.stringify(o.provisionable_on ?? ['*'])]);
+      await insertOperatingSystem(q, newId(), o);
     }
     const rows: Record<string, unknown>[] = [];
     const perFacility = new Map<string, number>();
