@@ -4,6 +4,7 @@
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler, LogController } from 'fastify';
 import type { Engine } from '../engine';
 import { MetalError } from '../contract/errors';
@@ -100,20 +101,38 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const options = { allErrors: true, removeAdditional: false, useDefaults: true, verbose: true, strict: false } as const;
   // ajv-formats' uuid also takes "urn:uuid:..." forms, which PostgreSQL's uuid type refuses.
-  const strict = (ajv: Ajv) => addFormats(ajv).addFormat('uuid', new RegExp(UUID_PATTERN));
+  const strict = (ajv: Ajv) => addFormats(ajv).addFormat('uuid', new RegExp(UUID_PATTERN)).addFormat('date-time', { type: 'string', validate: storableDateTime });
   const text = strict(new Ajv({ ...options, coerceTypes: 'array' }));
   const json = strict(new Ajv({ ...options, coerceTypes: false }));
   return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);
+}
+
+const rfc3339DateTime = (fullFormats['date-time'] as { validate: (value: string) => boolean }).validate;
+/** Instants whose UTC year has four digits, as RFC 3339 writes it. */
+const STORABLE_FROM = Date.UTC(1000, 0);
+const STORABLE_UNTIL = Date.UTC(10000, 0);
+
+/**
+ * An RFC 3339 date-time the store keeps and reads back as sent. RFC 3339 also allows what would fail the statement
+ * (and with it every create of a group commit) or the answer: a leap second or a "+01" offset (JavaScript cannot
+ * read them), offsets beyond PostgreSQL's ±15:59, a year it refuses (0000) or readers take for a two-digit one.
+ */
+function storableDateTime(value: string): boolean {
+  if (!rfc3339DateTime(value)) return false;
+  const offsetHours = /([+-])(\d\d):?\d\d$/.exec(value)?.[2];
+  const at = Date.parse(value);
+  return at >= STORABLE_FROM && at < STORABLE_UNTIL && Number(offsetHours ?? 0) <= 15;
 }
 
 /** JSON bodies deeper than this are refused: far above any Metal shape, far below what can overflow a stack. */
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Refuses, with the field's name, what the store cannot keep: NUL characters (PostgreSQL text and jsonb cannot
- * hold them, and inside a group commit the error would fail every create of the batch) and JSON nested deeper
- * than MAX_JSON_DEPTH (serialising it between threads or into jsonb recurses). The walk is iterative and stops
- * at the depth limit, so no input can exhaust the stack here.
+ * Refuses, with the field's name, what the store cannot keep: NUL characters and lone UTF-16 surrogates (a JSON
+ * escape such as \ud800 that pairs with nothing; jsonb refuses both, text NUL too, and inside a group commit the
+ * error would fail every create of the batch) and JSON nested deeper than MAX_JSON_DEPTH
+ * (serialising it between threads or into jsonb recurses). The walk is iterative and stops at the depth limit,
+ * so no input can exhaust the stack here.
  */
 async function refuseUnstorableInput(request: FastifyRequest): Promise<void> {
   const problem = unstorable(request.query, 'query parameter ') ?? unstorable(request.body, '');
@@ -126,16 +145,25 @@ function unstorable(root: unknown, label: string): string | undefined {
   while (stack.length) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return `${name(path)}: must not contain NUL (\\u0000) characters`;
+      const problem = unstorableText(value);
+      if (problem) return `${name(path)}: ${problem}`;
       continue;
     }
     if (!value || typeof value !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `${name(path.split(/[.[]/)[0])}: nested deeper than ${MAX_JSON_DEPTH} levels; flatten it`;
     for (const [key, inner] of Object.entries(value)) {
       const innerPath = Array.isArray(value) ? `${path}[${key}]` : `${path}${path ? '.' : ''}${key}`;
-      if (key.includes('\u0000')) return `${name(innerPath)}: must not contain NUL (\\u0000) characters`;
+      const problem = unstorableText(key);
+      if (problem) return `${name(innerPath)}: ${problem}`;
       stack.push({ value: inner, path: innerPath, depth: depth + 1 });
     }
   }
+  return undefined;
+}
+
+function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL (\\u0000) characters';
+  // With the u flag a well-formed pair is one code point: only a lone surrogate is in category Cs.
+  if (/\p{Cs}/u.test(text)) return 'must be valid Unicode: it contains a lone surrogate (such as \\ud800) that pairs with nothing';
   return undefined;
 }

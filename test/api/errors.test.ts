@@ -1,7 +1,7 @@
 /**
  * Bad input never gets a 5xx: huge page numbers, malformed ids (also with %00 and invalid UTF-8), deep and wide
- * JSON, and what fastify or node's HTTP parser refuse before routing all answer a 4xx in the Metal error shape
- * naming the parameter.
+ * JSON, text and date-times the store cannot keep (nor fail a group commit with), and what fastify or node's HTTP
+ * parser refuse before routing all answer a 4xx in the Metal error shape naming the parameter.
  */
 import { request as httpRequest } from 'node:http';
 import { MAX_JSON_DEPTH } from '../../lib/api/app';
@@ -95,6 +95,36 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
     expectMetalError(await admin.post('/projects', { name: 'x', customdata: { list: ['ok', { 'k\u0000': 1 }] } }), 422, /^customdata\.list\[1\]\.k.: must not contain NUL/);
     expectMetalError(await admin.get('/projects?include=%00'), 422, /^query parameter include: must not contain NUL/);
   });
+
+  it('a lone surrogate (\\ud800) in a body is a 422 naming the field, and does not fail the other creates of its group commit', async () => {
+    expectMetalError(await admin.post('/projects', { name: 'x', tags: ['ok', 'half \ud800'] }), 422, /^tags\[1\]: must be valid Unicode: it contains a lone surrogate/);
+    expectMetalError(await admin.post('/projects', { name: 'x', customdata: { ['k\udc00']: 1 } }), 422, /^customdata\.k.: must be valid Unicode/);
+    // A pair is a character like any other.
+    expect((await admin.post('/projects', { name: 'x \ud83d\ude00' })).body.name).toBe('x 😀');
+    const device = { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' };
+    const [good, bad] = await Promise.all([
+      admin.post(`/projects/${projectId}/devices`, { ...device, hostname: 'beside-bad-input' }),
+      admin.post(`/projects/${projectId}/devices`, { ...device, description: '\ud800' }, { 'idempotency-key': 'lone-surrogate' }),
+    ]);
+    expect(good.status).toBe(201);
+    expectMetalError(bad, 422, /^description: must be valid Unicode/);
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '2030-06-30T23:59:60Z', '2030-01-01T00:00:00+01', '2030-01-01T00:00:00+16:00', '9999-12-31T23:59:59-01:00', '0099-12-31T00:00:00Z'])(
+    'a date-time the store cannot keep (%s) is a 422 naming the field, and does not fail the other creates of its group commit',
+    async (at) => {
+      const device = { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' };
+      const [good, bad] = await Promise.all([
+        admin.post(`/projects/${projectId}/devices`, { ...device, termination_time: '2030-01-01T00:00:00+05:30' }),
+        admin.post(`/projects/${projectId}/devices`, { ...device, termination_time: at }),
+      ]);
+      expect(good.status).toBe(201);
+      expectMetalError(bad, 422, /^termination_time: must match format "date-time"/);
+      const spot = { devices_min: 1, devices_max: 1, max_bid_price: 0.01, metro: 'ny', end_at: at, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04' } };
+      expectMetalError(await admin.post(`/projects/${projectId}/spot-market-requests`, spot), 422, /^end_at: must match format "date-time"/);
+      await admin.delete(`/devices/${good.body.id}`);
+    },
+  );
 
   it('headers beyond the HTTP parser limit and malformed requests get a Metal-shaped answer over a real socket', async () => {
     const url = new URL(await cloud.listen());
