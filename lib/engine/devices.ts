@@ -24,6 +24,8 @@ import {
   updateDevice,
   type InstallState,
   type NewDeviceRow,
+  type ProjectOrganization,
+  type SshKeyOwner,
 } from '../store/devices';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
@@ -193,31 +195,12 @@ export class DeviceService {
     return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, addresses: addresses.requests };
   }
 
-  /**
-   * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
-   * user, and none given means all of them (Metal's default). One query per table for the whole batch.
-   */
-  private async checkAccessAndKeys(tx: Queryable, items: PlacedCreate[]): Promise<(string[] | Error)[]> {
-    const projectIds = [...new Set(items.map((i) => i.projectId))];
-    const userIds = [...new Set(items.map((i) => i.actor.userId))];
-    const [projects, keys] = await projectsAndKeys(tx, projectIds, userIds);
-    const org = new Map(projects.map((p) => [p.id, p.organization_id]));
-    return items.map((item) => {
-      if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
-      if (item.input.no_ssh_keys) return [];
-      const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
-      const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
-      if (!explicit.length) return available;
-      const missing = explicit.filter((id) => !available.includes(id));
-      if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
-      return explicit;
-    });
-  }
-
   private async flushCreates(batch: PlacedCreate[]): Promise<(Device | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
-      const checked = await this.checkAccessAndKeys(tx, batch);
+      // One query per table for the whole batch.
+      const [projects, keys] = await projectsAndKeys(tx, [...new Set(batch.map((i) => i.projectId))], [...new Set(batch.map((i) => i.actor.userId))]);
+      const checked = accessAndKeys(batch, projects, keys);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
       const machines = await this.allocate(tx, items);
@@ -664,6 +647,24 @@ export class DeviceService {
   async countByState(): Promise<Record<string, number>> {
     return deviceCountsByState(this.ctx.db);
   }
+}
+
+/**
+ * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
+ * user, and none given means all of them (Metal's default).
+ */
+function accessAndKeys(items: PlacedCreate[], projects: ProjectOrganization[], keys: SshKeyOwner[]): (string[] | Error)[] {
+  const org = new Map(projects.map((p) => [p.id, p.organization_id]));
+  return items.map((item) => {
+    if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
+    if (item.input.no_ssh_keys) return [];
+    const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
+    const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
+    if (!explicit.length) return available;
+    const missing = explicit.filter((id) => !available.includes(id));
+    if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
+    return explicit;
+  });
 }
 
 /** The device id a phone-home token names (see phoneHomeToken), when it has that shape. */

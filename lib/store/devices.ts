@@ -207,8 +207,8 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
 
 /**
  * Inserts devices in one statement, after locking their projects (what the project foreign key would do per row,
- * once per batch: the projects cannot be deleted under us). Returns the ids of the projects found and locked.
- * The statements are sent together (they run in order); a missing project must roll both back.
+ * once per batch: the projects cannot be deleted under us). Both statements are sent together (they run in order).
+ * Returns the ids of the projects found and locked: a project missing among them must fail the transaction.
  */
 export async function insertDevices(tx: Queryable, rows: NewDeviceRow[], now: Date): Promise<string[]> {
   const projectIds = [...new Set(rows.map((r) => r.project_id))];
@@ -232,15 +232,23 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
   return locked.map((l) => l.id);
 }
 
+export interface ProjectOrganization {
+  id: string;
+  organization_id: string;
+}
+
+/** An SSH key and whom it belongs to: a project or a user. */
+export interface SshKeyOwner {
+  id: string;
+  project_id: string | null;
+  user_id: string | null;
+}
+
 /** The organization of each project, and the SSH keys of those projects and of the users: what creating devices checks. */
-export function projectsAndKeys(
-  tx: Queryable,
-  projectIds: string[],
-  userIds: string[],
-): Promise<[{ id: string; organization_id: string }[], { id: string; project_id: string | null; user_id: string | null }[]]> {
+export function projectsAndKeys(tx: Queryable, projectIds: string[], userIds: string[]): Promise<[ProjectOrganization[], SshKeyOwner[]]> {
   return Promise.all([
-    tx.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[])', [projectIds]),
-    tx.query<{ id: string; project_id: string | null; user_id: string | null }>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
+    tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[])', [projectIds]),
+    tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
   ]);
 }
 
