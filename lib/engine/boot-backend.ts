@@ -4,6 +4,7 @@
  */
 import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
 import { deviceIdAtAddress } from '../store/boot-installs';
+import { setProvisioningPercentage, sshKeyTexts } from '../store/devices';
 import type { EngineContext } from './context';
 import type { DeviceService } from './devices';
 import { PROVISIONING_PROGRESS } from './lifecycle';
@@ -42,7 +43,7 @@ export class EngineBootBackend implements BootBackend {
       // Installer progress maps onto the band between network boot and the end of the install.
       const { networkBoot, installerDone } = PROVISIONING_PROGRESS;
       const pct = networkBoot + Math.round((Math.min(100, Math.max(0, progress.percentage)) / 100) * (installerDone - networkBoot));
-      await this.ctx.db.query('UPDATE devices SET provisioning_percentage = $2 WHERE id = $1', [row.id, pct]);
+      await setProvisioningPercentage(this.ctx.db, row.id, pct);
     }
     return 'accepted';
   }
@@ -61,7 +62,6 @@ export class EngineBootBackend implements BootBackend {
   private async describe(row: DeviceRow, mode: BootDevice['mode']): Promise<BootDevice> {
     const { world } = this.ctx;
     const os = world.operatingSystems.get(row.operating_system_id)!;
-    const keys = row.ssh_key_ids.length ? await this.ctx.db.query<{ key: string }>('SELECT key FROM ssh_keys WHERE id = ANY($1::uuid[])', [row.ssh_key_ids]) : [];
     const device: BootDevice = {
       id: row.id,
       hostname: row.hostname,
@@ -72,7 +72,7 @@ export class EngineBootBackend implements BootBackend {
       facility: world.facilities.get(row.facility_id)!.code,
       ipAddresses: row.ip_addresses.map((a) => ({ address: a.address, addressFamily: a.address_family as 4 | 6, cidr: a.cidr, public: a.public, management: a.management, gateway: a.gateway })),
       interfaces: (row.macs ?? []).map((mac, i) => ({ name: `eth${i}`, mac })),
-      sshKeys: keys.map((k) => k.key),
+      sshKeys: await sshKeyTexts(this.ctx.db, row.ssh_key_ids),
       userData: row.userdata || undefined,
       customData: row.customdata,
       tags: row.tags,

@@ -7,15 +7,40 @@ import type { Device, DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } 
 import { Batcher } from '../store/batcher';
 import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
+import {
+  convertToOnDemand,
+  deviceCountsByState,
+  deviceRows,
+  insertDevices,
+  insertEvents,
+  installsByMac,
+  listDevices,
+  lockWaitingDevice,
+  outstandingInstalls,
+  overdueDevices,
+  placeDevice,
+  projectsAndKeys,
+  reclaimableSpotByPool,
+  updateDevice,
+  type InstallState,
+  type NewDeviceRow,
+  type ProjectOrganization,
+  type SshKeyOwner,
+} from '../store/devices';
+import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
+import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
 import { newId, randomToken, sha256, shortId } from '../core/ids';
-import { enqueueJobs, NewJob } from './jobs';
 import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
+import { machineChange } from './machine-lifecycle';
 import { DeviceRow, presentDevice } from './present';
-import { applyTransitions, insertEvents, TransitionRequest } from './transitions';
+import { applyTransitions, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import { suggestion } from '../contract/catalog-rules';
+
+// The spot market fills requests with devices on machines it picked.
+export type { FreeMachine } from '../store/machines';
 
 /** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
 export interface Actor {
@@ -35,13 +60,6 @@ interface PlacedCreate {
   facilities: FacilityRow[];
   os: OsRow;
   addresses: AddressRequest[];
-}
-
-export interface FreeMachine {
-  id: string;
-  facility_id: string;
-  ordinal: number;
-  macs: string[];
 }
 
 /** A validated device to insert, on its machine (null: an on-demand device waiting for one). */
@@ -75,8 +93,6 @@ export interface BootPlan extends Omit<BootDecision, 'deviceId'> {
   device: DeviceRow;
 }
 
-type InstallState = Pick<DeviceRow, 'id' | 'state' | 'phone_home_hash' | 'install_generation' | 'operating_system_id'>;
-
 export interface DeviceListQuery {
   page: number;
   perPage: number;
@@ -97,9 +113,6 @@ const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<LifecycleState, string>> = {
 
 const WAITING_FOR_MACHINE_TIMEOUT =
   'found no free machine before its provision deadline: the spot devices reclaimed for it did not free one. Delete it and create it in another metro (GET /capacity/metros shows where machines are free)';
-
-const DEVICE_COLUMNS = `d.*, m.macs`;
-const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 
 export class DeviceService {
   private readonly createBatcher: Batcher<PlacedCreate, Device>;
@@ -182,34 +195,12 @@ export class DeviceService {
     return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, addresses: addresses.requests };
   }
 
-  /**
-   * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
-   * user, and none given means all of them (Metal's default). One query per table for the whole batch.
-   */
-  private async checkAccessAndKeys(tx: Queryable, items: PlacedCreate[]): Promise<(string[] | Error)[]> {
-    const projectIds = [...new Set(items.map((i) => i.projectId))];
-    const userIds = [...new Set(items.map((i) => i.actor.userId))];
-    const [projects, keys] = await Promise.all([
-      tx.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[])', [projectIds]),
-      tx.query<{ id: string; project_id: string | null; user_id: string | null }>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
-    ]);
-    const org = new Map(projects.map((p) => [p.id, p.organization_id]));
-    return items.map((item) => {
-      if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
-      if (item.input.no_ssh_keys) return [];
-      const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
-      const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
-      if (!explicit.length) return available;
-      const missing = explicit.filter((id) => !available.includes(id));
-      if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
-      return explicit;
-    });
-  }
-
   private async flushCreates(batch: PlacedCreate[]): Promise<(Device | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
-      const checked = await this.checkAccessAndKeys(tx, batch);
+      // One query per table for the whole batch.
+      const [projects, keys] = await projectsAndKeys(tx, [...new Set(batch.map((i) => i.projectId))], [...new Set(batch.map((i) => i.actor.userId))]);
+      const checked = accessAndKeys(batch, projects, keys);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
       const machines = await this.allocate(tx, items);
@@ -249,7 +240,7 @@ export class DeviceService {
    */
   async insertDevices(tx: Queryable, devices: NewDevice[], now: Date): Promise<DeviceRow[]> {
     if (!devices.length) return [];
-    const rows = devices.map((item) => {
+    const rows = devices.map((item): NewDeviceRow => {
       const id = newId();
       const machine = item.machine;
       return {
@@ -258,7 +249,7 @@ export class DeviceService {
         project_id: item.projectId,
         hostname: item.input.hostname ?? `${item.plan.slug.split('.')[0]}-${shortId(id)}`,
         description: item.input.description ?? '',
-        state: 'queued',
+        state: 'queued' satisfies LifecycleState,
         provisioning_percentage: PROVISIONING_PROGRESS.queued,
         plan_id: item.plan.id,
         metro_id: item.metro.id,
@@ -283,32 +274,13 @@ export class DeviceService {
         spot_market_request_id: item.spot?.requestId ?? null,
       };
     });
-    // What the project foreign key would do per row, once per batch: the projects cannot be deleted under us.
-    // The statements are sent together (they run in order); a missing project rolls all of them back.
     const projectIds = [...new Set(rows.map((r) => r.project_id))];
-    const placed = rows.filter((r) => r.machine_id);
+    // The machines were picked available, and are locked: allocating them is the lifecycle's `allocate`.
+    const allocations = devices.flatMap((d, i) => (d.machine ? [machineChange({ id: d.machine.id, state: 'available' }, 'allocate', { device_id: rows[i].id })!] : []));
+    // The statements are sent together (they run in order); a missing project rolls all of them back.
     const [locked] = await Promise.all([
-      tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
-      tx.query(
-      `INSERT INTO devices (id, short_id, project_id, hostname, description, state, provisioning_percentage, plan_id, metro_id, facility_id,
-  machine_id, operating_system_id, billing_cycle, userdata, customdata, ipxe_script_url, always_pxe, locked, tags, ssh_key_ids,
-  ip_addresses, ip_request, root_password, termination_time, deadline, spot_instance, spot_price_max, spot_market_request_id, created_at, updated_at)
-SELECT r.id, r.short_id, r.project_id, r.hostname, r.description, r.state, r.provisioning_percentage, r.plan_id, r.metro_id, r.facility_id,
-  r.machine_id, r.operating_system_id, r.billing_cycle, r.userdata, r.customdata, r.ipxe_script_url, r.always_pxe, r.locked, r.tags,
-  r.ssh_key_ids, r.ip_addresses, r.ip_request, r.root_password, r.termination_time, r.deadline, r.spot_instance, r.spot_price_max, r.spot_market_request_id, $2, $2
-FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid, hostname text, description text, state text,
-  provisioning_percentage float8, plan_id uuid, metro_id uuid, facility_id uuid, machine_id uuid, operating_system_id uuid,
-  billing_cycle text, userdata text, customdata jsonb, ipxe_script_url text, always_pxe boolean, locked boolean, tags jsonb,
-  ssh_key_ids jsonb, ip_addresses jsonb, ip_request jsonb, root_password text, termination_time timestamptz, deadline timestamptz,
-  spot_instance boolean, spot_price_max float8, spot_market_request_id uuid)`,
-      [JSON.stringify(rows), now.toISOString()],
-      ),
-      placed.length &&
-        tx.query(
-          `UPDATE machines m SET state = 'allocated', device_id = (x->>'id')::uuid FROM jsonb_array_elements($1::jsonb) x
-WHERE m.id = ANY($2::uuid[]) AND m.id = (x->>'machine_id')::uuid`,
-          [JSON.stringify(placed.map((r) => ({ id: r.id, machine_id: r.machine_id }))), placed.map((r) => r.machine_id)],
-        ),
+      insertDevices(tx, rows, now),
+      writeMachineStates(tx, allocations),
       insertEvents(
       tx,
       rows.map((r) => ({
@@ -331,10 +303,10 @@ WHERE m.id = ANY($2::uuid[]) AND m.id = (x->>'machine_id')::uuid`,
         now,
       ),
     ]);
-    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.some((l) => l.id === id))} not found`);
+    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.includes(id))} not found`);
     // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
     const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
-    return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as unknown as DeviceRow);
+    return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as DeviceRow);
   }
 
   /**
@@ -344,13 +316,7 @@ WHERE m.id = ANY($2::uuid[]) AND m.id = (x->>'machine_id')::uuid`,
   private async reclaimableSpot(tx: Queryable, items: PlacedCreate[]): Promise<Map<string, number>> {
     const pools = new Map<string, number>();
     if (!items.length) return pools;
-    const rows = await tx.query<{ pool: string; n: number }>(
-      `SELECT metro_id || '/' || plan_id AS pool,
-  count(*) FILTER (WHERE spot_instance AND termination_time IS NULL AND machine_id IS NOT NULL AND state <> ALL ('{deprovisioning,deleted}'))::int
-  - count(*) FILTER (WHERE NOT spot_instance AND machine_id IS NULL AND state = 'queued')::int AS n
-FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROUP BY metro_id, plan_id`,
-      [[...new Set(items.map((i) => i.metro.id))], [...new Set(items.map((i) => i.plan.id))]],
-    );
+    const rows = await reclaimableSpotByPool(tx, [...new Set(items.map((i) => i.metro.id))], [...new Set(items.map((i) => i.plan.id))]);
     for (const r of rows) pools.set(r.pool, r.n);
     return pools;
   }
@@ -362,25 +328,12 @@ FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROU
   async placeWaiting(deviceId: string, facilityIds: string[]): Promise<'placed' | 'waiting' | 'gone'> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(async (tx) => {
-      const [device] = await tx.query<{ plan_id: string; hostname: string; project_id: string; ip_request: AddressRequest[] | null }>(
-        `SELECT plan_id, hostname, project_id, ip_request FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
-        [deviceId],
-      );
+      const device = await lockWaitingDevice<AddressRequest[]>(tx, deviceId);
       if (!device) return 'gone' as const;
-      const [machine] = await tx.query<FreeMachine>(
-        `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
-ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [device.plan_id, facilityIds],
-      );
+      const [machine] = await lockFreeMachines(tx, device.plan_id, facilityIds, 1);
       if (!machine) return 'waiting' as const;
-      await tx.query(`UPDATE machines SET state = 'allocated', device_id = $2 WHERE id = $1`, [machine.id, deviceId]);
-      await tx.query(`UPDATE devices SET machine_id = $2, facility_id = $3, ip_addresses = $4::jsonb, updated_at = $5 WHERE id = $1`, [
-        deviceId,
-        machine.id,
-        machine.facility_id,
-        JSON.stringify(addressesFor(machine.ordinal, device.ip_request ?? DEFAULT_ADDRESSES)),
-        now.toISOString(),
-      ]);
+      await writeMachineStates(tx, [machineChange({ id: machine.id, state: 'available' }, 'allocate', { device_id: deviceId })!]);
+      await placeDevice(tx, deviceId, machine, addressesFor(machine.ordinal, device.ip_request ?? DEFAULT_ADDRESSES), now);
       await insertEvents(tx, [{ id: newId(), type: 'instance.placed', body: `${device.hostname} got a machine and is queued for provisioning`, project_id: device.project_id, device_id: deviceId }], now);
       await enqueueJobs(tx, [{ kind: 'provision', device_id: deviceId }], now);
       return 'placed' as const;
@@ -403,12 +356,7 @@ ORDER BY facility_id, ordinal LIMIT 1 FOR UPDATE SKIP LOCKED`,
     const picked: string[] = [];
     for (const [key, indexes] of groups) {
       const [planId, facilityIds] = key.split('|');
-      const free = await tx.query<FreeMachine>(
-        `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
-  AND id <> ALL($4::uuid[])
-ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
-        [planId, facilityIds.split(','), indexes.length, picked],
-      );
+      const free = await lockFreeMachines(tx, planId, facilityIds.split(','), indexes.length, picked);
       indexes.forEach((itemIndex, n) => (result[itemIndex] = free[n]));
       picked.push(...free.map((m) => m.id));
     }
@@ -433,32 +381,14 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
    * one query. Each read still starts after its request arrived, so it sees every change committed before.
    */
   private readonly rowBatcher = new Batcher<string, DeviceRow | undefined>(async (ids) => {
-    const rows = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = ANY($1::uuid[]) AND d.state <> 'deleted'`, [[...new Set(ids)]]);
+    const rows = await deviceRows<LifecycleState>(this.ctx.db, [...new Set(ids)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id));
   });
 
   async list(projectId: string, q: DeviceListQuery): Promise<{ items: Device[]; total: number }> {
-    const where = [`d.project_id = $1`, `d.state <> 'deleted'`];
-    const params: unknown[] = [projectId];
-    if (q.state) {
-      params.push(statesShownAs(q.state.split(',')));
-      where.push(`d.state = ANY($${params.length}::text[])`);
-    }
-    if (q.hostname) {
-      params.push(q.hostname);
-      where.push(`d.hostname = $${params.length}`);
-    }
-    if (q.tag) {
-      params.push(JSON.stringify([q.tag]));
-      where.push(`d.tags @> $${params.length}::jsonb`);
-    }
-    const clause = where.join(' AND ');
-    const [{ total }] = await this.ctx.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM devices d WHERE ${clause}`, params);
-    const rows = await this.ctx.db.query<DeviceRow>(
-      `SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE ${clause} ORDER BY d.created_at, d.id LIMIT ${q.perPage} OFFSET ${(q.page - 1) * q.perPage}`,
-      params,
-    );
+    const filter = { states: q.state ? statesShownAs(q.state.split(',')) : undefined, hostname: q.hostname, tag: q.tag };
+    const { rows, total } = await listDevices<LifecycleState>(this.ctx.db, projectId, filter, q);
     return { items: rows.map((r) => this.present(r)), total };
   }
 
@@ -476,19 +406,11 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
       throw new MetalError('conflict', 'locked: the device is locked; unlock it (locked=false) before changing it');
     }
     if (input.spot_instance) throw new MetalError('validation_failed', 'spot_instance: a device cannot be turned into a spot instance');
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    const jsonCols = new Set(['customdata', 'tags']);
-    for (const [col, value] of Object.entries(input)) {
-      if (value === undefined || col === 'spot_instance' || col === 'network_frozen') continue;
-      params.push(jsonCols.has(col) ? JSON.stringify(value) : value);
-      sets.push(`${col} = $${params.length}${jsonCols.has(col) ? '::jsonb' : ''}`);
-    }
-    if (sets.length) {
+    const edits = Object.fromEntries(Object.entries(input).filter(([col, value]) => value !== undefined && col !== 'spot_instance' && col !== 'network_frozen'));
+    if (Object.keys(edits).length) {
       const now = this.ctx.clock.now();
-      params.push(now.toISOString());
       await this.ctx.db.transaction(async (tx) => {
-        await tx.query(`UPDATE devices SET ${sets.join(', ')}, updated_at = $${params.length} WHERE id = $1`, params);
+        await updateDevice(tx, id, edits, now);
         await insertEvents(tx, [{ id: newId(), type: 'instance.updated', body: `${input.hostname ?? row.hostname} was updated (${Object.keys(input).join(', ')})`, project_id: row.project_id, device_id: id }], now);
       });
     }
@@ -540,12 +462,7 @@ ORDER BY facility_id, ordinal LIMIT $3 FOR UPDATE SKIP LOCKED`,
   private async convertToOnDemand(row: DeviceRow): Promise<void> {
     const now = this.ctx.clock.now();
     const converted = await this.ctx.db.transaction(async (tx) => {
-      const [updated] = await tx.query<{ termination_time: Date | null }>(
-        `UPDATE devices d SET spot_instance = false, spot_market_request_id = NULL, spot_price_max = NULL, termination_time = NULL, updated_at = $2
-FROM (SELECT termination_time FROM devices WHERE id = $1) old
-WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted}') RETURNING old.termination_time`,
-        [row.id, now.toISOString()],
-      );
+      const updated = await convertToOnDemand(tx, row.id, now);
       if (!updated) return false;
       const notice = updated.termination_time ? `; its termination at ${new Date(updated.termination_time).toISOString()} is cancelled` : '';
       await insertEvents(tx, [{ id: newId(), type: 'instance.converted_to_on_demand', body: `${row.hostname} was converted to an on-demand device${notice}`, project_id: row.project_id, device_id: row.id }], now);
@@ -632,10 +549,7 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
     // Tokens are checked before the transaction; the transition applies only while the install that issued the
     // token is still the device's current one.
     const rows = ids.length
-      ? await this.ctx.db.query<{ id: string; phone_home_hash: string; install_generation: number }>(
-          'SELECT id, phone_home_hash, install_generation FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL',
-          [ids],
-        )
+      ? await outstandingInstalls(this.ctx.db, ids)
       : [];
     const byHash = new Map(rows.map((r) => [r.phone_home_hash, r]));
     return this.ctx.db.transaction(async (tx) => {
@@ -668,7 +582,7 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
    * its local disk. `row` is the device as stored.
    */
   async bootPlan(deviceId: string): Promise<BootPlan | null> {
-    const [row] = await this.ctx.db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state <> 'deleted'`, [deviceId]);
+    const [row] = await deviceRows<LifecycleState>(this.ctx.db, [deviceId]);
     return row ? { device: row, ...this.bootMode(row) } : null;
   }
 
@@ -679,11 +593,7 @@ WHERE d.id = $1 AND d.spot_instance AND d.state <> ALL ('{deprovisioning,deleted
 
   /** Machines PXE-boot in waves: their lookups share one query. */
   private async lookupMacs(macs: string[]): Promise<(BootDecision | null)[]> {
-    const rows = await this.ctx.db.query<InstallState & { boot_mac: string }>(
-      `SELECT d.id, d.state, d.phone_home_hash, d.install_generation, d.operating_system_id, mm.mac AS boot_mac FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id JOIN devices d ON d.id = m.device_id
-WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
-      [macs],
-    );
+    const rows = await installsByMac<LifecycleState>(this.ctx.db, macs);
     const byMac = new Map(rows.map((r) => [r.boot_mac, r]));
     return macs.map((mac) => {
       const row = byMac.get(mac);
@@ -691,7 +601,7 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
     });
   }
 
-  private bootMode(row: InstallState): Omit<BootDecision, 'deviceId'> {
+  private bootMode(row: InstallState<LifecycleState>): Omit<BootDecision, 'deviceId'> {
     const os = this.ctx.world.operatingSystems.get(row.operating_system_id)!.slug;
     const waiting = (NETWORK_BOOT_STATES as readonly string[]).includes(row.state) && row.phone_home_hash !== null;
     if (!waiting) return { mode: 'local', os };
@@ -714,18 +624,15 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
   /** Ends every wait state whose deadline has passed in `failed`, with a message a user can act on. */
   async sweepTimeouts(): Promise<number> {
     const now = this.ctx.clock.now();
-    const waitStates = Object.keys(WAIT_STATE_TIMEOUT_MESSAGES);
+    const waitStates = Object.keys(WAIT_STATE_TIMEOUT_MESSAGES) as LifecycleState[];
     return this.ctx.db.transaction(async (tx) => {
-      const due = await tx.query<{ id: string; state: LifecycleState; hostname: string; machine_id: string | null }>(
-        `SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`,
-        [now.toISOString(), waitStates],
-      );
+      const due = await overdueDevices(tx, waitStates, now);
       const requests = due.map((d) => {
         const reason = `${d.hostname} ${d.state === 'queued' && !d.machine_id ? WAITING_FOR_MACHINE_TIMEOUT : WAIT_STATE_TIMEOUT_MESSAGES[d.state]}`;
         return { deviceId: d.id, event: 'timeout' as const, onlyFrom: [d.state], patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason };
       });
       await applyTransitions(tx, requests, now);
-      if (due.length) await tx.query(`DELETE FROM jobs WHERE device_id = ANY($1::uuid[])`, [due.map((d) => d.id)]);
+      await deleteJobsOfDevices(tx, due.map((d) => d.id));
       return due.length;
     });
   }
@@ -738,9 +645,26 @@ WHERE mm.mac = ANY($1::text[]) AND d.state <> 'deleted'`,
 
   /** Devices in a state, for callers waiting on progress. */
   async countByState(): Promise<Record<string, number>> {
-    const rows = await this.ctx.db.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM devices GROUP BY state');
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    return deviceCountsByState(this.ctx.db);
   }
+}
+
+/**
+ * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
+ * user, and none given means all of them (Metal's default).
+ */
+function accessAndKeys(items: PlacedCreate[], projects: ProjectOrganization[], keys: SshKeyOwner[]): (string[] | Error)[] {
+  const org = new Map(projects.map((p) => [p.id, p.organization_id]));
+  return items.map((item) => {
+    if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
+    if (item.input.no_ssh_keys) return [];
+    const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
+    const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
+    if (!explicit.length) return available;
+    const missing = explicit.filter((id) => !available.includes(id));
+    if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
+    return explicit;
+  });
 }
 
 /** The device id a phone-home token names (see phoneHomeToken), when it has that shape. */

@@ -7,58 +7,28 @@
  * worker whose heartbeat stopped are taken over within seconds instead of when the lease runs out, without
  * spending an attempt (a crash is not the job's failure).
  */
-import type { Queryable } from '../store/database';
+import { claimJobs, completeJobs, enqueueJobs, retryJobs, type JobRetry, type JobRow, type NewJob } from '../store/jobs';
+import { writeMachineStates, type MachineStateChange } from '../store/machines';
 import { reapWorkers, renewWorker, requeueInstallsOf, retireWorker } from '../store/workers';
 import type { EngineContext } from './context';
 import { IdleWait } from './idle-wait';
 import { applyTransitions, TransitionRequest } from './transitions';
 
-export type JobKind = 'provision' | 'reinstall' | 'rescue' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
-
-export interface NewJob {
-  kind: JobKind;
-  device_id?: string | null;
-  machine_id?: string | null;
-  payload?: Record<string, unknown>;
-  /** @default now */
-  run_at?: Date;
-  max_attempts?: number;
-}
-
-export interface JobRow {
-  id: number;
-  kind: JobKind;
-  device_id: string | null;
-  machine_id: string | null;
-  payload: Record<string, unknown>;
-  attempts: number;
-  max_attempts: number;
-  last_error: string | null;
-}
+// Other services enqueue through the engine's job module.
+export { enqueueJobs, type JobRow } from '../store/jobs';
 
 /** What a handler asks the round to write. */
 export interface JobOutcome {
   transitions?: TransitionRequest[];
   jobs?: NewJob[];
-  /** Raw statements that must commit with the outcome (e.g. releasing a machine). */
-  statements?: { sql: string; params: unknown[] }[];
+  /** Machine state changes, decided by the machine lifecycle (e.g. releasing a machine). */
+  machines?: MachineStateChange[];
   /** Retry later (a retryable error); after max_attempts the `final` outcome is written instead. */
   retry?: { error: string; final: JobOutcome };
 }
 
 /** Runs a claimed batch; one outcome per job, in order. Must not throw for one bad job. */
 export type BatchHandler = (jobs: JobRow[]) => Promise<JobOutcome[]>;
-
-export async function enqueueJobs(tx: Queryable, jobs: NewJob[], now: Date): Promise<void> {
-  if (!jobs.length) return;
-  await tx.query(
-    `INSERT INTO jobs (kind, device_id, machine_id, payload, run_at, max_attempts)
-SELECT x->>'kind', (x->>'device_id')::uuid, (x->>'machine_id')::uuid, coalesce(x->'payload', '{}'::jsonb),
-  coalesce((x->>'run_at')::timestamptz, $2), coalesce((x->>'max_attempts')::int, 5)
-FROM jsonb_array_elements($1::jsonb) x`,
-    [JSON.stringify(jobs.map((j) => ({ ...j, run_at: j.run_at?.toISOString() }))), now.toISOString()],
-  );
-}
 
 /** What a readiness probe needs to know about the job runner. */
 export interface RunnerHealth {
@@ -186,16 +156,7 @@ export class JobRunner {
     const { db, clock, config } = this.ctx;
     await this.register();
     const now = clock.now();
-    // Claimable: free, lease run out, or held by a worker that no longer exists (taken over: no attempt spent).
-    const jobs = await db.query<JobRow>(
-      `UPDATE jobs j SET locked_until = $2, locked_by = $4,
-  attempts = j.attempts + CASE WHEN j.locked_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = j.locked_by) THEN 0 ELSE 1 END
-WHERE j.id IN (SELECT id FROM jobs WHERE run_at <= $1
-    AND (locked_until IS NULL OR locked_until < $1 OR NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = jobs.locked_by))
-  ORDER BY run_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING j.id, j.kind, j.device_id, j.machine_id, j.payload, j.attempts, j.max_attempts, j.last_error`,
-      [now.toISOString(), new Date(now.getTime() + config.jobLeaseMs).toISOString(), config.jobBatchSize, this.workerId],
-    );
+    const jobs = await claimJobs(db, this.workerId, now, new Date(now.getTime() + config.jobLeaseMs), config.jobBatchSize);
     if (!jobs.length) return 0;
     let outcomes: JobOutcome[];
     try {
@@ -213,10 +174,10 @@ RETURNING j.id, j.kind, j.device_id, j.machine_id, j.payload, j.attempts, j.max_
     const { db, clock, config } = this.ctx;
     const now = clock.now();
     const done: number[] = [];
-    const retries: { id: number; run_at: string; error: string }[] = [];
+    const retries: JobRetry[] = [];
     const transitions: TransitionRequest[] = [];
     const newJobs: NewJob[] = [];
-    const statements: { sql: string; params: unknown[] }[] = [];
+    const machines: MachineStateChange[] = [];
     jobs.forEach((job, i) => {
       let o = outcomes[i];
       if (o.retry && job.attempts < job.max_attempts) {
@@ -230,23 +191,18 @@ RETURNING j.id, j.kind, j.device_id, j.machine_id, j.payload, j.attempts, j.max_
         this.ctx.log.error({ job: job.id, kind: job.kind, error: o.retry.error }, 'job failed after its last attempt');
         o = o.retry.final;
       }
-      statements.push(...(o.statements ?? []));
+      machines.push(...(o.machines ?? []));
       newJobs.push(...(o.jobs ?? []));
       transitions.push(...(o.transitions ?? []));
     });
     // The round's writes are independent of each other: sent together, they run in order without waiting.
     await db.transaction((tx) =>
       Promise.all([
-        ...statements.map((s) => tx.query(s.sql, s.params)),
+        writeMachineStates(tx, machines),
         applyTransitions(tx, transitions, now),
         enqueueJobs(tx, newJobs, now),
-        done.length && tx.query('DELETE FROM jobs WHERE id = ANY($1::bigint[])', [done]),
-        retries.length &&
-          tx.query(
-            `UPDATE jobs j SET run_at = (x->>'run_at')::timestamptz, last_error = x->>'error', locked_until = NULL, locked_by = NULL
-FROM jsonb_array_elements($1::jsonb) x WHERE j.id = ANY($2::bigint[]) AND j.id = (x->>'id')::bigint`,
-            [JSON.stringify(retries), retries.map((r) => r.id)],
-          ),
+        completeJobs(tx, done),
+        retryJobs(tx, retries),
       ]),
     );
   }

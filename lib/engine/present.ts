@@ -6,6 +6,7 @@ import { ipBlockId } from './addresses';
 import { sha256 } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, shownState } from './lifecycle';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
+import type { DeviceRow as StoredDeviceRow } from '../store/devices';
 import type { World } from './world';
 
 export const BASE = '/metal/v1';
@@ -170,41 +171,8 @@ export function presentEvent(e: EventRow): Event {
   };
 }
 
-export interface DeviceRow {
-  id: string;
-  short_id: string;
-  project_id: string;
-  hostname: string;
-  description: string;
-  state: LifecycleState;
-  failure_reason: string | null;
-  provisioning_percentage: number | null;
-  plan_id: string;
-  metro_id: string;
-  facility_id: string;
-  machine_id: string | null;
-  operating_system_id: string;
-  billing_cycle: string;
-  userdata: string;
-  customdata: Record<string, unknown>;
-  ipxe_script_url: string;
-  always_pxe: boolean;
-  locked: boolean;
-  tags: string[];
-  ssh_key_ids: string[];
-  ip_addresses: IpAddress[];
-  root_password: string | null;
-  phone_home_hash: string | null;
-  install_generation: number;
-  spot_instance: boolean;
-  spot_price_max: number | null;
-  spot_market_request_id?: string | null;
-  termination_time: Date | string | null;
-  deadline: Date | string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-  macs?: string[];
-}
+/** A device row with its state as the device lifecycle names it. */
+export type DeviceRow = StoredDeviceRow<LifecycleState>;
 
 const ACTIONS_BY_STATE: Record<string, string[]> = {
   active: ['power_off', 'reboot', 'reinstall', 'rescue'],

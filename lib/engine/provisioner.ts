@@ -5,32 +5,15 @@
  */
 import { DriverError, type BmcDriver, type BmcEndpoint, type DriverName } from '../drivers/types';
 import { strandedInstalls } from '../store/boot-installs';
+import { installDevices, type InstallDevice } from '../store/devices';
+import { enqueueJobs, type JobKind, type JobRow } from '../store/jobs';
+import { bmcMachines, type BmcMachine, type MachineStateChange } from '../store/machines';
 import type { EngineContext } from './context';
 import { sha256 } from '../core/ids';
-import { enqueueJobs, type JobKind, type JobOutcome, type JobRow } from './jobs';
+import type { JobOutcome } from './jobs';
 import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS } from './lifecycle';
+import { machineChange, type MachineEvent } from './machine-lifecycle';
 import { applyTransitions, type TransitionRequest } from './transitions';
-
-interface MachineRow {
-  id: string;
-  name: string;
-  state: string;
-  bmc_driver: DriverName;
-  bmc_address: string;
-  bmc_username: string | null;
-  bmc_secret: string | null;
-  bmc_options: { insecure?: boolean; ca_cert?: string };
-}
-
-interface InstallDevice {
-  id: string;
-  hostname: string;
-  state: LifecycleState;
-  install_generation: number;
-  /** A phone-home token of the current install is outstanding. */
-  install_open: boolean;
-  machine_id: string | null;
-}
 
 type Handler = (job: JobRow) => Promise<JobOutcome>;
 
@@ -45,8 +28,8 @@ export type DelegatedJobs = Record<'place_device', Handler>;
 export class Provisioner {
   private readonly drivers = new Map<string, BmcDriver>();
   /** Rows of the batch being run, loaded with one query per table. */
-  private devices = new Map<string, InstallDevice>();
-  private machines = new Map<string, MachineRow>();
+  private devices = new Map<string, InstallDevice<LifecycleState>>();
+  private machines = new Map<string, BmcMachine>();
   private readonly handlers: Record<JobKind, Handler>;
 
   constructor(
@@ -65,7 +48,7 @@ export class Provisioner {
       reboot: (job) => this.reboot(job),
       deprovision: (job) => this.deprovision(job),
       verify_machine: (job) => this.verifyMachine(job),
-      release_machine: async (job) => ({ statements: [releaseMachine(job.machine_id!)] }),
+      release_machine: async (job) => ({ machines: this.machineChange(job.machine_id!, 'release', { device_id: null }) }),
       ...delegated,
     };
   }
@@ -76,15 +59,11 @@ export class Provisioner {
    */
   readonly runBatch = async (jobs: JobRow[]): Promise<JobOutcome[]> => {
     const deviceIds = jobs.map((j) => j.device_id).filter((id): id is string => !!id);
-    const devices = deviceIds.length
-      ? await this.ctx.db.query<InstallDevice>('SELECT id, hostname, state, install_generation, phone_home_hash IS NOT NULL AS install_open, machine_id FROM devices WHERE id = ANY($1::uuid[])', [deviceIds])
-      : [];
+    const devices = deviceIds.length ? await installDevices<LifecycleState>(this.ctx.db, deviceIds) : [];
     this.devices = new Map(devices.map((d) => [d.id, d]));
     await this.startInstalls(jobs);
     const machineIds = [...jobs.map((j) => j.machine_id), ...devices.map((d) => d.machine_id)].filter((id): id is string => !!id);
-    const machines = machineIds.length
-      ? await this.ctx.db.query<MachineRow>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = ANY($1::uuid[])', [machineIds])
-      : [];
+    const machines = machineIds.length ? await bmcMachines(this.ctx.db, machineIds) : [];
     this.machines = new Map(machines.map((m) => [m.id, m]));
     return Promise.all(
       jobs.map((job) =>
@@ -120,7 +99,7 @@ export class Provisioner {
     const installs = jobs
       .filter((job) => NETWORK_BOOT_JOBS.has(job.kind))
       .map((job) => this.devices.get(job.device_id!))
-      .filter((d): d is InstallDevice => !!d);
+      .filter((d): d is InstallDevice<LifecycleState> => !!d);
     // A provision starts from queued; reinstalls and rescues are already in their waiting state.
     const starting = installs.filter((d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling' || d.state === 'rescuing'));
     const rebooting = installs.filter((d) => d.install_open && (NETWORK_BOOT_STATES as readonly string[]).includes(d.state));
@@ -225,7 +204,7 @@ export class Provisioner {
         ? {
             // Forced: the device goes away; the machine is parked for an operator instead of returning to the pool.
             transitions: [deleted()],
-            statements: [{ sql: `UPDATE machines SET state = 'maintenance', device_id = NULL, last_error = $2 WHERE id = $1`, params: [machineId, reason] }],
+            machines: this.machineChange(machineId, 'park', { device_id: null, last_error: reason }),
           }
         : {
             transitions: [
@@ -235,7 +214,7 @@ export class Provisioner {
     return this.withDriver(machineId, failed, async (driver) => {
       await driver.power.setPower('off');
       if (driver.boot) await driver.boot.setBootDevice('pxe', { persistent: false, efi: true });
-      return { transitions: [deleted()], statements: [releaseMachine(machineId)] };
+      return { transitions: [deleted()], machines: this.machineChange(machineId, 'release', { device_id: null }) };
     });
   }
 
@@ -244,14 +223,14 @@ export class Provisioner {
     const machineId = job.machine_id!;
     // A failed machine stays out of the pool, and enrolment is the only way back in: say so.
     const failed = (reason: string): JobOutcome => ({
-      statements: [{ sql: `UPDATE machines SET state = 'failed', last_error = $2 WHERE id = $1`, params: [machineId, `${reason}; fix the BMC or its credentials, then remove the machine (DELETE /operator/machines/${machineId}) and enrol it again`] }],
+      machines: this.machineChange(machineId, 'verify_failed', {
+        last_error: `${reason}; fix the BMC or its credentials, then remove the machine (DELETE /operator/machines/${machineId}) and enrol it again`,
+      }),
     });
     return this.withDriver(machineId, failed, async (driver) => {
       await driver.power.powerState();
       const inventory = driver.inventory ? await driver.inventory.inventory() : null;
-      return {
-        statements: [{ sql: `UPDATE machines SET state = 'available', inventory = $2::jsonb, last_error = NULL WHERE id = $1 AND state = 'enrolling'`, params: [machineId, JSON.stringify(inventory)] }],
-      };
+      return { machines: this.machineChange(machineId, 'verified', { inventory, last_error: null }) };
     });
   }
 
@@ -260,7 +239,7 @@ export class Provisioner {
    * a permanent one (bad credentials, unsupported operation) writes `failWith` at once.
    */
   private async withDriver(machineId: string, failWith: (reason: string) => JobOutcome, work: (driver: BmcDriver) => Promise<JobOutcome>): Promise<JobOutcome> {
-    let machine: MachineRow | undefined;
+    let machine: BmcMachine | undefined;
     try {
       machine = await this.machine(machineId);
       return await work(this.driverFor(machine));
@@ -275,7 +254,7 @@ export class Provisioner {
     }
   }
 
-  private driverFor(machine: MachineRow): BmcDriver {
+  private driverFor(machine: BmcMachine): BmcDriver {
     let driver = this.drivers.get(machine.id);
     if (!driver) {
       const endpoint: BmcEndpoint = {
@@ -298,20 +277,24 @@ export class Provisioner {
     await driver?.close().catch(() => undefined);
   }
 
-  private async device(id: string): Promise<InstallDevice | undefined> {
+  private async device(id: string): Promise<InstallDevice<LifecycleState> | undefined> {
     return this.devices.get(id);
   }
 
-  private async machine(id: string): Promise<MachineRow> {
+  private async machine(id: string): Promise<BmcMachine> {
     const row = this.machines.get(id);
     if (row) return row;
-    const [loaded] = await this.ctx.db.query<MachineRow>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = $1', [id]);
+    const [loaded] = await bmcMachines(this.ctx.db, [id]);
     if (!loaded) throw new Error(`machine ${id} is not enrolled`);
+    // Kept for the outcome, whose machine change is decided from this state.
+    this.machines.set(id, loaded);
     return loaded;
   }
-}
 
-const releaseMachine = (machineId: string) => ({
-  sql: `UPDATE machines SET state = 'available', device_id = NULL WHERE id = $1`,
-  params: [machineId] as unknown[],
-});
+  /** What `event` does to the machine as this batch read it; nothing when the machine lifecycle does not allow it. */
+  private machineChange(machineId: string, event: MachineEvent, columns: Omit<MachineStateChange, 'id' | 'from' | 'to'>): MachineStateChange[] {
+    const machine = this.machines.get(machineId);
+    const change = machine && machineChange(machine, event, columns);
+    return change ? [change] : [];
+  }
+}

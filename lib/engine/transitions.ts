@@ -3,27 +3,12 @@
  * their events, whatever the batch size. Every change goes through the declared lifecycle table.
  */
 import type { Queryable } from '../store/database';
+import { deviceStates, writeDeviceStates, type DevicePatch, type DeviceStateRow, type EventRow } from '../store/devices';
 import { newId } from '../core/ids';
 import { DeviceEvent, LifecycleState, nextState, statesAllowing } from './lifecycle';
 
-/** Device columns a transition may also set, with their SQL types. */
-const PATCHABLE = {
-  provisioning_percentage: 'float8',
-  failure_reason: 'text',
-  deadline: 'timestamptz',
-  phone_home_hash: 'text',
-  machine_id: 'uuid',
-  operating_system_id: 'uuid',
-  root_password: 'text',
-  termination_time: 'timestamptz',
-  deleted_at: 'timestamptz',
-  userdata: 'text',
-  install_generation: 'int',
-  install_worker: 'uuid',
-  install_token_armed: 'boolean',
-} as const;
-
-export type DevicePatch = Partial<Record<keyof typeof PATCHABLE, string | number | boolean | null>>;
+// Other services log events through the engine's transitions module.
+export { insertEvents } from '../store/devices';
 
 export interface TransitionRequest {
   deviceId: string;
@@ -40,17 +25,7 @@ export interface TransitionRequest {
 
 export type TransitionResult = { ok: true; from: LifecycleState; to: LifecycleState } | { ok: false; state?: LifecycleState; error: string };
 
-const SET_CLAUSES = Object.entries(PATCHABLE)
-  .map(([col, type]) => `${col} = CASE WHEN v.patch ? '${col}' THEN (v.patch->>'${col}')::${type} ELSE d.${col} END`)
-  .join(',\n  ');
-
-interface DeviceState {
-  id: string;
-  state: LifecycleState;
-  project_id: string;
-  hostname: string;
-  install_generation: number;
-}
+type DeviceState = DeviceStateRow<LifecycleState>;
 
 /** Rounds of optimistic retries before a transition batch gives up on a device that keeps changing. */
 const MAX_ATTEMPTS = 5;
@@ -66,33 +41,15 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
   let pending = requests.map((_, i) => i);
   for (let attempt = 1; pending.length; attempt++) {
     const ids = [...new Set(pending.map((i) => requests[i].deviceId))];
-    const rows = await tx.query<DeviceState>('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+    const rows = await deviceStates<LifecycleState>(tx, ids);
     const read = new Map(rows.map((r) => [r.id, { ...r }]));
     const current = new Map(rows.map((r) => [r.id, r]));
     const updates: { id: string; to: string; patch: DevicePatch }[] = [];
-    const events: (Record<string, unknown> & { device_id: string })[] = [];
+    const events: (EventRow & { device_id: string })[] = [];
     for (const i of pending) results[i] = decide(requests[i], current.get(requests[i].deviceId), updates, events);
     const merged = lastPerDevice(updates).map((u) => ({ ...u, from: read.get(u.id)!.state, generation: read.get(u.id)!.install_generation }));
-    // One statement writes the devices and logs the events of those written. `d.id = ANY($3)` drives the update
-    // through the primary key: joined only to the jsonb values, whose row count the planner cannot know, it
-    // scans the whole devices table (deleted devices included) for every batch.
-    const written = new Set(
-      merged.length
-        ? (
-            await tx.query<{ id: string }>(
-              `WITH written AS (UPDATE devices d SET state = v.to_state, updated_at = $2,
-  ${SET_CLAUSES}
-FROM (SELECT x->>'id' AS id, x->>'to' AS to_state, x->>'from' AS from_state, (x->>'generation')::int AS generation, x->'patch' AS patch
-  FROM jsonb_array_elements($1::jsonb) x) v
-WHERE d.id = ANY($3::uuid[]) AND d.id = v.id::uuid AND d.state = v.from_state AND d.install_generation = v.generation
-RETURNING d.id),
-logged AS (${EVENT_INSERT('$4', '$2')} WHERE (x->>'device_id')::uuid IN (SELECT id FROM written))
-SELECT id FROM written`,
-              [JSON.stringify(merged), now.toISOString(), merged.map((u) => u.id), JSON.stringify(events)],
-            )
-          ).map((r) => r.id)
-        : [],
-    );
+    // One statement writes the devices and logs the events of those written.
+    const written = new Set(await writeDeviceStates(tx, merged, events, now));
     const conflicted = new Set(merged.filter((u) => !written.has(u.id)).map((u) => u.id));
     pending = pending.filter((i) => conflicted.has(requests[i].deviceId));
     if (pending.length && attempt >= MAX_ATTEMPTS) {
@@ -104,7 +61,7 @@ SELECT id FROM written`,
 }
 
 /** Decides one request against the device as the batch has it so far (`row` moves with applied transitions). */
-function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (Record<string, unknown> & { device_id: string })[]): TransitionResult {
+function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (EventRow & { device_id: string })[]): TransitionResult {
   if (!row) return { ok: false, error: `device ${req.deviceId} not found` };
   const from = row.state;
   if (req.onlyFrom && !req.onlyFrom.includes(from)) return { ok: false, state: from, error: `device is ${from}` };
@@ -141,16 +98,4 @@ function lastPerDevice(updates: { id: string; to: string; patch: DevicePatch }[]
     merged.set(u.id, { id: u.id, to: u.to, patch: { ...(prev?.patch ?? {}), ...u.patch } });
   }
   return [...merged.values()];
-}
-
-/** Event log rows from a jsonb array of events (parameter `events`), stamped `at`. */
-const EVENT_INSERT = (events: string, at: string) => `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
-SELECT (x->>'id')::uuid, x->>'type', x->>'body', coalesce(x->>'state', 'done'), (x->>'project_id')::uuid, (x->>'device_id')::uuid,
-  x->>'from_state', x->>'transition', x->>'to_state', ${at}
-FROM jsonb_array_elements(${events}::jsonb) x`;
-
-/** Multi-row insert into the event log. */
-export async function insertEvents(tx: Queryable, events: Record<string, unknown>[], now: Date): Promise<void> {
-  if (!events.length) return;
-  await tx.query(EVENT_INSERT('$1', '$2'), [JSON.stringify(events), now.toISOString()]);
 }
