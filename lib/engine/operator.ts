@@ -8,6 +8,7 @@ import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput,
 import { simMacs } from '../core/hardware';
 import { serializeDump } from '../store/backup-file';
 import { catalogSeeded, insertFacility, insertMetro, insertOperatingSystem, insertPlan } from '../store/catalog';
+import { deleteMachine, enrolmentCollisions, freeMachineCounts, insertEnrollingMachine, insertSimMachines, machineById, machinePage, type MachineRow } from '../store/machines';
 import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
@@ -24,23 +25,6 @@ export interface CatalogFile {
   operating_systems: OperatingSystemInput[];
   /** Hardware groups: machines per facility and plan, by metro kind or named facilities. */
   hardware: { metro_kind?: 'core' | 'edge'; facilities?: string[]; per_facility: Record<string, number> }[];
-}
-
-interface MachineRow {
-  id: string;
-  name: string;
-  state: string;
-  facility_id: string;
-  plan_id: string;
-  macs: string[];
-  bmc_driver: string;
-  bmc_address: string;
-  bmc_username: string | null;
-  bmc_secret: string | null;
-  inventory: unknown;
-  last_error: string | null;
-  device_id: string | null;
-  created_at: Date | string;
 }
 
 export class OperatorService {
@@ -84,18 +68,18 @@ export class OperatorService {
     const macs = input.macs.map((m) => m.toLowerCase());
     try {
       await this.ctx.db.transaction(async (tx) => {
-        const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines');
-        await tx.query(
-          `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
-VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
-          [
-            id, input.name ?? `${facility!.code}-${plan!.slug.split('.')[0]}-${String(ordinal).padStart(3, '0')}`, facility!.id, plan!.id, ordinal,
-            JSON.stringify(macs), input.bmc.driver, input.bmc.address, input.bmc.username ?? null,
-            input.bmc.password ? this.ctx.secrets.seal(input.bmc.password) : null,
-            JSON.stringify({ insecure: input.bmc.insecure ?? false, ca_cert: input.bmc.ca_cert }),
-          ],
-        );
-        await tx.query('INSERT INTO machine_macs (mac, machine_id) SELECT unnest($1::text[]), $2::uuid', [macs, id]);
+        await insertEnrollingMachine(tx, {
+          id,
+          name: input.name ?? ((ordinal) => `${facility!.code}-${plan!.slug.split('.')[0]}-${String(ordinal).padStart(3, '0')}`),
+          facility_id: facility!.id,
+          plan_id: plan!.id,
+          macs,
+          bmc_driver: input.bmc.driver,
+          bmc_address: input.bmc.address,
+          bmc_username: input.bmc.username ?? null,
+          bmc_secret: input.bmc.password ? this.ctx.secrets.seal(input.bmc.password) : null,
+          bmc_options: { insecure: input.bmc.insecure ?? false, ca_cert: input.bmc.ca_cert },
+        });
         await enqueueJobs(tx, [{ kind: 'verify_machine', machine_id: id, max_attempts: 3 }], now);
       });
     } catch (err) {
@@ -108,32 +92,28 @@ VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
 
   /** Names what an enrolment collides with: the same BMC, or a MAC another machine has. */
   private async duplicateEnrolment(driver: string, address: string, macs: string[]): Promise<MetalError> {
-    const [bmc] = await this.ctx.db.query<{ name: string }>('SELECT name FROM machines WHERE bmc_driver = $1 AND bmc_address = $2', [driver, address]);
-    if (bmc) return new MetalError('conflict', `bmc.address: ${address} is already the BMC of machine ${bmc.name}; remove that machine first or give this one's own BMC`);
-    const taken = await this.ctx.db.query<{ mac: string; name: string }>('SELECT mm.mac, m.name FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id WHERE mm.mac = ANY($1::text[])', [macs]);
+    const { bmc, macs: taken } = await enrolmentCollisions(this.ctx.db, driver, address, macs);
+    if (bmc) return new MetalError('conflict', `bmc.address: ${address} is already the BMC of machine ${bmc}; remove that machine first or give this one's own BMC`);
     if (taken.length) return new MetalError('conflict', taken.map((t) => `macs: ${t.mac} already belongs to machine ${t.name}; each NIC is enrolled once`));
     return new MetalError('conflict', 'macs: list each MAC once');
   }
 
   async machine(id: string): Promise<Machine> {
     if (!isUuid(id)) throw new MetalError('not_found', `machine ${id} not found`);
-    const [row] = await this.ctx.db.query<MachineRow>('SELECT * FROM machines WHERE id = $1', [id]);
+    const row = await machineById(this.ctx.db, id);
     if (!row) throw new MetalError('not_found', `machine ${id} not found`);
     return this.presentMachine(row);
   }
 
   async machines(page: { page: number; perPage: number }, filter: { state?: string } = {}): Promise<{ items: Machine[]; total: number }> {
-    const where = filter.state ? 'WHERE state = $1' : '';
-    const params = filter.state ? [filter.state] : [];
-    const [{ total }] = await this.ctx.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM machines ${where}`, params);
-    const rows = await this.ctx.db.query<MachineRow>(`SELECT * FROM machines ${where} ORDER BY name LIMIT ${page.perPage} OFFSET ${(page.page - 1) * page.perPage}`, params);
+    const { rows, total } = await machinePage(this.ctx.db, page, filter.state);
     return { items: rows.map((r) => this.presentMachine(r)), total };
   }
 
   async removeMachine(id: string): Promise<void> {
     const machine = await this.machine(id);
     if (machine.device) throw new MetalError('conflict', `machine ${id} runs device ${machine.device.href}; delete the device first`);
-    await this.ctx.db.query('DELETE FROM machines WHERE id = $1', [id]);
+    await deleteMachine(this.ctx.db, id);
     await this.ctx.world.load(this.ctx.db);
   }
 
@@ -168,12 +148,7 @@ VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
 
   /** Capacity per metro (or facility) and plan: normal / limited / unavailable from free machines. */
   async capacity(by: 'metro' | 'facility' = 'metro'): Promise<CapacityList> {
-    const place = by === 'metro' ? 'mt.code' : 'f.code';
-    const rows = await this.ctx.db.query<{ place: string; plan: string; free: number }>(
-      `SELECT ${place} AS place, p.slug AS plan, count(*) FILTER (WHERE m.state = 'available')::int AS free
-FROM machines m JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id JOIN plans p ON p.id = m.plan_id
-GROUP BY ${place}, p.slug ORDER BY ${place}, p.slug`,
-    );
+    const rows = await freeMachineCounts(this.ctx.db, by);
     const capacity: CapacityList['capacity'] = {};
     for (const r of rows) {
       const level: CapacityLevel = r.free === 0 ? 'unavailable' : r.free <= this.ctx.config.limitedCapacityAt ? 'limited' : 'normal';
@@ -214,7 +189,7 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
     for (const o of catalog.operating_systems) {
       await insertOperatingSystem(q, newId(), o);
     }
-    const rows: Record<string, unknown>[] = [];
+    const rows: Parameters<typeof insertSimMachines>[1] = [];
     const perFacility = new Map<string, number>();
     for (const group of catalog.hardware) {
       const targets = facilities.filter((f) => (group.facilities ? group.facilities.includes(f.code) : f.metroKind === group.metro_kind));
@@ -236,22 +211,6 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
   });
   await ctx.world.load(ctx.db);
   return { machines };
-}
-
-/** Multi-row insert of simulator machines (available at once; their BMC address is their name). */
-export async function insertSimMachines(q: Queryable, rows: Record<string, unknown>[]): Promise<void> {
-  if (!rows.length) return;
-  await q.query(
-    `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address)
-SELECT r.id, r.name, r.facility_id, r.plan_id, r.ordinal, r.macs, 'available', 'sim', r.name
-FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, facility_id uuid, plan_id uuid, ordinal int, macs jsonb)`,
-    [JSON.stringify(rows)],
-  );
-  await q.query(
-    `INSERT INTO machine_macs (mac, machine_id)
-SELECT jsonb_array_elements_text(r.macs), r.id FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, macs jsonb)`,
-    [JSON.stringify(rows.map((r) => ({ id: r.id, macs: r.macs })))],
-  );
 }
 
 export function loadCatalogFile(path: string): CatalogFile {

@@ -86,3 +86,83 @@ export function simMachineSpecs(db: Queryable, names: string[]): Promise<{ name:
     [names],
   );
 }
+
+/** A machine to enrol: it stays `enrolling` until its verify job has logged in to the BMC. */
+export interface NewMachine {
+  id: string;
+  /** Given, or derived from the enrolment number by `name(ordinal)`. */
+  name: string | ((ordinal: number) => string);
+  facility_id: string;
+  plan_id: string;
+  macs: string[];
+  bmc_driver: DriverName;
+  bmc_address: string;
+  bmc_username: string | null;
+  bmc_secret: string | null;
+  bmc_options: MachineRow['bmc_options'];
+}
+
+/** Inserts an enrolling machine and its NICs; a BMC or MAC already enrolled is a unique violation (23505). */
+export async function insertEnrollingMachine(tx: Queryable, m: NewMachine): Promise<void> {
+  const [{ ordinal }] = await tx.query<{ ordinal: number }>('SELECT coalesce(max(ordinal), 0) + 1 AS ordinal FROM machines');
+  await tx.query(
+    `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
+VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
+    [
+      m.id, typeof m.name === 'string' ? m.name : m.name(ordinal), m.facility_id, m.plan_id, ordinal, JSON.stringify(m.macs),
+      m.bmc_driver, m.bmc_address, m.bmc_username, m.bmc_secret, JSON.stringify(m.bmc_options),
+    ],
+  );
+  await tx.query('INSERT INTO machine_macs (mac, machine_id) SELECT unnest($1::text[]), $2::uuid', [m.macs, m.id]);
+}
+
+/** Simulated machines, available at once (they need no BMC verification); their BMC address is their name. */
+export async function insertSimMachines(q: Queryable, rows: Pick<MachineRow, 'id' | 'name' | 'facility_id' | 'plan_id' | 'ordinal' | 'macs'>[]): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address)
+SELECT r.id, r.name, r.facility_id, r.plan_id, r.ordinal, r.macs, 'available', 'sim', r.name
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, facility_id uuid, plan_id uuid, ordinal int, macs jsonb)`,
+    [JSON.stringify(rows)],
+  );
+  await q.query(
+    `INSERT INTO machine_macs (mac, machine_id)
+SELECT jsonb_array_elements_text(r.macs), r.id FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, macs jsonb)`,
+    [JSON.stringify(rows.map((r) => ({ id: r.id, macs: r.macs })))],
+  );
+}
+
+/** The machine whose BMC is at `address`, and the machines that hold any of `macs`: what an enrolment collides with. */
+export async function enrolmentCollisions(db: Queryable, driver: string, address: string, macs: string[]): Promise<{ bmc?: string; macs: { mac: string; name: string }[] }> {
+  const [bmc] = await db.query<{ name: string }>('SELECT name FROM machines WHERE bmc_driver = $1 AND bmc_address = $2', [driver, address]);
+  const taken = await db.query<{ mac: string; name: string }>('SELECT mm.mac, m.name FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id WHERE mm.mac = ANY($1::text[])', [macs]);
+  return { bmc: bmc?.name, macs: taken };
+}
+
+export async function machineById(db: Queryable, id: string): Promise<MachineRow | undefined> {
+  const [row] = await db.query<MachineRow>('SELECT * FROM machines WHERE id = $1', [id]);
+  return row;
+}
+
+/** A page of machines by name, optionally in one state, with the total. */
+export async function machinePage(db: Queryable, page: { page: number; perPage: number }, state?: string): Promise<{ rows: MachineRow[]; total: number }> {
+  const where = state ? 'WHERE state = $1' : '';
+  const params = state ? [state] : [];
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM machines ${where}`, params);
+  const rows = await db.query<MachineRow>(`SELECT * FROM machines ${where} ORDER BY name LIMIT ${page.perPage} OFFSET ${(page.page - 1) * page.perPage}`, params);
+  return { rows, total };
+}
+
+export async function deleteMachine(db: Queryable, id: string): Promise<void> {
+  await db.query('DELETE FROM machines WHERE id = $1', [id]);
+}
+
+/** Free (available) machines per place (metro or facility code) and plan slug, for every pair that has machines. */
+export function freeMachineCounts(db: Queryable, by: 'metro' | 'facility'): Promise<{ place: string; plan: string; free: number }[]> {
+  const place = by === 'metro' ? 'mt.code' : 'f.code';
+  return db.query(
+    `SELECT ${place} AS place, p.slug AS plan, count(*) FILTER (WHERE m.state = 'available')::int AS free
+FROM machines m JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id JOIN plans p ON p.id = m.plan_id
+GROUP BY ${place}, p.slug ORDER BY ${place}, p.slug`,
+  );
+}
