@@ -14,7 +14,7 @@ import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId } from '../core/ids';
-import { enqueueJobs } from './jobs';
+import { enqueueJobs } from '../store/jobs';
 import { BASE, href } from './present';
 import { suggestion } from '../contract/catalog-rules';
 

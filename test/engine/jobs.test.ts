@@ -5,7 +5,8 @@
  */
 import { ManualClock } from '../../lib/core/clock';
 import { newId } from '../../lib/core/ids';
-import { JobRow, JobRunner } from '../../lib/engine/jobs';
+import { JobRunner } from '../../lib/engine/jobs';
+import type { JobRow } from '../../lib/store/jobs';
 import { renewWorker } from '../../lib/store/workers';
 import { adminProject, availableBackends, deviceInput, eventually, stopPostgres, testCloud } from '../support/cloud';
 
