@@ -244,10 +244,14 @@ export interface SshKeyOwner {
   user_id: string | null;
 }
 
-/** The organization of each project, and the SSH keys of those projects and of the users: what creating devices checks. */
+/**
+ * The organization of each project, and the SSH keys of those projects and of the users: what creating devices
+ * checks. The projects are locked (FOR KEY SHARE) from the check on: a project deleted after it waits for the
+ * batch, so the batch never fails at its insert because of another tenant's project.
+ */
 export function projectsAndKeys(tx: Queryable, projectIds: string[], userIds: string[]): Promise<[ProjectOrganization[], SshKeyOwner[]]> {
   return Promise.all([
-    tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[])', [projectIds]),
+    tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
     tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
   ]);
 }
