@@ -1,0 +1,56 @@
+/** Spot market requests in the API's shape, from their rows, their devices and the current prices (pure). */
+import type { SpotMarketRequest } from '../../contract/schemas';
+import type { SpotPriceRow } from '../../store/spot-prices';
+import type { SpotRequestDeviceRow, SpotRequestRow } from '../../store/spot-requests';
+import { shownState, type LifecycleState } from '../lifecycle';
+import { BASE, href, presentMetro } from '../present';
+import type { World } from '../world';
+import { poolKey } from './clearing';
+
+export const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : undefined);
+
+export function presentRequests(
+  rows: SpotRequestRow[],
+  devices: SpotRequestDeviceRow[],
+  prices: SpotPriceRow[],
+  world: World,
+): SpotMarketRequest[] {
+  const price = new Map(prices.map((p) => [poolKey(p.metro_id, p.plan_id), p.price]));
+  return rows.map((r) => {
+    const plan = world.plans.get(r.plan_id)!;
+    const current = price.get(poolKey(r.metro_id, r.plan_id));
+    const out: SpotMarketRequest = {
+      id: r.id,
+      href: `${BASE}/spot-market-requests/${r.id}`,
+      created_at: iso(r.created_at)!,
+      updated_at: iso(r.updated_at)!,
+      devices_min: r.devices_min,
+      devices_max: r.devices_max,
+      max_bid_price: r.max_bid_price,
+      end_at: r.end_at ? iso(r.end_at)! : null,
+      metro: presentMetro(world.metros.get(r.metro_id)!),
+      facilities: null,
+      instances: null,
+      project: href(`/projects/${r.project_id}`),
+      plan: { id: plan.id, slug: plan.slug, href: `${BASE}/plans/${plan.id}` },
+      kind: r.kind,
+      state: r.state,
+      filled_total: r.filled_total,
+      instance_parameters: r.instance_parameters,
+      devices: devices
+        .filter((d) => d.spot_market_request_id === r.id)
+        .map((d) => ({
+          id: d.id,
+          hostname: d.hostname,
+          // The store keeps device states as text; the device lifecycle owns their type.
+          state: shownState(d.state as LifecycleState),
+          ip_addresses: d.ip_addresses,
+          href: `${BASE}/devices/${d.id}`,
+          ...(d.termination_time && { termination_time: iso(d.termination_time) }),
+        })),
+    };
+    if (r.closed_reason) out.closed_reason = r.closed_reason;
+    if (current !== undefined) out.price = current;
+    return out;
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * Spot market requests (bids) as the API sees them: validate, create, change the bid, read, list and delete.
+ * State changes are decided by the request lifecycle table (lifecycle.ts) and written by the repository
+ * (lib/store/spot-requests.ts); a create or an update runs a clearing round so the bid fills at once if it can.
+ */
+import { bidProblems } from '../../contract/bid-rules';
+import { suggestion } from '../../contract/catalog-rules';
+import { MetalError } from '../../contract/errors';
+import {
+  HOSTNAME_PATTERN,
+  HOSTNAME_RULE,
+  type SpotMarketRequest,
+  type SpotMarketRequestCreateInput,
+  type SpotMarketRequestUpdateInput,
+} from '../../contract/schemas';
+import { newId } from '../../core/ids';
+import type { MetroRow, PlanRow } from '../../store/catalog';
+import type { Queryable } from '../../store/database';
+import { pricesInMetros } from '../../store/spot-prices';
+import * as repo from '../../store/spot-requests';
+import type { SpotRequestRow } from '../../store/spot-requests';
+import type { Principal } from '../accounts';
+import { committing, type CommitWith, type EngineContext } from '../context';
+import { isUuid } from '../devices';
+import { insertEvents } from '../transitions';
+import { closeRequests, terminateDevices } from './ending';
+import { decideRequestEvent, requestClosed } from './lifecycle';
+import { iso, presentRequests } from './present';
+
+/** A request's bid and its limits: what an update may change. */
+const BID_FIELDS = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
+
+export class SpotRequestService {
+  constructor(
+    private readonly ctx: EngineContext,
+    /** Runs a clearing round (shared with every other caller); failures are logged, the next round retries. */
+    private readonly clear: () => Promise<unknown>,
+    private readonly onJobsQueued: () => void,
+  ) {}
+
+  /**
+   * Validates (collecting every problem), stores the bid and runs a clearing round so it fills at once if it can.
+   * `commitWith` (an idempotent request's answer) commits with the bid and gets it as stored, before that round.
+   */
+  async create(
+    principal: Principal,
+    projectId: string,
+    input: SpotMarketRequestCreateInput,
+    commitWith?: CommitWith<SpotMarketRequest>,
+  ): Promise<SpotMarketRequest> {
+    await this.visibleProject(principal, projectId);
+    const { plan, metro } = this.validate(input);
+    const now = this.ctx.clock.now();
+    const { id } = await committing(this.ctx.db, commitWith, async (db) => {
+      const row = await repo.insertRequest(
+        db,
+        {
+          id: newId(),
+          project_id: projectId,
+          metro_id: metro.id,
+          plan_id: plan.id,
+          devices_min: input.devices_min,
+          devices_max: input.devices_max,
+          max_bid_price: input.max_bid_price,
+          end_at: input.end_at ?? null,
+          kind: input.kind ?? 'one_time',
+          instance_parameters: input.instance_parameters,
+        },
+        now,
+      );
+      return (await this.present([row], db))[0];
+    });
+    await this.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing after a new request failed; the next round retries'));
+    return this.get(principal, id);
+  }
+
+  private validate(input: SpotMarketRequestCreateInput): { plan: PlanRow; metro: MetroRow } {
+    const { world } = this.ctx;
+    const params = input.instance_parameters;
+    const problems: string[] = [];
+    const plan = world.plan(params.plan);
+    if (!plan)
+      problems.push(
+        `instance_parameters.plan: unknown plan "${params.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`,
+      );
+    else if (!plan.deployment_types.includes('spot_market')) {
+      const spot = [...world.plans.values()].filter((p) => p.deployment_types.includes('spot_market')).map((p) => p.slug);
+      problems.push(`instance_parameters.plan: ${plan.slug} is not offered on the spot market; spot plans: ${spot.join(', ') || 'none'}`);
+    }
+    let metro: MetroRow | undefined;
+    if (input.metro) {
+      metro = world.metro(input.metro);
+      if (!metro)
+        problems.push(
+          `metro: unknown metro "${input.metro}"; ${suggestion(
+            input.metro,
+            [...world.metros.values()].map((m) => m.code),
+          )}`,
+        );
+    } else if (input.facilities) {
+      const facility = world.facility(input.facilities[0]);
+      if (!facility) problems.push(`facilities: unknown facility "${input.facilities[0]}"; give metro instead (facilities is deprecated)`);
+      else metro = world.metros.get(facility.metro_id);
+    } else problems.push('metro: required; give a metro code such as "ny"');
+    if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
+      problems.push(
+        `metro: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${
+          world
+            .plansIn(metro.id)
+            .map((p) => p.slug)
+            .join(', ') || 'none'
+        }`,
+      );
+    }
+    problems.push(...bidProblems(input, this.ctx.clock.now(), () => true));
+    const os = world.os(params.operating_system);
+    if (!os)
+      problems.push(
+        `instance_parameters.operating_system: unknown operating system "${params.operating_system}"; ${suggestion(
+          params.operating_system,
+          [...world.operatingSystems.values()].map((o) => o.slug),
+        )}`,
+      );
+    else if (plan && !world.osAllowsPlan(os, plan))
+      problems.push(
+        `instance_parameters.operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`,
+      );
+    const hostnameRule = new RegExp(HOSTNAME_PATTERN);
+    if (params.hostname !== undefined && !hostnameRule.test(params.hostname))
+      problems.push(`instance_parameters.hostname: must be ${HOSTNAME_RULE}`);
+    params.hostnames?.forEach((h, i) => {
+      if (!hostnameRule.test(h)) problems.push(`instance_parameters.hostnames[${i}]: must be ${HOSTNAME_RULE}`);
+    });
+    if (params.hostnames && params.hostnames.length < input.devices_max)
+      problems.push(`instance_parameters.hostnames: give at least devices_max (${input.devices_max}) hostnames, or one hostname`);
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    return { plan: plan!, metro: metro! };
+  }
+
+  /**
+   * Changes the bid and its limits of an open request (fields left out keep their value; end_at null clears it),
+   * then runs a clearing round: a higher bid or devices_max can fill at once, a bid below the price gets the
+   * request's devices their termination notices. Running devices are not ended by a lower devices_max.
+   */
+  async update(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotMarketRequest> {
+    const row = await this.row(principal, id);
+    decideRequestEvent(row, 'update');
+    const bid = {
+      devices_min: input.devices_min ?? row.devices_min,
+      devices_max: input.devices_max ?? row.devices_max,
+      max_bid_price: input.max_bid_price ?? row.max_bid_price,
+      end_at: input.end_at === undefined ? (iso(row.end_at) ?? null) : input.end_at,
+    };
+    const now = this.ctx.clock.now();
+    const problems = bidProblems(bid, now, (field) => input[field] !== undefined);
+    const hostnames = row.instance_parameters.hostnames;
+    if (input.devices_max !== undefined && hostnames && hostnames.length < bid.devices_max) {
+      problems.push(
+        `devices_max: at most ${hostnames.length}, the number of instance_parameters.hostnames (they cannot change; create a new request for more)`,
+      );
+    }
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    const changes = BID_FIELDS.filter((field) => input[field] !== undefined).map(
+      (field) => `${field} ${field === 'end_at' ? (iso(row.end_at) ?? 'none') : row[field]} → ${bid[field] ?? 'none'}`,
+    );
+    await this.ctx.db.transaction(async (tx) => {
+      // Decided on the request as read: it may have closed since.
+      if (!(await repo.updateBid(tx, row.id, bid, now))) throw requestClosed(row);
+      if (input.max_bid_price !== undefined) await repo.setDeviceBids(tx, row.id, bid.max_bid_price, now);
+      if (changes.length) {
+        await insertEvents(
+          tx,
+          [
+            {
+              id: newId(),
+              type: 'spot_market_request.updated',
+              body: `spot market request ${row.id} updated: ${changes.join(', ')}`,
+              project_id: row.project_id,
+            },
+          ],
+          now,
+        );
+      }
+    });
+    await this.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing after a request update failed; the next round retries'));
+    return this.get(principal, id);
+  }
+
+  async get(principal: Principal, id: string): Promise<SpotMarketRequest> {
+    const row = await this.row(principal, id);
+    return (await this.present([row]))[0];
+  }
+
+  async list(principal: Principal, projectId: string): Promise<SpotMarketRequest[]> {
+    await this.visibleProject(principal, projectId);
+    return this.present(await repo.listRequests(this.ctx.db, projectId));
+  }
+
+  /**
+   * Closes the request. With forceTermination its devices are deprovisioned at once; without, they keep
+   * running as spot devices (reclaimed like any other when outbid or needed).
+   */
+  async delete(principal: Principal, id: string, forceTermination: boolean): Promise<void> {
+    const row = await this.row(principal, id);
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (tx) => {
+      await closeRequests(tx, [{ id: row.id, state: row.state, event: 'delete' }], now);
+      if (!forceTermination) return;
+      const devices = await repo.liveRequestDevices(tx, row.id);
+      const ended = devices.map((d) => ({
+        id: d.id,
+        message: `${d.hostname}: terminated with its spot market request ${row.id} (force_termination)`,
+      }));
+      await terminateDevices(tx, ended, now, this.ctx.config.powerTimeoutMs);
+    });
+    this.onJobsQueued();
+  }
+
+  private async row(principal: Principal, id: string): Promise<SpotRequestRow> {
+    const row = isUuid(id) ? await repo.findRequest(this.ctx.db, id) : undefined;
+    if (!row) throw new MetalError('not_found', `spot market request ${id} not found`);
+    await this.visibleProject(principal, row.project_id).catch(() => {
+      throw new MetalError('not_found', `spot market request ${id} not found`);
+    });
+    return row;
+  }
+
+  async visibleProject(principal: Principal, projectId: string): Promise<void> {
+    const visible =
+      isUuid(projectId) &&
+      (!principal.projectId || principal.projectId === projectId) &&
+      (await repo.projectInOrganization(this.ctx.db, projectId, principal.organizationId));
+    if (!visible) throw new MetalError('not_found', `project ${projectId} not found`);
+  }
+
+  /** `db`: a create's transaction reads through it (on PGlite a statement outside it would wait for it). */
+  private async present(rows: SpotRequestRow[], db: Queryable = this.ctx.db): Promise<SpotMarketRequest[]> {
+    if (!rows.length) return [];
+    const [devices, prices] = await Promise.all([
+      repo.requestDevices(
+        db,
+        rows.map((r) => r.id),
+      ),
+      pricesInMetros(db, [...new Set(rows.map((r) => r.metro_id))]),
+    ]);
+    return presentRequests(rows, devices, prices, this.ctx.world);
+  }
+}

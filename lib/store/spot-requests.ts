@@ -1,0 +1,260 @@
+/**
+ * Spot market requests (bids): their rows, creation, optimistic updates (a write checks the state it was decided
+ * on), closing and listing, plus what a clearing round loads and writes in bulk. The state changes are decided by
+ * the lifecycle table in lib/engine/spot/lifecycle.ts; this module only writes them.
+ *
+ * Some statements here read or write devices, machines and projects for the spot market (placing and reclaiming
+ * spot devices, pool loads, project webhooks). They live here until those aggregates' repositories exist, and move
+ * there then.
+ */
+import type { SpotMarketRequest, SpotMarketRequestCreateInput } from '../contract/schemas';
+import type { Queryable } from './database';
+
+export interface SpotRequestRow {
+  id: string;
+  project_id: string;
+  metro_id: string;
+  plan_id: string;
+  devices_min: number;
+  devices_max: number;
+  max_bid_price: number;
+  end_at: Date | string | null;
+  kind: 'one_time' | 'persistent';
+  instance_parameters: SpotMarketRequestCreateInput['instance_parameters'];
+  state: SpotMarketRequest['state'];
+  filled_total: number;
+  closed_reason: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export type NewSpotRequest = Pick<
+  SpotRequestRow,
+  'id' | 'project_id' | 'metro_id' | 'plan_id' | 'devices_min' | 'devices_max' | 'max_bid_price' | 'end_at' | 'kind' | 'instance_parameters'
+>;
+
+/** A request's bid and its limits: what an update may change. */
+export type SpotBidFields = Pick<SpotRequestRow, 'devices_min' | 'devices_max' | 'max_bid_price'> & { end_at: string | null };
+
+/** Devices that still hold (or are about to hold) a machine. */
+const LIVE = `state <> ALL ('{deprovisioning,deleted}')`;
+
+export async function insertRequest(db: Queryable, r: NewSpotRequest, now: Date): Promise<SpotRequestRow> {
+  const [row] = await db.query<SpotRequestRow>(
+    `INSERT INTO spot_market_requests (id, project_id, metro_id, plan_id, devices_min, devices_max, max_bid_price, end_at, kind, instance_parameters, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11) RETURNING *`,
+    [
+      r.id,
+      r.project_id,
+      r.metro_id,
+      r.plan_id,
+      r.devices_min,
+      r.devices_max,
+      r.max_bid_price,
+      r.end_at,
+      r.kind,
+      JSON.stringify(r.instance_parameters),
+      now.toISOString(),
+    ],
+  );
+  return row;
+}
+
+export async function findRequest(db: Queryable, id: string): Promise<SpotRequestRow | undefined> {
+  const [row] = await db.query<SpotRequestRow>('SELECT * FROM spot_market_requests WHERE id = $1', [id]);
+  return row;
+}
+
+export function listRequests(db: Queryable, projectId: string): Promise<SpotRequestRow[]> {
+  return db.query<SpotRequestRow>('SELECT * FROM spot_market_requests WHERE project_id = $1 ORDER BY created_at, id', [projectId]);
+}
+
+/** Changes the bid of a request that is still open; false when it was closed meanwhile. */
+export async function updateBid(tx: Queryable, id: string, bid: SpotBidFields, now: Date): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE spot_market_requests SET devices_min = $2, devices_max = $3, max_bid_price = $4, end_at = $5, updated_at = $6 WHERE id = $1 AND state = 'open' RETURNING id`,
+    [id, bid.devices_min, bid.devices_max, bid.max_bid_price, bid.end_at, now.toISOString()],
+  );
+  return rows.length > 0;
+}
+
+/** Closes requests that are still open, each with its reason; returns those it closed. */
+export function closeRequests(
+  tx: Queryable,
+  requests: { id: string; reason: string }[],
+  now: Date,
+): Promise<{ id: string; project_id: string; closed_reason: string }[]> {
+  if (!requests.length) return Promise.resolve([]);
+  return tx.query(
+    `UPDATE spot_market_requests r SET state = 'closed', closed_reason = x->>'reason', updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE r.id = ANY($3::uuid[]) AND r.id = (x->>'id')::uuid AND r.state = 'open' RETURNING r.id, r.project_id, r.closed_reason`,
+    [JSON.stringify(requests), now.toISOString(), requests.map((r) => r.id)],
+  );
+}
+
+/** Adds `n` to each request's filled_total (one statement for all). */
+export async function addFilled(tx: Queryable, fills: { id: string; n: number }[], now: Date): Promise<void> {
+  if (!fills.length) return;
+  await tx.query(
+    `UPDATE spot_market_requests r SET filled_total = r.filled_total + (x->>'n')::int, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE r.id = ANY($3::uuid[]) AND r.id = (x->>'id')::uuid`,
+    [JSON.stringify(fills), now.toISOString(), [...new Set(fills.map((f) => f.id))]],
+  );
+}
+
+/** Open requests, locked for the round, each with its devices that hold a machine and have no termination notice. */
+export function lockOpenRequests(tx: Queryable): Promise<(SpotRequestRow & { live: number })[]> {
+  return tx.query(
+    `SELECT r.*, (SELECT count(*) FROM devices d WHERE d.spot_market_request_id = r.id AND d.termination_time IS NULL AND d.${LIVE})::int AS live
+FROM spot_market_requests r WHERE r.state = 'open' ORDER BY r.id FOR UPDATE`,
+  );
+}
+
+/** One-time requests filled up to devices_max whose devices are all gone: what the `fulfil` event closes. */
+export function fulfilledRequests(tx: Queryable): Promise<Pick<SpotRequestRow, 'id' | 'project_id' | 'state'>[]> {
+  return tx.query(
+    `SELECT r.id, r.project_id, r.state FROM spot_market_requests r WHERE r.state = 'open' AND r.kind = 'one_time' AND r.filled_total >= r.devices_max
+  AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.spot_market_request_id = r.id AND d.${LIVE})`,
+  );
+}
+
+/** Replicas sharing one PostgreSQL clear one at a time (held until the transaction ends). */
+export async function lockClearing(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [SPOT_LOCK_ID]);
+}
+const SPOT_LOCK_ID = 7_245_002;
+
+// ------------------------------------------------------------------ projects (move to the projects repository)
+
+export async function projectInOrganization(db: Queryable, projectId: string, organizationId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM projects WHERE id = $1 AND organization_id = $2', [projectId, organizationId])).length > 0;
+}
+
+export async function projectsWithWebhook(tx: Queryable, projectIds: string[]): Promise<Set<string>> {
+  const rows = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) AND webhook_url IS NOT NULL', [
+    projectIds,
+  ]);
+  return new Set(rows.map((p) => p.id));
+}
+
+export async function setProjectWebhook(db: Queryable, projectId: string, url: string, sealedSecret: string, now: Date): Promise<void> {
+  await db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3, updated_at = $4 WHERE id = $1', [
+    projectId,
+    url,
+    sealedSecret,
+    now.toISOString(),
+  ]);
+}
+
+export function projectSshKeys(tx: Queryable, projectIds: string[]): Promise<{ id: string; project_id: string }[]> {
+  return tx.query('SELECT id, project_id FROM ssh_keys WHERE project_id = ANY($1::uuid[])', [projectIds]);
+}
+
+// ------------------------------------------------------------------ devices and machines (move to their repositories)
+
+export interface SpotRequestDeviceRow {
+  id: string;
+  spot_market_request_id: string;
+  hostname: string;
+  /** A device lifecycle state (lib/engine/lifecycle.ts). */
+  state: string;
+  ip_addresses: SpotMarketRequest['devices'][number]['ip_addresses'];
+  termination_time: Date | string | null;
+}
+
+/** The requests' devices that are not deleted, oldest first. */
+export function requestDevices(db: Queryable, requestIds: string[]): Promise<SpotRequestDeviceRow[]> {
+  return db.query<SpotRequestDeviceRow>(
+    `SELECT id, spot_market_request_id, hostname, state, ip_addresses, termination_time FROM devices WHERE spot_market_request_id = ANY($1::uuid[]) AND state <> 'deleted' ORDER BY created_at, id`,
+    [requestIds],
+  );
+}
+
+export function liveRequestDevices(tx: Queryable, requestId: string): Promise<{ id: string; hostname: string }[]> {
+  return tx.query(`SELECT id, hostname FROM devices WHERE spot_market_request_id = $1 AND ${LIVE}`, [requestId]);
+}
+
+/** Running devices are cleared against their own copy of the bid. */
+export async function setDeviceBids(tx: Queryable, requestId: string, maxBidPrice: number, now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE devices SET spot_price_max = $2, updated_at = $3 WHERE spot_market_request_id = $1 AND spot_instance AND ${LIVE}`,
+    [requestId, maxBidPrice, now.toISOString()],
+  );
+}
+
+export interface SpotDeviceRow {
+  id: string;
+  project_id: string;
+  hostname: string;
+  spot_market_request_id: string | null;
+  metro_id: string;
+  plan_id: string;
+  spot_price_max: number | null;
+  locked: boolean;
+  created_at: Date | string;
+  termination_time: Date | string | null;
+}
+
+/** Spot devices that hold a machine. */
+export function spotDevices(tx: Queryable): Promise<SpotDeviceRow[]> {
+  return tx.query<SpotDeviceRow>(
+    `SELECT id, project_id, hostname, spot_market_request_id, metro_id, plan_id, spot_price_max, locked, created_at, termination_time FROM devices
+WHERE spot_instance AND machine_id IS NOT NULL AND ${LIVE}`,
+  );
+}
+
+export interface PoolLoadRow {
+  metro_id: string;
+  plan_id: string;
+  total: number;
+  allocated: number;
+}
+
+/** Machines per pool that can serve devices, and how many of them hold one. */
+export function poolLoads(tx: Queryable): Promise<PoolLoadRow[]> {
+  return tx.query<PoolLoadRow>(
+    `SELECT f.metro_id, m.plan_id, count(*) FILTER (WHERE m.state IN ('available', 'allocated'))::int AS total, count(*) FILTER (WHERE m.state = 'allocated')::int AS allocated
+FROM machines m JOIN facilities f ON f.id = m.facility_id GROUP BY f.metro_id, m.plan_id`,
+  );
+}
+
+/** On-demand devices waiting for a machine, per pool. */
+export function waitingOnDemand(tx: Queryable): Promise<{ metro_id: string; plan_id: string; n: number }[]> {
+  return tx.query(
+    `SELECT metro_id, plan_id, count(*)::int AS n FROM devices WHERE machine_id IS NULL AND state = 'queued' AND NOT spot_instance GROUP BY metro_id, plan_id`,
+  );
+}
+
+export interface FreePoolMachine {
+  id: string;
+  facility_id: string;
+  ordinal: number;
+  macs: string[];
+  metro_id: string;
+  plan_id: string;
+}
+
+/** Available machines of the plans in the metros, locked for the round (machines another round holds are skipped). */
+export function lockFreeMachines(tx: Queryable, planIds: string[], metroIds: string[]): Promise<FreePoolMachine[]> {
+  return tx.query<FreePoolMachine>(
+    `SELECT m.id, m.facility_id, m.ordinal, m.macs, f.metro_id, m.plan_id FROM machines m JOIN facilities f ON f.id = m.facility_id
+WHERE m.state = 'available' AND m.plan_id = ANY($1::uuid[]) AND f.metro_id = ANY($2::uuid[]) ORDER BY m.facility_id, m.ordinal FOR UPDATE OF m SKIP LOCKED`,
+    [planIds, metroIds],
+  );
+}
+
+/** Termination notices: sets termination_time on devices that have none yet (one statement for all). */
+export async function setTerminationTimes(tx: Queryable, notices: { id: string; t: string }[], now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE devices d SET termination_time = (x->>'t')::timestamptz, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time IS NULL`,
+    [JSON.stringify(notices), now.toISOString(), notices.map((n) => n.id)],
+  );
+}
+
+/** Live devices whose termination_time has come, locked. */
+export function lockDueDevices(tx: Queryable, now: Date): Promise<{ id: string; hostname: string; termination_time: Date | string }[]> {
+  return tx.query(`SELECT id, hostname, termination_time FROM devices WHERE termination_time <= $1 AND ${LIVE} ORDER BY id FOR UPDATE`, [
+    now.toISOString(),
+  ]);
+}
