@@ -40,7 +40,6 @@ import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import { suggestion } from '../contract/catalog-rules';
 
 // The spot market fills requests with devices on machines it picked.
-export type { FreeMachine } from '../store/machines';
 
 /** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
 export interface Actor {

@@ -15,7 +15,6 @@ import { IdleWait } from './idle-wait';
 import { applyTransitions, TransitionRequest } from './transitions';
 
 // Other services enqueue through the engine's job module.
-export { enqueueJobs, type JobRow } from '../store/jobs';
 
 /** What a handler asks the round to write. */
 export interface JobOutcome {

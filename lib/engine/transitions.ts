@@ -8,7 +8,6 @@ import { newId } from '../core/ids';
 import { DeviceEvent, LifecycleState, nextState, statesAllowing } from './lifecycle';
 
 // Other services log events through the engine's transitions module.
-export { insertEvents } from '../store/devices';
 
 export interface TransitionRequest {
   deviceId: string;

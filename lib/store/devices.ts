@@ -3,7 +3,7 @@
  * it is in the state and install it was read in), the bulk insert of a batch of creates, and the reads the
  * engine batches (by id, by MAC, by install token).
  */
-import type { IpAddress } from '../contract/schemas';
+import type { IpAddress, SpotMarketRequest } from '../contract/schemas';
 import type { Queryable } from './database';
 
 /** A device row; `S` is the engine's lifecycle state type (the store keeps the state as text). */
@@ -337,4 +337,83 @@ export async function setProvisioningPercentage(db: Queryable, id: string, perce
 /** Up to 1000 devices in one of `states` whose deadline has passed. */
 export function overdueDevices<S extends string>(tx: Queryable, states: S[], now: Date): Promise<{ id: string; state: S; hostname: string; machine_id: string | null }[]> {
   return tx.query(`SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`, [now.toISOString(), states]);
+}
+
+// ------------------------------------------------------------------ spot devices
+
+/** A device that is neither going nor gone (as SQL over `devices`). */
+export const LIVE_DEVICE = `state <> ALL ('{deprovisioning,deleted}')`;
+
+export interface SpotRequestDeviceRow {
+  id: string;
+  spot_market_request_id: string;
+  hostname: string;
+  /** A device lifecycle state (lib/engine/lifecycle.ts). */
+  state: string;
+  ip_addresses: SpotMarketRequest['devices'][number]['ip_addresses'];
+  termination_time: Date | string | null;
+}
+
+/** The requests' devices that are not deleted, oldest first. */
+export function requestDevices(db: Queryable, requestIds: string[]): Promise<SpotRequestDeviceRow[]> {
+  return db.query<SpotRequestDeviceRow>(
+    `SELECT id, spot_market_request_id, hostname, state, ip_addresses, termination_time FROM devices WHERE spot_market_request_id = ANY($1::uuid[]) AND state <> 'deleted' ORDER BY created_at, id`,
+    [requestIds],
+  );
+}
+
+export function liveRequestDevices(tx: Queryable, requestId: string): Promise<{ id: string; hostname: string }[]> {
+  return tx.query(`SELECT id, hostname FROM devices WHERE spot_market_request_id = $1 AND ${LIVE_DEVICE}`, [requestId]);
+}
+
+/** Running devices are cleared against their own copy of the bid. */
+export async function setDeviceBids(tx: Queryable, requestId: string, maxBidPrice: number, now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE devices SET spot_price_max = $2, updated_at = $3 WHERE spot_market_request_id = $1 AND spot_instance AND ${LIVE_DEVICE}`,
+    [requestId, maxBidPrice, now.toISOString()],
+  );
+}
+
+export interface SpotDeviceRow {
+  id: string;
+  project_id: string;
+  hostname: string;
+  spot_market_request_id: string | null;
+  metro_id: string;
+  plan_id: string;
+  spot_price_max: number | null;
+  locked: boolean;
+  created_at: Date | string;
+  termination_time: Date | string | null;
+}
+
+/** Spot devices that hold a machine. */
+export function spotDevices(tx: Queryable): Promise<SpotDeviceRow[]> {
+  return tx.query<SpotDeviceRow>(
+    `SELECT id, project_id, hostname, spot_market_request_id, metro_id, plan_id, spot_price_max, locked, created_at, termination_time FROM devices
+WHERE spot_instance AND machine_id IS NOT NULL AND ${LIVE_DEVICE}`,
+  );
+}
+
+/** On-demand devices waiting for a machine, per pool. */
+export function waitingOnDemand(tx: Queryable): Promise<{ metro_id: string; plan_id: string; n: number }[]> {
+  return tx.query(
+    `SELECT metro_id, plan_id, count(*)::int AS n FROM devices WHERE machine_id IS NULL AND state = 'queued' AND NOT spot_instance GROUP BY metro_id, plan_id`,
+  );
+}
+
+/** Termination notices: sets termination_time on devices that have none yet (one statement for all). */
+export async function setTerminationTimes(tx: Queryable, notices: { id: string; t: string }[], now: Date): Promise<void> {
+  await tx.query(
+    `UPDATE devices d SET termination_time = (x->>'t')::timestamptz, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
+WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time IS NULL`,
+    [JSON.stringify(notices), now.toISOString(), notices.map((n) => n.id)],
+  );
+}
+
+/** Live devices whose termination_time has come, locked. */
+export function lockDueDevices(tx: Queryable, now: Date): Promise<{ id: string; hostname: string; termination_time: Date | string }[]> {
+  return tx.query(`SELECT id, hostname, termination_time FROM devices WHERE termination_time <= $1 AND ${LIVE_DEVICE} ORDER BY id FOR UPDATE`, [
+    now.toISOString(),
+  ]);
 }

@@ -166,3 +166,36 @@ FROM machines m JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.i
 GROUP BY ${place}, p.slug ORDER BY ${place}, p.slug`,
   );
 }
+
+export interface PoolLoadRow {
+  metro_id: string;
+  plan_id: string;
+  total: number;
+  allocated: number;
+}
+
+/** Machines per pool that can serve devices, and how many of them hold one. */
+export function poolLoads(tx: Queryable): Promise<PoolLoadRow[]> {
+  return tx.query<PoolLoadRow>(
+    `SELECT f.metro_id, m.plan_id, count(*) FILTER (WHERE m.state IN ('available', 'allocated'))::int AS total, count(*) FILTER (WHERE m.state = 'allocated')::int AS allocated
+FROM machines m JOIN facilities f ON f.id = m.facility_id GROUP BY f.metro_id, m.plan_id`,
+  );
+}
+
+export interface FreePoolMachine {
+  id: string;
+  facility_id: string;
+  ordinal: number;
+  macs: string[];
+  metro_id: string;
+  plan_id: string;
+}
+
+/** Available machines of the plans in the metros, locked for the round (machines another round holds are skipped). */
+export function lockFreePoolMachines(tx: Queryable, planIds: string[], metroIds: string[]): Promise<FreePoolMachine[]> {
+  return tx.query<FreePoolMachine>(
+    `SELECT m.id, m.facility_id, m.ordinal, m.macs, f.metro_id, m.plan_id FROM machines m JOIN facilities f ON f.id = m.facility_id
+WHERE m.state = 'available' AND m.plan_id = ANY($1::uuid[]) AND f.metro_id = ANY($2::uuid[]) ORDER BY m.facility_id, m.ordinal FOR UPDATE OF m SKIP LOCKED`,
+    [planIds, metroIds],
+  );
+}

@@ -9,6 +9,7 @@
  */
 import type { SpotMarketRequest, SpotMarketRequestCreateInput } from '../contract/schemas';
 import type { Queryable } from './database';
+import { LIVE_DEVICE } from './devices';
 
 export interface SpotRequestRow {
   id: string;
@@ -37,7 +38,6 @@ export type NewSpotRequest = Pick<
 export type SpotBidFields = Pick<SpotRequestRow, 'devices_min' | 'devices_max' | 'max_bid_price'> & { end_at: string | null };
 
 /** Devices that still hold (or are about to hold) a machine. */
-const LIVE = `state <> ALL ('{deprovisioning,deleted}')`;
 
 export async function insertRequest(db: Queryable, r: NewSpotRequest, now: Date): Promise<SpotRequestRow> {
   const [row] = await db.query<SpotRequestRow>(
@@ -105,7 +105,7 @@ WHERE r.id = ANY($3::uuid[]) AND r.id = (x->>'id')::uuid`,
 /** Open requests, locked for the round, each with its devices that hold a machine and have no termination notice. */
 export function lockOpenRequests(tx: Queryable): Promise<(SpotRequestRow & { live: number })[]> {
   return tx.query(
-    `SELECT r.*, (SELECT count(*) FROM devices d WHERE d.spot_market_request_id = r.id AND d.termination_time IS NULL AND d.${LIVE})::int AS live
+    `SELECT r.*, (SELECT count(*) FROM devices d WHERE d.spot_market_request_id = r.id AND d.termination_time IS NULL AND d.${LIVE_DEVICE})::int AS live
 FROM spot_market_requests r WHERE r.state = 'open' ORDER BY r.id FOR UPDATE`,
   );
 }
@@ -114,7 +114,7 @@ FROM spot_market_requests r WHERE r.state = 'open' ORDER BY r.id FOR UPDATE`,
 export function fulfilledRequests(tx: Queryable): Promise<Pick<SpotRequestRow, 'id' | 'project_id' | 'state'>[]> {
   return tx.query(
     `SELECT r.id, r.project_id, r.state FROM spot_market_requests r WHERE r.state = 'open' AND r.kind = 'one_time' AND r.filled_total >= r.devices_max
-  AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.spot_market_request_id = r.id AND d.${LIVE})`,
+  AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.spot_market_request_id = r.id AND d.${LIVE_DEVICE})`,
   );
 }
 
@@ -148,113 +148,4 @@ export async function setProjectWebhook(db: Queryable, projectId: string, url: s
 
 export function projectSshKeys(tx: Queryable, projectIds: string[]): Promise<{ id: string; project_id: string }[]> {
   return tx.query('SELECT id, project_id FROM ssh_keys WHERE project_id = ANY($1::uuid[])', [projectIds]);
-}
-
-// ------------------------------------------------------------------ devices and machines (move to their repositories)
-
-export interface SpotRequestDeviceRow {
-  id: string;
-  spot_market_request_id: string;
-  hostname: string;
-  /** A device lifecycle state (lib/engine/lifecycle.ts). */
-  state: string;
-  ip_addresses: SpotMarketRequest['devices'][number]['ip_addresses'];
-  termination_time: Date | string | null;
-}
-
-/** The requests' devices that are not deleted, oldest first. */
-export function requestDevices(db: Queryable, requestIds: string[]): Promise<SpotRequestDeviceRow[]> {
-  return db.query<SpotRequestDeviceRow>(
-    `SELECT id, spot_market_request_id, hostname, state, ip_addresses, termination_time FROM devices WHERE spot_market_request_id = ANY($1::uuid[]) AND state <> 'deleted' ORDER BY created_at, id`,
-    [requestIds],
-  );
-}
-
-export function liveRequestDevices(tx: Queryable, requestId: string): Promise<{ id: string; hostname: string }[]> {
-  return tx.query(`SELECT id, hostname FROM devices WHERE spot_market_request_id = $1 AND ${LIVE}`, [requestId]);
-}
-
-/** Running devices are cleared against their own copy of the bid. */
-export async function setDeviceBids(tx: Queryable, requestId: string, maxBidPrice: number, now: Date): Promise<void> {
-  await tx.query(
-    `UPDATE devices SET spot_price_max = $2, updated_at = $3 WHERE spot_market_request_id = $1 AND spot_instance AND ${LIVE}`,
-    [requestId, maxBidPrice, now.toISOString()],
-  );
-}
-
-export interface SpotDeviceRow {
-  id: string;
-  project_id: string;
-  hostname: string;
-  spot_market_request_id: string | null;
-  metro_id: string;
-  plan_id: string;
-  spot_price_max: number | null;
-  locked: boolean;
-  created_at: Date | string;
-  termination_time: Date | string | null;
-}
-
-/** Spot devices that hold a machine. */
-export function spotDevices(tx: Queryable): Promise<SpotDeviceRow[]> {
-  return tx.query<SpotDeviceRow>(
-    `SELECT id, project_id, hostname, spot_market_request_id, metro_id, plan_id, spot_price_max, locked, created_at, termination_time FROM devices
-WHERE spot_instance AND machine_id IS NOT NULL AND ${LIVE}`,
-  );
-}
-
-export interface PoolLoadRow {
-  metro_id: string;
-  plan_id: string;
-  total: number;
-  allocated: number;
-}
-
-/** Machines per pool that can serve devices, and how many of them hold one. */
-export function poolLoads(tx: Queryable): Promise<PoolLoadRow[]> {
-  return tx.query<PoolLoadRow>(
-    `SELECT f.metro_id, m.plan_id, count(*) FILTER (WHERE m.state IN ('available', 'allocated'))::int AS total, count(*) FILTER (WHERE m.state = 'allocated')::int AS allocated
-FROM machines m JOIN facilities f ON f.id = m.facility_id GROUP BY f.metro_id, m.plan_id`,
-  );
-}
-
-/** On-demand devices waiting for a machine, per pool. */
-export function waitingOnDemand(tx: Queryable): Promise<{ metro_id: string; plan_id: string; n: number }[]> {
-  return tx.query(
-    `SELECT metro_id, plan_id, count(*)::int AS n FROM devices WHERE machine_id IS NULL AND state = 'queued' AND NOT spot_instance GROUP BY metro_id, plan_id`,
-  );
-}
-
-export interface FreePoolMachine {
-  id: string;
-  facility_id: string;
-  ordinal: number;
-  macs: string[];
-  metro_id: string;
-  plan_id: string;
-}
-
-/** Available machines of the plans in the metros, locked for the round (machines another round holds are skipped). */
-export function lockFreeMachines(tx: Queryable, planIds: string[], metroIds: string[]): Promise<FreePoolMachine[]> {
-  return tx.query<FreePoolMachine>(
-    `SELECT m.id, m.facility_id, m.ordinal, m.macs, f.metro_id, m.plan_id FROM machines m JOIN facilities f ON f.id = m.facility_id
-WHERE m.state = 'available' AND m.plan_id = ANY($1::uuid[]) AND f.metro_id = ANY($2::uuid[]) ORDER BY m.facility_id, m.ordinal FOR UPDATE OF m SKIP LOCKED`,
-    [planIds, metroIds],
-  );
-}
-
-/** Termination notices: sets termination_time on devices that have none yet (one statement for all). */
-export async function setTerminationTimes(tx: Queryable, notices: { id: string; t: string }[], now: Date): Promise<void> {
-  await tx.query(
-    `UPDATE devices d SET termination_time = (x->>'t')::timestamptz, updated_at = $2 FROM jsonb_array_elements($1::jsonb) x
-WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time IS NULL`,
-    [JSON.stringify(notices), now.toISOString(), notices.map((n) => n.id)],
-  );
-}
-
-/** Live devices whose termination_time has come, locked. */
-export function lockDueDevices(tx: Queryable, now: Date): Promise<{ id: string; hostname: string; termination_time: Date | string }[]> {
-  return tx.query(`SELECT id, hostname, termination_time FROM devices WHERE termination_time <= $1 AND ${LIVE} ORDER BY id FOR UPDATE`, [
-    now.toISOString(),
-  ]);
 }

@@ -5,8 +5,9 @@
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { closeRequests as writeClosed } from '../../store/spot-requests';
-import { enqueueJobs } from '../jobs';
-import { applyTransitions, insertEvents } from '../transitions';
+import { enqueueJobs } from '../../store/jobs';
+import { insertEvents } from '../../store/devices';
+import { applyTransitions } from '../transitions';
 import { requestTransition, type SpotRequestEvent, type SpotRequestState } from './lifecycle';
 
 /**

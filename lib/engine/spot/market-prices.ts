@@ -7,7 +7,7 @@ import { MetalError } from '../../contract/errors';
 import type { MetroRow, PlanRow } from '../../store/catalog';
 import type { Queryable } from '../../store/database';
 import * as repo from '../../store/spot-prices';
-import type { PoolLoadRow } from '../../store/spot-requests';
+import type { PoolLoadRow } from '../../store/machines';
 import type { EngineContext } from '../context';
 import { poolKey } from './clearing';
 import { nextSpotPrice, PriceHistory, type PriceDatapoint } from './price';

@@ -4,10 +4,11 @@
  */
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
-import { projectsWithWebhook, setTerminationTimes } from '../../store/spot-requests';
+import { setTerminationTimes } from '../../store/devices';
+import { projectsWithWebhook } from '../../store/spot-requests';
 import { enqueueWebhooks } from '../../store/webhook-outbox';
 import { BASE } from '../present';
-import { insertEvents } from '../transitions';
+import { insertEvents } from '../../store/devices';
 import type { SpotReclaim } from './clearing';
 
 const REASONS = {

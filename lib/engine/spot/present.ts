@@ -1,7 +1,8 @@
 /** Spot market requests in the API's shape, from their rows, their devices and the current prices (pure). */
 import type { SpotMarketRequest } from '../../contract/schemas';
 import type { SpotPriceRow } from '../../store/spot-prices';
-import type { SpotRequestDeviceRow, SpotRequestRow } from '../../store/spot-requests';
+import type { SpotRequestDeviceRow } from '../../store/devices';
+import type { SpotRequestRow } from '../../store/spot-requests';
 import { shownState, type LifecycleState } from '../lifecycle';
 import { BASE, href, presentMetro } from '../present';
 import type { World } from '../world';

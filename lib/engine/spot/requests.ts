@@ -17,12 +17,13 @@ import { newId } from '../../core/ids';
 import type { MetroRow, PlanRow } from '../../store/catalog';
 import type { Queryable } from '../../store/database';
 import { pricesInMetros } from '../../store/spot-prices';
+import * as devicesRepo from '../../store/devices';
 import * as repo from '../../store/spot-requests';
 import type { SpotRequestRow } from '../../store/spot-requests';
 import type { Principal } from '../accounts';
 import { committing, type CommitWith, type EngineContext } from '../context';
 import { isUuid } from '../devices';
-import { insertEvents } from '../transitions';
+import { insertEvents } from '../../store/devices';
 import { closeRequests, terminateDevices } from './ending';
 import { decideRequestEvent, requestClosed } from './lifecycle';
 import { iso, presentRequests } from './present';
@@ -166,7 +167,7 @@ export class SpotRequestService {
     await this.ctx.db.transaction(async (tx) => {
       // Decided on the request as read: it may have closed since.
       if (!(await repo.updateBid(tx, row.id, bid, now))) throw requestClosed(row);
-      if (input.max_bid_price !== undefined) await repo.setDeviceBids(tx, row.id, bid.max_bid_price, now);
+      if (input.max_bid_price !== undefined) await devicesRepo.setDeviceBids(tx, row.id, bid.max_bid_price, now);
       if (changes.length) {
         await insertEvents(
           tx,
@@ -206,7 +207,7 @@ export class SpotRequestService {
     await this.ctx.db.transaction(async (tx) => {
       await closeRequests(tx, [{ id: row.id, state: row.state, event: 'delete' }], now);
       if (!forceTermination) return;
-      const devices = await repo.liveRequestDevices(tx, row.id);
+      const devices = await devicesRepo.liveRequestDevices(tx, row.id);
       const ended = devices.map((d) => ({
         id: d.id,
         message: `${d.hostname}: terminated with its spot market request ${row.id} (force_termination)`,
@@ -237,7 +238,7 @@ export class SpotRequestService {
   private async present(rows: SpotRequestRow[], db: Queryable = this.ctx.db): Promise<SpotMarketRequest[]> {
     if (!rows.length) return [];
     const [devices, prices] = await Promise.all([
-      repo.requestDevices(
+      devicesRepo.requestDevices(
         db,
         rows.map((r) => r.id),
       ),

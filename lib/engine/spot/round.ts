@@ -8,11 +8,14 @@ import type { DeviceCreateInput } from '../../contract/schemas';
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { pruneHistory } from '../../store/spot-prices';
+import * as devicesRepo from '../../store/devices';
+import * as machinesRepo from '../../store/machines';
 import * as repo from '../../store/spot-requests';
-import type { FreePoolMachine, SpotRequestRow } from '../../store/spot-requests';
+import type { FreePoolMachine } from '../../store/machines';
+import type { SpotRequestRow } from '../../store/spot-requests';
 import type { EngineContext } from '../context';
 import type { DeviceService, NewDevice } from '../devices';
-import { insertEvents } from '../transitions';
+import { insertEvents } from '../../store/devices';
 import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool } from './clearing';
 import { closeRequests, terminateDevices } from './ending';
 import type { SpotPriceService } from './market-prices';
@@ -66,13 +69,13 @@ export class ClearingRounds {
     const report = await this.ctx.db.transaction(async (tx) => {
       if (this.ctx.db.kind === 'postgres') await repo.lockClearing(tx);
       const bids = await repo.lockOpenRequests(tx);
-      const spotDevices = await repo.spotDevices(tx);
+      const spotDevices = await devicesRepo.spotDevices(tx);
       const bidPools = new Set(bids.map((b) => poolKey(b.metro_id, b.plan_id)));
       const [loads, demand, free] = await Promise.all([
-        repo.poolLoads(tx),
-        repo.waitingOnDemand(tx),
+        machinesRepo.poolLoads(tx),
+        devicesRepo.waitingOnDemand(tx),
         bids.length
-          ? repo.lockFreeMachines(tx, [...new Set(bids.map((b) => b.plan_id))], [...new Set(bids.map((b) => b.metro_id))])
+          ? machinesRepo.lockFreePoolMachines(tx, [...new Set(bids.map((b) => b.plan_id))], [...new Set(bids.map((b) => b.metro_id))])
           : Promise.resolve([]),
       ]);
 
@@ -207,7 +210,7 @@ export class ClearingRounds {
    * too) are deprovisioned, locked or not; one-time requests left with no devices close.
    */
   private async terminateDue(tx: Queryable, now: Date): Promise<number> {
-    const due = await repo.lockDueDevices(tx, now);
+    const due = await devicesRepo.lockDueDevices(tx, now);
     const ended = due.map((d) => ({ id: d.id, message: `${d.hostname}: terminated at its termination_time ${iso(d.termination_time)}` }));
     const terminated = await terminateDevices(tx, ended, now, this.ctx.config.powerTimeoutMs);
     const done = await repo.fulfilledRequests(tx);
