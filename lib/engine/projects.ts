@@ -1,4 +1,4 @@
-/** Projects, their SSH keys and the event log queries. */
+/** Projects, their SSH keys and the event log: access checks here, rows from lib/store. */
 import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
 import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
