@@ -7,6 +7,8 @@ import { sha256 } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, shownState } from './lifecycle';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import type { DeviceRow as StoredDeviceRow } from '../store/devices';
+import type { EventRow } from '../store/events';
+import type { ProjectRow, SshKeyRow } from '../store/projects';
 import type { World } from './world';
 
 export const BASE = '/metal/v1';
@@ -76,21 +78,6 @@ export function presentOs(o: OsRow, world: World): OperatingSystem {
   };
 }
 
-export interface ProjectRow {
-  id: string;
-  name: string;
-  organization_id: string;
-  tags: string[];
-  customdata: Record<string, unknown>;
-  backend_transfer_enabled: boolean;
-  devices_version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-  /** The project's devices (not deleted) and SSH keys; absent on a row just created (it has none). */
-  device_ids?: string[];
-  ssh_key_ids?: string[];
-}
-
 export function presentProject(p: ProjectRow): Project {
   return {
     id: p.id,
@@ -117,18 +104,6 @@ export function presentProject(p: ProjectRow): Project {
   };
 }
 
-export interface SshKeyRow {
-  id: string;
-  label: string;
-  key: string;
-  fingerprint: string;
-  tags: string[];
-  user_id: string | null;
-  project_id: string | null;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
 export function presentSshKey(k: SshKeyRow): SshKey {
   return {
     id: k.id,
@@ -141,16 +116,6 @@ export function presentSshKey(k: SshKeyRow): SshKey {
     href: `${BASE}/ssh-keys/${k.id}`,
     entity: k.project_id ? href(`/projects/${k.project_id}`) : href(`/users/${k.user_id}`),
   };
-}
-
-export interface EventRow {
-  id: string;
-  type: string;
-  body: string;
-  state: string;
-  project_id: string | null;
-  device_id: string | null;
-  created_at: Date | string;
 }
 
 export function presentEvent(e: EventRow): Event {
