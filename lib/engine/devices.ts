@@ -12,21 +12,19 @@ import {
   deviceCountsByState,
   deviceRows,
   insertDevices,
-  insertEvents,
   installsByMac,
   listDevices,
   lockWaitingDevice,
   outstandingInstalls,
   overdueDevices,
   placeDevice,
-  projectsAndKeys,
   reclaimableSpotByPool,
   updateDevice,
   type InstallState,
   type NewDeviceRow,
-  type ProjectOrganization,
-  type SshKeyOwner,
 } from '../store/devices';
+import { insertEvents } from '../store/events';
+import { projectsAndKeys, type ProjectOrganization, type SshKeyOwner } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';

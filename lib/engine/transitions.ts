@@ -3,7 +3,8 @@
  * their events, whatever the batch size. Every change goes through the declared lifecycle table.
  */
 import type { Queryable } from '../store/database';
-import { deviceStates, writeDeviceStates, type DevicePatch, type DeviceStateRow, type EventRow } from '../store/devices';
+import { deviceStates, writeDeviceStates, type DevicePatch, type DeviceStateRow } from '../store/devices';
+import type { NewEvent } from '../store/events';
 import { newId } from '../core/ids';
 import { DeviceEvent, LifecycleState, nextState, statesAllowing } from './lifecycle';
 
@@ -44,7 +45,7 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
     const read = new Map(rows.map((r) => [r.id, { ...r }]));
     const current = new Map(rows.map((r) => [r.id, r]));
     const updates: { id: string; to: string; patch: DevicePatch }[] = [];
-    const events: (EventRow & { device_id: string })[] = [];
+    const events: (NewEvent & { device_id: string })[] = [];
     for (const i of pending) results[i] = decide(requests[i], current.get(requests[i].deviceId), updates, events);
     const merged = lastPerDevice(updates).map((u) => ({ ...u, from: read.get(u.id)!.state, generation: read.get(u.id)!.install_generation }));
     // One statement writes the devices and logs the events of those written.
@@ -60,7 +61,7 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
 }
 
 /** Decides one request against the device as the batch has it so far (`row` moves with applied transitions). */
-function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (EventRow & { device_id: string })[]): TransitionResult {
+function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (NewEvent & { device_id: string })[]): TransitionResult {
   if (!row) return { ok: false, error: `device ${req.deviceId} not found` };
   const from = row.state;
   if (req.onlyFrom && !req.onlyFrom.includes(from)) return { ok: false, state: from, error: `device is ${from}` };

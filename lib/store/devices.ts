@@ -5,6 +5,7 @@
  */
 import type { IpAddress, SpotMarketRequest } from '../contract/schemas';
 import type { Queryable } from './database';
+import { EVENT_INSERT, type NewEvent } from './events';
 
 /** A device row; `S` is the engine's lifecycle state type (the store keeps the state as text). */
 export interface DeviceRow<S extends string = string> {
@@ -86,8 +87,6 @@ export interface DeviceStateWrite {
   patch: DevicePatch;
 }
 
-/** An event log row; `state` defaults to done. */
-export type EventRow = Record<string, unknown> & { id: string; type: string; body: string };
 
 const DEVICE_COLUMNS = `d.*, m.macs`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
@@ -97,17 +96,6 @@ const SET_CLAUSES = Object.entries(PATCHABLE)
   .join(',\n  ');
 
 /** Event log rows from a jsonb array of events (parameter `events`), stamped `at`. */
-const EVENT_INSERT = (events: string, at: string) => `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
-SELECT (x->>'id')::uuid, x->>'type', x->>'body', coalesce(x->>'state', 'done'), (x->>'project_id')::uuid, (x->>'device_id')::uuid,
-  x->>'from_state', x->>'transition', x->>'to_state', ${at}
-FROM jsonb_array_elements(${events}::jsonb) x`;
-
-/** Multi-row insert into the event log. */
-export async function insertEvents(tx: Queryable, events: EventRow[], now: Date): Promise<void> {
-  if (!events.length) return;
-  await tx.query(EVENT_INSERT('$1', '$2'), [JSON.stringify(events), now.toISOString()]);
-}
-
 /** The devices' states, read without locks (the writes check them again). */
 export function deviceStates<S extends string>(tx: Queryable, ids: string[]): Promise<DeviceStateRow<S>[]> {
   return tx.query<DeviceStateRow<S>>('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
@@ -117,7 +105,7 @@ export function deviceStates<S extends string>(tx: Queryable, ids: string[]): Pr
  * Writes the devices and logs the events of those written (events name their device) in one statement; returns
  * the ids written. A device no longer in the state and install it was read in is left alone.
  */
-export async function writeDeviceStates(tx: Queryable, writes: DeviceStateWrite[], events: (EventRow & { device_id: string })[], now: Date): Promise<string[]> {
+export async function writeDeviceStates(tx: Queryable, writes: DeviceStateWrite[], events: (NewEvent & { device_id: string })[], now: Date): Promise<string[]> {
   if (!writes.length) return [];
   // `d.id = ANY($3)` drives the update through the primary key: joined only to the jsonb values, whose row count
   // the planner cannot know, it scans the whole devices table (deleted devices included) for every batch.
@@ -230,30 +218,6 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, short_id text, project_id uuid,
     ),
   ]);
   return locked.map((l) => l.id);
-}
-
-export interface ProjectOrganization {
-  id: string;
-  organization_id: string;
-}
-
-/** An SSH key and whom it belongs to: a project or a user. */
-export interface SshKeyOwner {
-  id: string;
-  project_id: string | null;
-  user_id: string | null;
-}
-
-/**
- * The organization of each project, and the SSH keys of those projects and of the users: what creating devices
- * checks. The projects are locked (FOR KEY SHARE) from the check on: a project deleted after it waits for the
- * batch, so the batch never fails at its insert because of another tenant's project.
- */
-export function projectsAndKeys(tx: Queryable, projectIds: string[], userIds: string[]): Promise<[ProjectOrganization[], SshKeyOwner[]]> {
-  return Promise.all([
-    tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
-    tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
-  ]);
 }
 
 /** The public keys with these ids (a device's SSH keys). */

@@ -203,3 +203,55 @@ WHERE id = $1 RETURNING *`,
 export async function deleteSshKey(db: Queryable, id: string): Promise<void> {
   await db.query('DELETE FROM ssh_keys WHERE id = $1', [id]);
 }
+
+// ------------------------------------------------------------------ what the spot market reads and writes on projects
+
+export async function projectInOrganization(db: Queryable, projectId: string, organizationId: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM projects WHERE id = $1 AND organization_id = $2', [projectId, organizationId])).length > 0;
+}
+
+export async function projectsWithWebhook(tx: Queryable, projectIds: string[]): Promise<Set<string>> {
+  const rows = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) AND webhook_url IS NOT NULL', [
+    projectIds,
+  ]);
+  return new Set(rows.map((p) => p.id));
+}
+
+export async function setProjectWebhook(db: Queryable, projectId: string, url: string, sealedSecret: string, now: Date): Promise<void> {
+  await db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3, updated_at = $4 WHERE id = $1', [
+    projectId,
+    url,
+    sealedSecret,
+    now.toISOString(),
+  ]);
+}
+
+export function projectSshKeys(tx: Queryable, projectIds: string[]): Promise<{ id: string; project_id: string }[]> {
+  return tx.query('SELECT id, project_id FROM ssh_keys WHERE project_id = ANY($1::uuid[])', [projectIds]);
+}
+
+// ------------------------------------------------------------------ what creating devices checks
+
+export interface ProjectOrganization {
+  id: string;
+  organization_id: string;
+}
+
+/** An SSH key and whom it belongs to: a project or a user. */
+export interface SshKeyOwner {
+  id: string;
+  project_id: string | null;
+  user_id: string | null;
+}
+
+/**
+ * The organization of each project, and the SSH keys of those projects and of the users: what creating devices
+ * checks. The projects are locked (FOR KEY SHARE) from the check on: a project deleted after it waits for the
+ * batch, so the batch never fails at its insert because of another tenant's project.
+ */
+export function projectsAndKeys(tx: Queryable, projectIds: string[], userIds: string[]): Promise<[ProjectOrganization[], SshKeyOwner[]]> {
+  return Promise.all([
+    tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
+    tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
+  ]);
+}

@@ -123,29 +123,3 @@ export async function lockClearing(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [SPOT_LOCK_ID]);
 }
 const SPOT_LOCK_ID = 7_245_002;
-
-// ------------------------------------------------------------------ projects (move to the projects repository)
-
-export async function projectInOrganization(db: Queryable, projectId: string, organizationId: string): Promise<boolean> {
-  return (await db.query('SELECT 1 FROM projects WHERE id = $1 AND organization_id = $2', [projectId, organizationId])).length > 0;
-}
-
-export async function projectsWithWebhook(tx: Queryable, projectIds: string[]): Promise<Set<string>> {
-  const rows = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) AND webhook_url IS NOT NULL', [
-    projectIds,
-  ]);
-  return new Set(rows.map((p) => p.id));
-}
-
-export async function setProjectWebhook(db: Queryable, projectId: string, url: string, sealedSecret: string, now: Date): Promise<void> {
-  await db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3, updated_at = $4 WHERE id = $1', [
-    projectId,
-    url,
-    sealedSecret,
-    now.toISOString(),
-  ]);
-}
-
-export function projectSshKeys(tx: Queryable, projectIds: string[]): Promise<{ id: string; project_id: string }[]> {
-  return tx.query('SELECT id, project_id FROM ssh_keys WHERE project_id = ANY($1::uuid[])', [projectIds]);
-}

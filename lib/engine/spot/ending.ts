@@ -6,7 +6,7 @@ import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { closeRequests as writeClosed } from '../../store/spot-requests';
 import { enqueueJobs } from '../../store/jobs';
-import { insertEvents } from '../../store/devices';
+import { insertEvents } from '../../store/events';
 import { applyTransitions } from '../transitions';
 import { requestTransition, type SpotRequestEvent, type SpotRequestState } from './lifecycle';
 

@@ -6,7 +6,7 @@
 import { MetalError } from '../../contract/errors';
 import type { SpotMarketRequest, SpotMarketRequestCreateInput, SpotMarketRequestUpdateInput, Webhook } from '../../contract/schemas';
 import { randomToken } from '../../core/ids';
-import { setProjectWebhook } from '../../store/spot-requests';
+import { setProjectWebhook } from '../../store/projects';
 import type { Principal } from '../accounts';
 import type { CommitWith, EngineContext } from '../context';
 import type { DeviceService } from '../devices';

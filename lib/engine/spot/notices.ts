@@ -5,10 +5,10 @@
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { setTerminationTimes } from '../../store/devices';
-import { projectsWithWebhook } from '../../store/spot-requests';
+import { projectsWithWebhook } from '../../store/projects';
 import { enqueueWebhooks } from '../../store/webhook-outbox';
 import { BASE } from '../present';
-import { insertEvents } from '../../store/devices';
+import { insertEvents } from '../../store/events';
 import type { SpotReclaim } from './clearing';
 
 const REASONS = {

@@ -18,12 +18,13 @@ import type { MetroRow, PlanRow } from '../../store/catalog';
 import type { Queryable } from '../../store/database';
 import { pricesInMetros } from '../../store/spot-prices';
 import * as devicesRepo from '../../store/devices';
+import * as projectsRepo from '../../store/projects';
 import * as repo from '../../store/spot-requests';
 import type { SpotRequestRow } from '../../store/spot-requests';
 import type { Principal } from '../accounts';
 import { committing, type CommitWith, type EngineContext } from '../context';
 import { isUuid } from '../devices';
-import { insertEvents } from '../../store/devices';
+import { insertEvents } from '../../store/events';
 import { closeRequests, terminateDevices } from './ending';
 import { decideRequestEvent, requestClosed } from './lifecycle';
 import { iso, presentRequests } from './present';
@@ -230,7 +231,7 @@ export class SpotRequestService {
     const visible =
       isUuid(projectId) &&
       (!principal.projectId || principal.projectId === projectId) &&
-      (await repo.projectInOrganization(this.ctx.db, projectId, principal.organizationId));
+      (await projectsRepo.projectInOrganization(this.ctx.db, projectId, principal.organizationId));
     if (!visible) throw new MetalError('not_found', `project ${projectId} not found`);
   }
 

@@ -10,12 +10,13 @@ import type { Queryable } from '../../store/database';
 import { pruneHistory } from '../../store/spot-prices';
 import * as devicesRepo from '../../store/devices';
 import * as machinesRepo from '../../store/machines';
+import * as projectsRepo from '../../store/projects';
 import * as repo from '../../store/spot-requests';
 import type { FreePoolMachine } from '../../store/machines';
 import type { SpotRequestRow } from '../../store/spot-requests';
 import type { EngineContext } from '../context';
 import type { DeviceService, NewDevice } from '../devices';
-import { insertEvents } from '../../store/devices';
+import { insertEvents } from '../../store/events';
 import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool } from './clearing';
 import { closeRequests, terminateDevices } from './ending';
 import type { SpotPriceService } from './market-prices';
@@ -150,7 +151,7 @@ export class ClearingRounds {
   ): Promise<number> {
     if (!fills.length) return 0;
     const { world } = this.ctx;
-    const keys = await repo.projectSshKeys(tx, [...new Set(fills.map((f) => f.request.project_id))]);
+    const keys = await projectsRepo.projectSshKeys(tx, [...new Set(fills.map((f) => f.request.project_id))]);
     const devices: NewDevice[] = [];
     for (const { request, machines } of fills) {
       const p = request.instance_parameters;
