@@ -81,9 +81,26 @@ function violations(): string[] {
   return found;
 }
 
+/** Where SQL is written: only lib/store. `metalforge store sql` passes the operator's own statements through. */
+const SQL_ALLOWED = ['store/', 'cli/store.ts'];
+
+function sqlOutsideStore(): string[] {
+  return sourceFiles(LIB)
+    .map((file) => relative(LIB, file))
+    .filter((from) => !SQL_ALLOWED.some((allowed) => from.startsWith(allowed)))
+    // A query call, or a string that starts a statement. Transactions are fine: the engine decides where a unit of
+    // work begins and ends; the statements in it come from the store.
+    .filter((from) => /\.query\s*[<(]|['"`]\s*(SELECT\s|INSERT INTO|UPDATE \w+ SET|DELETE FROM)/.test(readFileSync(join(LIB, from), 'utf8')))
+    .map((from) => `lib/${from} runs or writes SQL: move the statement into a repository in lib/store and call it`);
+}
+
 describe('layer rules over lib/', () => {
   it('every import points down the architecture map', () => {
     expect(violations()).toEqual([]);
+  });
+
+  it('writes SQL only in lib/store', () => {
+    expect(sqlOutsideStore()).toEqual([]);
   });
 
   it('knows every part of lib/ (a new folder needs its rule here and in the README)', () => {
