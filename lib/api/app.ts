@@ -2,6 +2,7 @@
  * The API app factory (no listen): /metal/v1 routes with schemas, auth, rate limits and the error catalogue.
  * Tests drive it through inject(); the CLI listens.
  */
+import { METAL_API_BASE } from '../contract/hrefs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
@@ -25,7 +26,7 @@ import { projectRoutes } from './routes/projects';
 import { spotRoutes } from './routes/spot';
 import { terraformStateRoutes } from './routes/terraform-state';
 
-export const API_PREFIX = '/metal/v1';
+export const API_PREFIX = METAL_API_BASE;
 
 export interface ApiOptions {
   engine: Engine;

@@ -2,13 +2,13 @@
  * Users, organizations and API keys. Tokens are random, shown once, and stored only as SHA-256 hashes.
  * A project key reaches only its project; a read-only key cannot write.
  */
+import { METAL_API_BASE, href } from '../contract/hrefs';
 import { MetalError } from '../contract/errors';
 import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
 import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId, randomToken, sha256 } from '../core/ids';
 import * as accounts from '../store/accounts';
-import { BASE, href } from './present';
 
 export interface Principal {
   apiKeyId: string;
@@ -121,7 +121,7 @@ export class AccountService {
   async user(principal: Principal) {
     if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot read the user (name, email); use a user API key');
     const row = (await accounts.findUser(this.ctx.db, principal.userId))!;
-    return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
+    return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${METAL_API_BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
   }
 
   /** The caller's organization (each user has one); a project key sees only its own project in it. */
@@ -136,7 +136,7 @@ export class AccountService {
       customdata: {},
       created_at: created,
       updated_at: created,
-      href: `${BASE}/organizations/${row.id}`,
+      href: `${METAL_API_BASE}/organizations/${row.id}`,
       projects: projectIds.map((id) => href(`/projects/${id}`)),
       members: (row.user_ids ?? []).map((id) => href(`/users/${id}`)),
       memberships: [],
@@ -157,7 +157,7 @@ function presentKey(row: accounts.ApiKeyRow): ApiKey {
     token_prefix: row.token_prefix,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
-    href: `${BASE}/api-keys/${row.id}`,
+    href: `${METAL_API_BASE}/api-keys/${row.id}`,
     project: row.project_id ? href(`/projects/${row.project_id}`) : null,
     user: row.project_id ? null : href(`/users/${row.user_id}`),
   };

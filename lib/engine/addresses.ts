@@ -7,6 +7,7 @@
  * /124 of IPv6 (2001:db8::/32, documentation). A requested block is the start of its slot, so any size Metal
  * offered without IP reservations (/28 to /32, /124 to /127) fits.
  */
+import { METAL_API_BASE } from '../contract/hrefs';
 import type { IpAddress } from '../contract/schemas';
 import { newId } from '../core/ids';
 
@@ -146,7 +147,7 @@ function make(
     network,
     public: isPublic,
     management: true,
-    href: `/metal/v1/ips/${id}`,
+    href: `${METAL_API_BASE}/ips/${id}`,
   };
 }
 

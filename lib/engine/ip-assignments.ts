@@ -3,13 +3,14 @@
  * block it was carved from). Read-only and honest about what exists: every device gets management blocks at
  * placement; reserving and assigning more is the networking work (IPAM) still to come.
  */
+import { METAL_API_BASE, href } from '../contract/hrefs';
 import { MetalError } from '../contract/errors';
 import type { IpAddress, IpAssignment, IpReservation } from '../contract/schemas';
 import { addressesOfProject, deviceWithAddress, type DeviceAddressesRow as StoredRow } from '../store/ip-addresses';
 import type { Principal } from './accounts';
 import type { EngineContext } from './context';
 import { ipBlockId } from './addresses';
-import { BASE, href, presentIpAssignment } from './present';
+import { presentIpAssignment } from './present';
 import type { ProjectService } from './projects';
 import type { World } from './world';
 
@@ -76,7 +77,7 @@ function presentReservation(row: DeviceAddressesRow, a: IpAddress, world: World)
   return {
     ...shared,
     id,
-    href: `${BASE}/ips/${id}`,
+    href: `${METAL_API_BASE}/ips/${id}`,
     address: a.network,
     type: a.address_family === 6 ? 'public_ipv6' : a.public ? 'public_ipv4' : 'private_ipv4',
     state: 'created',

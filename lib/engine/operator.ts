@@ -2,6 +2,7 @@
  * The operator's side: enrol metros, facilities, plans, operating systems and machines; seed the default
  * catalog; report capacity. BMC credentials are sealed at rest and never returned.
  */
+import { METAL_API_BASE, href } from '../contract/hrefs';
 import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
 import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
@@ -15,7 +16,7 @@ import type { EngineContext } from './context';
 import { isUuid } from './devices';
 import { newId } from '../core/ids';
 import { enqueueJobs } from '../store/jobs';
-import { BASE, href } from './present';
+
 import { suggestion } from '../contract/catalog-rules';
 
 export interface CatalogFile {
@@ -127,7 +128,7 @@ export class OperatorService {
       macs: row.macs,
       bmc: { driver: row.bmc_driver, address: row.bmc_address, has_password: row.bmc_secret !== null },
       created_at: new Date(row.created_at).toISOString(),
-      href: `${BASE}/operator/machines/${row.id}`,
+      href: `${METAL_API_BASE}/operator/machines/${row.id}`,
     };
     if (row.bmc_username) out.bmc.username = row.bmc_username;
     if (row.device_id) out.device = href(`/devices/${row.device_id}`);

@@ -1,6 +1,7 @@
 /**
- * Rows to the contract's Metal-shaped objects. Hrefs are relative to /metal/v1 as Metal's are.
+ * Rows to the contract's Metal-shaped objects, with their links (lib/contract/hrefs.ts).
  */
+import { METAL_API_BASE, href } from '../contract/hrefs';
 import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPort, OperatingSystem, Plan, Project, SshKey } from '../contract/schemas';
 import { ipBlockId } from './addresses';
 import { sha256 } from '../core/ids';
@@ -11,20 +12,17 @@ import type { EventRow } from '../store/events';
 import type { ProjectRow, SshKeyRow } from '../store/projects';
 import type { World } from './world';
 
-export const BASE = '/metal/v1';
-export const href = (path: string) => ({ href: `${BASE}${path}` });
-
 const iso = (v: Date | string | null | undefined): string => (v ? new Date(v).toISOString() : '');
 
 export function presentMetro(m: MetroRow): Metro {
-  return { id: m.id, code: m.code, name: m.name, country: m.country, href: `${BASE}/locations/metros/${m.id}`, kind: m.kind, latitude: m.latitude, longitude: m.longitude };
+  return { id: m.id, code: m.code, name: m.name, country: m.country, href: `${METAL_API_BASE}/locations/metros/${m.id}`, kind: m.kind, latitude: m.latitude, longitude: m.longitude };
 }
 
-const metroLite = (m: MetroRow) => ({ id: m.id, code: m.code, name: m.name, country: m.country, href: `${BASE}/locations/metros/${m.id}` });
+const metroLite = (m: MetroRow) => ({ id: m.id, code: m.code, name: m.name, country: m.country, href: `${METAL_API_BASE}/locations/metros/${m.id}` });
 
 export function presentFacility(f: FacilityRow, world: World): Facility {
   const metro = world.metros.get(f.metro_id)!;
-  return { id: f.id, code: f.code, name: f.name, href: `${BASE}/facilities/${f.id}`, features: f.features, address: null, ip_ranges: [], metro: metroLite(metro) };
+  return { id: f.id, code: f.code, name: f.name, href: `${METAL_API_BASE}/facilities/${f.id}`, features: f.features, address: null, ip_ranges: [], metro: metroLite(metro) };
 }
 
 export function presentPlan(p: PlanRow, world: World): Plan {
@@ -43,10 +41,10 @@ export function presentPlan(p: PlanRow, world: World): Plan {
     deployment_types: p.deployment_types,
     specs: p.specs,
     pricing: { hour: p.price_hour },
-    available_in: facilities.map((f) => ({ href: `${BASE}/facilities/${f.id}`, code: f.code, price: { hour: world.price(p, world.metros.get(f.metro_id)!) } })),
-    available_in_metros: metros.map((m) => ({ href: `${BASE}/locations/metros/${m.id}`, code: m.code, price: { hour: world.price(p, m) } })),
+    available_in: facilities.map((f) => ({ href: `${METAL_API_BASE}/facilities/${f.id}`, code: f.code, price: { hour: world.price(p, world.metros.get(f.metro_id)!) } })),
+    available_in_metros: metros.map((m) => ({ href: `${METAL_API_BASE}/locations/metros/${m.id}`, code: m.code, price: { hour: world.price(p, m) } })),
     legacy: false,
-    href: `${BASE}/plans/${p.id}`,
+    href: `${METAL_API_BASE}/plans/${p.id}`,
   };
 }
 
@@ -74,7 +72,7 @@ export function presentOs(o: OsRow, world: World): OperatingSystem {
     end_of_service_date: null,
     end_of_life_date: null,
     release_notes: null,
-    href: `${BASE}/operating-systems/${o.id}`,
+    href: `${METAL_API_BASE}/operating-systems/${o.id}`,
   };
 }
 
@@ -85,7 +83,7 @@ export function presentProject(p: ProjectRow): Project {
     organization: href(`/organizations/${p.organization_id}`),
     created_at: iso(p.created_at),
     updated_at: iso(p.updated_at),
-    href: `${BASE}/projects/${p.id}`,
+    href: `${METAL_API_BASE}/projects/${p.id}`,
     tags: p.tags,
     customdata: p.customdata,
     devices: (p.device_ids ?? []).map((id) => href(`/devices/${id}`)),
@@ -113,7 +111,7 @@ export function presentSshKey(k: SshKeyRow): SshKey {
     tags: k.tags,
     created_at: iso(k.created_at),
     updated_at: iso(k.updated_at),
-    href: `${BASE}/ssh-keys/${k.id}`,
+    href: `${METAL_API_BASE}/ssh-keys/${k.id}`,
     entity: k.project_id ? href(`/projects/${k.project_id}`) : href(`/users/${k.user_id}`),
   };
 }
@@ -129,7 +127,7 @@ export function presentEvent(e: EventRow): Event {
     state: e.state,
     interpolated: e.body,
     created_at: iso(e.created_at),
-    href: `${BASE}/events/${e.id}`,
+    href: `${METAL_API_BASE}/events/${e.id}`,
     relationships,
     modified_by: null,
     ip: null,
@@ -178,7 +176,7 @@ export function networkPorts(machineId: string | null, macs: string[]): NetworkP
     native_virtual_network: null,
     virtual_networks: [],
     disbond_operation_supported: type === 'NetworkPort',
-    href: `${BASE}/ports/${id}`,
+    href: `${METAL_API_BASE}/ports/${id}`,
   });
   return [
     port(bond.id, bond.name, 'NetworkBondPort', null, null),
@@ -199,7 +197,7 @@ export function presentIpAssignment(a: IpAddress, holder: { id: string; created_
     // Management addresses go with their device: they cannot be moved to another one.
     manageable: false,
     metro: metroLite(metro),
-    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${BASE}/ips/${ipBlockId(a.id)}` },
+    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${METAL_API_BASE}/ips/${ipBlockId(a.id)}` },
   };
 }
 
@@ -251,7 +249,7 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     volumes: [],
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
-    href: `${BASE}/devices/${d.id}`,
+    href: `${METAL_API_BASE}/devices/${d.id}`,
     actions: [...(ACTIONS_BY_STATE[d.state] ?? []), ...(d.spot_instance && d.state !== 'deprovisioning' && d.state !== 'deleted' ? ['convert_to_on_demand'] : [])].map((type) => ({ type, name: type.replace(/_/g, ' ') })),
   };
   if (d.failure_reason) out.failure_reason = d.failure_reason;

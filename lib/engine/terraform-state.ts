@@ -3,6 +3,7 @@
  * lock), unlock; every version is kept with the key that wrote it and can be listed and restored. State
  * documents are secrets: no message here quotes them.
  */
+import { METAL_API_BASE } from '../contract/hrefs';
 import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
 import { describeLock, StateLockedError, type TerraformLockInfo, type TerraformStateVersion } from '../contract/terraform-state';
@@ -10,7 +11,6 @@ import { TerraformStateStore, type TerraformStateRow, type TerraformStateVersion
 import type { AccountService, Principal } from './accounts';
 import type { EngineContext } from './context';
 import type { Page, ProjectService } from './projects';
-import { BASE } from './present';
 
 export interface StateDocument {
   content: string;
@@ -216,6 +216,6 @@ function presentVersion(projectId: string, name: string, row: TerraformStateVers
     created_at: new Date(row.created_at).toISOString(),
     created_by: { api_key_id: row.written_by_key_id, description: row.written_by },
     ...(row.restored_from === null ? {} : { restored_from: row.restored_from }),
-    href: `${BASE}/projects/${projectId}/terraform/state/${name}/versions/${row.version}`,
+    href: `${METAL_API_BASE}/projects/${projectId}/terraform/state/${name}/versions/${row.version}`,
   };
 }

@@ -2,12 +2,13 @@
  * Termination notices of reclaimed spot devices: a termination_time on the device, an event, and a signed webhook
  * to the project when it has one (written to the outbox in the round's transaction).
  */
+import { METAL_API_BASE } from '../../contract/hrefs';
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { setTerminationTimes } from '../../store/devices';
 import { projectsWithWebhook } from '../../store/projects';
 import { enqueueWebhooks } from '../../store/webhook-outbox';
-import { BASE } from '../present';
+
 import { insertEvents } from '../../store/events';
 import type { SpotReclaim } from './clearing';
 
@@ -53,9 +54,9 @@ export async function sendTerminationNotices(
       const body = {
         type: 'spot.termination_notice',
         created_at: now.toISOString(),
-        device: { id: r.deviceId, hostname: d.hostname, href: `${BASE}/devices/${r.deviceId}` },
+        device: { id: r.deviceId, hostname: d.hostname, href: `${METAL_API_BASE}/devices/${r.deviceId}` },
         spot_market_request: d.spot_market_request_id
-          ? { id: d.spot_market_request_id, href: `${BASE}/spot-market-requests/${d.spot_market_request_id}` }
+          ? { id: d.spot_market_request_id, href: `${METAL_API_BASE}/spot-market-requests/${d.spot_market_request_id}` }
           : null,
         reason: r.reason,
         termination_time: r.terminationTime.toISOString(),

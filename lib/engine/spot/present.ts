@@ -1,10 +1,11 @@
 /** Spot market requests in the API's shape, from their rows, their devices and the current prices (pure). */
+import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { SpotMarketRequest } from '../../contract/schemas';
 import type { SpotPriceRow } from '../../store/spot-prices';
 import type { SpotRequestDeviceRow } from '../../store/devices';
 import type { SpotRequestRow } from '../../store/spot-requests';
 import { shownState, type LifecycleState } from '../lifecycle';
-import { BASE, href, presentMetro } from '../present';
+import { presentMetro } from '../present';
 import type { World } from '../world';
 import { poolKey } from './clearing';
 
@@ -22,7 +23,7 @@ export function presentRequests(
     const current = price.get(poolKey(r.metro_id, r.plan_id));
     const out: SpotMarketRequest = {
       id: r.id,
-      href: `${BASE}/spot-market-requests/${r.id}`,
+      href: `${METAL_API_BASE}/spot-market-requests/${r.id}`,
       created_at: iso(r.created_at)!,
       updated_at: iso(r.updated_at)!,
       devices_min: r.devices_min,
@@ -33,7 +34,7 @@ export function presentRequests(
       facilities: null,
       instances: null,
       project: href(`/projects/${r.project_id}`),
-      plan: { id: plan.id, slug: plan.slug, href: `${BASE}/plans/${plan.id}` },
+      plan: { id: plan.id, slug: plan.slug, href: `${METAL_API_BASE}/plans/${plan.id}` },
       kind: r.kind,
       state: r.state,
       filled_total: r.filled_total,
@@ -46,7 +47,7 @@ export function presentRequests(
           // The store keeps device states as text; the device lifecycle owns their type.
           state: shownState(d.state as LifecycleState),
           ip_addresses: d.ip_addresses,
-          href: `${BASE}/devices/${d.id}`,
+          href: `${METAL_API_BASE}/devices/${d.id}`,
           ...(d.termination_time && { termination_time: iso(d.termination_time) }),
         })),
     };
