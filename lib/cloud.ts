@@ -140,7 +140,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
   // The simulated data center lives in this process: machines that were installing when it last stopped came back
   // powered off and would never phone home, so their installs are network-booted again (same install token).
   await engine.provisioner.restartStrandedInstalls('sim');
-  const backend = new EngineBootBackend(engine.ctx, engine.devices);
+  const backend = new EngineBootBackend(engine.ctx, engine.installs);
   const bootPath = options.bootPath ?? 'http';
   let bootBaseUrl = options.bootPublicUrl?.replace(/\/+$/, '') ?? '';
   sim = new SimDatacenter({

@@ -18,3 +18,5 @@ export function randomToken(length = 40): string {
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 export const hmac = (key: Buffer, value: string): string => createHmac('sha256', key).update(value).digest('base64url');
+
+export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);

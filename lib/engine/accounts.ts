@@ -6,7 +6,7 @@ import { METAL_API_BASE, href } from '../contract/hrefs';
 import { MetalError } from '../contract/errors';
 import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
 import { committing, type CommitWith, type EngineContext } from './context';
-import { isUuid } from './devices';
+import { isUuid } from '../core/ids';
 import { newId, randomToken, sha256 } from '../core/ids';
 import * as accounts from '../store/accounts';
 

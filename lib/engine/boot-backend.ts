@@ -6,38 +6,38 @@ import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../
 import { deviceIdAtAddress } from '../store/boot-installs';
 import { setProvisioningPercentage, sshKeyTexts } from '../store/devices';
 import type { EngineContext } from './context';
-import type { DeviceService } from './devices';
+import type { InstallService } from './installs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './present';
 
 export class EngineBootBackend implements BootBackend {
   constructor(
     private readonly ctx: EngineContext,
-    private readonly devices: DeviceService,
+    private readonly installs: InstallService,
   ) {}
 
   async findDevice(by: { mac?: string; ip?: string; token?: string }): Promise<BootDevice | null> {
     const deviceId = by.mac
-      ? (await this.devices.bootDecision(by.mac))?.deviceId
+      ? (await this.installs.bootDecision(by.mac))?.deviceId
       : by.token
-        ? (await this.devices.installOf(by.token))?.id
+        ? (await this.installs.installOf(by.token))?.id
         : by.ip && (await deviceIdAtAddress(this.ctx.db, by.ip));
     if (!deviceId) return null;
-    const plan = await this.devices.bootPlan(deviceId);
+    const plan = await this.installs.bootPlan(deviceId);
     return plan ? this.describe(plan.device, plan.mode) : null;
   }
 
   takeInstallToken(deviceId: string): Promise<string | null> {
-    return this.devices.takeInstallToken(deviceId);
+    return this.installs.takeInstallToken(deviceId);
   }
 
   phoneHome(token: string): Promise<PhoneHomeResult> {
-    return this.devices.phoneHome(token);
+    return this.installs.phoneHome(token);
   }
 
   async reportProgress(token: string, progress: BootProgress): Promise<'accepted' | 'unknown'> {
-    if (progress.state === 'failed') return this.devices.installFailed(token, progress.message);
-    const row = await this.devices.installOf(token);
+    if (progress.state === 'failed') return this.installs.installFailed(token, progress.message);
+    const row = await this.installs.installOf(token);
     if (!row) return 'unknown';
     if (progress.percentage !== undefined) {
       // Installer progress maps onto the band between network boot and the end of the install.
@@ -51,12 +51,12 @@ export class EngineBootBackend implements BootBackend {
   // InstallTarget: the simulator's in-process boot path, which no network reaches; it reads the token as the
   // machine's own installer would after its single hand-out.
   async lookupByMac(mac: string) {
-    const decision = await this.devices.bootDecision(mac);
+    const decision = await this.installs.bootDecision(mac);
     return decision && { mode: decision.mode, token: decision.token, os: decision.os };
   }
 
   installFailed(token: string, reason: string) {
-    return this.devices.installFailed(token, reason);
+    return this.installs.installFailed(token, reason);
   }
 
   private async describe(row: DeviceRow, mode: BootDevice['mode']): Promise<BootDevice> {

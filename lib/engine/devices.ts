@@ -5,22 +5,18 @@
 import { ErrorCode, MetalError } from '../contract/errors';
 import type { Device, DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
-import { installingDevice, takeArmedInstalls } from '../store/boot-installs';
 import type { Queryable } from '../store/database';
 import {
   convertToOnDemand,
   deviceCountsByState,
   deviceRows,
   insertDevices,
-  installsByMac,
   listDevices,
   lockWaitingDevice,
-  outstandingInstalls,
   overdueDevices,
   placeDevice,
   reclaimableSpotByPool,
   updateDevice,
-  type InstallState,
   type NewDeviceRow,
 } from '../store/devices';
 import { insertEvents } from '../store/events';
@@ -29,8 +25,8 @@ import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
-import { newId, randomToken, sha256, shortId } from '../core/ids';
-import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
+import { isUuid, newId, randomToken, shortId } from '../core/ids';
+import { LifecycleState, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
 import { machineChange } from './machine-lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, TransitionRequest } from './transitions';
@@ -74,22 +70,6 @@ export interface NewDevice {
   spot?: { requestId: string; maxBidPrice: number };
 }
 
-/**
- * What a network-booting machine should do: install its OS, boot the in-memory rescue system, or boot its disk.
- * `token` is the phone-home token of the current network boot (install or rescue); `os` the device's OS slug.
- */
-export interface BootDecision {
-  deviceId: string;
-  mode: 'install' | 'rescue' | 'local';
-  token?: string;
-  os: string;
-}
-
-/** A boot decision with the device it is for. */
-export interface BootPlan extends Omit<BootDecision, 'deviceId'> {
-  device: DeviceRow;
-}
-
 export interface DeviceListQuery {
   page: number;
   perPage: number;
@@ -113,18 +93,12 @@ const WAITING_FOR_MACHINE_TIMEOUT =
 
 export class DeviceService {
   private readonly createBatcher: Batcher<PlacedCreate, Device>;
-  private readonly phoneHomeBatcher: Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>;
-  private readonly bootLookupBatcher: Batcher<string, BootDecision | null>;
-  private readonly tokenHandoutBatcher: Batcher<string, string | null>;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly onJobsQueued: () => void,
   ) {
     this.createBatcher = new Batcher((items) => this.flushCreates(items));
-    this.phoneHomeBatcher = new Batcher((items) => this.flushPhoneHomes(items));
-    this.bootLookupBatcher = new Batcher((macs) => this.lookupMacs(macs));
-    this.tokenHandoutBatcher = new Batcher((ids) => this.handOutTokens(ids));
   }
 
   // ------------------------------------------------------------------ create
@@ -498,125 +472,7 @@ export class DeviceService {
     return new Date(this.ctx.clock.now().getTime() + ms).toISOString();
   }
 
-  // ------------------------------------------------------------------ phone-home and timeouts
-
-  /**
-   * The phone-home token of a device's current install: `<device id>.<MAC of id and install>` (derived, never
-   * stored; only its hash is kept, to check a presented token against the device it names).
-   */
-  phoneHomeToken(deviceId: string, generation: number): string {
-    return `${deviceId}.${this.ctx.secrets.derive(`phone-home:${deviceId}:${generation}`)}`;
-  }
-
-  /**
-   * The device whose current install `token` belongs to, while that install runs (provisioning or reinstalling,
-   * not yet phoned home, failed or deleted), or undefined.
-   */
-  async installOf(token: string, q: Queryable = this.ctx.db): Promise<{ id: string; hostname: string } | undefined> {
-    const deviceId = deviceOfToken(token);
-    return deviceId ? installingDevice(q, deviceId, sha256(token)) : undefined;
-  }
-
-  /**
-   * The install token of the device's current install, handed out once per network boot the engine started for
-   * it (the provisioner arms it before booting the machine); null when not armed. Lookups by MAC share a batch.
-   */
-  takeInstallToken(deviceId: string): Promise<string | null> {
-    return this.tokenHandoutBatcher.submit(deviceId);
-  }
-
-  private async handOutTokens(deviceIds: string[]): Promise<(string | null)[]> {
-    const taken = new Map((await takeArmedInstalls(this.ctx.db, [...new Set(deviceIds)])).map((r) => [r.id, r.install_generation]));
-    return deviceIds.map((id) => {
-      const generation = taken.get(id);
-      // One hand-out per arming, also when a batch holds the same device twice.
-      taken.delete(id);
-      return generation === undefined ? null : this.phoneHomeToken(id, generation);
-    });
-  }
-
-  phoneHome(token: string): Promise<'accepted' | 'already_used' | 'unknown'> {
-    return this.phoneHomeBatcher.submit({ token });
-  }
-
-  private async flushPhoneHomes(items: { token: string }[]): Promise<('accepted' | 'already_used' | 'unknown')[]> {
-    const now = this.ctx.clock.now();
-    const hashes = items.map((i) => sha256(i.token));
-    const ids = items.map((i) => deviceOfToken(i.token)).filter((id): id is string => !!id);
-    // Tokens are checked before the transaction; the transition applies only while the install that issued the
-    // token is still the device's current one.
-    const rows = ids.length
-      ? await outstandingInstalls(this.ctx.db, ids)
-      : [];
-    const byHash = new Map(rows.map((r) => [r.phone_home_hash, r]));
-    return this.ctx.db.transaction(async (tx) => {
-      const seen = new Set<string>();
-      const requests: TransitionRequest[] = [];
-      const verdicts = hashes.map((h) => {
-        const install = byHash.get(h);
-        if (!install) return 'unknown' as const;
-        const deviceId = install.id;
-        if (seen.has(deviceId)) return 'already_used' as const;
-        seen.add(deviceId);
-        requests.push({
-          deviceId,
-          event: 'phone_home',
-          onlyFrom: [...NETWORK_BOOT_STATES],
-          onlyGeneration: install.install_generation,
-          patch: { phone_home_hash: null, provisioning_percentage: PROVISIONING_PROGRESS.phonedHome, deadline: null, failure_reason: null },
-        });
-        return 'accepted' as const;
-      });
-      const results = await applyTransitions(tx, requests, now);
-      if (results.some((r) => !r.ok)) this.ctx.log.warn({ results: results.filter((r) => !r.ok) }, 'phone-home for a device not installing');
-      return verdicts;
-    });
-  }
-
-  /**
-   * What a machine that network-boots should do: install when its device is provisioning or reinstalling, boot
-   * the rescue system when it is rescuing (each with the current network boot's phone-home token), else boot from
-   * its local disk. `row` is the device as stored.
-   */
-  async bootPlan(deviceId: string): Promise<BootPlan | null> {
-    const [row] = await deviceRows<LifecycleState>(this.ctx.db, [deviceId]);
-    return row ? { device: row, ...this.bootMode(row) } : null;
-  }
-
-  /** The boot decision for the machine with this MAC, without the device's description (booting machines need only this). */
-  bootDecision(mac: string): Promise<BootDecision | null> {
-    return this.bootLookupBatcher.submit(mac.toLowerCase());
-  }
-
-  /** Machines PXE-boot in waves: their lookups share one query. */
-  private async lookupMacs(macs: string[]): Promise<(BootDecision | null)[]> {
-    const rows = await installsByMac<LifecycleState>(this.ctx.db, macs);
-    const byMac = new Map(rows.map((r) => [r.boot_mac, r]));
-    return macs.map((mac) => {
-      const row = byMac.get(mac);
-      return row ? { deviceId: row.id, ...this.bootMode(row) } : null;
-    });
-  }
-
-  private bootMode(row: InstallState<LifecycleState>): Omit<BootDecision, 'deviceId'> {
-    const os = this.ctx.world.operatingSystems.get(row.operating_system_id)!.slug;
-    const waiting = (NETWORK_BOOT_STATES as readonly string[]).includes(row.state) && row.phone_home_hash !== null;
-    if (!waiting) return { mode: 'local', os };
-    return { mode: row.state === 'rescuing' ? 'rescue' : 'install', token: this.phoneHomeToken(row.id, row.install_generation), os };
-  }
-
-  /** The installer reports failure: the device fails with the installer's reason. */
-  async installFailed(token: string, reason: string): Promise<'accepted' | 'unknown'> {
-    const now = this.ctx.clock.now();
-    return this.ctx.db.transaction(async (tx) => {
-      // Checked in the transaction: a reinstall in between must not be failed by the old install's token.
-      const row = await this.installOf(token, tx);
-      if (!row) return 'unknown' as const;
-      const message = `${row.hostname}: install failed: ${reason}; reinstall the device or delete it`;
-      await applyTransitions(tx, [{ deviceId: row.id, event: 'install_failed', onlyFrom: ['provisioning', 'reinstalling'], patch: { failure_reason: message, phone_home_hash: null, deadline: null }, message }], now);
-      return 'accepted' as const;
-    });
-  }
+  // ------------------------------------------------------------------ timeouts
 
   /** Ends every wait state whose deadline has passed in `failed`, with a message a user can act on. */
   async sweepTimeouts(): Promise<number> {
@@ -634,10 +490,9 @@ export class DeviceService {
     });
   }
 
-  /** Resolves once queued creates and phone-homes are written (tests and benchmarks). */
+  /** Resolves once queued creates are written (tests and benchmarks). */
   async idle(): Promise<void> {
-    const batchers = [this.createBatcher, this.phoneHomeBatcher, this.bootLookupBatcher, this.tokenHandoutBatcher];
-    await Promise.all(batchers.map((batcher) => batcher.idle()));
+    await this.createBatcher.idle();
   }
 
   /** Devices in a state, for callers waiting on progress. */
@@ -663,11 +518,3 @@ function accessAndKeys(items: PlacedCreate[], projects: ProjectOrganization[], k
     return explicit;
   });
 }
-
-/** The device id a phone-home token names (see phoneHomeToken), when it has that shape. */
-const deviceOfToken = (token: string): string | undefined => {
-  const dot = token.indexOf('.');
-  return dot > 0 && isUuid(token.slice(0, dot)) ? token.slice(0, dot) : undefined;
-};
-
-export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);

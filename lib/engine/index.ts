@@ -12,6 +12,7 @@ import { DEFAULT_ENGINE_CONFIG, DriverFactory, EngineConfig, EngineContext } fro
 import { DeviceService } from './devices';
 import { newId } from '../core/ids';
 import { IdempotencyService } from './idempotency';
+import { InstallService } from './installs';
 import { JobRunner } from './jobs';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -39,6 +40,7 @@ export class Engine {
   readonly projects: ProjectService;
   readonly addresses: AddressService;
   readonly devices: DeviceService;
+  readonly installs: InstallService;
   readonly operator: OperatorService;
   readonly provisioner: Provisioner;
   readonly jobs: JobRunner;
@@ -66,12 +68,13 @@ export class Engine {
     this.projects = new ProjectService(this.ctx);
     this.addresses = new AddressService(this.ctx, this.projects);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
+    this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
     this.webhooks = new WebhookSender(this.ctx, workerId);
     this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke(), () => this.webhooks.poke());
     this.terraformState = new TerraformStateService(this.ctx, this.projects, this.accounts);
-    this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.devices.phoneHomeToken(id, generation), {
+    this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.installs.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
@@ -126,6 +129,7 @@ export class Engine {
     await this.jobs.stop();
     await this.webhooks.stop();
     await this.devices.idle();
+    await this.installs.idle();
     await this.provisioner.close();
     await this.accounts.stopWatching();
     await this.world.unwatch();

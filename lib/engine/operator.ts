@@ -13,7 +13,7 @@ import { deleteMachine, enrolmentCollisions, freeMachineCounts, insertEnrollingM
 import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
-import { isUuid } from './devices';
+import { isUuid } from '../core/ids';
 import { newId } from '../core/ids';
 import { enqueueJobs } from '../store/jobs';
 

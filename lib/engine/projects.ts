@@ -4,7 +4,7 @@ import { MetalError } from '../contract/errors';
 import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
 import type { Principal } from './accounts';
 import { committing, type CommitWith, type EngineContext } from './context';
-import { isUuid } from './devices';
+import { isUuid } from '../core/ids';
 import { findEvent, listEvents, type EventScope } from '../store/events';
 import type { Page } from '../store/paging';
 import * as projects from '../store/projects';

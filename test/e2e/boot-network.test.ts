@@ -114,7 +114,7 @@ describe('the boot network, apart from the API', () => {
   };
   const inState = (id: string, state: string) => async () => (await row(id)).state === state;
   /** The token the machine got (computed here as the engine derives it), to show when it stops working. */
-  const machineToken = async (id: string) => cloud.engine.devices.phoneHomeToken(id, (await row(id)).install_generation);
+  const machineToken = async (id: string) => cloud.engine.installs.phoneHomeToken(id, (await row(id)).install_generation);
 
   beforeAll(async () => {
     // One machine, so tenant B's device lands on the machine tenant A used.

@@ -18,7 +18,7 @@ describe('EngineBootBackend', () => {
   beforeAll(async () => {
     // The BMCs drop the PXE override: every install's boot fails and is retried, and no machine installs.
     cloud = await testCloud('pglite', { startWorkers: false, simFaults: { dropBootSettingRate: 1 } });
-    backend = new EngineBootBackend(cloud.engine.ctx, cloud.engine.devices);
+    backend = new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs);
     ({ principal, projectId } = await adminProject(cloud));
   }, 180_000);
   afterAll(() => cloud?.close());
@@ -35,7 +35,7 @@ describe('EngineBootBackend', () => {
       [device.id]
     );
     expect(row.state).toBe('provisioning');
-    return { id: device.id, mac: row.macs[0], token: cloud.engine.devices.phoneHomeToken(device.id, row.install_generation) };
+    return { id: device.id, mac: row.macs[0], token: cloud.engine.installs.phoneHomeToken(device.id, row.install_generation) };
   };
   const retryBoot = async (id: string) => {
     await cloud.db.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE device_id = $1", [id]);

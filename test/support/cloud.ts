@@ -81,6 +81,7 @@ export const deviceInput = (overrides: Partial<DeviceCreateInput> = {}): DeviceC
 export async function settle(cloud: Cloud): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   await cloud.engine.devices.idle();
+  await cloud.engine.installs.idle();
 }
 
 export async function deviceState(cloud: Cloud, id: string): Promise<LifecycleState> {

@@ -23,7 +23,7 @@ import * as repo from '../../store/spot-requests';
 import type { SpotRequestRow } from '../../store/spot-requests';
 import type { Principal } from '../accounts';
 import { committing, type CommitWith, type EngineContext } from '../context';
-import { isUuid } from '../devices';
+import { isUuid } from '../../core/ids';
 import { insertEvents } from '../../store/events';
 import { closeRequests, terminateDevices } from './ending';
 import { decideRequestEvent, requestClosed } from './lifecycle';
