@@ -20,40 +20,20 @@ import {
   type NewDeviceRow,
 } from '../store/devices';
 import { insertEvents } from '../store/events';
-import { projectsAndKeys, type ProjectOrganization, type SshKeyOwner } from '../store/projects';
+import { projectsAndKeys } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
-import { AddressRequest, addressesFor, addressRequests, DEFAULT_ADDRESSES } from './addresses';
+import { AddressRequest, addressesFor, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
 import { isUuid, newId, randomToken, shortId } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
+import { accessAndKeys, checkCreate, type Actor, type CheckedCreate } from './device-rules';
 import { machineChange } from './machine-lifecycle';
 import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
-import { suggestion } from '../contract/catalog-rules';
 
 // The spot market fills requests with devices on machines it picked.
-
-/** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
-export interface Actor {
-  userId: string;
-  organizationId: string;
-  projectId: string | null;
-}
-
-interface PlacedCreate {
-  projectId: string;
-  /** Written in the create's transaction with the device as answered. */
-  commitWith?: CommitWith<Device>;
-  actor: Actor;
-  input: DeviceCreateInput;
-  plan: PlanRow;
-  metro: MetroRow;
-  facilities: FacilityRow[];
-  os: OsRow;
-  addresses: AddressRequest[];
-}
 
 /** A validated device to insert, on its machine (null: an on-demand device waiting for one). */
 export interface NewDevice {
@@ -92,7 +72,7 @@ const WAITING_FOR_MACHINE_TIMEOUT =
   'found no free machine before its provision deadline: the spot devices reclaimed for it did not free one. Delete it and create it in another metro (GET /capacity/metros shows where machines are free)';
 
 export class DeviceService {
-  private readonly createBatcher: Batcher<PlacedCreate, Device>;
+  private readonly createBatcher: Batcher<CheckedCreate, Device>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -109,64 +89,10 @@ export class DeviceService {
    */
   async create(actor: Actor, projectId: string, input: DeviceCreateInput, commitWith?: CommitWith<Device>): Promise<Device> {
     if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId)) throw new MetalError('not_found', `project ${projectId} not found`);
-    return this.createBatcher.submit({ ...this.validateCreate(actor, projectId, input), commitWith });
+    return this.createBatcher.submit({ ...checkCreate(this.ctx.world, actor, projectId, input), commitWith });
   }
 
-  private validateCreate(actor: Actor, projectId: string, input: DeviceCreateInput): PlacedCreate {
-    const { world } = this.ctx;
-    const problems: string[] = [];
-    const plan = world.plan(input.plan);
-    if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
-    let metro: MetroRow | undefined;
-    let facilities: FacilityRow[] = [];
-    if (input.project_id !== undefined && input.project_id !== projectId) {
-      problems.push(`project_id: names project ${input.project_id} but the path names ${projectId}; drop project_id or make them match`);
-    }
-    const facilityCodes = typeof input.facility === 'string' ? [input.facility] : (input.facility ?? []);
-    if (facilityCodes.length) {
-      for (const code of facilityCodes) {
-        if (code === 'any') continue;
-        const f = world.facility(code);
-        if (!f) problems.push(`facility: unknown facility "${code}"; ${suggestion(code, [...world.facilities.values()].map((x) => x.code))}`);
-        else facilities.push(f);
-      }
-      if (facilities.length) {
-        metro = world.metros.get(facilities[0].metro_id);
-        if (facilities.some((f) => f.metro_id !== facilities[0].metro_id)) problems.push('facility: all facilities must be in one metro; use metro instead to let metalforge choose');
-      }
-    }
-    if (input.metro) {
-      const m = world.metro(input.metro);
-      if (!m) problems.push(`metro: unknown metro "${input.metro}"; ${suggestion(input.metro, [...world.metros.values()].map((x) => x.code))}`);
-      else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
-      else metro = m;
-    }
-    // facility "any" alone: placement is per metro, so the first metro offering the plan is chosen.
-    if (!input.metro && !facilities.length && facilityCodes.includes('any') && plan) {
-      metro = world.metros.get([...(world.planMetros.get(plan.id) ?? [])][0] ?? '');
-    }
-    if (!metro && !input.metro && !facilities.length) problems.push('metro: required; give a metro code such as "ny" (or facility)');
-    if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
-    if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
-      const here = world.plansIn(metro.id).map((p) => p.slug);
-      problems.push(`plan: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${here.join(', ') || 'none'}`);
-    }
-    const os = world.os(input.operating_system);
-    if (!os) {
-      problems.push(`operating_system: unknown operating system "${input.operating_system}"; ${suggestion(input.operating_system, [...world.operatingSystems.values()].map((o) => o.slug))}`);
-    } else if (plan && !world.osAllowsPlan(os, plan)) {
-      problems.push(`operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
-    }
-    if (input.spot_instance) problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
-    if (input.hardware_reservation_id) problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
-    if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe) problems.push('ipxe_script_url: required with operating_system custom_ipxe');
-    const addresses = addressRequests(input.ip_addresses);
-    problems.push(...addresses.problems);
-    if (problems.length) throw new MetalError('validation_failed', problems);
-    return { projectId, actor, input, plan: plan!, metro: metro!, facilities, os: os!, addresses: addresses.requests };
-  }
-
-  private async flushCreates(batch: PlacedCreate[]): Promise<(Device | Error)[]> {
+  private async flushCreates(batch: CheckedCreate[]): Promise<(Device | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
       // One query per table for the whole batch.
@@ -284,7 +210,7 @@ export class DeviceService {
    * Per pool (metro × plan) of the given creates: how many more on-demand devices may wait for a machine —
    * spot devices not yet under a termination notice, less the on-demand devices already waiting there.
    */
-  private async reclaimableSpot(tx: Queryable, items: PlacedCreate[]): Promise<Map<string, number>> {
+  private async reclaimableSpot(tx: Queryable, items: CheckedCreate[]): Promise<Map<string, number>> {
     const pools = new Map<string, number>();
     if (!items.length) return pools;
     const rows = await reclaimableSpotByPool(tx, [...new Set(items.map((i) => i.metro.id))], [...new Set(items.map((i) => i.plan.id))]);
@@ -315,7 +241,7 @@ export class DeviceService {
    * Picks free machines for a batch: one SKIP LOCKED query per (plan, facilities) group, so concurrent batches
    * on several servers never pick the same machine (and machines.device_id is UNIQUE as a backstop).
    */
-  private async allocate(tx: Queryable, items: PlacedCreate[]): Promise<(FreeMachine | undefined)[]> {
+  private async allocate(tx: Queryable, items: CheckedCreate[]): Promise<(FreeMachine | undefined)[]> {
     const groups = new Map<string, number[]>();
     items.forEach((item, i) => {
       const key = `${item.plan.id}|${item.facilities.map((f) => f.id).sort().join(',')}`;
@@ -499,22 +425,4 @@ export class DeviceService {
   async countByState(): Promise<Record<string, number>> {
     return deviceCountsByState(this.ctx.db);
   }
-}
-
-/**
- * Per item: the project must be visible to the actor; explicit SSH key ids must belong to the project or the
- * user, and none given means all of them (Metal's default).
- */
-function accessAndKeys(items: PlacedCreate[], projects: ProjectOrganization[], keys: SshKeyOwner[]): (string[] | Error)[] {
-  const org = new Map(projects.map((p) => [p.id, p.organization_id]));
-  return items.map((item) => {
-    if (org.get(item.projectId) !== item.actor.organizationId) return new MetalError('not_found', `project ${item.projectId} not found`);
-    if (item.input.no_ssh_keys) return [];
-    const available = keys.filter((k) => k.project_id === item.projectId || k.user_id === item.actor.userId).map((k) => k.id);
-    const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
-    if (!explicit.length) return available;
-    const missing = explicit.filter((id) => !available.includes(id));
-    if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
-    return explicit;
-  });
 }
