@@ -4,7 +4,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/gen/', 'lib/provider/generated/', '**/cdktf.out/', '.metalforge/', 'test/clients/.build/', 'dist/', 'coverage/', '.scratch/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'lib/gen/',
+      'lib/provider/generated/',
+      '**/cdktf.out/',
+      '.metalforge/',
+      'test/clients/.build/',
+      'dist/',
+      'coverage/',
+      '.scratch/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

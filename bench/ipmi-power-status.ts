@@ -53,14 +53,8 @@ async function main(): Promise<void> {
       const { stdout } = await run('ipmitool', args);
       if (!stdout.includes('Chassis Power is')) throw new Error(`unexpected ipmitool output: ${stdout}`);
     });
-    console.log(
-      `native driver (one session): ${DRIVER_OPS} ops, ${native.toFixed(1)} ops/s (${(1000 / native).toFixed(2)} ms/op)`
-    );
-    console.log(
-      `ipmitool (process per call): ${IPMITOOL_RUNS} runs, ${spawned.toFixed(1)} ops/s (${(1000 / spawned).toFixed(
-        2
-      )} ms/op)`
-    );
+    console.log(`native driver (one session): ${DRIVER_OPS} ops, ${native.toFixed(1)} ops/s (${(1000 / native).toFixed(2)} ms/op)`);
+    console.log(`ipmitool (process per call): ${IPMITOOL_RUNS} runs, ${spawned.toFixed(1)} ops/s (${(1000 / spawned).toFixed(2)} ms/op)`);
     console.log(`ratio: ${(native / spawned).toFixed(1)} (goal ≥ ${GOAL})`);
   } finally {
     await driver.close();

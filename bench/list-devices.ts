@@ -45,11 +45,26 @@ async function load(url: string, headers: Record<string, string>) {
 
 async function main() {
   const tmp = tempDir('bench-list');
-  const cloud = await createCloud({ catalog: bulkCatalog(tmp.dir, 120), simScale: 0, bootPath: 'in-process', port: 0, rateLimit: { limit: 10_000_000 } });
+  const cloud = await createCloud({
+    catalog: bulkCatalog(tmp.dir, 120),
+    simScale: 0,
+    bootPath: 'in-process',
+    port: 0,
+    rateLimit: { limit: 10_000_000 },
+  });
   const url = await cloud.listen();
   const principal = await cloud.engine.accounts.authenticate(cloud.adminToken);
   const project = await cloud.engine.projects.create(principal, { name: 'bench' });
-  await Promise.all(Array.from({ length: 100 }, (_, i) => cloud.engine.devices.create(principal, project.id, { hostname: `web-${i}`, plan: 'c3.small.x86', metro: 'da', operating_system: 'ubuntu_22_04' })));
+  await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      cloud.engine.devices.create(principal, project.id, {
+        hostname: `web-${i}`,
+        plan: 'c3.small.x86',
+        metro: 'da',
+        operating_system: 'ubuntu_22_04',
+      }),
+    ),
+  );
   while (((await cloud.engine.devices.countByState()).active ?? 0) < 100) await new Promise((r) => setTimeout(r, 50));
   const pageUrl = `${url}/metal/v1/projects/${project.id}/devices?per_page=100`;
   const headers = { 'x-auth-token': cloud.adminToken };

@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     console.log(`median provider handshake: ${providerMedian.toFixed(1)} ms, median node -e 0: ${nodeMedian.toFixed(1)} ms`);
     console.log(`ratio: ${(providerMedian / nodeMedian).toFixed(2)} (provider handshake / bare node boot)`);
     if (extraCaCerts) {
-      console.log(`node -e 0 with NODE_EXTRA_CA_CERTS=${extraCaCerts}: median ${median(nodeWithCaCerts).toFixed(1)} ms (a provider Terraform starts with it pays the same extra)`);
+      console.log(
+        `node -e 0 with NODE_EXTRA_CA_CERTS=${extraCaCerts}: median ${median(nodeWithCaCerts).toFixed(1)} ms (a provider Terraform starts with it pays the same extra)`,
+      );
     }
     console.log(`goal median ≤ ${GOAL_MS} ms: ${providerMedian <= GOAL_MS ? 'met' : 'NOT met'} (${providerMedian.toFixed(1)} ms)`);
   } finally {

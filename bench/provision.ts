@@ -47,32 +47,52 @@ async function floorDevicesPerSecond(url: string | undefined, dataDir: string, t
   const [org, project, metro, facility, plan] = Array.from({ length: 5 }, () => randomUUID());
   await db.query(`INSERT INTO organizations (id, name) VALUES ($1, 'floor')`, [org]);
   await db.query(`INSERT INTO projects (id, name, organization_id) VALUES ($1, 'floor', $2)`, [project, org]);
-  await db.query(`INSERT INTO metros (id, code, name, country, kind, latitude, longitude) VALUES ($1, 'fl', 'Floor', 'US', 'core', 0, 0)`, [metro]);
+  await db.query(`INSERT INTO metros (id, code, name, country, kind, latitude, longitude) VALUES ($1, 'fl', 'Floor', 'US', 'core', 0, 0)`, [
+    metro,
+  ]);
   await db.query(`INSERT INTO facilities (id, code, name, metro_id) VALUES ($1, 'fl1', 'Floor 1', $2)`, [facility, metro]);
-  await db.query(`INSERT INTO plans (id, slug, name, category, specs, price_hour) VALUES ($1, 'floor.x86', 'Floor', 'compute', '{}', 1)`, [plan]);
+  await db.query(`INSERT INTO plans (id, slug, name, category, specs, price_hour) VALUES ($1, 'floor.x86', 'Floor', 'compute', '{}', 1)`, [
+    plan,
+  ]);
   await db.query(
     `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address)
 SELECT gen_random_uuid(), 'm' || g, $1, $2, g, '[]', 'available', 'sim', 'floor-' || g FROM generate_series(1, $3) g`,
     [facility, plan, total],
   );
   const events = (q: Queryable, ids: string[], type: string) =>
-    q.query(`INSERT INTO events (id, type, body, project_id, device_id, to_state, created_at) SELECT gen_random_uuid(), $2, 'host: ' || $2, $3, d, 'state', now() FROM unnest($1::uuid[]) d`, [ids, type, project]);
-  const update = (q: Queryable, ids: string[], state: string) => q.query(`UPDATE devices SET state = $2, provisioning_percentage = 50, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, state]);
-  const read = (q: Queryable, ids: string[]) => q.query('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+    q.query(
+      `INSERT INTO events (id, type, body, project_id, device_id, to_state, created_at) SELECT gen_random_uuid(), $2, 'host: ' || $2, $3, d, 'state', now() FROM unnest($1::uuid[]) d`,
+      [ids, type, project],
+    );
+  const update = (q: Queryable, ids: string[], state: string) =>
+    q.query(`UPDATE devices SET state = $2, provisioning_percentage = 50, updated_at = now() WHERE id = ANY($1::uuid[])`, [ids, state]);
+  const read = (q: Queryable, ids: string[]) =>
+    q.query('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
   const start = performance.now();
   for (let done = 0; done < total; done += 64) {
     const ids = Array.from({ length: Math.min(64, total - done) }, () => randomUUID());
     await db.transaction(async (tx) => {
-      const machines = (await tx.query<{ id: string }>(`SELECT id FROM machines WHERE plan_id = $1 AND state = 'available' ORDER BY ordinal LIMIT $2 FOR UPDATE SKIP LOCKED`, [plan, ids.length])).map((m) => m.id);
+      const machines = (
+        await tx.query<{ id: string }>(
+          `SELECT id FROM machines WHERE plan_id = $1 AND state = 'available' ORDER BY ordinal LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [plan, ids.length],
+        )
+      ).map((m) => m.id);
       await Promise.all([
         tx.query(
           `INSERT INTO devices (id, short_id, project_id, hostname, state, plan_id, metro_id, facility_id, operating_system_id, machine_id, root_password, deadline)
 SELECT d, left(d::text, 8), $3, 'host', 'queued', $4, $5, $6, $4, m, 'sealed', now() FROM unnest($1::uuid[], $2::uuid[]) u(d, m)`,
           [ids, machines, project, plan, metro, facility],
         ),
-        tx.query(`UPDATE machines SET state = 'allocated', device_id = u.d FROM unnest($1::uuid[], $2::uuid[]) u(m, d) WHERE machines.id = ANY($1::uuid[]) AND machines.id = u.m`, [machines, ids]),
+        tx.query(
+          `UPDATE machines SET state = 'allocated', device_id = u.d FROM unnest($1::uuid[], $2::uuid[]) u(m, d) WHERE machines.id = ANY($1::uuid[]) AND machines.id = u.m`,
+          [machines, ids],
+        ),
         events(tx, ids, 'created'),
-        tx.query(`INSERT INTO jobs (kind, device_id, payload, run_at, max_attempts) SELECT 'provision', d, '{}', now(), 5 FROM unnest($1::uuid[]) d`, [ids]),
+        tx.query(
+          `INSERT INTO jobs (kind, device_id, payload, run_at, max_attempts) SELECT 'provision', d, '{}', now(), 5 FROM unnest($1::uuid[]) d`,
+          [ids],
+        ),
       ]);
     });
     const jobs = await db.query<{ id: number }>(
@@ -86,7 +106,11 @@ WHERE id IN (SELECT id FROM jobs WHERE run_at <= now() ORDER BY run_at, id LIMIT
     });
     await db.transaction(async (tx) => {
       await read(tx, ids);
-      await Promise.all([update(tx, ids, 'provisioning'), events(tx, ids, 'network_boot'), tx.query('DELETE FROM jobs WHERE id = ANY($1::bigint[])', [jobs.map((j) => j.id)])]);
+      await Promise.all([
+        update(tx, ids, 'provisioning'),
+        events(tx, ids, 'network_boot'),
+        tx.query('DELETE FROM jobs WHERE id = ANY($1::bigint[])', [jobs.map((j) => j.id)]),
+      ]);
     });
     await read(db, ids);
     await db.transaction(async (tx) => {
@@ -188,7 +212,10 @@ async function main() {
       'devices/s (to active)': perSecond.toFixed(0),
       'failed creates': failures,
       'final states': JSON.stringify(counts),
-      'control: bare lifecycle SQL, devices/s': floor === undefined ? 'skipped (needs a database of its own: run --postgres without a URL)' : `${floor.toFixed(0)} (ratio ${(floor / raw).toFixed(2)})`,
+      'control: bare lifecycle SQL, devices/s':
+        floor === undefined
+          ? 'skipped (needs a database of its own: run --postgres without a URL)'
+          : `${floor.toFixed(0)} (ratio ${(floor / raw).toFixed(2)})`,
       ratio: `${(perSecond / raw).toFixed(2)} (goal ≥ 0.5)`,
       ...(unsafe && {
         'devices/s, no durable commits': unsafe.perSecond.toFixed(0),

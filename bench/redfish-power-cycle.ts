@@ -26,10 +26,7 @@ const INVENTORY: HardwareInventory = {
 };
 
 async function poweredOnFleet(prefix: string): Promise<SimMachine[]> {
-  const fleet = Array.from(
-    { length: MACHINES },
-    (_, i) => new SimMachine({ id: `${prefix}${i}`, inventory: INVENTORY, scale: 0 }),
-  );
+  const fleet = Array.from({ length: MACHINES }, (_, i) => new SimMachine({ id: `${prefix}${i}`, inventory: INVENTORY, scale: 0 }));
   await Promise.all(fleet.map((m) => m.setPower('on')));
   return fleet;
 }
@@ -87,11 +84,7 @@ async function main(): Promise<void> {
         2,
       )} ms (median of ${BASELINE_ROUNDS}), ${directOps.toFixed(0)} ops/s`,
     );
-    console.log(
-      `Redfish driver (login, read, reset, read back, logout): ${redfishSeconds.toFixed(3)} s, ${redfishOps.toFixed(
-        0,
-      )} ops/s`,
-    );
+    console.log(`Redfish driver (login, read, reset, read back, logout): ${redfishSeconds.toFixed(3)} s, ${redfishOps.toFixed(0)} ops/s`);
     console.log(`sessions left open: ${face.sessionCount()}`);
     console.log(
       `ratio: ${(redfishOps / directOps).toFixed(

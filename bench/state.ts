@@ -28,7 +28,7 @@ function terraform(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`terraform ${args.join(' ')} failed in ${dir}:\n${stdout.slice(-4000)}${stderr.slice(-4000)}`));
         resolve(Number(process.hrtime.bigint() - started) / 1e9);
-      }
+      },
     );
   });
 }
@@ -38,7 +38,7 @@ function writeStack(dir: string, backend: boolean): void {
   mkdirSync(dir, { recursive: true });
   const resources = Array.from(
     { length: COUNT },
-    (_, i) => `resource "terraform_data" "r${i}" {\n  input = { name = "item-${i}", index = ${i} }\n}\n`
+    (_, i) => `resource "terraform_data" "r${i}" {\n  input = { name = "item-${i}", index = ${i} }\n}\n`,
   );
   writeFileSync(path.join(dir, 'main.tf'), `${backend ? 'terraform {\n  backend "http" {}\n}\n' : ''}${resources.join('')}`);
 }
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       const order = round % 2 ? (['remote', 'local'] as const) : (['local', 'remote'] as const);
       for (const which of order)
         plans[which].push(
-          await terraform(which === 'local' ? local : remote, which === 'local' ? base : remoteEnv, ['plan', '-detailed-exitcode'])
+          await terraform(which === 'local' ? local : remote, which === 'local' ? base : remoteEnv, ['plan', '-detailed-exitcode']),
         );
     }
     const versions = (await (await fetch(`${address}/versions`, { headers: { 'x-auth-token': key.token! } })).json()) as {

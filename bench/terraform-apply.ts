@@ -55,11 +55,19 @@ function terraform(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise
   const started = process.hrtime.bigint();
   const before = cpuSeconds();
   return new Promise((resolve, reject) => {
-    execFile('terraform', [...args, '-no-color', '-input=false'], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`terraform ${args.join(' ')} failed:\n${stdout.slice(-4000)}${stderr.slice(-4000)}`));
-      const after = cpuSeconds();
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: { cloud: after.cloud - before.cloud, terraform: after.terraform - before.terraform } });
-    });
+    execFile(
+      'terraform',
+      [...args, '-no-color', '-input=false'],
+      { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`terraform ${args.join(' ')} failed:\n${stdout.slice(-4000)}${stderr.slice(-4000)}`));
+        const after = cpuSeconds();
+        resolve({
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          cpu: { cloud: after.cloud - before.cloud, terraform: after.terraform - before.terraform },
+        });
+      },
+    );
   });
 }
 
@@ -69,7 +77,9 @@ function printRuns(title: string, devices: Run, data: Run, sized: Run, goal: num
   console.log(`  metal_device                       ${devices.seconds.toFixed(2)} s ${cpu(devices)}`);
   console.log(`  terraform_data                     ${data.seconds.toFixed(2)} s ${cpu(data)}`);
   console.log(`  terraform_data, device-sized state ${sized.seconds.toFixed(2)} s ${cpu(sized)}`);
-  console.log(`ratio: ${(devices.seconds / data.seconds).toFixed(2)} (goal ≤ ${goal}); against the device-sized control: ${(devices.seconds / sized.seconds).toFixed(2)}`);
+  console.log(
+    `ratio: ${(devices.seconds / data.seconds).toFixed(2)} (goal ≤ ${goal}); against the device-sized control: ${(devices.seconds / sized.seconds).toFixed(2)}`,
+  );
 }
 
 /** Bytes of state per resource instance after an apply of COUNT instances. */
@@ -78,7 +88,10 @@ const stateBytesPerInstance = (dir: string) => statSync(path.join(dir, 'terrafor
 function writeDataConfig(dir: string, padding: number): void {
   mkdirSync(dir);
   const pad = 'x'.repeat(padding);
-  writeFileSync(path.join(dir, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${COUNT}\n  input = "bench-\${count.index}${pad}"\n}\n`);
+  writeFileSync(
+    path.join(dir, 'main.tf'),
+    `resource "terraform_data" "d" {\n  count = ${COUNT}\n  input = "bench-\${count.index}${pad}"\n}\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -88,7 +101,13 @@ async function main(): Promise<void> {
   }
   const root = mkdtempSync(path.join(tmpdir(), 'metal-bench-tf-'));
   // The per-key rate limit (6000 requests a minute by default) is lifted: this measures the provider, not the limiter.
-  const cloud = await createCloud({ simScale: 0, port: 0, bootPath: 'in-process', catalog: writeCatalog(root), rateLimit: { limit: 1_000_000 } });
+  const cloud = await createCloud({
+    simScale: 0,
+    port: 0,
+    bootPath: 'in-process',
+    catalog: writeCatalog(root),
+    rateLimit: { limit: 1_000_000 },
+  });
   try {
     const apiUrl = `${await cloud.listen()}/metal/v1`;
     const project = await createMetalClient({ baseUrl: apiUrl, token: cloud.adminToken }).projects.create({ name: 'bench' });
@@ -136,10 +155,18 @@ resource "metal_device" "d" {
     await terraform(sizedDir, env, ['init']);
     const applySized = await terraform(sizedDir, env, ['apply', '-auto-approve', parallelism]);
     const planSized = await terraform(sizedDir, env, ['plan', '-detailed-exitcode', parallelism]);
-    console.log(`state per instance: metal_device ${deviceBytes.toFixed(0)} B, terraform_data ${stateBytesPerInstance(dataDir).toFixed(0)} B, control ${stateBytesPerInstance(sizedDir).toFixed(0)} B`);
+    console.log(
+      `state per instance: metal_device ${deviceBytes.toFixed(0)} B, terraform_data ${stateBytesPerInstance(dataDir).toFixed(0)} B, control ${stateBytesPerInstance(sizedDir).toFixed(0)} B`,
+    );
 
     const active = (await cloud.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE state = 'active'`))[0].n;
-    printRuns(`terraform apply, ${COUNT} resources, ${parallelism} (${active} devices active on the cloud):`, applyDevices, applyData, applySized, GOALS.apply);
+    printRuns(
+      `terraform apply, ${COUNT} resources, ${parallelism} (${active} devices active on the cloud):`,
+      applyDevices,
+      applyData,
+      applySized,
+      GOALS.apply,
+    );
     printRuns(`no-op terraform plan, ${COUNT} resources:`, planDevices, planData, planSized, GOALS.plan);
   } finally {
     await cloud.close();

@@ -168,7 +168,12 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     authFailures: options.authFailures,
     metricsPublic: options.metricsPublic,
   });
-  const boot = await buildBootServer({ backend, publicBaseUrl: options.bootPublicUrl, trustedProxies: options.bootTrustedProxies, logger: log });
+  const boot = await buildBootServer({
+    backend,
+    publicBaseUrl: options.bootPublicUrl,
+    trustedProxies: options.bootTrustedProxies,
+    logger: log,
+  });
   if (options.startWorkers !== false) engine.start();
 
   const cloud: Cloud = {
@@ -222,7 +227,9 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
   const created = await engine.accounts.bootstrap(requested);
   const token = requested ?? created ?? (file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (!token) {
-    throw new Error('this database already has an operator but its admin token is not known here: pass --admin-token (or METALFORGE_ADMIN_TOKEN) with a token of your choice');
+    throw new Error(
+      'this database already has an operator but its admin token is not known here: pass --admin-token (or METALFORGE_ADMIN_TOKEN) with a token of your choice',
+    );
   }
   if (file && created) {
     writeFileSync(file, token + '\n', { mode: 0o600 });
@@ -230,4 +237,3 @@ async function resolveAdminToken(engine: Engine, options: CloudOptions): Promise
   }
   return { token, created: !!created && !requested, file: file && existsSync(file) ? file : undefined };
 }
-

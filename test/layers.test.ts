@@ -46,9 +46,11 @@ function sourceFiles(dir: string): string[] {
 
 /** Every module a file imports, exports from or requires. */
 function imports(source: string): string[] {
-  return [...source.matchAll(/(?:^|\s)(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)].map(
-    (m) => m[1] ?? m[2] ?? m[3],
-  );
+  return [
+    ...source.matchAll(
+      /(?:^|\s)(?:import|export)\s[^'";]*?from\s+['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
 const layerOf = (libPath: string) => (libPath.includes('/') ? libPath.split('/')[0] : libPath.replace(/\.(ts|js)$/, ''));
@@ -62,13 +64,17 @@ function violations(): string[] {
       if (target.startsWith('.')) {
         const to = relative(LIB, resolve(dirname(file), target));
         if (to.startsWith('..')) {
-          found.push(`lib/${from} imports ${target}, outside lib/: move what it needs into lib/ (test scaffolding belongs in test/support)`);
+          found.push(
+            `lib/${from} imports ${target}, outside lib/: move what it needs into lib/ (test scaffolding belongs in test/support)`,
+          );
           continue;
         }
         const toLayer = layerOf(to);
         const allowed = ALLOWED[layer];
         if (toLayer !== layer && allowed && !allowed.includes(toLayer)) {
-          found.push(`lib/${from} imports lib/${to}: ${layer} may import only ${allowed.join(', ') || 'nothing in lib/'}; move the shared part down a layer or invert the dependency`);
+          found.push(
+            `lib/${from} imports lib/${to}: ${layer} may import only ${allowed.join(', ') || 'nothing in lib/'}; move the shared part down a layer or invert the dependency`,
+          );
         }
         continue;
       }
@@ -85,13 +91,17 @@ function violations(): string[] {
 const SQL_ALLOWED = ['store/', 'cli/store.ts'];
 
 function sqlOutsideStore(): string[] {
-  return sourceFiles(LIB)
-    .map((file) => relative(LIB, file))
-    .filter((from) => !SQL_ALLOWED.some((allowed) => from.startsWith(allowed)))
-    // A query call, or a string that starts a statement. Transactions are fine: the engine decides where a unit of
-    // work begins and ends; the statements in it come from the store.
-    .filter((from) => /\.query\s*[<(]|['"`]\s*(SELECT\s|INSERT INTO|UPDATE \w+ SET|DELETE FROM)/.test(readFileSync(join(LIB, from), 'utf8')))
-    .map((from) => `lib/${from} runs or writes SQL: move the statement into a repository in lib/store and call it`);
+  return (
+    sourceFiles(LIB)
+      .map((file) => relative(LIB, file))
+      .filter((from) => !SQL_ALLOWED.some((allowed) => from.startsWith(allowed)))
+      // A query call, or a string that starts a statement. Transactions are fine: the engine decides where a unit of
+      // work begins and ends; the statements in it come from the store.
+      .filter((from) =>
+        /\.query\s*[<(]|['"`]\s*(SELECT\s|INSERT INTO|UPDATE \w+ SET|DELETE FROM)/.test(readFileSync(join(LIB, from), 'utf8')),
+      )
+      .map((from) => `lib/${from} runs or writes SQL: move the statement into a repository in lib/store and call it`)
+  );
 }
 
 describe('layer rules over lib/', () => {
@@ -109,6 +119,10 @@ describe('layer rules over lib/', () => {
   });
 
   it('finds an import that points up (the check can fail)', () => {
-    expect(imports(`import { Engine } from '../engine';\nexport { x } from "./x";\nconst y = require('pg');`)).toEqual(['../engine', './x', 'pg']);
+    expect(imports(`import { Engine } from '../engine';\nexport { x } from "./x";\nconst y = require('pg');`)).toEqual([
+      '../engine',
+      './x',
+      'pg',
+    ]);
   });
 });

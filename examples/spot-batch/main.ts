@@ -15,8 +15,11 @@ const MAX_BID = 0.3;
 const REGIONS: CoreMetroCode[] = ['ny', 'da', 'sv'];
 const OVERFLOW: CoreMetroCode[] = ['am', 'fr', 'sg'];
 
-const worker = UserData.cloudConfig({ packages: ['python3-pip'] })
-  .addCommands('pip install batch-worker', ['batch-worker', '--queue', 'https://queue.example.com/jobs']);
+const worker = UserData.cloudConfig({ packages: ['python3-pip'] }).addCommands('pip install batch-worker', [
+  'batch-worker',
+  '--queue',
+  'https://queue.example.com/jobs',
+]);
 
 export class SpotBatchStack extends TerraformStack {
   public readonly bids: SpotBid[];

@@ -6,7 +6,14 @@ import { METAL_API_BASE } from '../contract/hrefs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
-import Fastify, { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, FastifySchemaCompiler, LogController } from 'fastify';
+import Fastify, {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+  FastifySchemaCompiler,
+  LogController,
+} from 'fastify';
 import type { Engine } from '../engine';
 import { MetalError } from '../contract/errors';
 import { UUID_PATTERN } from '../contract/schemas';
@@ -57,7 +64,9 @@ class OneEntryPerRequest extends LogController {
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? false;
   const app: FastifyInstance = Fastify({
-    ...(logger && typeof (logger as { info?: unknown }).info === 'function' ? { loggerInstance: logger as never } : { logger: logger as FastifyServerOptions['logger'] }),
+    ...(logger && typeof (logger as { info?: unknown }).info === 'function'
+      ? { loggerInstance: logger as never }
+      : { logger: logger as FastifyServerOptions['logger'] }),
     logController: new OneEntryPerRequest(),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     frameworkErrors: frameworkErrorHandler,
@@ -102,7 +111,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 function validatorCompiler(): FastifySchemaCompiler<unknown> {
   const options = { allErrors: true, removeAdditional: false, useDefaults: true, verbose: true, strict: false } as const;
   // ajv-formats' uuid also takes "urn:uuid:..." forms, which PostgreSQL's uuid type refuses.
-  const strict = (ajv: Ajv) => addFormats(ajv).addFormat('uuid', new RegExp(UUID_PATTERN)).addFormat('date-time', { type: 'string', validate: storableDateTime });
+  const strict = (ajv: Ajv) =>
+    addFormats(ajv).addFormat('uuid', new RegExp(UUID_PATTERN)).addFormat('date-time', { type: 'string', validate: storableDateTime });
   const text = strict(new Ajv({ ...options, coerceTypes: 'array' }));
   const json = strict(new Ajv({ ...options, coerceTypes: false }));
   return ({ schema, httpPart }) => (httpPart === 'body' ? json : text).compile(schema as object);

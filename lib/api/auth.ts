@@ -43,7 +43,12 @@ export class RateLimiter {
     }
     w.count++;
     const resetAt = w.start + this.options.windowMs;
-    return { limit: this.options.limit, remaining: Math.max(0, this.options.limit - w.count), resetAt, allowed: w.count <= this.options.limit };
+    return {
+      limit: this.options.limit,
+      remaining: Math.max(0, this.options.limit - w.count),
+      resetAt,
+      allowed: w.count <= this.options.limit,
+    };
   }
 
   /** When `key` has used up its window: the time it resets; otherwise undefined. Counts nothing. */
@@ -57,7 +62,8 @@ export class RateLimiter {
 /** Failed authentications per source address before it must wait for the window to end. */
 export const DEFAULT_AUTH_FAILURES: RateLimitOptions = { limit: 20, windowMs: 60_000 };
 
-const retryAfter = (reply: FastifyReply, resetAt: number) => void reply.header('Retry-After', Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
+const retryAfter = (reply: FastifyReply, resetAt: number) =>
+  void reply.header('Retry-After', Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
 
 /**
  * `failures` counts failed authentications per source address: once a source has used up its window, it gets
@@ -69,7 +75,10 @@ export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLim
     const blockedUntil = failures.exhausted(request.ip);
     if (blockedUntil !== undefined) {
       retryAfter(reply, blockedUntil);
-      throw new MetalError('rate_limited', 'X-Auth-Token: too many failed authentications from this address; retry after the time in the Retry-After header');
+      throw new MetalError(
+        'rate_limited',
+        'X-Auth-Token: too many failed authentications from this address; retry after the time in the Retry-After header',
+      );
     }
     const principal = await engine.accounts.authenticate(requestToken(request)).catch((err: unknown) => {
       if (err instanceof MetalError && err.code === 'unauthorized') failures.hit(request.ip);
@@ -88,7 +97,7 @@ export function authHook(engine: Engine, limiter: RateLimiter, failures: RateLim
       throw new MetalError('forbidden', 'this API key is read-only; use a read-write key to make changes');
     }
     if (request.routeOptions.config?.operator && !principal.isOperator) {
-      throw new MetalError('forbidden', 'only the operator\'s API key may change the world (metros, facilities, plans, machines)');
+      throw new MetalError('forbidden', "only the operator's API key may change the world (metros, facilities, plans, machines)");
     }
   };
 }

@@ -53,22 +53,34 @@ export function describeValidationError(error: AjvError, context: string): strin
   }
 }
 
-export function errorHandler(error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(
+  error: FastifyError & { validation?: AjvError[]; validationContext?: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error instanceof MetalError) {
     void reply.status(error.status).send(error.toBody());
     return;
   }
   if (error.validation && error.validationContext === 'params') {
     // Every path parameter names an object; one that cannot be an id names no object (Metal answers 404).
-    const rules = new Map((error.validation as AjvError[]).map((e) => [e.instancePath.replace(/^\//, '') || String(e.params.missingProperty), e.parentSchema?.description]));
-    const messages = [...rules].map(([name, rule]) => `path parameter ${name}: ${rule ? `must be ${rule}` : 'is not valid'}; no such object exists`);
+    const rules = new Map(
+      (error.validation as AjvError[]).map((e) => [
+        e.instancePath.replace(/^\//, '') || String(e.params.missingProperty),
+        e.parentSchema?.description,
+      ]),
+    );
+    const messages = [...rules].map(
+      ([name, rule]) => `path parameter ${name}: ${rule ? `must be ${rule}` : 'is not valid'}; no such object exists`,
+    );
     void reply.status(404).send(new MetalError('not_found', messages).toBody());
     return;
   }
   if (error.validation) {
     // Unions produce one error per branch plus one for the union; the union's sentence says it all.
     const unionPaths = new Set(error.validation.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    const isBranch = (e: AjvError) => (e.keyword === 'const' || (e.keyword === 'required' && /\/anyOf\/\d+\/required$/.test(e.schemaPath ?? '')));
+    const isBranch = (e: AjvError) =>
+      e.keyword === 'const' || (e.keyword === 'required' && /\/anyOf\/\d+\/required$/.test(e.schemaPath ?? ''));
     const relevant = error.validation.filter((e) => !isBranch(e) || !unionPaths.has(e.instancePath));
     const messages = [...new Set(relevant.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
     void reply.status(422).send(new MetalError('validation_failed', messages).toBody());
@@ -77,7 +89,10 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
   const byFastifyCode: Record<string, MetalError> = {
     FST_ERR_CTP_INVALID_JSON_BODY: new MetalError('bad_request', 'body: is not valid JSON; send a JSON object'),
     FST_ERR_CTP_EMPTY_JSON_BODY: new MetalError('bad_request', 'body: is empty; send a JSON object (or omit the Content-Type header)'),
-    FST_ERR_CTP_BODY_TOO_LARGE: new MetalError('payload_too_large', `body: is larger than the limit; keep request bodies under ${Math.round(request.routeOptions.bodyLimit! / 1024)} KiB`),
+    FST_ERR_CTP_BODY_TOO_LARGE: new MetalError(
+      'payload_too_large',
+      `body: is larger than the limit; keep request bodies under ${Math.round(request.routeOptions.bodyLimit! / 1024)} KiB`,
+    ),
     FST_ERR_CTP_INVALID_MEDIA_TYPE: new MetalError('unsupported_media_type', 'Content-Type: send the body as application/json'),
     FST_ERR_CTP_INVALID_CONTENT_LENGTH: new MetalError('bad_request', 'Content-Length: does not match the body'),
   };
@@ -95,7 +110,14 @@ export function errorHandler(error: FastifyError & { validation?: AjvError[]; va
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(404).send(new MetalError('not_found', `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`).toBody());
+  void reply
+    .status(404)
+    .send(
+      new MetalError(
+        'not_found',
+        `no route ${request.method} ${request.url.split('?')[0]}; see /metal/v1/openapi.json for the routes this server offers`,
+      ).toBody(),
+    );
 }
 
 /**
@@ -118,7 +140,10 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const metal =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? new MetalError('headers_too_large', 'headers: the request line and headers together exceed the server\'s limit (16 KiB); send fewer or shorter headers')
+      ? new MetalError(
+          'headers_too_large',
+          "headers: the request line and headers together exceed the server's limit (16 KiB); send fewer or shorter headers",
+        )
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new MetalError('request_timeout')
         : new MetalError('bad_request', 'request: is not valid HTTP/1.1');

@@ -11,12 +11,23 @@ import type { Engine } from '../engine';
 const Status = Type.Object({ status: Type.String() });
 
 export function healthRoutes(app: FastifyInstance, engine: Engine): void {
-  app.get('/health', { config: { public: true }, schema: { tags: ['health'], summary: 'Liveness: the process serves HTTP', response: { 200: Status } } }, async () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/health',
+    { config: { public: true }, schema: { tags: ['health'], summary: 'Liveness: the process serves HTTP', response: { 200: Status } } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
   app.get(
     '/ready',
-    { config: { public: true }, schema: { tags: ['health'], summary: 'Readiness: the store answers and the job runner is alive (503 with reasons otherwise)', response: { 200: Status, 503: ErrorBody } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the store answers and the job runner is alive (503 with reasons otherwise)',
+        response: { 200: Status, 503: ErrorBody },
+      },
+    },
     async () => {
       const problems = await engine.readiness();
       if (problems.length) throw new MetalError('unavailable', problems);

@@ -26,11 +26,20 @@ export interface Relations {
 }
 
 /** `items` with the links of the relations named in `include` replaced by the objects they name. */
-export async function withIncludes<T extends object>(req: FastifyRequest, reply: FastifyReply, items: T[], relations: Relations, include: string | undefined): Promise<T[]> {
+export async function withIncludes<T extends object>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  items: T[],
+  relations: Relations,
+  include: string | undefined,
+): Promise<T[]> {
   const wanted = [...new Set(splitList(include).map((i) => i.split('.')[0]))];
   // Own properties only: include=constructor names no relation.
   const fields = wanted.filter((r) => Object.hasOwn(relations.expand, r));
-  noteIgnored(req, wanted.filter((r) => !fields.includes(r) && !relations.embedded?.includes(r)).map((r) => `include=${r}`));
+  noteIgnored(
+    req,
+    wanted.filter((r) => !fields.includes(r) && !relations.embedded?.includes(r)).map((r) => `include=${r}`),
+  );
   if (!fields.length) return items;
   reply.serializer(JSON.stringify); // expanded links do not fit the response schema's {href}
   const objects = new Map<string, Link>();
@@ -40,8 +49,12 @@ export async function withIncludes<T extends object>(req: FastifyRequest, reply:
       for (const object of hrefs.length ? await relations.expand[field](hrefs) : []) if (object) objects.set(object.href, object);
     }),
   );
-  const expand = (value: unknown): unknown => (Array.isArray(value) ? value.map(expand) : isLink(value) ? (objects.get(value.href) ?? value) : value);
-  return items.map((item) => ({ ...item, ...Object.fromEntries(fields.map((field) => [field, expand((item as Record<string, unknown>)[field])])) }));
+  const expand = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(expand) : isLink(value) ? (objects.get(value.href) ?? value) : value;
+  return items.map((item) => ({
+    ...item,
+    ...Object.fromEntries(fields.map((field) => [field, expand((item as Record<string, unknown>)[field])])),
+  }));
 }
 
 const isLink = (value: unknown): value is Link => typeof value === 'object' && value !== null && typeof (value as Link).href === 'string';
@@ -57,10 +70,14 @@ const unlessGone = (err: unknown): undefined => {
 };
 
 /** How the objects each kind of link names are fetched, as `principal` may see them. */
-export function linkedObjects(engine: Engine, principal: Principal): Record<'projects' | 'devices' | 'sshKeys' | 'organizations' | 'ipBlocks' | 'keyOwners', Resolve> {
+export function linkedObjects(
+  engine: Engine,
+  principal: Principal,
+): Record<'projects' | 'devices' | 'sshKeys' | 'organizations' | 'ipBlocks' | 'keyOwners', Resolve> {
   const projects: Resolve = (hrefs) => Promise.all(hrefs.map((h) => engine.projects.get(principal, idOf(h)).catch(unlessGone)));
   // Users see only themselves (and project keys no user at all).
-  const users: Resolve = async (hrefs) => (!principal.projectId && hrefs.some((h) => idOf(h) === principal.userId) ? [await engine.accounts.user(principal)] : []);
+  const users: Resolve = async (hrefs) =>
+    !principal.projectId && hrefs.some((h) => idOf(h) === principal.userId) ? [await engine.accounts.user(principal)] : [];
   return {
     projects,
     devices: (hrefs) => Promise.all(hrefs.map((h) => engine.devices.get(idOf(h), principal.projectId ?? undefined).catch(unlessGone))),
@@ -69,6 +86,9 @@ export function linkedObjects(engine: Engine, principal: Principal): Record<'pro
     organizations: async () => [await engine.accounts.organization(principal)],
     ipBlocks: (hrefs) => Promise.all(hrefs.map((h) => engine.addresses.get(principal, idOf(h)).catch(unlessGone))),
     // An SSH key's owner: its project or its user.
-    keyOwners: async (hrefs) => [...(await projects(hrefs.filter((h) => h.includes('/projects/')))), ...(await users(hrefs.filter((h) => h.includes('/users/'))))],
+    keyOwners: async (hrefs) => [
+      ...(await projects(hrefs.filter((h) => h.includes('/projects/')))),
+      ...(await users(hrefs.filter((h) => h.includes('/users/')))),
+    ],
   };
 }

@@ -74,8 +74,16 @@ export interface MetricsOptions {
 /** Observes every request of `app` (API and boot routes alike) and serves GET /metrics. */
 export async function metricsRoutes(app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const { engine } = options;
-  const http = new Histogram('metalforge_http_request_duration_seconds', 'Time to answer HTTP requests, by route template and status class.', HTTP_BUCKETS);
-  const states = new Histogram('metalforge_device_state_duration_seconds', 'Time devices spent in a state before leaving it (from the event log).', STATE_BUCKETS);
+  const http = new Histogram(
+    'metalforge_http_request_duration_seconds',
+    'Time to answer HTTP requests, by route template and status class.',
+    HTTP_BUCKETS,
+  );
+  const states = new Histogram(
+    'metalforge_device_state_duration_seconds',
+    'Time devices spent in a state before leaving it (from the event log).',
+    STATE_BUCKETS,
+  );
   // A callback hook (no promise per request) on the hottest path.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched URLs share one label value: whatever a client sends must not create new series.
@@ -93,20 +101,42 @@ export async function metricsRoutes(app: FastifyInstance, options: MetricsOption
       const bmcErrors = engine.observations.bmcErrors.entries();
       const body = [
         http.render(),
-        family('metalforge_jobs_queued', 'gauge', 'Jobs not yet finished, by kind (due, scheduled later, or running).', gaugeSamples('metalforge_jobs_queued', queue.map((q) => ({ labels: { kind: q.kind }, value: q.queued })))),
-        family('metalforge_jobs_due', 'gauge', 'Jobs whose time has come and that no worker runs now, by kind.', gaugeSamples('metalforge_jobs_due', queue.map((q) => ({ labels: { kind: q.kind }, value: q.due })))),
+        family(
+          'metalforge_jobs_queued',
+          'gauge',
+          'Jobs not yet finished, by kind (due, scheduled later, or running).',
+          gaugeSamples(
+            'metalforge_jobs_queued',
+            queue.map((q) => ({ labels: { kind: q.kind }, value: q.queued })),
+          ),
+        ),
+        family(
+          'metalforge_jobs_due',
+          'gauge',
+          'Jobs whose time has come and that no worker runs now, by kind.',
+          gaugeSamples(
+            'metalforge_jobs_due',
+            queue.map((q) => ({ labels: { kind: q.kind }, value: q.due })),
+          ),
+        ),
         family(
           'metalforge_jobs_oldest_due_age_seconds',
           'gauge',
           'How long the oldest due job has waited for a worker, by kind (0 when none is waiting).',
-          gaugeSamples('metalforge_jobs_oldest_due_age_seconds', queue.map((q) => ({ labels: { kind: q.kind }, value: q.oldest_due_age_seconds }))),
+          gaugeSamples(
+            'metalforge_jobs_oldest_due_age_seconds',
+            queue.map((q) => ({ labels: { kind: q.kind }, value: q.oldest_due_age_seconds })),
+          ),
         ),
         states.render(),
         family(
           'metalforge_bmc_call_errors_total',
           'counter',
           'BMC calls that failed since this server started, by driver and error kind.',
-          gaugeSamples('metalforge_bmc_call_errors_total', bmcErrors.map((e) => ({ labels: { driver: e.driver, kind: e.kind }, value: e.count }))),
+          gaugeSamples(
+            'metalforge_bmc_call_errors_total',
+            bmcErrors.map((e) => ({ labels: { driver: e.driver, kind: e.kind }, value: e.count })),
+          ),
         ),
         family(
           'metalforge_webhook_deliveries_pending',

@@ -29,7 +29,12 @@ export function collectOperations(app: FastifyInstance, prefix: string): Operati
     for (const method of methods) {
       // OpenAPI has no verbs beyond these (Terraform's LOCK/UNLOCK are described on their path's GET).
       if (!OPENAPI_METHODS.has(method)) continue;
-      operations.push({ method: method.toLowerCase(), path: route.url, schema: route.schema as Record<string, unknown>, public: !!(route.config as { public?: boolean } | undefined)?.public });
+      operations.push({
+        method: method.toLowerCase(),
+        path: route.url,
+        schema: route.schema as Record<string, unknown>,
+        public: !!(route.config as { public?: boolean } | undefined)?.public,
+      });
     }
   });
   return operations;
@@ -39,13 +44,31 @@ export function openApiDocument(operations: Operation[], prefix: string, version
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const path = op.path.slice(prefix.length).replace(/:([A-Za-z_]+)/g, '{$1}') || '/';
-    const s = op.schema as { summary?: string; tags?: string[]; params?: JsonObject; querystring?: JsonObject; body?: unknown; response?: Record<string, unknown> };
+    const s = op.schema as {
+      summary?: string;
+      tags?: string[];
+      params?: JsonObject;
+      querystring?: JsonObject;
+      body?: unknown;
+      response?: Record<string, unknown>;
+    };
     const parameters = [
       ...Object.entries(s.params?.properties ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: strip(schema) })),
-      ...Object.entries(s.querystring?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: (s.querystring?.required ?? []).includes(name), schema: strip(schema) })),
+      ...Object.entries(s.querystring?.properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: (s.querystring?.required ?? []).includes(name),
+        schema: strip(schema),
+      })),
     ];
     const responses = Object.fromEntries(
-      Object.entries(s.response ?? {}).map(([code, schema]) => [code, { description: code.startsWith('2') ? 'success' : 'error', ...(isEmpty(schema) ? {} : { content: { 'application/json': { schema: strip(schema) } } }) }]),
+      Object.entries(s.response ?? {}).map(([code, schema]) => [
+        code,
+        {
+          description: code.startsWith('2') ? 'success' : 'error',
+          ...(isEmpty(schema) ? {} : { content: { 'application/json': { schema: strip(schema) } } }),
+        },
+      ]),
     );
     (paths[path] ??= {})[op.method] = {
       summary: s.summary,
@@ -59,7 +82,11 @@ export function openApiDocument(operations: Operation[], prefix: string, version
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'metalforge Metal v1 compatible API', version, description: 'A subset of the Equinix Metal v1 API, plus an operator API to enrol the world.' },
+    info: {
+      title: 'metalforge Metal v1 compatible API',
+      version,
+      description: 'A subset of the Equinix Metal v1 API, plus an operator API to enrol the world.',
+    },
     servers: [{ url: prefix }],
     components: { securitySchemes: { x_auth_token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } } },
     security: [{ x_auth_token: [] }],

@@ -25,7 +25,13 @@ export function buildMeta(url: string, page: PageParams, total: number): Meta {
   return meta;
 }
 
-export const splitList = (value?: string): string[] => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+export const splitList = (value?: string): string[] =>
+  value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 /** Drops top-level fields named in `exclude` (Metal's way to shrink responses). */
 export function excludeFields<T extends object>(item: T, exclude: string[]): T {

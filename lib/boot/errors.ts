@@ -11,7 +11,10 @@ export function toMetalError(error: FastifyError): MetalError {
   if (error instanceof MetalError) return error;
   if (error.validation) {
     const context = CONTEXT_NAMES[error.validationContext ?? ''] ?? error.validationContext ?? 'request';
-    return new MetalError('validation_failed', error.validation.map((issue) => describeIssue(context, issue)));
+    return new MetalError(
+      'validation_failed',
+      error.validation.map((issue) => describeIssue(context, issue)),
+    );
   }
   const status = error.statusCode ?? 500;
   // Fastify's own 4xx messages (bad JSON, wrong content type, body too large) are safe and say what to fix.

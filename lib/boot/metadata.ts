@@ -115,5 +115,10 @@ export function ec2Lookup(root: Ec2Directory, path: string): string | null {
     node = node.children[segment];
   }
   if (typeof node === 'string') return node;
-  return node.listing ?? Object.entries(node.children).map(([name, child]) => (typeof child === 'string' ? name : `${name}/`)).join('\n');
+  return (
+    node.listing ??
+    Object.entries(node.children)
+      .map(([name, child]) => (typeof child === 'string' ? name : `${name}/`))
+      .join('\n')
+  );
 }

@@ -54,8 +54,7 @@ type TokenRequest = FastifyRequest<{ Querystring: TokenQuery; Headers: TokenHead
 
 export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: FastifyInstance, options) => {
   const { backend } = options;
-  const baseUrl = (request: FastifyRequest) =>
-    options.publicBaseUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
+  const baseUrl = (request: FastifyRequest) => options.publicBaseUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
   const bootUrls = (request: FastifyRequest): BootUrls => {
     const base = baseUrl(request);
     return {
@@ -82,7 +81,10 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
     async (request, reply) => {
       const { mac, token } = request.query;
       if (mac === undefined && token === undefined) {
-        throw new MetalError('validation_failed', 'query/mac is required: send the booting NIC as mac=${net0/mac} (or a boot token as token=)');
+        throw new MetalError(
+          'validation_failed',
+          'query/mac is required: send the booting NIC as mac=${net0/mac} (or a boot token as token=)',
+        );
       }
       const normalizedMac = mac?.toLowerCase().replace(/-/g, ':');
       const device = await backend.findDevice(normalizedMac !== undefined ? { mac: normalizedMac } : { token });
@@ -92,8 +94,7 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
         const identity = normalizedMac !== undefined ? `MAC ${normalizedMac}` : 'this boot token';
         // Both values passed their schema patterns, so they are URL-safe as they are.
         const lookup = normalizedMac !== undefined ? `mac=${normalizedMac}` : `token=${token}`;
-        const retryUrl =
-          attempt < UNKNOWN_MACHINE_ATTEMPTS ? `${baseUrl(request)}/boot/ipxe?${lookup}&attempt=${attempt + 1}` : undefined;
+        const retryUrl = attempt < UNKNOWN_MACHINE_ATTEMPTS ? `${baseUrl(request)}/boot/ipxe?${lookup}&attempt=${attempt + 1}` : undefined;
         return reply.send(renderUnknownMachine(identity, attempt, retryUrl));
       }
       // A MAC is no secret: the install (or rescue) token goes only to the first fetch after the engine booted the machine.
@@ -203,7 +204,10 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
   const postedToken = (request: FastifyRequest<{ Body: { token?: string }; Headers: TokenHeaders }>): string => {
     const token = request.headers[BOOT_TOKEN_HEADER] ?? request.body.token;
     if (token === undefined) {
-      throw new MetalError('validation_failed', 'body/token is required: send the one-time token from the kernel arguments (or the X-Boot-Token header)');
+      throw new MetalError(
+        'validation_failed',
+        'body/token is required: send the one-time token from the kernel arguments (or the X-Boot-Token header)',
+      );
     }
     return token;
   };
@@ -221,7 +225,10 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
     async (request) => {
       const result = await backend.phoneHome(postedToken(request), { ip: request.ip });
       if (result === 'already_used') {
-        throw new MetalError('conflict', 'This phone-home token was already used: the device has reported its install once. Reinstall the device to get a new token.');
+        throw new MetalError(
+          'conflict',
+          'This phone-home token was already used: the device has reported its install once. Reinstall the device to get a new token.',
+        );
       }
       if (result === 'unknown') throw invalidToken();
       return { accepted: true as const };

@@ -49,7 +49,8 @@ const ROOT = resolve(__dirname, '..', '..');
 export function resolveTarget(target: string): string {
   const candidates = [resolve(target), join(ROOT, 'examples', target)];
   const dir = candidates.find((c) => existsSync(join(c, 'main.ts')));
-  if (!dir) throw new Error(`no cdktf app at "${target}": give an example name (${listExamples().join(', ')}) or a directory with a main.ts`);
+  if (!dir)
+    throw new Error(`no cdktf app at "${target}": give an example name (${listExamples().join(', ')}) or a directory with a main.ts`);
   return dir;
 }
 
@@ -80,7 +81,11 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   for (const stack of stacks) {
     syncProviderLock(stack.dir, installed);
     const run = (args: string[], watch = false) => runTerraform(args, stack, projectDir, env, out, watch ? options : undefined);
-    const backend = options.remoteStateProject ? ['-reconfigure'] : options.stateDir ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure'] : [];
+    const backend = options.remoteStateProject
+      ? ['-reconfigure']
+      : options.stateDir
+        ? [`-backend-config=path=${join(resolve(options.stateDir), `${stack.name}.tfstate`)}`, '-reconfigure']
+        : [];
     await run(['init', '-input=false', '-no-color', ...backend]);
     if (options.destroy) {
       out(`destroying stack ${stack.name}`);
@@ -94,7 +99,10 @@ export async function deploy(options: DeployOptions): Promise<DeployedDevice[]> 
   if (!options.destroy) {
     out('');
     out(devices.length ? 'devices:' : 'no devices in this stack');
-    for (const d of devices) out(`  ${d.hostname.padEnd(24)} ${d.state.padEnd(10)} public ${d.publicIpv4.padEnd(16)} private ${d.privateIpv4}   (${d.stack}: ${d.address})`);
+    for (const d of devices)
+      out(
+        `  ${d.hostname.padEnd(24)} ${d.state.padEnd(10)} public ${d.publicIpv4.padEnd(16)} private ${d.privateIpv4}   (${d.stack}: ${d.address})`,
+      );
   }
   return devices;
 }
@@ -107,7 +115,8 @@ const PROBE_TIMEOUT_MS = 5000;
  */
 export async function checkApi(apiUrl: string, token: string): Promise<void> {
   const base = `${apiUrl.replace(/\/$/, '')}/metal/v1`;
-  const startHint = 'start one with `bin/metalforge server` (it prints its API URL and admin token), or point --api-url (METAL_API_URL) at yours';
+  const startHint =
+    'start one with `bin/metalforge server` (it prints its API URL and admin token), or point --api-url (METAL_API_URL) at yours';
   let health: Response;
   try {
     health = await fetch(`${base}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
@@ -117,15 +126,24 @@ export async function checkApi(apiUrl: string, token: string): Promise<void> {
     throw new Error(`no metalforge server answers at ${base} (${why}): ${startHint}`);
   }
   if (!health.ok) throw new Error(`${base}/health answered HTTP ${health.status}: that is not a metalforge API; ${startHint}`);
-  const projects = await fetch(`${base}/projects?per_page=1`, { headers: { 'X-Auth-Token': token }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+  const projects = await fetch(`${base}/projects?per_page=1`, {
+    headers: { 'X-Auth-Token': token },
+    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+  });
   if (projects.status === 401) {
-    throw new Error(`the API at ${base} refused the token: use the admin token the server printed (also in <data-dir>/admin-token) with --token or METAL_AUTH_TOKEN`);
+    throw new Error(
+      `the API at ${base} refused the token: use the admin token the server printed (also in <data-dir>/admin-token) with --token or METAL_AUTH_TOKEN`,
+    );
   }
 }
 
 function synth(appDir: string, env: Record<string, string>): Promise<void> {
   return new Promise((resolveSynth, reject) => {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'main.ts'], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'main.ts'], {
+      cwd: appDir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => (code === 0 ? resolveSynth() : reject(new Error(`synth of ${appDir} failed:\n${stderr.trim()}`))));
@@ -134,9 +152,13 @@ function synth(appDir: string, env: Record<string, string>): Promise<void> {
 
 /** Remote state needs the app's cooperation: a stack without MetalStateBackend would silently keep local state. */
 function requireRemoteBackend(stack: Stack): void {
-  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, unknown> } };
+  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { backend?: Record<string, unknown> };
+  };
   if (!synthesized.terraform?.backend?.http) {
-    throw new Error(`stack ${stack.name} keeps its state locally: add \`MetalStateBackend.fromEnvironment(this)\` to the stack (lib/constructs) to keep it on metalforge`);
+    throw new Error(
+      `stack ${stack.name} keeps its state locally: add \`MetalStateBackend.fromEnvironment(this)\` to the stack (lib/constructs) to keep it on metalforge`,
+    );
   }
 }
 
@@ -153,9 +175,18 @@ export function readStacks(appDir: string): Stack[] {
   return Object.entries(manifest.stacks).map(([name, s]) => ({ name, dir: join(appDir, 'cdktf.out', s.workingDirectory) }));
 }
 
-async function runTerraform(args: string[], stack: Stack, projectDir: string, env: Record<string, string>, out: (l: string) => void, progress?: DeployOptions): Promise<void> {
+async function runTerraform(
+  args: string[],
+  stack: Stack,
+  projectDir: string,
+  env: Record<string, string>,
+  out: (l: string) => void,
+  progress?: DeployOptions,
+): Promise<void> {
   const cwd = stack.dir;
-  const stopProgress = progress ? watchDevices(progress, await stackProjects(stack, projectDir, env, progress), out) : async () => undefined;
+  const stopProgress = progress
+    ? watchDevices(progress, await stackProjects(stack, projectDir, env, progress), out)
+    : async () => undefined;
   try {
     const result = await terraform(args, {
       cwd,
@@ -182,10 +213,17 @@ interface StackProjects {
   existedBefore: Set<string>;
 }
 
-async function stackProjects(stack: Stack, projectDir: string, env: Record<string, string>, options: DeployOptions): Promise<StackProjects> {
+async function stackProjects(
+  stack: Stack,
+  projectDir: string,
+  env: Record<string, string>,
+  options: DeployOptions,
+): Promise<StackProjects> {
   const client = progressClient(options);
   const existing = await client.listAll((page) => client.projects.list({ page, per_page: 100 })).catch(() => []);
-  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as { resource?: { metal_project?: Record<string, { name?: unknown }> } };
+  const synthesized = JSON.parse(readFileSync(join(stack.dir, 'cdk.tf.json'), 'utf8')) as {
+    resource?: { metal_project?: Record<string, { name?: unknown }> };
+  };
   const names = Object.values(synthesized.resource?.metal_project ?? {}).flatMap((p) => (typeof p.name === 'string' ? [p.name] : []));
   const inState = (await stackResources(stack, projectDir, env)).filter((r) => r.type === 'metal_project').map((r) => String(r.values.id));
   return { inState: new Set(inState), names: new Set(names), existedBefore: new Set(existing.map((p) => p.id)) };
@@ -203,7 +241,9 @@ function watchDevices(options: DeployOptions, scope: StackProjects, out: (l: str
   const tick = async () => {
     try {
       const projects = (await client.listAll((page) => client.projects.list({ page, per_page: 100 }))).filter(ours);
-      const devices = (await Promise.all(projects.map((p) => client.listAll((page) => client.devices.list(p.id, { page, per_page: 100 }))))).flat();
+      const devices = (
+        await Promise.all(projects.map((p) => client.listAll((page) => client.devices.list(p.id, { page, per_page: 100 }))))
+      ).flat();
       const counts = new Map<string, number>();
       for (const d of devices) {
         const label = d.state === 'provisioning' ? `provisioning ${Math.round(d.provisioning_percentage ?? 0)}%` : d.state;

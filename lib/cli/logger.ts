@@ -22,7 +22,13 @@ export function prettyMessage(entry: RequestEntry): string {
 }
 
 export function createLogger(level: string, format: LogFormat): Logger {
-  const options = { level, redact: { paths: ['*.password', '*.token', '*.auth_token', 'req.headers["x-auth-token"]', 'req.headers.authorization'], censor: '[redacted]' } };
+  const options = {
+    level,
+    redact: {
+      paths: ['*.password', '*.token', '*.auth_token', 'req.headers["x-auth-token"]', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
+  };
   if (format === 'pretty') {
     const stream = pretty({
       destination: 2,

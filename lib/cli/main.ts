@@ -36,7 +36,11 @@ const httpUrl = (value: string) => {
   return value.replace(/\/+$/, '');
 };
 
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 const FAULT_KEYS: Record<string, keyof SimFaults> = {
   'bmc-timeout': 'bmcTimeoutRate',
@@ -55,7 +59,9 @@ export function parseFaults(value: string): Partial<SimFaults> {
     const n = Number(raw);
     if (!field) throw new InvalidArgumentError(`unknown fault "${key}"; use ${Object.keys(FAULT_KEYS).join(', ')}`);
     if (!Number.isFinite(n) || n < 0 || (field !== 'bmcDelayMs' && n > 1)) {
-      throw new InvalidArgumentError(`fault ${key} needs ${field === 'bmcDelayMs' ? 'milliseconds ≥ 0' : 'a rate between 0 and 1'}, got "${raw}"`);
+      throw new InvalidArgumentError(
+        `fault ${key} needs ${field === 'bmcDelayMs' ? 'milliseconds ≥ 0' : 'a rate between 0 and 1'}, got "${raw}"`,
+      );
     }
     faults[field] = n;
   }
@@ -87,25 +93,84 @@ interface ServerFlags {
 function serverOptions(command: Command, defaults: { dataDir: string; port: number }): Command {
   return command
     .addOption(new Option('--host <host>', 'address the public API listens on').env('METALFORGE_HOST').default('127.0.0.1'))
-    .addOption(new Option('--port <port>', 'port of the public API (0 = any free port)').env('METALFORGE_PORT').default(defaults.port).argParser(number('port', 0)))
-    .addOption(new Option('--boot-host <host>', 'address the boot service listens on: one on the provisioning network, not a public one').env('METALFORGE_BOOT_HOST').default('127.0.0.1'))
-    .addOption(new Option('--boot-port <port>', 'port of the boot service (iPXE, metadata, phone-home; 0 = any free port) [default: --port + 1, or any free port when --port is 0]').env('METALFORGE_BOOT_PORT').argParser(number('boot-port', 0)))
-    .addOption(new Option('--boot-public-url <url>', 'base URL machines reach the boot service at, e.g. a load balancer over every server').env('METALFORGE_BOOT_PUBLIC_URL').argParser(httpUrl))
-    .addOption(new Option('--boot-trusted-proxy <list>', 'proxies (addresses or CIDRs) whose X-Forwarded-For names the machine on the boot service').env('METALFORGE_BOOT_TRUSTED_PROXY').argParser(list))
-    .addOption(new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here').env('METALFORGE_DATA_DIR').default(defaults.dataDir))
+    .addOption(
+      new Option('--port <port>', 'port of the public API (0 = any free port)')
+        .env('METALFORGE_PORT')
+        .default(defaults.port)
+        .argParser(number('port', 0)),
+    )
+    .addOption(
+      new Option('--boot-host <host>', 'address the boot service listens on: one on the provisioning network, not a public one')
+        .env('METALFORGE_BOOT_HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option(
+        '--boot-port <port>',
+        'port of the boot service (iPXE, metadata, phone-home; 0 = any free port) [default: --port + 1, or any free port when --port is 0]',
+      )
+        .env('METALFORGE_BOOT_PORT')
+        .argParser(number('boot-port', 0)),
+    )
+    .addOption(
+      new Option('--boot-public-url <url>', 'base URL machines reach the boot service at, e.g. a load balancer over every server')
+        .env('METALFORGE_BOOT_PUBLIC_URL')
+        .argParser(httpUrl),
+    )
+    .addOption(
+      new Option('--boot-trusted-proxy <list>', 'proxies (addresses or CIDRs) whose X-Forwarded-For names the machine on the boot service')
+        .env('METALFORGE_BOOT_TRUSTED_PROXY')
+        .argParser(list),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here')
+        .env('METALFORGE_DATA_DIR')
+        .default(defaults.dataDir),
+    )
     .addOption(new Option('--database-url <url>', 'use this PostgreSQL server instead of the embedded database').env('DATABASE_URL'))
     .addOption(new Option('--catalog <file>', 'world to seed an empty database with').env('METALFORGE_CATALOG').default(DEFAULT_CATALOG))
-    .addOption(new Option('--sim-scale <factor>', 'simulated hardware timings multiplier (1 = realistic, 0 = instant)').env('METALFORGE_SIM_SCALE').default(0.1).argParser(number('sim-scale', 0)))
-    .addOption(new Option('--sim-faults <list>', 'fault injection, e.g. install=0.1,bmc-busy=0.2,bmc-timeout=0.05,drop-boot=0.1,bmc-delay=200').env('METALFORGE_SIM_FAULTS').argParser(parseFaults))
+    .addOption(
+      new Option('--sim-scale <factor>', 'simulated hardware timings multiplier (1 = realistic, 0 = instant)')
+        .env('METALFORGE_SIM_SCALE')
+        .default(0.1)
+        .argParser(number('sim-scale', 0)),
+    )
+    .addOption(
+      new Option('--sim-faults <list>', 'fault injection, e.g. install=0.1,bmc-busy=0.2,bmc-timeout=0.05,drop-boot=0.1,bmc-delay=200')
+        .env('METALFORGE_SIM_FAULTS')
+        .argParser(parseFaults),
+    )
     .addOption(new Option('--boot-path <path>', 'how simulated machines network-boot').choices(['http', 'in-process']).default('http'))
     .addOption(new Option('--admin-token <token>', 'use this operator token instead of a generated one').env('METALFORGE_ADMIN_TOKEN'))
-    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).env('METALFORGE_LOG_FORMAT').default('pretty'))
-    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).env('METALFORGE_LOG_LEVEL').default('info'))
-    .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)))
-    .addOption(new Option('--webhook-allow-private', 'let webhooks call loopback, private and link-local addresses (off: public addresses only)').env('METALFORGE_WEBHOOK_ALLOW_PRIVATE'))
-    .addOption(new Option('--metrics-public', 'serve /metrics without a token (by default it needs the operator token)').env('METALFORGE_METRICS_PUBLIC'))
     .addOption(
-      new Option('--no-durable-commits', 'embedded database: acknowledge commits before they reach the disk (faster; a power loss can lose them; throwaway clouds only)'),
+      new Option('--log-format <format>', 'log format on stderr')
+        .choices(['json', 'pretty'])
+        .env('METALFORGE_LOG_FORMAT')
+        .default('pretty'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+        .env('METALFORGE_LOG_LEVEL')
+        .default('info'),
+    )
+    .addOption(new Option('--rate-limit <n>', 'requests per minute per API key').default(6000).argParser(number('rate-limit', 1)))
+    .addOption(
+      new Option(
+        '--webhook-allow-private',
+        'let webhooks call loopback, private and link-local addresses (off: public addresses only)',
+      ).env('METALFORGE_WEBHOOK_ALLOW_PRIVATE'),
+    )
+    .addOption(
+      new Option('--metrics-public', 'serve /metrics without a token (by default it needs the operator token)').env(
+        'METALFORGE_METRICS_PUBLIC',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--no-durable-commits',
+        'embedded database: acknowledge commits before they reach the disk (faster; a power loss can lose them; throwaway clouds only)',
+      ),
     );
 }
 
@@ -150,23 +215,24 @@ function adminTokenLine(cloud: Cloud): string {
   return kept || 'the token you passed (--admin-token / METALFORGE_ADMIN_TOKEN)';
 }
 
-serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), { dataDir: '.metalforge/data', port: 8080 }).action(
-  async (flags: ServerFlags) => {
-    const { cloud, url } = await startServer(flags);
-    const db = flags.databaseUrl ? 'PostgreSQL' : `PGlite in ${resolve(flags.dataDir)}`;
-    process.stdout.write(
-      [
-        `metalforge ${VERSION} is serving`,
-        `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
-        `  boot         ${cloud.bootUrl}   (DHCP filename for iPXE clients: ${cloud.bootUrl}/boot/auto.ipxe)`,
-        `  admin token  ${adminTokenLine(cloud)}`,
-        `  database     ${db}`,
-        `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
-        '',
-      ].join('\n'),
-    );
-  },
-);
+serverOptions(program.command('server').description('run the metal cloud: the Metal v1 API, boot service and simulated data center'), {
+  dataDir: '.metalforge/data',
+  port: 8080,
+}).action(async (flags: ServerFlags) => {
+  const { cloud, url } = await startServer(flags);
+  const db = flags.databaseUrl ? 'PostgreSQL' : `PGlite in ${resolve(flags.dataDir)}`;
+  process.stdout.write(
+    [
+      `metalforge ${VERSION} is serving`,
+      `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
+      `  boot         ${cloud.bootUrl}   (DHCP filename for iPXE clients: ${cloud.bootUrl}/boot/auto.ipxe)`,
+      `  admin token  ${adminTokenLine(cloud)}`,
+      `  database     ${db}`,
+      `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,
+      '',
+    ].join('\n'),
+  );
+});
 
 serverOptions(
   program
@@ -186,7 +252,12 @@ serverOptions(
     ].join('\n'),
   );
   try {
-    await deploy({ target: flags.example, apiUrl: url, token: cloud.adminToken, stateDir: join(resolve(flags.dataDir), 'terraform-state') });
+    await deploy({
+      target: flags.example,
+      apiUrl: url,
+      token: cloud.adminToken,
+      stateDir: join(resolve(flags.dataDir), 'terraform-state'),
+    });
   } catch (err) {
     logger.error((err as Error).message);
     await cloud.close();
@@ -196,19 +267,40 @@ serverOptions(
     await cloud.close();
     return;
   }
-  process.stdout.write(`\nthe cloud keeps running at ${url}/metal/v1: curl -H "X-Auth-Token: ${tokenRef}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`);
+  process.stdout.write(
+    `\nthe cloud keeps running at ${url}/metal/v1: curl -H "X-Auth-Token: ${tokenRef}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`,
+  );
 });
 
-for (const [name, destroy] of [['deploy', false], ['destroy', true]] as const) {
+for (const [name, destroy] of [
+  ['deploy', false],
+  ['destroy', true],
+] as const) {
   program
     .command(`${name} <example>`)
     .description(`${destroy ? 'destroy' : 'synthesize and apply'} a cdktf stack (an example name or a directory) with real terraform`)
-    .addOption(new Option('--api-url <url>', 'metalforge API URL, with or without /metal/v1').env('METAL_API_URL').default('http://127.0.0.1:8080/metal/v1'))
+    .addOption(
+      new Option('--api-url <url>', 'metalforge API URL, with or without /metal/v1')
+        .env('METAL_API_URL')
+        .default('http://127.0.0.1:8080/metal/v1'),
+    )
     .addOption(new Option('--token <token>', 'API token').env('METAL_AUTH_TOKEN').makeOptionMandatory())
-    .option('--state-dir <dir>', 'keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app\'s own backend path')
-    .addOption(new Option('--remote-state <project-id>', 'keep the Terraform state on the server, in this project (one state per stack, with locking)').env('METALFORGE_STATE_PROJECT'))
+    .option('--state-dir <dir>', "keep the Terraform state here (<dir>/<stack>.tfstate) instead of the app's own backend path")
+    .addOption(
+      new Option(
+        '--remote-state <project-id>',
+        'keep the Terraform state on the server, in this project (one state per stack, with locking)',
+      ).env('METALFORGE_STATE_PROJECT'),
+    )
     .action(async (example: string, flags: { apiUrl: string; token: string; stateDir?: string; remoteState?: string }) => {
-      await deploy({ target: example, apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''), token: flags.token, destroy, stateDir: flags.stateDir, remoteStateProject: flags.remoteState });
+      await deploy({
+        target: example,
+        apiUrl: flags.apiUrl.replace(/\/metal\/v1\/?$/, ''),
+        token: flags.token,
+        destroy,
+        stateDir: flags.stateDir,
+        remoteStateProject: flags.remoteState,
+      });
     });
 }
 
@@ -227,7 +319,10 @@ program
   .command('install')
   .description('build the provider into a filesystem mirror and write a Terraform CLI config, so `terraform init` works offline')
   .option('--dir <dir>', 'project directory that gets .metalforge/', ROOT)
-  .option('--lock <app-dir>', 'also write the provider into the lock file of every stack of this synthesized cdktf app (so `cdktf deploy` needs no registry)')
+  .option(
+    '--lock <app-dir>',
+    'also write the provider into the lock file of every stack of this synthesized cdktf app (so `cdktf deploy` needs no registry)',
+  )
   .action(async (flags: { dir: string; lock?: string }) => {
     const installed = await installProvider({ projectDir: resolve(flags.dir) });
     const locked = flags.lock ? readStacks(resolve(flags.lock)).filter((stack) => syncProviderLock(stack.dir, installed)) : [];

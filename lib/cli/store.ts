@@ -29,7 +29,10 @@ async function backup(flags: { dataDir: string; to: string; adminToken?: string 
     // The running server holds the store: it takes the backup from one snapshot while it keeps serving.
     const tokenFile = join(dataDir, 'admin-token');
     const token = flags.adminToken ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-    if (!token) throw new Error(`the server on ${dataDir} runs with an admin token given at its start: pass it with --admin-token (or METALFORGE_ADMIN_TOKEN)`);
+    if (!token)
+      throw new Error(
+        `the server on ${dataDir} runs with an admin token given at its start: pass it with --admin-token (or METALFORGE_ADMIN_TOKEN)`,
+      );
     const res = await fetch(`${server.url}/metal/v1/operator/backup`, { headers: { 'x-auth-token': token } });
     if (!res.ok) throw new Error(`the server at ${server.url} refused the backup: ${res.status} ${await res.text()}`);
     text = await res.text();
@@ -44,12 +47,15 @@ async function backup(flags: { dataDir: string; to: string; adminToken?: string 
   const { dump } = parseDump(text);
   writeBackup(resolve(flags.to), serializeDump(dump, readCarriedFiles(dataDir)));
   const rows = dump.tables.reduce((n, t) => n + t.rows, 0);
-  out([`backed up ${rows} rows in ${dump.tables.length} tables (schema version ${dump.schemaVersion}, as of ${dump.takenAt}${server ? ', from the running server' : ''}) to ${resolve(flags.to)}`]);
+  out([
+    `backed up ${rows} rows in ${dump.tables.length} tables (schema version ${dump.schemaVersion}, as of ${dump.takenAt}${server ? ', from the running server' : ''}) to ${resolve(flags.to)}`,
+  ]);
 }
 
 async function restore(flags: { from: string; dataDir: string }): Promise<void> {
   const dataDir = resolve(flags.dataDir);
-  if (existsSync(dataDir) && readdirSync(dataDir).length) throw new Error(`${dataDir} is not empty: restore only into an empty or new directory`);
+  if (existsSync(dataDir) && readdirSync(dataDir).length)
+    throw new Error(`${dataDir} is not empty: restore only into an empty or new directory`);
   const { dump, files } = readBackup(resolve(flags.from));
   const known = loadMigrations();
   if (dump.schemaVersion > Math.max(...known.map((m) => m.version))) {
@@ -78,7 +84,10 @@ async function migrateToPostgres(flags: { fromDataDir: string; to: string }): Pr
   const target = await openDatabase({ url: flags.to, poolSize: 2 });
   try {
     const existing = await tablesInOrder(target);
-    if (existing.length) throw new Error(`the target database is not empty (it has tables ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}): migrate only into an empty database`);
+    if (existing.length)
+      throw new Error(
+        `the target database is not empty (it has tables ${existing.slice(0, 5).join(', ')}${existing.length > 5 ? ', ...' : ''}): migrate only into an empty database`,
+      );
     const source = await openDataDirStore(dataDir);
     try {
       await migrated(target);
@@ -119,21 +128,37 @@ async function sql(statements: string[], flags: { dataDir: string }): Promise<vo
 export function formatRows(rows: Record<string, unknown>[]): string[] {
   if (!rows.length) return ['(0 rows)'];
   const columns = Object.keys(rows[0]);
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const cells = rows.map((r) => columns.map((c) => cell(r[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (values: string[]) => ' ' + values.map((v, i) => v.padEnd(widths[i])).join(' | ').trimEnd();
-  return [line(columns), '-' + widths.map((w) => '-'.repeat(w)).join('-+-') + '-', ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`];
+  const line = (values: string[]) =>
+    ' ' +
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
+  return [
+    line(columns),
+    '-' + widths.map((w) => '-'.repeat(w)).join('-+-') + '-',
+    ...cells.map(line),
+    `(${rows.length} row${rows.length === 1 ? '' : 's'})`,
+  ];
 }
 
 export function registerStoreCommands(program: Command): void {
-  const dataDir = () => new Option('--data-dir <dir>', 'the data dir of the embedded store').env('METALFORGE_DATA_DIR').default('.metalforge/data');
+  const dataDir = () =>
+    new Option('--data-dir <dir>', 'the data dir of the embedded store').env('METALFORGE_DATA_DIR').default('.metalforge/data');
   program
     .command('backup')
     .description('back up an embedded store, also while its server runs (no stop needed), to a file')
     .addOption(dataDir())
     .requiredOption('--to <file>', 'backup file to write')
-    .addOption(new Option('--admin-token <token>', "the running server's operator token (default: <data-dir>/admin-token)").env('METALFORGE_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--admin-token <token>', "the running server's operator token (default: <data-dir>/admin-token)").env(
+        'METALFORGE_ADMIN_TOKEN',
+      ),
+    )
     .action(backup);
   program
     .command('restore')

@@ -1,5 +1,12 @@
 /** Devices: listed and created in a project, read, updated, deleted and acted on by id. */
-import type { Device, DeviceActionInput, DeviceActionType, DeviceCreateInput, DeviceStateName, DeviceUpdateInput } from '../contract/schemas';
+import type {
+  Device,
+  DeviceActionInput,
+  DeviceActionType,
+  DeviceCreateInput,
+  DeviceStateName,
+  DeviceUpdateInput,
+} from '../contract/schemas';
 import { getPage, type ListQuery, type ReadOptions } from './pagination';
 import { path, type Transport, type WriteOptions } from './transport';
 

@@ -34,7 +34,10 @@ export async function getPage<T>(transport: Transport, key: string, path: string
   const envelope = await transport.get<Record<string, unknown>>(path, query);
   const items = envelope?.[key];
   if (!Array.isArray(items)) {
-    throw new MetalError('internal', `the server's answer to GET ${path} has no "${key}" list; is the base URL a metalforge /metal/v1 endpoint?`);
+    throw new MetalError(
+      'internal',
+      `the server's answer to GET ${path} has no "${key}" list; is the base URL a metalforge /metal/v1 endpoint?`,
+    );
   }
   return { items: items as T[], meta: envelope.meta as Meta | undefined };
 }
@@ -52,7 +55,7 @@ export function nextPageNumber(meta: Meta | undefined): number | undefined {
 /** Yields every item of every page, fetching pages lazily: `for await (const d of paginate((page) => ...))`. */
 export async function* paginate<T>(fetchPage: PageFetcher<T>, firstPage = 1): AsyncGenerator<T, void, undefined> {
   const fetched = new Set<number>();
-  for (let page: number | undefined = firstPage; page !== undefined; ) {
+  for (let page: number | undefined = firstPage; page !== undefined;) {
     if (fetched.has(page)) {
       throw new MetalError('internal', `the server's pagination points back to page ${page}, which was already read`);
     }

@@ -22,7 +22,9 @@ export type SpotMarketRequestDeleteOptions = {
 export function spotMarketApi(t: Transport) {
   return {
     listRequests: (projectId: string) =>
-      t.get<{ spot_market_requests: SpotMarketRequest[] }>(path`/projects/${projectId}/spot-market-requests`).then((r) => r.spot_market_requests),
+      t
+        .get<{ spot_market_requests: SpotMarketRequest[] }>(path`/projects/${projectId}/spot-market-requests`)
+        .then((r) => r.spot_market_requests),
     createRequest: (projectId: string, input: SpotMarketRequestCreateInput, options?: WriteOptions) =>
       t.post<SpotMarketRequest>(path`/projects/${projectId}/spot-market-requests`, input, options),
     getRequest: (id: string) => t.get<SpotMarketRequest>(path`/spot-market-requests/${id}`),
@@ -38,7 +40,9 @@ export function spotMarketApi(t: Transport) {
       t.get<{ spot_market_prices: SpotPrices }>('/market/spot/prices', query).then((r) => r.spot_market_prices),
     /** Datapoints [unix seconds, price], oldest first. */
     priceHistory: (query: SpotPriceHistoryQuery) =>
-      t.get<{ prices_history: { datapoints: [number, number][] } }>('/market/spot/prices/history', { ...query }).then((r) => r.prices_history.datapoints),
+      t
+        .get<{ prices_history: { datapoints: [number, number][] } }>('/market/spot/prices/history', { ...query })
+        .then((r) => r.prices_history.datapoints),
   };
 }
 export type SpotMarketApi = ReturnType<typeof spotMarketApi>;

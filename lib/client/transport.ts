@@ -114,7 +114,10 @@ function parseBaseUrl(baseUrl: string): URL {
   return url;
 }
 
-const cancelled = (label: string): ClientFailure => ({ error: new MetalApiError('unavailable', [`${label} was cancelled by the caller`], { request: label }), replay: 'never' });
+const cancelled = (label: string): ClientFailure => ({
+  error: new MetalApiError('unavailable', [`${label} was cancelled by the caller`], { request: label }),
+  replay: 'never',
+});
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -140,10 +143,13 @@ export function createTransport(options: TransportOptions): Transport {
     // An own timer rather than axios' `timeout`: it covers a stalled body too, and tells a timeout from other aborts.
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs + (spec.holdMs ?? 0));
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort();
+      },
+      timeoutMs + (spec.holdMs ?? 0),
+    );
     const abort = () => controller.abort();
     spec.signal?.addEventListener('abort', abort, { once: true });
     try {

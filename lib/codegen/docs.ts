@@ -9,16 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { changeDescriptions } from '../provider/framework/plan-modifiers';
 import { definitions } from '../provider/registry';
-import {
-  CtyType,
-  loadProviderPin,
-  loadSchemaFile,
-  metalProvider,
-  NestedBlock,
-  SCHEMA_DIR,
-  SchemaAttribute,
-  SchemaBlock,
-} from './schema';
+import { CtyType, loadProviderPin, loadSchemaFile, metalProvider, NestedBlock, SCHEMA_DIR, SchemaAttribute, SchemaBlock } from './schema';
 
 export const DOCS_DIR = join(__dirname, '..', '..', 'docs');
 
@@ -44,10 +35,13 @@ export function renderDocs(schemaDir: string = SCHEMA_DIR): Map<string, string> 
     return existsSync(path) ? readFileSync(path, 'utf8').trimEnd() : undefined;
   };
 
-  pages.set('index.md', renderIndex(pin.source, schema.provider.block, example('provider.tf'), {
-    resource: Object.keys(schema.resource_schemas),
-    'data-source': Object.keys(schema.data_source_schemas),
-  }));
+  pages.set(
+    'index.md',
+    renderIndex(pin.source, schema.provider.block, example('provider.tf'), {
+      resource: Object.keys(schema.resource_schemas),
+      'data-source': Object.keys(schema.data_source_schemas),
+    }),
+  );
   const groups: Array<[Kind, Record<string, { block: SchemaBlock }>]> = [
     ['resource', schema.resource_schemas],
     ['data-source', schema.data_source_schemas],
@@ -58,7 +52,10 @@ export function renderDocs(schemaDir: string = SCHEMA_DIR): Map<string, string> 
       if (!ex) {
         throw new Error(`no example for ${kind} ${type}: add provider-schema/examples/${KIND_DIR[kind]}/${type}.tf`);
       }
-      pages.set(`${KIND_DIR[kind]}/${shortName(type)}.md`, renderPage(pin.source, kind, type, entry.block, ex, kind === 'resource' ? changeNotes(type) : undefined));
+      pages.set(
+        `${KIND_DIR[kind]}/${shortName(type)}.md`,
+        renderPage(pin.source, kind, type, entry.block, ex, kind === 'resource' ? changeNotes(type) : undefined),
+      );
     }
   }
   return pages;
@@ -84,12 +81,7 @@ function shortName(type: string): string {
   return type.replace(/^metal_/, '');
 }
 
-function renderIndex(
-  source: string,
-  block: SchemaBlock,
-  example: string | undefined,
-  names: Record<Kind, string[]>,
-): string {
+function renderIndex(source: string, block: SchemaBlock, example: string | undefined, names: Record<Kind, string[]>): string {
   const lines = [
     '---',
     `page_title: "Provider: ${source}"`,
@@ -144,16 +136,30 @@ function renderBlock(block: SchemaBlock, title: string, anchor?: string, notes?:
   const out = [anchor ? `<a id="${anchor}"></a>` : '', `## ${title}`, ''].filter((l, i) => i > 0 || l);
   const section = (name: string, pick: (a: SchemaAttribute) => boolean, withBlocks: (b: NestedBlock) => boolean) => {
     const items = [
-      ...attrs.filter(([, a]) => pick(a)).map(([n, a]): [string, string] => [n, attributeLine(n, a, anchor, notes?.(n, !!(a.required || a.optional)))]),
+      ...attrs
+        .filter(([, a]) => pick(a))
+        .map(([n, a]): [string, string] => [n, attributeLine(n, a, anchor, notes?.(n, !!(a.required || a.optional)))]),
       ...blocks.filter(([, b]) => withBlocks(b)).map(([n, b]): [string, string] => [n, blockLine(n, b, anchor, notes?.(n, true))]),
     ]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, line]) => line);
     if (items.length) out.push(`### ${name}`, '', ...items, '');
   };
-  section('Required', (a) => !!a.required, (b) => (b.min_items ?? 0) > 0);
-  section('Optional', (a) => !!a.optional, (b) => (b.min_items ?? 0) === 0);
-  section('Read-Only', (a) => !!a.computed && !a.optional && !a.required, () => false);
+  section(
+    'Required',
+    (a) => !!a.required,
+    (b) => (b.min_items ?? 0) > 0,
+  );
+  section(
+    'Optional',
+    (a) => !!a.optional,
+    (b) => (b.min_items ?? 0) === 0,
+  );
+  section(
+    'Read-Only',
+    (a) => !!a.computed && !a.optional && !a.required,
+    () => false,
+  );
   for (const [name, nested] of blocks) {
     const id = `${anchor ? `${anchor}--` : 'nestedblock--'}${name}`;
     out.push(...renderBlock(nested.block, `Nested Schema for \`${anchor ? `${anchorPath(anchor)}.` : ''}${name}\``, id));
@@ -171,7 +177,10 @@ function renderBlock(block: SchemaBlock, title: string, anchor?: string, notes?:
 }
 
 function anchorPath(anchor: string): string {
-  return anchor.replace(/^nested(block|att)--/, '').split('--').join('.');
+  return anchor
+    .replace(/^nested(block|att)--/, '')
+    .split('--')
+    .join('.');
 }
 
 function attributeLine(name: string, attr: SchemaAttribute, anchor?: string, notes: string[] = []): string {

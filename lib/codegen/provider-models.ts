@@ -58,7 +58,9 @@ export function renderProviderModels(schemaDir: string = SCHEMA_DIR): string {
       for (const [name, nested] of Object.entries(spec.block.block_types ?? {})) {
         inner.push({ parts: path(name), title: `${spec.title} block ${name}`, block: nested.block });
         const model = `${pascal(path(name))}Model`;
-        const type = { single: model, group: model, list: `${model}[]`, set: `${model}[]`, map: `Record<string, ${model}>` }[nested.nesting_mode];
+        const type = { single: model, group: model, list: `${model}[]`, set: `${model}[]`, map: `Record<string, ${model}>` }[
+          nested.nesting_mode
+        ];
         member(name, type, nested.block.description);
       }
     } else {
@@ -94,12 +96,30 @@ function blockLists(block: SchemaBlock): string[] {
   const names = (pick: (a: SchemaAttribute) => boolean | undefined) => attributes.filter(([, a]) => pick(a)).map(([n]) => n);
   const blocks = Object.keys(block.block_types ?? {});
   return [
-    list('attributes', names(() => true)),
-    list('required', names((a) => a.required)),
-    list('optional', names((a) => a.optional)),
-    list('computed', names((a) => a.computed)),
-    list('optionalComputed', names((a) => a.optional && a.computed)),
-    list('sensitive', names((a) => a.sensitive)),
+    list(
+      'attributes',
+      names(() => true),
+    ),
+    list(
+      'required',
+      names((a) => a.required),
+    ),
+    list(
+      'optional',
+      names((a) => a.optional),
+    ),
+    list(
+      'computed',
+      names((a) => a.computed),
+    ),
+    list(
+      'optionalComputed',
+      names((a) => a.optional && a.computed),
+    ),
+    list(
+      'sensitive',
+      names((a) => a.sensitive),
+    ),
     list('blocks', blocks),
     list('arguments', [...names((a) => a.required || a.optional), ...blocks]),
   ];

@@ -127,9 +127,7 @@ export class Catalog {
     for (const facility of file.facilities) {
       const plans = this.plansByMetro.get(facility.metro) ?? new Set<string>();
       for (const group of file.hardware) {
-        const applies = group.facilities
-          ? group.facilities.includes(facility.code)
-          : group.metro_kind === kindOf.get(facility.metro);
+        const applies = group.facilities ? group.facilities.includes(facility.code) : group.metro_kind === kindOf.get(facility.metro);
         if (applies) Object.keys(group.per_facility).forEach((slug) => plans.add(slug));
       }
       this.plansByMetro.set(facility.metro, plans);

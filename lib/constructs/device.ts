@@ -181,7 +181,13 @@ export function checkDeviceOptions(
   }
   if (catalog && known(plan)) {
     const entry = catalog.plan(plan);
-    if (!entry) add(`plan ${quote(plan)} is not a known plan; ${suggestion(plan, catalog.plans.map((p) => p.slug))}`);
+    if (!entry)
+      add(
+        `plan ${quote(plan)} is not a known plan; ${suggestion(
+          plan,
+          catalog.plans.map((p) => p.slug),
+        )}`,
+      );
     else if (known(metro) && catalog.metro(metro) && !catalog.plansIn(metro).includes(plan)) {
       add(
         `plan ${quote(plan)} is not offered in metro ${quote(metro)}; plans there: ${catalog.plansIn(metro).join(', ')}; metros offering ${plan}: ${catalog.metrosOffering(plan).join(', ') || 'none'}`,
@@ -190,14 +196,23 @@ export function checkDeviceOptions(
   }
   const hardwarePlan = typeof options.plan === 'object' ? options.plan : undefined;
   if (hardwarePlan?.availableInMetro && known(metro) && hardwarePlan.availableInMetro !== metro) {
-    add(`the HardwarePlan was chosen for metro ${quote(hardwarePlan.availableInMetro)} but the device is in ${quote(metro)}; set the plan's availableInMetro to ${quote(metro)}`);
+    add(
+      `the HardwarePlan was chosen for metro ${quote(hardwarePlan.availableInMetro)} but the device is in ${quote(metro)}; set the plan's availableInMetro to ${quote(metro)}`,
+    );
   }
   if (catalog && known(os)) {
     const entry = catalog.operatingSystem(os);
     if (!entry) {
-      add(`operatingSystem ${quote(os)} is not a known operating system; ${suggestion(os, catalog.operatingSystems.map((o) => o.slug))}`);
+      add(
+        `operatingSystem ${quote(os)} is not a known operating system; ${suggestion(
+          os,
+          catalog.operatingSystems.map((o) => o.slug),
+        )}`,
+      );
     } else if (known(plan) && !osRunsOnPlan(entry.provisionableOn, plan)) {
-      add(`operatingSystem ${quote(os)} cannot be provisioned on plan ${quote(plan)}; use one of its plans (${entry.provisionableOn.join(', ')}) or another operating system`);
+      add(
+        `operatingSystem ${quote(os)} cannot be provisioned on plan ${quote(plan)}; use one of its plans (${entry.provisionableOn.join(', ')}) or another operating system`,
+      );
     }
   }
   if (known(options.billingCycle) && !BILLING_CYCLES.includes(options.billingCycle)) {

@@ -116,7 +116,8 @@ function selectMetros(catalog: Catalog, props: EdgeFleetProps, problems: Problem
   if (props.near) {
     const { points, count } = props.near;
     checkCount(problems, 'near.count', count);
-    if (count > edge.length) problems.add(`near.count is ${count} but there are only ${edge.length} edge metros; use at most ${edge.length}`);
+    if (count > edge.length)
+      problems.add(`near.count is ${count} but there are only ${edge.length} edge metros; use at most ${edge.length}`);
     points.forEach((p, i) => {
       if (!(Math.abs(p.latitude) <= 90) || !(Math.abs(p.longitude) <= 180)) {
         problems.add(`near.points[${i}] (${p.latitude}, ${p.longitude}) is not a coordinate; latitude is -90..90, longitude -180..180`);
@@ -130,7 +131,8 @@ function selectMetros(catalog: Catalog, props: EdgeFleetProps, problems: Problem
   codes.forEach((code, i) => {
     const problem = metroProblem(catalog, code, `metros[${i}]`, 'edge');
     if (problem) problems.add(problem);
-    if (codes.indexOf(code) !== i) problems.add(`metros lists ${quote(code)} twice; list it once and raise devicesPerSite or use overrides`);
+    if (codes.indexOf(code) !== i)
+      problems.add(`metros lists ${quote(code)} twice; list it once and raise devicesPerSite or use overrides`);
   });
   if (codes.length === 0) problems.add('metros is empty; list edge metros or leave it unset for all of them');
   return codes;

@@ -158,12 +158,7 @@ export class HardwarePlan extends Construct implements IHardwarePlan {
   }
 }
 
-function validateRequirements(
-  catalog: Catalog | undefined,
-  props: HardwarePlanProps,
-  metro: string | undefined,
-  problems: Problems,
-): void {
+function validateRequirements(catalog: Catalog | undefined, props: HardwarePlanProps, metro: string | undefined, problems: Problems): void {
   checkNonNegative(problems, 'minCores', props.minCores);
   checkNonNegative(problems, 'maxCores', props.maxCores, true);
   checkNonNegative(problems, 'minMemoryGb', props.minMemoryGb);
@@ -172,7 +167,9 @@ function validateRequirements(
   checkNonNegative(problems, 'maxHourlyPrice', props.maxHourlyPrice, true);
   const range = (field: string, min?: number, max?: number) => {
     if (known(min) && known(max) && min > max) {
-      problems.add(`min${field} ${min} is greater than max${field} ${max}; no plan can satisfy both — lower min${field} or raise max${field}`);
+      problems.add(
+        `min${field} ${min} is greater than max${field} ${max}; no plan can satisfy both — lower min${field} or raise max${field}`,
+      );
     }
   };
   range('Cores', props.minCores, props.maxCores);

@@ -40,7 +40,9 @@ export class Metro implements GeoPoint {
 
   /** Every core metro of the default catalog. */
   public static core(): Metro[] {
-    return Catalog.default().metrosOfKind('core').map((m) => new Metro(m));
+    return Catalog.default()
+      .metrosOfKind('core')
+      .map((m) => new Metro(m));
   }
 
   /** Every edge metro of the default catalog. */

@@ -52,8 +52,10 @@ export class PostProvisionHook extends Construct {
     if (known(props.command) && props.command.trim() === '') problems.add('command is empty; give the command to run');
     if (props.interpreter && props.interpreter.length === 0) problems.add('interpreter is empty; leave it unset for ["/bin/sh", "-c"]');
     for (const name of Object.keys(props.environment ?? {})) {
-      if (!ENV_NAME.test(name)) problems.add(`environment variable name ${quote(name)} is not valid; use letters, digits and "_", not starting with a digit`);
-      if (name.startsWith('DEVICE_')) problems.add(`environment variable ${quote(name)} would shadow the hook's own DEVICE_* variables; rename it`);
+      if (!ENV_NAME.test(name))
+        problems.add(`environment variable name ${quote(name)} is not valid; use letters, digits and "_", not starting with a digit`);
+      if (name.startsWith('DEVICE_'))
+        problems.add(`environment variable ${quote(name)} would shadow the hook's own DEVICE_* variables; rename it`);
     }
     problems.throwIfAny(subject('PostProvisionHook', scope, id));
 

@@ -180,7 +180,9 @@ export class SpotBid extends Construct {
     // The spot price never exceeds the on-demand price, so a higher bid only hides a typo.
     const onDemand = catalog && known(plan) ? catalog.plan(plan)?.hourlyPrice : undefined;
     if (onDemand !== undefined && known(props.maxBidPrice) && props.maxBidPrice > onDemand) {
-      Annotations.of(this).addWarning(`maxBidPrice ${props.maxBidPrice} is above the on-demand price of ${plan} (${onDemand}); the spot price never exceeds it, so bid at most ${onDemand}`);
+      Annotations.of(this).addWarning(
+        `maxBidPrice ${props.maxBidPrice} is above the on-demand price of ${plan} (${onDemand}); the spot price never exceeds it, so bid at most ${onDemand}`,
+      );
     }
 
     this.plan = plan;

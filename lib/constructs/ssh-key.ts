@@ -9,7 +9,14 @@ export interface ISshKey {
   readonly scope: 'project' | 'user';
 }
 
-const KEY_TYPES = ['ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ssh-ed25519@openssh.com'];
+const KEY_TYPES = [
+  'ssh-ed25519',
+  'ssh-rsa',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'sk-ssh-ed25519@openssh.com',
+];
 
 /** The problem with an OpenSSH public key line, or undefined. Tokens are not checked. */
 export function publicKeyProblem(field: string, key: string): string | undefined {

@@ -54,13 +54,13 @@ export class MetalStateBackend extends Construct {
     if (!known(props.apiUrl) || !/^https?:\/\/[^/\s]+/.test(props.apiUrl)) {
       problems.add(
         `apiUrl ${quote(
-          props.apiUrl
-        )} is not an http(s) URL; use the Metal API base URL, e.g. "http://127.0.0.1:8080/metal/v1" (METAL_API_URL)`
+          props.apiUrl,
+        )} is not an http(s) URL; use the Metal API base URL, e.g. "http://127.0.0.1:8080/metal/v1" (METAL_API_URL)`,
       );
     }
     if (!known(props.projectId) || !UUID.test(props.projectId)) {
       problems.add(
-        `projectId ${quote(props.projectId)} is not a project id; use the UUID of the project that keeps the state (GET /metal/v1/projects)`
+        `projectId ${quote(props.projectId)} is not a project id; use the UUID of the project that keeps the state (GET /metal/v1/projects)`,
       );
     }
     if (!known(stateName) || !new RegExp(STATE_NAME_PATTERN).test(stateName)) {

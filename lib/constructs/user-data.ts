@@ -210,7 +210,9 @@ export class UserData {
     }
     for (const user of props.users ?? []) {
       if (known(user.name) && !USER_NAME.test(user.name)) {
-        problems.add(`user name ${quote(user.name)} is not a valid login; use lowercase letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters`);
+        problems.add(
+          `user name ${quote(user.name)} is not a valid login; use lowercase letters, digits, "_" and "-", starting with a letter or "_", at most 32 characters`,
+        );
       }
       if (known(user.name) && [...this.users, ...(props.users ?? [])].filter((u) => u.name === user.name).length > 1) {
         problems.add(`user ${quote(user.name)} is defined twice; merge the two definitions`);
@@ -235,11 +237,14 @@ export class UserData {
     });
     for (const script of props.shellScripts ?? []) {
       if (known(script) && !script.startsWith('#!')) {
-        problems.add(`shell script ${quote(script.split('\n')[0].slice(0, 40))} has no interpreter line; start it with "#!/bin/sh" or "#!/bin/bash"`);
+        problems.add(
+          `shell script ${quote(script.split('\n')[0].slice(0, 40))} has no interpreter line; start it with "#!/bin/sh" or "#!/bin/bash"`,
+        );
       }
     }
     for (const text of [...(props.writeFiles ?? []).map((f) => f.content), ...(props.shellScripts ?? [])]) {
-      if (known(text) && text.includes(BOUNDARY)) problems.add(`a file or script contains the MIME boundary ${quote(BOUNDARY)}; it cannot be embedded`);
+      if (known(text) && text.includes(BOUNDARY))
+        problems.add(`a file or script contains the MIME boundary ${quote(BOUNDARY)}; it cannot be embedded`);
     }
     if (problems.count > before) return;
     this.rendered = undefined;

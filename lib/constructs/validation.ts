@@ -11,8 +11,7 @@ export class MetalValidationError extends Error {
     public readonly problems: readonly string[],
   ) {
     super(
-      `${constructPath}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
+      `${constructPath}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map((p) => `  - ${p}`).join('\n'),
     );
     this.name = 'MetalValidationError';
   }

@@ -20,9 +20,14 @@ export function bidProblems(bid: BidLimits, now: Date, given: (field: keyof BidL
   const problems: string[] = [];
   if (given('devices_min') && bid.devices_min < 1) problems.push('devices_min: must be at least 1');
   if (bid.devices_max < bid.devices_min) {
-    problems.push(given('devices_max') ? `devices_max: must be at least devices_min (${bid.devices_min})` : `devices_min: must be at most devices_max (${bid.devices_max}); raise devices_max with it`);
+    problems.push(
+      given('devices_max')
+        ? `devices_max: must be at least devices_min (${bid.devices_min})`
+        : `devices_min: must be at most devices_max (${bid.devices_max}); raise devices_max with it`,
+    );
   }
-  if (given('max_bid_price') && !(bid.max_bid_price > 0)) problems.push('max_bid_price: must be greater than 0 (the most you pay per device-hour; you pay the market price)');
+  if (given('max_bid_price') && !(bid.max_bid_price > 0))
+    problems.push('max_bid_price: must be greater than 0 (the most you pay per device-hour; you pay the market price)');
   if (given('end_at') && bid.end_at) {
     const endAt = new Date(bid.end_at).getTime();
     if (Number.isNaN(endAt)) problems.push('end_at: must be an RFC 3339 date-time such as "2026-12-01T00:00:00Z" (or null to clear it)');

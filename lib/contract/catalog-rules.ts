@@ -29,7 +29,10 @@ export function closest(value: string, candidates: Iterable<string>): string[] {
   const lower = value.toLowerCase();
   return [...candidates]
     .map((candidate) => ({ candidate, lowered: candidate.toLowerCase(), distance: editDistance(lower, candidate.toLowerCase()) }))
-    .filter(({ lowered, distance }) => distance <= Math.max(1, Math.floor(lowered.length / 3)) || lowered.startsWith(lower) || lower.startsWith(lowered))
+    .filter(
+      ({ lowered, distance }) =>
+        distance <= Math.max(1, Math.floor(lowered.length / 3)) || lowered.startsWith(lower) || lower.startsWith(lowered),
+    )
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
     .slice(0, 3)
     .map(({ candidate }) => candidate);

@@ -22,7 +22,12 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> 
  * Properties of Metal's shapes that metalforge has no value for: always null, present so clients find every field.
  * Written the OpenAPI 3.0 way (3.0 has no null type), which the serializer and the OpenAPI document share.
  */
-const AlwaysNull = Type.Unsafe<null>({ type: 'string', nullable: true, enum: [null], description: 'always null: metalforge has no value for it' });
+const AlwaysNull = Type.Unsafe<null>({
+  type: 'string',
+  nullable: true,
+  enum: [null],
+  description: 'always null: metalforge has no value for it',
+});
 
 export const Meta = Type.Object({
   first: Href,
@@ -45,9 +50,11 @@ export const Tags = Type.Array(Type.String({ maxLength: 80 }), { maxItems: 50 })
 export const CustomData = Type.Record(Type.String(), Type.Unknown());
 
 /** RFC 1123 hostname: dot-separated labels of letters, digits and inner hyphens, each ≤ 63 characters. */
-export const HOSTNAME_PATTERN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+export const HOSTNAME_PATTERN =
+  '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 
-export const HOSTNAME_RULE = 'a hostname: letters, digits and hyphens in dot-separated labels of at most 63 characters, not starting or ending with a hyphen';
+export const HOSTNAME_RULE =
+  'a hostname: letters, digits and hyphens in dot-separated labels of at most 63 characters, not starting or ending with a hyphen';
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
@@ -239,12 +246,17 @@ export const SshKey = Type.Object({
 export type SshKey = Static<typeof SshKey>;
 
 /** OpenSSH public key: "<type> <base64> [comment]". */
-export const SSH_KEY_PATTERN = '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+={0,3}( .*)?$';
+export const SSH_KEY_PATTERN =
+  '^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com) [A-Za-z0-9+/]+={0,3}( .*)?$';
 
 export const SshKeyCreateInput = Type.Object(
   {
     label: Type.String({ minLength: 1, maxLength: 80 }),
-    key: Type.String({ pattern: SSH_KEY_PATTERN, maxLength: 16384, description: 'an OpenSSH public key such as "ssh-ed25519 AAAA... you@host"' }),
+    key: Type.String({
+      pattern: SSH_KEY_PATTERN,
+      maxLength: 16384,
+      description: 'an OpenSSH public key such as "ssh-ed25519 AAAA... you@host"',
+    }),
     tags: Type.Optional(Tags),
   },
   { additionalProperties: false },
@@ -295,7 +307,18 @@ export type Event = Static<typeof Event>;
 
 // ---------------------------------------------------------------- devices
 
-export const DEVICE_STATES = ['queued', 'provisioning', 'deprovisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'deleted'] as const;
+export const DEVICE_STATES = [
+  'queued',
+  'provisioning',
+  'deprovisioning',
+  'reinstalling',
+  'active',
+  'inactive',
+  'failed',
+  'powering_on',
+  'powering_off',
+  'deleted',
+] as const;
 export type DeviceStateName = (typeof DEVICE_STATES)[number];
 
 export const IpAddress = Type.Object({
@@ -518,7 +541,6 @@ const IpCommon = {
   metro: MetroLite,
 };
 
-
 /**
  * The block an assignment comes from (GET /projects/{id}/ips, /ips/{id}). metalforge has no reservations of its
  * own yet: each device address is served as the management block it was carved from.
@@ -615,7 +637,10 @@ export const MachineInput = Type.Object(
     name: Type.Optional(Type.String({ maxLength: 80 })),
     facility: Type.String({ minLength: 1 }),
     plan: Type.String({ minLength: 1 }),
-    macs: Type.Array(Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$', description: 'a lower-case colon-separated MAC, e.g. "0c:c4:7a:12:34:56"' }), { minItems: 1 }),
+    macs: Type.Array(
+      Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$', description: 'a lower-case colon-separated MAC, e.g. "0c:c4:7a:12:34:56"' }),
+      { minItems: 1 },
+    ),
     bmc: Type.Object(
       {
         driver: BmcDriverName,
@@ -783,10 +808,18 @@ export const SpotMarketPricesList = Type.Object({ spot_market_prices: Type.Recor
 /** GET /market/spot/prices/metros: {spot_market_prices: {metro: {plan: {price}}}}. */
 export const SpotMarketPricesPerMetroList = SpotMarketPricesList;
 /** GET /market/spot/prices/history: datapoints [unix seconds, price], oldest first. */
-export const SpotPricesHistoryReport = Type.Object({ prices_history: Type.Object({ datapoints: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })) }) });
+export const SpotPricesHistoryReport = Type.Object({
+  prices_history: Type.Object({ datapoints: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })) }),
+});
 
 export const WebhookInput = Type.Object(
-  { url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'an http(s) URL such as "https://example.com/metal-events"' }) },
+  {
+    url: Type.String({
+      pattern: '^https?://[^\\s]+$',
+      maxLength: 2048,
+      description: 'an http(s) URL such as "https://example.com/metal-events"',
+    }),
+  },
   { additionalProperties: false },
 );
 export type WebhookInput = Static<typeof WebhookInput>;

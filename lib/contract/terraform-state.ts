@@ -57,7 +57,10 @@ export const StateLockedBody = Type.Object({
 
 /** The state is locked by someone else: 409 whose body carries the holder's lock info next to the Metal fields. */
 export class StateLockedError extends MetalError {
-  constructor(message: string, readonly holder: TerraformLockInfo) {
+  constructor(
+    message: string,
+    readonly holder: TerraformLockInfo,
+  ) {
     super('conflict', message);
   }
 

@@ -6,7 +6,17 @@
  * Vendor values (Redfish strings, IPMI bytes) never cross this boundary: drivers map them to these types.
  */
 
-export type { BmcEndpoint, BootDevice, BootSetting, DriveInventory, DriverName, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../core/hardware';
+export type {
+  BmcEndpoint,
+  BootDevice,
+  BootSetting,
+  DriveInventory,
+  DriverName,
+  HardwareInventory,
+  MediaStatus,
+  PowerAction,
+  PowerState,
+} from '../core/hardware';
 import type { BootDevice, BootSetting, DriverName, HardwareInventory, MediaStatus, PowerAction, PowerState } from '../core/hardware';
 
 export interface PowerCapability {

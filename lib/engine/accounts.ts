@@ -79,7 +79,13 @@ export class AccountService {
     const admin = token ?? TOKEN_PREFIX + randomToken();
     await this.ctx.db.transaction(async (tx) => {
       await accounts.insertOrganization(tx, { id: orgId, name: 'metalforge' });
-      await accounts.insertUser(tx, { id: userId, email: 'admin@metalforge.local', fullName: 'metalforge operator', organizationId: orgId, isOperator: true });
+      await accounts.insertUser(tx, {
+        id: userId,
+        email: 'admin@metalforge.local',
+        fullName: 'metalforge operator',
+        organizationId: orgId,
+        isOperator: true,
+      });
       await accounts.insertApiKey(tx, newKey(admin, userId, { description: 'admin key created at first start' }));
     });
     return admin;
@@ -93,11 +99,19 @@ export class AccountService {
    * Creates a key; its token is in the answer only. `commitWith` (an idempotent request's answer) commits with the
    * key and gets it without the token, so the token is never stored.
    */
-  async createKey(principal: Principal, input: ApiKeyCreateInput, projectId: string | null, commitWith?: CommitWith<ApiKey>): Promise<ApiKey> {
+  async createKey(
+    principal: Principal,
+    input: ApiKeyCreateInput,
+    projectId: string | null,
+    commitWith?: CommitWith<ApiKey>,
+  ): Promise<ApiKey> {
     const token = TOKEN_PREFIX + randomToken();
     const now = this.ctx.clock.now().toISOString();
     const key = await committing(this.ctx.db, commitWith, async (db) => {
-      const row = await accounts.insertApiKey(db, newKey(token, principal.userId, { description: input.description ?? '', projectId, readOnly: input.read_only ?? false, now }));
+      const row = await accounts.insertApiKey(
+        db,
+        newKey(token, principal.userId, { description: input.description ?? '', projectId, readOnly: input.read_only ?? false, now }),
+      );
       return presentKey(row);
     });
     return { ...key, token };
@@ -121,7 +135,14 @@ export class AccountService {
   async user(principal: Principal) {
     if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot read the user (name, email); use a user API key');
     const row = (await accounts.findUser(this.ctx.db, principal.userId))!;
-    return { id: row.id, email: row.email, full_name: row.full_name, created_at: new Date(row.created_at).toISOString(), href: `${METAL_API_BASE}/users/${row.id}`, default_organization_id: principal.organizationId };
+    return {
+      id: row.id,
+      email: row.email,
+      full_name: row.full_name,
+      created_at: new Date(row.created_at).toISOString(),
+      href: `${METAL_API_BASE}/users/${row.id}`,
+      default_organization_id: principal.organizationId,
+    };
   }
 
   /** The caller's organization (each user has one); a project key sees only its own project in it. */
@@ -145,8 +166,21 @@ export class AccountService {
 }
 
 /** A key to store for `token` (only its hash and prefix are kept); a user key unless `projectId` is given. */
-function newKey(token: string, userId: string, o: { description: string; projectId?: string | null; readOnly?: boolean; now?: string }): accounts.NewApiKey {
-  return { id: newId(), tokenHash: sha256(token), tokenPrefix: token.slice(0, 7), userId, description: o.description, projectId: o.projectId ?? null, readOnly: o.readOnly ?? false, now: o.now };
+function newKey(
+  token: string,
+  userId: string,
+  o: { description: string; projectId?: string | null; readOnly?: boolean; now?: string },
+): accounts.NewApiKey {
+  return {
+    id: newId(),
+    tokenHash: sha256(token),
+    tokenPrefix: token.slice(0, 7),
+    userId,
+    description: o.description,
+    projectId: o.projectId ?? null,
+    readOnly: o.readOnly ?? false,
+    now: o.now,
+  };
 }
 
 function presentKey(row: accounts.ApiKeyRow): ApiKey {

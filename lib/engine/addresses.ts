@@ -57,12 +57,12 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
       return void problems.push(
         `${at}.cidr: ${entry.cidr} is not offered for IPv${family}; give ${min} to ${max} (a /${min} holds ${
           2 ** ((family === 4 ? 32 : 128) - min)
-        } addresses)`
+        } addresses)`,
       );
     }
     if (entry.ip_reservations?.length) {
       return void problems.push(
-        `${at}.ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size`
+        `${at}.ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size`,
       );
     }
     if (requests.some((r) => r.family === family && r.public === isPublic)) {
@@ -134,7 +134,7 @@ function make(
   netmask: string,
   gateway: string,
   network: string,
-  isPublic: boolean
+  isPublic: boolean,
 ): IpAddress {
   const id = newId();
   return {

@@ -70,7 +70,11 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
 export type CommitWith<T> = (tx: Queryable, created: T) => Promise<void>;
 
 /** Runs a create alone, or with `commitWith` in one transaction with it. */
-export async function committing<T>(db: Database, commitWith: CommitWith<T> | undefined, create: (db: Queryable) => Promise<T>): Promise<T> {
+export async function committing<T>(
+  db: Database,
+  commitWith: CommitWith<T> | undefined,
+  create: (db: Queryable) => Promise<T>,
+): Promise<T> {
   if (!commitWith) return create(db);
   return db.transaction(async (tx) => {
     const created = await create(tx);

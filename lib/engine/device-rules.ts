@@ -47,18 +47,32 @@ export function checkCreate(world: World, actor: Actor, projectId: string, input
     for (const code of facilityCodes) {
       if (code === 'any') continue;
       const f = world.facility(code);
-      if (!f) problems.push(`facility: unknown facility "${code}"; ${suggestion(code, [...world.facilities.values()].map((x) => x.code))}`);
+      if (!f)
+        problems.push(
+          `facility: unknown facility "${code}"; ${suggestion(
+            code,
+            [...world.facilities.values()].map((x) => x.code),
+          )}`,
+        );
       else facilities.push(f);
     }
     if (facilities.length) {
       metro = world.metros.get(facilities[0].metro_id);
-      if (facilities.some((f) => f.metro_id !== facilities[0].metro_id)) problems.push('facility: all facilities must be in one metro; use metro instead to let metalforge choose');
+      if (facilities.some((f) => f.metro_id !== facilities[0].metro_id))
+        problems.push('facility: all facilities must be in one metro; use metro instead to let metalforge choose');
     }
   }
   if (input.metro) {
     const m = world.metro(input.metro);
-    if (!m) problems.push(`metro: unknown metro "${input.metro}"; ${suggestion(input.metro, [...world.metros.values()].map((x) => x.code))}`);
-    else if (metro && metro.id !== m.id) problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
+    if (!m)
+      problems.push(
+        `metro: unknown metro "${input.metro}"; ${suggestion(
+          input.metro,
+          [...world.metros.values()].map((x) => x.code),
+        )}`,
+      );
+    else if (metro && metro.id !== m.id)
+      problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
     else metro = m;
   }
   // facility "any" alone: placement is per metro, so the first metro offering the plan is chosen.
@@ -73,13 +87,21 @@ export function checkCreate(world: World, actor: Actor, projectId: string, input
   }
   const os = world.os(input.operating_system);
   if (!os) {
-    problems.push(`operating_system: unknown operating system "${input.operating_system}"; ${suggestion(input.operating_system, [...world.operatingSystems.values()].map((o) => o.slug))}`);
+    problems.push(
+      `operating_system: unknown operating system "${input.operating_system}"; ${suggestion(
+        input.operating_system,
+        [...world.operatingSystems.values()].map((o) => o.slug),
+      )}`,
+    );
   } else if (plan && !world.osAllowsPlan(os, plan)) {
     problems.push(`operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
   }
-  if (input.spot_instance) problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
-  if (input.hardware_reservation_id) problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
-  if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe) problems.push('ipxe_script_url: required with operating_system custom_ipxe');
+  if (input.spot_instance)
+    problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');
+  if (input.hardware_reservation_id)
+    problems.push('hardware_reservation_id: hardware reservations are not offered by this cloud; remove the field');
+  if (os?.distro === 'custom_ipxe' && !input.ipxe_script_url && !input.always_pxe)
+    problems.push('ipxe_script_url: required with operating_system custom_ipxe');
   const addresses = addressRequests(input.ip_addresses);
   problems.push(...addresses.problems);
   if (problems.length) throw new MetalError('validation_failed', problems);
@@ -99,7 +121,11 @@ export function accessAndKeys(items: CheckedCreate[], projects: ProjectOrganizat
     const explicit = [...(item.input.project_ssh_keys ?? []), ...(item.input.user_ssh_keys ?? [])];
     if (!explicit.length) return available;
     const missing = explicit.filter((id) => !available.includes(id));
-    if (missing.length) return new MetalError('validation_failed', missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`));
+    if (missing.length)
+      return new MetalError(
+        'validation_failed',
+        missing.map((id) => `project_ssh_keys: ssh key ${id} does not exist in this project or for this user`),
+      );
     return explicit;
   });
 }

@@ -59,13 +59,17 @@ export interface DeviceListQuery {
 }
 
 const WAIT_STATE_TIMEOUT_MESSAGES: Partial<Record<LifecycleState, string>> = {
-  queued: 'was never picked up by a provisioning worker: check that the server\'s job runner is running, then delete and recreate the device',
-  provisioning: 'did not finish provisioning in time: the machine never phoned home after network boot. Check its console or BMC, then reinstall or delete the device',
-  reinstalling: 'did not finish reinstalling in time: the machine never phoned home. Check its console or BMC, then reinstall again or delete the device',
+  queued:
+    "was never picked up by a provisioning worker: check that the server's job runner is running, then delete and recreate the device",
+  provisioning:
+    'did not finish provisioning in time: the machine never phoned home after network boot. Check its console or BMC, then reinstall or delete the device',
+  reinstalling:
+    'did not finish reinstalling in time: the machine never phoned home. Check its console or BMC, then reinstall again or delete the device',
   powering_on: 'did not confirm power-on in time: check the BMC, then retry power_on',
   powering_off: 'did not confirm power-off in time: check the BMC, then retry power_off',
   deprovisioning: 'could not be deprovisioned in time: check the BMC; delete the device again to retry',
-  rescuing: 'did not boot the rescue system in time: it never phoned home. Its disk was not written; check its console or BMC, then reinstall or delete the device',
+  rescuing:
+    'did not boot the rescue system in time: it never phoned home. Its disk was not written; check its console or BMC, then reinstall or delete the device',
 };
 
 const WAITING_FOR_MACHINE_TIMEOUT =
@@ -88,7 +92,8 @@ export class DeviceService {
    * the device inside a group commit: a create costs no database round trip of its own.
    */
   async create(actor: Actor, projectId: string, input: DeviceCreateInput, commitWith?: CommitWith<Device>): Promise<Device> {
-    if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId)) throw new MetalError('not_found', `project ${projectId} not found`);
+    if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId))
+      throw new MetalError('not_found', `project ${projectId} not found`);
     return this.createBatcher.submit({ ...checkCreate(this.ctx.world, actor, projectId, input), commitWith });
   }
 
@@ -96,12 +101,19 @@ export class DeviceService {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
       // One query per table for the whole batch.
-      const [projects, keys] = await projectsAndKeys(tx, [...new Set(batch.map((i) => i.projectId))], [...new Set(batch.map((i) => i.actor.userId))]);
+      const [projects, keys] = await projectsAndKeys(
+        tx,
+        [...new Set(batch.map((i) => i.projectId))],
+        [...new Set(batch.map((i) => i.actor.userId))],
+      );
       const checked = accessAndKeys(batch, projects, keys);
       const items = batch.filter((_, i) => !(checked[i] instanceof Error));
       const sshKeys = checked.filter((c): c is string[] => !(c instanceof Error));
       const machines = await this.allocate(tx, items);
-      const waitable = await this.reclaimableSpot(tx, items.filter((_, i) => !machines[i]));
+      const waitable = await this.reclaimableSpot(
+        tx,
+        items.filter((_, i) => !machines[i]),
+      );
       const accepted: NewDevice[] = [];
       const commits = new Map<NewDevice, CommitWith<Device>>();
       const placed: (NewDevice | Error)[] = items.map((item, i) => {
@@ -110,7 +122,10 @@ export class DeviceService {
         if (!machine) {
           // No free machine, but spot devices here can be reclaimed: the device waits queued for one of theirs.
           if (!((waitable.get(pool) ?? 0) > 0)) {
-            return new MetalError('capacity_unavailable', `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`);
+            return new MetalError(
+              'capacity_unavailable',
+              `plan: no ${item.plan.slug} machine is free in ${item.facilities.length === 1 ? `facility ${item.facilities[0].code}` : `metro ${item.metro.code}`}; try another metro (GET /capacity/metros shows where there is capacity)`,
+            );
           }
           waitable.set(pool, waitable.get(pool)! - 1);
         }
@@ -173,22 +188,26 @@ export class DeviceService {
     });
     const projectIds = [...new Set(rows.map((r) => r.project_id))];
     // The machines were picked available, and are locked: allocating them is the lifecycle's `allocate`.
-    const allocations = devices.flatMap((d, i) => (d.machine ? [machineChange({ id: d.machine.id, state: 'available' }, 'allocate', { device_id: rows[i].id })!] : []));
+    const allocations = devices.flatMap((d, i) =>
+      d.machine ? [machineChange({ id: d.machine.id, state: 'available' }, 'allocate', { device_id: rows[i].id })!] : [],
+    );
     // The statements are sent together (they run in order); a missing project rolls all of them back.
     const [locked] = await Promise.all([
       insertDevices(tx, rows, now),
       writeMachineStates(tx, allocations),
       insertEvents(
-      tx,
-      rows.map((r) => ({
-        id: newId(),
-        type: 'instance.created',
-        body: r.machine_id ? `${r.hostname} was created and queued for provisioning` : `${r.hostname} was created and waits for a machine: spot devices in the pool are being reclaimed for it`,
-        project_id: r.project_id,
-        device_id: r.id,
-        to_state: 'queued',
-      })),
-      now,
+        tx,
+        rows.map((r) => ({
+          id: newId(),
+          type: 'instance.created',
+          body: r.machine_id
+            ? `${r.hostname} was created and queued for provisioning`
+            : `${r.hostname} was created and waits for a machine: spot devices in the pool are being reclaimed for it`,
+          project_id: r.project_id,
+          device_id: r.id,
+          to_state: 'queued',
+        })),
+        now,
       ),
       enqueueJobs(
         tx,
@@ -200,7 +219,8 @@ export class DeviceService {
         now,
       ),
     ]);
-    if (locked.length < projectIds.length) throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.includes(id))} not found`);
+    if (locked.length < projectIds.length)
+      throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.includes(id))} not found`);
     // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
     const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
     return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as DeviceRow);
@@ -231,7 +251,19 @@ export class DeviceService {
       if (!machine) return 'waiting' as const;
       await writeMachineStates(tx, [machineChange({ id: machine.id, state: 'available' }, 'allocate', { device_id: deviceId })!]);
       await placeDevice(tx, deviceId, machine, addressesFor(machine.ordinal, device.ip_request ?? DEFAULT_ADDRESSES), now);
-      await insertEvents(tx, [{ id: newId(), type: 'instance.placed', body: `${device.hostname} got a machine and is queued for provisioning`, project_id: device.project_id, device_id: deviceId }], now);
+      await insertEvents(
+        tx,
+        [
+          {
+            id: newId(),
+            type: 'instance.placed',
+            body: `${device.hostname} got a machine and is queued for provisioning`,
+            project_id: device.project_id,
+            device_id: deviceId,
+          },
+        ],
+        now,
+      );
       await enqueueJobs(tx, [{ kind: 'provision', device_id: deviceId }], now);
       return 'placed' as const;
     });
@@ -244,7 +276,10 @@ export class DeviceService {
   private async allocate(tx: Queryable, items: CheckedCreate[]): Promise<(FreeMachine | undefined)[]> {
     const groups = new Map<string, number[]>();
     items.forEach((item, i) => {
-      const key = `${item.plan.id}|${item.facilities.map((f) => f.id).sort().join(',')}`;
+      const key = `${item.plan.id}|${item.facilities
+        .map((f) => f.id)
+        .sort()
+        .join(',')}`;
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     const result: (FreeMachine | undefined)[] = new Array(items.length);
@@ -303,12 +338,26 @@ export class DeviceService {
       throw new MetalError('conflict', 'locked: the device is locked; unlock it (locked=false) before changing it');
     }
     if (input.spot_instance) throw new MetalError('validation_failed', 'spot_instance: a device cannot be turned into a spot instance');
-    const edits = Object.fromEntries(Object.entries(input).filter(([col, value]) => value !== undefined && col !== 'spot_instance' && col !== 'network_frozen'));
+    const edits = Object.fromEntries(
+      Object.entries(input).filter(([col, value]) => value !== undefined && col !== 'spot_instance' && col !== 'network_frozen'),
+    );
     if (Object.keys(edits).length) {
       const now = this.ctx.clock.now();
       await this.ctx.db.transaction(async (tx) => {
         await updateDevice(tx, id, edits, now);
-        await insertEvents(tx, [{ id: newId(), type: 'instance.updated', body: `${input.hostname ?? row.hostname} was updated (${Object.keys(input).join(', ')})`, project_id: row.project_id, device_id: id }], now);
+        await insertEvents(
+          tx,
+          [
+            {
+              id: newId(),
+              type: 'instance.updated',
+              body: `${input.hostname ?? row.hostname} was updated (${Object.keys(input).join(', ')})`,
+              project_id: row.project_id,
+              device_id: id,
+            },
+          ],
+          now,
+        );
       });
     }
     return this.get(id);
@@ -330,15 +379,34 @@ export class DeviceService {
         job = { kind: 'power_off', device_id: id };
         break;
       case 'reboot':
-        request = { deviceId: id, event: 'reboot', message: `${row.hostname}: reboot requested${row.state === 'rescue' ? ', leaving rescue for the OS on its disk' : ''}` };
+        request = {
+          deviceId: id,
+          event: 'reboot',
+          message: `${row.hostname}: reboot requested${row.state === 'rescue' ? ', leaving rescue for the OS on its disk' : ''}`,
+        };
         job = { kind: 'reboot', device_id: id };
         break;
       case 'reinstall': {
         const os = input.operating_system ? world.os(input.operating_system) : world.operatingSystems.get(row.operating_system_id);
-        if (!os) throw new MetalError('validation_failed', `operating_system: unknown operating system "${input.operating_system}"; valid: ${[...world.operatingSystems.values()].map((o) => o.slug).join(', ')}`);
+        if (!os)
+          throw new MetalError(
+            'validation_failed',
+            `operating_system: unknown operating system "${input.operating_system}"; valid: ${[...world.operatingSystems.values()].map((o) => o.slug).join(', ')}`,
+          );
         const plan = world.plans.get(row.plan_id)!;
-        if (!world.osAllowsPlan(os, plan)) throw new MetalError('validation_failed', `operating_system: ${os.slug} cannot be installed on ${plan.slug}`);
-        request = { deviceId: id, event: 'reinstall', patch: { operating_system_id: os.id, deadline: this.deadline('provision'), provisioning_percentage: PROVISIONING_PROGRESS.queued, failure_reason: null, phone_home_hash: null } };
+        if (!world.osAllowsPlan(os, plan))
+          throw new MetalError('validation_failed', `operating_system: ${os.slug} cannot be installed on ${plan.slug}`);
+        request = {
+          deviceId: id,
+          event: 'reinstall',
+          patch: {
+            operating_system_id: os.id,
+            deadline: this.deadline('provision'),
+            provisioning_percentage: PROVISIONING_PROGRESS.queued,
+            failure_reason: null,
+            phone_home_hash: null,
+          },
+        };
         job = { kind: 'reinstall', device_id: id, payload: { preserve_data: input.preserve_data ?? false } };
         break;
       }
@@ -350,7 +418,10 @@ export class DeviceService {
           'validation_failed',
         );
       default:
-        throw new MetalError('validation_failed', `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall, rescue or convert_to_on_demand`);
+        throw new MetalError(
+          'validation_failed',
+          `type: ${input.type} is not supported here; use power_on, power_off, reboot, reinstall, rescue or convert_to_on_demand`,
+        );
     }
     await this.transitionWithJob(request, job);
   }
@@ -361,12 +432,29 @@ export class DeviceService {
     const converted = await this.ctx.db.transaction(async (tx) => {
       const updated = await convertToOnDemand(tx, row.id, now);
       if (!updated) return false;
-      const notice = updated.termination_time ? `; its termination at ${new Date(updated.termination_time).toISOString()} is cancelled` : '';
-      await insertEvents(tx, [{ id: newId(), type: 'instance.converted_to_on_demand', body: `${row.hostname} was converted to an on-demand device${notice}`, project_id: row.project_id, device_id: row.id }], now);
+      const notice = updated.termination_time
+        ? `; its termination at ${new Date(updated.termination_time).toISOString()} is cancelled`
+        : '';
+      await insertEvents(
+        tx,
+        [
+          {
+            id: newId(),
+            type: 'instance.converted_to_on_demand',
+            body: `${row.hostname} was converted to an on-demand device${notice}`,
+            project_id: row.project_id,
+            device_id: row.id,
+          },
+        ],
+        now,
+      );
       return true;
     });
     if (!converted) {
-      throw new MetalError('conflict', `type: convert_to_on_demand applies to spot devices that are not being deprovisioned; ${row.hostname} is ${row.spot_instance ? row.state : 'not a spot device'}`);
+      throw new MetalError(
+        'conflict',
+        `type: convert_to_on_demand applies to spot devices that are not being deprovisioned; ${row.hostname} is ${row.spot_instance ? row.state : 'not a spot device'}`,
+      );
     }
   }
 
@@ -408,10 +496,19 @@ export class DeviceService {
       const due = await overdueDevices(tx, waitStates, now);
       const requests = due.map((d) => {
         const reason = `${d.hostname} ${d.state === 'queued' && !d.machine_id ? WAITING_FOR_MACHINE_TIMEOUT : WAIT_STATE_TIMEOUT_MESSAGES[d.state]}`;
-        return { deviceId: d.id, event: 'timeout' as const, onlyFrom: [d.state], patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason };
+        return {
+          deviceId: d.id,
+          event: 'timeout' as const,
+          onlyFrom: [d.state],
+          patch: { failure_reason: reason, deadline: null, phone_home_hash: null },
+          message: reason,
+        };
       });
       await applyTransitions(tx, requests, now);
-      await deleteJobsOfDevices(tx, due.map((d) => d.id));
+      await deleteJobsOfDevices(
+        tx,
+        due.map((d) => d.id),
+      );
       return due.length;
     });
   }

@@ -27,15 +27,24 @@ export class IdempotencyService {
   ) {}
 
   /** Runs `create` at most once per key; `create` must pass `commitWith` to the engine call that creates. */
-  async run<T>(request: IdempotentRequest, status: number, create: (commitWith: CommitWith<T>) => Promise<T>): Promise<IdempotentOutcome<T>> {
+  async run<T>(
+    request: IdempotentRequest,
+    status: number,
+    create: (commitWith: CommitWith<T>) => Promise<T>,
+  ): Promise<IdempotentOutcome<T>> {
     const { db } = this.ctx;
     const claim: IdempotencyClaim = { ...request, workerId: this.workerId };
     if (!(await claimKey(db, claim))) {
       const row = await findKey(db, claim.apiKeyId, claim.key);
       if (!row) throw new MetalError('conflict', 'Idempotency-Key: the first request with this key has just failed; retry now');
-      if (row.request_hash !== claim.requestHash) throw new MetalError('validation_failed', 'Idempotency-Key: this key was already used for a different request; use a new key for a new request');
+      if (row.request_hash !== claim.requestHash)
+        throw new MetalError(
+          'validation_failed',
+          'Idempotency-Key: this key was already used for a different request; use a new key for a new request',
+        );
       if (row.status !== 0) return { replayed: { status: row.status, body: row.response } };
-      if (!(await takeOverKey(db, claim))) throw new MetalError('conflict', 'Idempotency-Key: the first request with this key is still running; retry in a moment');
+      if (!(await takeOverKey(db, claim)))
+        throw new MetalError('conflict', 'Idempotency-Key: the first request with this key is still running; retry in a moment');
     }
     try {
       return { created: await create((tx, created) => recordAnswer(tx, claim, status, created)) };

@@ -72,7 +72,12 @@ export class Engine {
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
     this.webhooks = new WebhookSender(this.ctx, workerId);
-    this.spot = new SpotMarketService(this.ctx, this.devices, () => this.jobs.poke(), () => this.webhooks.poke());
+    this.spot = new SpotMarketService(
+      this.ctx,
+      this.devices,
+      () => this.jobs.poke(),
+      () => this.webhooks.poke(),
+    );
     this.terraformState = new TerraformStateService(this.ctx, this.projects, this.accounts);
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.installs.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,

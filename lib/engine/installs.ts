@@ -30,7 +30,9 @@ export interface BootPlan extends Omit<BootDecision, 'deviceId'> {
 }
 
 export class InstallService {
-  private readonly phoneHomeBatcher = new Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>((items) => this.flushPhoneHomes(items));
+  private readonly phoneHomeBatcher = new Batcher<{ token: string }, 'accepted' | 'already_used' | 'unknown'>((items) =>
+    this.flushPhoneHomes(items),
+  );
   private readonly bootLookupBatcher = new Batcher<string, BootDecision | null>((macs) => this.lookupMacs(macs));
   private readonly tokenHandoutBatcher = new Batcher<string, string | null>((ids) => this.handOutTokens(ids));
 
@@ -81,9 +83,7 @@ export class InstallService {
     const ids = items.map((i) => deviceOfToken(i.token)).filter((id): id is string => !!id);
     // Tokens are checked before the transaction; the transition applies only while the install that issued the
     // token is still the device's current one.
-    const rows = ids.length
-      ? await outstandingInstalls(this.ctx.db, ids)
-      : [];
+    const rows = ids.length ? await outstandingInstalls(this.ctx.db, ids) : [];
     const byHash = new Map(rows.map((r) => [r.phone_home_hash, r]));
     return this.ctx.db.transaction(async (tx) => {
       const seen = new Set<string>();
@@ -104,7 +104,8 @@ export class InstallService {
         return 'accepted' as const;
       });
       const results = await applyTransitions(tx, requests, now);
-      if (results.some((r) => !r.ok)) this.ctx.log.warn({ results: results.filter((r) => !r.ok) }, 'phone-home for a device not installing');
+      if (results.some((r) => !r.ok))
+        this.ctx.log.warn({ results: results.filter((r) => !r.ok) }, 'phone-home for a device not installing');
       return verdicts;
     });
   }
@@ -149,7 +150,19 @@ export class InstallService {
       const row = await this.installOf(token, tx);
       if (!row) return 'unknown' as const;
       const message = `${row.hostname}: install failed: ${reason}; reinstall the device or delete it`;
-      await applyTransitions(tx, [{ deviceId: row.id, event: 'install_failed', onlyFrom: ['provisioning', 'reinstalling'], patch: { failure_reason: message, phone_home_hash: null, deadline: null }, message }], now);
+      await applyTransitions(
+        tx,
+        [
+          {
+            deviceId: row.id,
+            event: 'install_failed',
+            onlyFrom: ['provisioning', 'reinstalling'],
+            patch: { failure_reason: message, phone_home_hash: null, deadline: null },
+            message,
+          },
+        ],
+        now,
+      );
       return 'accepted' as const;
     });
   }

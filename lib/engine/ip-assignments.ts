@@ -26,7 +26,10 @@ export interface AddressHolder {
 }
 
 export class AddressService {
-  constructor(private readonly ctx: EngineContext, private readonly projects: ProjectService) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly projects: ProjectService,
+  ) {}
 
   /** The addresses of a device (the caller checked that it may see it). */
   assignmentsOf(device: AddressHolder): IpAssignment[] {

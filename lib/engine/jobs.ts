@@ -73,7 +73,9 @@ export class JobRunner {
     await this.loop;
     if (!wasRunning) return;
     this.registered = undefined;
-    await retireWorker(this.ctx.db, this.workerId).catch((err) => this.ctx.log.warn({ err }, 'could not retire this worker; others take over when its heartbeat goes stale'));
+    await retireWorker(this.ctx.db, this.workerId).catch((err) =>
+      this.ctx.log.warn({ err }, 'could not retire this worker; others take over when its heartbeat goes stale'),
+    );
   }
 
   /**
@@ -85,9 +87,13 @@ export class JobRunner {
     const { db, clock, config } = this.ctx;
     const now = clock.now();
     const dead = await db.transaction(async (tx) => {
-      const [, reaped] = await Promise.all([renewWorker(tx, this.workerId, now), reapWorkers(tx, new Date(now.getTime() - config.workerStaleMs), this.workerId)]);
+      const [, reaped] = await Promise.all([
+        renewWorker(tx, this.workerId, now),
+        reapWorkers(tx, new Date(now.getTime() - config.workerStaleMs), this.workerId),
+      ]);
       const requeued = await requeueInstallsOf(tx, reaped, now);
-      if (reaped.length) this.ctx.log.warn({ workers: reaped, installs: requeued }, 'took over the work of servers whose heartbeat stopped');
+      if (reaped.length)
+        this.ctx.log.warn({ workers: reaped, installs: requeued }, 'took over the work of servers whose heartbeat stopped');
       return reaped;
     });
     this.lastHeartbeatAt = now;
@@ -120,7 +126,11 @@ export class JobRunner {
     if (this.stopped) return { ...base, alive: false, reason: 'not running' };
     const since = this.lastRoundAt ? clock.now().getTime() - this.lastRoundAt.getTime() : Infinity;
     if (since > config.runnerStallMs) {
-      return { ...base, alive: false, reason: this.lastRoundAt ? `no round finished for ${Math.round(since / 1000)} s` : 'no round finished yet' };
+      return {
+        ...base,
+        alive: false,
+        reason: this.lastRoundAt ? `no round finished for ${Math.round(since / 1000)} s` : 'no round finished yet',
+      };
     }
     return { ...base, alive: true };
   }

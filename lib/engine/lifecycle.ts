@@ -58,7 +58,11 @@ export const DEVICE_TRANSITIONS: readonly Transition[] = [
   { from: 'rescuing', event: 'power_failed', to: 'active' },
   ...t(['active', 'rescue'], 'reboot', 'active'),
   ...t(['active', 'inactive', 'failed', 'rescue'], 'reinstall', 'reinstalling'),
-  ...t(['queued', 'provisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'rescuing', 'rescue'], 'delete', 'deprovisioning'),
+  ...t(
+    ['queued', 'provisioning', 'reinstalling', 'active', 'inactive', 'failed', 'powering_on', 'powering_off', 'rescuing', 'rescue'],
+    'delete',
+    'deprovisioning',
+  ),
   ...t(['deprovisioning'], 'deprovisioned', 'deleted'),
   ...t(['deprovisioning'], 'deprovision_failed', 'failed'),
 ];

@@ -5,11 +5,29 @@
 import { METAL_API_BASE, href } from '../contract/hrefs';
 import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
-import type { CapacityLevel, CapacityList, FacilityInput, Machine, MachineInput, MetroInput, OperatingSystemInput, PlanInput } from '../contract/schemas';
+import type {
+  CapacityLevel,
+  CapacityList,
+  FacilityInput,
+  Machine,
+  MachineInput,
+  MetroInput,
+  OperatingSystemInput,
+  PlanInput,
+} from '../contract/schemas';
 import { simMacs } from '../core/hardware';
 import { serializeDump } from '../store/backup-file';
 import { catalogSeeded, insertFacility, insertMetro, insertOperatingSystem, insertPlan } from '../store/catalog';
-import { deleteMachine, enrolmentCollisions, freeMachineCounts, insertEnrollingMachine, insertSimMachines, machineById, machinePage, type MachineRow } from '../store/machines';
+import {
+  deleteMachine,
+  enrolmentCollisions,
+  freeMachineCounts,
+  insertEnrollingMachine,
+  insertSimMachines,
+  machineById,
+  machinePage,
+  type MachineRow,
+} from '../store/machines';
 import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
@@ -42,7 +60,11 @@ export class OperatorService {
 
   async createFacility(input: FacilityInput): Promise<void> {
     const metro = this.ctx.world.metro(input.metro);
-    if (!metro) throw new MetalError('validation_failed', `metro: unknown metro "${input.metro}"; enrol it first (POST /operator/metros) or use one of ${[...this.ctx.world.metros.values()].map((m) => m.code).join(', ')}`);
+    if (!metro)
+      throw new MetalError(
+        'validation_failed',
+        `metro: unknown metro "${input.metro}"; enrol it first (POST /operator/metros) or use one of ${[...this.ctx.world.metros.values()].map((m) => m.code).join(', ')}`,
+      );
     await this.insertUnique('facility', input.code, () => insertFacility(this.ctx.db, newId(), metro.id, input));
   }
 
@@ -59,7 +81,13 @@ export class OperatorService {
     const { world } = this.ctx;
     const problems: string[] = [];
     const facility = world.facility(input.facility);
-    if (!facility) problems.push(`facility: unknown facility "${input.facility}"; ${suggestion(input.facility, [...world.facilities.values()].map((f) => f.code))}`);
+    if (!facility)
+      problems.push(
+        `facility: unknown facility "${input.facility}"; ${suggestion(
+          input.facility,
+          [...world.facilities.values()].map((f) => f.code),
+        )}`,
+      );
     const plan = world.plan(input.plan);
     if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
     if (input.bmc.driver !== 'sim' && !input.bmc.password) problems.push(`bmc.password: required for the ${input.bmc.driver} driver`);
@@ -94,8 +122,16 @@ export class OperatorService {
   /** Names what an enrolment collides with: the same BMC, or a MAC another machine has. */
   private async duplicateEnrolment(driver: string, address: string, macs: string[]): Promise<MetalError> {
     const { bmc, macs: taken } = await enrolmentCollisions(this.ctx.db, driver, address, macs);
-    if (bmc) return new MetalError('conflict', `bmc.address: ${address} is already the BMC of machine ${bmc}; remove that machine first or give this one's own BMC`);
-    if (taken.length) return new MetalError('conflict', taken.map((t) => `macs: ${t.mac} already belongs to machine ${t.name}; each NIC is enrolled once`));
+    if (bmc)
+      return new MetalError(
+        'conflict',
+        `bmc.address: ${address} is already the BMC of machine ${bmc}; remove that machine first or give this one's own BMC`,
+      );
+    if (taken.length)
+      return new MetalError(
+        'conflict',
+        taken.map((t) => `macs: ${t.mac} already belongs to machine ${t.name}; each NIC is enrolled once`),
+      );
     return new MetalError('conflict', 'macs: list each MAC once');
   }
 

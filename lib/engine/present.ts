@@ -2,7 +2,19 @@
  * Rows to the contract's Metal-shaped objects, with their links (lib/contract/hrefs.ts).
  */
 import { METAL_API_BASE, href } from '../contract/hrefs';
-import type { Device, Event, Facility, IpAddress, IpAssignment, Metro, NetworkPort, OperatingSystem, Plan, Project, SshKey } from '../contract/schemas';
+import type {
+  Device,
+  Event,
+  Facility,
+  IpAddress,
+  IpAssignment,
+  Metro,
+  NetworkPort,
+  OperatingSystem,
+  Plan,
+  Project,
+  SshKey,
+} from '../contract/schemas';
 import { ipBlockId } from './addresses';
 import { sha256 } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, shownState } from './lifecycle';
@@ -15,14 +27,38 @@ import type { World } from './world';
 const iso = (v: Date | string | null | undefined): string => (v ? new Date(v).toISOString() : '');
 
 export function presentMetro(m: MetroRow): Metro {
-  return { id: m.id, code: m.code, name: m.name, country: m.country, href: `${METAL_API_BASE}/locations/metros/${m.id}`, kind: m.kind, latitude: m.latitude, longitude: m.longitude };
+  return {
+    id: m.id,
+    code: m.code,
+    name: m.name,
+    country: m.country,
+    href: `${METAL_API_BASE}/locations/metros/${m.id}`,
+    kind: m.kind,
+    latitude: m.latitude,
+    longitude: m.longitude,
+  };
 }
 
-const metroLite = (m: MetroRow) => ({ id: m.id, code: m.code, name: m.name, country: m.country, href: `${METAL_API_BASE}/locations/metros/${m.id}` });
+const metroLite = (m: MetroRow) => ({
+  id: m.id,
+  code: m.code,
+  name: m.name,
+  country: m.country,
+  href: `${METAL_API_BASE}/locations/metros/${m.id}`,
+});
 
 export function presentFacility(f: FacilityRow, world: World): Facility {
   const metro = world.metros.get(f.metro_id)!;
-  return { id: f.id, code: f.code, name: f.name, href: `${METAL_API_BASE}/facilities/${f.id}`, features: f.features, address: null, ip_ranges: [], metro: metroLite(metro) };
+  return {
+    id: f.id,
+    code: f.code,
+    name: f.name,
+    href: `${METAL_API_BASE}/facilities/${f.id}`,
+    features: f.features,
+    address: null,
+    ip_ranges: [],
+    metro: metroLite(metro),
+  };
 }
 
 export function presentPlan(p: PlanRow, world: World): Plan {
@@ -41,8 +77,16 @@ export function presentPlan(p: PlanRow, world: World): Plan {
     deployment_types: p.deployment_types,
     specs: p.specs,
     pricing: { hour: p.price_hour },
-    available_in: facilities.map((f) => ({ href: `${METAL_API_BASE}/facilities/${f.id}`, code: f.code, price: { hour: world.price(p, world.metros.get(f.metro_id)!) } })),
-    available_in_metros: metros.map((m) => ({ href: `${METAL_API_BASE}/locations/metros/${m.id}`, code: m.code, price: { hour: world.price(p, m) } })),
+    available_in: facilities.map((f) => ({
+      href: `${METAL_API_BASE}/facilities/${f.id}`,
+      code: f.code,
+      price: { hour: world.price(p, world.metros.get(f.metro_id)!) },
+    })),
+    available_in_metros: metros.map((m) => ({
+      href: `${METAL_API_BASE}/locations/metros/${m.id}`,
+      code: m.code,
+      price: { hour: world.price(p, m) },
+    })),
     legacy: false,
     href: `${METAL_API_BASE}/plans/${p.id}`,
   };
@@ -52,7 +96,9 @@ const byVersion = new Intl.Collator('en', { numeric: true }).compare;
 
 /** The default of a distro is its newest version, as Metal marked it. */
 export function presentOs(o: OsRow, world: World): OperatingSystem {
-  const newest = [...world.operatingSystems.values()].filter((other) => other.distro === o.distro).sort((a, b) => byVersion(b.version, a.version))[0];
+  const newest = [...world.operatingSystems.values()]
+    .filter((other) => other.distro === o.distro)
+    .sort((a, b) => byVersion(b.version, a.version))[0];
   return {
     id: o.id,
     slug: o.slug,
@@ -250,7 +296,10 @@ export function presentDevice(d: DeviceRow, world: World, now: Date): Device {
     created_at: iso(d.created_at),
     updated_at: iso(d.updated_at),
     href: `${METAL_API_BASE}/devices/${d.id}`,
-    actions: [...(ACTIONS_BY_STATE[d.state] ?? []), ...(d.spot_instance && d.state !== 'deprovisioning' && d.state !== 'deleted' ? ['convert_to_on_demand'] : [])].map((type) => ({ type, name: type.replace(/_/g, ' ') })),
+    actions: [
+      ...(ACTIONS_BY_STATE[d.state] ?? []),
+      ...(d.spot_instance && d.state !== 'deprovisioning' && d.state !== 'deleted' ? ['convert_to_on_demand'] : []),
+    ].map((type) => ({ type, name: type.replace(/_/g, ' ') })),
   };
   if (d.failure_reason) out.failure_reason = d.failure_reason;
   return out;

@@ -1,7 +1,15 @@
 /** Projects, their SSH keys and the event log: access checks here, rows from lib/store. */
 import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
-import type { Event, Project, ProjectCreateInput, ProjectUpdateInput, SshKey, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
+import type {
+  Event,
+  Project,
+  ProjectCreateInput,
+  ProjectUpdateInput,
+  SshKey,
+  SshKeyCreateInput,
+  SshKeyUpdateInput,
+} from '../contract/schemas';
 import type { Principal } from './accounts';
 import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from '../core/ids';
@@ -18,7 +26,9 @@ const mayReach = (principal: Principal, id: string) => isUuid(id) && (!principal
 
 /** Whether the principal may see the key: their own (not with a project key), or one of a project they may reach. */
 const mayReachSshKey = (principal: Principal, key: projects.SshKeyRow) =>
-  key.user_id === principal.userId ? !principal.projectId : !!key.project_id && (!principal.projectId || principal.projectId === key.project_id);
+  key.user_id === principal.userId
+    ? !principal.projectId
+    : !!key.project_id && (!principal.projectId || principal.projectId === key.project_id);
 
 export class ProjectService {
   private readonly versions: (id: string) => Promise<projects.ProjectVersion | undefined>;
@@ -29,7 +39,8 @@ export class ProjectService {
 
   /** Creates a project; `commitWith` (an idempotent request's answer) commits with it. */
   async create(principal: Principal, input: ProjectCreateInput, commitWith?: CommitWith<Project>): Promise<Project> {
-    if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot create projects (it reaches only its own project); use a user API key');
+    if (principal.projectId)
+      throw new MetalError('forbidden', 'a project API key cannot create projects (it reaches only its own project); use a user API key');
     if (input.organization_id && input.organization_id !== principal.organizationId) {
       throw new MetalError('forbidden', `organization_id: you are not a member of organization ${input.organization_id}`);
     }
@@ -107,7 +118,12 @@ export class ProjectService {
   // ------------------------------------------------------------------ ssh keys
 
   /** Creates an SSH key; `commitWith` (an idempotent request's answer) commits with it. */
-  async createSshKey(principal: Principal, input: SshKeyCreateInput, projectId: string | null, commitWith?: CommitWith<SshKey>): Promise<SshKey> {
+  async createSshKey(
+    principal: Principal,
+    input: SshKeyCreateInput,
+    projectId: string | null,
+    commitWith?: CommitWith<SshKey>,
+  ): Promise<SshKey> {
     const now = this.ctx.clock.now().toISOString();
     return committing(this.ctx.db, commitWith, async (db) => {
       const row = await projects.insertSshKey(db, {

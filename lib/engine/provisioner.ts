@@ -101,7 +101,9 @@ export class Provisioner {
       .map((job) => this.devices.get(job.device_id!))
       .filter((d): d is InstallDevice<LifecycleState> => !!d);
     // A provision starts from queued; reinstalls and rescues are already in their waiting state.
-    const starting = installs.filter((d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling' || d.state === 'rescuing'));
+    const starting = installs.filter(
+      (d) => !d.install_open && (d.state === 'queued' || d.state === 'reinstalling' || d.state === 'rescuing'),
+    );
     const rebooting = installs.filter((d) => d.install_open && (NETWORK_BOOT_STATES as readonly string[]).includes(d.state));
     if (!starting.length && !rebooting.length) return;
     const starts = starting.map((device): TransitionRequest => {
@@ -151,8 +153,20 @@ export class Provisioner {
     const failed = (reason: string): JobOutcome => ({
       transitions: [
         installing === 'rescuing'
-          ? { deviceId: device.id, event: 'power_failed', ...ended, patch: { deadline: null, phone_home_hash: null }, message: `${device.hostname}: could not boot the rescue system: ${reason}; it still runs the OS on its disk` }
-          : { deviceId: device.id, event: 'install_failed', ...ended, patch: { failure_reason: reason, deadline: null, phone_home_hash: null }, message: reason },
+          ? {
+              deviceId: device.id,
+              event: 'power_failed',
+              ...ended,
+              patch: { deadline: null, phone_home_hash: null },
+              message: `${device.hostname}: could not boot the rescue system: ${reason}; it still runs the OS on its disk`,
+            }
+          : {
+              deviceId: device.id,
+              event: 'install_failed',
+              ...ended,
+              patch: { failure_reason: reason, deadline: null, phone_home_hash: null },
+              message: reason,
+            },
       ],
     });
     return this.withDriver(device.machine_id!, failed, async (driver) => {
@@ -161,16 +175,38 @@ export class Provisioner {
       await driver.power.setPower(power === 'on' ? 'cycle' : 'on');
       return {
         // Only while the install is still the one booted: a fast machine may have phoned home already.
-        transitions: [{ deviceId: device.id, event: null, onlyFrom: [installing], onlyGeneration: device.install_generation, patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot, install_worker: this.workerId }, message: `${device.hostname}: network boot started` }],
+        transitions: [
+          {
+            deviceId: device.id,
+            event: null,
+            onlyFrom: [installing],
+            onlyGeneration: device.install_generation,
+            patch: { provisioning_percentage: PROVISIONING_PROGRESS.networkBoot, install_worker: this.workerId },
+            message: `${device.hostname}: network boot started`,
+          },
+        ],
       };
     });
   }
 
-  private async power(job: JobRow, action: 'on' | 'off', done: 'powered_on' | 'powered_off', waiting: 'powering_on' | 'powering_off'): Promise<JobOutcome> {
+  private async power(
+    job: JobRow,
+    action: 'on' | 'off',
+    done: 'powered_on' | 'powered_off',
+    waiting: 'powering_on' | 'powering_off',
+  ): Promise<JobOutcome> {
     const device = await this.device(job.device_id!);
     if (!device || device.state !== waiting) return {};
     const failed = (reason: string): JobOutcome => ({
-      transitions: [{ deviceId: device.id, event: 'power_failed', onlyFrom: [waiting], patch: { deadline: null }, message: `${device.hostname}: power ${action} failed: ${reason}` }],
+      transitions: [
+        {
+          deviceId: device.id,
+          event: 'power_failed',
+          onlyFrom: [waiting],
+          patch: { deadline: null },
+          message: `${device.hostname}: power ${action} failed: ${reason}`,
+        },
+      ],
     });
     return this.withDriver(device.machine_id!, failed, async (driver) => {
       await driver.power.setPower(action);
@@ -183,7 +219,9 @@ export class Provisioner {
   private async reboot(job: JobRow): Promise<JobOutcome> {
     const device = await this.device(job.device_id!);
     if (!device || device.state !== 'active') return {};
-    const failed = (reason: string): JobOutcome => ({ transitions: [{ deviceId: device.id, event: null, message: `${device.hostname}: reboot failed: ${reason}` }] });
+    const failed = (reason: string): JobOutcome => ({
+      transitions: [{ deviceId: device.id, event: null, message: `${device.hostname}: reboot failed: ${reason}` }],
+    });
     return this.withDriver(device.machine_id!, failed, async (driver) => {
       if (driver.boot) await driver.boot.setBootDevice('disk', { persistent: false, efi: true });
       await driver.power.setPower((await driver.power.powerState()) === 'on' ? 'reset' : 'on');
@@ -195,7 +233,12 @@ export class Provisioner {
   private async deprovision(job: JobRow): Promise<JobOutcome> {
     const device = await this.device(job.device_id!);
     if (!device || device.state !== 'deprovisioning') return {};
-    const deleted = (): TransitionRequest => ({ deviceId: device.id, event: 'deprovisioned', onlyFrom: ['deprovisioning'], patch: { deleted_at: this.ctx.clock.now().toISOString(), deadline: null, phone_home_hash: null } });
+    const deleted = (): TransitionRequest => ({
+      deviceId: device.id,
+      event: 'deprovisioned',
+      onlyFrom: ['deprovisioning'],
+      patch: { deleted_at: this.ctx.clock.now().toISOString(), deadline: null, phone_home_hash: null },
+    });
     // A device deleted while it waited for a machine has no hardware to power off.
     if (!device.machine_id) return { transitions: [deleted()] };
     const machineId = device.machine_id;
@@ -208,7 +251,16 @@ export class Provisioner {
           }
         : {
             transitions: [
-              { deviceId: device.id, event: 'deprovision_failed', onlyFrom: ['deprovisioning'], patch: { failure_reason: `deprovision failed: ${reason}; delete again with force_delete=true to remove the device anyway`, deadline: null }, message: `${device.hostname}: deprovision failed: ${reason}` },
+              {
+                deviceId: device.id,
+                event: 'deprovision_failed',
+                onlyFrom: ['deprovisioning'],
+                patch: {
+                  failure_reason: `deprovision failed: ${reason}; delete again with force_delete=true to remove the device anyway`,
+                  deadline: null,
+                },
+                message: `${device.hostname}: deprovision failed: ${reason}`,
+              },
             ],
           };
     return this.withDriver(machineId, failed, async (driver) => {
@@ -238,14 +290,21 @@ export class Provisioner {
    * Runs hardware work. A retryable driver error becomes a retry whose final attempt writes `failWith`;
    * a permanent one (bad credentials, unsupported operation) writes `failWith` at once.
    */
-  private async withDriver(machineId: string, failWith: (reason: string) => JobOutcome, work: (driver: BmcDriver) => Promise<JobOutcome>): Promise<JobOutcome> {
+  private async withDriver(
+    machineId: string,
+    failWith: (reason: string) => JobOutcome,
+    work: (driver: BmcDriver) => Promise<JobOutcome>,
+  ): Promise<JobOutcome> {
     let machine: BmcMachine | undefined;
     try {
       machine = await this.machine(machineId);
       return await work(this.driverFor(machine));
     } catch (err) {
       const where = machine ? `BMC ${machine.bmc_driver} ${machine.bmc_address} (machine ${machine.name})` : `machine ${machineId}`;
-      const reason = err instanceof DriverError ? `${where}: ${err.message}` : `${where}: unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+      const reason =
+        err instanceof DriverError
+          ? `${where}: ${err.message}`
+          : `${where}: unexpected error: ${err instanceof Error ? err.message : String(err)}`;
       // A dropped session or half-open connection: reopen on the next attempt.
       await this.forget(machineId);
       const final = failWith(reason);
@@ -292,7 +351,11 @@ export class Provisioner {
   }
 
   /** What `event` does to the machine as this batch read it; nothing when the machine lifecycle does not allow it. */
-  private machineChange(machineId: string, event: MachineEvent, columns: Omit<MachineStateChange, 'id' | 'from' | 'to'>): MachineStateChange[] {
+  private machineChange(
+    machineId: string,
+    event: MachineEvent,
+    columns: Omit<MachineStateChange, 'id' | 'from' | 'to'>,
+  ): MachineStateChange[] {
     const machine = this.machines.get(machineId);
     const change = machine && machineChange(machine, event, columns);
     return change ? [change] : [];

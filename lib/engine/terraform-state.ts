@@ -21,7 +21,11 @@ export interface StateDocument {
 export class TerraformStateService {
   private readonly store: TerraformStateStore;
 
-  constructor(private readonly ctx: EngineContext, private readonly projects: ProjectService, private readonly accounts: AccountService) {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly projects: ProjectService,
+    private readonly accounts: AccountService,
+  ) {
     this.store = new TerraformStateStore(ctx.db);
   }
 
@@ -44,7 +48,7 @@ export class TerraformStateService {
       if (holder)
         throw new StateLockedError(
           `state "${name}" is locked by ${describeLock(holder)}; wait for it, or if that run died, run terraform force-unlock ${holder.ID}`,
-          holder
+          holder,
         );
       await write.lock({ id: lock.ID, info: JSON.stringify(lock), keyId: principal.apiKeyId });
     });
@@ -66,7 +70,7 @@ export class TerraformStateService {
           `ID: lock ${lock.ID} does not hold state "${name}"; it is locked by ${describeLock(holder)} (terraform force-unlock ${
             holder.ID
           } releases it)`,
-          holder
+          holder,
         );
       }
       await found.write.unlock();
@@ -79,7 +83,7 @@ export class TerraformStateService {
     projectId: string,
     name: string,
     content: string,
-    options: { lockId?: string; md5?: string }
+    options: { lockId?: string; md5?: string },
   ): Promise<number> {
     await this.projects.row(principal, projectId);
     const summary = parseState(content);
@@ -87,7 +91,7 @@ export class TerraformStateService {
     if (options.md5 !== undefined && options.md5 !== md5) {
       throw new MetalError(
         'bad_request',
-        'Content-MD5: does not match the body (the upload was altered or cut short); send the state again'
+        'Content-MD5: does not match the body (the upload was altered or cut short); send the state again',
       );
     }
     const writtenBy = await this.writer(principal);
@@ -102,7 +106,7 @@ export class TerraformStateService {
     principal: Principal,
     projectId: string,
     name: string,
-    page: Page
+    page: Page,
   ): Promise<{ items: TerraformStateVersion[]; total: number }> {
     await this.known(principal, projectId, name);
     const { items, total } = await this.store.versions(projectId, name, page);
@@ -161,7 +165,7 @@ function parseLockInfo(body: string | undefined, required: boolean): TerraformLo
     if (!required) return undefined;
     throw new MetalError(
       'bad_request',
-      'body: send the lock info as JSON, e.g. {"ID":"<uuid>","Operation":"OperationTypeApply","Who":"ci@runner"}'
+      'body: send the lock info as JSON, e.g. {"ID":"<uuid>","Operation":"OperationTypeApply","Who":"ci@runner"}',
     );
   }
   const info = parseJson(body, 'lock info');
@@ -198,7 +202,7 @@ const md5Of = (content: string): string => createHash('md5').update(content).dig
 function noState(projectId: string, name: string): MetalError {
   return new MetalError(
     'not_found',
-    `terraform state "${name}" not found in project ${projectId}; terraform creates it on its first apply`
+    `terraform state "${name}" not found in project ${projectId}; terraform creates it on its first apply`,
   );
 }
 

@@ -23,7 +23,8 @@ export interface TransitionRequest {
   message?: string;
 }
 
-export type TransitionResult = { ok: true; from: LifecycleState; to: LifecycleState } | { ok: false; state?: LifecycleState; error: string };
+export type TransitionResult =
+  { ok: true; from: LifecycleState; to: LifecycleState } | { ok: false; state?: LifecycleState; error: string };
 
 type DeviceState = DeviceStateRow<LifecycleState>;
 
@@ -47,7 +48,11 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
     const updates: { id: string; to: string; patch: DevicePatch }[] = [];
     const events: (NewEvent & { device_id: string })[] = [];
     for (const i of pending) results[i] = decide(requests[i], current.get(requests[i].deviceId), updates, events);
-    const merged = lastPerDevice(updates).map((u) => ({ ...u, from: read.get(u.id)!.state, generation: read.get(u.id)!.install_generation }));
+    const merged = lastPerDevice(updates).map((u) => ({
+      ...u,
+      from: read.get(u.id)!.state,
+      generation: read.get(u.id)!.install_generation,
+    }));
     // One statement writes the devices and logs the events of those written.
     const written = new Set(await writeDeviceStates(tx, merged, events, now));
     const conflicted = new Set(merged.filter((u) => !written.has(u.id)).map((u) => u.id));
@@ -61,19 +66,30 @@ export async function applyTransitions(tx: Queryable, requests: TransitionReques
 }
 
 /** Decides one request against the device as the batch has it so far (`row` moves with applied transitions). */
-function decide(req: TransitionRequest, row: DeviceState | undefined, updates: { id: string; to: string; patch: DevicePatch }[], events: (NewEvent & { device_id: string })[]): TransitionResult {
+function decide(
+  req: TransitionRequest,
+  row: DeviceState | undefined,
+  updates: { id: string; to: string; patch: DevicePatch }[],
+  events: (NewEvent & { device_id: string })[],
+): TransitionResult {
   if (!row) return { ok: false, error: `device ${req.deviceId} not found` };
   const from = row.state;
   if (req.onlyFrom && !req.onlyFrom.includes(from)) return { ok: false, state: from, error: `device is ${from}` };
-  if (req.onlyGeneration !== undefined && req.onlyGeneration !== row.install_generation) return { ok: false, state: from, error: 'a newer install has started' };
+  if (req.onlyGeneration !== undefined && req.onlyGeneration !== row.install_generation)
+    return { ok: false, state: from, error: 'a newer install has started' };
   if (req.event === null) {
     updates.push({ id: row.id, to: from, patch: req.patch ?? {} });
-    if (req.message) events.push({ id: newId(), type: 'instance.update', body: req.message, project_id: row.project_id, device_id: row.id });
+    if (req.message)
+      events.push({ id: newId(), type: 'instance.update', body: req.message, project_id: row.project_id, device_id: row.id });
     return { ok: true, from, to: from };
   }
   const to = nextState(from, req.event);
   if (!to) {
-    return { ok: false, state: from, error: `the device is ${from}; ${req.event.replace(/_/g, ' ')} is possible only when it is ${statesAllowing(req.event).join(', ')}` };
+    return {
+      ok: false,
+      state: from,
+      error: `the device is ${from}; ${req.event.replace(/_/g, ' ')} is possible only when it is ${statesAllowing(req.event).join(', ')}`,
+    };
   }
   row.state = to; // later requests in the same batch see the new state
   updates.push({ id: row.id, to, patch: req.patch ?? {} });

@@ -54,11 +54,14 @@ export function webhookUrlProblem(url: string, allowPrivate: boolean): string | 
   } catch {
     return 'url: must be an absolute http(s) URL such as "https://example.com/metal-events"';
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'url: must be an http(s) URL such as "https://example.com/metal-events"';
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return 'url: must be an http(s) URL such as "https://example.com/metal-events"';
   if (allowPrivate) return undefined;
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const why = LOCAL_NAMES.test(host) ? `${host} names this server's own network` : refusedAddress(host);
-  return why ? `url: ${why}; webhooks go to public addresses only (the operator can allow private ones with --webhook-allow-private)` : undefined;
+  return why
+    ? `url: ${why}; webhooks go to public addresses only (the operator can allow private ones with --webhook-allow-private)`
+    : undefined;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -71,7 +74,11 @@ export function checkedLookup(hostname: string, options: { all?: boolean }, call
   dnsLookup(hostname, { all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     const bad = addresses.map((a) => refusedAddress(a.address)).find((why) => why);
-    if (bad) return callback(Object.assign(new Error(`${hostname} resolves to ${bad}; webhooks go to public addresses only`), { code: 'EREFUSEDTARGET' }), []);
+    if (bad)
+      return callback(
+        Object.assign(new Error(`${hostname} resolves to ${bad}; webhooks go to public addresses only`), { code: 'EREFUSEDTARGET' }),
+        [],
+      );
     if (options.all) return callback(null, addresses);
     callback(null, addresses[0].address, addresses[0].family);
   });

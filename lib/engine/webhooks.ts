@@ -81,7 +81,14 @@ export class WebhookSender {
     if (free <= 0) return [];
     const now = clock.now();
     const busy = [...this.perProject].filter(([, n]) => n >= config.webhookPerProject).map(([p]) => p);
-    const rows = await claimWebhooks(db, { workerId: this.workerId, now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: free, perProject: config.webhookPerProject, busy });
+    const rows = await claimWebhooks(db, {
+      workerId: this.workerId,
+      now,
+      leaseUntil: new Date(now.getTime() + LEASE_MS),
+      limit: free,
+      perProject: config.webhookPerProject,
+      busy,
+    });
     return rows.map((row) => {
       this.perProject.set(row.project_id, (this.perProject.get(row.project_id) ?? 0) + 1);
       const delivery = this.deliver(row)
@@ -129,13 +136,20 @@ export class WebhookSender {
         url,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), [SIGNATURE_HEADER]: signature, 'user-agent': 'metalforge-webhooks' },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+            [SIGNATURE_HEADER]: signature,
+            'user-agent': 'metalforge-webhooks',
+          },
           signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
           ...(allowPrivate ? {} : { lookup: checkedLookup }),
         },
         (res) => {
           res.resume();
-          res.on('end', () => resolve(res.statusCode! >= 200 && res.statusCode! < 300 ? undefined : `webhook ${url} answered HTTP ${res.statusCode}`));
+          res.on('end', () =>
+            resolve(res.statusCode! >= 200 && res.statusCode! < 300 ? undefined : `webhook ${url} answered HTTP ${res.statusCode}`),
+          );
           res.on('error', (err) => resolve(`webhook ${url} unreachable: ${err.message}`));
         },
       );

@@ -16,7 +16,12 @@ export class World {
   planMetros = new Map<string, Set<string>>();
   /** plan id → facility ids where at least one machine of the plan is enrolled. */
   planFacilities = new Map<string, Set<string>>();
-  private byCode = { metro: new Map<string, MetroRow>(), facility: new Map<string, FacilityRow>(), plan: new Map<string, PlanRow>(), os: new Map<string, OsRow>() };
+  private byCode = {
+    metro: new Map<string, MetroRow>(),
+    facility: new Map<string, FacilityRow>(),
+    plan: new Map<string, PlanRow>(),
+    os: new Map<string, OsRow>(),
+  };
 
   private stopWatching?: () => Promise<void>;
   private reloading?: Promise<void>;
@@ -30,7 +35,8 @@ export class World {
     this.operatingSystems = new Map(oses.map((o) => [o.id, o]));
     this.planMetros = new Map();
     this.planFacilities = new Map();
-    const add = (map: Map<string, Set<string>>, key: string, value: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
+    const add = (map: Map<string, Set<string>>, key: string, value: string) =>
+      (map.get(key) ?? map.set(key, new Set()).get(key)!).add(value);
     for (const row of offered) {
       add(this.planMetros, row.plan_id, row.metro_id);
       add(this.planFacilities, row.plan_id, row.facility_id);

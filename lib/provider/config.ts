@@ -74,12 +74,17 @@ export const providerConfig: ProviderConfigDefinition<ProviderClient | undefined
 
   configure(config, ctx) {
     if (isUnknown(config.auth_token) || isUnknown(config.api_url)) {
-      ctx.diagnostics.error('Provider configuration not known yet', 'auth_token and api_url must be known when planning; do not derive them from resources created in the same apply.');
+      ctx.diagnostics.error(
+        'Provider configuration not known yet',
+        'auth_token and api_url must be known when planning; do not derive them from resources created in the same apply.',
+      );
       return undefined;
     }
     const token = setting(config, 'auth_token', 'METAL_AUTH_TOKEN');
     if (!token) {
-      ctx.diagnostics.error('No API token', 'Set auth_token in the provider "metal" block or the METAL_AUTH_TOKEN environment variable.', ['auth_token']);
+      ctx.diagnostics.error('No API token', 'Set auth_token in the provider "metal" block or the METAL_AUTH_TOKEN environment variable.', [
+        'auth_token',
+      ]);
       return undefined;
     }
     const api = createMetalClient({

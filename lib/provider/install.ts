@@ -182,7 +182,8 @@ function pruneCodeCaches(dir: string): void {
   const cutoff = Date.now() - 14 * 24 * 3600_000;
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);
-    if (/^provider-\w+\.v8cache$/.test(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? cutoff) < cutoff) rmSync(file, { force: true });
+    if (/^provider-\w+\.v8cache$/.test(name) && (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? cutoff) < cutoff)
+      rmSync(file, { force: true });
   }
 }
 
@@ -225,7 +226,7 @@ export async function installProvider(options: InstallOptions): Promise<Installe
   writeIfChanged(
     cliConfigFile,
     [
-      '# Written by metalforge: metalforge providers come from the project\'s own filesystem mirror.',
+      "# Written by metalforge: metalforge providers come from the project's own filesystem mirror.",
       'provider_installation {',
       '  filesystem_mirror {',
       `    path    = ${JSON.stringify(mirrorDir)}`,
@@ -241,7 +242,12 @@ export async function installProvider(options: InstallOptions): Promise<Installe
 
   const buildKey = JSON.stringify({ entry, schemaPath, version });
   const stamp: BuildStamp | undefined = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, 'utf8')) : undefined;
-  if (stamp?.bundleDigest && stamp.executable === executable && existsSync(executable) && stamp.digest === digestOf(stamp.inputs, buildKey)) {
+  if (
+    stamp?.bundleDigest &&
+    stamp.executable === executable &&
+    existsSync(executable) &&
+    stamp.digest === digestOf(stamp.inputs, buildKey)
+  ) {
     // The cache is outside the package and may have been pruned or wiped; make it again then.
     const cached = existsSync(codeCacheFile(stamp.bundleDigest)) || (await primeCodeCache(executable, stamp.bundleDigest));
     const startup = cached ? 'code-cache' : 'compile';
@@ -289,7 +295,10 @@ export async function installProvider(options: InstallOptions): Promise<Installe
     schemaPath,
     ...PROTO_FILES.map((file) => path.join(PROTO_DIR, file)),
   ].sort();
-  writeFileSync(stampFile, JSON.stringify({ executable, inputs, digest: digestOf(inputs, buildKey), bundleDigest } satisfies BuildStamp, null, 2));
+  writeFileSync(
+    stampFile,
+    JSON.stringify({ executable, inputs, digest: digestOf(inputs, buildKey), bundleDigest } satisfies BuildStamp, null, 2),
+  );
   return { executable, version, mirrorDir, cliConfigFile, upToDate: false, packageHash: packageHash(packageDir), startup };
 }
 
@@ -297,9 +306,19 @@ export async function installProvider(options: InstallOptions): Promise<Installe
 export function packageHash(packageDir: string): string {
   const summary = readdirSync(packageDir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(packageDir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .map((entry) =>
+      path
+        .relative(packageDir, path.join(entry.parentPath ?? entry.path, entry.name))
+        .split(path.sep)
+        .join('/'),
+    )
     .sort()
-    .map((name) => `${createHash('sha256').update(readFileSync(path.join(packageDir, name))).digest('hex')}  ${name}\n`)
+    .map(
+      (name) =>
+        `${createHash('sha256')
+          .update(readFileSync(path.join(packageDir, name)))
+          .digest('hex')}  ${name}\n`,
+    )
     .join('');
   return `h1:${createHash('sha256').update(summary).digest('base64')}`;
 }
@@ -323,7 +342,10 @@ export function syncProviderLock(workingDir: string, installed: InstalledProvide
   ].join('\n');
   if (!existsSync(lockFile)) {
     mkdirSync(workingDir, { recursive: true });
-    writeFileSync(lockFile, `# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n\n${entry}\n`);
+    writeFileSync(
+      lockFile,
+      `# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n\n${entry}\n`,
+    );
     return true;
   }
   const text = readFileSync(lockFile, 'utf8');
@@ -334,6 +356,9 @@ export function syncProviderLock(workingDir: string, installed: InstalledProvide
   }
   if (!block[0].includes(`"${installed.version}"`) || block[0].includes(`"${installed.packageHash}"`)) return false;
   const updated = block[0].replace(/hashes\s*=\s*\[[\s\S]*?\]/, `hashes = [\n    "${installed.packageHash}",\n  ]`);
-  writeFileSync(lockFile, text.replace(block[0], () => updated));
+  writeFileSync(
+    lockFile,
+    text.replace(block[0], () => updated),
+  );
   return true;
 }

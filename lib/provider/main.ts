@@ -9,7 +9,9 @@ import type { SchemaDocument } from './framework/schema';
 import { serveProvider } from './framework/serve';
 
 function schemaDocument(): SchemaDocument {
-  return embeddedSchemaDocument ?? (JSON.parse(readFileSync(path.join(__dirname, '../../provider-schema/metal.json'), 'utf8')) as SchemaDocument);
+  return (
+    embeddedSchemaDocument ?? (JSON.parse(readFileSync(path.join(__dirname, '../../provider-schema/metal.json'), 'utf8')) as SchemaDocument)
+  );
 }
 
 void serveProvider(async () => (await import('./registry')).definitions, {

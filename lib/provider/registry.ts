@@ -20,6 +20,24 @@ import { sshKeyResourceDefinition } from './resources/ssh-key';
 // Resources and data sources of terraform-provider-metal are registered here (one import per file under resources/ and data-sources/).
 export const definitions: ProviderDefinitions = {
   provider: providerConfig,
-  resources: [projectResource, deviceResource, projectSshKeyResource, sshKeyResourceDefinition, projectApiKeyResource, spotMarketRequestResource],
-  dataSources: [plansDataSource, metroDataSource, facilityDataSource, operatingSystemDataSource, deviceDataSource, devicesDataSource, projectDataSource, capacityDataSource, spotMarketPriceDataSource, spotMarketRequestDataSource],
+  resources: [
+    projectResource,
+    deviceResource,
+    projectSshKeyResource,
+    sshKeyResourceDefinition,
+    projectApiKeyResource,
+    spotMarketRequestResource,
+  ],
+  dataSources: [
+    plansDataSource,
+    metroDataSource,
+    facilityDataSource,
+    operatingSystemDataSource,
+    deviceDataSource,
+    devicesDataSource,
+    projectDataSource,
+    capacityDataSource,
+    spotMarketPriceDataSource,
+    spotMarketRequestDataSource,
+  ],
 };

@@ -93,7 +93,8 @@ function attachInstaller(machine: SimMachine, target: InstallTarget, clock: Cloc
       if (plan.mode === 'rescue') return void (await target.phoneHome(plan.token));
       const installMs = machine.duration('installMs');
       if (installMs > 0) await clock.sleep(installMs);
-      if (machine.installFails()) return void (await target.installFailed(plan.token, `the installer on ${machine.id} failed (simulated install fault)`));
+      if (machine.installFails())
+        return void (await target.installFailed(plan.token, `the installer on ${machine.id} failed (simulated install fault)`));
       machine.writeDisk(plan.os);
       await target.phoneHome(plan.token);
     })().catch(() => undefined); // a machine whose cloud is gone simply stays booted

@@ -17,7 +17,14 @@ export interface Backup {
 
 /** The dump as text: the form the server's backup endpoint answers with (no files). */
 export function serializeDump(dump: StoreDump, files: Record<string, string> = {}): string {
-  const header = { format: FORMAT, version: 1, schemaVersion: dump.schemaVersion, takenAt: dump.takenAt, files, tables: dump.tables.map(({ data: _, ...t }) => t) };
+  const header = {
+    format: FORMAT,
+    version: 1,
+    schemaVersion: dump.schemaVersion,
+    takenAt: dump.takenAt,
+    files,
+    tables: dump.tables.map(({ data: _, ...t }) => t),
+  };
   const lines = [JSON.stringify(header)];
   for (const table of dump.tables) for (const row of table.data) lines.push(`${table.name}\t${row}`);
   return lines.join('\n') + '\n';
@@ -40,7 +47,10 @@ export function parseDump(text: string): Backup {
     if (!table) throw new Error(`the backup has a row of table "${line.slice(0, tab)}" that its header does not list: the file is damaged`);
     table.data.push(line.slice(tab + 1));
   }
-  return { dump: { schemaVersion: header.schemaVersion, takenAt: header.takenAt, tables: [...tables.values()] }, files: header.files ?? {} };
+  return {
+    dump: { schemaVersion: header.schemaVersion, takenAt: header.takenAt, tables: [...tables.values()] },
+    files: header.files ?? {},
+  };
 }
 
 /** Writes the backup next to `path` first and renames it into place once it is on disk: never half a backup. */

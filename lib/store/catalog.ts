@@ -64,7 +64,9 @@ export async function loadCatalog(db: Queryable): Promise<CatalogRows> {
     db.query<FacilityRow>('SELECT * FROM facilities ORDER BY code'),
     db.query<PlanRow>('SELECT * FROM plans ORDER BY price_hour, slug'),
     db.query<OsRow>('SELECT * FROM operating_systems ORDER BY slug'),
-    db.query<CatalogRows['offered'][number]>('SELECT DISTINCT m.plan_id, m.facility_id, f.metro_id FROM machines m JOIN facilities f ON f.id = m.facility_id'),
+    db.query<CatalogRows['offered'][number]>(
+      'SELECT DISTINCT m.plan_id, m.facility_id, f.metro_id FROM machines m JOIN facilities f ON f.id = m.facility_id',
+    ),
   ]);
   return { metros, facilities, plans, operatingSystems, offered };
 }
@@ -77,23 +79,52 @@ export async function catalogSeeded(db: Queryable): Promise<boolean> {
 
 export async function insertMetro(db: Queryable, id: string, m: MetroInput): Promise<void> {
   await db.query('INSERT INTO metros (id, code, name, country, kind, latitude, longitude, price_factor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)', [
-    id, m.code, m.name, m.country, m.kind, m.latitude, m.longitude, m.price_factor ?? 1,
+    id,
+    m.code,
+    m.name,
+    m.country,
+    m.kind,
+    m.latitude,
+    m.longitude,
+    m.price_factor ?? 1,
   ]);
 }
 
 export async function insertFacility(db: Queryable, id: string, metroId: string, f: FacilityInput): Promise<void> {
-  await db.query('INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)', [id, f.code, f.name, metroId, JSON.stringify(f.features ?? ['baremetal'])]);
+  await db.query('INSERT INTO facilities (id, code, name, metro_id, features) VALUES ($1,$2,$3,$4,$5::jsonb)', [
+    id,
+    f.code,
+    f.name,
+    metroId,
+    JSON.stringify(f.features ?? ['baremetal']),
+  ]);
 }
 
 export async function insertPlan(db: Queryable, id: string, p: PlanInput): Promise<void> {
   await db.query(
     'INSERT INTO plans (id, slug, name, description, category, line, type, specs, price_hour, deployment_types) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10::jsonb)',
-    [id, p.slug, p.name ?? p.slug, p.description ?? '', p.category, p.line ?? 'baremetal', p.type ?? 'standard', JSON.stringify(p.specs), p.pricing.hour, JSON.stringify(p.deployment_types ?? ['on_demand'])],
+    [
+      id,
+      p.slug,
+      p.name ?? p.slug,
+      p.description ?? '',
+      p.category,
+      p.line ?? 'baremetal',
+      p.type ?? 'standard',
+      JSON.stringify(p.specs),
+      p.pricing.hour,
+      JSON.stringify(p.deployment_types ?? ['on_demand']),
+    ],
   );
 }
 
 export async function insertOperatingSystem(db: Queryable, id: string, o: OperatingSystemInput): Promise<void> {
   await db.query('INSERT INTO operating_systems (id, slug, name, distro, version, provisionable_on) VALUES ($1,$2,$3,$4,$5,$6::jsonb)', [
-    id, o.slug, o.name, o.distro, o.version, JSON.stringify(o.provisionable_on ?? ['*']),
+    id,
+    o.slug,
+    o.name,
+    o.distro,
+    o.version,
+    JSON.stringify(o.provisionable_on ?? ['*']),
   ]);
 }

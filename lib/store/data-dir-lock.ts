@@ -61,7 +61,9 @@ export function lockDataDir(dataDir: string): DataDirLock {
     }
   }
   const holder = readHolder(path);
-  throw holder ? new DataDirLockedError(path, holder) : new Error(`could not take the lock file ${path}; check that the data directory is writable`);
+  throw holder
+    ? new DataDirLockedError(path, holder)
+    : new Error(`could not take the lock file ${path}; check that the data directory is writable`);
 }
 
 function held(path: string, me: LockHolder): DataDirLock {

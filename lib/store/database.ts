@@ -52,7 +52,9 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options.dataDir, options.workerScript ?? join(__dirname, 'pglite-worker.js'), options.durable ?? true);
+  return options.url
+    ? openPostgres(options.url, options.poolSize ?? 10)
+    : openPglite(options.dataDir, options.workerScript ?? join(__dirname, 'pglite-worker.js'), options.durable ?? true);
 }
 
 /**
@@ -102,7 +104,9 @@ async function openPglite(dataDir: string | undefined, script: string, durable: 
       w.send({ op: 'begin', tx });
       let result: T;
       try {
-        result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await w.call({ op: 'query', sql, params, tx })).rows as R[] });
+        result = await fn({
+          query: async <R>(sql: string, params?: unknown[]) => (await w.call({ op: 'query', sql, params, tx })).rows as R[],
+        });
       } catch (err) {
         await w.call({ op: 'end', tx, commit: false }).catch(() => undefined);
         throw err;
@@ -141,7 +145,11 @@ interface PgliteWorker {
 }
 
 /** Starts one worker; `onDeath` hears when it fails after it was ready (its pending statements have been failed). */
-async function startWorker(script: string, workerData: { dataDir?: string; durable: boolean }, onDeath: (err: Error) => void): Promise<PgliteWorker> {
+async function startWorker(
+  script: string,
+  workerData: { dataDir?: string; durable: boolean },
+  onDeath: (err: Error) => void,
+): Promise<PgliteWorker> {
   const worker = new Worker(script, { workerData });
   const pending = new Map<number, { resolve: (m: WorkerReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -186,15 +194,27 @@ async function startWorker(script: string, workerData: { dataDir?: string; durab
     try {
       reply = deserialize(m.data) as WorkerReply;
     } catch (err) {
-      p.reject(new Error(`the database returned a value this server cannot read (${(err as Error).message}): a JSON value nested too deeply?`));
+      p.reject(
+        new Error(`the database returned a value this server cannot read (${(err as Error).message}): a JSON value nested too deeply?`),
+      );
       return;
     }
     if (reply.error) p.reject(databaseError(reply.error));
     else p.resolve(reply);
   });
-  worker.on('messageerror', (err) => die(new Error(`the embedded database worker sent an unreadable message (${err.message}); it is restarted and the statement was not answered, retry it`)));
-  worker.on('error', (err) => die(new Error(`the embedded database worker failed (${err.message}); it is restarted and the statement was not answered, retry it`)));
-  worker.on('exit', (code) => die(new Error(`the embedded database worker exited (code ${code}); it is restarted and the statement was not answered, retry it`)));
+  worker.on('messageerror', (err) =>
+    die(
+      new Error(
+        `the embedded database worker sent an unreadable message (${err.message}); it is restarted and the statement was not answered, retry it`,
+      ),
+    ),
+  );
+  worker.on('error', (err) =>
+    die(new Error(`the embedded database worker failed (${err.message}); it is restarted and the statement was not answered, retry it`)),
+  );
+  worker.on('exit', (code) =>
+    die(new Error(`the embedded database worker exited (code ${code}); it is restarted and the statement was not answered, retry it`)),
+  );
   return handle;
 }
 
@@ -254,13 +274,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await client.query('BEGIN');
         const result = await fn({
           query<R>(sql: string, params?: unknown[]) {
-            const run = previous.then(() => client.query(sql, params as unknown[])).then(
-              (r) => r.rows as R[],
-              (err: unknown) => {
-                failed ??= err;
-                throw err;
-              },
-            );
+            const run = previous
+              .then(() => client.query(sql, params as unknown[]))
+              .then(
+                (r) => r.rows as R[],
+                (err: unknown) => {
+                  failed ??= err;
+                  throw err;
+                },
+              );
             previous = run.catch(() => undefined);
             return run;
           },

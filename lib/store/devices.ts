@@ -45,7 +45,10 @@ export interface DeviceRow<S extends string = string> {
 }
 
 /** A device as inserted: every column the insert writes (the others take their defaults). */
-export type NewDeviceRow = Omit<DeviceRow, 'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs'> & {
+export type NewDeviceRow = Omit<
+  DeviceRow,
+  'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs'
+> & {
   /** The address blocks it asked for, kept to address the machine it gets later. */
   ip_request: readonly unknown[];
 };
@@ -87,7 +90,6 @@ export interface DeviceStateWrite {
   patch: DevicePatch;
 }
 
-
 const DEVICE_COLUMNS = `d.*, m.macs`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 
@@ -98,14 +100,21 @@ const SET_CLAUSES = Object.entries(PATCHABLE)
 /** Event log rows from a jsonb array of events (parameter `events`), stamped `at`. */
 /** The devices' states, read without locks (the writes check them again). */
 export function deviceStates<S extends string>(tx: Queryable, ids: string[]): Promise<DeviceStateRow<S>[]> {
-  return tx.query<DeviceStateRow<S>>('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+  return tx.query<DeviceStateRow<S>>('SELECT id, state, project_id, hostname, install_generation FROM devices WHERE id = ANY($1::uuid[])', [
+    ids,
+  ]);
 }
 
 /**
  * Writes the devices and logs the events of those written (events name their device) in one statement; returns
  * the ids written. A device no longer in the state and install it was read in is left alone.
  */
-export async function writeDeviceStates(tx: Queryable, writes: DeviceStateWrite[], events: (NewEvent & { device_id: string })[], now: Date): Promise<string[]> {
+export async function writeDeviceStates(
+  tx: Queryable,
+  writes: DeviceStateWrite[],
+  events: (NewEvent & { device_id: string })[],
+  now: Date,
+): Promise<string[]> {
   if (!writes.length) return [];
   // `d.id = ANY($3)` drives the update through the primary key: joined only to the jsonb values, whose row count
   // the planner cannot know, it scans the whole devices table (deleted devices included) for every batch.
@@ -125,7 +134,9 @@ SELECT id FROM written`,
 
 /** Live (not deleted) devices by id, with their machine's MACs. */
 export function deviceRows<S extends string>(db: Queryable, ids: string[]): Promise<DeviceRow<S>[]> {
-  return db.query<DeviceRow<S>>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = ANY($1::uuid[]) AND d.state <> 'deleted'`, [ids]);
+  return db.query<DeviceRow<S>>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = ANY($1::uuid[]) AND d.state <> 'deleted'`, [
+    ids,
+  ]);
 }
 
 /** A project's live devices, filtered, one page of them in creation order, with the count of all that match. */
@@ -242,7 +253,10 @@ FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROU
 }
 
 /** A device waiting for a machine (queued, none yet), locked; `ip_request` is what it asked for. */
-export async function lockWaitingDevice<R>(tx: Queryable, id: string): Promise<{ plan_id: string; hostname: string; project_id: string; ip_request: R | null } | undefined> {
+export async function lockWaitingDevice<R>(
+  tx: Queryable,
+  id: string,
+): Promise<{ plan_id: string; hostname: string; project_id: string; ip_request: R | null } | undefined> {
   const [row] = await tx.query<{ plan_id: string; hostname: string; project_id: string; ip_request: R | null }>(
     `SELECT plan_id, hostname, project_id, ip_request FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
     [id],
@@ -251,7 +265,13 @@ export async function lockWaitingDevice<R>(tx: Queryable, id: string): Promise<{
 }
 
 /** Puts a device on its machine, in the machine's facility, with the machine's addresses. */
-export async function placeDevice(tx: Queryable, id: string, machine: { id: string; facility_id: string }, addresses: IpAddress[], now: Date): Promise<void> {
+export async function placeDevice(
+  tx: Queryable,
+  id: string,
+  machine: { id: string; facility_id: string },
+  addresses: IpAddress[],
+  now: Date,
+): Promise<void> {
   await tx.query(`UPDATE devices SET machine_id = $2, facility_id = $3, ip_addresses = $4::jsonb, updated_at = $5 WHERE id = $1`, [
     id,
     machine.id,
@@ -273,16 +293,28 @@ export interface InstallDevice<S extends string = string> {
 }
 
 export function installDevices<S extends string>(db: Queryable, ids: string[]): Promise<InstallDevice<S>[]> {
-  return db.query<InstallDevice<S>>('SELECT id, hostname, state, install_generation, phone_home_hash IS NOT NULL AS install_open, machine_id FROM devices WHERE id = ANY($1::uuid[])', [ids]);
+  return db.query<InstallDevice<S>>(
+    'SELECT id, hostname, state, install_generation, phone_home_hash IS NOT NULL AS install_open, machine_id FROM devices WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
 }
 
 /** The devices among `ids` with a phone-home token outstanding, with its hash. */
-export function outstandingInstalls(db: Queryable, ids: string[]): Promise<{ id: string; phone_home_hash: string; install_generation: number }[]> {
-  return db.query('SELECT id, phone_home_hash, install_generation FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL', [ids]);
+export function outstandingInstalls(
+  db: Queryable,
+  ids: string[],
+): Promise<{ id: string; phone_home_hash: string; install_generation: number }[]> {
+  return db.query(
+    'SELECT id, phone_home_hash, install_generation FROM devices WHERE id = ANY($1::uuid[]) AND phone_home_hash IS NOT NULL',
+    [ids],
+  );
 }
 
 /** What deciding how a machine boots needs to know about its device. */
-export type InstallState<S extends string = string> = Pick<DeviceRow<S>, 'id' | 'state' | 'phone_home_hash' | 'install_generation' | 'operating_system_id'>;
+export type InstallState<S extends string = string> = Pick<
+  DeviceRow<S>,
+  'id' | 'state' | 'phone_home_hash' | 'install_generation' | 'operating_system_id'
+>;
 
 /** The live devices on the machines with these MACs, each with the MAC it was found by. */
 export function installsByMac<S extends string>(db: Queryable, macs: string[]): Promise<(InstallState<S> & { boot_mac: string })[]> {
@@ -299,8 +331,15 @@ export async function setProvisioningPercentage(db: Queryable, id: string, perce
 }
 
 /** Up to 1000 devices in one of `states` whose deadline has passed. */
-export function overdueDevices<S extends string>(tx: Queryable, states: S[], now: Date): Promise<{ id: string; state: S; hostname: string; machine_id: string | null }[]> {
-  return tx.query(`SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`, [now.toISOString(), states]);
+export function overdueDevices<S extends string>(
+  tx: Queryable,
+  states: S[],
+  now: Date,
+): Promise<{ id: string; state: S; hostname: string; machine_id: string | null }[]> {
+  return tx.query(`SELECT id, state, hostname, machine_id FROM devices WHERE deadline < $1 AND state = ANY($2::text[]) LIMIT 1000`, [
+    now.toISOString(),
+    states,
+  ]);
 }
 
 // ------------------------------------------------------------------ spot devices
@@ -377,7 +416,8 @@ WHERE d.id = ANY($3::uuid[]) AND d.id = (x->>'id')::uuid AND d.termination_time 
 
 /** Live devices whose termination_time has come, locked. */
 export function lockDueDevices(tx: Queryable, now: Date): Promise<{ id: string; hostname: string; termination_time: Date | string }[]> {
-  return tx.query(`SELECT id, hostname, termination_time FROM devices WHERE termination_time <= $1 AND ${LIVE_DEVICE} ORDER BY id FOR UPDATE`, [
-    now.toISOString(),
-  ]);
+  return tx.query(
+    `SELECT id, hostname, termination_time FROM devices WHERE termination_time <= $1 AND ${LIVE_DEVICE} ORDER BY id FOR UPDATE`,
+    [now.toISOString()],
+  );
 }

@@ -37,7 +37,10 @@ export async function findEvent(db: Queryable, id: string): Promise<EventRow | u
 export type NewEvent = Record<string, unknown> & { id: string; type: string; body: string };
 
 /** The statement that inserts events given as a JSON array (`events`), at `at`: alone or after other writes. */
-export const EVENT_INSERT = (events: string, at: string) => `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
+export const EVENT_INSERT = (
+  events: string,
+  at: string,
+) => `INSERT INTO events (id, type, body, state, project_id, device_id, from_state, transition, to_state, created_at)
 SELECT (x->>'id')::uuid, x->>'type', x->>'body', coalesce(x->>'state', 'done'), (x->>'project_id')::uuid, (x->>'device_id')::uuid,
   x->>'from_state', x->>'transition', x->>'to_state', ${at}
 FROM jsonb_array_elements(${events}::jsonb) x`;

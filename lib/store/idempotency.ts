@@ -34,7 +34,10 @@ ON CONFLICT DO NOTHING RETURNING key`,
 }
 
 export async function findKey(db: Queryable, apiKeyId: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const [row] = await db.query<IdempotencyRecord>('SELECT request_hash, status, response FROM idempotency_keys WHERE api_key_id = $1 AND key = $2', [apiKeyId, key]);
+  const [row] = await db.query<IdempotencyRecord>(
+    'SELECT request_hash, status, response FROM idempotency_keys WHERE api_key_id = $1 AND key = $2',
+    [apiKeyId, key],
+  );
   return row;
 }
 

@@ -4,7 +4,17 @@
  */
 import type { Queryable } from './database';
 
-export type JobKind = 'provision' | 'reinstall' | 'rescue' | 'power_on' | 'power_off' | 'reboot' | 'deprovision' | 'verify_machine' | 'release_machine' | 'place_device';
+export type JobKind =
+  | 'provision'
+  | 'reinstall'
+  | 'rescue'
+  | 'power_on'
+  | 'power_off'
+  | 'reboot'
+  | 'deprovision'
+  | 'verify_machine'
+  | 'release_machine'
+  | 'place_device';
 
 export interface NewJob {
   kind: JobKind;

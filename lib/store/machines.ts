@@ -28,7 +28,10 @@ export interface MachineRow {
 }
 
 /** What driving a machine's BMC needs. */
-export type BmcMachine = Pick<MachineRow, 'id' | 'name' | 'state' | 'bmc_driver' | 'bmc_address' | 'bmc_username' | 'bmc_secret' | 'bmc_options'>;
+export type BmcMachine = Pick<
+  MachineRow,
+  'id' | 'name' | 'state' | 'bmc_driver' | 'bmc_address' | 'bmc_username' | 'bmc_secret' | 'bmc_options'
+>;
 
 /** An available machine picked for a device. */
 export type FreeMachine = Pick<MachineRow, 'id' | 'facility_id' | 'ordinal' | 'macs'>;
@@ -48,7 +51,10 @@ export interface MachineStateChange {
 }
 
 export function bmcMachines(db: Queryable, ids: string[]): Promise<BmcMachine[]> {
-  return db.query<BmcMachine>('SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = ANY($1::uuid[])', [ids]);
+  return db.query<BmcMachine>(
+    'SELECT id, name, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options FROM machines WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
 }
 
 /**
@@ -56,7 +62,13 @@ export function bmcMachines(db: Queryable, ids: string[]): Promise<BmcMachine[]>
  * (so concurrent batches on several servers never pick the same machine) and `exclude` (this transaction's own
  * picks, which SKIP LOCKED does not skip).
  */
-export function lockFreeMachines(tx: Queryable, planId: string, facilityIds: string[], limit: number, exclude: string[] = []): Promise<FreeMachine[]> {
+export function lockFreeMachines(
+  tx: Queryable,
+  planId: string,
+  facilityIds: string[],
+  limit: number,
+  exclude: string[] = [],
+): Promise<FreeMachine[]> {
   return tx.query<FreeMachine>(
     `SELECT id, facility_id, ordinal, macs FROM machines WHERE plan_id = $1 AND facility_id = ANY($2::uuid[]) AND state = 'available'
   AND id <> ALL($4::uuid[])
@@ -109,15 +121,27 @@ export async function insertEnrollingMachine(tx: Queryable, m: NewMachine): Prom
     `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address, bmc_username, bmc_secret, bmc_options)
 VALUES ($1,$2,$3,$4,$5,$6::jsonb,'enrolling',$7,$8,$9,$10,$11::jsonb)`,
     [
-      m.id, typeof m.name === 'string' ? m.name : m.name(ordinal), m.facility_id, m.plan_id, ordinal, JSON.stringify(m.macs),
-      m.bmc_driver, m.bmc_address, m.bmc_username, m.bmc_secret, JSON.stringify(m.bmc_options),
+      m.id,
+      typeof m.name === 'string' ? m.name : m.name(ordinal),
+      m.facility_id,
+      m.plan_id,
+      ordinal,
+      JSON.stringify(m.macs),
+      m.bmc_driver,
+      m.bmc_address,
+      m.bmc_username,
+      m.bmc_secret,
+      JSON.stringify(m.bmc_options),
     ],
   );
   await tx.query('INSERT INTO machine_macs (mac, machine_id) SELECT unnest($1::text[]), $2::uuid', [m.macs, m.id]);
 }
 
 /** Simulated machines, available at once (they need no BMC verification); their BMC address is their name. */
-export async function insertSimMachines(q: Queryable, rows: Pick<MachineRow, 'id' | 'name' | 'facility_id' | 'plan_id' | 'ordinal' | 'macs'>[]): Promise<void> {
+export async function insertSimMachines(
+  q: Queryable,
+  rows: Pick<MachineRow, 'id' | 'name' | 'facility_id' | 'plan_id' | 'ordinal' | 'macs'>[],
+): Promise<void> {
   if (!rows.length) return;
   await q.query(
     `INSERT INTO machines (id, name, facility_id, plan_id, ordinal, macs, state, bmc_driver, bmc_address)
@@ -133,9 +157,17 @@ SELECT jsonb_array_elements_text(r.macs), r.id FROM jsonb_to_recordset($1::jsonb
 }
 
 /** The machine whose BMC is at `address`, and the machines that hold any of `macs`: what an enrolment collides with. */
-export async function enrolmentCollisions(db: Queryable, driver: string, address: string, macs: string[]): Promise<{ bmc?: string; macs: { mac: string; name: string }[] }> {
+export async function enrolmentCollisions(
+  db: Queryable,
+  driver: string,
+  address: string,
+  macs: string[],
+): Promise<{ bmc?: string; macs: { mac: string; name: string }[] }> {
   const [bmc] = await db.query<{ name: string }>('SELECT name FROM machines WHERE bmc_driver = $1 AND bmc_address = $2', [driver, address]);
-  const taken = await db.query<{ mac: string; name: string }>('SELECT mm.mac, m.name FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id WHERE mm.mac = ANY($1::text[])', [macs]);
+  const taken = await db.query<{ mac: string; name: string }>(
+    'SELECT mm.mac, m.name FROM machine_macs mm JOIN machines m ON m.id = mm.machine_id WHERE mm.mac = ANY($1::text[])',
+    [macs],
+  );
   return { bmc: bmc?.name, macs: taken };
 }
 
@@ -145,11 +177,18 @@ export async function machineById(db: Queryable, id: string): Promise<MachineRow
 }
 
 /** A page of machines by name, optionally in one state, with the total. */
-export async function machinePage(db: Queryable, page: { page: number; perPage: number }, state?: string): Promise<{ rows: MachineRow[]; total: number }> {
+export async function machinePage(
+  db: Queryable,
+  page: { page: number; perPage: number },
+  state?: string,
+): Promise<{ rows: MachineRow[]; total: number }> {
   const where = state ? 'WHERE state = $1' : '';
   const params = state ? [state] : [];
   const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM machines ${where}`, params);
-  const rows = await db.query<MachineRow>(`SELECT * FROM machines ${where} ORDER BY name LIMIT ${page.perPage} OFFSET ${(page.page - 1) * page.perPage}`, params);
+  const rows = await db.query<MachineRow>(
+    `SELECT * FROM machines ${where} ORDER BY name LIMIT ${page.perPage} OFFSET ${(page.page - 1) * page.perPage}`,
+    params,
+  );
   return { rows, total };
 }
 

@@ -39,9 +39,12 @@ export async function migrate(db: Database, migrations = loadMigrations(), optio
   // CREATE TABLE IF NOT EXISTS itself races between concurrent starters (duplicate pg_type row): take the lock first.
   await db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
   });
-  const applied = async (q: Queryable) => new Set((await q.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  const applied = async (q: Queryable) =>
+    new Set((await q.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const before = await applied(db);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   const newest = Math.max(0, ...before);

@@ -78,7 +78,12 @@ function reply(id, body) {
 }
 
 function describe(err) {
-  return { message: err && err.message ? err.message : String(err), code: err && err.code, detail: err && err.detail, constraint: err && err.constraint };
+  return {
+    message: err && err.message ? err.message : String(err),
+    code: err && err.code,
+    detail: err && err.detail,
+    constraint: err && err.constraint,
+  };
 }
 
 function begin(db, tx) {

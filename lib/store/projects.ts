@@ -252,6 +252,9 @@ export interface SshKeyOwner {
 export function projectsAndKeys(tx: Queryable, projectIds: string[], userIds: string[]): Promise<[ProjectOrganization[], SshKeyOwner[]]> {
   return Promise.all([
     tx.query<ProjectOrganization>('SELECT id, organization_id FROM projects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [projectIds]),
-    tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [projectIds, userIds]),
+    tx.query<SshKeyOwner>('SELECT id, project_id, user_id FROM ssh_keys WHERE project_id = ANY($1::uuid[]) OR user_id = ANY($2::uuid[])', [
+      projectIds,
+      userIds,
+    ]),
   ]);
 }

@@ -73,7 +73,7 @@ export class TerraformStateStore {
       `SELECT v.version, v.content, v.md5 FROM terraform_states s
 JOIN terraform_state_versions v ON v.project_id = s.project_id AND v.name = s.name AND v.version = s.latest_version
 WHERE s.project_id = $1 AND s.name = $2`,
-      [projectId, name]
+      [projectId, name],
     );
     return row;
   }
@@ -81,7 +81,7 @@ WHERE s.project_id = $1 AND s.name = $2`,
   async version(projectId: string, name: string, version: number): Promise<(TerraformStateVersionRow & { content: string }) | undefined> {
     const [row] = await this.db.query<TerraformStateVersionRow & { content: string }>(
       `SELECT ${VERSION_COLUMNS}, content FROM terraform_state_versions WHERE project_id = $1 AND name = $2 AND version = $3`,
-      [projectId, name, version]
+      [projectId, name, version],
     );
     return row;
   }
@@ -90,15 +90,15 @@ WHERE s.project_id = $1 AND s.name = $2`,
   async versions(
     projectId: string,
     name: string,
-    page: { page: number; perPage: number }
+    page: { page: number; perPage: number },
   ): Promise<{ items: TerraformStateVersionRow[]; total: number }> {
     const [{ total }] = await this.db.query<{ total: number }>(
       'SELECT count(*)::int AS total FROM terraform_state_versions WHERE project_id = $1 AND name = $2',
-      [projectId, name]
+      [projectId, name],
     );
     const items = await this.db.query<TerraformStateVersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM terraform_state_versions WHERE project_id = $1 AND name = $2 ORDER BY version DESC LIMIT $3 OFFSET $4`,
-      [projectId, name, page.perPage, (page.page - 1) * page.perPage]
+      [projectId, name, page.perPage, (page.page - 1) * page.perPage],
     );
     return { items, total };
   }
@@ -111,14 +111,14 @@ WHERE s.project_id = $1 AND s.name = $2`,
     projectId: string,
     name: string,
     options: { create: boolean; now: Date },
-    fn: (found: { state: TerraformStateRow; write: TerraformStateWriter } | undefined) => Promise<T>
+    fn: (found: { state: TerraformStateRow; write: TerraformStateWriter } | undefined) => Promise<T>,
   ): Promise<T> {
     const now = options.now.toISOString();
     return this.db.transaction(async (tx) => {
       if (options.create) {
         await tx.query(
           'INSERT INTO terraform_states (project_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING',
-          [projectId, name, now]
+          [projectId, name, now],
         );
       }
       const [state] = await tx.query<TerraformStateRow>('SELECT * FROM terraform_states WHERE project_id = $1 AND name = $2 FOR UPDATE', [
@@ -136,13 +136,13 @@ function writer(tx: Queryable, state: TerraformStateRow, now: string): Terraform
     async lock(lock) {
       await tx.query(
         'UPDATE terraform_states SET lock_id = $3, lock_info = $4, locked_by_key_id = $5, locked_at = $6, updated_at = $6 WHERE project_id = $1 AND name = $2',
-        [...key, lock.id, lock.info, lock.keyId, now]
+        [...key, lock.id, lock.info, lock.keyId, now],
       );
     },
     async unlock() {
       await tx.query(
         'UPDATE terraform_states SET lock_id = NULL, lock_info = NULL, locked_by_key_id = NULL, locked_at = NULL, updated_at = $3 WHERE project_id = $1 AND name = $2',
-        [...key, now]
+        [...key, now],
       );
     },
     async addVersion(v) {
@@ -164,7 +164,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
             v.writtenBy,
             v.restoredFrom,
             now,
-          ]
+          ],
         ),
         tx.query('UPDATE terraform_states SET latest_version = $3, updated_at = $4 WHERE project_id = $1 AND name = $2', [
           ...key,
@@ -178,7 +178,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     async content(version) {
       const [row] = await tx.query<{ content: string }>(
         'SELECT content FROM terraform_state_versions WHERE project_id = $1 AND name = $2 AND version = $3',
-        [...key, version]
+        [...key, version],
       );
       return row?.content;
     },

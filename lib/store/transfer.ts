@@ -28,7 +28,9 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The store's tables, each after the tables its foreign keys point to (so rows load in this order). */
 export async function tablesInOrder(q: Queryable): Promise<string[]> {
-  const tables = (await q.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).map((t) => t.name);
+  const tables = (
+    await q.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
+  ).map((t) => t.name);
   const references = await q.query<{ child: string; parent: string }>(
     `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent FROM pg_constraint c
 JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = 'public'`,
@@ -108,7 +110,9 @@ export async function loadStore(db: Database, dump: StoreDump): Promise<TableSum
       await tx.query(`ALTER TABLE ${quote(table.name)} DISABLE TRIGGER USER`);
       for (let i = 0; i < table.data.length; i += LOAD_CHUNK) {
         const rows = `[${table.data.slice(i, i + LOAD_CHUNK).join(',')}]`;
-        await tx.query(`INSERT INTO ${quote(table.name)} SELECT * FROM json_populate_recordset(NULL::${quote(table.name)}, $1::json)`, [rows]);
+        await tx.query(`INSERT INTO ${quote(table.name)} SELECT * FROM json_populate_recordset(NULL::${quote(table.name)}, $1::json)`, [
+          rows,
+        ]);
       }
       await tx.query(`ALTER TABLE ${quote(table.name)} ENABLE TRIGGER USER`);
     }
@@ -116,13 +120,18 @@ export async function loadStore(db: Database, dump: StoreDump): Promise<TableSum
       `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`,
     );
     for (const { table, column } of serials) {
-      await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${quote(column)}), 0) + 1, false) FROM ${quote(table)}`, [quote(table), column]);
+      await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${quote(column)}), 0) + 1, false) FROM ${quote(table)}`, [
+        quote(table),
+        column,
+      ]);
     }
     const loaded: TableSummary[] = [];
     for (const table of dump.tables) {
       const summary = await summarize(tx, table.name);
       if (summary.rows !== table.rows || summary.checksum !== table.checksum) {
-        throw new Error(`table ${table.name} did not arrive intact: ${summary.rows} rows (checksum ${summary.checksum}), expected ${table.rows} (${table.checksum})`);
+        throw new Error(
+          `table ${table.name} did not arrive intact: ${summary.rows} rows (checksum ${summary.checksum}), expected ${table.rows} (${table.checksum})`,
+        );
       }
       loaded.push(summary);
     }

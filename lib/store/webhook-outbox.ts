@@ -47,7 +47,11 @@ export async function deleteWebhook(db: Queryable, id: number): Promise<void> {
 }
 
 export async function retryWebhook(db: Queryable, id: number, runAt: Date, error: string): Promise<void> {
-  await db.query('UPDATE webhook_outbox SET run_at = $2, last_error = $3, locked_by = NULL, locked_until = NULL WHERE id = $1', [id, runAt.toISOString(), error]);
+  await db.query('UPDATE webhook_outbox SET run_at = $2, last_error = $3, locked_by = NULL, locked_until = NULL WHERE id = $1', [
+    id,
+    runAt.toISOString(),
+    error,
+  ]);
 }
 
 /** Deliveries waiting (due or backing off): the outbox depth. */
@@ -56,7 +60,13 @@ export async function outboxDepth(db: Queryable): Promise<number> {
   return row.n;
 }
 
-export async function projectWebhook(db: Queryable, projectId: string): Promise<{ webhook_url: string | null; webhook_secret: string | null } | undefined> {
-  const [row] = await db.query<{ webhook_url: string | null; webhook_secret: string | null }>('SELECT webhook_url, webhook_secret FROM projects WHERE id = $1', [projectId]);
+export async function projectWebhook(
+  db: Queryable,
+  projectId: string,
+): Promise<{ webhook_url: string | null; webhook_secret: string | null } | undefined> {
+  const [row] = await db.query<{ webhook_url: string | null; webhook_secret: string | null }>(
+    'SELECT webhook_url, webhook_secret FROM projects WHERE id = $1',
+    [projectId],
+  );
   return row;
 }

@@ -49,7 +49,10 @@ describe('API authentication and key scopes', () => {
   it('an Idempotency-Key creates a key once: its answer commits with the create and keeps no token', async () => {
     const headers = { 'idempotency-key': 'api-key-once' };
     const body = { description: 'idempotent key' };
-    const keys = async () => (await admin.get('/user/api-keys')).body.api_keys.filter((k: { description: string }) => k.description === body.description).map((k: { id: string }) => k.id);
+    const keys = async () =>
+      (await admin.get('/user/api-keys')).body.api_keys
+        .filter((k: { description: string }) => k.description === body.description)
+        .map((k: { id: string }) => k.id);
     // The answer cannot be written: the create must roll back with it, or the retry below would create a second key.
     const undo = await failAnswerOf(cloud, headers['idempotency-key']);
     expect((await admin.post('/user/api-keys', body, headers)).status).toBe(500);
@@ -59,7 +62,10 @@ describe('API authentication and key scopes', () => {
     expect(first.status).toBe(201);
     expect(first.body.token).toMatch(/^mf_/);
     // Tokens are stored only as hashes: the recorded answer is the key without its token.
-    const [row] = await cloud.db.query<{ status: number; response: string }>('SELECT status, response::text FROM idempotency_keys WHERE key = $1', [headers['idempotency-key']]);
+    const [row] = await cloud.db.query<{ status: number; response: string }>(
+      'SELECT status, response::text FROM idempotency_keys WHERE key = $1',
+      [headers['idempotency-key']],
+    );
     expect(row.status).toBe(201);
     expect(row.response).not.toContain(first.body.token);
     expect(JSON.parse(row.response)).toMatchObject({ id: first.body.id, token_prefix: first.body.token_prefix });
@@ -98,16 +104,29 @@ describe('API authentication and key scopes', () => {
     expect(list.body.projects.map((p: { id: string }) => p.id)).toEqual([projectA]);
     expect(list.body.meta.total).toBe(1);
 
-    for (const res of [await scoped.get(`/projects/${projectB}`), await scoped.get(`/projects/${projectB}/devices`), await scoped.put(`/projects/${projectB}`, { name: 'x' })]) {
+    for (const res of [
+      await scoped.get(`/projects/${projectB}`),
+      await scoped.get(`/projects/${projectB}/devices`),
+      await scoped.put(`/projects/${projectB}`, { name: 'x' }),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.raw).not.toContain('beta');
     }
-    const device = await admin.post(`/projects/${projectB}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' });
+    const device = await admin.post(`/projects/${projectB}/devices`, {
+      plan: 'c3.small.x86',
+      metro: 'ny',
+      operating_system: 'ubuntu_24_04',
+    });
     expect(device.status).toBe(201);
     expect((await scoped.get(`/devices/${device.body.id}`)).status).toBe(404);
     expect((await scoped.delete(`/devices/${device.body.id}`)).status).toBe(404);
 
-    for (const res of [await scoped.get('/user/api-keys'), await scoped.post('/user/api-keys', {}), await scoped.post(`/projects/${projectA}/api-keys`, {}), await scoped.delete(`/api-keys/${created.body.id}`)]) {
+    for (const res of [
+      await scoped.get('/user/api-keys'),
+      await scoped.post('/user/api-keys', {}),
+      await scoped.post(`/projects/${projectA}/api-keys`, {}),
+      await scoped.delete(`/api-keys/${created.body.id}`),
+    ]) {
       expect(res.status).toBe(403);
       expect(res.body.errors[0]).toMatch(/project API key cannot manage API keys/);
     }
@@ -118,7 +137,14 @@ describe('API authentication and key scopes', () => {
   it('only the operator may change the world', async () => {
     const project = (await admin.post('/projects', { name: 'gamma' })).body.id;
     const { token } = (await admin.post(`/projects/${project}/api-keys`, {})).body;
-    const res = await apiClient(cloud, token).post('/operator/metros', { code: 'zz', name: 'Nowhere', country: 'ZZ', kind: 'edge', latitude: 0, longitude: 0 });
+    const res = await apiClient(cloud, token).post('/operator/metros', {
+      code: 'zz',
+      name: 'Nowhere',
+      country: 'ZZ',
+      kind: 'edge',
+      latitude: 0,
+      longitude: 0,
+    });
     expect(res.status).toBe(403);
     expect(res.body.errors[0]).toMatch(/operator/);
   });

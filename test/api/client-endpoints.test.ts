@@ -108,9 +108,14 @@ describe('endpoints Metal clients call', () => {
     const res = await api.get(`/projects/${projectId}?include=devices,ssh_keys,organization,members,memberships`);
     expect(res.status).toBe(200);
     expect(res.headers['x-metalforge-ignored']).toBeUndefined();
-    expect(res.body.devices).toEqual([expect.objectContaining({ id: device.id, hostname: 'ep-1', plan: expect.objectContaining({ slug: 'c3.small.x86' }) })]);
+    expect(res.body.devices).toEqual([
+      expect.objectContaining({ id: device.id, hostname: 'ep-1', plan: expect.objectContaining({ slug: 'c3.small.x86' }) }),
+    ]);
     expect(res.body.ssh_keys).toEqual([expect.objectContaining({ id: keyId, label: 'ops', key: KEY })]);
-    expect(res.body.organization).toMatchObject({ id: user.default_organization_id, projects: expect.arrayContaining([{ href: `/metal/v1/projects/${projectId}` }]) });
+    expect(res.body.organization).toMatchObject({
+      id: user.default_organization_id,
+      projects: expect.arrayContaining([{ href: `/metal/v1/projects/${projectId}` }]),
+    });
     // Members and memberships are empty here; everything else is as without include.
     expect({ ...res.body, devices: plain.devices, ssh_keys: plain.ssh_keys, organization: plain.organization }).toEqual(plain);
 
@@ -145,19 +150,33 @@ describe('endpoints Metal clients call', () => {
 
     const keys = await api.get(`/devices/${device.id}/ssh-keys?include=entity&exclude=key`);
     expect(keys.status).toBe(200);
-    expect(keys.body.ssh_keys).toEqual([expect.objectContaining({ id: keyId, entity: expect.objectContaining({ id: projectId, name: 'endpoints' }) })]);
+    expect(keys.body.ssh_keys).toEqual([
+      expect.objectContaining({ id: keyId, entity: expect.objectContaining({ id: projectId, name: 'endpoints' }) }),
+    ]);
     expect(keys.body.ssh_keys[0]).not.toHaveProperty('key');
     // A user key's owner is the user.
     const userKey = (await api.post('/ssh-keys', { label: 'mine', key: KEY.replace('test@host', 'me@host') })).body.id;
     const elsewhere = (await api.post('/projects', { name: 'user keys' })).body.id;
-    const other = (await api.post(`/projects/${elsewhere}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04', user_ssh_keys: [userKey] })).body;
+    const other = (
+      await api.post(`/projects/${elsewhere}/devices`, {
+        plan: 'c3.small.x86',
+        metro: 'ny',
+        operating_system: 'ubuntu_24_04',
+        user_ssh_keys: [userKey],
+      })
+    ).body;
     const user = (await api.get('/user')).body;
     const owned = (await api.get(`/devices/${other.id}/ssh-keys?include=entity`)).body.ssh_keys;
     expect(owned).toEqual([expect.objectContaining({ id: userKey, entity: user })]);
 
     const shaped = await api.get('/user?include=emails&exclude=email,full_name');
     expect(shaped.status).toBe(200);
-    expect(shaped.body).toEqual({ id: user.id, created_at: user.created_at, href: user.href, default_organization_id: user.default_organization_id });
+    expect(shaped.body).toEqual({
+      id: user.id,
+      created_at: user.created_at,
+      href: user.href,
+      default_organization_id: user.default_organization_id,
+    });
     // A user links to nothing here that include could expand.
     expect(shaped.headers['x-metalforge-ignored']).toBe('include=emails');
   });

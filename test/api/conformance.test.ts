@@ -15,10 +15,13 @@ import { metalSpec, SPEC_DIR, specCheckLog, takeViolations } from '../support/sp
 
 /** The property names of one of the spec's component schemas. */
 const specProperties = (schema: string): string[] =>
-  Object.keys((parse(readFileSync(join(SPEC_DIR, 'components', 'schemas', `${schema}.yaml`), 'utf8')) as { properties: object }).properties);
+  Object.keys(
+    (parse(readFileSync(join(SPEC_DIR, 'components', 'schemas', `${schema}.yaml`), 'utf8')) as { properties: object }).properties,
+  );
 
 /** Spec properties `body` lacks (a property with no value must be there as null). */
-const missing = (schema: string, body: Record<string, unknown>, except: string[] = []) => specProperties(schema).filter((p) => !(p in body) && !except.includes(p));
+const missing = (schema: string, body: Record<string, unknown>, except: string[] = []) =>
+  specProperties(schema).filter((p) => !(p in body) && !except.includes(p));
 
 describe('API conformance and secrets', () => {
   let cloud: Cloud;
@@ -46,20 +49,39 @@ describe('API conformance and secrets', () => {
       expect(res.body.openapi).toMatch(/^3\./);
       const paths = res.body.paths as Record<string, Record<string, { summary?: string; responses: object }>>;
       const expected: [string, string][] = [
-        ['/projects', 'get'], ['/projects', 'post'], ['/projects/{id}', 'get'], ['/projects/{id}', 'put'], ['/projects/{id}', 'delete'],
-        ['/projects/{id}/devices', 'get'], ['/projects/{id}/devices', 'post'], ['/devices/{id}', 'get'], ['/devices/{id}', 'put'],
-        ['/devices/{id}', 'delete'], ['/devices/{id}/actions', 'post'], ['/devices/{id}/events', 'get'], ['/plans', 'get'],
-        ['/locations/metros', 'get'], ['/facilities', 'get'], ['/operating-systems', 'get'], ['/capacity/metros', 'get'],
-        ['/user/api-keys', 'post'], ['/operator/machines', 'post'],
+        ['/projects', 'get'],
+        ['/projects', 'post'],
+        ['/projects/{id}', 'get'],
+        ['/projects/{id}', 'put'],
+        ['/projects/{id}', 'delete'],
+        ['/projects/{id}/devices', 'get'],
+        ['/projects/{id}/devices', 'post'],
+        ['/devices/{id}', 'get'],
+        ['/devices/{id}', 'put'],
+        ['/devices/{id}', 'delete'],
+        ['/devices/{id}/actions', 'post'],
+        ['/devices/{id}/events', 'get'],
+        ['/plans', 'get'],
+        ['/locations/metros', 'get'],
+        ['/facilities', 'get'],
+        ['/operating-systems', 'get'],
+        ['/capacity/metros', 'get'],
+        ['/user/api-keys', 'post'],
+        ['/operator/machines', 'post'],
       ];
       for (const [path, method] of expected) expect(Object.keys(paths[path] ?? {})).toContain(method);
       for (const [path, operations] of Object.entries(paths)) {
         for (const [method, op] of Object.entries(operations)) {
           expect(op.summary).toBeTruthy();
-          expect(cloud.app.hasRoute({ method: method.toUpperCase() as 'GET', url: `/metal/v1${path.replace(/\{(\w+)\}/g, ':$1')}` })).toBe(true);
+          expect(cloud.app.hasRoute({ method: method.toUpperCase() as 'GET', url: `/metal/v1${path.replace(/\{(\w+)\}/g, ':$1')}` })).toBe(
+            true,
+          );
         }
       }
-      expect(paths['/projects/{id}/devices'].post).toMatchObject({ requestBody: { required: true }, responses: { 201: expect.anything(), 422: expect.anything() } });
+      expect(paths['/projects/{id}/devices'].post).toMatchObject({
+        requestBody: { required: true },
+        responses: { 201: expect.anything(), 422: expect.anything() },
+      });
     });
   });
 
@@ -86,23 +108,39 @@ describe('API conformance and secrets', () => {
 
       // Projects and keys.
       const project = keep('Project', await api.post('/projects', { name: 'conformance', customdata: { a: 1 }, tags: ['x'] })).body.id;
-      const sshKey = await api.post(`/projects/${project}/ssh-keys`, { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@example' });
+      const sshKey = await api.post(`/projects/${project}/ssh-keys`, {
+        label: 'ops',
+        key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps ops@example',
+      });
       keep('SSHKey', sshKey);
-      const userKey = keep('SSHKey', await api.post('/ssh-keys', { label: 'me', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMe me@example' })).body.id;
+      const userKey = keep(
+        'SSHKey',
+        await api.post('/ssh-keys', { label: 'me', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMe me@example' }),
+      ).body.id;
       keep('SSHKey', await api.put(`/ssh-keys/${userKey}`, { label: 'me2' }));
       keep('SSHKey', await api.get(`/ssh-keys/${userKey}`));
       expect((await api.get('/ssh-keys')).status).toBe(200);
       expect((await api.get(`/projects/${project}/ssh-keys`)).status).toBe(200);
       keep('AuthToken', await api.post(`/projects/${project}/api-keys`, { description: 'ci' }));
       const apiKey = keep('AuthToken', await api.post('/user/api-keys', { description: 'laptop' })).body.id;
-      for (const path of ['/user/api-keys', `/projects/${project}/api-keys`]) keep('AuthToken', await api.get(path), ...(await api.get(path)).body.api_keys);
+      for (const path of ['/user/api-keys', `/projects/${project}/api-keys`])
+        keep('AuthToken', await api.get(path), ...(await api.get(path)).body.api_keys);
       expect((await api.delete(`/user/api-keys/${apiKey}`)).status).toBe(204);
       keep('Project', await api.put(`/projects/${project}`, { name: 'conformance-2' }));
 
       // Devices, with every relation the spec lets a client include.
-      const created = keep('Device', await api.post(`/projects/${project}/devices`, {
-        plan: 'm3.small.x86', metro: 'am', operating_system: 'rocky_9', hostname: 'conform', tags: ['t'], customdata: { k: 'v' }, project_ssh_keys: [sshKey.body.id],
-      }));
+      const created = keep(
+        'Device',
+        await api.post(`/projects/${project}/devices`, {
+          plan: 'm3.small.x86',
+          metro: 'am',
+          operating_system: 'rocky_9',
+          hostname: 'conform',
+          tags: ['t'],
+          customdata: { k: 'v' },
+          project_ssh_keys: [sshKey.body.id],
+        }),
+      );
       expect(created.status).toBe(201);
       const id = created.body.id;
       const active = await eventually(async () => {
@@ -121,13 +159,21 @@ describe('API conformance and secrets', () => {
       }
       keep('Project', await api.get('/projects'), ...(await api.get('/projects')).body.projects);
       expect((await api.post(`/devices/${id}/actions`, { type: 'reboot' })).status).toBe(202);
-      for (const path of [`/devices/${id}/events`, `/projects/${project}/events`, '/events']) keep('Event', await api.get(path), ...(await api.get(path)).body.events);
+      for (const path of [`/devices/${id}/events`, `/projects/${project}/events`, '/events'])
+        keep('Event', await api.get(path), ...(await api.get(path)).body.events);
 
       // The spot market.
       for (const path of ['/market/spot/prices', '/market/spot/prices/metros']) expect((await api.get(path)).status).toBe(200);
-      const bid = keep('SpotMarketRequest', await api.post(`/projects/${project}/spot-market-requests`, {
-        devices_min: 1, devices_max: 1, max_bid_price: 0.5, metro: 'ny', instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'spot' },
-      }));
+      const bid = keep(
+        'SpotMarketRequest',
+        await api.post(`/projects/${project}/spot-market-requests`, {
+          devices_min: 1,
+          devices_max: 1,
+          max_bid_price: 0.5,
+          metro: 'ny',
+          instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'spot' },
+        }),
+      );
       expect(bid.status).toBe(201);
       keep('SpotMarketRequest', await api.get(`/spot-market-requests/${bid.body.id}`));
       keep('SpotMarketRequest', await api.put(`/spot-market-requests/${bid.body.id}`, { max_bid_price: 0.6 }));
@@ -145,12 +191,36 @@ describe('API conformance and secrets', () => {
       // The check was not vacuous: these operations were each judged against the spec's schema.
       const judged = [...specCheckLog.judged].map((j) => j.replace(/ \(\w+\)/, ''));
       for (const operation of [
-        'GET /plans 200', 'GET /locations/metros 200', 'GET /facilities 200', 'GET /operating-systems 200', 'GET /capacity/metros 200', 'GET /user 200',
-        'POST /projects 201', 'GET /projects/{id} 200', 'PUT /projects/{id} 200', 'GET /projects 200', 'POST /projects/{id}/ssh-keys 201', 'GET /ssh-keys/{id} 200',
-        'POST /user/api-keys 201', 'GET /user/api-keys 200', 'POST /projects/{id}/devices 201', 'GET /devices/{id} 200', 'PUT /devices/{id} 200',
-        'GET /projects/{id}/devices 200', 'GET /devices/{id}/events 200', 'GET /events 200', 'POST /projects/{id}/spot-market-requests 201',
-        'GET /spot-market-requests/{id} 200', 'GET /market/spot/prices 200', 'GET /devices/{id} 404', 'POST /projects/{id}/devices 422', 'GET /projects 401',
-      ]) expect({ judged, unjudged: [...specCheckLog.unjudged] }).toEqual(expect.objectContaining({ judged: expect.arrayContaining([operation]) }));
+        'GET /plans 200',
+        'GET /locations/metros 200',
+        'GET /facilities 200',
+        'GET /operating-systems 200',
+        'GET /capacity/metros 200',
+        'GET /user 200',
+        'POST /projects 201',
+        'GET /projects/{id} 200',
+        'PUT /projects/{id} 200',
+        'GET /projects 200',
+        'POST /projects/{id}/ssh-keys 201',
+        'GET /ssh-keys/{id} 200',
+        'POST /user/api-keys 201',
+        'GET /user/api-keys 200',
+        'POST /projects/{id}/devices 201',
+        'GET /devices/{id} 200',
+        'PUT /devices/{id} 200',
+        'GET /projects/{id}/devices 200',
+        'GET /devices/{id}/events 200',
+        'GET /events 200',
+        'POST /projects/{id}/spot-market-requests 201',
+        'GET /spot-market-requests/{id} 200',
+        'GET /market/spot/prices 200',
+        'GET /devices/{id} 404',
+        'POST /projects/{id}/devices 422',
+        'GET /projects 401',
+      ])
+        expect({ judged, unjudged: [...specCheckLog.unjudged] }).toEqual(
+          expect.objectContaining({ judged: expect.arrayContaining([operation]) }),
+        );
     });
 
     it('the main objects carry every property the spec names (null where metalforge has no value)', () => {
@@ -160,14 +230,37 @@ describe('API conformance and secrets', () => {
       };
       for (const [schema, bodies] of Object.entries(seen)) {
         expect(bodies.length).toBeGreaterThan(0);
-        for (const body of bodies) expect({ schema, body: body.href, missing: missing(schema, body, except[schema]) }).toEqual({ schema, body: body.href, missing: [] });
+        for (const body of bodies)
+          expect({ schema, body: body.href, missing: missing(schema, body, except[schema]) }).toEqual({
+            schema,
+            body: body.href,
+            missing: [],
+          });
       }
-      expect(Object.keys(seen).sort()).toEqual(['AuthToken', 'Device', 'Event', 'Facility', 'Metro', 'OperatingSystem', 'Plan', 'Project', 'SSHKey', 'SpotMarketRequest']);
+      expect(Object.keys(seen).sort()).toEqual([
+        'AuthToken',
+        'Device',
+        'Event',
+        'Facility',
+        'Metro',
+        'OperatingSystem',
+        'Plan',
+        'Project',
+        'SSHKey',
+        'SpotMarketRequest',
+      ]);
     });
 
     it('shows network ports as Metal did: bond0 over eth0 and eth1, layer3, stable ids', () => {
       const [device] = seen.Device.filter((d) => d.state === 'active');
-      const ports = device.network_ports as { id: string; name: string; type: string; data: { mac: string | null; bonded: boolean }; bond: { id: string } | null; network_type: string }[];
+      const ports = device.network_ports as {
+        id: string;
+        name: string;
+        type: string;
+        data: { mac: string | null; bonded: boolean };
+        bond: { id: string } | null;
+        network_type: string;
+      }[];
       expect(ports.map((p) => [p.name, p.type, p.network_type, p.data.bonded])).toEqual([
         ['bond0', 'NetworkBondPort', 'layer3', true],
         ['eth0', 'NetworkPort', 'layer3', true],
@@ -178,14 +271,25 @@ describe('API conformance and secrets', () => {
       expect(new Set(ports.map((p) => p.id)).size).toBe(3);
       const again = seen.Device.find((d) => d.id === device.id && d !== device)!;
       expect((again.network_ports as { id: string }[]).map((p) => p.id)).toEqual(ports.map((p) => p.id));
-      expect(device).toMatchObject({ network_type: 'layer3', bonding_mode: 5, provisioning_percentage: null, termination_time: null, sos: null, user: 'root' });
+      expect(device).toMatchObject({
+        network_type: 'layer3',
+        bonding_mode: 5,
+        provisioning_percentage: null,
+        termination_time: null,
+        sos: null,
+        user: 'root',
+      });
     });
 
     it('the check can fail: wrong types, and null where the spec requires a value, are violations', () => {
       const spec = metalSpec();
       const getDevice = spec.operation('GET', '/metal/v1/devices/:id')!;
       expect(spec.check(getDevice, 200, { id: 'not-a-uuid', locked: 'yes', ip_addresses: [{ address_family: 'four' }] })).toEqual(
-        expect.arrayContaining(['/id must match format "uuid"', '/locked must be boolean', '/ip_addresses/0/address_family must be integer']),
+        expect.arrayContaining([
+          '/id must match format "uuid"',
+          '/locked must be boolean',
+          '/ip_addresses/0/address_family must be integer',
+        ]),
       );
       expect(spec.check(getDevice, 200, { created_by: { id: null, short_id: 'abc' } })).toEqual(['/created_by/id must be string']);
       expect(spec.check(getDevice, 200, { termination_time: null, hardware_reservation: null })).toEqual([]);
@@ -200,7 +304,9 @@ describe('API conformance and secrets', () => {
     it('never appear in responses or log lines', async () => {
       const responses: string[] = [];
       const enrol = await api.post('/operator/machines', {
-        facility: 'ny5', plan: 'c3.small.x86', macs: ['0c:c4:7a:00:00:01'],
+        facility: 'ny5',
+        plan: 'c3.small.x86',
+        macs: ['0c:c4:7a:00:00:01'],
         bmc: { driver: 'redfish', address: 'https://10.9.9.9', username: 'root', password },
       });
       responses.push(enrol.raw);
@@ -214,7 +320,13 @@ describe('API conformance and secrets', () => {
       }, 'the machine verification to fail');
       expect(failed.last_error).toMatch(/redfish/);
       responses.push((await api.get('/operator/machines?per_page=100')).raw);
-      const invalid = await api.post('/operator/machines', { facility: 'ny5', plan: 'c3.small.x86', macs: ['bad'], bmc: { driver: 'ipmi', address: '10.0.0.1', password }, extra: password });
+      const invalid = await api.post('/operator/machines', {
+        facility: 'ny5',
+        plan: 'c3.small.x86',
+        macs: ['bad'],
+        bmc: { driver: 'ipmi', address: '10.0.0.1', password },
+        extra: password,
+      });
       responses.push(invalid.raw);
       expect(invalid.status).toBe(422);
 

@@ -29,7 +29,12 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     it('create, get, update, list and delete', async () => {
       const created = await api.post('/projects', { name: 'crud', tags: ['a'], customdata: { team: 'x' } });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'crud', tags: ['a'], customdata: { team: 'x' }, href: `/metal/v1/projects/${created.body.id}` });
+      expect(created.body).toMatchObject({
+        name: 'crud',
+        tags: ['a'],
+        customdata: { team: 'x' },
+        href: `/metal/v1/projects/${created.body.id}`,
+      });
       const id = created.body.id;
       expect((await api.get(`/projects/${id}`)).body.name).toBe('crud');
       const updated = await api.put(`/projects/${id}`, { name: 'crud-2', tags: ['b'] });
@@ -56,9 +61,21 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     let id: string;
 
     it('is created queued and becomes active', async () => {
-      const res = await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'api-1', tags: ['web'], userdata: '#!/bin/sh\necho hi' });
+      const res = await api.post(`/projects/${projectId}/devices`, {
+        ...newDevice,
+        hostname: 'api-1',
+        tags: ['web'],
+        userdata: '#!/bin/sh\necho hi',
+      });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ hostname: 'api-1', state: 'queued', tags: ['web'], plan: { slug: 'c3.small.x86' }, metro: { code: 'ny' }, operating_system: { slug: 'ubuntu_24_04' } });
+      expect(res.body).toMatchObject({
+        hostname: 'api-1',
+        state: 'queued',
+        tags: ['web'],
+        plan: { slug: 'c3.small.x86' },
+        metro: { code: 'ny' },
+        operating_system: { slug: 'ubuntu_24_04' },
+      });
       expect(res.body.ip_addresses.length).toBeGreaterThan(0);
       id = res.body.id;
       await until(id, 'active');
@@ -116,7 +133,9 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     const types = (device: { actions: { type: string }[] }) => device.actions.map((a) => a.type);
 
     it('reboots an active device into the rescue system and back to its OS with reboot, showing the spec states', async () => {
-      const { id } = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'rescue-api', userdata: '#!/bin/sh\necho keep' })).body;
+      const { id } = (
+        await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'rescue-api', userdata: '#!/bin/sh\necho keep' })
+      ).body;
       await until(id, 'active');
       expect(types((await api.get(`/devices/${id}`)).body)).toContain('rescue');
 
@@ -133,7 +152,9 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(again.status).toBe(422);
       expect(again.body.errors).toEqual(['type: the device is rescue; rescue is possible only when it is active']);
       const bodies = (await api.get(`/devices/${id}/events?per_page=100`)).body.events.map((e: { body: string }) => e.body);
-      expect(bodies).toEqual(expect.arrayContaining(['rescue-api: active → rescuing (rescue)', 'rescue-api: rescuing → rescue (phone home)']));
+      expect(bodies).toEqual(
+        expect.arrayContaining(['rescue-api: active → rescuing (rescue)', 'rescue-api: rescuing → rescue (phone home)']),
+      );
 
       expect((await api.post(`/devices/${id}/actions`, { type: 'reboot' })).status).toBe(202);
       expect(await deviceState(cloud, id)).toBe('active');
@@ -156,7 +177,8 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     let pageProject: string;
     beforeAll(async () => {
       pageProject = (await api.post('/projects', { name: 'pages' })).body.id;
-      for (let i = 0; i < 5; i++) expect((await api.post(`/projects/${pageProject}/devices`, { ...newDevice, metro: 'da', hostname: `page-${i}` })).status).toBe(201);
+      for (let i = 0; i < 5; i++)
+        expect((await api.post(`/projects/${pageProject}/devices`, { ...newDevice, metro: 'da', hostname: `page-${i}` })).status).toBe(201);
     });
 
     it('pages with page/per_page and links first, previous, self, next and last', async () => {
@@ -227,7 +249,12 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     });
 
     it('malformed JSON → 400', async () => {
-      const res = await cloud.app.inject({ method: 'POST', url: `/metal/v1/projects/${projectId}/devices`, headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' }, payload: '{"plan": "c3.small.x86",' });
+      const res = await cloud.app.inject({
+        method: 'POST',
+        url: `/metal/v1/projects/${projectId}/devices`,
+        headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' },
+        payload: '{"plan": "c3.small.x86",',
+      });
       statuses.push(res.statusCode);
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0]).toMatch(/not valid JSON/);
@@ -236,7 +263,11 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     it('a create missing several required fields → one 422 naming every one of them', async () => {
       const res = await create({ hostname: 'bare' });
       expect(res.status).toBe(422);
-      expect([...res.body.errors].sort()).toEqual(['metro: is required (or facility)', 'operating_system: is required', 'plan: is required']);
+      expect([...res.body.errors].sort()).toEqual([
+        'metro: is required (or facility)',
+        'operating_system: is required',
+        'plan: is required',
+      ]);
       const located = await create({ hostname: 'bare', facility: ['ny5'] });
       expect(located.body.errors).toEqual(['plan: is required', 'operating_system: is required']);
       const spot = await api.post(`/projects/${projectId}/spot-market-requests`, { devices_max: 1 });
@@ -302,7 +333,10 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
         [{ ...newDevice, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, /^tags/],
         [{ ...newDevice, termination_time: 'tomorrow' }, /^termination_time/],
         [{ ...newDevice, project_ssh_keys: ['not-a-uuid'] }, /^project_ssh_keys/],
-        [{ ...newDevice, project_ssh_keys: ['00000000-0000-4000-8000-000000000000'] }, /ssh key 00000000-0000-4000-8000-000000000000 does not exist/],
+        [
+          { ...newDevice, project_ssh_keys: ['00000000-0000-4000-8000-000000000000'] },
+          /ssh key 00000000-0000-4000-8000-000000000000 does not exist/,
+        ],
         [{ ...newDevice, spot_instance: true }, /^spot_instance/],
         [{ ...newDevice, operating_system: 'custom_ipxe' }, /^ipxe_script_url: required/],
         [{ ...newDevice, plan: 'g2.large.x86', metro: 'ty' }, /not offered in metro ty/],
@@ -329,7 +363,12 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     });
 
     it('unknown ids and routes → 404', async () => {
-      for (const path of ['/devices/not-a-uuid', '/devices/00000000-0000-4000-8000-000000000000', '/projects/00000000-0000-4000-8000-000000000000', '/no/such/route']) {
+      for (const path of [
+        '/devices/not-a-uuid',
+        '/devices/00000000-0000-4000-8000-000000000000',
+        '/projects/00000000-0000-4000-8000-000000000000',
+        '/no/such/route',
+      ]) {
         const res = await api.get(path);
         statuses.push(res.status);
         expect(res.status).toBe(404);
@@ -401,8 +440,16 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     it('documents both parameters in the OpenAPI document', async () => {
       const doc = (await api.get('/openapi.json')).body;
       const parameters = doc.paths['/devices/{id}'].get.parameters as { name: string; schema: Record<string, unknown> }[];
-      expect(parameters.find((p) => p.name === 'wait_for_state')?.schema).toMatchObject({ type: 'string', pattern: expect.stringContaining('active') });
-      expect(parameters.find((p) => p.name === 'wait_timeout')?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 60, default: 30 });
+      expect(parameters.find((p) => p.name === 'wait_for_state')?.schema).toMatchObject({
+        type: 'string',
+        pattern: expect.stringContaining('active'),
+      });
+      expect(parameters.find((p) => p.name === 'wait_timeout')?.schema).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: 60,
+        default: 30,
+      });
     });
   });
 
@@ -411,10 +458,16 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       const project = (await api.post('/projects', { name: 'idem' })).body.id;
       const body = { ...newDevice, metro: 'sv', hostname: 'idem-1' };
       const headers = { 'idempotency-key': 'create-idem-1' };
-      const [a, b] = await Promise.all([api.post(`/projects/${project}/devices`, body, headers), api.post(`/projects/${project}/devices`, body, headers)]);
+      const [a, b] = await Promise.all([
+        api.post(`/projects/${project}/devices`, body, headers),
+        api.post(`/projects/${project}/devices`, body, headers),
+      ]);
       // A retry racing the first request is told to retry (409); once it is done, it gets the first response.
       const statuses = [a.status, b.status].sort();
-      expect([[201, 201], [201, 409]]).toContainEqual(statuses);
+      expect([
+        [201, 201],
+        [201, 409],
+      ]).toContainEqual(statuses);
       const first = a.status === 201 ? a : b;
       const replay = await api.post(`/projects/${project}/devices`, body, headers);
       expect(replay.status).toBe(201);
@@ -438,7 +491,10 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       // As if this (live) server were still running the first request: a retry must wait.
       await api.delete(`/devices/${first.body.id}`);
       await eventually(async () => (await api.get(`/devices/${first.body.id}`)).status === 404, 'the first device to be gone');
-      await cloud.db.query(`UPDATE idempotency_keys SET status = 0, response = 'null', created_at = now() - interval '1 hour' WHERE key = $1`, [headers['idempotency-key']]);
+      await cloud.db.query(
+        `UPDATE idempotency_keys SET status = 0, response = 'null', created_at = now() - interval '1 hour' WHERE key = $1`,
+        [headers['idempotency-key']],
+      );
       const early = await api.post(`/projects/${project}/devices`, body, headers);
       expect(early.status).toBe(409);
       expect(early.body.errors[0]).toMatch(/still running; retry in a moment/);
@@ -459,26 +515,42 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       // The answer is written by the create's own transaction: a failure right after the create commits (the
       // server killed before it answers) leaves the key answered, not claimed.
       const recorded: unknown[] = [];
-      const created = await cloud.engine.devices.create(await cloud.engine.accounts.authenticate(cloud.adminToken), project, body, async (tx, device) => {
-        recorded.push((await tx.query('SELECT count(*)::int AS n FROM devices WHERE id = $1', [device.id]))[0]);
-      });
+      const created = await cloud.engine.devices.create(
+        await cloud.engine.accounts.authenticate(cloud.adminToken),
+        project,
+        body,
+        async (tx, device) => {
+          recorded.push((await tx.query('SELECT count(*)::int AS n FROM devices WHERE id = $1', [device.id]))[0]);
+        },
+      );
       expect(recorded).toEqual([{ n: 1 }]);
       const first = await api.post(`/projects/${project}/devices`, { ...body, hostname: 'idem-atomic-2' }, headers);
-      const [row] = await cloud.db.query<{ status: number; response: { id: string } }>('SELECT status, response FROM idempotency_keys WHERE key = $1', [headers['idempotency-key']]);
+      const [row] = await cloud.db.query<{ status: number; response: { id: string } }>(
+        'SELECT status, response FROM idempotency_keys WHERE key = $1',
+        [headers['idempotency-key']],
+      );
       expect(row).toEqual({ status: 201, response: expect.objectContaining({ id: first.body.id, hostname: 'idem-atomic-2' }) });
       // Even if this server is gone, the retry is a replay of the committed create.
       await cloud.db.query(`UPDATE idempotency_keys SET worker_id = gen_random_uuid() WHERE key = $1`, [headers['idempotency-key']]);
       const retry = await api.post(`/projects/${project}/devices`, { ...body, hostname: 'idem-atomic-2' }, headers);
       expect(retry.status).toBe(201);
       expect(retry.body.id).toBe(first.body.id);
-      expect((await api.get(`/projects/${project}/devices`)).body.devices.map((d: { id: string }) => d.id).sort()).toEqual([created.id, first.body.id].sort());
+      expect((await api.get(`/projects/${project}/devices`)).body.devices.map((d: { id: string }) => d.id).sort()).toEqual(
+        [created.id, first.body.id].sort(),
+      );
     });
 
     it('project and SSH key creates commit their answer with the create too', async () => {
       const headers = { 'idempotency-key': 'project-once' };
       const project = await api.post('/projects', { name: 'idem-project' }, headers);
-      const key = await api.post(`/projects/${project.body.id}/ssh-keys`, { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example' }, { 'idempotency-key': 'ssh-once' });
-      const rows = await cloud.db.query<{ key: string; status: number; response: { id: string } }>(`SELECT key, status, response FROM idempotency_keys WHERE key IN ('project-once', 'ssh-once') ORDER BY key`);
+      const key = await api.post(
+        `/projects/${project.body.id}/ssh-keys`,
+        { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example' },
+        { 'idempotency-key': 'ssh-once' },
+      );
+      const rows = await cloud.db.query<{ key: string; status: number; response: { id: string } }>(
+        `SELECT key, status, response FROM idempotency_keys WHERE key IN ('project-once', 'ssh-once') ORDER BY key`,
+      );
       expect(rows).toEqual([
         { key: 'project-once', status: 201, response: expect.objectContaining({ id: project.body.id }) },
         { key: 'ssh-once', status: 201, response: expect.objectContaining({ id: key.body.id }) },
@@ -506,36 +578,68 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
     it('gives the blocks asked for: private only, or a /30 public block', async () => {
       const plain = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'ip-default' })).body;
       expect(kinds(plain)).toEqual(['public-v4/31', 'public-v6/127', 'private-v4/30']);
-      const privateOnly = await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'ip-private', ip_addresses: [{ address_family: 4, public: false }] });
+      const privateOnly = await api.post(`/projects/${projectId}/devices`, {
+        ...newDevice,
+        hostname: 'ip-private',
+        ip_addresses: [{ address_family: 4, public: false }],
+      });
       expect(privateOnly.status).toBe(201);
       expect(kinds(privateOnly.body)).toEqual(['private-v4/30']);
       const block = await api.post(`/projects/${projectId}/devices`, {
-        ...newDevice, hostname: 'ip-block', ip_addresses: [{ address_family: 4, public: true, cidr: 30 }, { address_family: 4, public: false }, { address_family: 6, public: true }],
+        ...newDevice,
+        hostname: 'ip-block',
+        ip_addresses: [
+          { address_family: 4, public: true, cidr: 30 },
+          { address_family: 4, public: false },
+          { address_family: 6, public: true },
+        ],
       });
       expect(kinds(block.body)).toEqual(['public-v4/30', 'private-v4/30', 'public-v6/127']);
       const [v4] = block.body.ip_addresses;
-      expect(v4).toMatchObject({ netmask: '255.255.255.252', parent_block: { network: v4.network, cidr: 30 }, assigned_to: { href: block.body.href } });
+      expect(v4).toMatchObject({
+        netmask: '255.255.255.252',
+        parent_block: { network: v4.network, cidr: 30 },
+        assigned_to: { href: block.body.href },
+      });
       // Addresses stay as created through the install.
       await until(block.body.id, 'active');
-      expect((await api.get(`/devices/${block.body.id}`)).body.ip_addresses.map((a: { address: string }) => a.address)).toEqual(block.body.ip_addresses.map((a: { address: string }) => a.address));
+      expect((await api.get(`/devices/${block.body.id}`)).body.ip_addresses.map((a: { address: string }) => a.address)).toEqual(
+        block.body.ip_addresses.map((a: { address: string }) => a.address),
+      );
     });
 
     it('answers 422 naming the entry, the field and the allowed range', async () => {
-      const res = await api.post(`/projects/${projectId}/devices`, { ...newDevice, ip_addresses: [{ address_family: 4, public: true, cidr: 20 }, { address_family: 7, public: false }] });
+      const res = await api.post(`/projects/${projectId}/devices`, {
+        ...newDevice,
+        ip_addresses: [
+          { address_family: 4, public: true, cidr: 20 },
+          { address_family: 7, public: false },
+        ],
+      });
       expect(res.status).toBe(422);
       expect(res.body.errors).toEqual([
         'ip_addresses[0].cidr: 20 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)',
         'ip_addresses[1].address_family: must be 4 or 6, not 7',
       ]);
-      const noPrivate = await api.post(`/projects/${projectId}/devices`, { ...newDevice, ip_addresses: [{ address_family: 4, public: true }] });
-      expect(noPrivate.body.errors).toEqual(['ip_addresses: must include private IPv4 ({"address_family": 4, "public": false}), as on Metal']);
+      const noPrivate = await api.post(`/projects/${projectId}/devices`, {
+        ...newDevice,
+        ip_addresses: [{ address_family: 4, public: true }],
+      });
+      expect(noPrivate.body.errors).toEqual([
+        'ip_addresses: must include private IPv4 ({"address_family": 4, "public": false}), as on Metal',
+      ]);
     });
   });
 
   describe('include', () => {
     it('expands the project and SSH key links of a device and of a device page', async () => {
       const project = (await api.post('/projects', { name: 'include-me' })).body.id;
-      const key = (await api.post(`/projects/${project}/ssh-keys`, { label: 'ops', key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example' })).body;
+      const key = (
+        await api.post(`/projects/${project}/ssh-keys`, {
+          label: 'ops',
+          key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVzdA ops@example',
+        })
+      ).body;
       const device = (await api.post(`/projects/${project}/devices`, { ...newDevice, metro: 'da', hostname: 'inc-1' })).body;
       expect(device.project).toEqual({ href: `/metal/v1/projects/${project}` });
 

@@ -32,11 +32,21 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
   });
 
   // The paginated lists (the catalogue's lists are whole, as in the spec, and ignore page).
-  const listRoutes = () => ['/projects', `/projects/${projectId}/devices`, '/events', `/projects/${projectId}/events`, '/operator/machines', `/projects/${projectId}/ips`];
+  const listRoutes = () => [
+    '/projects',
+    `/projects/${projectId}/devices`,
+    '/events',
+    `/projects/${projectId}/events`,
+    '/operator/machines',
+    `/projects/${projectId}/ips`,
+  ];
 
-  it.each(['92233720368547758', '1e21', '9007199254740993', '-1', '0', '1.5', 'NaN', 'abc'])('page=%s on every list route is a 422 naming page', async (page) => {
-    for (const path of listRoutes()) expectMetalError(await admin.get(`${path}?page=${page}`), 422, /^query parameter page: /);
-  });
+  it.each(['92233720368547758', '1e21', '9007199254740993', '-1', '0', '1.5', 'NaN', 'abc'])(
+    'page=%s on every list route is a 422 naming page',
+    async (page) => {
+      for (const path of listRoutes()) expectMetalError(await admin.get(`${path}?page=${page}`), 422, /^query parameter page: /);
+    },
+  );
 
   it('the largest page accepted answers an empty list', async () => {
     for (const path of listRoutes()) {
@@ -49,7 +59,15 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
   it.each(['not-a-uuid', '%00', 'urn:uuid:6f1d8e0a-4b7c-4e55-9d1c-0c6f2f7a8b9c', '6f1d8e0a-4b7c-4e55-9d1c-0c6f2f7a8b9'])(
     'a malformed id (%s) in the path is a 404 naming the id parameter',
     async (id) => {
-      for (const path of ['/api-keys', '/user/api-keys', '/devices', '/projects', '/ssh-keys', '/spot-market-requests', '/operator/machines']) {
+      for (const path of [
+        '/api-keys',
+        '/user/api-keys',
+        '/devices',
+        '/projects',
+        '/ssh-keys',
+        '/spot-market-requests',
+        '/operator/machines',
+      ]) {
         expectMetalError(await admin.delete(`${path}/${id}`), 404, /^path parameter id: must be a UUID/);
       }
       expectMetalError(await admin.get(`/devices/${id}/events`), 404, /^path parameter id: /);
@@ -76,10 +94,24 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
   it(`JSON nested deeper than ${MAX_JSON_DEPTH} levels is a 422 naming the field, at any depth up to the body limit`, async () => {
     for (const depth of [MAX_JSON_DEPTH + 1, 3_500, 6_000, 100_000]) {
       const payload = `{"name":"deep","customdata":{"a":${nested(depth)}}}`;
-      const res = await cloud.app.inject({ method: 'POST', url: '/metal/v1/projects', payload, headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' } });
-      expectMetalError({ status: res.statusCode, body: res.json() }, 422, new RegExp(`^customdata: nested deeper than ${MAX_JSON_DEPTH} levels`));
+      const res = await cloud.app.inject({
+        method: 'POST',
+        url: '/metal/v1/projects',
+        payload,
+        headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' },
+      });
+      expectMetalError(
+        { status: res.statusCode, body: res.json() },
+        422,
+        new RegExp(`^customdata: nested deeper than ${MAX_JSON_DEPTH} levels`),
+      );
     }
-    const top = await cloud.app.inject({ method: 'POST', url: '/metal/v1/projects', payload: nested(50_000), headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' } });
+    const top = await cloud.app.inject({
+      method: 'POST',
+      url: '/metal/v1/projects',
+      payload: nested(50_000),
+      headers: { 'x-auth-token': cloud.adminToken, 'content-type': 'application/json' },
+    });
     expectMetalError({ status: top.statusCode, body: top.json() }, 422, /^body: nested deeper than/);
   });
 
@@ -92,13 +124,25 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
 
   it('NUL characters in a body or the query are a 422 naming the field', async () => {
     expectMetalError(await admin.post('/projects', { name: 'a\u0000b' }), 422, /^name: must not contain NUL/);
-    expectMetalError(await admin.post('/projects', { name: 'x', customdata: { list: ['ok', { 'k\u0000': 1 }] } }), 422, /^customdata\.list\[1\]\.k.: must not contain NUL/);
+    expectMetalError(
+      await admin.post('/projects', { name: 'x', customdata: { list: ['ok', { 'k\u0000': 1 }] } }),
+      422,
+      /^customdata\.list\[1\]\.k.: must not contain NUL/,
+    );
     expectMetalError(await admin.get('/projects?include=%00'), 422, /^query parameter include: must not contain NUL/);
   });
 
   it('a lone surrogate (\\ud800) in a body is a 422 naming the field, and does not fail the other creates of its group commit', async () => {
-    expectMetalError(await admin.post('/projects', { name: 'x', tags: ['ok', 'half \ud800'] }), 422, /^tags\[1\]: must be valid Unicode: it contains a lone surrogate/);
-    expectMetalError(await admin.post('/projects', { name: 'x', customdata: { ['k\udc00']: 1 } }), 422, /^customdata\.k.: must be valid Unicode/);
+    expectMetalError(
+      await admin.post('/projects', { name: 'x', tags: ['ok', 'half \ud800'] }),
+      422,
+      /^tags\[1\]: must be valid Unicode: it contains a lone surrogate/,
+    );
+    expectMetalError(
+      await admin.post('/projects', { name: 'x', customdata: { ['k\udc00']: 1 } }),
+      422,
+      /^customdata\.k.: must be valid Unicode/,
+    );
     // A pair is a character like any other.
     expect((await admin.post('/projects', { name: 'x \ud83d\ude00' })).body.name).toBe('x 😀');
     const device = { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' };
@@ -110,7 +154,14 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
     expectMetalError(bad, 422, /^description: must be valid Unicode/);
   });
 
-  it.each(['0000-01-01T00:00:00Z', '2030-06-30T23:59:60Z', '2030-01-01T00:00:00+01', '2030-01-01T00:00:00+16:00', '9999-12-31T23:59:59-01:00', '0099-12-31T00:00:00Z'])(
+  it.each([
+    '0000-01-01T00:00:00Z',
+    '2030-06-30T23:59:60Z',
+    '2030-01-01T00:00:00+01',
+    '2030-01-01T00:00:00+16:00',
+    '9999-12-31T23:59:59-01:00',
+    '0099-12-31T00:00:00Z',
+  ])(
     'a date-time the store cannot keep (%s) is a 422 naming the field, and does not fail the other creates of its group commit',
     async (at) => {
       const device = { plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_24_04' };
@@ -120,8 +171,19 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
       ]);
       expect(good.status).toBe(201);
       expectMetalError(bad, 422, /^termination_time: must match format "date-time"/);
-      const spot = { devices_min: 1, devices_max: 1, max_bid_price: 0.01, metro: 'ny', end_at: at, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04' } };
-      expectMetalError(await admin.post(`/projects/${projectId}/spot-market-requests`, spot), 422, /^end_at: must match format "date-time"/);
+      const spot = {
+        devices_min: 1,
+        devices_max: 1,
+        max_bid_price: 0.01,
+        metro: 'ny',
+        end_at: at,
+        instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04' },
+      };
+      expectMetalError(
+        await admin.post(`/projects/${projectId}/spot-market-requests`, spot),
+        422,
+        /^end_at: must match format "date-time"/,
+      );
       await admin.delete(`/devices/${good.body.id}`);
     },
   );

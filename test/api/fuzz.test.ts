@@ -24,10 +24,42 @@ interface Operation {
 }
 
 const HOSTILE_TEXT = [
-  '', ' ', '0', '-1', '1.5', '1e21', '92233720368547758', '-92233720368547758', '9'.repeat(400), 'NaN', 'Infinity', 'null', 'true',
-  '%00', 'a%00b', '\u0000', '%C0%AF', '%FF', '%E0%A4%A', '../../etc/passwd', '<script>alert(1)</script>', "' OR 1=1 --", '${jndi:x}',
-  '😀🇺🇳', 'ＡＢＣ', '\u202e', 'x'.repeat(5000), 'urn:uuid:6f1d8e0a-4b7c-4e55-9d1c-0c6f2f7a8b9c', '00000000-0000-0000-0000-000000000000',
-  '6F1D8E0A-4B7C-4E55-9D1C-0C6F2F7A8B9C', '[]', '{}', 'a,b,,c', '%2F', '%20', '+',
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1.5',
+  '1e21',
+  '92233720368547758',
+  '-92233720368547758',
+  '9'.repeat(400),
+  'NaN',
+  'Infinity',
+  'null',
+  'true',
+  '%00',
+  'a%00b',
+  '\u0000',
+  '%C0%AF',
+  '%FF',
+  '%E0%A4%A',
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '${jndi:x}',
+  '😀🇺🇳',
+  'ＡＢＣ',
+  '\u202e',
+  'x'.repeat(5000),
+  'urn:uuid:6f1d8e0a-4b7c-4e55-9d1c-0c6f2f7a8b9c',
+  '00000000-0000-0000-0000-000000000000',
+  '6F1D8E0A-4B7C-4E55-9D1C-0C6F2F7A8B9C',
+  '[]',
+  '{}',
+  'a,b,,c',
+  '%2F',
+  '%20',
+  '+',
 ];
 
 /** A JSON text nested `depth` deep (as text: building it as a value and stringifying would overflow). */
@@ -103,9 +135,14 @@ describe('fuzzing every route of the OpenAPI document', () => {
       const roll = random();
       if (roll < 0.45) return { payload: JSON.stringify(hostileBody(op.body)), contentType: 'application/json' };
       if (roll < 0.55) return { payload: pick(['null', '[]', '"text"', '42', 'true', '[{}]', '{"a":']), contentType: 'application/json' };
-      if (roll < 0.62) return { payload: `{"name":"deep","customdata":${deepJson(pick([40, 3_000, 20_000]))}}`, contentType: 'application/json' };
+      if (roll < 0.62)
+        return { payload: `{"name":"deep","customdata":${deepJson(pick([40, 3_000, 20_000]))}}`, contentType: 'application/json' };
       if (roll < 0.66) return { payload: JSON.stringify({ name: 'z'.repeat(300_000) }), contentType: 'application/json' };
-      if (roll < 0.72) return { payload: 'name=x', contentType: pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) };
+      if (roll < 0.72)
+        return {
+          payload: 'name=x',
+          contentType: pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']),
+        };
       if (roll < 0.76) return { payload: '{"name":"\\ud800"}', contentType: 'application/json; charset=utf-16' };
       if (roll < 0.8) return { payload: '{}', contentType: 'application/json' };
       return {};
@@ -143,7 +180,12 @@ describe('fuzzing every route of the OpenAPI document', () => {
       if (contentType) headers['content-type'] = contentType;
       if (chance(0.1)) headers['idempotency-key'] = pick(HOSTILE_TEXT.filter((v) => !v.includes('\u0000')));
       if (chance(0.05)) headers['accept'] = pick(['text/html', 'application/xml', '*/*;q=0']);
-      const request: InjectOptions = { method: method as InjectOptions['method'], url: `/metal/v1${pathFor(op)}${query ? `?${query}` : ''}`, headers, payload };
+      const request: InjectOptions = {
+        method: method as InjectOptions['method'],
+        url: `/metal/v1${pathFor(op)}${query ? `?${query}` : ''}`,
+        headers,
+        payload,
+      };
       const res = await cloud.app.inject(request);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       const what = `${request.method} ${String(request.url).slice(0, 200)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
@@ -155,11 +197,18 @@ describe('fuzzing every route of the OpenAPI document', () => {
         } catch {
           body = undefined;
         }
-        const shaped = body && Array.isArray(body.errors) && body.errors.length > 0 && body.errors.every((e: unknown) => typeof e === 'string' && e.length > 0) && typeof body.code === 'string';
+        const shaped =
+          body &&
+          Array.isArray(body.errors) &&
+          body.errors.length > 0 &&
+          body.errors.every((e: unknown) => typeof e === 'string' && e.length > 0) &&
+          typeof body.code === 'string';
         if (!shaped) failures.push(`not in the Metal error shape: ${what}`);
       }
     }
-    console.log(`fuzz seed ${SEED}: ${REQUESTS} requests over ${ops.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(
+      `fuzz seed ${SEED}: ${REQUESTS} requests over ${ops.length} operations; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
     expect(failures).toEqual([]);
   });
 });

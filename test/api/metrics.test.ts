@@ -11,7 +11,8 @@ jest.setTimeout(180_000);
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 const promtoolMissing = promtool.error ? 'promtool is not installed (Debian package prometheus; test/run installs it)' : undefined;
 
-const scrape = (cloud: Cloud, headers: Record<string, string> = { 'x-auth-token': cloud.adminToken }) => cloud.app.inject({ method: 'GET', url: '/metrics', headers });
+const scrape = (cloud: Cloud, headers: Record<string, string> = { 'x-auth-token': cloud.adminToken }) =>
+  cloud.app.inject({ method: 'GET', url: '/metrics', headers });
 
 /** The value of one sample line, e.g. value(text, 'metalforge_jobs_due{kind="provision"}'). */
 const value = (text: string, series: string) => {
@@ -29,10 +30,14 @@ describe('/metrics', () => {
     const admin = apiClient(cloud);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await admin.post(`/projects/${projectId}/devices`, deviceInput({ hostname: `m${i}` }))).body.id);
-    await eventually(async () => {
-      const states = await Promise.all(ids.map(async (id) => (await admin.get(`/devices/${id}`)).body.state));
-      return states.every((s) => s === 'active' || s === 'failed');
-    }, 'devices to finish provisioning', 120_000);
+    await eventually(
+      async () => {
+        const states = await Promise.all(ids.map(async (id) => (await admin.get(`/devices/${id}`)).body.state));
+        return states.every((s) => s === 'active' || s === 'failed');
+      },
+      'devices to finish provisioning',
+      120_000,
+    );
     await admin.get('/devices/not-a-uuid');
     await admin.get('/no/such/route');
   });
@@ -53,15 +58,23 @@ describe('/metrics', () => {
 
   it('serves the series an operator watches, with the values of what happened', async () => {
     const text = (await scrape(cloud)).body;
-    expect(value(text, 'metalforge_http_request_duration_seconds_count{method="POST",route="/metal/v1/projects/:id/devices",status_class="2xx"}')).toBe(4);
-    expect(value(text, 'metalforge_http_request_duration_seconds_count{method="GET",route="/metal/v1/devices/:id",status_class="4xx"}')).toBe(1);
+    expect(
+      value(
+        text,
+        'metalforge_http_request_duration_seconds_count{method="POST",route="/metal/v1/projects/:id/devices",status_class="2xx"}',
+      ),
+    ).toBe(4);
+    expect(
+      value(text, 'metalforge_http_request_duration_seconds_count{method="GET",route="/metal/v1/devices/:id",status_class="4xx"}'),
+    ).toBe(1);
     expect(value(text, 'metalforge_http_request_duration_seconds_count{method="GET",route="unmatched",status_class="4xx"}')).toBe(1);
     // Each device left queued and provisioning once (and none is left in the queue).
     expect(value(text, 'metalforge_device_state_duration_seconds_count{state="queued"}')).toBe(4);
     expect(value(text, 'metalforge_device_state_duration_seconds_count{state="provisioning"}')).toBe(4);
     expect(value(text, 'metalforge_bmc_call_errors_total{driver="sim",kind="busy"}')).toBeGreaterThan(0);
     expect(value(text, 'metalforge_webhook_deliveries_pending')).toBe(0);
-    for (const name of ['metalforge_jobs_queued', 'metalforge_jobs_due', 'metalforge_jobs_oldest_due_age_seconds']) expect(text).toContain(`# TYPE ${name} gauge`);
+    for (const name of ['metalforge_jobs_queued', 'metalforge_jobs_due', 'metalforge_jobs_oldest_due_age_seconds'])
+      expect(text).toContain(`# TYPE ${name} gauge`);
   });
 
   it('counts each state duration once across scrapes', async () => {

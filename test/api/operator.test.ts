@@ -10,7 +10,12 @@ import { adminProject, apiClient, testCloud } from '../support/cloud';
 describe('machine enrolment', () => {
   let cloud: Cloud;
   let api: ReturnType<typeof apiClient>;
-  const machine = (macs: string[], address: string) => ({ facility: 'ny5', plan: 'c3.small.x86', macs, bmc: { driver: 'redfish', address, username: 'root', password: 's3cret-bmc' } });
+  const machine = (macs: string[], address: string) => ({
+    facility: 'ny5',
+    plan: 'c3.small.x86',
+    macs,
+    bmc: { driver: 'redfish', address, username: 'root', password: 's3cret-bmc' },
+  });
 
   beforeAll(async () => {
     cloud = await testCloud('pglite', { startWorkers: false });
@@ -34,7 +39,9 @@ describe('machine enrolment', () => {
     expect(first.status).toBe(201);
     const again = await api.post('/operator/machines', machine(['0c:c4:7a:00:00:03'], 'https://10.0.0.2'));
     expect(again.status).toBe(409);
-    expect(again.body.errors[0]).toBe(`bmc.address: https://10.0.0.2 is already the BMC of machine ${first.body.name}; remove that machine first or give this one's own BMC`);
+    expect(again.body.errors[0]).toBe(
+      `bmc.address: https://10.0.0.2 is already the BMC of machine ${first.body.name}; remove that machine first or give this one's own BMC`,
+    );
     expect(JSON.stringify(again.body)).not.toContain('s3cret-bmc');
   });
 });
@@ -52,7 +59,9 @@ describe('backup', () => {
     const api = apiClient(cloud);
     const { projectId } = await adminProject(cloud, 'backed-up');
     const bmc = { driver: 'redfish', address: 'https://10.9.0.1', username: 'root', password: 'backup-s3cret' };
-    expect((await api.post('/operator/machines', { facility: 'ny5', plan: 'c3.small.x86', macs: ['0c:c4:7a:00:09:01'], bmc })).status).toBe(201);
+    expect((await api.post('/operator/machines', { facility: 'ny5', plan: 'c3.small.x86', macs: ['0c:c4:7a:00:09:01'], bmc })).status).toBe(
+      201,
+    );
     const res = await api.get('/operator/backup');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);

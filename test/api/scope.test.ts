@@ -56,7 +56,10 @@ describe('failed authentication is throttled per source address', () => {
       const res = await call(token, '203.0.113.7');
       expect(res.statusCode).toBe(429);
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      expect(res.json()).toEqual({ errors: [expect.stringMatching(/^X-Auth-Token: too many failed authentications/)], code: 'rate_limited' });
+      expect(res.json()).toEqual({
+        errors: [expect.stringMatching(/^X-Auth-Token: too many failed authentications/)],
+        code: 'rate_limited',
+      });
     }
     expect((await call(cloud.adminToken, '203.0.113.8')).statusCode).toBe(200);
     expect((await call(undefined, '203.0.113.8')).statusCode).toBe(401);

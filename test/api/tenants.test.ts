@@ -34,7 +34,10 @@ describe('two tenants probing each other on the API', () => {
     const projectId = (await admin.post('/projects', { name: `${name}-project`, customdata: { owner: `${name}-customdata` } })).body.id;
     const key = (await admin.post(`/projects/${projectId}/api-keys`, { description: `${name}-key` })).body;
     const client = apiClient(cloud, key.token);
-    const device = await client.post(`/projects/${projectId}/devices`, deviceInput({ hostname: `${name}-host`, userdata: `#!/bin/sh\necho ${name}-userdata` }));
+    const device = await client.post(
+      `/projects/${projectId}/devices`,
+      deviceInput({ hostname: `${name}-host`, userdata: `#!/bin/sh\necho ${name}-userdata` }),
+    );
     expect(device.status).toBe(201);
     const sshKey = await client.post(`/projects/${projectId}/ssh-keys`, { label: `${name}-ssh`, key: sshPublicKey(name) });
     expect(sshKey.status).toBe(201);
@@ -57,7 +60,21 @@ describe('two tenants probing each other on the API', () => {
       apiKeyId: key.id,
       spotRequestId: spot.body.id,
       eventIds: events,
-      marks: [projectId, device.body.id, sshKey.body.id, key.id, spot.body.id, ...events, `${name}-project`, `${name}-host`, `${name}-ssh`, `${name}-key`, `${name}-spot`, `${name}-customdata`, `${name}.example.com`],
+      marks: [
+        projectId,
+        device.body.id,
+        sshKey.body.id,
+        key.id,
+        spot.body.id,
+        ...events,
+        `${name}-project`,
+        `${name}-host`,
+        `${name}-ssh`,
+        `${name}-key`,
+        `${name}-spot`,
+        `${name}-customdata`,
+        `${name}.example.com`,
+      ],
     };
   }
 
@@ -83,7 +100,17 @@ describe('two tenants probing each other on the API', () => {
     ['GET', `/projects/${victim.projectId}/api-keys`],
     ['POST', `/projects/${victim.projectId}/api-keys`, { description: 'intruder' }],
     ['GET', `/projects/${victim.projectId}/spot-market-requests`],
-    ['POST', `/projects/${victim.projectId}/spot-market-requests`, { devices_min: 1, devices_max: 1, max_bid_price: 1, metro: 'ny', instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04' } }],
+    [
+      'POST',
+      `/projects/${victim.projectId}/spot-market-requests`,
+      {
+        devices_min: 1,
+        devices_max: 1,
+        max_bid_price: 1,
+        metro: 'ny',
+        instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04' },
+      },
+    ],
     ['PUT', `/projects/${victim.projectId}/webhook`, { url: 'https://intruder.example.com/' }],
     ['GET', `/devices/${victim.deviceId}`],
     ['PUT', `/devices/${victim.deviceId}`, { hostname: 'taken' }],
@@ -101,7 +128,13 @@ describe('two tenants probing each other on the API', () => {
   ];
 
   const call = (client: Client, method: string, path: string, body?: unknown) =>
-    method === 'GET' ? client.get(path) : method === 'DELETE' ? client.delete(path) : method === 'PUT' ? client.put(path, body) : client.post(path, body);
+    method === 'GET'
+      ? client.get(path)
+      : method === 'DELETE'
+        ? client.delete(path)
+        : method === 'PUT'
+          ? client.put(path, body)
+          : client.post(path, body);
 
   it.each([
     ['a', 'b'],
@@ -112,7 +145,8 @@ describe('two tenants probing each other on the API', () => {
     for (const [method, path, body] of probes(victim)) {
       const res = await call(attacker.client, method, path, body);
       const wrong = res.status !== 404 && !(res.status === 403 && /project API key cannot/.test(res.body?.errors?.[0] ?? ''));
-      if (wrong || victim.marks.slice(5).some((m) => res.raw.includes(m))) leaks.push(`${method} ${path} → ${res.status} ${res.raw.slice(0, 200)}`);
+      if (wrong || victim.marks.slice(5).some((m) => res.raw.includes(m)))
+        leaks.push(`${method} ${path} → ${res.status} ${res.raw.slice(0, 200)}`);
     }
     expect(leaks).toEqual([]);
   });

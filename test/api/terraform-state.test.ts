@@ -42,7 +42,7 @@ describe('Terraform state over the http backend protocol', () => {
   const tf = async (
     method: Method,
     path: string,
-    options: { token?: string; body?: string | object; headers?: Record<string, string> } = {}
+    options: { token?: string; body?: string | object; headers?: Record<string, string> } = {},
   ) => {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const res = await cloud.app.inject({

@@ -146,7 +146,10 @@ describe('boot routes', () => {
     });
 
     it('neither phones home nor fails the install for a fetch that got no token', async () => {
-      const changes = [{ ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' }, { operatingSystem: { slug: 'plan9_4', distro: 'plan9', version: '4' } }];
+      const changes = [
+        { ipxeScriptUrl: 'https://ipxe.example.org/boot.ipxe' },
+        { operatingSystem: { slug: 'plan9_4', distro: 'plan9', version: '4' } },
+      ];
       for (const change of changes) {
         Object.assign(device, { ipxeScriptUrl: undefined }, change);
         await backend.takeInstallToken(device.id);
@@ -180,7 +183,12 @@ describe('boot routes', () => {
       const res = await app.inject({ url: '/boot/ipxe?token=not-a-known-token' });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('no device is provisioned for this boot token');
-      expect(res.body.split('\n').filter((line) => line.startsWith('echo')).join('\n')).not.toContain('not-a-known-token');
+      expect(
+        res.body
+          .split('\n')
+          .filter((line) => line.startsWith('echo'))
+          .join('\n'),
+      ).not.toContain('not-a-known-token');
     });
 
     it('rejects a request without a MAC or token, naming the field', async () => {
@@ -252,8 +260,26 @@ describe('boot routes', () => {
             { name: 'eth1', mac: '52:54:00:aa:00:02' },
           ],
           addresses: [
-            { address_family: 4, address: '147.75.10.3', cidr: 31, netmask: '255.255.255.254', gateway: '147.75.10.2', public: true, management: true, enabled: true },
-            { address_family: 4, address: '10.70.1.5', cidr: 25, netmask: '255.255.255.128', gateway: '10.70.1.1', public: false, management: true, enabled: true },
+            {
+              address_family: 4,
+              address: '147.75.10.3',
+              cidr: 31,
+              netmask: '255.255.255.254',
+              gateway: '147.75.10.2',
+              public: true,
+              management: true,
+              enabled: true,
+            },
+            {
+              address_family: 4,
+              address: '10.70.1.5',
+              cidr: 25,
+              netmask: '255.255.255.128',
+              gateway: '10.70.1.1',
+              public: false,
+              management: true,
+              enabled: true,
+            },
             { address_family: 6, address: '2604:1380:1::3', cidr: 127, public: true, management: true, enabled: true },
           ],
         },
@@ -320,8 +346,18 @@ describe('boot routes', () => {
 
     it('lists the meta-data index, directories with a trailing slash, under 2009-04-04 and latest', async () => {
       const expected = [
-        'instance-id', 'hostname', 'local-hostname', 'plan', 'facility', 'metro', 'tags',
-        'local-ipv4', 'public-ipv4', 'public-ipv6', 'operating-system/', 'public-keys/',
+        'instance-id',
+        'hostname',
+        'local-hostname',
+        'plan',
+        'facility',
+        'metro',
+        'tags',
+        'local-ipv4',
+        'public-ipv4',
+        'public-ipv6',
+        'operating-system/',
+        'public-keys/',
       ];
       for (const url of ['/2009-04-04/meta-data/', '/2009-04-04/meta-data', '/latest/meta-data/']) {
         const res = await get(url);

@@ -17,7 +17,24 @@ function startAndStop(dataDir: string): Promise<string> {
   delete env.METALFORGE_ADMIN_TOKEN;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'lib/cli/main.ts', 'server', '--data-dir', dataDir, '--port', '0', '--sim-scale', '0', '--boot-path', 'in-process', '--log-level', 'info', '--log-format', 'json'],
+    [
+      '--import',
+      'tsx',
+      'lib/cli/main.ts',
+      'server',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--sim-scale',
+      '0',
+      '--boot-path',
+      'in-process',
+      '--log-level',
+      'info',
+      '--log-format',
+      'json',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let output = '';
@@ -28,7 +45,9 @@ function startAndStop(dataDir: string): Promise<string> {
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.once('exit', () => (/ {2}database /.test(output) ? resolve(output) : reject(new Error(`the server exited before serving:\n${output}`))));
+    child.once('exit', () =>
+      / {2}database /.test(output) ? resolve(output) : reject(new Error(`the server exited before serving:\n${output}`)),
+    );
   });
 }
 

@@ -43,6 +43,8 @@ describe('server log', () => {
   });
 
   it('prints other entries by their message', () => {
-    expect(prettyMessage({ msg: 'seeded the simulated data center from the catalog' })).toBe('seeded the simulated data center from the catalog');
+    expect(prettyMessage({ msg: 'seeded the simulated data center from the catalog' })).toBe(
+      'seeded the simulated data center from the catalog',
+    );
   });
 });

@@ -39,7 +39,8 @@ describe('bin/metalforge', () => {
   it('--help lists every command, test included', async () => {
     const { code, output } = await metalforge(['--help']);
     expect(code).toBe(0);
-    for (const command of ['server', 'demo', 'deploy', 'destroy', 'provider', 'test']) expect(output).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['server', 'demo', 'deploy', 'destroy', 'provider', 'test'])
+      expect(output).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   describe('deploy and destroy against a URL where nothing answers', () => {
@@ -51,12 +52,21 @@ describe('bin/metalforge', () => {
     it('deploy takes METAL_API_URL and stops with one message naming it, before synth and terraform', async () => {
       const { code, output } = await metalforge(['deploy', 'core-web-ny'], { METAL_API_URL: url, METAL_AUTH_TOKEN: 'mf_unused' });
       expect(code).toBe(1);
-      expect(output).toContain(`metalforge: no metalforge server answers at ${url} (ECONNREFUSED): start one with \`bin/metalforge server\``);
+      expect(output).toContain(
+        `metalforge: no metalforge server answers at ${url} (ECONNREFUSED): start one with \`bin/metalforge server\``,
+      );
       expect(output).not.toMatch(/synthesizing|terraform-provider-metal|retry/i);
     });
 
     it('destroy with --api-url (without /metal/v1) does the same', async () => {
-      const { code, output } = await metalforge(['destroy', 'core-web-ny', '--api-url', url.replace('/metal/v1', ''), '--token', 'mf_unused']);
+      const { code, output } = await metalforge([
+        'destroy',
+        'core-web-ny',
+        '--api-url',
+        url.replace('/metal/v1', ''),
+        '--token',
+        'mf_unused',
+      ]);
       expect(code).toBe(1);
       expect(output).toContain(`no metalforge server answers at ${url} (ECONNREFUSED)`);
       expect(output).not.toMatch(/synthesizing|retry/i);

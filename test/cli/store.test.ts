@@ -20,7 +20,10 @@ const MAX_CREATES = 300;
 /** Runs `metalforge <args>` without blocking this process (the servers' clients keep running meanwhile). */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/main.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -30,7 +33,12 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 const create = (server: ServerProcess, projectId: string, n: number) =>
-  callServer(server, 'POST', `/projects/${projectId}/devices`, { plan: 'c3.small.x86', metro: METROS[n % METROS.length], operating_system: 'ubuntu_24_04', hostname: `st-${n}` });
+  callServer(server, 'POST', `/projects/${projectId}/devices`, {
+    plan: 'c3.small.x86',
+    metro: METROS[n % METROS.length],
+    operating_system: 'ubuntu_24_04',
+    hostname: `st-${n}`,
+  });
 
 async function activeEventually(server: ServerProcess, id: string): Promise<string> {
   const deadline = Date.now() + 60_000;
@@ -115,9 +123,21 @@ describe('backup during a create storm, restore, store sql', () => {
   });
 
   it('runs SQL against the stopped store and prints the rows', async () => {
-    const result = await cli(['store', 'sql', '--data-dir', original, "SELECT count(*)::int AS devices FROM devices WHERE hostname LIKE 'st-%'"]);
+    const result = await cli([
+      'store',
+      'sql',
+      '--data-dir',
+      original,
+      "SELECT count(*)::int AS devices FROM devices WHERE hostname LIKE 'st-%'",
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n').map((l) => l.trim())).toEqual(['devices', expect.stringMatching(/^-+$/), String(acknowledged.size), '(1 row)', '']);
+    expect(result.stdout.split('\n').map((l) => l.trim())).toEqual([
+      'devices',
+      expect.stringMatching(/^-+$/),
+      String(acknowledged.size),
+      '(1 row)',
+      '',
+    ]);
   });
 });
 

@@ -49,7 +49,10 @@ describe('listAll', () => {
 
   it('reads a list without meta as a single page', async () => {
     const { client, api } = harness();
-    api.get('/metal/v1/locations/metros').query({ page: '1' }).reply(200, { metros: [{ code: 'ny' }, { code: 'am' }] });
+    api
+      .get('/metal/v1/locations/metros')
+      .query({ page: '1' })
+      .reply(200, { metros: [{ code: 'ny' }, { code: 'am' }] });
     const all = await listAll((page) => client.metros.list({ page }));
     expect(all).toEqual([{ code: 'ny' }, { code: 'am' }]);
   });

@@ -56,7 +56,10 @@ describe('retries', () => {
 
   it('backs off exponentially with full jitter on 503 without Retry-After', async () => {
     const { client, api, sleeps } = harness({ random: () => 0.5 });
-    api.get('/metal/v1/plans').times(3).reply(503, { errors: ['draining'], code: 'unavailable' });
+    api
+      .get('/metal/v1/plans')
+      .times(3)
+      .reply(503, { errors: ['draining'], code: 'unavailable' });
     api.get('/metal/v1/plans').reply(200, { plans: [] });
     await expect(client.plans.list()).resolves.toEqual({ items: [], meta: undefined });
     // half of 500, 1000, 2000 ms
@@ -162,10 +165,17 @@ describe('POST retries need an idempotency key', () => {
 describe('error mapping', () => {
   it('takes the code and messages from the body', async () => {
     const { client, api } = harness();
-    api.post('/metal/v1/projects/p1/devices').reply(422, { errors: ['no c3.large.arm64 left in metro "am"'], code: 'capacity_unavailable' });
+    api
+      .post('/metal/v1/projects/p1/devices')
+      .reply(422, { errors: ['no c3.large.arm64 left in metro "am"'], code: 'capacity_unavailable' });
     const err = await rejectionOf(client.devices.create('p1', { plan: 'c3.large.arm64', metro: 'am', operating_system: 'ubuntu_24_04' }));
     expect(err).toBeInstanceOf(MetalError);
-    expect(err).toMatchObject({ code: 'capacity_unavailable', status: 422, httpStatus: 422, errors: ['no c3.large.arm64 left in metro "am"'] });
+    expect(err).toMatchObject({
+      code: 'capacity_unavailable',
+      status: 422,
+      httpStatus: 422,
+      errors: ['no c3.large.arm64 left in metro "am"'],
+    });
     expect(err.message).toBe('no c3.large.arm64 left in metro "am"');
   });
 

@@ -96,10 +96,25 @@ describe('provider-schema/metal.json', () => {
     expect(file.format_version).toBe('1.0');
     expect(fqpn).toBe('registry.terraform.io/metalforge/metal');
     expect(loadProviderPin()).toEqual({ source: 'metalforge/metal', version: '0.1.0' });
-    expect(Object.keys(schema.resource_schemas).sort()).toEqual(['metal_device', 'metal_project', 'metal_project_api_key', 'metal_project_ssh_key', 'metal_spot_market_request', 'metal_ssh_key']);
+    expect(Object.keys(schema.resource_schemas).sort()).toEqual([
+      'metal_device',
+      'metal_project',
+      'metal_project_api_key',
+      'metal_project_ssh_key',
+      'metal_spot_market_request',
+      'metal_ssh_key',
+    ]);
     expect(Object.keys(schema.data_source_schemas).sort()).toEqual([
-      'metal_capacity', 'metal_device', 'metal_devices', 'metal_facility', 'metal_metro', 'metal_operating_system', 'metal_plans', 'metal_project',
-      'metal_spot_market_price', 'metal_spot_market_request',
+      'metal_capacity',
+      'metal_device',
+      'metal_devices',
+      'metal_facility',
+      'metal_metro',
+      'metal_operating_system',
+      'metal_plans',
+      'metal_project',
+      'metal_spot_market_price',
+      'metal_spot_market_request',
     ]);
   });
 
@@ -138,18 +153,52 @@ describe('provider-schema/metal.json', () => {
     const device = schema.resource_schemas.metal_device.block;
     const attrs = device.attributes!;
     for (const name of [
-      'project_id', 'hostname', 'description', 'plan', 'metro', 'facilities', 'operating_system', 'billing_cycle', 'user_data',
-      'custom_data', 'ipxe_script_url', 'always_pxe', 'hardware_reservation_id', 'tags', 'locked', 'project_ssh_key_ids',
-      'user_ssh_key_ids', 'termination_time', 'wait_for_reservation_deprovision', 'force_detach_volumes', 'id', 'state',
-      'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4', 'network', 'ports', 'root_password', 'ssh_key_ids',
-      'created', 'updated', 'deployed_facility', 'sos_hostname', 'network_type', 'deployed_hardware_reservation_id',
+      'project_id',
+      'hostname',
+      'description',
+      'plan',
+      'metro',
+      'facilities',
+      'operating_system',
+      'billing_cycle',
+      'user_data',
+      'custom_data',
+      'ipxe_script_url',
+      'always_pxe',
+      'hardware_reservation_id',
+      'tags',
+      'locked',
+      'project_ssh_key_ids',
+      'user_ssh_key_ids',
+      'termination_time',
+      'wait_for_reservation_deprovision',
+      'force_detach_volumes',
+      'id',
+      'state',
+      'access_public_ipv4',
+      'access_public_ipv6',
+      'access_private_ipv4',
+      'network',
+      'ports',
+      'root_password',
+      'ssh_key_ids',
+      'created',
+      'updated',
+      'deployed_facility',
+      'sos_hostname',
+      'network_type',
+      'deployed_hardware_reservation_id',
     ]) {
       expect([name, name in attrs]).toEqual([name, true]);
     }
     expect(Object.keys(device.block_types!).sort()).toEqual(['behavior', 'ip_address', 'reinstall', 'timeouts']);
     expect(Object.keys(device.block_types!.reinstall.block.attributes!).sort()).toEqual(['deprovision_fast', 'enabled', 'preserve_data']);
-    const says = (names: string[], text: string) => names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
-    says(['project_id', 'metro', 'plan', 'billing_cycle', 'hardware_reservation_id', 'project_ssh_key_ids', 'user_ssh_key_ids'], 'forces a new resource');
+    const says = (names: string[], text: string) =>
+      names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
+    says(
+      ['project_id', 'metro', 'plan', 'billing_cycle', 'hardware_reservation_id', 'project_ssh_key_ids', 'user_ssh_key_ids'],
+      'forces a new resource',
+    );
     says(['operating_system', 'user_data', 'custom_data'], 'then the device is reinstalled in place');
     says(['hostname', 'description', 'tags', 'locked', 'ipxe_script_url', 'always_pxe'], 'Updated in place');
     expect(['plan', 'operating_system', 'project_id'].every((n) => attrs[n].required)).toBe(true);
@@ -159,20 +208,50 @@ describe('provider-schema/metal.json', () => {
   test('metal_spot_market_request keeps the equinix/metal attribute names and says how each change applies', () => {
     const request = schema.resource_schemas.metal_spot_market_request.block;
     const attrs = request.attributes!;
-    for (const name of ['project_id', 'max_bid_price', 'facilities', 'metro', 'devices_min', 'devices_max', 'end_at', 'wait_for_devices', 'id', 'device_ids', 'devices', 'kind']) {
+    for (const name of [
+      'project_id',
+      'max_bid_price',
+      'facilities',
+      'metro',
+      'devices_min',
+      'devices_max',
+      'end_at',
+      'wait_for_devices',
+      'id',
+      'device_ids',
+      'devices',
+      'kind',
+    ]) {
       expect([name, name in attrs]).toEqual([name, true]);
     }
     expect(Object.keys(request.block_types!).sort()).toEqual(['instance_parameters', 'timeouts']);
     const params = request.block_types!.instance_parameters;
-    for (const name of ['billing_cycle', 'plan', 'operating_system', 'hostname', 'always_pxe', 'description', 'features', 'locked', 'project_ssh_keys', 'user_ssh_keys', 'userdata', 'customdata', 'ipxe_script_url', 'tags']) {
+    for (const name of [
+      'billing_cycle',
+      'plan',
+      'operating_system',
+      'hostname',
+      'always_pxe',
+      'description',
+      'features',
+      'locked',
+      'project_ssh_keys',
+      'user_ssh_keys',
+      'userdata',
+      'customdata',
+      'ipxe_script_url',
+      'tags',
+    ]) {
       expect([name, name in params.block.attributes!]).toEqual([name, true]);
     }
     expect(params.block.description).toContain('forces a new request');
-    const says = (names: string[], text: string) => names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
+    const says = (names: string[], text: string) =>
+      names.forEach((n) => expect([n, attrs[n].description]).toEqual([n, expect.stringContaining(text)]));
     says(['project_id', 'kind'], 'forces a new request');
     says(['metro', 'facilities'], 'recorded in place');
     says(['devices_min', 'devices_max', 'max_bid_price', 'end_at', 'wait_for_devices'], 'Updated in place');
-    for (const name of ['devices_min', 'devices_max', 'max_bid_price', 'end_at']) expect([name, attrs[name].description]).toEqual([name, expect.not.stringContaining('forces a new')]);
+    for (const name of ['devices_min', 'devices_max', 'max_bid_price', 'end_at'])
+      expect([name, attrs[name].description]).toEqual([name, expect.not.stringContaining('forces a new')]);
     expect(Object.keys(request.block_types!.timeouts.block.attributes!).sort()).toEqual(['create', 'delete', 'update']);
     expect([params.block.attributes!.userdata, params.block.attributes!.customdata].every((a) => a.sensitive)).toBe(true);
   });
@@ -182,13 +261,17 @@ describe('provider-schema/metal.json', () => {
     for (const [type, entry] of Object.entries(schema.resource_schemas)) {
       const definition = definitions.resources.find((d) => d.typeName === type)!;
       const described: Array<[string, string | undefined]> = [
-        ...Object.entries(entry.block.attributes ?? {}).filter(([, a]) => a.required || a.optional).map(([n, a]): [string, string] => [n, a.description]),
+        ...Object.entries(entry.block.attributes ?? {})
+          .filter(([, a]) => a.required || a.optional)
+          .map(([n, a]): [string, string] => [n, a.description]),
         ...Object.entries(entry.block.block_types ?? {}).map(([n, b]): [string, string | undefined] => [n, b.block.description]),
       ];
       for (const [name, description = ''] of described) {
         const replaces = changeDescriptions(definition, name, true)[0] !== UPDATES_IN_PLACE;
-        if (/forces a new/.test(description) && !replaces) problems.push(`${type}.${name}: says it forces a new resource, but no plan modifier replaces it`);
-        if (/Updated in place/.test(description) && replaces) problems.push(`${type}.${name}: says it is updated in place, but a plan modifier replaces it`);
+        if (/forces a new/.test(description) && !replaces)
+          problems.push(`${type}.${name}: says it forces a new resource, but no plan modifier replaces it`);
+        if (/Updated in place/.test(description) && replaces)
+          problems.push(`${type}.${name}: says it is updated in place, but a plan modifier replaces it`);
       }
     }
     expect(problems).toEqual([]);

@@ -103,12 +103,24 @@ describe('BareMetalDevice', () => {
 
   test.each([
     ['a label longer than 63 characters', { hostname: `${'a'.repeat(64)}.example` }, 'has a label of 64 characters (at most 63 per label)'],
-    ['a plan not offered in the metro', { plan: 'g2.large.x86', metro: 'fr' }, 'plan "g2.large.x86" is not offered in metro "fr"; plans there: c3.small.x86'],
-    ['an OS not provisionable on the plan', { operatingSystem: 'windows_2022' }, 'operatingSystem "windows_2022" cannot be provisioned on plan "c3.small.x86"; use one of its plans (c3.medium.x86'],
+    [
+      'a plan not offered in the metro',
+      { plan: 'g2.large.x86', metro: 'fr' },
+      'plan "g2.large.x86" is not offered in metro "fr"; plans there: c3.small.x86',
+    ],
+    [
+      'an OS not provisionable on the plan',
+      { operatingSystem: 'windows_2022' },
+      'operatingSystem "windows_2022" cannot be provisioned on plan "c3.small.x86"; use one of its plans (c3.medium.x86',
+    ],
     ['custom_ipxe without a script URL', { operatingSystem: 'custom_ipxe' }, 'operatingSystem "custom_ipxe" needs ipxeScriptUrl'],
     ['alwaysPxe without a script URL', { alwaysPxe: true }, 'alwaysPxe needs ipxeScriptUrl'],
     ['an ipxe URL that is not http', { ipxeScriptUrl: 'ftp://boot/x.ipxe' }, 'ipxeScriptUrl "ftp://boot/x.ipxe" is not an http(s) URL'],
-    ['a reinstall-incapable attribute in allowChanges', { allowChanges: ['plan'] }, 'allowChanges lists "plan", which cannot change in place; allowed: user_data, custom_data, operating_system'],
+    [
+      'a reinstall-incapable attribute in allowChanges',
+      { allowChanges: ['plan'] },
+      'allowChanges lists "plan", which cannot change in place; allowed: user_data, custom_data, operating_system',
+    ],
   ])('rejects %s', (_what, props, fragment) => {
     const { stack, project } = stackWithProject();
     expectProblems(() => new BareMetalDevice(stack, 'd', { project, metro: 'ny', ...(props as object) }), [fragment]);

@@ -28,7 +28,11 @@ describe('EdgeFleet', () => {
       tags: ['edge'],
       overrides: { ch: { devices: 3 }, ty: { plan: 'c3.small.x86', tags: ['edge', 'asia'] } },
     });
-    expect(fleet.sites.map((s) => [s.location.code, s.devices.length])).toEqual([['at', 2], ['ch', 3], ['ty', 2]]);
+    expect(fleet.sites.map((s) => [s.location.code, s.devices.length])).toEqual([
+      ['at', 2],
+      ['ch', 3],
+      ['ty', 2],
+    ]);
     const synthDevices = Object.values(synthObject(stack).resource.metal_device);
     const tokyo = synthDevices.filter((d) => d.metro === 'ty');
     expect(tokyo.map((d) => [d.plan, d.tags])).toEqual([
@@ -43,7 +47,13 @@ describe('EdgeFleet', () => {
     const fleet = new EdgeFleet(stack, 'near', {
       project,
       // Pittsburgh and Buenos Aires: Toronto, Chicago, Atlanta are nearest the first; São Paulo the second.
-      near: { points: [{ latitude: 40.4406, longitude: -79.9959 }, { latitude: -34.6037, longitude: -58.3816 }], count: 4 },
+      near: {
+        points: [
+          { latitude: 40.4406, longitude: -79.9959 },
+          { latitude: -34.6037, longitude: -58.3816 },
+        ],
+        count: 4,
+      },
       hostnamePrefix: 'pop',
     });
     expect(fleet.sites.map((s) => s.location.code)).toEqual(['tr', 'ch', 'at', 'sp']);
@@ -95,7 +105,9 @@ describe('EdgeFleet', () => {
     const { stack, project } = stackWithProject();
     expectProblems(
       () => new EdgeFleet(stack, 'gpu', { project, metros: ['at', 'ch'], overrides: { ch: { plan: 'g2.large.x86' } } }),
-      ['site ch: plan "g2.large.x86" is not offered in metro "ch"; plans there: t3.small.x86, c3.small.x86; metros offering g2.large.x86: ny, da, sv, am'],
+      [
+        'site ch: plan "g2.large.x86" is not offered in metro "ch"; plans there: t3.small.x86, c3.small.x86; metros offering g2.large.x86: ny, da, sv, am',
+      ],
     );
   });
 });

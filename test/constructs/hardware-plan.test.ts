@@ -52,7 +52,10 @@ describe('HardwarePlan', () => {
 
   test.each([
     [{ gpu: true }, ['g2.large.x86']],
-    [{ minCores: 16, driveType: 'NVME' as const, availableInMetro: 'ny' }, ['s3.xlarge.x86', 'm3.large.x86', 'n3.xlarge.x86', 'g2.large.x86']],
+    [
+      { minCores: 16, driveType: 'NVME' as const, availableInMetro: 'ny' },
+      ['s3.xlarge.x86', 'm3.large.x86', 'n3.xlarge.x86', 'g2.large.x86'],
+    ],
     [{ maxHourlyPrice: 1, availableInMetro: 'at' }, ['t3.small.x86', 'c3.small.x86']],
     [{ minMemoryGb: 1024 }, []],
   ])('previews the catalog plans for %j, cheapest first', (props, slugs) => {
@@ -104,6 +107,9 @@ describe('HardwarePlan', () => {
 
   test('an unknown metro is an error with suggestions', () => {
     const { stack } = stackWithProject();
-    expectProblems(() => new HardwarePlan(stack, 'p', { availableInMetro: 'ams' }), ['availableInMetro "ams" is not a known metro; did you mean "am"?']);
+    expectProblems(
+      () => new HardwarePlan(stack, 'p', { availableInMetro: 'ams' }),
+      ['availableInMetro "ams" is not a known metro; did you mean "am"?'],
+    );
   });
 });

@@ -21,7 +21,13 @@ describe('PostProvisionHook', () => {
     const exec = (register.provisioner as Array<Record<string, Record<string, unknown>>>)[0]['local-exec'];
     expect(exec.command).toBe('register "$DEVICE_PUBLIC_IPV4"');
     expect(exec.interpreter).toEqual(['/bin/sh', '-c']);
-    expect(Object.keys(exec.environment as object).sort()).toEqual(['DEVICE_HOSTNAME', 'DEVICE_ID', 'DEVICE_PRIVATE_IPV4', 'DEVICE_PUBLIC_IPV4', 'ZONE']);
+    expect(Object.keys(exec.environment as object).sort()).toEqual([
+      'DEVICE_HOSTNAME',
+      'DEVICE_ID',
+      'DEVICE_PRIVATE_IPV4',
+      'DEVICE_PUBLIC_IPV4',
+      'ZONE',
+    ]);
     const notify = Object.entries(hooks).find(([id]) => id.startsWith('notify'))![1];
     expect(Object.keys(notify.triggers as object).sort()).toEqual(['device_id', 'v']);
     expect(JSON.parse(synth).provider.null).toHaveLength(1);
@@ -33,7 +39,12 @@ describe('PostProvisionHook', () => {
     const device = new BareMetalDevice(stack, 'web', { project, metro: 'ny' });
     expectProblems(
       () => new PostProvisionHook(stack, 'bad', { device, command: ' ', interpreter: [], environment: { '1X': 'a', DEVICE_ID: 'b' } }),
-      ['command is empty', 'interpreter is empty', 'environment variable name "1X" is not valid', 'environment variable "DEVICE_ID" would shadow'],
+      [
+        'command is empty',
+        'interpreter is empty',
+        'environment variable name "1X" is not valid',
+        'environment variable "DEVICE_ID" would shadow',
+      ],
     );
   });
 });

@@ -19,7 +19,10 @@ describe('MetalProvider', () => {
   test('passes settings and validates them', () => {
     const { stack } = stackWithProject();
     new MetalProvider(stack, 'other', { apiUrl: 'http://127.0.0.1:9000/metal/v1', alias: 'other', maxRetries: 3 });
-    expect(Testing.synth(stack)).toHaveProviderWithProperties(MetalProviderL1, { api_url: 'http://127.0.0.1:9000/metal/v1', max_retries: 3 });
+    expect(Testing.synth(stack)).toHaveProviderWithProperties(MetalProviderL1, {
+      api_url: 'http://127.0.0.1:9000/metal/v1',
+      max_retries: 3,
+    });
     expectProblems(
       () => new MetalProvider(stack, 'bad', { apiUrl: '127.0.0.1:8080', maxRetries: -1, requestTimeout: 0 }),
       ['apiUrl "127.0.0.1:8080" is not an http(s) URL', 'maxRetries is -1', 'requestTimeout is 0; it must be a number greater than 0'],

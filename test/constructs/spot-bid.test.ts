@@ -24,7 +24,9 @@ describe('SpotBid', () => {
     expect(synth).toMatchSnapshot();
     expect(resolved(stack, bid.requestId)).toMatch(/^\$\{metal_spot_market_request\.Batch_request_\w+\.id\}$/);
     expect(resolved(stack, bid.deviceIds)).toMatch(/^\$\{metal_spot_market_request\.Batch_request_\w+\.device_ids\}$/);
-    expect(resolved(stack, bid.devices.get(0).publicIpv4)).toMatch(/^\$\{metal_spot_market_request\.Batch_request_\w+\.devices\[0\]\.public_ipv4\}$/);
+    expect(resolved(stack, bid.devices.get(0).publicIpv4)).toMatch(
+      /^\$\{metal_spot_market_request\.Batch_request_\w+\.devices\[0\]\.public_ipv4\}$/,
+    );
     expect(bid.metro).toBe('ny');
   });
 
@@ -125,7 +127,11 @@ describe('SpotBid', () => {
     ['no metro', {}, 'no metro: set metro (e.g. "ny") or metros'],
     ['both metro and metros', { metro: 'ny', metros: ['da'] }, 'both metro and metros are set'],
     ['a plan not offered in the metro', { metro: 'at', plan: 'm3.large.x86' }, 'plan "m3.large.x86" is not offered in metro "at"'],
-    ['an OS not provisionable on the plan', { metro: 'ny', instanceParameters: { operatingSystem: 'windows_2022' } }, 'operatingSystem "windows_2022" cannot be provisioned on plan "c3.small.x86"'],
+    [
+      'an OS not provisionable on the plan',
+      { metro: 'ny', instanceParameters: { operatingSystem: 'windows_2022' } },
+      'operatingSystem "windows_2022" cannot be provisioned on plan "c3.small.x86"',
+    ],
   ])('rejects %s', (_what, props, fragment) => {
     const { stack, project } = stackWithProject();
     expectProblems(() => new SpotBid(stack, 'b', { project, plan: 'c3.small.x86', maxBidPrice: 0.2, ...(props as object) }), [fragment]);

@@ -45,7 +45,7 @@ describe('MetalStateBackend', () => {
         'projectId "web" is not a project id',
         'stateName "prod/web" is not a valid state name; use 1 to 128 letters',
       ],
-      3
+      3,
     );
   });
 
@@ -63,7 +63,7 @@ describe('MetalStateBackend', () => {
     expectProblems(
       () => MetalStateBackend.fromEnvironment(new TerraformStack(new App(), 'x'), { METALFORGE_STATE_PROJECT: PROJECT }),
       ['apiUrl "" is not an http(s) URL'],
-      1
+      1,
     );
   });
 });

@@ -28,7 +28,7 @@ interface Answer {
 /** One HTTP exchange from a chosen local address (the loopback network is 127.0.0.0/8). */
 function call(
   url: string,
-  options: { method?: string; from?: string; headers?: Record<string, string>; body?: unknown } = {}
+  options: { method?: string; from?: string; headers?: Record<string, string>; body?: unknown } = {},
 ): Promise<Answer> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
@@ -44,7 +44,7 @@ function call(
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      }
+      },
     );
     req.on('error', reject);
     req.end(payload);
@@ -71,8 +71,7 @@ const SECRETS = {
   },
 };
 /** The MAC of a device's first NIC (bond0, listed first, has none of its own). */
-const nicMac = (device: Device): string =>
-  device.network_ports.find((p) => p.type === 'NetworkPort')!.data.mac!;
+const nicMac = (device: Device): string => device.network_ports.find((p) => p.type === 'NetworkPort')!.data.mac!;
 
 const leaksOfA = (text: string) =>
   [SECRETS.a.userdata.trim(), SECRETS.a.customdata.secret, 'AAAAItenantA', 'metalforge.token'].filter((s) => text.includes(s));
@@ -95,7 +94,7 @@ describe('the boot network, apart from the API', () => {
     (
       await cloud.db.query<{ state: string; install_token_armed: boolean; install_generation: number }>(
         'SELECT state, install_token_armed, install_generation FROM devices WHERE id = $1',
-        [id]
+        [id],
       )
     )[0];
   /** Moves the manual clock a second at a time (bounded) until `done`, letting jobs and HTTP run in between. */
@@ -121,7 +120,7 @@ describe('the boot network, apart from the API', () => {
     const catalog = join(tempDir('metalforge-boot-network-'), 'catalog.json');
     writeFileSync(
       catalog,
-      JSON.stringify({ ...loadCatalogFile(DEFAULT_CATALOG), hardware: [{ facilities: ['ny5'], per_facility: { 'c3.small.x86': 1 } }] })
+      JSON.stringify({ ...loadCatalogFile(DEFAULT_CATALOG), hardware: [{ facilities: ['ny5'], per_facility: { 'c3.small.x86': 1 } }] }),
     );
     cloud = await createCloud({ catalog, clock, simScale: 1, port: 0, bootPath: 'http', bootTrustedProxies: [PROXY] });
     api = await cloud.listen();
@@ -129,13 +128,13 @@ describe('the boot network, apart from the API', () => {
     for (const who of ['a', 'b'] as const) {
       const admin = { 'x-auth-token': cloud.adminToken };
       const project = JSON.parse(
-        (await call(`${api}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: `tenant-${who}` } })).body
+        (await call(`${api}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: `tenant-${who}` } })).body,
       ) as { id: string };
       projects[who] = project.id;
       tokens[who] = (
         JSON.parse(
           (await call(`${api}/metal/v1/projects/${project.id}/api-keys`, { method: 'POST', headers: admin, body: { description: who } }))
-            .body
+            .body,
         ) as { token: string }
       ).token;
       await metal(who, 'POST', `/projects/${project.id}/ssh-keys`, { label: who, key: SECRETS[who].key });
@@ -309,7 +308,7 @@ describeWithPostgres('two servers on one PostgreSQL behind one boot address', ()
       expect(a.bootUrl).toBe(b.bootUrl);
       const admin = { 'x-auth-token': adminToken };
       const project = JSON.parse(
-        (await call(`${a.url}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: 'lb' } })).body
+        (await call(`${a.url}/metal/v1/projects`, { method: 'POST', headers: admin, body: { name: 'lb' } })).body,
       ) as { id: string };
       const created = await call(`${a.url}/metal/v1/projects/${project.id}/devices`, {
         method: 'POST',

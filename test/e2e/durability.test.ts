@@ -48,7 +48,12 @@ describe('SIGKILL during device creates', () => {
           const hostname = `dur-${round}-${n}`;
           let res: Awaited<ReturnType<typeof call>>;
           try {
-            res = await call(server, 'POST', `/projects/${projectId}/devices`, { plan: 'c3.small.x86', metro: METROS[n % METROS.length], operating_system: 'ubuntu_24_04', hostname });
+            res = await call(server, 'POST', `/projects/${projectId}/devices`, {
+              plan: 'c3.small.x86',
+              metro: METROS[n % METROS.length],
+              operating_system: 'ubuntu_24_04',
+              hostname,
+            });
           } catch {
             return; // the server died with this request in flight: it was never acknowledged
           }

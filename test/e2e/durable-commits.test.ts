@@ -83,7 +83,12 @@ async function traceCreates(extraArgs: string[]): Promise<TraceCheck> {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < CREATES) {
           const n = next++;
-          const create = { plan: 'c3.small.x86', metro: METROS[n % METROS.length], operating_system: 'ubuntu_24_04', hostname: `sync-${n}` };
+          const create = {
+            plan: 'c3.small.x86',
+            metro: METROS[n % METROS.length],
+            operating_system: 'ubuntu_24_04',
+            hostname: `sync-${n}`,
+          };
           const res = await callServer(server, 'POST', `/projects/${project.body.id}/devices`, create);
           expect({ status: res.status, body: res.status === 201 ? undefined : res.body }).toEqual({ status: 201 });
         }

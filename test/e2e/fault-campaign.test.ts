@@ -48,7 +48,10 @@ interface Create {
  * the `killAfter`-th acknowledgement, with other creates in flight. Returns every create tried, answered or not.
  */
 async function createThenKill(server: Server, projectId: string, killAfter: number): Promise<Create[]> {
-  const creates: Create[] = Array.from({ length: CREATES }, (_, n) => ({ hostname: `fault-${n}`, key: `fault-key-${n}-${randomBytes(4).toString('hex')}` }));
+  const creates: Create[] = Array.from({ length: CREATES }, (_, n) => ({
+    hostname: `fault-${n}`,
+    key: `fault-key-${n}-${randomBytes(4).toString('hex')}`,
+  }));
   let next = 0;
   let acknowledged = 0;
   let killed = false;
@@ -75,7 +78,12 @@ async function createThenKill(server: Server, projectId: string, killAfter: numb
   return creates.slice(0, next);
 }
 
-const deviceBody = (c: Create) => ({ plan: 'c3.small.x86', metro: METROS[Number(c.hostname.split('-')[1]) % METROS.length], operating_system: 'ubuntu_24_04', hostname: c.hostname });
+const deviceBody = (c: Create) => ({
+  plan: 'c3.small.x86',
+  metro: METROS[Number(c.hostname.split('-')[1]) % METROS.length],
+  operating_system: 'ubuntu_24_04',
+  hostname: c.hostname,
+});
 
 /** Retries each create with its key until answered: an acknowledged one must be replayed (same id). */
 async function retryUntilAnswered(server: Server, projectId: string, creates: Create[]): Promise<void> {
@@ -156,7 +164,9 @@ describeWithPostgres('fault campaign on PostgreSQL', () => {
 
       // A server with another secret key is refused before it answers anything.
       const other = { METALFORGE_SECRET_KEY: randomBytes(32).toString('base64') };
-      await expect(startServer({ dataDir: tempDir('metalforge-campaign-'), databaseUrl, env: other })).rejects.toThrow(/is not the key this database was first started with/);
+      await expect(startServer({ dataDir: tempDir('metalforge-campaign-'), databaseUrl, env: other })).rejects.toThrow(
+        /is not the key this database was first started with/,
+      );
     } finally {
       await stopServer(survivor);
     }

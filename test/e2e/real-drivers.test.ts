@@ -104,8 +104,12 @@ async function transitions(id: string): Promise<string[]> {
     .reverse();
 }
 
-const resetsOf = (m: LabMachine) => redfishRequests.filter((r) => r.method === 'POST' && r.path.endsWith(`/Systems/${m.name}/Actions/ComputerSystem.Reset`) && r.status < 300);
-const bootPatchesOf = (m: LabMachine) => redfishRequests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/Systems/${m.name}`) && r.status < 300);
+const resetsOf = (m: LabMachine) =>
+  redfishRequests.filter(
+    (r) => r.method === 'POST' && r.path.endsWith(`/Systems/${m.name}/Actions/ComputerSystem.Reset`) && r.status < 300,
+  );
+const bootPatchesOf = (m: LabMachine) =>
+  redfishRequests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/Systems/${m.name}`) && r.status < 300);
 
 async function deleteAndRelease(lab: BmcLab, d: Device): Promise<LabMachine> {
   const m = await labMachineOf(lab, d.id);
@@ -169,10 +173,16 @@ describe('enrolment verification over Redfish', () => {
       const machine = await machineOf(m);
       expect(machine.state).toBe('available');
       const expected = inventoryFromSpecs(planInput('r1.small.x86').specs, m.macs);
-      expect(machine.inventory).toMatchObject({ memoryMiB: expected.memoryMiB, cpus: expected.cpus, nics: m.macs.map((mac) => expect.objectContaining({ mac })) });
+      expect(machine.inventory).toMatchObject({
+        memoryMiB: expected.memoryMiB,
+        cpus: expected.cpus,
+        nics: m.macs.map((mac) => expect.objectContaining({ mac })),
+      });
       expect((machine.inventory as { drives: unknown[] }).drives).toHaveLength(2);
       // Read from the BMC, not copied from the plan: the face served the system's inventory collections.
-      expect(redfishRequests.some((r) => r.method === 'GET' && r.path.includes(`/Systems/${m.name}/Memory`) && r.status === 200)).toBe(true);
+      expect(redfishRequests.some((r) => r.method === 'GET' && r.path.includes(`/Systems/${m.name}/Memory`) && r.status === 200)).toBe(
+        true,
+      );
     }
   });
 
@@ -189,7 +199,13 @@ describe('enrolment verification over Redfish', () => {
   it('lists the machines with their BMC but without credentials', async () => {
     const { machines } = await ok<{ machines: Machine[] }>('GET', '/operator/machines?per_page=100');
     expect(machines.map((m) => m.name).sort()).toEqual(redfishLab.machines.map((m) => m.name).sort());
-    for (const m of machines) expect(m.bmc).toEqual({ driver: 'redfish', address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/redfish\/v1\/Systems\//), username: 'admin', has_password: true });
+    for (const m of machines)
+      expect(m.bmc).toEqual({
+        driver: 'redfish',
+        address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/redfish\/v1\/Systems\//),
+        username: 'admin',
+        has_password: true,
+      });
   });
 });
 
@@ -245,7 +261,9 @@ describe('faults behind a real Redfish face', () => {
     try {
       const d = await createDevice('r1.small.x86', 'bad-install');
       const failed = await waitForState(d.id, 'failed');
-      expect(failed.failure_reason).toMatch(/^bad-install: install failed: .*writing the image to disk failed; reinstall the device or delete it$/);
+      expect(failed.failure_reason).toMatch(
+        /^bad-install: install failed: .*writing the image to disk failed; reinstall the device or delete it$/,
+      );
       await deleteAndRelease(redfishLab, d);
     } finally {
       for (const m of available()) m.sim.faults.installFailureRate = 0;

@@ -33,7 +33,11 @@ resource "metal_device" "web" {
 
 function migrateCli(dataDir: string, url: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/main.ts', 'store', 'migrate', '--from-data-dir', dataDir, '--to', url], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'lib/cli/main.ts', 'store', 'migrate', '--from-data-dir', dataDir, '--to', url],
+      { cwd: ROOT },
+    );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -80,7 +84,16 @@ describeWithTerraform('store migrate under a Terraform-managed world', () => {
       for (const name of ['pg-a', 'pg-b']) {
         mkdirSync(join(dataDir, name));
         copyFileSync(join(embedded, 'secret.key'), join(dataDir, name, 'secret.key'));
-        clouds.push(await createCloud({ databaseUrl: url, dataDir: join(dataDir, name), adminToken: TOKEN, simScale: 0, bootPath: 'in-process', port: 0 }));
+        clouds.push(
+          await createCloud({
+            databaseUrl: url,
+            dataDir: join(dataDir, name),
+            adminToken: TOKEN,
+            simScale: 0,
+            bootPath: 'in-process',
+            port: 0,
+          }),
+        );
       }
       for (const cloud of clouds) {
         const apiUrl = `${await cloud.listen()}/metal/v1`;

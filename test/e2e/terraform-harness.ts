@@ -37,9 +37,14 @@ export class Workdir {
 
   run(...args: string[]): Promise<TerraformResult> {
     return new Promise((resolve) => {
-      execFile('terraform', [...args, '-no-color'], { cwd: this.dir, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
-      });
+      execFile(
+        'terraform',
+        [...args, '-no-color'],
+        { cwd: this.dir, env: this.env, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+        },
+      );
     });
   }
 
@@ -71,7 +76,12 @@ export class Workdir {
   async resources(): Promise<Map<string, { values: Record<string, unknown>; tainted: boolean }>> {
     const pulled = (await this.ok('state', 'pull')).trim();
     const state = JSON.parse(pulled || '{}') as {
-      resources?: { mode: string; type: string; name: string; instances: { index_key?: unknown; status?: string; attributes: Record<string, unknown> }[] }[];
+      resources?: {
+        mode: string;
+        type: string;
+        name: string;
+        instances: { index_key?: unknown; status?: string; attributes: Record<string, unknown> }[];
+      }[];
     };
     const found = new Map<string, { values: Record<string, unknown>; tainted: boolean }>();
     for (const resource of state.resources ?? []) {

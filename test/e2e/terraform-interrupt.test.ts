@@ -23,7 +23,8 @@ resource "metal_device" "d" {
   }
 }
 `;
-  const liveDevices = async (): Promise<Device[]> => (await world.client.devices.list(projectId)).items.filter((d) => d.state !== 'deleted' && d.state !== 'deprovisioning');
+  const liveDevices = async (): Promise<Device[]> =>
+    (await world.client.devices.list(projectId)).items.filter((d) => d.state !== 'deleted' && d.state !== 'deprovisioning');
 
   beforeAll(async () => {
     world = await startTerraformWorld({ simScale: 0.05 });
@@ -45,7 +46,10 @@ resource "metal_device" "d" {
     const text = applied.output.replace(/\s+/g, ' ');
     expect(text).toContain(`Error: Timed out waiting for device ${first.id} to become active`);
     expect(text).toMatch(new RegExp(`Device ${first.id} \\(slow\\) is still (queued|provisioning) after 1s \\(timeouts.create\\)`));
-    expect((await dir.resources()).get('metal_device.d')).toMatchObject({ tainted: true, values: expect.objectContaining({ id: first.id }) });
+    expect((await dir.resources()).get('metal_device.d')).toMatchObject({
+      tainted: true,
+      values: expect.objectContaining({ id: first.id }),
+    });
 
     dir.write(config('5m'));
     await dir.ok('apply', '-input=false', '-auto-approve');

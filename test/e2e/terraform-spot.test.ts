@@ -86,7 +86,11 @@ output "price" { value = data.metal_spot_market_price.ny.price }
     const grown = updated.device_ids as string[];
     expect(grown).toHaveLength(3);
     expect(grown).toEqual(expect.arrayContaining(ids));
-    expect(await world.client.spotMarket.getRequest(String(values.id))).toMatchObject({ max_bid_price: 0.5, devices_max: 3, filled_total: 3 });
+    expect(await world.client.spotMarket.getRequest(String(values.id))).toMatchObject({
+      max_bid_price: 0.5,
+      devices_max: 3,
+      filled_total: 3,
+    });
     const converged = await dir.plan();
     expect([converged.code, converged.output]).toEqual([0, expect.stringContaining('No changes.')]);
 
@@ -129,7 +133,10 @@ resource "metal_spot_market_request" "bid" {
 `);
     await dir.init();
     const applied = await dir.apply();
-    expect([applied.code, applied.output]).toEqual([0, expect.stringContaining('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.')]);
+    expect([applied.code, applied.output]).toEqual([
+      0,
+      expect.stringContaining('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.'),
+    ]);
     const { values } = (await dir.resources()).get('metal_spot_market_request.bid')!;
     const price = (await world.client.spotMarket.pricesByMetro({ metro: 'ny', plan: 'c3.small.x86' })).ny['c3.small.x86'].price;
     expect(values.max_bid_price).toBeCloseTo(price * factor, 12);

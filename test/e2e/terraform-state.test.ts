@@ -197,7 +197,7 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
     // The version with only "one" in it, restored through the API: terraform then sees "two" as missing.
     const versions = (await store().versions(projectId, 'restart', { page: 1, perPage: 100 })).items;
     const withOne = versions.find(
-      (v) => v.serial !== null && v.version < versions[0].version && v.version === versions[versions.length - 1].version
+      (v) => v.serial !== null && v.version < versions[0].version && v.version === versions[versions.length - 1].version,
     )!;
     const res = await fetch(`${stateUrl(projectId, 'restart')}/versions/${withOne.version}/restore`, {
       method: 'POST',
@@ -269,7 +269,7 @@ describeWithTerraform('Terraform remote state on metalforge (http backend)', () 
       // A stack that does not call MetalStateBackend.fromEnvironment would silently keep local state.
       writeFileSync(
         join(app, 'main.ts'),
-        readFileSync(join(app, 'main.ts'), 'utf8').replace('MetalStateBackend.fromEnvironment(this);', '')
+        readFileSync(join(app, 'main.ts'), 'utf8').replace('MetalStateBackend.fromEnvironment(this);', ''),
       );
       const refused = await cli('deploy', projectId);
       expect(refused.code).toBe(1);

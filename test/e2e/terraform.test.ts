@@ -68,13 +68,19 @@ ${attributes}
     // Terraform quotes the configuration line; the provider's own message does not repeat the value.
     expect(invalid.output.split('not json')).toHaveLength(2);
 
-    dir.write(`${world.header()}${resource('bad_metro', '  plan = "c3.small.x86"\n  metro = "nyc"')}${resource('bad_plan', '  plan = "c3.tiny.x86"\n  metro = "at"')}`);
+    dir.write(
+      `${world.header()}${resource('bad_metro', '  plan = "c3.small.x86"\n  metro = "nyc"')}${resource('bad_plan', '  plan = "c3.tiny.x86"\n  metro = "at"')}`,
+    );
     const plan = await dir.plan();
     expect(plan.code).toBe(1);
     const text = plan.output.replace(/\s+/g, ' ');
-    expect(text).toMatch(/Error: Unknown metro with metal_device.bad_metro, on main.tf line \d+, in resource "metal_device" "bad_metro": \d+: metro = "nyc" There is no metro "nyc". Did you mean ny\? Core metros: am, da, fr, ny, sg, sv; edge metros: at, ch, md, se, sp, sy, tr, ty\./);
+    expect(text).toMatch(
+      /Error: Unknown metro with metal_device.bad_metro, on main.tf line \d+, in resource "metal_device" "bad_metro": \d+: metro = "nyc" There is no metro "nyc". Did you mean ny\? Core metros: am, da, fr, ny, sg, sv; edge metros: at, ch, md, se, sp, sy, tr, ty\./,
+    );
     // The plans offered in edge metro "at" (t3.small.x86 and c3.small.x86 in the catalogue), not every plan.
-    expect(text).toMatch(/Error: Unknown plan [\s\S]*plan = "c3.tiny.x86" There is no plan "c3.tiny.x86". Plans offered in at: (c3.small.x86, t3.small.x86|t3.small.x86, c3.small.x86)\./);
+    expect(text).toMatch(
+      /Error: Unknown plan [\s\S]*plan = "c3.tiny.x86" There is no plan "c3.tiny.x86". Plans offered in at: (c3.small.x86, t3.small.x86|t3.small.x86, c3.small.x86)\./,
+    );
   });
 
   it('creates, updates in place, replaces, reinstalls in place, sees drift and destroys', async () => {
@@ -87,7 +93,12 @@ ${attributes}
     const first = await device(firstId);
     expect(first).toMatchObject({ state: 'active', hostname: 'web-1', tags: ['web'] });
     const state = (await main.resources()).get('metal_device.web')!.values;
-    expect(state).toMatchObject({ state: 'active', deployed_facility: first!.facility.code, access_public_ipv4: first!.ip_addresses[0].address, network_type: 'layer3' });
+    expect(state).toMatchObject({
+      state: 'active',
+      deployed_facility: first!.facility.code,
+      access_public_ipv4: first!.ip_addresses[0].address,
+      network_type: 'layer3',
+    });
     expect(state.root_password).toBe(first!.root_password);
 
     // Nothing changed: the plan is empty (computed values keep their state).
@@ -113,7 +124,15 @@ ${attributes}
     expect(await device(secondId)).toMatchObject({ state: 'active', plan: expect.objectContaining({ slug: 'm3.small.x86' }) });
 
     // New user_data with reinstall.enabled: reinstalled in place, same id and addresses.
-    main.write(lifecycleConfig({ hostname: 'web-2', tags: ['web', 'blue'], plan: 'm3.small.x86', userData: '#!/bin/sh\necho v2\n', reinstall: true }));
+    main.write(
+      lifecycleConfig({
+        hostname: 'web-2',
+        tags: ['web', 'blue'],
+        plan: 'm3.small.x86',
+        userData: '#!/bin/sh\necho v2\n',
+        reinstall: true,
+      }),
+    );
     const reinstalled = await main.apply();
     expect(reinstalled.code).toBe(0);
     expect(reinstalled.output).toContain('Resources: 0 added, 1 changed, 0 destroyed.');
@@ -130,7 +149,15 @@ ${attributes}
     const wouldReplace = await main.plan();
     expect(wouldReplace.code).toBe(2);
     expect(wouldReplace.output).toMatch(/user_data\s+= \(sensitive value\) # forces replacement/);
-    main.write(lifecycleConfig({ hostname: 'web-2', tags: ['web', 'blue'], plan: 'm3.small.x86', userData: '#!/bin/sh\necho v2\n', reinstall: true }));
+    main.write(
+      lifecycleConfig({
+        hostname: 'web-2',
+        tags: ['web', 'blue'],
+        plan: 'm3.small.x86',
+        userData: '#!/bin/sh\necho v2\n',
+        reinstall: true,
+      }),
+    );
 
     // Out-of-band change: the next plan shows the drift and sets it back.
     await world.client.devices.update(secondId, { hostname: 'changed-by-hand' });
@@ -205,7 +232,12 @@ output "ip" { value = metal_device.node.access_public_ipv4 }
     expect(applied.output).toContain('Resources: 3 added');
     const node = (await legacy.resources()).get('metal_device.node')!.values;
     const api = await device(String(node.id));
-    expect(api).toMatchObject({ state: 'active', facility: expect.objectContaining({ code: 'da6' }), billing_cycle: 'hourly', tags: ['legacy', 'web'] });
+    expect(api).toMatchObject({
+      state: 'active',
+      facility: expect.objectContaining({ code: 'da6' }),
+      billing_cycle: 'hourly',
+      tags: ['legacy', 'web'],
+    });
     expect(node.ssh_key_ids).toEqual([(await legacy.resources()).get('metal_project_ssh_key.deploy')!.values.id]);
     expect((await legacy.plan()).code).toBe(0);
     await legacy.ok('destroy', '-input=false', '-auto-approve');

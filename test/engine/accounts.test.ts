@@ -43,7 +43,11 @@ describeWithPostgres('API key revocation across servers (PostgreSQL)', () => {
       await waitFor(() => onSecond.get('/projects').then((r) => r.status === 401));
     };
     const listeners = async () =>
-      (await first.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN "metalforge_api_key_revoked"' AND datname = current_database()`)).map((r) => r.pid);
+      (
+        await first.db.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN "metalforge_api_key_revoked"' AND datname = current_database()`,
+        )
+      ).map((r) => r.pid);
     const killed = await listeners();
     expect(killed).toHaveLength(2);
     await first.db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [killed]);

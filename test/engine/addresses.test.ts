@@ -46,7 +46,7 @@ describe('address requests (ip_addresses on create)', () => {
       addressRequests([
         { address_family: 4, public: false },
         { address_family: 4, public: false, cidr: 29 },
-      ]).problems
+      ]).problems,
     ).toEqual(['ip_addresses[1]: a second private IPv4 block; give one entry per kind']);
   });
 });

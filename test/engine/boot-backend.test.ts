@@ -27,12 +27,12 @@ describe('EngineBootBackend', () => {
     const device = await cloud.engine.devices.create(
       principal,
       projectId,
-      deviceInput({ userdata: '#cloud-config\n', customdata: { k: 'v' } })
+      deviceInput({ userdata: '#cloud-config\n', customdata: { k: 'v' } }),
     );
     await cloud.engine.jobs.round();
     const [row] = await cloud.db.query<{ macs: string[]; install_generation: number; state: string }>(
       'SELECT m.macs, d.install_generation, d.state FROM devices d JOIN machines m ON m.id = d.machine_id WHERE d.id = $1',
-      [device.id]
+      [device.id],
     );
     expect(row.state).toBe('provisioning');
     return { id: device.id, mac: row.macs[0], token: cloud.engine.installs.phoneHomeToken(device.id, row.install_generation) };

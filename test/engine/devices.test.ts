@@ -33,7 +33,8 @@ describe.each(availableBackends())('devices on %s', (backend) => {
   let clock: ManualClock;
   let principal: Principal;
   let projectId: string;
-  const events = (id: string) => cloud.db.query<EventRow>('SELECT type, body, from_state, transition, to_state FROM events WHERE device_id = $1 ORDER BY seq', [id]);
+  const events = (id: string) =>
+    cloud.db.query<EventRow>('SELECT type, body, from_state, transition, to_state FROM events WHERE device_id = $1 ORDER BY seq', [id]);
   const create = (overrides = {}) => cloud.engine.devices.create(principal, projectId, deviceInput(overrides));
 
   beforeAll(async () => {
@@ -60,7 +61,10 @@ describe.each(availableBackends())('devices on %s', (backend) => {
     const active = await cloud.engine.devices.get(device.id);
     expect(active.state).toBe('active');
     expect(active.provisioning_percentage).toBeNull();
-    const [machine] = await cloud.db.query<{ state: string; device_id: string }>('SELECT state, device_id FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)', [device.id]);
+    const [machine] = await cloud.db.query<{ state: string; device_id: string }>(
+      'SELECT state, device_id FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)',
+      [device.id],
+    );
     expect(machine).toEqual({ state: 'allocated', device_id: device.id });
 
     const log = await events(device.id);
@@ -93,7 +97,10 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       await cloud.engine.devices.action(id, { type: 'power_off' });
       expect(await deviceState(cloud, id)).toBe('powering_off');
       await stepUntil(cloud, id, 'inactive');
-      const [row] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [id]);
+      const [row] = await cloud.db.query<{ name: string }>(
+        'SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1',
+        [id],
+      );
       expect(cloud.sim.get(row.name)!.power).toBe('off');
 
       await cloud.engine.devices.action(id, { type: 'power_on' });
@@ -117,7 +124,9 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       expect(await cloud.engine.jobs.round()).toBe(1);
       await settle(cloud);
       expect(await deviceState(cloud, id)).toBe('active');
-      expect((await events(id)).map((e) => e.body)).toEqual(expect.arrayContaining([expect.stringMatching(/reboot requested/), expect.stringMatching(/rebooted/)]));
+      expect((await events(id)).map((e) => e.body)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/reboot requested/), expect.stringMatching(/rebooted/)]),
+      );
     });
 
     it('reinstall → reinstalling → active with a new install and the new operating system', async () => {
@@ -128,11 +137,19 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       const [after] = await cloud.db.query<{ install_generation: number }>('SELECT install_generation FROM devices WHERE id = $1', [id]);
       expect(after.install_generation).toBe(before.install_generation + 1);
       expect((await cloud.engine.devices.get(id)).operating_system.slug).toBe('debian_12');
-      expect((await events(id)).filter((e) => e.transition).slice(-2).map((e) => `${e.from_state}→${e.to_state}`)).toEqual(['active→reinstalling', 'reinstalling→active']);
+      expect(
+        (await events(id))
+          .filter((e) => e.transition)
+          .slice(-2)
+          .map((e) => `${e.from_state}→${e.to_state}`),
+      ).toEqual(['active→reinstalling', 'reinstalling→active']);
     });
 
     it('rescue → rescuing → rescue on the in-memory system, and reboot → active on the OS its disk kept', async () => {
-      const [{ name }] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [id]);
+      const [{ name }] = await cloud.db.query<{ name: string }>(
+        'SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1',
+        [id],
+      );
       const machine = cloud.sim.get(name)!;
       const booted: { source: string; image?: string }[] = [];
       machine.on('booted', (event) => booted.push(event));
@@ -149,7 +166,9 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       expect(rescued.actions.map((a) => a.type)).toEqual(['power_off', 'reboot', 'reinstall']);
       expect(booted).toEqual([{ source: 'pxe', image: undefined }]);
       expect(machine.disk).toBe('debian_12');
-      expect((await rejection(cloud.engine.devices.action(id, { type: 'rescue' }))).message).toBe('type: the device is rescue; rescue is possible only when it is active');
+      expect((await rejection(cloud.engine.devices.action(id, { type: 'rescue' }))).message).toBe(
+        'type: the device is rescue; rescue is possible only when it is active',
+      );
 
       await cloud.engine.devices.action(id, { type: 'reboot' });
       expect(await deviceState(cloud, id)).toBe('active');
@@ -160,11 +179,12 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       expect(back).toMatchObject({ state: 'active', operating_system: { slug: 'debian_12' }, userdata: before.userdata });
       expect(back.actions.map((a) => a.type)).toContain('rescue');
       const log = await events(id);
-      expect(log.filter((e) => e.transition).slice(-3).map((e) => `${e.from_state}→${e.to_state} (${e.transition})`)).toEqual([
-        'active→rescuing (rescue)',
-        'rescuing→rescue (phone_home)',
-        'rescue→active (reboot)',
-      ]);
+      expect(
+        log
+          .filter((e) => e.transition)
+          .slice(-3)
+          .map((e) => `${e.from_state}→${e.to_state} (${e.transition})`),
+      ).toEqual(['active→rescuing (rescue)', 'rescuing→rescue (phone_home)', 'rescue→active (reboot)']);
       expect(log.some((e) => /rescue boot started/.test(e.body))).toBe(true);
       expect(log.at(-2)!.body).toMatch(/reboot requested, leaving rescue for the OS on its disk/);
     });
@@ -174,10 +194,18 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       await cloud.engine.devices.delete(id, {});
       expect(await deviceState(cloud, id)).toBe('deprovisioning');
       await stepUntil(cloud, id, 'deleted');
-      const [machine] = await cloud.db.query<{ state: string; device_id: string | null }>('SELECT state, device_id FROM machines WHERE id = $1', [machine_id]);
+      const [machine] = await cloud.db.query<{ state: string; device_id: string | null }>(
+        'SELECT state, device_id FROM machines WHERE id = $1',
+        [machine_id],
+      );
       expect(machine).toEqual({ state: 'available', device_id: null });
       expect((await rejection(cloud.engine.devices.get(id))).status).toBe(404);
-      expect((await events(id)).filter((e) => e.transition).slice(-2).map((e) => `${e.from_state}→${e.to_state}`)).toEqual(['active→deprovisioning', 'deprovisioning→deleted']);
+      expect(
+        (await events(id))
+          .filter((e) => e.transition)
+          .slice(-2)
+          .map((e) => `${e.from_state}→${e.to_state}`),
+      ).toEqual(['active→deprovisioning', 'deprovisioning→deleted']);
     });
   });
 
@@ -188,7 +216,9 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
     );
     expect(free).toBeGreaterThan(0);
     expect(free).toBeLessThan(50);
-    const settled = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => create({ plan: 't3.small.x86', metro: 'at', hostname: `edge-${i}` })));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => create({ plan: 't3.small.x86', metro: 'at', hostname: `edge-${i}` })),
+    );
     const created = settled.filter((s) => s.status === 'fulfilled');
     const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     expect(created).toHaveLength(free);
@@ -212,7 +242,14 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'at' AND m.state = 'available'`,
   it('never gives one machine to two devices when one batch names a metro and a facility in it', async () => {
     // A metro with several facilities; its free machines of one plan are all in one facility (the others' are
     // parked in maintenance for this test), so metro and facility creates compete for the same machines.
-    const [pool] = await cloud.db.query<{ plan: string; metro: string; facility: string; facility_id: string; plan_id: string; metro_id: string }>(
+    const [pool] = await cloud.db.query<{
+      plan: string;
+      metro: string;
+      facility: string;
+      facility_id: string;
+      plan_id: string;
+      metro_id: string;
+    }>(
       `SELECT p.slug AS plan, mt.code AS metro, f.code AS facility, f.id AS facility_id, p.id AS plan_id, mt.id AS metro_id
 FROM machines m JOIN plans p ON p.id = m.plan_id JOIN facilities f ON f.id = m.facility_id JOIN metros mt ON mt.id = f.metro_id
 WHERE m.state = 'available' AND (SELECT count(*) FROM facilities f2 WHERE f2.metro_id = mt.id) > 1
@@ -225,11 +262,18 @@ GROUP BY p.slug, p.id, mt.code, mt.id, f.code, f.id HAVING count(*) >= 4 ORDER B
       [pool.metro_id, pool.plan_id, pool.facility_id],
     );
     try {
-      const [{ free }] = await cloud.db.query<{ free: number }>(`SELECT count(*)::int AS free FROM machines WHERE facility_id = $1 AND plan_id = $2 AND state = 'available'`, [pool.facility_id, pool.plan_id]);
-      const created = await Promise.all(
-        Array.from({ length: free }, (_, i) => create(i % 2 ? { plan: pool.plan, metro: pool.metro } : { plan: pool.plan, metro: undefined, facility: [pool.facility] })),
+      const [{ free }] = await cloud.db.query<{ free: number }>(
+        `SELECT count(*)::int AS free FROM machines WHERE facility_id = $1 AND plan_id = $2 AND state = 'available'`,
+        [pool.facility_id, pool.plan_id],
       );
-      const machines = await cloud.db.query<{ machine_id: string }>('SELECT machine_id FROM devices WHERE id = ANY($1::uuid[])', [created.map((d) => d.id)]);
+      const created = await Promise.all(
+        Array.from({ length: free }, (_, i) =>
+          create(i % 2 ? { plan: pool.plan, metro: pool.metro } : { plan: pool.plan, metro: undefined, facility: [pool.facility] }),
+        ),
+      );
+      const machines = await cloud.db.query<{ machine_id: string }>('SELECT machine_id FROM devices WHERE id = ANY($1::uuid[])', [
+        created.map((d) => d.id),
+      ]);
       expect(new Set(machines.map((m) => m.machine_id)).size).toBe(free);
     } finally {
       await cloud.db.query(`UPDATE machines SET state = 'available' WHERE id = ANY($1::uuid[])`, [parked.map((m) => m.id)]);
@@ -258,7 +302,10 @@ GROUP BY p.slug, p.id, mt.code, mt.id, f.code, f.id HAVING count(*) >= 4 ORDER B
   it('a device stuck provisioning times out into failed with an actionable reason', async () => {
     const device = await create({ hostname: 'stuck' });
     // The BMC accepts the one-time PXE override but drops it: the machine boots its disk and never phones home.
-    const [{ name }] = await cloud.db.query<{ name: string }>('SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [device.id]);
+    const [{ name }] = await cloud.db.query<{ name: string }>(
+      'SELECT m.name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1',
+      [device.id],
+    );
     const machine = await cloud.sim.machine(name);
     machine.faults.dropBootSettingRate = 1;
     machine.clearBootDevice(); // a PXE override left by the machine's previous deprovision would still apply

@@ -23,7 +23,10 @@ describe('a BMC that is always busy', () => {
     for (;;) {
       const before = clock.now().getTime();
       expect(await cloud.engine.jobs.round()).toBe(1);
-      [job] = await cloud.db.query<{ attempts: number; max_attempts: number; run_at: Date; last_error: string }>('SELECT attempts, max_attempts, run_at, last_error FROM jobs WHERE device_id = $1', [device.id]);
+      [job] = await cloud.db.query<{ attempts: number; max_attempts: number; run_at: Date; last_error: string }>(
+        'SELECT attempts, max_attempts, run_at, last_error FROM jobs WHERE device_id = $1',
+        [device.id],
+      );
       if (!job) break;
       // The install started (token issued) before the first BMC call; only the boot is retried.
       expect(await deviceState(cloud, device.id)).toBe('provisioning');
@@ -39,7 +42,10 @@ describe('a BMC that is always busy', () => {
 
     const failed = await cloud.engine.devices.get(device.id);
     expect(failed.state).toBe('failed');
-    const [machine] = await cloud.db.query<{ name: string; bmc_address: string }>('SELECT name, bmc_address FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)', [device.id]);
+    const [machine] = await cloud.db.query<{ name: string; bmc_address: string }>(
+      'SELECT name, bmc_address FROM machines WHERE id = (SELECT machine_id FROM devices WHERE id = $1)',
+      [device.id],
+    );
     expect(failed.failure_reason).toContain(`BMC sim ${machine.bmc_address} (machine ${machine.name})`);
     expect(failed.failure_reason).toMatch(/busy/);
   });
@@ -54,7 +60,7 @@ describe('an installer that always fails', () => {
     await cloud?.close();
   });
 
-  it('ends the device in failed with the installer\'s reason', async () => {
+  it("ends the device in failed with the installer's reason", async () => {
     const { principal, projectId } = await adminProject(cloud);
     const device = await cloud.engine.devices.create(principal, projectId, deviceInput({ hostname: 'badinstall' }));
     await stepUntil(cloud, device.id, 'failed');
@@ -62,7 +68,10 @@ describe('an installer that always fails', () => {
     const failed = await cloud.engine.devices.get(device.id);
     expect(failed.failure_reason).toMatch(/badinstall: install failed: the installer on .* failed/);
     expect(failed.failure_reason).toMatch(/reinstall the device or delete it/);
-    const [last] = await cloud.db.query<{ from_state: string; transition: string; to_state: string }>('SELECT from_state, transition, to_state FROM events WHERE device_id = $1 AND transition IS NOT NULL ORDER BY seq DESC LIMIT 1', [device.id]);
+    const [last] = await cloud.db.query<{ from_state: string; transition: string; to_state: string }>(
+      'SELECT from_state, transition, to_state FROM events WHERE device_id = $1 AND transition IS NOT NULL ORDER BY seq DESC LIMIT 1',
+      [device.id],
+    );
     expect(last).toEqual({ from_state: 'provisioning', transition: 'install_failed', to_state: 'failed' });
     // The machine stays with the failed device until it is deleted.
     await cloud.engine.devices.delete(device.id, {});

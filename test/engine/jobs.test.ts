@@ -24,7 +24,10 @@ describe.each(availableBackends())('job runner workers on %s', (backend) => {
       // Worker A claims the device's job and dies before writing its outcome (its handler never returns).
       const a = new JobRunner(cloud.engine.ctx, () => new Promise<never>(() => undefined), newId());
       void a.round();
-      await eventually(async () => (await cloud.db.query('SELECT 1 FROM jobs WHERE locked_by = $1', [a.workerId])).length, 'worker A to claim the job');
+      await eventually(
+        async () => (await cloud.db.query('SELECT 1 FROM jobs WHERE locked_by = $1', [a.workerId])).length,
+        'worker A to claim the job',
+      );
       const claimed: JobRow[] = [];
       const b = new JobRunner(cloud.engine.ctx, async (jobs) => (claimed.push(...jobs), jobs.map(() => ({}))), newId());
       // A's heartbeat is fresh: its lease is respected.
@@ -51,7 +54,10 @@ describe.each(availableBackends())('job runner workers on %s', (backend) => {
       const dead = newId();
       await renewWorker(cloud.db, dead, clock.now());
       // As the dead worker left it: booted, waiting for a phone-home that goes to a server that is gone.
-      await cloud.db.query(`UPDATE devices SET state = 'provisioning', install_worker = $2, phone_home_hash = 'outstanding' WHERE id = $1`, [device.id, dead]);
+      await cloud.db.query(
+        `UPDATE devices SET state = 'provisioning', install_worker = $2, phone_home_hash = 'outstanding' WHERE id = $1`,
+        [device.id, dead],
+      );
       await cloud.db.query('DELETE FROM jobs');
       await clock.advance(cloud.engine.ctx.config.workerStaleMs + 1000);
       expect(await cloud.engine.jobs.heartbeat()).toEqual([dead]);

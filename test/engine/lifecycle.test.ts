@@ -1,9 +1,31 @@
 import { DEVICE_STATES } from '../../lib/contract/schemas';
-import { DEVICE_TRANSITIONS, DeviceEvent, LIFECYCLE_STATES, nextState, shownState, STABLE_STATES, statesAllowing, statesShownAs } from '../../lib/engine/lifecycle';
+import {
+  DEVICE_TRANSITIONS,
+  DeviceEvent,
+  LIFECYCLE_STATES,
+  nextState,
+  shownState,
+  STABLE_STATES,
+  statesAllowing,
+  statesShownAs,
+} from '../../lib/engine/lifecycle';
 
 const EVENTS: DeviceEvent[] = [
-  'provision_started', 'phone_home', 'install_failed', 'timeout', 'power_off', 'powered_off', 'power_on',
-  'powered_on', 'power_failed', 'reinstall', 'rescue', 'reboot', 'delete', 'deprovisioned', 'deprovision_failed',
+  'provision_started',
+  'phone_home',
+  'install_failed',
+  'timeout',
+  'power_off',
+  'powered_off',
+  'power_on',
+  'powered_on',
+  'power_failed',
+  'reinstall',
+  'rescue',
+  'reboot',
+  'delete',
+  'deprovisioned',
+  'deprovision_failed',
 ];
 
 describe('device lifecycle table', () => {
@@ -56,7 +78,8 @@ describe('device lifecycle table', () => {
     expect(nextState('rescue', 'delete')).toBe('deprovisioning');
     expect(nextState('rescuing', 'delete')).toBe('deprovisioning');
     expect(statesAllowing('rescue')).toEqual(['active']);
-    for (const s of ['queued', 'provisioning', 'reinstalling', 'inactive', 'failed', 'rescuing', 'rescue'] as const) expect(nextState(s, 'rescue')).toBeUndefined();
+    for (const s of ['queued', 'provisioning', 'reinstalling', 'inactive', 'failed', 'rescuing', 'rescue'] as const)
+      expect(nextState(s, 'rescue')).toBeUndefined();
     expect(STABLE_STATES.has('rescue')).toBe(true);
   });
 
@@ -79,7 +102,7 @@ describe('device lifecycle table', () => {
 
   it('every state except queued is reachable from queued', () => {
     const reached = new Set<string>(['queued']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const t of DEVICE_TRANSITIONS) {
         if (reached.has(t.from) && !reached.has(t.to)) {

@@ -1,4 +1,10 @@
-import { MACHINE_TRANSITIONS, MachineEvent, machineChange, nextMachineState, STABLE_MACHINE_STATES } from '../../lib/engine/machine-lifecycle';
+import {
+  MACHINE_TRANSITIONS,
+  MachineEvent,
+  machineChange,
+  nextMachineState,
+  STABLE_MACHINE_STATES,
+} from '../../lib/engine/machine-lifecycle';
 import type { MachineState } from '../../lib/store/machines';
 
 const STATES: MachineState[] = ['enrolling', 'available', 'allocated', 'maintenance', 'failed'];
@@ -47,7 +53,7 @@ describe('machine lifecycle table', () => {
       expect(MACHINE_TRANSITIONS.some((t) => t.from === s && t.to === 'failed')).toBe(true);
     }
     const reached = new Set<string>(['enrolling']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const t of MACHINE_TRANSITIONS) {
         if (reached.has(t.from) && !reached.has(t.to)) {
@@ -60,7 +66,12 @@ describe('machine lifecycle table', () => {
   });
 
   it('decides a change from the state the machine was read in, with the columns that change with it', () => {
-    expect(machineChange({ id: 'm', state: 'allocated' }, 'release', { device_id: null })).toEqual({ id: 'm', from: 'allocated', to: 'available', device_id: null });
+    expect(machineChange({ id: 'm', state: 'allocated' }, 'release', { device_id: null })).toEqual({
+      id: 'm',
+      from: 'allocated',
+      to: 'available',
+      device_id: null,
+    });
     expect(machineChange({ id: 'm', state: 'maintenance' }, 'release')).toBeUndefined();
   });
 });

@@ -3,7 +3,18 @@
  * engines sharing one PostgreSQL never give one machine to two devices.
  */
 import { MetalError } from '../../lib/contract/errors';
-import { adminProject, availableBackends, Backend, deviceInput, eventually, freshPostgresUrl, removeTempDirs, stopPostgres, tempDir, testCloud } from '../support/cloud';
+import {
+  adminProject,
+  availableBackends,
+  Backend,
+  deviceInput,
+  eventually,
+  freshPostgresUrl,
+  removeTempDirs,
+  stopPostgres,
+  tempDir,
+  testCloud,
+} from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
 
 afterAll(async () => {
@@ -23,13 +34,16 @@ describe.each(availableBackends())('restart on %s', (backend) => {
     const first = await testCloud(backend, { ...where, startWorkers: false, simFaults: { dropBootSettingRate: 1 } });
     const { principal, projectId } = await adminProject(first);
     const ids: string[] = [];
-    for (const hostname of ['r-queued', 'r-started', 'r-lost']) ids.push((await first.engine.devices.create(principal, projectId, deviceInput({ hostname }))).id);
+    for (const hostname of ['r-queued', 'r-started', 'r-lost'])
+      ids.push((await first.engine.devices.create(principal, projectId, deviceInput({ hostname }))).id);
     const [queued, started, lost] = ids;
     await first.db.query(`UPDATE jobs SET run_at = now() + interval '1 hour' WHERE device_id = $1`, [queued]);
     await first.engine.jobs.round();
     await first.db.query(`UPDATE jobs SET run_at = now() WHERE device_id = $1`, [queued]);
     // r-started's boot waits for a retry; r-lost's job is gone, as if its machine had been booted and lost with the process.
-    expect(await first.db.query('SELECT last_error FROM jobs WHERE device_id = $1', [started])).toEqual([{ last_error: expect.stringMatching(/boot/i) }]);
+    expect(await first.db.query('SELECT last_error FROM jobs WHERE device_id = $1', [started])).toEqual([
+      { last_error: expect.stringMatching(/boot/i) },
+    ]);
     await first.db.query('DELETE FROM jobs WHERE device_id = $1', [lost]);
     const states = await first.db.query<{ hostname: string; state: string }>('SELECT hostname, state FROM devices ORDER BY hostname');
     expect(states).toEqual([
@@ -40,13 +54,16 @@ describe.each(availableBackends())('restart on %s', (backend) => {
     if (backend === 'pglite') {
       // As if a worker had claimed the queued device's job and the process died before writing its outcome:
       // PGlite is single-process, so the next start releases the dead process's lease at once.
-      await first.db.query(`UPDATE jobs SET locked_until = now() + interval '1 hour', attempts = attempts + 1 WHERE device_id = $1`, [queued]);
+      await first.db.query(`UPDATE jobs SET locked_until = now() + interval '1 hour', attempts = attempts + 1 WHERE device_id = $1`, [
+        queued,
+      ]);
     }
     await first.close();
 
     const second = await testCloud(backend, where);
     try {
-      for (const id of ids) await eventually(async () => (await second.engine.devices.get(id)).state === 'active', `device ${id} to become active`);
+      for (const id of ids)
+        await eventually(async () => (await second.engine.devices.get(id)).state === 'active', `device ${id} to become active`);
       expect(await second.db.query('SELECT id FROM jobs')).toEqual([]);
     } finally {
       await second.close();
@@ -69,7 +86,9 @@ WHERE p.slug = 't3.small.x86' AND mt.code = 'se' AND m.state = 'available'`,
       const input = deviceInput({ plan: 't3.small.x86', metro: 'se' });
       // Several waves so the two engines' flushes overlap rather than one taking all.
       const settled = await Promise.allSettled(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).engine.devices.create(principal, projectId, { ...input, hostname: `dual-${i}` })),
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? a : b).engine.devices.create(principal, projectId, { ...input, hostname: `dual-${i}` }),
+        ),
       );
       const created = settled.filter((s) => s.status === 'fulfilled').length;
       const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -12,7 +12,9 @@ import { adminProject, deviceInput, eventually, stepUntil, testCloud } from '../
 
 function receiver(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
   const server = createServer(handle);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` })),
+  );
 }
 
 describe('webhook sender', () => {
@@ -27,7 +29,10 @@ describe('webhook sender', () => {
   });
 
   it('keeps a slow tenant to its share of the slots while others are delivered and jobs run', async () => {
-    cloud = await testCloud('pglite', { startWorkers: false, engine: { webhookAllowPrivate: true, webhookConcurrency: 3, webhookPerProject: 2 } });
+    cloud = await testCloud('pglite', {
+      startWorkers: false,
+      engine: { webhookAllowPrivate: true, webhookConcurrency: 3, webhookPerProject: 2 },
+    });
     const { principal, projectId: slowProject } = await adminProject(cloud, 'slow');
     const fastProject = (await cloud.engine.projects.create(principal, { name: 'fast' })).id;
     let slowInFlight = 0;
@@ -50,7 +55,14 @@ describe('webhook sender', () => {
     await cloud.engine.spot.setWebhook(principal, fastProject, fast.url);
     const now = cloud.engine.ctx.clock.now();
     await cloud.db.transaction((tx) =>
-      enqueueWebhooks(tx, [...Array.from({ length: 5 }, (_, i) => ({ projectId: slowProject, body: { n: i } })), { projectId: fastProject, body: { n: 'fast' } }], now),
+      enqueueWebhooks(
+        tx,
+        [
+          ...Array.from({ length: 5 }, (_, i) => ({ projectId: slowProject, body: { n: i } })),
+          { projectId: fastProject, body: { n: 'fast' } },
+        ],
+        now,
+      ),
     );
     cloud.engine.webhooks.start();
     await eventually(async () => fastBodies.length === 1, 'the fast tenant to get its webhook');
@@ -77,7 +89,9 @@ describe('webhook sender', () => {
     await cloud.engine.spot.setWebhook(principal, projectId, flaky.url);
     await cloud.db.transaction((tx) => enqueueWebhooks(tx, [{ projectId, body: { n: 1 } }], cloud.engine.ctx.clock.now()));
     expect(await cloud.engine.webhooks.round()).toBe(1);
-    const [row] = await cloud.db.query<{ attempts: number; last_error: string; run_at: Date }>('SELECT attempts, last_error, run_at FROM webhook_outbox');
+    const [row] = await cloud.db.query<{ attempts: number; last_error: string; run_at: Date }>(
+      'SELECT attempts, last_error, run_at FROM webhook_outbox',
+    );
     expect(row).toMatchObject({ attempts: 1, last_error: expect.stringMatching(/answered HTTP 503/) });
     expect(row.run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
     expect(await cloud.engine.webhooks.round()).toBe(0);
@@ -106,7 +120,11 @@ describe('webhook sender', () => {
       'http://0.0.0.0/hook',
     ]) {
       const err = await cloud.engine.spot.setWebhook(principal, projectId, url).catch((e) => e);
-      expect({ url, status: err.status, error: err.errors?.[0] }).toEqual({ url, status: 422, error: expect.stringMatching(/^url: .*public addresses only/) });
+      expect({ url, status: err.status, error: err.errors?.[0] }).toEqual({
+        url,
+        status: 422,
+        error: expect.stringMatching(/^url: .*public addresses only/),
+      });
     }
     expect(webhookUrlProblem('ftp://example.com/x', false)).toMatch(/^url: must be an http\(s\) URL/);
     expect(webhookUrlProblem('https://hooks.example.com/metal', false)).toBeUndefined();
@@ -127,10 +145,16 @@ describe('webhook sender', () => {
     });
     servers.push(inside.server);
     // Stored before the operator turned the allowance off (or by a name that resolved elsewhere when set).
-    await cloud.db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3 WHERE id = $1', [projectId, inside.url, cloud.engine.ctx.secrets.seal('whsec_x')]);
+    await cloud.db.query('UPDATE projects SET webhook_url = $2, webhook_secret = $3 WHERE id = $1', [
+      projectId,
+      inside.url,
+      cloud.engine.ctx.secrets.seal('whsec_x'),
+    ]);
     await cloud.db.transaction((tx) => enqueueWebhooks(tx, [{ projectId, body: { n: 1 } }], cloud.engine.ctx.clock.now()));
     expect(await cloud.engine.webhooks.round()).toBe(1);
     expect(calls).toBe(0);
-    expect(await cloud.db.query('SELECT last_error FROM webhook_outbox')).toEqual([{ last_error: expect.stringMatching(/refused: url: 127\.0\.0\.1 is a loopback/) }]);
+    expect(await cloud.db.query('SELECT last_error FROM webhook_outbox')).toEqual([
+      { last_error: expect.stringMatching(/refused: url: 127\.0\.0\.1 is a loopback/) },
+    ]);
   });
 });

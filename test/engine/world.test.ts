@@ -22,21 +22,37 @@ describeWithPostgres('the catalog across servers (PostgreSQL)', () => {
     clouds.push(first);
     const second = await testCloud('postgres', options);
     clouds.push(second);
-    const metroCodes = async (cloud: Cloud) => ((await apiClient(cloud).get('/locations/metros')).body.metros as { code: string }[]).map((m) => m.code);
+    const metroCodes = async (cloud: Cloud) =>
+      ((await apiClient(cloud).get('/locations/metros')).body.metros as { code: string }[]).map((m) => m.code);
     expect(await metroCodes(second)).not.toContain('zz');
 
-    const enrolled = await apiClient(first).post('/operator/metros', { code: 'zz', name: 'Zed', country: 'US', kind: 'edge', latitude: 1, longitude: 2 });
+    const enrolled = await apiClient(first).post('/operator/metros', {
+      code: 'zz',
+      name: 'Zed',
+      country: 'US',
+      kind: 'edge',
+      latitude: 1,
+      longitude: 2,
+    });
     expect(enrolled.status).toBe(201);
     expect(await metroCodes(first)).toContain('zz'); // the changing server reloads before it answers
     await eventually(async () => (await metroCodes(second)).includes('zz'));
 
     // By hand, as an operator in psql would: no metalforge code runs on the writing side.
-    const planName = async (cloud: Cloud) => ((await apiClient(cloud).get('/plans')).body.plans as { slug: string; name: string }[]).find((p) => p.slug === 'c3.small.x86')?.name;
+    const planName = async (cloud: Cloud) =>
+      ((await apiClient(cloud).get('/plans')).body.plans as { slug: string; name: string }[]).find((p) => p.slug === 'c3.small.x86')?.name;
     await first.db.query(`UPDATE plans SET name = 'c3.small.x86 (renamed in psql)' WHERE slug = 'c3.small.x86'`);
-    await eventually(async () => (await planName(first)) === 'c3.small.x86 (renamed in psql)' && (await planName(second)) === 'c3.small.x86 (renamed in psql)');
+    await eventually(
+      async () =>
+        (await planName(first)) === 'c3.small.x86 (renamed in psql)' && (await planName(second)) === 'c3.small.x86 (renamed in psql)',
+    );
 
     const listeners = async () =>
-      (await first.db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN "metalforge_catalog_changed"' AND datname = current_database()`)).map((r) => r.pid);
+      (
+        await first.db.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE query = 'LISTEN "metalforge_catalog_changed"' AND datname = current_database()`,
+        )
+      ).map((r) => r.pid);
     const killed = await listeners();
     expect(killed).toHaveLength(2);
     await first.db.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid', [killed]);

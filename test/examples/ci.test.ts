@@ -31,7 +31,9 @@ function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Run>
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     // cdktf colours terraform's output even without a terminal.
-    child.on('close', (code) => resolveRun({ code: code ?? 1, output: output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') }));
+    child.on('close', (code) =>
+      resolveRun({ code: code ?? 1, output: output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') }),
+    );
   });
 }
 
@@ -75,7 +77,7 @@ interface GithubStep {
 async function runGithubWorkflow(
   file: string,
   context: Record<string, string>,
-  overrides: Record<string, string>
+  overrides: Record<string, string>,
 ): Promise<Record<string, Run>> {
   freshCheckout(overrides.STACK_DIR);
   const workflow = parse(readFileSync(file, 'utf8')) as { env: Record<string, string>; jobs: Record<string, { steps: GithubStep[] }> };
@@ -117,7 +119,7 @@ interface GitlabJob {
 async function runGitlabPipeline(
   file: string,
   predefined: Record<string, string>,
-  overrides: Record<string, string>
+  overrides: Record<string, string>,
 ): Promise<Record<string, Run>> {
   freshCheckout(overrides.STACK_DIR);
   const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown> & {
@@ -131,12 +133,12 @@ async function runGitlabPipeline(
   const results: Record<string, Run> = {};
   const jobs = Object.entries(config).filter(([, job]) => typeof job === 'object' && job !== null && 'script' in job) as [
     string,
-    GitlabJob
+    GitlabJob,
   ][];
   for (const stage of config.stages) {
     for (const [name, job] of jobs.filter(([, j]) => j.stage === stage)) {
       const matches = (job.rules ?? []).some((rule) =>
-        evaluateCondition(rule.if, (operand) => literal(operand) ?? env[operand.replace(/^\$/, '')] ?? '')
+        evaluateCondition(rule.if, (operand) => literal(operand) ?? env[operand.replace(/^\$/, '')] ?? ''),
       );
       if (!matches) continue;
       const script = runnable([...(job.before_script ?? config.default.before_script), ...job.script]).join('\n');

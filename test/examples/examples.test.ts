@@ -93,7 +93,12 @@ describe('examples', () => {
     const { json } = synth(MultiMetroStack);
     const devices = Object.values(json.resource.metal_device);
     expect(devices.map((d) => `${d.metro}/${d.plan}`).sort()).toEqual([
-      'am/m3.small.x86', 'am/m3.small.x86', 'ny/c3.small.x86', 'ny/c3.small.x86', 'sg/c3.small.x86', 'sg/c3.small.x86',
+      'am/m3.small.x86',
+      'am/m3.small.x86',
+      'ny/c3.small.x86',
+      'ny/c3.small.x86',
+      'sg/c3.small.x86',
+      'sg/c3.small.x86',
     ]);
     expect(devices.every((d) => (d.reinstall as { enabled: boolean }).enabled)).toBe(true);
   });
@@ -110,6 +115,10 @@ describe('examples', () => {
     }
     const [overflow] = requests.filter((r) => String(r.metro).startsWith('${'));
     expect(overflow).toMatchObject({ devices_min: 1, lifecycle: { ignore_changes: ['metro'] } });
-    expect(Object.values(json.data!.metal_spot_market_price).map((p) => p.metro).sort()).toEqual(['am', 'fr', 'sg']);
+    expect(
+      Object.values(json.data!.metal_spot_market_price)
+        .map((p) => p.metro)
+        .sort(),
+    ).toEqual(['am', 'fr', 'sg']);
   });
 });

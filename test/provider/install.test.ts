@@ -14,7 +14,12 @@ describe('installProvider', () => {
   let installed: InstalledProvider;
   const previousCacheHome = process.env.XDG_CACHE_HOME;
   const install = (projectDir = dir) =>
-    installProvider({ projectDir, entry: path.join(FIXTURES, 'test-provider.ts'), schemaPath: path.join(FIXTURES, 'test-schema.json'), version: '0.0.1' });
+    installProvider({
+      projectDir,
+      entry: path.join(FIXTURES, 'test-provider.ts'),
+      schemaPath: path.join(FIXTURES, 'test-schema.json'),
+      version: '0.0.1',
+    });
   const cacheFiles = () => readdirSync(path.join(cacheHome, 'metalforge')).filter((name) => name.endsWith('.v8cache'));
   const cacheFile = () => path.join(cacheHome, 'metalforge', cacheFiles()[0]);
 
@@ -22,7 +27,12 @@ describe('installProvider', () => {
   const handshake = (done: () => boolean = () => true) =>
     new Promise<string>((resolve, reject) => {
       const plugin = spawn(installed.executable, [], {
-        env: { PATH: process.env.PATH, XDG_CACHE_HOME: cacheHome, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '6' },
+        env: {
+          PATH: process.env.PATH,
+          XDG_CACHE_HOME: cacheHome,
+          TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE,
+          PLUGIN_PROTOCOL_VERSIONS: '6',
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let stdout = '';

@@ -106,7 +106,9 @@ describe('boot agent against a listening boot service', () => {
     await pxeBoot(m);
     await until(() => outcomes.length > 0);
     expect(outcomes[0]).toMatchObject({ kind: 'rescued', deviceId: device.id });
-    expect(outcomes[0].console).toEqual(['metalforge: booting the rescue system (alpine-rescue, in memory) on web-1, leaving its disk as it is']);
+    expect(outcomes[0].console).toEqual([
+      'metalforge: booting the rescue system (alpine-rescue, in memory) on web-1, leaving its disk as it is',
+    ]);
     expect(backend.phoneHomes).toEqual([{ token: TOKEN, ip: '127.0.0.1' }]);
     // Its metadata (SSH keys) was read with the token; it reports no install progress and does not reboot.
     expect(backend.lookups).toContainEqual({ token: TOKEN });
@@ -189,7 +191,10 @@ describe('boot agent against a listening boot service', () => {
     attach([m]);
     await pxeBoot(m);
     await until(() => outcomes.length > 0);
-    expect(outcomes[0]).toMatchObject({ kind: 'error', message: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/phone-home answered 409: .*already used/) });
+    expect(outcomes[0]).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^POST http:\/\/127\.0\.0\.1:\d+\/phone-home answered 409: .*already used/),
+    });
     expect(m.power).toBe('on');
   });
 
@@ -213,7 +218,10 @@ describe('boot agent against a listening boot service', () => {
     detach = attachBootAgent([m], { bootBaseUrl: goneUrl, onOutcome: (outcome) => outcomes.push(outcome) });
     await pxeBoot(m);
     await until(() => outcomes.length > 0);
-    expect(outcomes[0]).toMatchObject({ kind: 'error', message: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/boot\/ipxe failed: \S/) });
+    expect(outcomes[0]).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/boot\/ipxe failed: \S/),
+    });
   });
 
   describe('on an injectable clock', () => {

@@ -22,12 +22,21 @@ describe('rescue on a simulated machine over the boot network', () => {
     const project = (await api.post('/projects', { name: 'rescue' })).body.id;
     await api.post(`/projects/${project}/ssh-keys`, { label: 'ops', key: sshPublicKey('ops@rescue') });
     const userdata = '#cloud-config\nhostname: keep-me\n';
-    const created = await api.post(`/projects/${project}/devices`, { plan: 'c3.small.x86', metro: 'ny', operating_system: 'debian_12', hostname: 'rescue-e2e', userdata });
+    const created = await api.post(`/projects/${project}/devices`, {
+      plan: 'c3.small.x86',
+      metro: 'ny',
+      operating_system: 'debian_12',
+      hostname: 'rescue-e2e',
+      userdata,
+    });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
     await eventually(async () => (await deviceState(cloud, id)) === 'active', 'the device to be installed over the boot network');
 
-    const [{ name }] = await cloud.db.query<{ name: string }>('SELECT m.bmc_address AS name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1', [id]);
+    const [{ name }] = await cloud.db.query<{ name: string }>(
+      'SELECT m.bmc_address AS name FROM machines m JOIN devices d ON d.machine_id = m.id WHERE d.id = $1',
+      [id],
+    );
     const machine = cloud.sim.get(name)!;
     expect(machine.disk).toBe('debian_12');
     const boots: { source: string; image?: string }[] = [];
@@ -38,7 +47,8 @@ describe('rescue on a simulated machine over the boot network', () => {
     expect(boots).toEqual([{ source: 'pxe', image: undefined }]);
     expect(machine.power).toBe('on');
     expect(machine.disk).toBe('debian_12');
-    const bodies = async () => (await api.get(`/devices/${id}/events?per_page=100`)).body.events.map((e: { body: string }) => e.body).reverse();
+    const bodies = async () =>
+      (await api.get(`/devices/${id}/events?per_page=100`)).body.events.map((e: { body: string }) => e.body).reverse();
     // The job's own "network boot started" may come after a fast machine's phone-home (then it is not written).
     expect((await bodies()).filter((b: string) => /rescuing|rescue boot/.test(b))).toEqual([
       'rescue-e2e: active → rescuing (rescue)',

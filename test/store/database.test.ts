@@ -47,7 +47,10 @@ describe.each(availableBackends())('database on %s', (backend) => {
   });
 
   it('keeps PostgreSQL error codes (SQLSTATE) and messages', async () => {
-    await expect(db.query('INSERT INTO items (id, body) VALUES (1, $1)', ['again'])).rejects.toMatchObject({ code: '23505', message: expect.stringMatching(/duplicate key/) });
+    await expect(db.query('INSERT INTO items (id, body) VALUES (1, $1)', ['again'])).rejects.toMatchObject({
+      code: '23505',
+      message: expect.stringMatching(/duplicate key/),
+    });
     await expect(db.query('SELECT nope FROM items')).rejects.toMatchObject({ code: '42703' });
     // A failed statement inside a transaction fails the transaction, and nothing of it is kept.
     await expect(
@@ -61,7 +64,10 @@ describe.each(availableBackends())('database on %s', (backend) => {
 
   it('runs statements sent without waiting in order, and fails the transaction when one of them failed', async () => {
     const [first, second] = await db.transaction((tx) =>
-      Promise.all([tx.query('INSERT INTO items (id, body) VALUES (5, $1) RETURNING id', ['five']), tx.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = 5')]),
+      Promise.all([
+        tx.query('INSERT INTO items (id, body) VALUES (5, $1) RETURNING id', ['five']),
+        tx.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = 5'),
+      ]),
     );
     expect(first).toEqual([{ id: 5 }]);
     expect(second).toEqual([{ n: 1 }]);

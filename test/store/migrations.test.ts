@@ -32,7 +32,9 @@ function migrationBehaviour(open: () => Promise<Database>) {
     const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(recorded.map((r) => r.version)).toEqual(versions);
     const tables = await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['devices', 'machines', 'jobs', 'events', 'api_keys', 'idempotency_keys']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['devices', 'machines', 'jobs', 'events', 'api_keys', 'idempotency_keys']),
+    );
   });
 
   it('is idempotent: a second run applies nothing and leaves the data alone', async () => {
@@ -43,7 +45,11 @@ function migrationBehaviour(open: () => Promise<Database>) {
   });
 
   it('applies only migrations it has not seen', async () => {
-    const extra = { version: 9999, name: '9999_test_extra', sql: 'CREATE TABLE test_extra (id int PRIMARY KEY);\nINSERT INTO test_extra VALUES (1)' };
+    const extra = {
+      version: 9999,
+      name: '9999_test_extra',
+      sql: 'CREATE TABLE test_extra (id int PRIMARY KEY);\nINSERT INTO test_extra VALUES (1)',
+    };
     expect(await migrate(db, [...loadMigrations(), extra])).toEqual([9999]);
     expect(await migrate(db, [...loadMigrations(), extra])).toEqual([]);
     expect(await db.query('SELECT id FROM test_extra')).toEqual([{ id: 1 }]);
@@ -51,7 +57,9 @@ function migrationBehaviour(open: () => Promise<Database>) {
 
   it('refuses a database written by a newer metalforge, naming both versions', async () => {
     const known = Math.max(...loadMigrations().map((m) => m.version));
-    await expect(migrate(db)).rejects.toThrow(`written by a newer metalforge: its schema is at version 9999, this metalforge knows versions up to ${known}`);
+    await expect(migrate(db)).rejects.toThrow(
+      `written by a newer metalforge: its schema is at version 9999, this metalforge knows versions up to ${known}`,
+    );
   });
 
   it('applies pending migrations all or nothing, after the hook that backs the store up', async () => {

@@ -28,7 +28,7 @@ function failingDatabase(db: Database, failOn: RegExp): Database {
     query: (sql, params) => db.query(sql, params),
     transaction: (fn) =>
       db.transaction((tx: Queryable) =>
-        fn({ query: (sql, params) => (failOn.test(sql) ? Promise.reject(new Error('connection lost')) : tx.query(sql, params)) })
+        fn({ query: (sql, params) => (failOn.test(sql) ? Promise.reject(new Error('connection lost')) : tx.query(sql, params)) }),
       ),
   };
 }
@@ -56,7 +56,7 @@ describe.each(availableBackends())('Terraform state store on %s', (backend) => {
     await store.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":1}')));
     const failing = new TerraformStateStore(failingDatabase(cloud.db, failOn));
     await expect(
-      failing.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":2}')))
+      failing.change(projectId, name, { create: true, now }, (found) => found!.write.addVersion(version('{"serial":2}'))),
     ).rejects.toThrow();
 
     expect(await store.latest(projectId, name)).toMatchObject({ version: 1, content: '{"serial":1}' });
@@ -69,7 +69,7 @@ describe.each(availableBackends())('Terraform state store on %s', (backend) => {
 
   it('gives concurrent writers of one state consecutive versions', async () => {
     const writes = Array.from({ length: 8 }, (_, i) =>
-      store.change(projectId, 'busy', { create: true, now }, (found) => found!.write.addVersion(version(`{"n":${i}}`)))
+      store.change(projectId, 'busy', { create: true, now }, (found) => found!.write.addVersion(version(`{"n":${i}}`))),
     );
     expect((await Promise.all(writes)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect((await store.state(projectId, 'busy'))?.latest_version).toBe(8);

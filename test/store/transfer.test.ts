@@ -38,10 +38,16 @@ function tableRows(d: StoreDump, name: string): number {
 it('dumps every table, parents before the tables that reference them', async () => {
   const names = dump.tables.map((t) => t.name);
   expect(names).toEqual(await tablesInOrder(cloud.db));
-  for (const [parent, child] of [['organizations', 'projects'], ['projects', 'api_keys'], ['facilities', 'machines'], ['machines', 'machine_macs']]) {
+  for (const [parent, child] of [
+    ['organizations', 'projects'],
+    ['projects', 'api_keys'],
+    ['facilities', 'machines'],
+    ['machines', 'machine_macs'],
+  ]) {
     expect(names.indexOf(parent)).toBeLessThan(names.indexOf(child));
   }
-  for (const table of ['devices', 'events', 'jobs', 'api_keys', 'machines', 'projects', 'schema_migrations']) expect(tableRows(dump, table)).toBeGreaterThan(0);
+  for (const table of ['devices', 'events', 'jobs', 'api_keys', 'machines', 'projects', 'schema_migrations'])
+    expect(tableRows(dump, table)).toBeGreaterThan(0);
   expect(dump.schemaVersion).toBeGreaterThan(0);
 });
 

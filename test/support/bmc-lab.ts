@@ -83,7 +83,14 @@ export async function startBmcLab(options: BmcLabOptions): Promise<BmcLab> {
   const machineFor = (driver: LabDriver, i: number) => {
     const name = `${prefix}-${driver}-${String(i + 1).padStart(2, '0')}`;
     const macs = simMacs(name);
-    const sim = new SimMachine({ id: name, inventory: inventoryFromSpecs(plan.specs, macs), scale: options.scale, faults: options.faults, clock, random });
+    const sim = new SimMachine({
+      id: name,
+      inventory: inventoryFromSpecs(plan.specs, macs),
+      scale: options.scale,
+      faults: options.faults,
+      clock,
+      random,
+    });
     return { name, driver, sim, macs, password: newPassword() };
   };
   const redfishMachines = Array.from({ length: options.redfish ?? 0 }, (_, i) => machineFor('redfish', i));
@@ -119,12 +126,23 @@ export async function startBmcLab(options: BmcLabOptions): Promise<BmcLab> {
         machines.push({ ...m, ipmi: faces[i], bmc: { driver: 'ipmi', address: faces[i].address, username: USERNAME, password } });
       });
     }
-    closers.push(attachBootAgent(machines.map((m) => m.sim), { bootBaseUrl: options.bootBaseUrl, clock, onOutcome: options.onBootOutcome }));
+    closers.push(
+      attachBootAgent(
+        machines.map((m) => m.sim),
+        { bootBaseUrl: options.bootBaseUrl, clock, onOutcome: options.onBootOutcome },
+      ),
+    );
 
     const enrolled: LabMachine[] = await Promise.all(
       machines.map(async (m) => {
         const bmc = { ...m.bmc, ...options.enrolAs?.(m) };
-        const machine = await client.operator.machines.create({ name: m.name, facility: options.facility, plan: options.plan, macs: m.macs, bmc });
+        const machine = await client.operator.machines.create({
+          name: m.name,
+          facility: options.facility,
+          plan: options.plan,
+          macs: m.macs,
+          bmc,
+        });
         return { ...m, enrolled: machine };
       }),
     );

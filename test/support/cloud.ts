@@ -123,8 +123,12 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
  */
 export async function failAnswerOf(cloud: Cloud, key: string): Promise<() => Promise<void>> {
   const name = `fail_answer_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-  await cloud.db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: no answer for %', NEW.key; END $$`);
-  await cloud.db.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.key = '${key.replace(/'/g, "''")}' AND NEW.status <> 0) EXECUTE FUNCTION ${name}()`);
+  await cloud.db.query(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected: no answer for %', NEW.key; END $$`,
+  );
+  await cloud.db.query(
+    `CREATE TRIGGER ${name} BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.key = '${key.replace(/'/g, "''")}' AND NEW.status <> 0) EXECUTE FUNCTION ${name}()`,
+  );
   return async () => {
     await cloud.db.query(`DROP TRIGGER ${name} ON idempotency_keys`);
     await cloud.db.query(`DROP FUNCTION ${name}()`);

@@ -77,7 +77,9 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
   const root = mkdtempSync(join(tmpdir(), 'metalforge-pg-'));
   const data = join(root, 'data');
   const asOwner = (cmd: string, args: string[]) =>
-    isRoot() ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
+    isRoot()
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
   if (isRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
@@ -86,7 +88,16 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
   const port = await freePort();
   try {
     asOwner('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-    asOwner('pg_ctl', ['-D', data, '-l', join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1${options.durable ? '' : ' -c fsync=off'}`, 'start', '-w']);
+    asOwner('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(root, 'log'),
+      '-o',
+      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1${options.durable ? '' : ' -c fsync=off'}`,
+      'start',
+      '-w',
+    ]);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';

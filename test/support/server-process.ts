@@ -36,10 +36,27 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   const command = [
     ...wrapper,
     process.execPath,
-    ...['--import', 'tsx', 'lib/cli/main.ts', 'server', '--data-dir', dataDir, '--port', '0', '--sim-scale', '0', '--boot-path', 'in-process'],
+    ...[
+      '--import',
+      'tsx',
+      'lib/cli/main.ts',
+      'server',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--sim-scale',
+      '0',
+      '--boot-path',
+      'in-process',
+    ],
     ...['--admin-token', token, '--log-level', 'warn', '--log-format', 'json', ...args],
   ];
-  const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = spawn(command[0], command.slice(1), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       running.delete(child);

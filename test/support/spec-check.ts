@@ -44,7 +44,7 @@ export function allowNullWhereAbsentAllowed(node: unknown): unknown {
   if (isObject(out.properties)) {
     const required = new Set(Array.isArray(out.required) ? (out.required as string[]) : []);
     out.properties = Object.fromEntries(
-      Object.entries(out.properties).map(([name, schema]) => [name, required.has(name) ? schema : { anyOf: [{ type: 'null' }, schema] }])
+      Object.entries(out.properties).map(([name, schema]) => [name, required.has(name) ? schema : { anyOf: [{ type: 'null' }, schema] }]),
     );
   }
   return out;
@@ -103,7 +103,7 @@ export class MetalSpec {
     // The null alternatives added above only repeat what the other branch says.
     const meaningful = validate.errors!.filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
     return meaningful.map(
-      (e) => `${e.instancePath || '/'} ${e.message}${'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`
+      (e) => `${e.instancePath || '/'} ${e.message}${'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
     );
   }
 

@@ -60,7 +60,9 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
 
   app.get<{ Params: IdParams }>(
     '/plans/:id',
-    { schema: { tags: ['plans'], summary: 'Get a plan by id or slug', params: IdOrSlugParams, response: { 200: Plan, ...errorResponses } } },
+    {
+      schema: { tags: ['plans'], summary: 'Get a plan by id or slug', params: IdOrSlugParams, response: { 200: Plan, ...errorResponses } },
+    },
     async (req) => {
       const plan = world.plan(req.params.id);
       if (!plan) throw new MetalError('not_found', `plan ${req.params.id} not found`);
@@ -75,7 +77,14 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
 
   app.get<{ Params: IdParams }>(
     '/locations/metros/:id',
-    { schema: { tags: ['metros'], summary: 'Get a metro by id or code', params: IdOrSlugParams, response: { 200: Metro, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['metros'],
+        summary: 'Get a metro by id or code',
+        params: IdOrSlugParams,
+        response: { 200: Metro, ...errorResponses },
+      },
+    },
     async (req) => {
       const metro = world.metro(req.params.id);
       if (!metro)
@@ -98,7 +107,12 @@ export function catalogRoutes(app: FastifyInstance, { engine }: RouteDeps): void
 
   const osSchema = listSchema(['operating-systems'], 'List operating systems', OperatingSystemList);
   app.get<{ Querystring: ShapeQueryT }>('/operating-systems', osSchema, async (req, reply) =>
-    sendList(reply, 'operating_systems', [...world.operatingSystems.values()].map((o) => presentOs(o, world)), req.query),
+    sendList(
+      reply,
+      'operating_systems',
+      [...world.operatingSystems.values()].map((o) => presentOs(o, world)),
+      req.query,
+    ),
   );
 
   app.get('/capacity/metros', capacitySchema('metro'), async () => engine.operator.capacity('metro'));

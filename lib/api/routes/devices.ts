@@ -41,9 +41,14 @@ const DeviceGetQuery = Type.Composite([
   PageQuery,
   Type.Object({
     wait_for_state: Type.Optional(
-      Type.String({ pattern: `^${STATE_NAME}(,${STATE_NAME})*$`, description: `device states separated by commas, e.g. "active,failed" (each one of ${DEVICE_STATES.join(', ')})` }),
+      Type.String({
+        pattern: `^${STATE_NAME}(,${STATE_NAME})*$`,
+        description: `device states separated by commas, e.g. "active,failed" (each one of ${DEVICE_STATES.join(', ')})`,
+      }),
     ),
-    wait_timeout: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 30, description: 'seconds wait_for_state may hold the response (1 to 60)' })),
+    wait_timeout: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 60, default: 30, description: 'seconds wait_for_state may hold the response (1 to 60)' }),
+    ),
   }),
 ]);
 type DeviceGetQueryT = PageQueryT & { wait_for_state?: string; wait_timeout?: number };
@@ -80,7 +85,13 @@ class DeviceWaits {
    * The device's row once it is in one of `states`; undefined when it is gone, the timeout passed, or `cancel`'s
    * callback (a client that went away) ended the wait.
    */
-  wait(id: string, projectScope: string | undefined, states: ReadonlySet<string>, timeoutMs: number, cancel: (end: () => void) => void): Promise<DeviceRow | undefined> {
+  wait(
+    id: string,
+    projectScope: string | undefined,
+    states: ReadonlySet<string>,
+    timeoutMs: number,
+    cancel: (end: () => void) => void,
+  ): Promise<DeviceRow | undefined> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         id,
@@ -147,12 +158,25 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
 
   app.get<{ Params: IdParams; Querystring: DeviceListQueryT }>(
     '/projects/:id/devices',
-    { schema: { tags: ['devices'], summary: 'List the devices of a project', params: IdParams, querystring: DeviceListQuery, response: { 200: DeviceList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'List the devices of a project',
+        params: IdParams,
+        querystring: DeviceListQuery,
+        response: { 200: DeviceList, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const version = await engine.projects.devicesVersion(req.principal, req.params.id);
       if (req.query.include) {
         // Included objects change without the devices changing: such pages are not cached.
-        const page = await engine.devices.list(req.params.id, { ...pageParams(req.query), state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
+        const page = await engine.devices.list(req.params.id, {
+          ...pageParams(req.query),
+          state: req.query.state,
+          hostname: req.query.hostname,
+          tag: req.query.tag,
+        });
         const items = await withIncludes(req, reply, page.items, deviceRelations(req), req.query.include);
         reply.serializer(JSON.stringify); // exclude may drop fields the response schema requires
         return pageBody(req, 'devices', { items, total: page.total }, req.query);
@@ -160,7 +184,12 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       // Any change to the project's devices bumps devices_version, so a cached page is never stale.
       const body = await pages.get(`${req.params.id}:${version}:${req.url}`, async () => {
         const page = pageParams(req.query);
-        const devices = await engine.devices.list(req.params.id, { ...page, state: req.query.state, hostname: req.query.hostname, tag: req.query.tag });
+        const devices = await engine.devices.list(req.params.id, {
+          ...page,
+          state: req.query.state,
+          hostname: req.query.hostname,
+          tag: req.query.tag,
+        });
         // Serialised here, so the reply must not get sendPage's serializer (it would encode the string again).
         return JSON.stringify(pageBody(req, 'devices', devices, req.query));
       });
@@ -170,9 +199,19 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
 
   app.post<{ Params: IdParams; Body: CreateT }>(
     '/projects/:id/devices',
-    { schema: { tags: ['devices'], summary: 'Create a device (placed on a free machine of the plan in the metro)', params: IdParams, body: DeviceCreateInput, response: { 201: Device, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Create a device (placed on a free machine of the plan in the metro)',
+        params: IdParams,
+        body: DeviceCreateInput,
+        response: { 201: Device, ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.devices.create(req.principal, req.params.id, req.body, commitWith));
+      const out = await idempotent(engine, req, reply, 201, (commitWith) =>
+        engine.devices.create(req.principal, req.params.id, req.body, commitWith),
+      );
       return out ?? reply;
     },
   );
@@ -196,7 +235,9 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       if (wanted.size > 0 && !wanted.has(shownState(row.state))) {
         const timeoutMs = (req.query.wait_timeout ?? 30) * 1000;
         // A client that disconnects stops its wait; 'close' also fires after a response, when the wait is long over.
-        const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) => reply.raw.once('close', end));
+        const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) =>
+          reply.raw.once('close', end),
+        );
         row = reached ?? (await scoped(req, req.params.id));
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
@@ -208,7 +249,15 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
 
   app.put<{ Params: IdParams; Body: UpdateT }>(
     '/devices/:id',
-    { schema: { tags: ['devices'], summary: 'Update a device in place', params: IdParams, body: DeviceUpdateInput, response: { 200: Device, ...errorResponses, ...conflict } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Update a device in place',
+        params: IdParams,
+        body: DeviceUpdateInput,
+        response: { 200: Device, ...errorResponses, ...conflict },
+      },
+    },
     async (req) => {
       await scoped(req, req.params.id);
       return engine.devices.update(req.params.id, req.body);
@@ -217,7 +266,15 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
 
   app.delete<{ Params: IdParams; Querystring: { force_delete?: boolean } }>(
     '/devices/:id',
-    { schema: { tags: ['devices'], summary: 'Delete (deprovision) a device', params: IdParams, querystring: DeleteQuery, response: { 204: Type.Null(), ...errorResponses, ...conflict } } },
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Delete (deprovision) a device',
+        params: IdParams,
+        querystring: DeleteQuery,
+        response: { 204: Type.Null(), ...errorResponses, ...conflict },
+      },
+    },
     async (req, reply) => {
       await scoped(req, req.params.id);
       await engine.devices.delete(req.params.id, { force: req.query.force_delete });
@@ -289,7 +346,15 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
     '/devices/:id/events',
-    { schema: { tags: ['events'], summary: 'Events of a device, newest first', params: IdParams, querystring: PageQuery, response: { 200: EventList, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Events of a device, newest first',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: EventList, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await scoped(req, req.params.id);
       return sendPage(req, reply, 'events', await engine.projects.events({ deviceId: req.params.id }, pageParams(req.query)), req.query);

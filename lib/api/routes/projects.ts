@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Project, ProjectCreateInput, ProjectList, ProjectUpdateInput, type ProjectCreateInput as CreateT, type ProjectUpdateInput as UpdateT } from '../../contract/schemas';
+import {
+  Project,
+  ProjectCreateInput,
+  ProjectList,
+  ProjectUpdateInput,
+  type ProjectCreateInput as CreateT,
+  type ProjectUpdateInput as UpdateT,
+} from '../../contract/schemas';
 import { idempotent } from '../idempotency';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { pageParams } from '../paging';
@@ -13,31 +20,83 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
    */
   const projectRelations = (req: FastifyRequest): Relations => {
     const linked = linkedObjects(engine, req.principal);
-    return { expand: { devices: linked.devices, ssh_keys: linked.sshKeys, organization: linked.organizations }, embedded: ['members', 'memberships', 'invitations', 'volumes'] };
+    return {
+      expand: { devices: linked.devices, ssh_keys: linked.sshKeys, organization: linked.organizations },
+      embedded: ['members', 'memberships', 'invitations', 'volumes'],
+    };
   };
 
-  app.get<{ Querystring: PageQueryT }>('/projects', { schema: { tags: ['projects'], summary: 'List projects', querystring: PageQuery, response: { 200: ProjectList, ...errorResponses } } }, async (req, reply) => {
-    const page = await engine.projects.list(req.principal, pageParams(req.query));
-    const items = await withIncludes(req, reply, page.items, projectRelations(req), req.query.include);
-    return sendPage(req, reply, 'projects', { items, total: page.total }, req.query);
-  });
-
-  app.post<{ Body: CreateT }>('/projects', { schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } } }, async (req, reply) => {
-    const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.create(req.principal, req.body, commitWith));
-    return out ?? reply;
-  });
-
-  app.get<{ Params: IdParams; Querystring: PageQueryT }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Get a project', params: IdParams, querystring: PageQuery, response: { 200: Project, ...errorResponses } } }, async (req, reply) => {
-    const [project] = await withIncludes(req, reply, [await engine.projects.get(req.principal, req.params.id)], projectRelations(req), req.query.include);
-    return sendOne(reply, project, req.query);
-  });
-
-  app.put<{ Params: IdParams; Body: UpdateT }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Update a project', params: IdParams, body: ProjectUpdateInput, response: { 200: Project, ...errorResponses } } }, async (req) =>
-    engine.projects.update(req.principal, req.params.id, req.body),
+  app.get<{ Querystring: PageQueryT }>(
+    '/projects',
+    { schema: { tags: ['projects'], summary: 'List projects', querystring: PageQuery, response: { 200: ProjectList, ...errorResponses } } },
+    async (req, reply) => {
+      const page = await engine.projects.list(req.principal, pageParams(req.query));
+      const items = await withIncludes(req, reply, page.items, projectRelations(req), req.query.include);
+      return sendPage(req, reply, 'projects', { items, total: page.total }, req.query);
+    },
   );
 
-  app.delete<{ Params: IdParams }>('/projects/:id', { schema: { tags: ['projects'], summary: 'Delete a project (it must have no devices)', params: IdParams, response: { 204: Type.Null(), ...errorResponses, 409: errorResponses[422] } } }, async (req, reply) => {
-    await engine.projects.delete(req.principal, req.params.id);
-    return reply.status(204).send();
-  });
+  app.post<{ Body: CreateT }>(
+    '/projects',
+    {
+      schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } },
+    },
+    async (req, reply) => {
+      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.create(req.principal, req.body, commitWith));
+      return out ?? reply;
+    },
+  );
+
+  app.get<{ Params: IdParams; Querystring: PageQueryT }>(
+    '/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Get a project',
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: Project, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const [project] = await withIncludes(
+        req,
+        reply,
+        [await engine.projects.get(req.principal, req.params.id)],
+        projectRelations(req),
+        req.query.include,
+      );
+      return sendOne(reply, project, req.query);
+    },
+  );
+
+  app.put<{ Params: IdParams; Body: UpdateT }>(
+    '/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Update a project',
+        params: IdParams,
+        body: ProjectUpdateInput,
+        response: { 200: Project, ...errorResponses },
+      },
+    },
+    async (req) => engine.projects.update(req.principal, req.params.id, req.body),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/projects/:id',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: 'Delete a project (it must have no devices)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses, 409: errorResponses[422] },
+      },
+    },
+    async (req, reply) => {
+      await engine.projects.delete(req.principal, req.params.id);
+      return reply.status(204).send();
+    },
+  );
 }

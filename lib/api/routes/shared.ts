@@ -15,7 +15,6 @@ export type IdParams = { id: string };
 /** Catalogue entries are found by id or by their slug / code. */
 export const IdOrSlugParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'an id or a slug' }) });
 
-
 /** Error responses every authenticated route may give. */
 export const errorResponses = { 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 
@@ -30,7 +29,13 @@ export function pageBody<T extends object>(request: FastifyRequest, key: string,
 }
 
 /** Sends a paged list; with `exclude` it is serialised as plain JSON (the response schema would require the dropped fields). */
-export function sendPage<T extends object>(request: FastifyRequest, reply: FastifyReply, key: string, page: { items: T[]; total: number }, query: PageQueryT) {
+export function sendPage<T extends object>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  page: { items: T[]; total: number },
+  query: PageQueryT,
+) {
   if (splitList(query.exclude).length) reply.serializer(JSON.stringify);
   return pageBody(request, key, page, query);
 }

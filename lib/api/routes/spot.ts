@@ -33,22 +33,46 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
 
   app.post<{ Params: IdParams; Body: CreateT }>(
     '/projects/:id/spot-market-requests',
-    { schema: { tags, summary: 'Create a spot market request (a bid for devices; filled while the spot price is at most max_bid_price)', params: IdParams, body: SpotMarketRequestCreateInput, response: { 201: SpotMarketRequest, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a spot market request (a bid for devices; filled while the spot price is at most max_bid_price)',
+        params: IdParams,
+        body: SpotMarketRequestCreateInput,
+        response: { 201: SpotMarketRequest, ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.spot.createRequest(req.principal, req.params.id, req.body, commitWith));
+      const out = await idempotent(engine, req, reply, 201, (commitWith) =>
+        engine.spot.createRequest(req.principal, req.params.id, req.body, commitWith),
+      );
       return out ?? reply;
     },
   );
 
   app.get<{ Params: IdParams }>(
     '/projects/:id/spot-market-requests',
-    { schema: { tags, summary: 'List the spot market requests of a project, each with its devices', params: IdParams, response: { 200: SpotMarketRequestList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'List the spot market requests of a project, each with its devices',
+        params: IdParams,
+        response: { 200: SpotMarketRequestList, ...errorResponses },
+      },
+    },
     async (req) => ({ spot_market_requests: await engine.spot.list(req.principal, req.params.id) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/spot-market-requests/:id',
-    { schema: { tags, summary: 'Get a spot market request with its devices (ids, states, addresses, termination times)', params: IdParams, response: { 200: SpotMarketRequest, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a spot market request with its devices (ids, states, addresses, termination times)',
+        params: IdParams,
+        response: { 200: SpotMarketRequest, ...errorResponses },
+      },
+    },
     async (req) => engine.spot.get(req.principal, req.params.id),
   );
 
@@ -57,7 +81,8 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     {
       schema: {
         tags,
-        summary: 'Change the bid of an open spot market request (max_bid_price, devices_min, devices_max, end_at; null clears end_at); it is cleared again at once',
+        summary:
+          'Change the bid of an open spot market request (max_bid_price, devices_min, devices_max, end_at; null clears end_at); it is cleared again at once',
         params: IdParams,
         body: SpotMarketRequestUpdateInput,
         response: { 200: SpotMarketRequest, ...errorResponses },
@@ -68,7 +93,15 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
 
   app.delete<{ Params: IdParams; Querystring: { force_termination?: boolean } }>(
     '/spot-market-requests/:id',
-    { schema: { tags, summary: 'Close a spot market request; with force_termination=true its devices are deprovisioned too', params: IdParams, querystring: DeleteQuery, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Close a spot market request; with force_termination=true its devices are deprovisioned too',
+        params: IdParams,
+        querystring: DeleteQuery,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       // packngo sends force_termination in a JSON body rather than the query string.
       const body = req.body as { force_termination?: unknown } | undefined;
@@ -80,25 +113,54 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
 
   app.get<{ Querystring: { facility?: string; plan?: string } }>(
     '/market/spot/prices',
-    { schema: { tags, summary: 'Current spot prices by facility and plan', querystring: PricesQuery, response: { 200: SpotMarketPricesList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Current spot prices by facility and plan',
+        querystring: PricesQuery,
+        response: { 200: SpotMarketPricesList, ...errorResponses },
+      },
+    },
     async (req) => ({ spot_market_prices: await engine.spot.pricesByFacility(req.query) }),
   );
 
   app.get<{ Querystring: { metro?: string; plan?: string } }>(
     '/market/spot/prices/metros',
-    { schema: { tags, summary: 'Current spot prices by metro and plan', querystring: MetroPricesQuery, response: { 200: SpotMarketPricesPerMetroList, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Current spot prices by metro and plan',
+        querystring: MetroPricesQuery,
+        response: { 200: SpotMarketPricesPerMetroList, ...errorResponses },
+      },
+    },
     async (req) => ({ spot_market_prices: await engine.spot.pricesByMetro(req.query) }),
   );
 
   app.get<{ Querystring: { plan: string; metro?: string; facility?: string; from: string; until: string } }>(
     '/market/spot/prices/history',
-    { schema: { tags, summary: 'Spot price history of a plan in a metro (90 days are kept)', querystring: HistoryQuery, response: { 200: SpotPricesHistoryReport, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Spot price history of a plan in a metro (90 days are kept)',
+        querystring: HistoryQuery,
+        response: { 200: SpotPricesHistoryReport, ...errorResponses },
+      },
+    },
     async (req) => ({ prices_history: { datapoints: await engine.spot.history(req.query) } }),
   );
 
   app.put<{ Params: IdParams; Body: WebhookT }>(
     '/projects/:id/webhook',
-    { schema: { tags, summary: 'Set the project webhook (spot termination notices); the signing secret is shown only in this response', params: IdParams, body: WebhookInput, response: { 200: Webhook, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'Set the project webhook (spot termination notices); the signing secret is shown only in this response',
+        params: IdParams,
+        body: WebhookInput,
+        response: { 200: Webhook, ...errorResponses },
+      },
+    },
     async (req) => engine.spot.setWebhook(req.principal, req.params.id, req.body.url),
   );
 }

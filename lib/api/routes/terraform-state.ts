@@ -58,7 +58,7 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
         response: stateErrors,
       },
     },
-    async (req, reply) => sendDocument(reply, await service.read(req.principal, req.params.id, req.params.name))
+    async (req, reply) => sendDocument(reply, await service.read(req.principal, req.params.id, req.params.name)),
   );
 
   app.post<{ Params: StateParams; Querystring: LockQuery; Body: string }>(
@@ -80,7 +80,7 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
         md5: typeof md5 === 'string' ? md5 : undefined,
       });
       return reply.status(200).send();
-    }
+    },
   );
 
   const locking = [
@@ -120,14 +120,14 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
         reply,
         'versions',
         await service.versions(req.principal, req.params.id, req.params.name, pageParams(req.query)),
-        req.query
-      )
+        req.query,
+      ),
   );
 
   app.get<{ Params: VersionParams }>(
     `${STATE}/versions/:version`,
     { schema: { tags, summary: 'The Terraform state document of one version', params: VersionParams, response: stateErrors } },
-    async (req, reply) => sendDocument(reply, await service.version(req.principal, req.params.id, req.params.name, req.params.version))
+    async (req, reply) => sendDocument(reply, await service.version(req.principal, req.params.id, req.params.name, req.params.version)),
   );
 
   app.post<{ Params: VersionParams; Querystring: LockQuery }>(
@@ -142,7 +142,7 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID))
+      reply.status(201).send(await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID)),
   );
 }
 

@@ -79,16 +79,7 @@ function roleAndUser(x: RakpExchange): Buffer {
 
 /** RAKP2 key exchange auth code: HMAC_K_UID(SIDm | SIDc | Rm | Rc | GUIDc | ROLE | ULEN | USER). */
 export function rakp2AuthCode(suite: CipherSuite, kuid: Buffer, x: RakpExchange): Buffer {
-  return hmac(
-    suite,
-    kuid,
-    uint32le(x.consoleSessionId),
-    uint32le(x.bmcSessionId),
-    x.consoleRandom,
-    x.bmcRandom,
-    x.bmcGuid,
-    roleAndUser(x)
-  );
+  return hmac(suite, kuid, uint32le(x.consoleSessionId), uint32le(x.bmcSessionId), x.consoleRandom, x.bmcRandom, x.bmcGuid, roleAndUser(x));
 }
 
 /** RAKP3 key exchange auth code: HMAC_K_UID(Rc | SIDm | ROLE | ULEN | USER). */
@@ -138,8 +129,7 @@ export function encryptPayload(aesKey: Buffer, payload: Buffer, iv: Buffer = ran
 
 /** Inverse of encryptPayload; throws RangeError on a malformed body. */
 export function decryptPayload(aesKey: Buffer, body: Buffer): Buffer {
-  if (body.length < 2 * AES_BLOCK || body.length % AES_BLOCK !== 0)
-    throw new RangeError('encrypted payload is not whole AES blocks');
+  if (body.length < 2 * AES_BLOCK || body.length % AES_BLOCK !== 0) throw new RangeError('encrypted payload is not whole AES blocks');
   const decipher = createDecipheriv('aes-128-cbc', aesKey, body.subarray(0, AES_BLOCK)).setAutoPadding(false);
   const plain = Buffer.concat([decipher.update(body.subarray(AES_BLOCK)), decipher.final()]);
   const padLength = plain[plain.length - 1];

@@ -80,16 +80,10 @@ const ADVICE: Readonly<Record<DriverErrorKind, string>> = {
 /** `what` names the operation and the BMC, e.g. "Chassis Control on IPMI BMC 10.0.0.5:623". */
 export function completionCodeError(code: number, what: string): DriverError {
   const meaning = describe(COMPLETION_CODES, code);
-  return new DriverError(
-    meaning.kind,
-    `${what} failed with completion code ${hex(code)} (${meaning.text}): ${ADVICE[meaning.kind]}`
-  );
+  return new DriverError(meaning.kind, `${what} failed with completion code ${hex(code)} (${meaning.text}): ${ADVICE[meaning.kind]}`);
 }
 
 export function sessionStatusError(code: number, what: string): DriverError {
   const meaning = describe(RMCP_PLUS_STATUS_CODES, code);
-  return new DriverError(
-    meaning.kind,
-    `${what} was refused with RMCP+ status ${hex(code)} (${meaning.text}): ${ADVICE[meaning.kind]}`
-  );
+  return new DriverError(meaning.kind, `${what} was refused with RMCP+ status ${hex(code)} (${meaning.text}): ${ADVICE[meaning.kind]}`);
 }

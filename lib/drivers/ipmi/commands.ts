@@ -67,15 +67,11 @@ export function parseChassisStatus(data: Buffer, bmc: string): PowerState {
   return (data[0] & 0x01) !== 0 ? 'on' : 'off';
 }
 
-export function bootFlagsRequest(
-  device: BootDevice,
-  options: { persistent: boolean; efi: boolean },
-  bmc: string
-): Buffer {
+export function bootFlagsRequest(device: BootDevice, options: { persistent: boolean; efi: boolean }, bmc: string): Buffer {
   if (device === 'uefi_http') {
     throw new DriverError(
       'unsupported',
-      `${bmc}: IPMI has no boot device selector for UEFI HTTP boot; use the Redfish driver for this machine`
+      `${bmc}: IPMI has no boot device selector for UEFI HTTP boot; use the Redfish driver for this machine`,
     );
   }
   const flags = BootFlag.valid | (options.persistent ? BootFlag.persistent : 0) | (options.efi ? BootFlag.efi : 0);
@@ -93,27 +89,13 @@ export function parseBootFlags(data: Buffer, bmc: string): BootSetting & { selec
   const selector = data[3] & SELECTOR_MASK;
   const device = SELECTOR_TO_DEVICE.get(selector);
   if (device === undefined) {
-    throw new DriverError(
-      'unsupported',
-      `${bmc} reports boot device selector 0x${selector.toString(16)}, which metalforge does not model`
-    );
+    throw new DriverError('unsupported', `${bmc} reports boot device selector 0x${selector.toString(16)}, which metalforge does not model`);
   }
   return { device, selector, persistent: (data[2] & BootFlag.persistent) !== 0, efi: (data[2] & BootFlag.efi) !== 0 };
 }
 
 /** Sets an optional boot parameter; a BMC without it is fine (it just lacks that protection). */
-export async function setOptionalBootParameter(
-  send: IpmiTransport,
-  parameter: number,
-  value: Buffer,
-  what: string
-): Promise<void> {
-  const response = await send(
-    NetFn.chassis,
-    ChassisCmd.setBootOptions,
-    Buffer.concat([Buffer.from([parameter]), value]),
-    what
-  );
-  if (response.completionCode !== 0 && !PARAMETER_NOT_SUPPORTED.has(response.completionCode))
-    expectSuccess(response, what);
+export async function setOptionalBootParameter(send: IpmiTransport, parameter: number, value: Buffer, what: string): Promise<void> {
+  const response = await send(NetFn.chassis, ChassisCmd.setBootOptions, Buffer.concat([Buffer.from([parameter]), value]), what);
+  if (response.completionCode !== 0 && !PARAMETER_NOT_SUPPORTED.has(response.completionCode)) expectSuccess(response, what);
 }

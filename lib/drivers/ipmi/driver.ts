@@ -86,8 +86,7 @@ class IpmiDriver implements BmcDriver {
   readonly power = { powerState: () => this.powerState(), setPower: (action: PowerAction) => this.setPower(action) };
   readonly boot = {
     getBootDevice: () => this.getBootDevice(),
-    setBootDevice: (device: BootDevice, options?: { persistent?: boolean; efi?: boolean }) =>
-      this.setBootDevice(device, options),
+    setBootDevice: (device: BootDevice, options?: { persistent?: boolean; efi?: boolean }) => this.setBootDevice(device, options),
   };
 
   private readonly label: string;
@@ -107,10 +106,7 @@ class IpmiDriver implements BmcDriver {
     this.settings = { ...DEFAULTS, ...definedOnly(rest) };
     this.clock = clock ?? systemClock;
     if (!endpoint.username || endpoint.password === undefined) {
-      throw new DriverError(
-        'auth_failed',
-        `${this.label}: the endpoint has no username/password; IPMI lanplus needs both`
-      );
+      throw new DriverError('auth_failed', `${this.label}: the endpoint has no username/password; IPMI lanplus needs both`);
     }
     this.sessionParams = {
       host,
@@ -143,12 +139,7 @@ class IpmiDriver implements BmcDriver {
     if ((action === 'on' || target === 'off') && current === target) return;
     const effective: PowerAction = current === 'off' && (action === 'cycle' || action === 'reset') ? 'on' : action;
     const what = `Chassis Control (${effective})`;
-    const response = await this.call(
-      NetFn.chassis,
-      ChassisCmd.control,
-      Buffer.from([CHASSIS_CONTROL[effective]]),
-      what
-    );
+    const response = await this.call(NetFn.chassis, ChassisCmd.control, Buffer.from([CHASSIS_CONTROL[effective]]), what);
     expectSuccess(response, `${what} on ${this.label}`);
     if (effective !== 'reset') await this.waitForPower(target, effective);
   }
@@ -165,23 +156,19 @@ class IpmiDriver implements BmcDriver {
    * flags cannot prove anything; a changed selector does prove the BMC dropped the setting.
    */
   async setBootDevice(device: BootDevice, options: { persistent?: boolean; efi?: boolean } = {}): Promise<void> {
-    const request = bootFlagsRequest(
-      device,
-      { persistent: options.persistent ?? false, efi: options.efi ?? true },
-      this.label
-    );
+    const request = bootFlagsRequest(device, { persistent: options.persistent ?? false, efi: options.efi ?? true }, this.label);
     const send: IpmiTransport = (netFn, cmd, data, what) => this.call(netFn, cmd, data, what);
     await setOptionalBootParameter(
       send,
       BootParameter.validBitClearing,
       Buffer.from([KEEP_VALID_BIT_PAST_60S]),
-      `Set System Boot Options (valid bit clearing) on ${this.label}`
+      `Set System Boot Options (valid bit clearing) on ${this.label}`,
     );
     await setOptionalBootParameter(
       send,
       BootParameter.bootInfoAcknowledge,
       BOOT_INFO_UNACKNOWLEDGED,
-      `Set System Boot Options (boot info acknowledge) on ${this.label}`
+      `Set System Boot Options (boot info acknowledge) on ${this.label}`,
     );
     const what = `Set System Boot Options (boot flags: ${device})`;
     expectSuccess(await this.call(NetFn.chassis, ChassisCmd.setBootOptions, request, what), `${what} on ${this.label}`);
@@ -189,7 +176,7 @@ class IpmiDriver implements BmcDriver {
     if (readBack.selector !== request[2]) {
       throw new DriverError(
         'not_applied',
-        `${this.label} accepted boot device '${device}' but reports '${readBack.device}' afterwards: the BMC dropped the setting; retry`
+        `${this.label} accepted boot device '${device}' but reports '${readBack.device}' afterwards: the BMC dropped the setting; retry`,
       );
     }
   }
@@ -214,13 +201,10 @@ class IpmiDriver implements BmcDriver {
     const deadline = this.clock.now().getTime() + this.settings.powerSettleTimeoutMs;
     while ((await this.powerState()) !== target) {
       if (this.clock.now().getTime() >= deadline) {
-        const hint =
-          action === 'soft_off'
-            ? ": the operating system ignored the ACPI shutdown; use 'off' to force"
-            : ': check the machine';
+        const hint = action === 'soft_off' ? ": the operating system ignored the ACPI shutdown; use 'off' to force" : ': check the machine';
         throw new DriverError(
           'timeout',
-          `${this.label} accepted power ${action} but did not report power ${target} within ${this.settings.powerSettleTimeoutMs} ms${hint}`
+          `${this.label} accepted power ${action} but did not report power ${target} within ${this.settings.powerSettleTimeoutMs} ms${hint}`,
         );
       }
       await this.clock.sleep(this.settings.powerPollIntervalMs);
@@ -248,11 +232,9 @@ class IpmiDriver implements BmcDriver {
       const backoff = Math.min(this.settings.maxBackoffMs, this.settings.backoffMs * 2 ** (attempt - 1));
       const elapsed = this.clock.now().getTime() - started;
       if (attempt > this.settings.retries || elapsed + backoff > this.settings.operationTimeoutMs) {
-        throw new DriverError(
-          failure.kind,
-          `${failure.message} (gave up on ${what} after ${attempt} attempts in ${elapsed} ms)`,
-          { cause: failure }
-        );
+        throw new DriverError(failure.kind, `${failure.message} (gave up on ${what} after ${attempt} attempts in ${elapsed} ms)`, {
+          cause: failure,
+        });
       }
       await this.clock.sleep(backoff);
     }
@@ -273,8 +255,7 @@ class IpmiDriver implements BmcDriver {
 
   private async openSession(): Promise<RmcpPlusSession> {
     const current = this.current;
-    if (current && !current.isClosed && this.clock.now().getTime() - this.lastUse <= this.settings.sessionIdleMs)
-      return current;
+    if (current && !current.isClosed && this.clock.now().getTime() - this.lastUse <= this.settings.sessionIdleMs) return current;
     if (current) this.forget(current, !current.isClosed);
     this.opening ??= RmcpPlusSession.open(this.sessionParams)
       .then((session) => {

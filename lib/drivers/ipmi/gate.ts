@@ -17,7 +17,10 @@ export class BmcGate {
   /** Chains the interval waits so starts are spaced even when several callers are admitted together. */
   private spacing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly clock: Clock, private limits: GateLimits) {}
+  constructor(
+    private readonly clock: Clock,
+    private limits: GateLimits,
+  ) {}
 
   /** The strictest limits any driver asked for win. */
   tighten(limits: GateLimits): void {
@@ -47,7 +50,8 @@ export class BmcGate {
 
   private release(): void {
     const next = this.queue.shift();
-    if (next) next(); // the slot passes straight to the next caller
+    if (next)
+      next(); // the slot passes straight to the next caller
     else this.active--;
   }
 

@@ -112,8 +112,7 @@ export function encodeV20Packet(packet: V20Packet, keys?: SessionKeys): Buffer {
 }
 
 export type DecodedPacket =
-  | { version: '1.5'; sessionId: number; message: Buffer }
-  | ({ version: '2.0'; encrypted: boolean; authenticated: boolean } & V20Packet);
+  { version: '1.5'; sessionId: number; message: Buffer } | ({ version: '2.0'; encrypted: boolean; authenticated: boolean } & V20Packet);
 
 /**
  * Decodes one datagram. An authenticated v2.0 packet is verified (and decrypted) with keys; one that fails
@@ -140,8 +139,7 @@ export function decodePacket(datagram: Buffer, keys?: SessionKeys): DecodedPacke
   const length = datagram.readUInt16LE(14);
   const bodyEnd = 16 + length;
   if (datagram.length < bodyEnd) throw new MalformedPacketError('truncated IPMI v2.0 payload');
-  if ((encrypted || authenticated) && !keys)
-    throw new MalformedPacketError('protected packet outside an established session');
+  if ((encrypted || authenticated) && !keys) throw new MalformedPacketError('protected packet outside an established session');
   if (authenticated && keys) {
     const authCodeAt = datagram.length - keys.suite.icvLength;
     if (authCodeAt < bodyEnd + 2) throw new MalformedPacketError('missing integrity trailer');

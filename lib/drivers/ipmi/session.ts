@@ -21,15 +21,7 @@ import {
   userKey,
 } from './cipher';
 import { sessionStatusError, completionCodeError } from './codes';
-import {
-  decodeIpmiResponse,
-  decodePacket,
-  encodeIpmiRequest,
-  encodeV15Packet,
-  encodeV20Packet,
-  IpmiResponse,
-  PayloadType,
-} from './rmcp';
+import { decodeIpmiResponse, decodePacket, encodeIpmiRequest, encodeV15Packet, encodeV20Packet, IpmiResponse, PayloadType } from './rmcp';
 
 export const NetFn = { chassis: 0x00, app: 0x06 } as const;
 
@@ -65,7 +57,10 @@ interface Waiter {
 class UdpChannel {
   private readonly waiters = new Set<Waiter>();
 
-  private constructor(private readonly socket: Socket, private readonly label: string) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly label: string,
+  ) {
     socket.on('message', (datagram) => {
       for (const waiter of this.waiters) if (waiter.accept(datagram)) return;
     });
@@ -73,7 +68,7 @@ class UdpChannel {
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const error = new DriverError(
         'unreachable',
-        `${this.label} refused the datagram (${err.code ?? err.message}): check the address and port`
+        `${this.label} refused the datagram (${err.code ?? err.message}): check the address and port`,
       );
       for (const waiter of [...this.waiters]) waiter.fail(error);
     });
@@ -111,7 +106,7 @@ class UdpChannel {
     parse: (datagram: Buffer) => T | undefined,
     timeoutMs: number,
     attempts: number,
-    what: string
+    what: string,
   ): Promise<T> {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const answer = await new Promise<{ value: T } | undefined>((resolve, reject) => {
@@ -143,9 +138,7 @@ class UdpChannel {
         };
         this.waiters.add(waiter);
         const sendFailed = (err: Error) =>
-          waiter.fail(
-            new DriverError('unreachable', `${this.label}: cannot send ${what} (${err.message})`, { cause: err })
-          );
+          waiter.fail(new DriverError('unreachable', `${this.label}: cannot send ${what} (${err.message})`, { cause: err }));
         try {
           this.socket.send(build(), (err) => err && sendFailed(err));
         } catch (err) {
@@ -156,7 +149,7 @@ class UdpChannel {
     }
     throw new DriverError(
       'timeout',
-      `${this.label} did not answer ${what} (${attempts} tries, ${timeoutMs} ms each): check that the BMC is up and reachable`
+      `${this.label} did not answer ${what} (${attempts} tries, ${timeoutMs} ms each): check that the BMC is up and reachable`,
     );
   }
 
@@ -179,7 +172,7 @@ export class RmcpPlusSession {
     readonly label: string,
     private readonly consoleSessionId: number,
     readonly bmcSessionId: number,
-    private readonly keys: SessionKeys
+    private readonly keys: SessionKeys,
   ) {}
 
   /** Logs in. Throws DriverError: auth_failed (never naming the password), busy (no free session), unsupported, timeout, unreachable. */
@@ -189,7 +182,7 @@ export class RmcpPlusSession {
     if (username.length > MAX_USERNAME_LENGTH) {
       throw new DriverError(
         'auth_failed',
-        `${label}: IPMI user names are at most ${MAX_USERNAME_LENGTH} bytes; '${params.username}' is longer`
+        `${label}: IPMI user names are at most ${MAX_USERNAME_LENGTH} bytes; '${params.username}' is longer`,
       );
     }
     let kuid: Buffer;
@@ -212,7 +205,7 @@ export class RmcpPlusSession {
     params: SessionParams,
     label: string,
     username: Buffer,
-    kuid: Buffer
+    kuid: Buffer,
   ): Promise<RmcpPlusSession> {
     const { suite, requestTimeoutMs: timeout, attempts } = params;
     const exchange = <T>(build: () => Buffer, parse: (d: Buffer) => T | undefined, what: string) =>
@@ -227,7 +220,7 @@ export class RmcpPlusSession {
             cmd: AppCmd.getChannelAuthCapabilities,
             rqSeq: 0,
             data: Buffer.from([0x8e, PRIVILEGE_ADMIN]),
-          })
+          }),
         ),
       (d) => {
         const packet = decodePacket(d);
@@ -235,14 +228,13 @@ export class RmcpPlusSession {
         const response = decodeIpmiResponse(packet.message);
         return response.cmd === AppCmd.getChannelAuthCapabilities ? response : undefined;
       },
-      'Get Channel Authentication Capabilities'
+      'Get Channel Authentication Capabilities',
     );
-    if (caps.completionCode !== 0)
-      throw completionCodeError(caps.completionCode, `Get Channel Authentication Capabilities on ${label}`);
+    if (caps.completionCode !== 0) throw completionCodeError(caps.completionCode, `Get Channel Authentication Capabilities on ${label}`);
     if (caps.data.length < 4 || (caps.data[1] & 0x80) === 0 || (caps.data[3] & 0x02) === 0) {
       throw new DriverError(
         'unsupported',
-        `${label} does not offer IPMI v2.0 (RMCP+) on this channel: enable IPMI over LAN v2.0 / lanplus on the BMC`
+        `${label} does not offer IPMI v2.0 (RMCP+) on this channel: enable IPMI over LAN v2.0 / lanplus on the BMC`,
       );
     }
 
@@ -265,20 +257,16 @@ export class RmcpPlusSession {
           ]),
         }),
       (d) => preSessionPayload(d, PayloadType.openSessionResponse, openTag),
-      'Open Session'
+      'Open Session',
     );
     if (opened[1] !== 0) throw sessionStatusError(opened[1], `Open Session on ${label}`);
     if (opened.length < 36 || opened.readUInt32LE(4) !== consoleSessionId) {
       throw new DriverError(
         'protocol',
-        `${label} answered Open Session for another session: check for a NAT or a second BMC on the address`
+        `${label} answered Open Session for another session: check for a NAT or a second BMC on the address`,
       );
     }
-    if (
-      opened[16] !== suite.authAlgorithm ||
-      opened[24] !== suite.integrityAlgorithm ||
-      opened[32] !== suite.confidentialityAlgorithm
-    ) {
+    if (opened[16] !== suite.authAlgorithm || opened[24] !== suite.integrityAlgorithm || opened[32] !== suite.confidentialityAlgorithm) {
       throw new DriverError('unsupported', `${label} does not accept cipher suite ${suite.id}`);
     }
     const bmcSessionId = opened.readUInt32LE(8);
@@ -301,10 +289,9 @@ export class RmcpPlusSession {
           ]),
         }),
       (d) => preSessionPayload(d, PayloadType.rakp2, rakpTag),
-      'RAKP Message 1'
+      'RAKP Message 1',
     );
-    if (rakp2[1] !== 0)
-      throw sessionStatusError(rakp2[1], `RAKP Message 1 (login as '${params.username}') on ${label}`);
+    if (rakp2[1] !== 0) throw sessionStatusError(rakp2[1], `RAKP Message 1 (login as '${params.username}') on ${label}`);
     const hashLength = suite.hash === 'sha1' ? 20 : 32;
     if (rakp2.length < 40 + hashLength) throw new DriverError('protocol', `${label} sent a truncated RAKP Message 2`);
     const rakp: RakpExchange = {
@@ -322,15 +309,12 @@ export class RmcpPlusSession {
           payloadType: PayloadType.rakp3,
           sessionId: 0,
           sequence: 0,
-          payload: Buffer.concat([
-            Buffer.from([rakpTag, STATUS_INVALID_INTEGRITY_CHECK, 0, 0]),
-            uint32le(bmcSessionId),
-          ]),
-        })
+          payload: Buffer.concat([Buffer.from([rakpTag, STATUS_INVALID_INTEGRITY_CHECK, 0, 0]), uint32le(bmcSessionId)]),
+        }),
       );
       throw new DriverError(
         'auth_failed',
-        `${label} rejected the login of '${params.username}': the BMC's RAKP2 signature does not match the configured password (wrong password?)`
+        `${label} rejected the login of '${params.username}': the BMC's RAKP2 signature does not match the configured password (wrong password?)`,
       );
     }
 
@@ -341,33 +325,18 @@ export class RmcpPlusSession {
           payloadType: PayloadType.rakp3,
           sessionId: 0,
           sequence: 0,
-          payload: Buffer.concat([
-            Buffer.from([rakpTag, 0, 0, 0]),
-            uint32le(bmcSessionId),
-            rakp3AuthCode(suite, kuid, rakp),
-          ]),
+          payload: Buffer.concat([Buffer.from([rakpTag, 0, 0, 0]), uint32le(bmcSessionId), rakp3AuthCode(suite, kuid, rakp)]),
         }),
       (d) => preSessionPayload(d, PayloadType.rakp4, rakpTag),
-      'RAKP Message 3'
+      'RAKP Message 3',
     );
-    if (rakp4[1] !== 0)
-      throw sessionStatusError(rakp4[1], `RAKP Message 3 (login as '${params.username}') on ${label}`);
+    if (rakp4[1] !== 0) throw sessionStatusError(rakp4[1], `RAKP Message 3 (login as '${params.username}') on ${label}`);
     const sik = sessionIntegrityKey(suite, kuid, rakp);
     if (!rakp4Icv(suite, sik, rakp).equals(rakp4.subarray(8, 8 + suite.icvLength))) {
-      throw new DriverError(
-        'auth_failed',
-        `${label}: RAKP4 integrity check failed (the BMC uses a K_G key this driver does not know)`
-      );
+      throw new DriverError('auth_failed', `${label}: RAKP4 integrity check failed (the BMC uses a K_G key this driver does not know)`);
     }
 
-    const session = new RmcpPlusSession(
-      channel,
-      params,
-      label,
-      consoleSessionId,
-      bmcSessionId,
-      deriveSessionKeys(suite, sik)
-    );
+    const session = new RmcpPlusSession(channel, params, label, consoleSessionId, bmcSessionId, deriveSessionKeys(suite, sik));
     // 5. Raise the session to administrator (needed for Chassis Control and boot options).
     const privilege = await session.request(NetFn.app, AppCmd.setSessionPrivilege, Buffer.from([PRIVILEGE_ADMIN]));
     if (privilege.completionCode !== 0)
@@ -394,22 +363,18 @@ export class RmcpPlusSession {
             sequence: this.nextSequence(),
             payload: message,
           },
-          this.keys
+          this.keys,
         ),
       (d) => {
         const packet = decodePacket(d, this.keys);
-        if (
-          packet.version !== '2.0' ||
-          packet.payloadType !== PayloadType.ipmi ||
-          packet.sessionId !== this.consoleSessionId
-        )
+        if (packet.version !== '2.0' || packet.payloadType !== PayloadType.ipmi || packet.sessionId !== this.consoleSessionId)
           return undefined;
         const response = decodeIpmiResponse(packet.payload);
         return response.rqSeq === rqSeq && response.cmd === cmd && response.netFn === netFn + 1 ? response : undefined;
       },
       this.params.requestTimeoutMs,
       this.params.attempts,
-      `command 0x${netFn.toString(16)}/0x${cmd.toString(16)}`
+      `command 0x${netFn.toString(16)}/0x${cmd.toString(16)}`,
     );
   }
 
@@ -432,7 +397,7 @@ export class RmcpPlusSession {
                 data: uint32le(this.bmcSessionId),
               }),
             },
-            this.keys
+            this.keys,
           ),
         (d) => {
           const packet = decodePacket(d, this.keys);
@@ -444,7 +409,7 @@ export class RmcpPlusSession {
         },
         this.params.requestTimeoutMs,
         1,
-        'Close Session'
+        'Close Session',
       );
     } catch {
       // The session is abandoned either way; the BMC reclaims it after its idle timeout.
@@ -470,12 +435,7 @@ export class RmcpPlusSession {
 /** Payload of a pre-session (unauthenticated) v2.0 packet of the given type and message tag, else undefined. */
 function preSessionPayload(datagram: Buffer, payloadType: number, tag: number): Buffer | undefined {
   const packet = decodePacket(datagram);
-  if (
-    packet.version !== '2.0' ||
-    packet.payloadType !== payloadType ||
-    packet.payload.length < 2 ||
-    packet.payload[0] !== tag
-  )
+  if (packet.version !== '2.0' || packet.payloadType !== payloadType || packet.payload.length < 2 || packet.payload[0] !== tag)
     return undefined;
   return packet.payload;
 }

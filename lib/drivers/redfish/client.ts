@@ -35,10 +35,7 @@ export interface Resource {
   etag?: string;
 }
 
-type Auth =
-  | { kind: 'none' }
-  | { kind: 'basic'; header: string }
-  | { kind: 'session'; token: string; location?: string };
+type Auth = { kind: 'none' } | { kind: 'basic'; header: string } | { kind: 'session'; token: string; location?: string };
 
 const SESSIONS_PATH = '/redfish/v1/SessionService/Sessions';
 const BUSY_STATUSES = new Set([409, 429, 503]);
@@ -65,8 +62,7 @@ class Limiter {
 
 /** The message a Redfish error body carries, if any. */
 function bmcMessage(body: unknown): string {
-  const error = (body as { error?: { message?: string; '@Message.ExtendedInfo'?: { Message?: string }[] } } | undefined)
-    ?.error;
+  const error = (body as { error?: { message?: string; '@Message.ExtendedInfo'?: { Message?: string }[] } } | undefined)?.error;
   const message = error?.['@Message.ExtendedInfo']?.[0]?.Message ?? error?.message;
   return message ? `: ${message}` : '';
 }
@@ -87,7 +83,10 @@ export class RedfishClient {
   private login: Promise<Auth> | undefined;
   private closed = false;
 
-  constructor(origin: URL, private readonly options: RedfishClientOptions) {
+  constructor(
+    origin: URL,
+    private readonly options: RedfishClientOptions,
+  ) {
     this.transport = new Transport(origin, options);
     this.limiter = new Limiter(options.maxConcurrentRequests);
   }
@@ -157,9 +156,7 @@ export class RedfishClient {
       const auth = await this.authenticate();
       let answer: HttpAnswer;
       try {
-        answer = await this.limiter.run(() =>
-          this.transport.request(method, path, { ...this.authHeaders(auth), ...headers }, body),
-        );
+        answer = await this.limiter.run(() => this.transport.request(method, path, { ...this.authHeaders(auth), ...headers }, body));
       } catch (error) {
         const transient = error instanceof DriverError && (error.kind === 'timeout' || error.kind === 'unreachable');
         if (method === 'GET' && transient && attempt < this.options.busyRetries) {
@@ -238,9 +235,7 @@ export class RedfishClient {
   private authFailed(): DriverError {
     return new DriverError(
       'auth_failed',
-      `BMC ${this.bmc} rejected the credentials of user ${
-        this.options.username ?? '(none)'
-      }; check the BMC account in the endpoint`,
+      `BMC ${this.bmc} rejected the credentials of user ${this.options.username ?? '(none)'}; check the BMC account in the endpoint`,
     );
   }
 
@@ -270,10 +265,7 @@ export class RedfishClient {
     let current = answer;
     while (current.status === 202) {
       if (this.options.clock.now().getTime() >= deadline) {
-        throw new DriverError(
-          'timeout',
-          `BMC ${this.bmc}: the task for ${path} was still running after ${this.options.taskTimeoutMs} ms`,
-        );
+        throw new DriverError('timeout', `BMC ${this.bmc}: the task for ${path} was still running after ${this.options.taskTimeoutMs} ms`);
       }
       await this.options.clock.sleep(retryAfterMs(current) ?? this.options.backoffMs);
       current = await this.send('GET', monitor);
@@ -285,10 +277,7 @@ export class RedfishClient {
       const message = task.Messages?.map((m) => m.Message)
         .filter(Boolean)
         .join('; ');
-      throw new DriverError(
-        'protocol',
-        `BMC ${this.bmc}: the task for ${path} ended ${task.TaskState}${message ? `: ${message}` : ''}`,
-      );
+      throw new DriverError('protocol', `BMC ${this.bmc}: the task for ${path} ended ${task.TaskState}${message ? `: ${message}` : ''}`);
     }
   }
 }

@@ -95,13 +95,10 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
   function systemPath(): Promise<string> {
     if (givenSystemPath) return Promise.resolve(givenSystemPath);
     systemPathPromise ??= client.get(SYSTEMS_PATH).then(({ body }) => {
-      const paths = (Array.isArray(body.Members) ? body.Members : [])
-        .map(linkOf)
-        .filter((p): p is string => p !== undefined);
+      const paths = (Array.isArray(body.Members) ? body.Members : []).map(linkOf).filter((p): p is string => p !== undefined);
       if (paths.length === 1) return paths[0];
       systemPathPromise = undefined;
-      if (paths.length === 0)
-        throw new DriverError('unsupported', `BMC ${bmc} lists no ComputerSystem this account may see`);
+      if (paths.length === 0) throw new DriverError('unsupported', `BMC ${bmc} lists no ComputerSystem this account may see`);
       throw new DriverError(
         'protocol',
         `BMC ${bmc} lists ${paths.length} systems; put the system path in the address (…/redfish/v1/Systems/<id>)`,
@@ -117,11 +114,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
 
   function powerStateOf(system: Json): PowerState {
     const state = POWER_STATES[String(system.PowerState)];
-    if (!state)
-      throw new DriverError(
-        'protocol',
-        `BMC ${bmc} reports an unknown PowerState ${JSON.stringify(system.PowerState)}`,
-      );
+    if (!state) throw new DriverError('protocol', `BMC ${bmc} reports an unknown PowerState ${JSON.stringify(system.PowerState)}`);
     return state;
   }
 
@@ -131,8 +124,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
     for (;;) {
       const { body } = await getSystem();
       const reported = String(body.PowerState);
-      if (!TRANSITIONAL_POWER_STATES.has(reported) && (target === undefined || powerStateOf(body) === target))
-        return body;
+      if (!TRANSITIONAL_POWER_STATES.has(reported) && (target === undefined || powerStateOf(body) === target)) return body;
       if (clock.now().getTime() >= deadline) {
         throw new DriverError(
           'timeout',
@@ -165,10 +157,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
       const { body } = await getSystem();
       if (powerStateOf(body) === 'on' && !TRANSITIONAL_POWER_STATES.has(String(body.PowerState))) return;
       if (attempt >= retries) {
-        throw new DriverError(
-          'busy',
-          `BMC ${bmc} refused ResetType On (409) while the system is ${String(body.PowerState)}; retry later`,
-        );
+        throw new DriverError('busy', `BMC ${bmc} refused ResetType On (409) while the system is ${String(body.PowerState)}; retry later`);
       }
       await clock.sleep(client.backoff(attempt));
     }
@@ -178,8 +167,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
     const found = await getSystem();
     const { path } = found;
     let system = found.body;
-    if (TRANSITIONAL_POWER_STATES.has(String(system.PowerState)))
-      system = await waitForPower(undefined, 'an earlier transition');
+    if (TRANSITIONAL_POWER_STATES.has(String(system.PowerState))) system = await waitForPower(undefined, 'an earlier transition');
     const current = powerStateOf(system);
     if (current === SETTLED_STATE[action] && (action === 'on' || action === 'off' || action === 'soft_off')) return;
     // Cycling or resetting a machine that is off leaves it on, the state those actions end in.
@@ -222,10 +210,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
     const target = vendorQuirks(system.body.Manufacturer).bootTargets[device] ?? BOOT_TARGETS[device];
     const allowed = currentBoot['BootSourceOverrideTarget@Redfish.AllowableValues'];
     if (Array.isArray(allowed) && !allowed.includes(target)) {
-      throw new DriverError(
-        'unsupported',
-        `BMC ${bmc} does not offer boot target ${target} (allowed: ${allowed.join(', ')})`,
-      );
+      throw new DriverError('unsupported', `BMC ${bmc} does not offer boot target ${target} (allowed: ${allowed.join(', ')})`);
     }
     // Enabled is always sent: Supermicro rejects a target without it, and it carries one-time vs persistent.
     const boot: Json = { BootSourceOverrideTarget: target, BootSourceOverrideEnabled: bootEnabled(persistent) };
@@ -253,9 +238,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
   function mediaSlot(): Promise<string> {
     mediaSlotPromise ??= (async () => {
       const { body: system } = await getSystem();
-      const managers = Array.isArray((system.Links as Json | undefined)?.ManagedBy)
-        ? ((system.Links as Json).ManagedBy as unknown[])
-        : [];
+      const managers = Array.isArray((system.Links as Json | undefined)?.ManagedBy) ? ((system.Links as Json).ManagedBy as unknown[]) : [];
       const collections = [linkOf(system.VirtualMedia)];
       for (const manager of managers.map(linkOf).filter((m): m is string => m !== undefined)) {
         collections.push(linkOf((await client.get(manager)).body.VirtualMedia));
@@ -289,8 +272,7 @@ export function createRedfishDriver(endpoint: BmcEndpoint, options: RedfishDrive
   async function changeMedia(slotPath: string, slot: Resource, want: MediaStatus): Promise<void> {
     const actions = (slot.body.Actions ?? {}) as Record<string, Json>;
     const action = actions[want.inserted ? '#VirtualMedia.InsertMedia' : '#VirtualMedia.EjectMedia'];
-    if (typeof action?.target === 'string')
-      await client.action(action.target, want.inserted ? { Image: want.image } : {});
+    if (typeof action?.target === 'string') await client.action(action.target, want.inserted ? { Image: want.image } : {});
     else
       await client.patch(
         slotPath,

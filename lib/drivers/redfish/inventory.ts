@@ -35,9 +35,7 @@ function cpusOf(system: Json, processors: Json[] | undefined): HardwareInventory
 function memoryMiBOf(system: Json, modules: Json[] | undefined): number {
   const fromModules = (modules ?? []).reduce((sum, m) => sum + Number(m.CapacityMiB ?? 0), 0);
   if (fromModules > 0) return fromModules;
-  const gib = Number(
-    (system.MemorySummary as { TotalSystemMemoryGiB?: number } | undefined)?.TotalSystemMemoryGiB ?? 0,
-  );
+  const gib = Number((system.MemorySummary as { TotalSystemMemoryGiB?: number } | undefined)?.TotalSystemMemoryGiB ?? 0);
   return Math.round(gib * 1024);
 }
 

@@ -35,7 +35,10 @@ export class Transport {
   private readonly agent: http.Agent;
   private readonly client: typeof http | typeof https;
 
-  constructor(readonly origin: URL, private readonly options: TransportOptions) {
+  constructor(
+    readonly origin: URL,
+    private readonly options: TransportOptions,
+  ) {
     const secure = origin.protocol === 'https:';
     this.client = secure ? https : http;
     this.agent = secure
@@ -88,10 +91,7 @@ export class Transport {
       );
       req.setTimeout(this.options.timeoutMs, () => {
         req.destroy(
-          new DriverError(
-            'timeout',
-            `${where}: no answer within ${this.options.timeoutMs} ms; the BMC may be hung or overloaded`,
-          ),
+          new DriverError('timeout', `${where}: no answer within ${this.options.timeoutMs} ms; the BMC may be hung or overloaded`),
         );
       });
       req.on('error', (error) => reject(this.networkError(where, error)));
@@ -105,20 +105,15 @@ export class Transport {
 
   private networkError(where: string, error: Error & { code?: string }): DriverError {
     if (error instanceof DriverError) return error;
-    if (
-      error.code &&
-      (TLS_TRUST_CODES.has(error.code) || error.code.startsWith('ERR_TLS') || error.code.startsWith('ERR_SSL'))
-    ) {
+    if (error.code && (TLS_TRUST_CODES.has(error.code) || error.code.startsWith('ERR_TLS') || error.code.startsWith('ERR_SSL'))) {
       return new DriverError(
         'protocol',
         `${where}: the BMC's TLS certificate is not trusted (${error.code}); set the endpoint's caCert to the CA that signed it, or insecure: true to skip verification`,
         { cause: error },
       );
     }
-    return new DriverError(
-      'unreachable',
-      `${where}: ${error.code ?? error.message}; check the BMC address and its network`,
-      { cause: error },
-    );
+    return new DriverError('unreachable', `${where}: ${error.code ?? error.message}; check the BMC address and its network`, {
+      cause: error,
+    });
   }
 }

@@ -15,7 +15,8 @@ export function createSimDriver(resolve: () => Promise<SimMachine>): BmcDriver {
     const machine = (resolved ??= await resolve());
     if (machine.faults.bmcDelayMs > 0) await new Promise((r) => setTimeout(r, machine.faults.bmcDelayMs));
     const fault = machine.bmcFault();
-    if (fault === 'timeout') throw new DriverError('timeout', `simulated BMC of ${machine.id} did not answer ${op}; check the BMC's network and retry`);
+    if (fault === 'timeout')
+      throw new DriverError('timeout', `simulated BMC of ${machine.id} did not answer ${op}; check the BMC's network and retry`);
     if (fault === 'busy') throw new DriverError('busy', `simulated BMC of ${machine.id} is busy (${op}); retrying later usually works`);
     return fn(machine);
   };
@@ -32,7 +33,10 @@ export function createSimDriver(resolve: () => Promise<SimMachine>): BmcDriver {
         call(`set boot device ${device}`, (m) => {
           m.setBootDevice(device, options);
           if (m.boot.device !== device) {
-            throw new DriverError('not_applied', `simulated BMC of ${m.id} accepted boot device ${device} but reads back ${m.boot.device}; retry, or check the BMC firmware`);
+            throw new DriverError(
+              'not_applied',
+              `simulated BMC of ${m.id} accepted boot device ${device} but reads back ${m.boot.device}; retry, or check the BMC firmware`,
+            );
           }
         }),
     },

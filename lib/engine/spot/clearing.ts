@@ -193,7 +193,7 @@ export function clearPool(
   for (const bid of bids) {
     if (ended.has(bid.requestId)) continue;
     const gained = filledByBid.get(bid.id) ?? 0;
-    const lost = bid.persistent ? reclaimedByRequest.get(bid.requestId) ?? 0 : 0;
+    const lost = bid.persistent ? (reclaimedByRequest.get(bid.requestId) ?? 0) : 0;
     openBids.push(gained || lost ? { ...bid, alreadyFilled: Math.max(0, bid.alreadyFilled + gained - lost) } : bid);
   }
 
@@ -214,7 +214,13 @@ function fillBids(pool: SpotPool, bids: readonly SpotBid[], ended: ReadonlySet<s
     const minimum = Math.max(1, bid.devicesMin - bid.alreadyFilled);
     if (available < minimum) continue;
     const count = Math.min(bid.devicesMax - bid.alreadyFilled, available);
-    fills.push({ bidId: bid.id, requestId: bid.requestId, pool: pool.pool, machineIds: machines.slice(next, next + count), price: pool.price });
+    fills.push({
+      bidId: bid.id,
+      requestId: bid.requestId,
+      pool: pool.pool,
+      machineIds: machines.slice(next, next + count),
+      price: pool.price,
+    });
     next += count;
   }
   return fills;
@@ -243,7 +249,11 @@ export function clearMarket(input: MarketInput, now: Date, config: ClearingConfi
   };
 }
 
-function groupByPool<T extends { id: string; pool: string }>(pools: readonly SpotPool[], items: readonly T[], kind: string): Map<string, T[]> {
+function groupByPool<T extends { id: string; pool: string }>(
+  pools: readonly SpotPool[],
+  items: readonly T[],
+  kind: string,
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const pool of pools) {
     if (groups.has(pool.pool)) throw new Error(`spot clearing: pool ${pool.pool} is listed twice`);

@@ -22,7 +22,12 @@ export const capacityDataSource = defineDataSource<ProviderClient, MetalCapacity
 });
 
 /** The capacity blocks of metal_metro / metal_facility (the same block type): an error for each plan with fewer free machines than asked. */
-export async function requireCapacity(client: ProviderClient, metro: string, blocks: Attr<MetalMetroDataSourceCapacityModel[]>, diagnostics: Diagnostics): Promise<void> {
+export async function requireCapacity(
+  client: ProviderClient,
+  metro: string,
+  blocks: Attr<MetalMetroDataSourceCapacityModel[]>,
+  diagnostics: Diagnostics,
+): Promise<void> {
   const wanted = Array.isArray(blocks) ? blocks : [];
   if (wanted.length === 0) return;
   const { capacity } = await client.api.capacity.metros();
@@ -31,8 +36,14 @@ export async function requireCapacity(client: ProviderClient, metro: string, blo
     const quantity = num(block.quantity) ?? 1;
     const free = capacity[metro]?.[plan]?.available_servers ?? 0;
     if (free < quantity) {
-      const elsewhere = Object.entries(capacity).filter(([, plans]) => (plans[plan]?.available_servers ?? 0) >= quantity).map(([code]) => code);
-      diagnostics.error('Not enough capacity', `${metro} has ${free} free ${plan} machine(s), fewer than ${quantity}. Metros with enough now: ${elsewhere.join(', ') || 'none'}.`, ['capacity', i]);
+      const elsewhere = Object.entries(capacity)
+        .filter(([, plans]) => (plans[plan]?.available_servers ?? 0) >= quantity)
+        .map(([code]) => code);
+      diagnostics.error(
+        'Not enough capacity',
+        `${metro} has ${free} free ${plan} machine(s), fewer than ${quantity}. Metros with enough now: ${elsewhere.join(', ') || 'none'}.`,
+        ['capacity', i],
+      );
     }
   });
 }

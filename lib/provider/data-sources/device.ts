@@ -23,13 +23,23 @@ export const deviceDataSource = defineDataSource<ProviderClient, MetalDeviceData
       const hostname = str(config.hostname)!;
       const matches = (await api.devices.list(str(config.project_id)!, { hostname, per_page: 100 })).items;
       if (matches.length > 1) {
-        ctx.diagnostics.error('Several devices have this hostname', `${matches.length} devices are named "${hostname}"; use device_id (${matches.map((d) => d.id).join(', ')}).`, ['hostname']);
+        ctx.diagnostics.error(
+          'Several devices have this hostname',
+          `${matches.length} devices are named "${hostname}"; use device_id (${matches.map((d) => d.id).join(', ')}).`,
+          ['hostname'],
+        );
         return;
       }
       device = matches[0];
     }
     if (!device) {
-      ctx.diagnostics.error('Device not found', id !== undefined ? `No device ${id} is visible to this API key.` : `No device named "${String(config.hostname)}" in project ${String(config.project_id)}.`, [id !== undefined ? 'device_id' : 'hostname']);
+      ctx.diagnostics.error(
+        'Device not found',
+        id !== undefined
+          ? `No device ${id} is visible to this API key.`
+          : `No device named "${String(config.hostname)}" in project ${String(config.project_id)}.`,
+        [id !== undefined ? 'device_id' : 'hostname'],
+      );
       return;
     }
     return pick(deviceAttributes(device), METAL_DEVICE_DATA_SOURCE.attributes);

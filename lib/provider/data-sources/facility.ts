@@ -12,7 +12,11 @@ export const facilityDataSource = defineDataSource<ProviderClient, MetalFacility
     const { facilities } = await ctx.client.catalog();
     const facility = facilities.find((f) => f.code === code);
     if (!facility) {
-      ctx.diagnostics.error('Facility not found', `No facility "${code}". Facilities: ${facilities.map((f) => f.code).join(', ')}. Prefer metros (metal_metro).`, ['code']);
+      ctx.diagnostics.error(
+        'Facility not found',
+        `No facility "${code}". Facilities: ${facilities.map((f) => f.code).join(', ')}. Prefer metros (metal_metro).`,
+        ['code'],
+      );
       return;
     }
     const metro = str(config.metro);
@@ -21,7 +25,11 @@ export const facilityDataSource = defineDataSource<ProviderClient, MetalFacility
     }
     const missing = (strings(config.features_required) ?? []).filter((feature) => !facility.features.includes(feature));
     if (missing.length > 0) {
-      ctx.diagnostics.error('Facility lacks features', `${code} does not offer ${missing.join(', ')}; it offers ${facility.features.join(', ')}.`, ['features_required']);
+      ctx.diagnostics.error(
+        'Facility lacks features',
+        `${code} does not offer ${missing.join(', ')}; it offers ${facility.features.join(', ')}.`,
+        ['features_required'],
+      );
     }
     await requireCapacity(ctx.client, facility.metro.code, config.capacity, ctx.diagnostics);
     return { id: facility.id, name: facility.name, features: [...facility.features], metro: facility.metro.code };

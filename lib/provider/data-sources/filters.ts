@@ -35,20 +35,31 @@ const blocks = <T>(value: Attr<T[]>): T[] => (Array.isArray(value) ? value : [])
 /** Checks filter and sort blocks against the attributes an item has. */
 export function validateListQuery(config: ListQuery, itemAttributes: readonly string[], ctx: BaseContext): void {
   const unknownAttribute = (path: AttributePath, name: string | undefined) => {
-    if (name !== undefined && !itemAttributes.includes(name)) ctx.diagnostics.error('Unknown attribute', `"${name}" is not an attribute of the items; use one of ${itemAttributes.join(', ')}.`, path);
+    if (name !== undefined && !itemAttributes.includes(name))
+      ctx.diagnostics.error(
+        'Unknown attribute',
+        `"${name}" is not an attribute of the items; use one of ${itemAttributes.join(', ')}.`,
+        path,
+      );
   };
   blocks(config.filter).forEach((filter, i) => {
     unknownAttribute(['filter', i, 'attribute'], str(filter.attribute));
     const matchBy = str(filter.match_by);
-    if (matchBy !== undefined && !MATCH_BY.includes(matchBy)) ctx.diagnostics.error('Invalid match_by', `"${matchBy}" is not a match mode; use ${MATCH_BY.join(', ')}.`, ['filter', i, 'match_by']);
+    if (matchBy !== undefined && !MATCH_BY.includes(matchBy))
+      ctx.diagnostics.error('Invalid match_by', `"${matchBy}" is not a match mode; use ${MATCH_BY.join(', ')}.`, ['filter', i, 'match_by']);
     if (matchBy !== undefined && COMPARE[matchBy] && (strings(filter.values) ?? []).some((v) => Number.isNaN(Number(v)))) {
-      ctx.diagnostics.error('Invalid filter values', `match_by = "${matchBy}" compares numbers; give numeric values.`, ['filter', i, 'values']);
+      ctx.diagnostics.error('Invalid filter values', `match_by = "${matchBy}" compares numbers; give numeric values.`, [
+        'filter',
+        i,
+        'values',
+      ]);
     }
   });
   blocks(config.sort).forEach((sort, i) => {
     unknownAttribute(['sort', i, 'attribute'], str(sort.attribute));
     const direction = str(sort.direction);
-    if (direction !== undefined && direction !== 'asc' && direction !== 'desc') ctx.diagnostics.error('Invalid sort direction', 'direction must be "asc" or "desc".', ['sort', i, 'direction']);
+    if (direction !== undefined && direction !== 'asc' && direction !== 'desc')
+      ctx.diagnostics.error('Invalid sort direction', 'direction must be "asc" or "desc".', ['sort', i, 'direction']);
   });
 }
 
@@ -94,5 +105,8 @@ export function applyListQuery<T extends ValueObject>(items: T[], config: ListQu
 
 /** A stable id for a data source result: the query that produced it. */
 export function queryId(config: ValueObject): string {
-  return createHash('sha256').update(JSON.stringify({ filter: config.filter ?? null, sort: config.sort ?? null })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ filter: config.filter ?? null, sort: config.sort ?? null }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -17,10 +17,22 @@ export const metroDataSource = defineDataSource<ProviderClient, MetalMetroDataSo
     const { metros } = await ctx.client.catalog();
     const metro: Metro | undefined = metros.find((m) => (code === undefined || m.code === code) && (id === undefined || m.id === id));
     if (!metro) {
-      ctx.diagnostics.error('Metro not found', `No metro matches${code ? ` code "${code}"` : ''}${id ? ` id ${id}` : ''}. Metros: ${metros.map((m) => m.code).join(', ')}.`, [code !== undefined ? 'code' : 'id']);
+      ctx.diagnostics.error(
+        'Metro not found',
+        `No metro matches${code ? ` code "${code}"` : ''}${id ? ` id ${id}` : ''}. Metros: ${metros.map((m) => m.code).join(', ')}.`,
+        [code !== undefined ? 'code' : 'id'],
+      );
       return;
     }
     await requireCapacity(ctx.client, metro.code, config.capacity, ctx.diagnostics);
-    return { id: metro.id, code: str(config.code) ?? metro.code, name: metro.name, country: metro.country, kind: metro.kind, latitude: metro.latitude, longitude: metro.longitude };
+    return {
+      id: metro.id,
+      code: str(config.code) ?? metro.code,
+      name: metro.name,
+      country: metro.country,
+      kind: metro.kind,
+      latitude: metro.latitude,
+      longitude: metro.longitude,
+    };
   },
 });

@@ -31,7 +31,9 @@ export function planItem(plan: Plan, facilities: Facility[]): MetalPlansDataSour
     drive_size_gb: round(specs.drives.reduce((sum, drive) => sum + drive.count * gigabytes(drive.size), 0)),
     drive_types: [...new Set(specs.drives.map((drive) => drive.type))],
     gpu_count: (specs.gpu ?? []).reduce((sum, gpu) => sum + gpu.count, 0),
-    features: Object.entries(specs.features).filter(([, on]) => on).map(([name]) => name),
+    features: Object.entries(specs.features)
+      .filter(([, on]) => on)
+      .map(([name]) => name),
     pricing_hour: plan.pricing.hour,
     pricing_month: round(plan.pricing.hour * HOURS_PER_MONTH),
   };
@@ -42,6 +44,12 @@ export const plansDataSource = defineDataSource<ProviderClient, MetalPlansDataSo
   validate: (config, ctx) => validateListQuery(config, METAL_PLANS_DATA_SOURCE_PLANS.attributes, ctx),
   async read(config, ctx) {
     const { plans, facilities } = await ctx.client.catalog();
-    return { id: queryId(config), plans: applyListQuery(plans.map((plan) => planItem(plan, facilities)), config) };
+    return {
+      id: queryId(config),
+      plans: applyListQuery(
+        plans.map((plan) => planItem(plan, facilities)),
+        config,
+      ),
+    };
   },
 });

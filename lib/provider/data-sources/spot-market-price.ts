@@ -7,8 +7,10 @@ import { str } from '../resources/support';
 export const spotMarketPriceDataSource = defineDataSource<ProviderClient, MetalSpotMarketPriceDataSourceModel>({
   typeName: 'metal_spot_market_price',
   validate(config, ctx) {
-    if (config.metro === null && config.facility === null) ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny".', ['metro']);
-    if (config.metro !== null && config.facility !== null) ctx.diagnostics.error('Conflicting location', 'Set metro or facility, not both; facility is deprecated, keep metro.', ['facility']);
+    if (config.metro === null && config.facility === null)
+      ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny".', ['metro']);
+    if (config.metro !== null && config.facility !== null)
+      ctx.diagnostics.error('Conflicting location', 'Set metro or facility, not both; facility is deprecated, keep metro.', ['facility']);
   },
   async read(config, ctx) {
     const { spotMarket } = ctx.client.api;
@@ -20,7 +22,9 @@ export const spotMarketPriceDataSource = defineDataSource<ProviderClient, MetalS
     const prices = metro !== undefined ? await spotMarket.pricesByMetro() : await spotMarket.pricesByFacility();
     const price = prices[location]?.[plan]?.price;
     if (price === undefined) {
-      const elsewhere = Object.entries(prices).filter(([, plans]) => plans[plan]).map(([code]) => code);
+      const elsewhere = Object.entries(prices)
+        .filter(([, plans]) => plans[plan])
+        .map(([code]) => code);
       const here = Object.keys(prices[location] ?? {});
       const detail = !prices[location]
         ? `There is no spot market in ${kind} "${location}". ${kind === 'metro' ? 'Metros' : 'Facilities'} with spot prices: ${Object.keys(prices).join(', ')}.`

@@ -15,7 +15,11 @@ export const spotMarketRequestDataSource = defineDataSource<ProviderClient, Meta
       request = await ctx.client.api.spotMarket.getRequest(id);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      ctx.diagnostics.error('Spot market request not found', `No spot market request ${id} is visible to this API key; check the ID and the project.`, ['request_id']);
+      ctx.diagnostics.error(
+        'Spot market request not found',
+        `No spot market request ${id} is visible to this API key; check the ID and the project.`,
+        ['request_id'],
+      );
       return;
     }
     const { facilities } = await ctx.client.catalog();

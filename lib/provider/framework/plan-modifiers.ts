@@ -45,7 +45,11 @@ export function requiresReplaceIf<Client = unknown, M extends ValueObject = Valu
  * modifiers, else "updates in place" (for arguments; a resource without update() replaces on every change), then
  * the descriptions of its other modifiers.
  */
-export function changeDescriptions(definition: Pick<ResourceDefinition, 'planModifiers' | 'update'>, name: string, argument: boolean): string[] {
+export function changeDescriptions(
+  definition: Pick<ResourceDefinition, 'planModifiers' | 'update'>,
+  name: string,
+  argument: boolean,
+): string[] {
   const modifiers = definition.planModifiers?.[name] ?? [];
   const replacing = definition.update ? modifiers.filter((m) => m.replaces).map((m) => m.description) : [requiresReplace.description];
   const change = argument ? (replacing.length > 0 ? replacing : [UPDATES_IN_PLACE]) : [];

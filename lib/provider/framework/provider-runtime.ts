@@ -16,7 +16,17 @@ import { Diagnostics, diagnosticFromError, type AttributePath, type Diagnostic }
 import type { PrivateData, ProviderRuntime } from './runtime';
 import type { BlockJson, ProviderSchemaJson, SchemaJson } from './schema';
 import { parseDuration, timeoutFrom, type TimeoutOperation } from './timeouts';
-import { UNKNOWN, cloneValue, containsUnknown, isObjectValue, isUnknown, keepHeldNumbers, valuesEqual, type Value, type ValueObject } from './values';
+import {
+  UNKNOWN,
+  cloneValue,
+  containsUnknown,
+  isObjectValue,
+  isUnknown,
+  keepHeldNumbers,
+  valuesEqual,
+  type Value,
+  type ValueObject,
+} from './values';
 
 class PrivateStateStore implements PrivateState {
   readonly data: PrivateData;
@@ -90,7 +100,12 @@ function replaceUnknowns(value: Value): Value {
  * waiting) is expected to be incomplete, and Terraform keeps it as tainted. Numbers the API gives back as the
  * same float64 keep the base's exact value (Terraform requires the planned value after apply).
  */
-function completeState(returned: Partial<ValueObject> | void | null, base: ValueObject, diagnostics: Diagnostics, typeName: string): ValueObject {
+function completeState(
+  returned: Partial<ValueObject> | void | null,
+  base: ValueObject,
+  diagnostics: Diagnostics,
+  typeName: string,
+): ValueObject {
   const merged = keepHeldNumbers({ ...base, ...(returned ?? {}) } as ValueObject, base) as ValueObject;
   // The usual case, a complete object, is checked without building paths or copying.
   if (!containsUnknown(merged)) return merged;
@@ -123,7 +138,8 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
     resources.set(definition.typeName, definition);
   }
   for (const definition of definitions.dataSources ?? []) {
-    if (!schema.data_source_schemas?.[definition.typeName]) throw new Error(`data source ${definition.typeName} is not in the provider schema`);
+    if (!schema.data_source_schemas?.[definition.typeName])
+      throw new Error(`data source ${definition.typeName} is not in the provider schema`);
     dataSources.set(definition.typeName, definition);
   }
 
@@ -148,16 +164,25 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
   const dataSource = (typeName: string) => lookup(dataSources, schema.data_source_schemas, 'data source', typeName);
 
   const baseContext = (): BaseContext => ({ diagnostics: new Diagnostics(), signal: stopper.signal });
-  const resourceContext = (privateData: PrivateData | null, timeoutSource: ValueObject | null, operation: TimeoutOperation): ResourceContext<unknown> => ({
+  const resourceContext = (
+    privateData: PrivateData | null,
+    timeoutSource: ValueObject | null,
+    operation: TimeoutOperation,
+  ): ResourceContext<unknown> => ({
     ...baseContext(),
     client,
     private: new PrivateStateStore(privateData),
     timeout: (defaultMs) => timeoutFrom(timeoutSource, operation, defaultMs),
   });
-  const privateOf = (ctx: ResourceContext<unknown>): PrivateData | null => (Object.keys(ctx.private.data).length > 0 ? ctx.private.data : null);
+  const privateOf = (ctx: ResourceContext<unknown>): PrivateData | null =>
+    Object.keys(ctx.private.data).length > 0 ? ctx.private.data : null;
 
   /** Runs a whole RPC: a missing definition or any thrown error ends up as diagnostics. */
-  const rpc = async <T extends { diagnostics: Diagnostic[] }>(summary: string, fallback: Omit<T, 'diagnostics'>, body: () => Promise<T>): Promise<T> => {
+  const rpc = async <T extends { diagnostics: Diagnostic[] }>(
+    summary: string,
+    fallback: Omit<T, 'diagnostics'>,
+    body: () => Promise<T>,
+  ): Promise<T> => {
     try {
       return await body();
     } catch (error) {
@@ -179,12 +204,16 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
   return {
     schema,
 
-    validateProviderConfig: (config) => validateWith(definitions.provider?.validate?.bind(definitions.provider), config, 'Invalid provider configuration'),
+    validateProviderConfig: (config) =>
+      validateWith(definitions.provider?.validate?.bind(definitions.provider), config, 'Invalid provider configuration'),
 
     async configureProvider(config, terraformVersion) {
       const ctx = baseContext();
       const configure = definitions.provider?.configure;
-      if (configure) client = await guard(ctx.diagnostics, 'Cannot configure the metal provider', () => configure.call(definitions.provider, config, { ...ctx, terraformVersion }));
+      if (configure)
+        client = await guard(ctx.diagnostics, 'Cannot configure the metal provider', () =>
+          configure.call(definitions.provider, config, { ...ctx, terraformVersion }),
+        );
       return ctx.diagnostics.items;
     },
 
@@ -205,7 +234,11 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         const { definition } = resource(typeName);
         const ctx = baseContext();
         const upgrade = definition.upgradeState;
-        const state = upgrade ? await guard(ctx.diagnostics, `Cannot upgrade the stored state of ${typeName}`, () => upgrade.call(definition, rawState, version, ctx)) : rawState;
+        const state = upgrade
+          ? await guard(ctx.diagnostics, `Cannot upgrade the stored state of ${typeName}`, () =>
+              upgrade.call(definition, rawState, version, ctx),
+            )
+          : rawState;
         return { state: state ?? null, diagnostics: ctx.diagnostics.items };
       }),
 
@@ -214,7 +247,12 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         const { definition } = resource(typeName);
         const ctx = resourceContext(request.private, request.state, 'read');
         const returned = await guard(ctx.diagnostics, `Cannot read ${typeName}`, () => definition.read({ state: request.state }, ctx));
-        const state = returned === null ? null : returned === undefined ? request.state : completeState(returned, request.state, ctx.diagnostics, typeName);
+        const state =
+          returned === null
+            ? null
+            : returned === undefined
+              ? request.state
+              : completeState(returned, request.state, ctx.diagnostics, typeName);
         return { state, private: privateOf(ctx), diagnostics: ctx.diagnostics.items };
       }),
 
@@ -283,14 +321,18 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
           const ctx = resourceContext(request.private, config, 'create');
           const returned = await guard(ctx.diagnostics, `Cannot create ${typeName}`, () => definition.create({ config, planned }, ctx));
           // Nothing returned after an error means nothing was created; a returned object is kept (tainted) by Terraform.
-          const state = returned === undefined && ctx.diagnostics.hasErrors() ? null : completeState(returned, planned, ctx.diagnostics, typeName);
+          const state =
+            returned === undefined && ctx.diagnostics.hasErrors() ? null : completeState(returned, planned, ctx.diagnostics, typeName);
           return { state, private: privateOf(ctx), diagnostics: ctx.diagnostics.items };
         }
         const update = definition.update;
         if (!update) throw new Error(`${typeName} cannot be updated in place; the plan should have replaced it`);
         const ctx = resourceContext(request.private, config, 'update');
-        const returned = await guard(ctx.diagnostics, `Cannot update ${typeName}`, () => update.call(definition, { config, planned, prior }, ctx));
-        const state = returned === undefined && ctx.diagnostics.hasErrors() ? prior : completeState(returned, planned, ctx.diagnostics, typeName);
+        const returned = await guard(ctx.diagnostics, `Cannot update ${typeName}`, () =>
+          update.call(definition, { config, planned, prior }, ctx),
+        );
+        const state =
+          returned === undefined && ctx.diagnostics.hasErrors() ? prior : completeState(returned, planned, ctx.diagnostics, typeName);
         return { state, private: privateOf(ctx), diagnostics: ctx.diagnostics.items };
       }),
 
@@ -307,7 +349,10 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         } else {
           ctx.diagnostics.error('Import not supported', `${typeName} cannot be imported.`);
         }
-        const imported = state && !ctx.diagnostics.hasErrors() ? [{ typeName, state: completeState(state, {}, ctx.diagnostics, typeName), private: privateOf(ctx) }] : [];
+        const imported =
+          state && !ctx.diagnostics.hasErrors()
+            ? [{ typeName, state: completeState(state, {}, ctx.diagnostics, typeName), private: privateOf(ctx) }]
+            : [];
         return { imported, diagnostics: ctx.diagnostics.items };
       }),
 
@@ -316,7 +361,8 @@ export function createProviderRuntime(schema: ProviderSchemaJson, definitions: P
         const { definition } = dataSource(typeName);
         const ctx = { ...baseContext(), client };
         const returned = await guard(ctx.diagnostics, `Cannot read data source ${typeName}`, () => definition.read(config, ctx));
-        const state = ctx.diagnostics.hasErrors() && returned === undefined ? null : completeState(returned, config, ctx.diagnostics, typeName);
+        const state =
+          ctx.diagnostics.hasErrors() && returned === undefined ? null : completeState(returned, config, ctx.diagnostics, typeName);
         return { state, diagnostics: ctx.diagnostics.items };
       }),
 

@@ -18,24 +18,36 @@ export interface ProviderRuntime {
   validateDataSourceConfig(typeName: string, config: ValueObject): Promise<Diagnostic[]>;
   /** rawState is the stored JSON at schema version `version`, not yet conformed to the current schema. */
   upgradeResourceState(typeName: string, version: number, rawState: Value): Promise<{ state: Value; diagnostics: Diagnostic[] }>;
-  readResource(typeName: string, request: { state: ValueObject; private: PrivateData | null }): Promise<{
+  readResource(
+    typeName: string,
+    request: { state: ValueObject; private: PrivateData | null },
+  ): Promise<{
     state: ValueObject | null;
     private: PrivateData | null;
     diagnostics: Diagnostic[];
   }>;
-  planResourceChange(typeName: string, request: {
-    prior: ValueObject | null;
-    proposed: ValueObject | null;
-    config: ValueObject | null;
-    private: PrivateData | null;
-  }): Promise<{ planned: ValueObject | null; requiresReplace: AttributePath[]; private: PrivateData | null; diagnostics: Diagnostic[] }>;
-  applyResourceChange(typeName: string, request: {
-    prior: ValueObject | null;
-    planned: ValueObject | null;
-    config: ValueObject | null;
-    private: PrivateData | null;
-  }): Promise<{ state: ValueObject | null; private: PrivateData | null; diagnostics: Diagnostic[] }>;
-  importResourceState(typeName: string, id: string): Promise<{
+  planResourceChange(
+    typeName: string,
+    request: {
+      prior: ValueObject | null;
+      proposed: ValueObject | null;
+      config: ValueObject | null;
+      private: PrivateData | null;
+    },
+  ): Promise<{ planned: ValueObject | null; requiresReplace: AttributePath[]; private: PrivateData | null; diagnostics: Diagnostic[] }>;
+  applyResourceChange(
+    typeName: string,
+    request: {
+      prior: ValueObject | null;
+      planned: ValueObject | null;
+      config: ValueObject | null;
+      private: PrivateData | null;
+    },
+  ): Promise<{ state: ValueObject | null; private: PrivateData | null; diagnostics: Diagnostic[] }>;
+  importResourceState(
+    typeName: string,
+    id: string,
+  ): Promise<{
     imported: { typeName: string; state: ValueObject; private: PrivateData | null }[];
     diagnostics: Diagnostic[];
   }>;

@@ -16,7 +16,10 @@ export interface ServeOptions {
  * so running the executable by hand fails fast with an explanation. Definitions given as a loader are loaded on the
  * first operation that needs them: the schema is data, so the handshake and GetProviderSchema need no resource code.
  */
-export function serveProvider(definitions: ProviderDefinitions | (() => Promise<ProviderDefinitions>), options: ServeOptions): Promise<void> {
+export function serveProvider(
+  definitions: ProviderDefinitions | (() => Promise<ProviderDefinitions>),
+  options: ServeOptions,
+): Promise<void> {
   const { schema } = providerSchemaOf(options.schema, options.address);
   if (typeof definitions !== 'function') return runPlugin(async () => createProviderRuntime(schema, definitions));
   return runPlugin(async () => deferredRuntime(schema, async () => createProviderRuntime(schema, await definitions())));

@@ -73,7 +73,10 @@ function numericText(value: Value): string | undefined {
 export function exactNumber(text: string): number | Decimal {
   const n = Number(text);
   if (/^-?\d+$/.test(text)) return Number.isSafeInteger(n) ? n : new Decimal(text);
-  const significantDigits = text.replace(/[eE].*$/, '').replace(/[^0-9]/g, '').replace(/^0+/, '').length;
+  const significantDigits = text
+    .replace(/[eE].*$/, '')
+    .replace(/[^0-9]/g, '')
+    .replace(/^0+/, '').length;
   return Number.isFinite(n) && significantDigits <= 15 ? n : new Decimal(text);
 }
 

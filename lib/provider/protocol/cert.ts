@@ -27,10 +27,7 @@ const OID = {
 export function generateServerCertificate(now: Date = new Date()): ServerCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const name = seq(
-    set(seq(oid(OID.organization), utf8('HashiCorp'))),
-    set(seq(oid(OID.commonName), utf8('localhost'))),
-  );
+  const name = seq(set(seq(oid(OID.organization), utf8('HashiCorp'))), set(seq(oid(OID.commonName), utf8('localhost'))));
   const signatureAlgorithm = seq(oid(OID.ecdsaWithSha256));
   const tbs = seq(
     tagged(0xa0, integer(Buffer.from([2]))), // v3

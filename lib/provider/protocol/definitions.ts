@@ -67,7 +67,8 @@ function codec(service: string, method: string, side: 'resolvedRequestType' | 'r
   const resolved = () => (type ??= resolvedRoot().lookupService(service).methods[method][side] as protobuf.Type);
   return {
     serialize(value: object): Buffer {
-      if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${resolved().name} structure, got array instead`);
+      if (Array.isArray(value))
+        throw new Error(`Failed to serialize message: expected object with ${resolved().name} structure, got array instead`);
       const t = resolved();
       return Buffer.from(t.encode(t.fromObject(value)).finish());
     },
@@ -81,7 +82,9 @@ interface JsonNamespace {
 }
 
 function serviceDefinition(descriptor: JsonNamespace, fullName: string): grpc.ServiceDefinition {
-  const methods = fullName.split('.').reduce<JsonNamespace | undefined>((namespace, name) => namespace?.nested?.[name], descriptor)?.methods;
+  const methods = fullName
+    .split('.')
+    .reduce<JsonNamespace | undefined>((namespace, name) => namespace?.nested?.[name], descriptor)?.methods;
   if (!methods) throw new Error(`protocol descriptor has no service ${fullName}`);
   return Object.fromEntries(
     Object.entries(methods).map(([name, method]) => {

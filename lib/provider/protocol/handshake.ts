@@ -20,7 +20,13 @@ export function checkHandshakeEnvironment(env: NodeJS.ProcessEnv): HandshakeEnvi
     );
   }
   const versions = env.PLUGIN_PROTOCOL_VERSIONS;
-  if (versions && !versions.split(',').map((v) => v.trim()).includes(String(APP_PROTOCOL_VERSION))) {
+  if (
+    versions &&
+    !versions
+      .split(',')
+      .map((v) => v.trim())
+      .includes(String(APP_PROTOCOL_VERSION))
+  ) {
     return `terraform-provider-metal speaks plugin protocol ${APP_PROTOCOL_VERSION}; this Terraform offers ${versions}. Use Terraform 1.0 or newer.`;
   }
   return { clientCertPem: env.PLUGIN_CLIENT_CERT || undefined };

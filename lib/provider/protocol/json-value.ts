@@ -35,7 +35,7 @@ export function parseJsonExact(text: string): Value {
       pos++;
       const object: ValueObject = {};
       skipSpace();
-      if (text[pos] === '}') return pos++, object;
+      if (text[pos] === '}') return (pos++, object);
       for (;;) {
         skipSpace();
         if (text[pos] !== '"') fail('expected a key');
@@ -45,7 +45,7 @@ export function parseJsonExact(text: string): Value {
         Object.defineProperty(object, key, { value: parseValue(), enumerable: true, writable: true, configurable: true });
         skipSpace();
         if (text[pos] === ',') pos++;
-        else if (text[pos] === '}') return pos++, object;
+        else if (text[pos] === '}') return (pos++, object);
         else fail('expected "," or "}"');
       }
     }
@@ -53,18 +53,22 @@ export function parseJsonExact(text: string): Value {
       pos++;
       const array: Value[] = [];
       skipSpace();
-      if (text[pos] === ']') return pos++, array;
+      if (text[pos] === ']') return (pos++, array);
       for (;;) {
         array.push(parseValue());
         skipSpace();
         if (text[pos] === ',') pos++;
-        else if (text[pos] === ']') return pos++, array;
+        else if (text[pos] === ']') return (pos++, array);
         else fail('expected "," or "]"');
       }
     }
     if (c === '"') return parseString();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, pos)) return (pos += word.length), value;
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, pos)) return ((pos += word.length), value);
     }
     NUMBER.lastIndex = pos;
     const match = NUMBER.exec(text);

@@ -23,7 +23,11 @@ interface WireAttributePath {
 export function toWirePath(path: AttributePath): WireAttributePath {
   return {
     steps: path.map((step) =>
-      typeof step === 'string' ? { attribute_name: step } : typeof step === 'number' ? { element_key_int: step } : { element_key_string: step.key },
+      typeof step === 'string'
+        ? { attribute_name: step }
+        : typeof step === 'number'
+          ? { element_key_int: step }
+          : { element_key_string: step.key },
     ),
   };
 }
@@ -131,11 +135,13 @@ export function createProviderService(runtime: ProviderRuntime): ProviderService
       const json: Buffer | undefined = request.raw_state?.json;
       if (!json || json.length === 0) {
         return {
-          diagnostics: toWireDiagnostics([{
-            severity: 'error',
-            summary: 'Unsupported legacy state',
-            detail: `The stored state of ${request.type_name} is in the flatmap format of Terraform 0.11, which this provider does not read. Re-import the resource.`,
-          }]),
+          diagnostics: toWireDiagnostics([
+            {
+              severity: 'error',
+              summary: 'Unsupported legacy state',
+              detail: `The stored state of ${request.type_name} is in the flatmap format of Terraform 0.11, which this provider does not read. Re-import the resource.`,
+            },
+          ]),
         };
       }
       const result = await runtime.upgradeResourceState(request.type_name, Number(request.version ?? 0), decodeJsonValue(json));
@@ -147,7 +153,11 @@ export function createProviderService(runtime: ProviderRuntime): ProviderService
       const state = decodeObject(request.current_state, type);
       if (!state) return { new_state: encode(null, type), private: request.private ?? Buffer.alloc(0), diagnostics: [] };
       const result = await runtime.readResource(request.type_name, { state, private: decodePrivate(request.private) });
-      return { new_state: encode(result.state, type), private: encodePrivate(result.private), diagnostics: toWireDiagnostics(result.diagnostics) };
+      return {
+        new_state: encode(result.state, type),
+        private: encodePrivate(result.private),
+        diagnostics: toWireDiagnostics(result.diagnostics),
+      };
     },
 
     PlanResourceChange: async (request) => {
@@ -174,7 +184,11 @@ export function createProviderService(runtime: ProviderRuntime): ProviderService
         config: decodeObject(request.config, type),
         private: decodePrivate(request.planned_private),
       });
-      return { new_state: encode(result.state, type), private: encodePrivate(result.private), diagnostics: toWireDiagnostics(result.diagnostics) };
+      return {
+        new_state: encode(result.state, type),
+        private: encodePrivate(result.private),
+        diagnostics: toWireDiagnostics(result.diagnostics),
+      };
     },
 
     ImportResourceState: async (request) => {
@@ -190,11 +204,13 @@ export function createProviderService(runtime: ProviderRuntime): ProviderService
     },
 
     MoveResourceState: async (request) => ({
-      diagnostics: toWireDiagnostics([{
-        severity: 'error',
-        summary: 'Move not supported',
-        detail: `terraform-provider-metal cannot move state from ${request.source_type_name} to ${request.target_type_name}; use terraform import instead.`,
-      }]),
+      diagnostics: toWireDiagnostics([
+        {
+          severity: 'error',
+          summary: 'Move not supported',
+          detail: `terraform-provider-metal cannot move state from ${request.source_type_name} to ${request.target_type_name}; use terraform import instead.`,
+        },
+      ]),
     }),
 
     ReadDataSource: async (request) => {

@@ -131,7 +131,9 @@ export async function runPlugin(createRuntime: () => Promise<ProviderRuntime>): 
   process.on('SIGINT', () => undefined);
   // A stray promise in resource code must not take the provider (and Terraform's run) down with it.
   process.on('unhandledRejection', (reason) => {
-    process.stderr.write(`terraform-provider-metal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+    process.stderr.write(
+      `terraform-provider-metal: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`,
+    );
   });
   try {
     const server = await startPluginServer(await createRuntime(), {

@@ -5,11 +5,15 @@ import { hrefId } from './support';
 
 /** Every attribute of the metal_device data source, and those only the resource has that the API object gives. */
 export type DeviceAttributes = MetalDeviceDataSourceModel &
-  Pick<MetalDeviceResourceModel, 'created' | 'updated' | 'deployed_facility' | 'deployed_hardware_reservation_id' | 'termination_time' | 'locked'>;
+  Pick<
+    MetalDeviceResourceModel,
+    'created' | 'updated' | 'deployed_facility' | 'deployed_hardware_reservation_id' | 'termination_time' | 'locked'
+  >;
 
 /** Every attribute any device schema has, from one API object; callers keep the ones their schema declares. */
 export function deviceAttributes(device: Device): DeviceAttributes {
-  const address = (family: number, isPublic: boolean) => device.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
+  const address = (family: number, isPublic: boolean) =>
+    device.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
   return {
     id: device.id,
     device_id: device.id,
@@ -33,7 +37,13 @@ export function deviceAttributes(device: Device): DeviceAttributes {
     access_public_ipv4: address(4, true),
     access_public_ipv6: address(6, true),
     access_private_ipv4: address(4, false),
-    network: device.ip_addresses.map((a) => ({ address: a.address, gateway: a.gateway, family: a.address_family, cidr: a.cidr, public: a.public })),
+    network: device.ip_addresses.map((a) => ({
+      address: a.address,
+      gateway: a.gateway,
+      family: a.address_family,
+      cidr: a.cidr,
+      public: a.public,
+    })),
     network_type: device.network_type,
     ports: device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac ?? null, bonded: p.data.bonded })),
     root_password: device.root_password,

@@ -5,7 +5,14 @@
  * the plan modifiers below say which other changes replace it, and the rest change in place.
  */
 import { MetalError } from '../../contract/errors';
-import { HOSTNAME_PATTERN, HOSTNAME_RULE, type Device, type DeviceCreateInput, type DeviceStateName, type DeviceUpdateInput } from '../../contract/schemas';
+import {
+  HOSTNAME_PATTERN,
+  HOSTNAME_RULE,
+  type Device,
+  type DeviceCreateInput,
+  type DeviceStateName,
+  type DeviceUpdateInput,
+} from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import {
   defineResource,
@@ -22,7 +29,20 @@ import {
 } from '../framework';
 import { METAL_DEVICE_RESOURCE, type MetalDeviceResourceIpAddressModel, type MetalDeviceResourceModel as Model } from '../generated/models';
 import { deviceAttributes } from './device-attributes';
-import { actualMetro, bool, firstBlock, formatDuration, isNotFound, pick, pollUntil, reportApiError, str, strings, unlessEmpty, type FieldMap } from './support';
+import {
+  actualMetro,
+  bool,
+  firstBlock,
+  formatDuration,
+  isNotFound,
+  pick,
+  pollUntil,
+  reportApiError,
+  str,
+  strings,
+  unlessEmpty,
+  type FieldMap,
+} from './support';
 import { osRunsOnPlan } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -50,8 +70,22 @@ const FIELDS: FieldMap<keyof Model | keyof MetalDeviceResourceIpAddressModel> = 
 };
 /** Computed values that an update leaves as they are: a plan shows them unchanged, not "known after apply". */
 const UNCHANGING = [
-  'id', 'state', 'created', 'deployed_facility', 'deployed_hardware_reservation_id', 'access_public_ipv4', 'access_public_ipv6', 'access_private_ipv4',
-  'network', 'network_type', 'ports', 'sos_hostname', 'ssh_key_ids', 'root_password', 'hostname', 'locked',
+  'id',
+  'state',
+  'created',
+  'deployed_facility',
+  'deployed_hardware_reservation_id',
+  'access_public_ipv4',
+  'access_public_ipv6',
+  'access_private_ipv4',
+  'network',
+  'network_type',
+  'ports',
+  'sos_hostname',
+  'ssh_key_ids',
+  'root_password',
+  'hostname',
+  'locked',
 ] as const satisfies readonly (keyof Model)[];
 
 /** Read straight from the API object: what the server decides, and the required arguments it echoes (stateFrom maps the rest). */
@@ -71,7 +105,8 @@ function reinstallsInPlace(attribute: string, config: Model): boolean {
   return strings(firstBlock(config.behavior)?.allow_changes)?.includes(attribute) ?? false;
 }
 
-const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
+const sameInstant = (a: Value | undefined, b: Value | undefined) =>
+  typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
 
 function parseCustomData(text: string): Record<string, unknown> | undefined {
   try {
@@ -99,7 +134,12 @@ function stateFrom(device: Device, held: Partial<Model>, ctx: Ctx): Partial<Mode
   const heldMetro = str(held.metro);
   return {
     ...pick(attributes, FROM_API),
-    metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === device.metro.code ? heldMetro : device.metro.code,
+    metro:
+      held.metro === null || held.metro === undefined
+        ? null
+        : heldMetro?.toLowerCase() === device.metro.code
+          ? heldMetro
+          : device.metro.code,
     description: unlessEmpty(device.description, held.description),
     always_pxe: unlessEmpty(device.always_pxe, held.always_pxe),
     ipxe_script_url: unlessEmpty(device.ipxe_script_url, held.ipxe_script_url),
@@ -139,7 +179,11 @@ function createInput(planned: Model): DeviceCreateInput {
     input.ip_addresses = planned.ip_address.filter(isObjectValue).map((block) => {
       const cidr = typeof block.cidr === 'number' ? block.cidr : undefined;
       const reservations = strings(block.reservation_ids);
-      return { ...IP_TYPES[str(block.type) ?? 'public_ipv4'], ...(cidr === undefined ? {} : { cidr }), ...(reservations?.length ? { ip_reservations: reservations } : {}) };
+      return {
+        ...IP_TYPES[str(block.type) ?? 'public_ipv4'],
+        ...(cidr === undefined ? {} : { cidr }),
+        ...(reservations?.length ? { ip_reservations: reservations } : {}),
+      };
     });
   }
   return input;
@@ -154,7 +198,9 @@ async function reportCreateError(error: unknown, planned: Model, ctx: Ctx): Prom
   const metros = Object.entries(capacity?.capacity ?? {})
     .filter(([, plans]) => (plans[plan]?.available_servers ?? 0) > 0)
     .map(([metro, plans]) => `${metro} (${plans[plan].available_servers} free)`);
-  ctx.diagnostics.error('No capacity for this plan here', `Metros with free ${plan} machines now: ${metros.join(', ') || 'none'}.`, ['metro']);
+  ctx.diagnostics.error('No capacity for this plan here', `Metros with free ${plan} machines now: ${metros.join(', ') || 'none'}.`, [
+    'metro',
+  ]);
 }
 
 type Operation = 'create' | 'update';
@@ -190,7 +236,10 @@ async function waitUntilActive(device: Device, held: Partial<Model>, ctx: Ctx, o
       `${who} is still ${value.state}${reason} after ${formatDuration(timeoutMs)} (timeouts.${operation}). ${KEPT[operation]} Raise timeouts.${operation} if this hardware needs longer.`,
     );
   } else {
-    ctx.diagnostics.error(`Interrupted while device ${value.id} was ${value.state}`, `Terraform was asked to stop before ${who} became active. ${KEPT[operation]}`);
+    ctx.diagnostics.error(
+      `Interrupted while device ${value.id} was ${value.state}`,
+      `Terraform was asked to stop before ${who} became active. ${KEPT[operation]}`,
+    );
   }
   return state;
 }
@@ -203,21 +252,39 @@ async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): P
   const osSlug = str(planned.operating_system);
   const metro = metroCode === undefined ? undefined : catalog.metros.find((m) => m.code === metroCode);
   if (metroCode !== undefined && !metro) {
-    const byKind = (kind: string) => catalog.metros.filter((m) => m.kind === kind).map((m) => m.code).join(', ');
+    const byKind = (kind: string) =>
+      catalog.metros
+        .filter((m) => m.kind === kind)
+        .map((m) => m.code)
+        .join(', ');
     const similar = catalog.metros.map((m) => m.code).filter((code) => metroCode.startsWith(code) || code.startsWith(metroCode));
     const hint = similar.length > 0 ? ` Did you mean ${similar.join(' or ')}?` : '';
-    ctx.diagnostics.error('Unknown metro', `There is no metro "${metroCode}".${hint} Core metros: ${byKind('core')}; edge metros: ${byKind('edge')}.`, ['metro']);
+    ctx.diagnostics.error(
+      'Unknown metro',
+      `There is no metro "${metroCode}".${hint} Core metros: ${byKind('core')}; edge metros: ${byKind('edge')}.`,
+      ['metro'],
+    );
   }
   for (const code of strings(planned.facilities) ?? []) {
     if (code === 'any' || catalog.facilities.some((f) => f.code === code)) continue;
     const candidates = catalog.facilities.filter((f) => !metro || f.metro.code === metro.code).map((f) => f.code);
-    ctx.diagnostics.error('Unknown facility', `There is no facility "${code}". Facilities${metro ? ` in ${metro.code}` : ''}: ${candidates.join(', ')}. Prefer metro over facilities.`, ['facilities']);
+    ctx.diagnostics.error(
+      'Unknown facility',
+      `There is no facility "${code}". Facilities${metro ? ` in ${metro.code}` : ''}: ${candidates.join(', ')}. Prefer metro over facilities.`,
+      ['facilities'],
+    );
   }
   const plan = planSlug === undefined ? undefined : catalog.plans.find((p) => p.slug === planSlug);
   const offeredIn = (code: string) => catalog.plans.filter((p) => p.available_in_metros.some((m) => m.code === code)).map((p) => p.slug);
   if (planSlug !== undefined && !plan) {
-    const valid = metro ? `Plans offered in ${metro.code}: ${offeredIn(metro.code).join(', ')}` : `Plans: ${catalog.plans.map((p) => p.slug).join(', ')}`;
-    ctx.diagnostics.error('Unknown plan', `There is no plan "${planSlug}". ${valid}. The metal_plans data source lists them with specs and prices.`, ['plan']);
+    const valid = metro
+      ? `Plans offered in ${metro.code}: ${offeredIn(metro.code).join(', ')}`
+      : `Plans: ${catalog.plans.map((p) => p.slug).join(', ')}`;
+    ctx.diagnostics.error(
+      'Unknown plan',
+      `There is no plan "${planSlug}". ${valid}. The metal_plans data source lists them with specs and prices.`,
+      ['plan'],
+    );
   } else if (plan && metro && !plan.available_in_metros.some((m) => m.code === metro.code)) {
     ctx.diagnostics.error(
       'Plan not offered in this metro',
@@ -227,9 +294,17 @@ async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): P
   }
   const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
   if (osSlug !== undefined && !os) {
-    ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, ['operating_system']);
+    ctx.diagnostics.error(
+      'Unknown operating system',
+      `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`,
+      ['operating_system'],
+    );
   } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
-    ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, ['operating_system']);
+    ctx.diagnostics.error(
+      'Operating system not available on this plan',
+      `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`,
+      ['operating_system'],
+    );
   }
 }
 
@@ -250,14 +325,22 @@ function validateDevice(config: Model, ctx: BaseContext): void {
     config.ip_address.forEach((block, i) => {
       const type = isObjectValue(block) ? str(block.type) : undefined;
       if (type !== undefined && !IP_TYPES[type]) {
-        ctx.diagnostics.error('Invalid ip_address type', `"${type}" is not an address type; use ${Object.keys(IP_TYPES).join(', ')}.`, ['ip_address', i, 'type']);
+        ctx.diagnostics.error('Invalid ip_address type', `"${type}" is not an address type; use ${Object.keys(IP_TYPES).join(', ')}.`, [
+          'ip_address',
+          i,
+          'type',
+        ]);
       }
     });
   }
   const allowChanges = strings(firstBlock(config.behavior)?.allow_changes) ?? [];
   for (const attribute of allowChanges) {
     if (!(REINSTALLABLE as readonly string[]).includes(attribute)) {
-      ctx.diagnostics.error('Invalid behavior.allow_changes', `"${attribute}" cannot change in place by reinstalling; allowed: ${REINSTALLABLE.join(', ')}.`, ['behavior', 0, 'allow_changes']);
+      ctx.diagnostics.error(
+        'Invalid behavior.allow_changes',
+        `"${attribute}" cannot change in place by reinstalling; allowed: ${REINSTALLABLE.join(', ')}.`,
+        ['behavior', 0, 'allow_changes'],
+      );
     }
   }
 }
@@ -279,7 +362,8 @@ const sshKeysReplace = (attribute: 'project_ssh_key_ids' | 'user_ssh_key_ids') =
  * metro) is recorded in place; only a real move needs a new device.
  */
 const metroReplace = requiresReplaceIf<ProviderClient, Model>(
-  ({ resource }, ctx) => resource.planned.metro !== null && (str(resource.planned.metro)?.toLowerCase() ?? '') !== actualMetro(resource.prior, ctx),
+  ({ resource }, ctx) =>
+    resource.planned.metro !== null && (str(resource.planned.metro)?.toLowerCase() ?? '') !== actualMetro(resource.prior, ctx),
   'forces replacement unless the device is already in that metro',
 );
 const facilitiesReplace = requiresReplaceIf<ProviderClient, Model>(({ resource }) => {
@@ -317,7 +401,11 @@ export const deviceResource = defineResource<ProviderClient, Model>({
       }
       const reinstall = REINSTALLABLE.filter((name) => changed(name) && reinstallsInPlace(name, config));
       if (reinstall.length > 0 && bool(planned.locked) === true) {
-        ctx.diagnostics.error('Device is locked', `Changing ${reinstall.join(', ')} reinstalls device ${String(prior.id)}, which is locked. Set locked = false to allow the reinstall.`, ['locked']);
+        ctx.diagnostics.error(
+          'Device is locked',
+          `Changing ${reinstall.join(', ')} reinstalls device ${String(prior.id)}, which is locked. Set locked = false to allow the reinstall.`,
+          ['locked'],
+        );
       }
     }
     if ((['plan', 'metro', 'facilities', 'operating_system'] as const).some(changed)) await checkCatalog(planned, ctx);
@@ -381,7 +469,11 @@ export const deviceResource = defineResource<ProviderClient, Model>({
     } catch (error) {
       if (isNotFound(error)) return;
       if (error instanceof MetalError && error.code === 'conflict' && /locked/.test(error.message)) {
-        ctx.diagnostics.error('Device is locked', `Device ${id} (${String(state.hostname)}) is locked, so it cannot be deleted. Set locked = false in its configuration and apply, then destroy it.`, ['locked']);
+        ctx.diagnostics.error(
+          'Device is locked',
+          `Device ${id} (${String(state.hostname)}) is locked, so it cannot be deleted. Set locked = false in its configuration and apply, then destroy it.`,
+          ['locked'],
+        );
         return;
       }
       reportApiError(ctx.diagnostics, error, `Cannot delete device ${id}`);
@@ -395,8 +487,16 @@ export const deviceResource = defineResource<ProviderClient, Model>({
     );
     if (value === null || value.state === 'deleted') return;
     const reason = value.failure_reason ? `: ${value.failure_reason}` : '';
-    const why = value.state === 'failed' ? `deprovisioning failed${reason}` : outcome === 'timeout' ? `it is still ${value.state} after ${formatDuration(timeoutMs)} (timeouts.delete)` : `Terraform was asked to stop while it was ${value.state}`;
-    ctx.diagnostics.error(`Device ${id} was not deleted`, `Device ${id} (${value.hostname}): ${why}. It stays in the Terraform state; run the apply or destroy again to retry.`);
+    const why =
+      value.state === 'failed'
+        ? `deprovisioning failed${reason}`
+        : outcome === 'timeout'
+          ? `it is still ${value.state} after ${formatDuration(timeoutMs)} (timeouts.delete)`
+          : `Terraform was asked to stop while it was ${value.state}`;
+    ctx.diagnostics.error(
+      `Device ${id} was not deleted`,
+      `Device ${id} (${value.hostname}): ${why}. It stays in the Terraform state; run the apply or destroy again to retry.`,
+    );
   },
 
   async importState(id, ctx) {
@@ -404,7 +504,8 @@ export const deviceResource = defineResource<ProviderClient, Model>({
     try {
       device = await ctx.client.api.devices.get(id);
     } catch (error) {
-      if (isNotFound(error)) ctx.diagnostics.error('Device not found', `No device ${id} is visible to this API key; check the ID and the project.`);
+      if (isNotFound(error))
+        ctx.diagnostics.error('Device not found', `No device ${id} is visible to this API key; check the ID and the project.`);
       else reportApiError(ctx.diagnostics, error, `Cannot import device ${id}`);
       return { id };
     }

@@ -8,13 +8,21 @@ import { defineResource } from '../framework';
 import { METAL_PROJECT_API_KEY_RESOURCE, type MetalProjectApiKeyResourceModel as Model } from '../generated/models';
 import { bool, hrefId, isNotFound, reportApiError, str } from './support';
 
-const keyState = (key: ApiKey): Partial<Model> => ({ id: key.id, description: key.description, read_only: key.read_only, project_id: hrefId(key.project) });
+const keyState = (key: ApiKey): Partial<Model> => ({
+  id: key.id,
+  description: key.description,
+  read_only: key.read_only,
+  project_id: hrefId(key.project),
+});
 
 export const projectApiKeyResource = defineResource<ProviderClient, Model>({
   typeName: 'metal_project_api_key',
   async create({ planned }, ctx) {
     try {
-      const key = await ctx.client.api.apiKeys.createForProject(str(planned.project_id)!, { description: str(planned.description)!, read_only: bool(planned.read_only) ?? false });
+      const key = await ctx.client.api.apiKeys.createForProject(str(planned.project_id)!, {
+        description: str(planned.description)!,
+        read_only: bool(planned.read_only) ?? false,
+      });
       return { ...keyState(key), project_id: planned.project_id, read_only: planned.read_only, token: key.token ?? null };
     } catch (error) {
       reportApiError(ctx.diagnostics, error, 'Cannot create the project API key', { attributes: METAL_PROJECT_API_KEY_RESOURCE.arguments });
@@ -43,7 +51,11 @@ export const projectApiKeyResource = defineResource<ProviderClient, Model>({
   },
   importState(id, ctx) {
     const [projectId, keyId] = id.split('/');
-    if (!projectId || !keyId) ctx.diagnostics.error('Invalid import ID', 'Import a project API key as <project_id>/<key_id>; its token cannot be imported (it is shown only at creation).');
+    if (!projectId || !keyId)
+      ctx.diagnostics.error(
+        'Invalid import ID',
+        'Import a project API key as <project_id>/<key_id>; its token cannot be imported (it is shown only at creation).',
+      );
     return { id: keyId ?? id, project_id: projectId, read_only: null, description: null, token: null };
   },
 });

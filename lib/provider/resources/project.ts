@@ -54,11 +54,15 @@ export const projectResource = defineResource<ProviderClient, Model>({
     const input: { name?: string; backend_transfer_enabled?: boolean } = {};
     if (!valuesEqual(planned.name, prior.name)) input.name = str(planned.name);
     const backendTransfer = bool(planned.backend_transfer);
-    if (backendTransfer !== undefined && !valuesEqual(planned.backend_transfer, prior.backend_transfer)) input.backend_transfer_enabled = backendTransfer;
+    if (backendTransfer !== undefined && !valuesEqual(planned.backend_transfer, prior.backend_transfer))
+      input.backend_transfer_enabled = backendTransfer;
     try {
       return { ...projectState(await ctx.client.api.projects.update(str(prior.id)!, input)), payment_method_id: planned.payment_method_id };
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, `Cannot update project ${String(prior.id)}`, { fields: FIELDS, attributes: METAL_PROJECT_RESOURCE.arguments });
+      reportApiError(ctx.diagnostics, error, `Cannot update project ${String(prior.id)}`, {
+        fields: FIELDS,
+        attributes: METAL_PROJECT_RESOURCE.arguments,
+      });
     }
   },
   async delete({ state }, ctx) {

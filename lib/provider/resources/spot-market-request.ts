@@ -8,7 +8,13 @@
  * the same metro) and provider-only settings (wait_for_devices, timeouts) apply in place without an API call.
  * Delete ends the devices too (force_termination) and waits until they are gone.
  */
-import { HOSTNAME_PATTERN, HOSTNAME_RULE, type SpotMarketRequest, type SpotMarketRequestCreateInput, type SpotMarketRequestUpdateInput } from '../../contract/schemas';
+import {
+  HOSTNAME_PATTERN,
+  HOSTNAME_RULE,
+  type SpotMarketRequest,
+  type SpotMarketRequestCreateInput,
+  type SpotMarketRequestUpdateInput,
+} from '../../contract/schemas';
 import type { Catalog, ProviderClient } from '../config';
 import {
   defineResource,
@@ -32,7 +38,20 @@ import {
   type MetalSpotMarketRequestResourceInstanceParametersModel,
   type MetalSpotMarketRequestResourceModel as Model,
 } from '../generated/models';
-import { actualMetro, bool, firstBlock, formatDuration, hrefId, isNotFound, num, pick, pollUntil, reportApiError, str, strings } from './support';
+import {
+  actualMetro,
+  bool,
+  firstBlock,
+  formatDuration,
+  hrefId,
+  isNotFound,
+  num,
+  pick,
+  pollUntil,
+  reportApiError,
+  str,
+  strings,
+} from './support';
 import { bidProblems } from '../../contract/bid-rules';
 import { osRunsOnPlan } from '../../contract/catalog-rules';
 
@@ -52,7 +71,8 @@ type InstanceParameters = MetalSpotMarketRequestResourceInstanceParametersModel;
 
 type Ctx = ResourceContext<ProviderClient>;
 
-const sameInstant = (a: Value | undefined, b: Value | undefined) => typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
+const sameInstant = (a: Value | undefined, b: Value | undefined) =>
+  typeof a === 'string' && typeof b === 'string' && Date.parse(a) === Date.parse(b);
 
 /** The bid arguments whose value changes (the same end_at instant written differently is no change). */
 const changedBid = (prior: Model, planned: Model) =>
@@ -80,7 +100,8 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 /** A request's devices as the `devices` attribute lists them (data source and resource alike). */
 export function requestDevices(request: SpotMarketRequest): MetalSpotMarketRequestResourceDevicesModel[] {
   return request.devices.map((d) => {
-    const address = (family: number, isPublic: boolean) => d.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
+    const address = (family: number, isPublic: boolean) =>
+      d.ip_addresses.find((a) => a.address_family === family && a.public === isPublic)?.address ?? null;
     return {
       id: d.id,
       hostname: d.hostname,
@@ -131,7 +152,12 @@ function stateFrom(request: SpotMarketRequest, held: Partial<Model>, ctx: Ctx): 
     devices_min: api.devices_min,
     devices_max: api.devices_max,
     max_bid_price: api.max_bid_price,
-    metro: held.metro === null || held.metro === undefined ? null : heldMetro?.toLowerCase() === request.metro.code ? heldMetro : request.metro.code,
+    metro:
+      held.metro === null || held.metro === undefined
+        ? null
+        : heldMetro?.toLowerCase() === request.metro.code
+          ? heldMetro
+          : request.metro.code,
     end_at: sameInstant(held.end_at, api.end_at) ? (held.end_at ?? null) : api.end_at,
   };
 }
@@ -212,7 +238,10 @@ async function waitForDevices(request: SpotMarketRequest, held: Model, ctx: Ctx,
       `${shortfall(value)} Waited ${formatDuration(timeoutMs)} (timeouts.${operation}). ${kept} Raise timeouts.${operation}, or set wait_for_devices = false to return once the bid is ${operation === 'create' ? 'placed' : 'changed'}.`,
     );
   } else {
-    ctx.diagnostics.error(`Interrupted while waiting for spot market request ${value.id}`, `Terraform was asked to stop. ${shortfall(value)} ${kept}`);
+    ctx.diagnostics.error(
+      `Interrupted while waiting for spot market request ${value.id}`,
+      `Terraform was asked to stop. ${shortfall(value)} ${kept}`,
+    );
   }
   return state;
 }
@@ -235,80 +264,127 @@ async function checkMarket(planned: Model, updating: boolean, ctx: PlanContext<P
   const where: (string | number)[] = ['instance_parameters', 0];
   const spotPlans = catalog.plans.filter((p) => p.deployment_types.includes('spot_market'));
   if (str(planned.metro) !== undefined && metro !== undefined && !catalog.metros.some((m) => m.code === metro)) {
-    ctx.diagnostics.error('Unknown metro', `There is no metro "${metro}". Metros: ${catalog.metros.map((m) => m.code).join(', ')}.`, ['metro']);
+    ctx.diagnostics.error('Unknown metro', `There is no metro "${metro}". Metros: ${catalog.metros.map((m) => m.code).join(', ')}.`, [
+      'metro',
+    ]);
     return;
   }
   for (const code of strings(planned.facilities) ?? []) {
     if (!catalog.facilities.some((f) => f.code === code)) {
-      ctx.diagnostics.error('Unknown facility', `There is no facility "${code}". Prefer metro (e.g. metro = "ny") over the deprecated facilities.`, ['facilities']);
+      ctx.diagnostics.error(
+        'Unknown facility',
+        `There is no facility "${code}". Prefer metro (e.g. metro = "ny") over the deprecated facilities.`,
+        ['facilities'],
+      );
     }
   }
   const plan = planSlug === undefined ? undefined : catalog.plans.find((p) => p.slug === planSlug);
   if (planSlug !== undefined && !plan) {
-    ctx.diagnostics.error('Unknown plan', `There is no plan "${planSlug}". Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`, [...where, 'plan']);
+    ctx.diagnostics.error(
+      'Unknown plan',
+      `There is no plan "${planSlug}". Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`,
+      [...where, 'plan'],
+    );
   } else if (plan && !plan.deployment_types.includes('spot_market')) {
-    ctx.diagnostics.error('Plan not on the spot market', `${plan.slug} is offered on demand only. Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`, [...where, 'plan']);
+    ctx.diagnostics.error(
+      'Plan not on the spot market',
+      `${plan.slug} is offered on demand only. Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`,
+      [...where, 'plan'],
+    );
   } else if (plan && metro !== undefined && !plan.available_in_metros.some((m) => m.code === metro)) {
-    ctx.diagnostics.error('Plan not offered in this metro', `${plan.slug} is not offered in ${metro}; metros offering it: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`, [...where, 'plan']);
+    ctx.diagnostics.error(
+      'Plan not offered in this metro',
+      `${plan.slug} is not offered in ${metro}; metros offering it: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`,
+      [...where, 'plan'],
+    );
   }
   const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
   if (osSlug !== undefined && !os) {
-    ctx.diagnostics.error('Unknown operating system', `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`, [...where, 'operating_system']);
+    ctx.diagnostics.error(
+      'Unknown operating system',
+      `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`,
+      [...where, 'operating_system'],
+    );
   } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
-    ctx.diagnostics.error('Operating system not available on this plan', `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`, [...where, 'operating_system']);
+    ctx.diagnostics.error(
+      'Operating system not available on this plan',
+      `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`,
+      [...where, 'operating_system'],
+    );
   }
   // A bid below the market is allowed (it fills when the price falls) but, with create waiting for devices, worth a warning.
   const bid = num(planned.max_bid_price);
   if (ctx.diagnostics.hasErrors() || !plan || metro === undefined || bid === undefined) return;
-  const price = (await ctx.client.api.spotMarket.pricesByMetro({ metro, plan: plan.slug }).catch(() => undefined))?.[metro]?.[plan.slug]?.price;
+  const price = (await ctx.client.api.spotMarket.pricesByMetro({ metro, plan: plan.slug }).catch(() => undefined))?.[metro]?.[plan.slug]
+    ?.price;
   if (price !== undefined && bid < price) {
     const consequence = updating
       ? 'running devices of the request get termination notices (at least 2 minutes), and it fills again only when the price falls to the bid'
       : `the request fills only when the price falls to the bid${waitsForDevices(planned) ? ', and create waits until then (timeouts.create)' : ''}`;
-    ctx.diagnostics.warning('Bid below the market price', `max_bid_price ${bid} is below the current ${plan.slug} price in ${metro} (${price}); ${consequence}.`, ['max_bid_price']);
+    ctx.diagnostics.warning(
+      'Bid below the market price',
+      `max_bid_price ${bid} is below the current ${plan.slug} price in ${metro} (${price}); ${consequence}.`,
+      ['max_bid_price'],
+    );
   }
 }
 
 function validateRequest(config: Model, ctx: BaseContext): void {
   const { diagnostics } = ctx;
   const hasFacilities = Array.isArray(config.facilities) && config.facilities.length > 0;
-  if (config.metro === null && !hasFacilities) diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
-  if (config.metro !== null && hasFacilities) diagnostics.error('Conflicting location', 'Set metro or facilities, not both; facilities is deprecated, keep metro.', ['facilities']);
+  if (config.metro === null && !hasFacilities)
+    diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
+  if (config.metro !== null && hasFacilities)
+    diagnostics.error('Conflicting location', 'Set metro or facilities, not both; facilities is deprecated, keep metro.', ['facilities']);
   const limits = { devices_min: num(config.devices_min), devices_max: num(config.devices_max), max_bid_price: num(config.max_bid_price) };
   for (const field of ['devices_min', 'devices_max'] as const) {
     const count = limits[field];
-    if (count !== undefined && !Number.isInteger(count)) diagnostics.error(`Invalid ${field}`, `${field} is ${count}; it must be a whole number.`, [field]);
+    if (count !== undefined && !Number.isInteger(count))
+      diagnostics.error(`Invalid ${field}`, `${field} is ${count}; it must be a whole number.`, [field]);
   }
   // The API's rules, with its wording. end_at is checked for its form only: a time that was ahead when the
   // request was made is behind a later plan, and that is fine.
   const known = (field: keyof typeof limits) => limits[field] !== undefined;
-  const bid = { devices_min: limits.devices_min ?? 1, devices_max: limits.devices_max ?? Infinity, max_bid_price: limits.max_bid_price ?? 1 };
+  const bid = {
+    devices_min: limits.devices_min ?? 1,
+    devices_max: limits.devices_max ?? Infinity,
+    max_bid_price: limits.max_bid_price ?? 1,
+  };
   for (const problem of bidProblems(bid, new Date(), (field) => field !== 'end_at' && known(field))) {
     const field = problem.slice(0, problem.indexOf(':')) as keyof typeof limits;
     diagnostics.error(`Invalid ${field}`, problem, [field]);
   }
   const endAt = str(config.end_at);
-  if (endAt !== undefined && Number.isNaN(Date.parse(endAt))) diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
+  if (endAt !== undefined && Number.isNaN(Date.parse(endAt)))
+    diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
   const kind = str(config.kind);
-  if (kind !== undefined && !(SPOT_REQUEST_KINDS as readonly string[]).includes(kind)) diagnostics.error('Invalid kind', `"${kind}" is not a request kind; use ${SPOT_REQUEST_KINDS.join(' or ')}.`, ['kind']);
+  if (kind !== undefined && !(SPOT_REQUEST_KINDS as readonly string[]).includes(kind))
+    diagnostics.error('Invalid kind', `"${kind}" is not a request kind; use ${SPOT_REQUEST_KINDS.join(' or ')}.`, ['kind']);
   const params = firstBlock(config.instance_parameters);
   if (!params) return;
   const where = (name: string, ...rest: (string | number)[]) => ['instance_parameters', 0, name, ...rest];
   const hostnameRule = new RegExp(HOSTNAME_PATTERN);
   const hostname = str(params.hostname);
-  if (hostname !== undefined && !hostnameRule.test(hostname)) diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, where('hostname'));
+  if (hostname !== undefined && !hostnameRule.test(hostname))
+    diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, where('hostname'));
   const hostnames = strings(params.hostnames);
   hostnames?.forEach((h, i) => {
     if (!hostnameRule.test(h)) diagnostics.error('Invalid hostname', `"${h}" is not ${HOSTNAME_RULE}.`, where('hostnames', i));
   });
   const max = limits.devices_max;
   if (hostnames && max !== undefined && hostnames.length < max) {
-    diagnostics.error('Too few hostnames', `hostnames lists ${hostnames.length} names for up to ${max} devices (devices_max); list ${max}, or set hostname to have them numbered.`, where('hostnames'));
+    diagnostics.error(
+      'Too few hostnames',
+      `hostnames lists ${hostnames.length} names for up to ${max} devices (devices_max); list ${max}, or set hostname to have them numbered.`,
+      where('hostnames'),
+    );
   }
-  if (hostname !== undefined && hostnames) diagnostics.error('Conflicting hostnames', 'Set hostname or hostnames, not both.', where('hostnames'));
+  if (hostname !== undefined && hostnames)
+    diagnostics.error('Conflicting hostnames', 'Set hostname or hostnames, not both.', where('hostnames'));
   const customdata = str(params.customdata);
   // The value is sensitive: the message describes the problem without repeating it.
-  if (customdata !== undefined && parseJsonObject(customdata) === undefined) diagnostics.error('Invalid customdata', 'customdata must be a JSON object; write it as jsonencode({ ... }).', where('customdata'));
+  if (customdata !== undefined && parseJsonObject(customdata) === undefined)
+    diagnostics.error('Invalid customdata', 'customdata must be a JSON object; write it as jsonencode({ ... }).', where('customdata'));
 }
 
 /** The planned location is another metro than the request's: naming its metro differently (its case, facilities in it) is no move. */
@@ -341,7 +417,8 @@ export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
     const changed = (name: keyof Model) => prior === null || !valuesEqual(planned[name], prior[name]);
     // A changed bid is cleared again at once: the request's devices, counts and price may move.
     if (prior !== null && changedBid(prior, planned).length) for (const name of MOVED_BY_BID) planned[name] = UNKNOWN;
-    if (prior === null || (['metro', 'facilities', 'instance_parameters', 'max_bid_price'] as const).some(changed)) await checkMarket(planned, prior !== null, ctx);
+    if (prior === null || (['metro', 'facilities', 'instance_parameters', 'max_bid_price'] as const).some(changed))
+      await checkMarket(planned, prior !== null, ctx);
   },
 
   async create({ planned }, ctx) {
@@ -349,7 +426,9 @@ export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
     try {
       request = await ctx.client.api.spotMarket.createRequest(str(planned.project_id)!, createInput(planned));
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', { attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments });
+      reportApiError(ctx.diagnostics, error, 'Cannot create the spot market request', {
+        attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments,
+      });
       return;
     }
     return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'create') : stateFrom(request, planned, ctx);
@@ -376,7 +455,9 @@ export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
     try {
       request = await ctx.client.api.spotMarket.updateRequest(str(prior.id)!, updateInput(planned, changed));
     } catch (error) {
-      reportApiError(ctx.diagnostics, error, 'Cannot update the spot market request', { attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments });
+      reportApiError(ctx.diagnostics, error, 'Cannot update the spot market request', {
+        attributes: METAL_SPOT_MARKET_REQUEST_RESOURCE.arguments,
+      });
       return;
     }
     return waitsForDevices(planned) ? waitForDevices(request, planned, ctx, 'update') : stateFrom(request, planned, ctx);
@@ -401,8 +482,16 @@ export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
     );
     if (value === null || value.devices.length === 0) return;
     const left = value.devices.map((d) => `${d.id} (${d.hostname}, ${d.state})`).join(', ');
-    const why = outcome === 'done' ? 'deprovisioning failed' : outcome === 'timeout' ? `they are still there after ${formatDuration(timeoutMs)} (timeouts.delete)` : 'Terraform was asked to stop';
-    ctx.diagnostics.error(`Devices of spot market request ${id} were not deleted`, `The request is closed, but its devices ${left} remain: ${why}. It stays in the Terraform state; run destroy again to retry.`);
+    const why =
+      outcome === 'done'
+        ? 'deprovisioning failed'
+        : outcome === 'timeout'
+          ? `they are still there after ${formatDuration(timeoutMs)} (timeouts.delete)`
+          : 'Terraform was asked to stop';
+    ctx.diagnostics.error(
+      `Devices of spot market request ${id} were not deleted`,
+      `The request is closed, but its devices ${left} remain: ${why}. It stays in the Terraform state; run destroy again to retry.`,
+    );
   },
 
   async importState(id, ctx) {
@@ -410,7 +499,11 @@ export const spotMarketRequestResource = defineResource<ProviderClient, Model>({
     try {
       request = await ctx.client.api.spotMarket.getRequest(id);
     } catch (error) {
-      if (isNotFound(error)) ctx.diagnostics.error('Spot market request not found', `No spot market request ${id} is visible to this API key; check the ID and the project.`);
+      if (isNotFound(error))
+        ctx.diagnostics.error(
+          'Spot market request not found',
+          `No spot market request ${id} is visible to this API key; check the ID and the project.`,
+        );
       else reportApiError(ctx.diagnostics, error, `Cannot import spot market request ${id}`);
       return { id };
     }

@@ -13,7 +13,15 @@ const FIELDS: FieldMap<keyof MetalSshKeyResourceModel> = { label: 'name', key: '
  */
 function sshKeyState<M extends MetalSshKeyResourceModel>(key: SshKey, held: Attr<string>): Partial<M> {
   const publicKey = str(held)?.trim() === key.key ? held : key.key;
-  const state: MetalSshKeyResourceModel = { id: key.id, name: key.label, public_key: publicKey, fingerprint: key.fingerprint, owner_id: hrefId(key.entity), created: key.created_at, updated: key.updated_at };
+  const state: MetalSshKeyResourceModel = {
+    id: key.id,
+    name: key.label,
+    public_key: publicKey,
+    fingerprint: key.fingerprint,
+    owner_id: hrefId(key.entity),
+    created: key.created_at,
+    updated: key.updated_at,
+  };
   return state as Partial<M>;
 }
 
@@ -34,7 +42,10 @@ export function sshKeyResource<M extends MetalSshKeyResourceModel>(
     },
     async create({ planned }, ctx) {
       try {
-        return sshKeyState(await create(ctx.client, { label: str(planned.name)!, key: str(planned.public_key)!.trim() }, planned), planned.public_key);
+        return sshKeyState(
+          await create(ctx.client, { label: str(planned.name)!, key: str(planned.public_key)!.trim() }, planned),
+          planned.public_key,
+        );
       } catch (error) {
         reportApiError(ctx.diagnostics, error, 'Cannot create the SSH key', { fields: FIELDS, attributes: names.arguments });
       }
@@ -54,7 +65,10 @@ export function sshKeyResource<M extends MetalSshKeyResourceModel>(
       try {
         return sshKeyState(await ctx.client.api.sshKeys.update(str(prior.id)!, input), planned.public_key);
       } catch (error) {
-        reportApiError(ctx.diagnostics, error, `Cannot update SSH key ${String(prior.id)}`, { fields: FIELDS, attributes: names.arguments });
+        reportApiError(ctx.diagnostics, error, `Cannot update SSH key ${String(prior.id)}`, {
+          fields: FIELDS,
+          attributes: names.arguments,
+        });
       }
     },
     async delete({ state }, ctx) {
@@ -67,4 +81,6 @@ export function sshKeyResource<M extends MetalSshKeyResourceModel>(
   });
 }
 
-export const sshKeyResourceDefinition = sshKeyResource('metal_ssh_key', METAL_SSH_KEY_RESOURCE, (client, input) => client.api.sshKeys.create(input));
+export const sshKeyResourceDefinition = sshKeyResource('metal_ssh_key', METAL_SSH_KEY_RESOURCE, (client, input) =>
+  client.api.sshKeys.create(input),
+);

@@ -3,7 +3,16 @@
  * point at the attribute to fix, and waiting for a server-side state with backoff.
  */
 import { MetalError } from '../../contract/errors';
-import { Decimal, isObjectValue, type Attr, type AttributePath, type Diagnostics, type PrivateState, type Value, type ValueObject } from '../framework';
+import {
+  Decimal,
+  isObjectValue,
+  type Attr,
+  type AttributePath,
+  type Diagnostics,
+  type PrivateState,
+  type Value,
+  type ValueObject,
+} from '../framework';
 
 // Typed by the attribute they read (see the generated models), so reading a bool attribute as a string fails tsc.
 /** A known string, else undefined (null and Unknown alike). */
@@ -46,7 +55,12 @@ export type FieldMap<Name extends string = string> = Record<string, Name>;
  * "field: problem" prefix names, so Terraform shows the offending line. Messages never contain secrets (the
  * client redacts the token and the server never echoes user data).
  */
-export function reportApiError(diagnostics: Diagnostics, error: unknown, summary: string, options: { fields?: FieldMap; attributes?: Iterable<string> } = {}): void {
+export function reportApiError(
+  diagnostics: Diagnostics,
+  error: unknown,
+  summary: string,
+  options: { fields?: FieldMap; attributes?: Iterable<string> } = {},
+): void {
   if (!(error instanceof MetalError)) {
     diagnostics.error(summary, error instanceof Error ? error.message : String(error));
     return;
@@ -63,8 +77,12 @@ export function reportApiError(diagnostics: Diagnostics, error: unknown, summary
     const attribute = options.fields?.[field] ?? field;
     const innerAttribute = inner && (options.fields?.[`${field}[].${inner}`] ?? inner);
     let path: AttributePath | undefined;
-    if (attributes.has(attribute)) path = index === undefined ? [attribute] : innerAttribute ? [attribute, Number(index), innerAttribute] : [attribute, Number(index)];
-    const named = index === undefined ? `${attribute}${prefix.slice(field.length, -2)}` : `${attribute}[${index}]${innerAttribute ? `.${innerAttribute}` : ''}`;
+    if (attributes.has(attribute))
+      path = index === undefined ? [attribute] : innerAttribute ? [attribute, Number(index), innerAttribute] : [attribute, Number(index)];
+    const named =
+      index === undefined
+        ? `${attribute}${prefix.slice(field.length, -2)}`
+        : `${attribute}[${index}]${innerAttribute ? `.${innerAttribute}` : ''}`;
     diagnostics.error(summary, `${named}${message.slice(prefix.length - 2)}`, path);
   }
 }
@@ -107,7 +125,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * comes from a server that does not hold (e.g. an older one): then, as without maxHoldMs, the interval starts
  * small and doubles (capped at 5 s), so a device that becomes active is noticed within seconds, never minutes.
  */
-export async function pollUntil<T>(fetch: (holdMs: number) => Promise<T>, settled: (value: T) => boolean, options: PollOptions): Promise<{ value: T; outcome: WaitOutcome }> {
+export async function pollUntil<T>(
+  fetch: (holdMs: number) => Promise<T>,
+  settled: (value: T) => boolean,
+  options: PollOptions,
+): Promise<{ value: T; outcome: WaitOutcome }> {
   const deadline = Date.now() + options.timeoutMs;
   let interval = options.firstIntervalMs ?? 50;
   const maxInterval = options.maxIntervalMs ?? 5000;
@@ -129,14 +151,24 @@ export async function pollUntil<T>(fetch: (holdMs: number) => Promise<T>, settle
 /** A duration in words for messages: 90000 → "1m30s". */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
-  const parts = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'm'], [seconds % 60, 's']] as const;
-  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
   return text || `${ms}ms`;
 }
 
 /** Empty API values ("", false, [], {}) read as null when Terraform holds null, so unset attributes never drift. */
 export function unlessEmpty<T extends Value>(apiValue: T, held: Value | undefined): T | null {
   const empty =
-    apiValue === '' || apiValue === false || (Array.isArray(apiValue) && apiValue.length === 0) || (isObjectValue(apiValue) && Object.keys(apiValue).length === 0);
+    apiValue === '' ||
+    apiValue === false ||
+    (Array.isArray(apiValue) && apiValue.length === 0) ||
+    (isObjectValue(apiValue) && Object.keys(apiValue).length === 0);
   return empty && (held === null || held === undefined) ? null : apiValue;
 }

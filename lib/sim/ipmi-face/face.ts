@@ -107,19 +107,14 @@ async function freeUdpPort(): Promise<number> {
 const PRESENCE_PING = Buffer.from([0x06, 0x00, 0xff, 0x06, 0x00, 0x00, 0x11, 0xbe, 0x80, 0x00, 0x00, 0x00]);
 const PRESENCE_PONG = 0x40;
 
-async function waitUntilAnswering(
-  port: number,
-  child: ChildProcess,
-  timeoutMs: number,
-  stderr: () => string
-): Promise<void> {
+async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
   const socket = createSocket('udp4');
   socket.on('error', () => undefined); // ECONNREFUSED until ipmi_sim binds: keep pinging
   try {
     await new Promise<void>((resolve, reject) => {
       const deadline = setTimeout(
         () => finish(new Error(`ipmi_sim did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`)),
-        timeoutMs
+        timeoutMs,
       );
       const ping = setInterval(() => socket.send(PRESENCE_PING, port, '127.0.0.1'), 50);
       const exited = (code: number | null) =>
@@ -162,7 +157,7 @@ export class IpmiFacePool {
     private readonly dir: string,
     private readonly hooks: HookServer,
     private readonly script: string,
-    private readonly options: IpmiFacePoolOptions
+    private readonly options: IpmiFacePoolOptions,
   ) {}
 
   static async create(options: IpmiFacePoolOptions = {}): Promise<IpmiFacePool> {
@@ -197,7 +192,7 @@ export class IpmiFacePool {
         {
           // Without -n ipmi_sim reads commands on stdin and exits at EOF: if this process dies, so does ipmi_sim.
           stdio: ['pipe', 'ignore', 'pipe'],
-        }
+        },
       );
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
@@ -271,17 +266,11 @@ export class IpmiFacePool {
 }
 
 /** One machine, one face, its own hook server: closing the face closes everything. */
-export async function startIpmiFace(
-  machine: SimMachine,
-  options: IpmiFaceOptions & IpmiFacePoolOptions = {}
-): Promise<IpmiFace> {
+export async function startIpmiFace(machine: SimMachine, options: IpmiFaceOptions & IpmiFacePoolOptions = {}): Promise<IpmiFace> {
   const pool = await IpmiFacePool.create(options);
   try {
     const face = await pool.start(machine, options);
-    return Object.defineProperties(
-      {},
-      { ...Object.getOwnPropertyDescriptors(face), close: { value: () => pool.close() } }
-    ) as IpmiFace;
+    return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(face), close: { value: () => pool.close() } }) as IpmiFace;
   } catch (err) {
     await pool.close();
     throw err;

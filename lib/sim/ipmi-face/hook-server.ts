@@ -63,7 +63,11 @@ export class HookServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly timeoutHangMs: number;
 
-  private constructor(private readonly server: Server, readonly port: number, options: HookServerOptions) {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    options: HookServerOptions,
+  ) {
     this.timeoutHangMs = options.timeoutHangMs ?? 3000;
   }
 

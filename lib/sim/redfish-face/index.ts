@@ -116,8 +116,7 @@ const ok = (body: Json | undefined): Reply => ({ status: 200, body });
 const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, '');
 
 export async function startRedfishFace(options: RedfishFaceOptions): Promise<RedfishFace> {
-  const credentialsFor =
-    typeof options.credentials === 'function' ? options.credentials : () => options.credentials as BmcCredentials;
+  const credentialsFor = typeof options.credentials === 'function' ? options.credentials : () => options.credentials as BmcCredentials;
   const busyRetryAfter = String(options.busyRetryAfterSeconds ?? 1);
   const stallMs = options.stallMs ?? 30000;
 
@@ -182,10 +181,8 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       throw new HttpError(400, 'ActionParameterNotSupported', `ResetType ${String(resetType)} is not supported`);
     }
     const { machine } = state;
-    if (state.transition)
-      throw new HttpError(409, 'ResourceInUse', `A power transition (${state.transition}) is in progress`);
-    if (resetType === 'On' && machine.power === 'on')
-      throw new HttpError(409, 'ResourceInUse', 'The system is already powered on');
+    if (state.transition) throw new HttpError(409, 'ResourceInUse', `A power transition (${state.transition}) is in progress`);
+    if (resetType === 'On' && machine.power === 'on') throw new HttpError(409, 'ResourceInUse', 'The system is already powered on');
     if (resetType === 'On' && state.conflictOnNextOn) {
       state.conflictOnNextOn = false;
       throw new HttpError(409, 'ResourceInUse', 'The system is not ready to power on yet');
@@ -223,26 +220,15 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
   }
 
   function patchBoot(state: MachineState, boot: unknown): void {
-    if (typeof boot !== 'object' || boot === null)
-      throw new HttpError(400, 'PropertyValueTypeError', 'Boot must be an object');
+    if (typeof boot !== 'object' || boot === null) throw new HttpError(400, 'PropertyValueTypeError', 'Boot must be an object');
     const patch = boot as Record<string, unknown>;
     const current = state.machine.boot;
     const { profile } = state;
-    if (
-      profile.requiresOverrideEnabled &&
-      patch.BootSourceOverrideTarget !== undefined &&
-      patch.BootSourceOverrideEnabled === undefined
-    ) {
-      throw new HttpError(
-        400,
-        'PropertyMissing',
-        'BootSourceOverrideEnabled must be sent with BootSourceOverrideTarget',
-      );
+    if (profile.requiresOverrideEnabled && patch.BootSourceOverrideTarget !== undefined && patch.BootSourceOverrideEnabled === undefined) {
+      throw new HttpError(400, 'PropertyMissing', 'BootSourceOverrideEnabled must be sent with BootSourceOverrideTarget');
     }
     const target =
-      patch.BootSourceOverrideTarget === undefined
-        ? current.device
-        : bootDeviceFor(String(patch.BootSourceOverrideTarget), profile);
+      patch.BootSourceOverrideTarget === undefined ? current.device : bootDeviceFor(String(patch.BootSourceOverrideTarget), profile);
     if (target === undefined) {
       throw new HttpError(
         400,
@@ -269,14 +255,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
   }
 
   /** Routes under /Systems/{id} and /Managers/{id}, after the BMC's delay and faults. */
-  function machineRoute(
-    method: string,
-    kind: string,
-    rest: string[],
-    state: MachineState,
-    req: http.IncomingMessage,
-    body: Json,
-  ): Reply {
+  function machineRoute(method: string, kind: string, rest: string[], state: MachineState, req: http.IncomingMessage, body: Json): Reply {
     requireAuth(req, state);
     const { machine, profile } = state;
     const sub = rest.join('/');
@@ -319,8 +298,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       }
       if (!profile.virtualMediaPatchOnly && method === 'POST') {
         if (sub === 'VirtualMedia/Cd/Actions/VirtualMedia.InsertMedia') {
-          if (typeof body.Image !== 'string' || body.Image === '')
-            throw new HttpError(400, 'ActionParameterMissing', 'Image is required');
+          if (typeof body.Image !== 'string' || body.Image === '') throw new HttpError(400, 'ActionParameterMissing', 'Image is required');
           machine.insertMedia(body.Image);
           return { status: 204 };
         }
@@ -366,8 +344,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
         );
       const session = mine.find((s) => s.id === leaf);
       if (session && method === 'DELETE' && sessions.close(account, session.id)) return { status: 204 };
-      if (session && method === 'GET')
-        return ok({ '@odata.id': path, Id: session.id, Name: 'User Session', UserName: session.username });
+      if (session && method === 'GET') return ok({ '@odata.id': path, Id: session.id, Name: 'User Session', UserName: session.username });
       if (!session) throw new HttpError(404, 'ResourceNotFound', `Session ${leaf} not found`);
     }
     if (method === 'GET' && id === undefined) {
@@ -403,9 +380,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       const task = tasks.body(leaf);
       if (task && id === 'Tasks') return ok(task);
       if (task && id === 'TaskMonitors') {
-        return tasks.running(leaf)
-          ? { status: 202, body: task, headers: { 'Retry-After': tasks.retryAfter(leaf) } }
-          : ok(task);
+        return tasks.running(leaf) ? { status: 202, body: task, headers: { 'Retry-After': tasks.retryAfter(leaf) } } : ok(task);
       }
     }
     if (top === 'TaskService' && id === 'Tasks' && leaf === undefined && method === 'GET') {
@@ -481,7 +456,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     try {
       const body = await readJson(req);
       const pathname = new URL(req.url ?? '/', 'http://face').pathname.replace(/\/+$/, '');
@@ -529,9 +504,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
   }
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res);
-  const server = options.tls
-    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
-    : http.createServer(listener);
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 30000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,10 +1,5 @@
 import { DriverError } from '../../../lib/drivers/types';
-import {
-  COMPLETION_CODES,
-  completionCodeError,
-  RMCP_PLUS_STATUS_CODES,
-  sessionStatusError,
-} from '../../../lib/drivers/ipmi/codes';
+import { COMPLETION_CODES, completionCodeError, RMCP_PLUS_STATUS_CODES, sessionStatusError } from '../../../lib/drivers/ipmi/codes';
 import {
   BOOT_DEVICE_SELECTOR,
   bootFlagsRequest,
@@ -80,7 +75,7 @@ describe('chassis command bytes', () => {
 
   it('refuses UEFI HTTP boot, which IPMI cannot express', () => {
     expect(() => bootFlagsRequest('uefi_http', { persistent: false, efi: true }, 'bmc')).toThrow(
-      expect.objectContaining({ kind: 'unsupported' })
+      expect.objectContaining({ kind: 'unsupported' }),
     );
   });
 
@@ -98,9 +93,7 @@ describe('chassis command bytes', () => {
       device: 'disk',
       persistent: true,
     });
-    expect(() => parseBootFlags(Buffer.from([1, 5, 0, 0x3c, 0, 0, 0]), 'bmc')).toThrow(
-      expect.objectContaining({ kind: 'unsupported' })
-    );
+    expect(() => parseBootFlags(Buffer.from([1, 5, 0, 0x3c, 0, 0, 0]), 'bmc')).toThrow(expect.objectContaining({ kind: 'unsupported' }));
     expect(() => parseBootFlags(Buffer.from([1, 4, 0]), 'bmc')).toThrow(expect.objectContaining({ kind: 'protocol' }));
   });
 });

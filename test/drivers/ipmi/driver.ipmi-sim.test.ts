@@ -25,7 +25,7 @@ const FAST: IpmiDriverOptions = {
 async function rejection(promise: Promise<unknown>): Promise<DriverError> {
   const err = await promise.then(
     () => undefined,
-    (e: unknown) => e
+    (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(DriverError);
   return err as DriverError;

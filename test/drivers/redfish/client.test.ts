@@ -68,8 +68,7 @@ beforeAll(async () => {
         acceptEncoding: req.headers['accept-encoding'],
       };
       seen.push(entry);
-      const next: (seen: Seen) => Scripted =
-        script.shift() ?? (() => ({ status: 500, body: { error: { message: 'script exhausted' } } }));
+      const next: (seen: Seen) => Scripted = script.shift() ?? (() => ({ status: 500, body: { error: { message: 'script exhausted' } } }));
       const answer = next(entry);
       const payload = answer.body === undefined ? '' : JSON.stringify(answer.body);
       res.writeHead(answer.status, {
@@ -126,30 +125,20 @@ it('polls a task monitor at the Retry-After pace and fails when the task ends in
     () => ({ status: 200, body: { TaskState: 'Exception', Messages: [{ Message: 'PSU fault' }] } }),
   ];
   const client = clientFor();
-  const error = await client
-    .action('/redfish/v1/Systems/1/Actions/ComputerSystem.Reset', { ResetType: 'On' })
-    .catch((e) => e);
+  const error = await client.action('/redfish/v1/Systems/1/Actions/ComputerSystem.Reset', { ResetType: 'On' }).catch((e) => e);
   expect(error).toBeInstanceOf(DriverError);
   expect(error.kind).toBe('protocol');
   expect(error.message).toMatch(/ended Exception: PSU fault/);
-  expect(seen.slice(2).map((s) => s.path)).toEqual([
-    '/redfish/v1/TaskService/TaskMonitors/9',
-    '/redfish/v1/TaskService/TaskMonitors/9',
-  ]);
+  expect(seen.slice(2).map((s) => s.path)).toEqual(['/redfish/v1/TaskService/TaskMonitors/9', '/redfish/v1/TaskService/TaskMonitors/9']);
   expect(sleeps).toEqual([2000, 5000]);
   await client.close();
 });
 
 it('times out a task that never finishes, measured on the injected clock', async () => {
-  script = [
-    login,
-    () => ({ status: 202, headers: { Location: '/redfish/v1/TaskService/TaskMonitors/3', 'Retry-After': '30' } }),
-  ];
+  script = [login, () => ({ status: 202, headers: { Location: '/redfish/v1/TaskService/TaskMonitors/3', 'Retry-After': '30' } })];
   for (let i = 0; i < 3; i++) script.push(() => ({ status: 202, headers: { 'Retry-After': '30' } }));
   const client = clientFor({ busyRetries: 0 });
-  const error = await client
-    .action('/redfish/v1/Systems/1/Actions/ComputerSystem.Reset', { ResetType: 'On' })
-    .catch((e) => e);
+  const error = await client.action('/redfish/v1/Systems/1/Actions/ComputerSystem.Reset', { ResetType: 'On' }).catch((e) => e);
   expect(error.kind).toBe('timeout');
   expect(sleeps).toEqual([30000, 30000]);
   await client.close();

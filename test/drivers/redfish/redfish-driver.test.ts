@@ -33,10 +33,7 @@ function driverFor(
   extra: Partial<Parameters<typeof createRedfishDriver>[0]> = {},
   options: RedfishDriverOptions = {},
 ): BmcDriver {
-  const driver = createRedfishDriver(
-    { driver: 'redfish', address: face.systemUrl(id), ...ADMIN, ...extra },
-    { ...FAST, ...options },
-  );
+  const driver = createRedfishDriver({ driver: 'redfish', address: face.systemUrl(id), ...ADMIN, ...extra }, { ...FAST, ...options });
   drivers.push(driver);
   return driver;
 }
@@ -223,10 +220,7 @@ describe('Redfish driver: virtual media and inventory', () => {
 describe('Redfish driver: sessions, auth and faults', () => {
   it('logs in with a session, discovers the only visible system and deletes the session on close', async () => {
     const before = face.sessionCount();
-    const driver = createRedfishDriver(
-      { driver: 'redfish', address: face.baseUrl, username: 'ops', password: 'own-secret' },
-      FAST,
-    );
+    const driver = createRedfishDriver({ driver: 'redfish', address: face.baseUrl, username: 'ops', password: 'own-secret' }, FAST);
     await driver.power.setPower('on');
     expect(machines.own12.power).toBe('on');
     expect(face.sessionCount()).toBe(before + 1);
@@ -238,9 +232,7 @@ describe('Redfish driver: sessions, auth and faults', () => {
   });
 
   it('asks for the system path when the account sees several systems', async () => {
-    const error = await driverError(
-      createRedfishDriver({ driver: 'redfish', address: face.baseUrl, ...ADMIN }, FAST).power.powerState(),
-    );
+    const error = await driverError(createRedfishDriver({ driver: 'redfish', address: face.baseUrl, ...ADMIN }, FAST).power.powerState());
     expect(error.kind).toBe('protocol');
     expect(error.message).toMatch(/put the system path in the address/);
   });
@@ -296,18 +288,14 @@ describe('Redfish driver: sessions, auth and faults', () => {
   });
 
   it('times out a request to a hung BMC', async () => {
-    const error = await driverError(
-      driverFor('hung10', {}, { requestTimeoutMs: 100, busyRetries: 1 }).power.powerState(),
-    );
+    const error = await driverError(driverFor('hung10', {}, { requestTimeoutMs: 100, busyRetries: 1 }).power.powerState());
     expect(error.kind).toBe('timeout');
     expect(error.message).toMatch(/no answer within 100 ms/);
   });
 
   it('waits for a slow BMC within the request timeout, and times out below it', async () => {
     expect(await driverFor('slowbmc14').power.powerState()).toBe('off');
-    const error = await driverError(
-      driverFor('slowbmc14', {}, { requestTimeoutMs: 50, busyRetries: 0 }).power.powerState(),
-    );
+    const error = await driverError(driverFor('slowbmc14', {}, { requestTimeoutMs: 50, busyRetries: 0 }).power.powerState());
     expect(error.kind).toBe('timeout');
   });
 
@@ -325,8 +313,7 @@ describe('Redfish driver: sessions, auth and faults', () => {
 });
 
 const OPENSSL = toolExists('openssl', ['version']);
-if (!OPENSSL)
-  console.warn('openssl is not installed: skipping the Redfish driver TLS tests (they need a generated CA)');
+if (!OPENSSL) console.warn('openssl is not installed: skipping the Redfish driver TLS tests (they need a generated CA)');
 
 (OPENSSL ? describe : describe.skip)('Redfish driver: TLS', () => {
   let tlsFace: RedfishFace;
@@ -341,10 +328,7 @@ if (!OPENSSL)
   afterAll(() => tlsFace.close());
 
   const tlsDriver = (extra: { caCert?: string; insecure?: boolean }) => {
-    const driver = createRedfishDriver(
-      { driver: 'redfish', address: tlsFace.baseUrl, ...ADMIN, ...extra },
-      { ...FAST, busyRetries: 0 },
-    );
+    const driver = createRedfishDriver({ driver: 'redfish', address: tlsFace.baseUrl, ...ADMIN, ...extra }, { ...FAST, busyRetries: 0 });
     drivers.push(driver);
     return driver;
   };

@@ -16,7 +16,12 @@ const ago = (ms: number) => new Date(now.getTime() - ms);
 const POOL = poolKey('da', 'c3.small.x86');
 
 const machines = (n: number, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const poolOf = (free: number, price = 0.3, onDemandDemand = 0): SpotPool => ({ pool: POOL, freeMachineIds: machines(free), onDemandDemand, price });
+const poolOf = (free: number, price = 0.3, onDemandDemand = 0): SpotPool => ({
+  pool: POOL,
+  freeMachineIds: machines(free),
+  onDemandDemand,
+  price,
+});
 
 function bid(id: string, fields: Partial<SpotBid> = {}): SpotBid {
   return {
@@ -48,7 +53,10 @@ describe('fills', () => {
   });
 
   it('passes over a bid whose minimum does not fit and fills lower bids that do', () => {
-    const bids = [bid('big', { maxBidPrice: 0.9, devicesMin: 5, devicesMax: 5 }), bid('small', { maxBidPrice: 0.4, devicesMin: 2, devicesMax: 3 })];
+    const bids = [
+      bid('big', { maxBidPrice: 0.9, devicesMin: 5, devicesMax: 5 }),
+      bid('small', { maxBidPrice: 0.4, devicesMin: 2, devicesMax: 3 }),
+    ];
     expect(filled(clearPool(poolOf(3), bids, [], now))).toEqual({ small: 3 });
   });
 
@@ -61,13 +69,20 @@ describe('fills', () => {
   });
 
   it('gives the last machine to the highest bid, whatever the order of arrival', () => {
-    const bids = [bid('early-low', { maxBidPrice: 0.4, createdAt: ago(minutes(50)) }), bid('late-high', { maxBidPrice: 0.8, createdAt: ago(minutes(1)) })];
+    const bids = [
+      bid('early-low', { maxBidPrice: 0.4, createdAt: ago(minutes(50)) }),
+      bid('late-high', { maxBidPrice: 0.8, createdAt: ago(minutes(1)) }),
+    ];
     expect(filled(clearPool(poolOf(1), bids, [], now))).toEqual({ 'late-high': 1 });
     expect(filled(clearPool(poolOf(1), [...bids].reverse(), [], now))).toEqual({ 'late-high': 1 });
   });
 
   it('breaks ties in price by creation time, then by id', () => {
-    const bids = [bid('b', { createdAt: ago(minutes(5)) }), bid('a', { createdAt: ago(minutes(5)) }), bid('older', { createdAt: ago(minutes(6)) })];
+    const bids = [
+      bid('b', { createdAt: ago(minutes(5)) }),
+      bid('a', { createdAt: ago(minutes(5)) }),
+      bid('older', { createdAt: ago(minutes(6)) }),
+    ];
     expect(filled(clearPool(poolOf(1), bids, [], now))).toEqual({ older: 1 });
     expect(filled(clearPool(poolOf(2), bids, [], now))).toEqual({ older: 1, a: 1 });
   });
@@ -83,7 +98,10 @@ describe('fills', () => {
 
   it('assigns distinct free machines in the pool order and carries the new counts into the open bids', () => {
     const result = clearPool(poolOf(5), [bid('a', { devicesMax: 2, maxBidPrice: 0.9 }), bid('b', { devicesMax: 2 })], [], now);
-    expect(result.fills.map((f) => f.machineIds)).toEqual([['m0', 'm1'], ['m2', 'm3']]);
+    expect(result.fills.map((f) => f.machineIds)).toEqual([
+      ['m0', 'm1'],
+      ['m2', 'm3'],
+    ]);
     expect(result.openBids.map((b) => b.alreadyFilled)).toEqual([2, 2]);
   });
 });
@@ -98,7 +116,8 @@ describe('reclaims', () => {
 
   it('raises a configured notice below 2 minutes to 2 minutes and keeps longer ones', () => {
     const devices = [device('d', { bid: 0.1 })];
-    const notice = (noticeMs: number) => clearPool(poolOf(0), [], devices, now, { noticeMs }).reclaims[0].terminationTime.getTime() - now.getTime();
+    const notice = (noticeMs: number) =>
+      clearPool(poolOf(0), [], devices, now, { noticeMs }).reclaims[0].terminationTime.getTime() - now.getTime();
     expect(notice(30_000)).toBe(minutes(2));
     expect(notice(0)).toBe(minutes(2));
     expect(notice(-5)).toBe(minutes(2));
@@ -200,7 +219,11 @@ describe('market', () => {
       { pool: other, freeMachineIds: ['s1', 's2'], onDemandDemand: 0, price: 1.2 },
       { pool: POOL, freeMachineIds: ['d1'], onDemandDemand: 0, price: 0.3 },
     ];
-    const bids = [bid('x', { pool: other, maxBidPrice: 1.0, devicesMax: 2 }), bid('y', { pool: other, maxBidPrice: 1.5 }), bid('z', { devicesMax: 3 })];
+    const bids = [
+      bid('x', { pool: other, maxBidPrice: 1.0, devicesMax: 2 }),
+      bid('y', { pool: other, maxBidPrice: 1.5 }),
+      bid('z', { devicesMax: 3 }),
+    ];
     const result = clearMarket({ pools, bids, devices: [device('dd', { pool: other, bid: 1.0 })] }, now);
     expect(result.pools.map((p) => p.pool)).toEqual([other, POOL]);
     expect(result.pools[0].fills.map((f) => [f.bidId, f.machineIds])).toEqual([['y', ['s1']]]);
@@ -288,8 +311,10 @@ describe('properties over random markets', () => {
         for (const b of bidsById.values()) {
           const open = !(b.endAt && b.endAt <= now) && b.maxBidPrice >= input.price && b.alreadyFilled < b.devicesMax;
           const count = fillCount.get(b.id) ?? 0;
-          if (open && count === 0 && Math.max(1, b.devicesMin - b.alreadyFilled) <= leftover) fail(`bid ${b.id} left out with ${leftover} machines over`);
-          if (count > 0 && count < b.devicesMax - b.alreadyFilled && leftover > 0) fail(`bid ${b.id} partial with ${leftover} machines over`);
+          if (open && count === 0 && Math.max(1, b.devicesMin - b.alreadyFilled) <= leftover)
+            fail(`bid ${b.id} left out with ${leftover} machines over`);
+          if (count > 0 && count < b.devicesMax - b.alreadyFilled && leftover > 0)
+            fail(`bid ${b.id} partial with ${leftover} machines over`);
           if (!open && count > 0) fail(`bid ${b.id} filled though not open`);
         }
         const ids = pool.reclaims.map((r) => r.deviceId);
@@ -312,7 +337,12 @@ describe('properties over random markets', () => {
     let devices: (SpotDevice & { machine: string })[] = [];
     let bids: SpotBid[] = Array.from({ length: 12 }, (_, i) => {
       const devicesMin = 1 + Math.floor(random() * 3);
-      return bid(`b${i}`, { maxBidPrice: 0.2 + Math.floor(random() * 8) / 10, devicesMin, devicesMax: devicesMin + Math.floor(random() * 3), persistent: i % 2 === 0 });
+      return bid(`b${i}`, {
+        maxBidPrice: 0.2 + Math.floor(random() * 8) / 10,
+        devicesMin,
+        devicesMax: devicesMin + Math.floor(random() * 3),
+        persistent: i % 2 === 0,
+      });
     });
     let clock = now.getTime();
     const violations: string[] = [];
@@ -321,7 +351,12 @@ describe('properties over random markets', () => {
       for (const d of devices.filter((d) => d.terminationTime && d.terminationTime.getTime() <= clock)) holder.delete(d.machine);
       devices = devices.filter((d) => !(d.terminationTime && d.terminationTime.getTime() <= clock));
       const free = all.filter((m) => !holder.has(m));
-      const pool: SpotPool = { pool: POOL, freeMachineIds: free, onDemandDemand: random() < 0.1 ? 2 : 0, price: 0.2 + Math.floor(random() * 8) / 10 };
+      const pool: SpotPool = {
+        pool: POOL,
+        freeMachineIds: free,
+        onDemandDemand: random() < 0.1 ? 2 : 0,
+        price: 0.2 + Math.floor(random() * 8) / 10,
+      };
       const result = clearPool(pool, bids, devices, new Date(clock));
       for (const r of result.reclaims) {
         const d = devices.find((x) => x.id === r.deviceId)!;
@@ -329,7 +364,8 @@ describe('properties over random markets', () => {
       }
       for (const fill of result.fills) {
         for (const machine of fill.machineIds) {
-          if (holder.has(machine)) violations.push(`round ${round}: ${machine} given to ${fill.bidId} while ${holder.get(machine)} holds it`);
+          if (holder.has(machine))
+            violations.push(`round ${round}: ${machine} given to ${fill.bidId} while ${holder.get(machine)} holds it`);
           const id = `${fill.bidId}@${round}:${machine}`;
           holder.set(machine, id);
           const b = bids.find((x) => x.id === fill.bidId)!;

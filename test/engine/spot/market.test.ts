@@ -15,7 +15,17 @@ import { ManualClock } from '../../../lib/core/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
 import { PLACEMENT_RETRY_MS, type SpotMarketService } from '../../../lib/engine/spot/market';
 import type { Queryable } from '../../../lib/store/database';
-import { adminProject, availableBackends, deviceInput, removeTempDirs, settle, stepUntil, stopPostgres, tempDir, testCloud } from '../../support/cloud';
+import {
+  adminProject,
+  availableBackends,
+  deviceInput,
+  removeTempDirs,
+  settle,
+  stepUntil,
+  stopPostgres,
+  tempDir,
+  testCloud,
+} from '../../support/cloud';
 
 const MIN = 60_000;
 const METROS: Record<string, number> = { ny: 4, da: 4, sv: 4, am: 2, fr: 2, sg: 4, at: 6, ch: 2, se: 4, tr: 2 };
@@ -75,7 +85,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   const bid = (metro: string, o: Partial<SpotMarketRequestCreateInput> = {}) => spot().createRequest(principal, projectId, input(metro, o));
   const device = async (id: string) => (await cloud.db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]))[0];
   const requestDevices = async (requestId: string) => (await spot().get(principal, requestId)).devices;
-  const onDemand = (metro: string, extra: Partial<DeviceCreateInput> = {}) => cloud.engine.devices.create(principal, projectId, deviceInput({ metro, ...extra }));
+  const onDemand = (metro: string, extra: Partial<DeviceCreateInput> = {}) =>
+    cloud.engine.devices.create(principal, projectId, deviceInput({ metro, ...extra }));
   /** Runs job rounds and webhook deliveries until none is due. */
   const runJobs = async () => {
     for (let i = 0; i < 30; i++) {
@@ -84,7 +95,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     }
     throw new Error('jobs kept running');
   };
-  const events = (deviceId: string) => cloud.db.query<{ type: string; body: string }>('SELECT type, body FROM events WHERE device_id = $1 ORDER BY seq', [deviceId]);
+  const events = (deviceId: string) =>
+    cloud.db.query<{ type: string; body: string }>('SELECT type, body FROM events WHERE device_id = $1 ORDER BY seq', [deviceId]);
 
   beforeAll(async () => {
     clock = new ManualClock('2026-03-01T00:00:00Z');
@@ -121,7 +133,9 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
       expect(row).toMatchObject({ spot_instance: true, spot_price_max: 0.45, spot_market_request_id: request.id, state: 'queued' });
       expect(row.machine_id).not.toBeNull();
       expect(d.ip_addresses.length).toBeGreaterThan(0);
-      expect((await events(d.id)).map((e) => e.body)).toContainEqual(expect.stringMatching(/pays the clearing price 0\.1\/h \(max bid 0\.45\/h\)/));
+      expect((await events(d.id)).map((e) => e.body)).toContainEqual(
+        expect.stringMatching(/pays the clearing price 0\.1\/h \(max bid 0\.45\/h\)/),
+      );
     }
     await runJobs();
     expect((await requestDevices(request.id)).map((d) => d.state)).toEqual(['active', 'active']);
@@ -154,7 +168,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
 
   it('commits `commitWith` (an idempotent answer) with the request as stored: when it fails, no request remains', async () => {
     const low = { max_bid_price: 0.05 }; // below the price floor: it never fills
-    const count = async (db: Queryable, id: string) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM spot_market_requests WHERE id = $1', [id]))[0].n;
+    const count = async (db: Queryable, id: string) =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM spot_market_requests WHERE id = $1', [id]))[0].n;
     let failedId = '';
     const failed = await spot()
       .createRequest(principal, projectId, input('ny', low), async (tx, created) => {
@@ -166,7 +181,12 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     expect(failed).toEqual(new Error('the answer could not be written'));
     expect(await count(cloud.db, failedId)).toBe(0);
     const committed: SpotMarketRequest[] = [];
-    const request = await spot().createRequest(principal, projectId, input('ny', low), async (_tx, created) => void committed.push(created));
+    const request = await spot().createRequest(
+      principal,
+      projectId,
+      input('ny', low),
+      async (_tx, created) => void committed.push(created),
+    );
     expect(committed).toEqual([expect.objectContaining({ id: request.id, state: 'open', max_bid_price: 0.05, devices: [] })]);
     await spot().delete(principal, request.id, false);
   });
@@ -190,7 +210,10 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     expect(noticed.price!).toBeGreaterThan(0.2);
     const terminationTime = new Date(noticed.devices[0].termination_time!);
     expect(terminationTime.getTime() - clock.now().getTime()).toBe(2 * MIN);
-    expect((await events(spotDevice.id)).at(-1)).toMatchObject({ type: 'instance.spot_termination_notice', body: expect.stringMatching(/rose above its max bid/) });
+    expect((await events(spotDevice.id)).at(-1)).toMatchObject({
+      type: 'instance.spot_termination_notice',
+      body: expect.stringMatching(/rose above its max bid/),
+    });
 
     // The webhook: the first delivery fails (HTTP 500) and is retried after the backoff.
     await runJobs();
@@ -217,7 +240,12 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     await runJobs();
     expect((await device(spotDevice.id)).state).toBe('deleted');
     // A one-time request with all its devices gone is closed.
-    expect(await spot().get(principal, request.id)).toMatchObject({ state: 'closed', closed_reason: 'fulfilled', devices: [], filled_total: 1 });
+    expect(await spot().get(principal, request.id)).toMatchObject({
+      state: 'closed',
+      closed_reason: 'fulfilled',
+      devices: [],
+      filled_total: 1,
+    });
     cloud.engine.ctx.config.spotNoticeMs = 2 * MIN;
   });
 
@@ -244,9 +272,15 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     for (const d of lowered.devices) {
       expect(new Date(d.termination_time!).getTime() - clock.now().getTime()).toBe(2 * MIN);
       expect((await device(d.id)).spot_price_max).toBe(0.05);
-      expect((await events(d.id)).at(-1)).toMatchObject({ type: 'instance.spot_termination_notice', body: expect.stringMatching(/rose above its max bid/) });
+      expect((await events(d.id)).at(-1)).toMatchObject({
+        type: 'instance.spot_termination_notice',
+        body: expect.stringMatching(/rose above its max bid/),
+      });
     }
-    const [updated] = await cloud.db.query<{ body: string }>(`SELECT body FROM events WHERE type = 'spot_market_request.updated' AND body LIKE $1 ORDER BY seq DESC LIMIT 1`, [`%${request.id}%`]);
+    const [updated] = await cloud.db.query<{ body: string }>(
+      `SELECT body FROM events WHERE type = 'spot_market_request.updated' AND body LIKE $1 ORDER BY seq DESC LIMIT 1`,
+      [`%${request.id}%`],
+    );
     expect(updated.body).toBe(`spot market request ${request.id} updated: max_bid_price 0.2 → 0.05`);
 
     await clock.advance(2 * MIN);
@@ -261,14 +295,27 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   });
 
   it('refuses a bad update naming every problem and its fix, and changes nothing', async () => {
-    const request = await bid('tr', { devices_max: 2, max_bid_price: 0.01, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostnames: ['tr-a', 'tr-b'] } });
-    const refused = (update: Parameters<SpotMarketService['updateRequest']>[2]) => spot().updateRequest(principal, request.id, update).catch((e) => e);
+    const request = await bid('tr', {
+      devices_max: 2,
+      max_bid_price: 0.01,
+      instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostnames: ['tr-a', 'tr-b'] },
+    });
+    const refused = (update: Parameters<SpotMarketService['updateRequest']>[2]) =>
+      spot()
+        .updateRequest(principal, request.id, update)
+        .catch((e) => e);
     const err = await refused({ devices_min: 0, max_bid_price: 0, end_at: '2020-01-01T00:00:00Z' });
     expect(err.status).toBe(422);
-    expect(err.errors).toEqual(['devices_min: must be at least 1', expect.stringMatching(/^max_bid_price: must be greater than 0/), 'end_at: must be in the future']);
+    expect(err.errors).toEqual([
+      'devices_min: must be at least 1',
+      expect.stringMatching(/^max_bid_price: must be greater than 0/),
+      'end_at: must be in the future',
+    ]);
     expect((await refused({ devices_min: 3 })).errors).toEqual(['devices_min: must be at most devices_max (2); raise devices_max with it']);
     expect((await refused({ devices_max: 0 })).errors).toEqual(['devices_max: must be at least devices_min (1)']);
-    expect((await refused({ devices_min: 3, devices_max: 3 })).errors).toEqual([expect.stringMatching(/^devices_max: at most 2, the number of instance_parameters\.hostnames/)]);
+    expect((await refused({ devices_min: 3, devices_max: 3 })).errors).toEqual([
+      expect.stringMatching(/^devices_max: at most 2, the number of instance_parameters\.hostnames/),
+    ]);
     expect(await spot().get(principal, request.id)).toMatchObject({ devices_min: 1, devices_max: 2, max_bid_price: 0.01, devices: [] });
 
     const endAt = new Date(clock.now().getTime() + 60 * MIN).toISOString();
@@ -280,7 +327,10 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   });
 
   it('a persistent request is refilled when the price allows again; a one-time request is not', async () => {
-    const persistent = await bid('sv', { kind: 'persistent', instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'keep' } });
+    const persistent = await bid('sv', {
+      kind: 'persistent',
+      instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'keep' },
+    });
     const oneTime = await bid('sv', { instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'once' } });
     expect(persistent.devices).toHaveLength(1);
     expect(oneTime.devices).toHaveLength(1);
@@ -302,7 +352,12 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     expect(refilled.devices).toHaveLength(1);
     expect(refilled.devices[0].id).not.toBe(persistent.devices[0].id);
     expect(refilled.devices[0].state).toBe('queued');
-    expect(await spot().get(principal, oneTime.id)).toMatchObject({ state: 'closed', closed_reason: 'fulfilled', filled_total: 1, devices: [] });
+    expect(await spot().get(principal, oneTime.id)).toMatchObject({
+      state: 'closed',
+      closed_reason: 'fulfilled',
+      filled_total: 1,
+      devices: [],
+    });
     await runJobs();
   });
 
@@ -344,16 +399,26 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     await cloud.engine.devices.action(id, { type: 'convert_to_on_demand' });
     expect(await device(id)).toMatchObject({ spot_instance: false, spot_market_request_id: null, termination_time: null, state: 'active' });
     expect((await cloud.engine.devices.get(id)).actions.map((a) => a.type)).not.toContain('convert_to_on_demand');
-    expect((await events(id)).at(-1)).toMatchObject({ type: 'instance.converted_to_on_demand', body: expect.stringMatching(/termination at .* is cancelled/) });
+    expect((await events(id)).at(-1)).toMatchObject({
+      type: 'instance.converted_to_on_demand',
+      body: expect.stringMatching(/termination at .* is cancelled/),
+    });
     await clock.advance(10 * MIN);
     expect((await spot().clear()).terminated).toBe(0);
     expect((await device(id)).state).toBe('active');
     // Only spot devices convert.
-    await expect(cloud.engine.devices.action(id, { type: 'convert_to_on_demand' })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/not a spot device/) });
+    await expect(cloud.engine.devices.action(id, { type: 'convert_to_on_demand' })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/not a spot device/),
+    });
   });
 
   it('terminates an on-demand device at its own termination_time too', async () => {
-    const { id } = await cloud.engine.devices.create(principal, projectId, deviceInput({ metro: 'fr', termination_time: new Date(clock.now().getTime() + 3 * MIN).toISOString() }));
+    const { id } = await cloud.engine.devices.create(
+      principal,
+      projectId,
+      deviceInput({ metro: 'fr', termination_time: new Date(clock.now().getTime() + 3 * MIN).toISOString() }),
+    );
     await runJobs();
     await clock.advance(2 * MIN);
     expect((await spot().clear()).terminated).toBe(0);
@@ -365,8 +430,14 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   });
 
   it('deleting a request: with force_termination its devices go at once; without, they keep running as spot', async () => {
-    const forced = await bid('sg', { devices_max: 2, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'forced' } });
-    const kept = await bid('sg', { devices_max: 2, instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'kept' } });
+    const forced = await bid('sg', {
+      devices_max: 2,
+      instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'forced' },
+    });
+    const kept = await bid('sg', {
+      devices_max: 2,
+      instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'kept' },
+    });
     await runJobs();
     await spot().delete(principal, forced.id, true);
     await spot().delete(principal, kept.id, false);
@@ -395,7 +466,9 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     for (const r of requests) expect(r.devices.length).toBeLessThanOrEqual(r.devices_max);
     // Highest bids first: the $0.30 bid takes its 4 machines.
     expect(requests.find((r) => r.max_bid_price === 0.3)!.devices).toHaveLength(4);
-    const twice = await cloud.db.query(`SELECT machine_id FROM devices WHERE machine_id IS NOT NULL AND state <> 'deleted' GROUP BY machine_id HAVING count(*) > 1`);
+    const twice = await cloud.db.query(
+      `SELECT machine_id FROM devices WHERE machine_id IS NOT NULL AND state <> 'deleted' GROUP BY machine_id HAVING count(*) > 1`,
+    );
     expect(twice).toEqual([]);
     const [{ mismatched }] = await cloud.db.query<{ mismatched: number }>(
       `SELECT count(*)::int AS mismatched FROM devices d JOIN machines m ON m.id = d.machine_id WHERE d.state <> 'deleted' AND (m.device_id IS DISTINCT FROM d.id OR m.state <> 'allocated')`,
@@ -446,7 +519,9 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     const placed = await device(waiting.id);
     expect(placed.state).toBe('active');
     expect(placed.machine_id).toBe(freedMachine);
-    expect((await cloud.engine.devices.get(waiting.id)).ip_addresses.map((a) => [a.address_family, a.public, a.cidr])).toEqual([[4, false, 29]]);
+    expect((await cloud.engine.devices.get(waiting.id)).ip_addresses.map((a) => [a.address_family, a.public, a.cidr])).toEqual([
+      [4, false, 29],
+    ]);
     expect((await requestDevices(request.id)).filter((d) => d.state === 'active')).toHaveLength(1);
   });
 
@@ -463,7 +538,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   });
 
   it('records the price history on a change or every 15 minutes, and prunes it at 90 days', async () => {
-    const historyOf = () => spot().history({ plan: 'c3.small.x86', metro: 'ny', from: '0', until: String(Math.floor(clock.now().getTime() / 1000)) });
+    const historyOf = () =>
+      spot().history({ plan: 'c3.small.x86', metro: 'ny', from: '0', until: String(Math.floor(clock.now().getTime() / 1000)) });
     await spot().clear();
     const before = await historyOf();
     expect(before.length).toBeGreaterThan(0);

@@ -96,9 +96,15 @@ describe('next spot price', () => {
         const next = nextSpotPrice(pool(allocated, total, onDemand), previous, now);
         const again = nextSpotPrice(pool(allocated, total, onDemand), { ...previous }, new Date(now));
         const problem =
-          (next.price !== again.price || next.at.getTime() !== again.at.getTime()) ? 'not deterministic'
-          : next.price < low ? `below ${low}` : next.price > high ? `above ${high}`
-          : next.price < last ? `falls from ${last} as utilisation rises` : null;
+          next.price !== again.price || next.at.getTime() !== again.at.getTime()
+            ? 'not deterministic'
+            : next.price < low
+              ? `below ${low}`
+              : next.price > high
+                ? `above ${high}`
+                : next.price < last
+                  ? `falls from ${last} as utilisation rises`
+                  : null;
         if (problem) violations.push(`case ${i}, ${allocated}/${total}: ${next.price} ${problem}`);
         last = next.price;
       }
@@ -119,7 +125,11 @@ describe('price history', () => {
     expect(history.record(at(2 * minute + sampleEvery - 1000), 0.33)).toBe(false);
     expect(history.record(at(2 * minute + sampleEvery), 0.33)).toBe(true);
     const s = (ms: number) => at(ms).getTime() / 1000;
-    expect(history.toJSON()).toEqual([[s(0), 0.3], [s(2 * minute), 0.33], [s(2 * minute + sampleEvery), 0.33]]);
+    expect(history.toJSON()).toEqual([
+      [s(0), 0.3],
+      [s(2 * minute), 0.33],
+      [s(2 * minute + sampleEvery), 0.33],
+    ]);
   });
 
   it('keeps one datapoint per second: a later change within the second replaces the earlier one', () => {
@@ -132,7 +142,11 @@ describe('price history', () => {
 
   it('prunes datapoints older than 90 days and keeps the one exactly at the cutoff', () => {
     const day = 24 * 3600_000;
-    const history = new PriceHistory([[at(91 * day).getTime() / 1000, 1], [t0.getTime() / 1000, 0.5], [at(day).getTime() / 1000, 0.6]]);
+    const history = new PriceHistory([
+      [at(91 * day).getTime() / 1000, 1],
+      [t0.getTime() / 1000, 0.5],
+      [at(day).getTime() / 1000, 0.6],
+    ]);
     expect(history.toJSON().map(([, p]) => p)).toEqual([0.5, 0.6, 1]);
     expect(history.prune(at(91 * day))).toBe(1);
     expect(history.toJSON().map(([, p]) => p)).toEqual([0.6, 1]);

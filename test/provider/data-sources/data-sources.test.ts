@@ -31,7 +31,16 @@ describe('data sources', () => {
     const prices = (all.plans as ValueObject[]).map((p) => p.pricing_hour as number);
     expect(prices).toEqual([...prices].sort((a, b) => b - a));
     const small = (all.plans as ValueObject[]).find((p) => p.slug === 'c3.small.x86')!;
-    expect(small).toMatchObject({ cpu_cores: 8, memory_gb: 32, drive_size_gb: 960, drive_types: ['SSD'], features: ['raid', 'txt', 'uefi'], pricing_hour: 0.5, pricing_month: 365, legacy: false });
+    expect(small).toMatchObject({
+      cpu_cores: 8,
+      memory_gb: 32,
+      drive_size_gb: 960,
+      drive_types: ['SSD'],
+      features: ['raid', 'txt', 'uefi'],
+      pricing_hour: 0.5,
+      pricing_month: 365,
+      legacy: false,
+    });
     expect(small.available_in as Value[]).toEqual(expect.arrayContaining(['ny5', 'ny7', 'at4']));
 
     const cheapBig = await read('metal_plans', {
@@ -47,8 +56,14 @@ describe('data sources', () => {
       expect(plan.available_in_metros).toEqual(expect.arrayContaining(['ny', 'da']));
     }
 
-    const invalid = await world.runtime.validateDataSourceConfig('metal_plans', world.config('metal_plans', { filter: [{ attribute: 'ram', values: ['1'], match_by: 'roughly' }] }, 'data'));
-    expect(invalid.map((d) => d.path)).toEqual([['filter', 0, 'attribute'], ['filter', 0, 'match_by']]);
+    const invalid = await world.runtime.validateDataSourceConfig(
+      'metal_plans',
+      world.config('metal_plans', { filter: [{ attribute: 'ram', values: ['1'], match_by: 'roughly' }] }, 'data'),
+    );
+    expect(invalid.map((d) => d.path)).toEqual([
+      ['filter', 0, 'attribute'],
+      ['filter', 0, 'match_by'],
+    ]);
   });
 
   it('metal_metro and metal_facility: look up, and refuse when capacity or features are missing', async () => {
@@ -56,30 +71,68 @@ describe('data sources', () => {
     const at = await read('metal_metro', { code: 'at' });
     expect(await read('metal_metro', { id: at.id })).toMatchObject({ code: 'at', kind: 'edge' });
     const short = await world.read('metal_metro', { code: 'at', capacity: [{ plan: 't3.small.x86', quantity: 1000 }] });
-    expect(short.diagnostics).toEqual([expect.objectContaining({ severity: 'error', summary: 'Not enough capacity', path: ['capacity', 0] })]);
+    expect(short.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', summary: 'Not enough capacity', path: ['capacity', 0] }),
+    ]);
     expect((await world.read('metal_metro', { code: 'at', capacity: [{ plan: 't3.small.x86', quantity: 2 }] })).diagnostics).toEqual([]);
     const missing = await world.read('metal_metro', { code: 'xx' });
-    expect(missing.diagnostics).toEqual([expect.objectContaining({ summary: 'Metro not found', path: ['code'], detail: expect.stringContaining('ny') })]);
+    expect(missing.diagnostics).toEqual([
+      expect.objectContaining({ summary: 'Metro not found', path: ['code'], detail: expect.stringContaining('ny') }),
+    ]);
 
-    expect(await read('metal_facility', { code: 'ny5' })).toMatchObject({ metro: 'ny', name: 'New York NY5', features: expect.arrayContaining(['baremetal']) });
+    expect(await read('metal_facility', { code: 'ny5' })).toMatchObject({
+      metro: 'ny',
+      name: 'New York NY5',
+      features: expect.arrayContaining(['baremetal']),
+    });
     const lacking = await world.read('metal_facility', { code: 'ny5', features_required: ['baremetal', 'warp_drive'] });
-    expect(lacking.diagnostics).toEqual([expect.objectContaining({ path: ['features_required'], detail: expect.stringContaining('warp_drive') })]);
+    expect(lacking.diagnostics).toEqual([
+      expect.objectContaining({ path: ['features_required'], detail: expect.stringContaining('warp_drive') }),
+    ]);
   });
 
   it('metal_operating_system: one match, or an error listing the candidates', async () => {
     expect(await read('metal_operating_system', { distro: 'ubuntu', version: '22.04' })).toMatchObject({ slug: 'ubuntu_22_04' });
     const several = await world.read('metal_operating_system', { distro: 'ubuntu' });
-    expect(several.diagnostics).toEqual([expect.objectContaining({ summary: 'Several operating systems match', detail: expect.stringContaining('ubuntu_24_04') })]);
+    expect(several.diagnostics).toEqual([
+      expect.objectContaining({ summary: 'Several operating systems match', detail: expect.stringContaining('ubuntu_24_04') }),
+    ]);
   });
 
   it('metal_device, metal_devices, metal_project and metal_capacity read what the API has', async () => {
-    const a = await world.client.devices.create(projectId, { hostname: 'data-a', plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_22_04', tags: ['db'] });
-    const b = await world.client.devices.create(projectId, { hostname: 'data-b', plan: 'm3.small.x86', metro: 'da', operating_system: 'debian_12' });
+    const a = await world.client.devices.create(projectId, {
+      hostname: 'data-a',
+      plan: 'c3.small.x86',
+      metro: 'ny',
+      operating_system: 'ubuntu_22_04',
+      tags: ['db'],
+    });
+    const b = await world.client.devices.create(projectId, {
+      hostname: 'data-b',
+      plan: 'm3.small.x86',
+      metro: 'da',
+      operating_system: 'debian_12',
+    });
 
     const byId = await read('metal_device', { device_id: a.id });
-    expect(byId).toMatchObject({ id: a.id, hostname: 'data-a', project_id: projectId, plan: 'c3.small.x86', metro: 'ny', operating_system: 'ubuntu_22_04', tags: ['db'], network_type: 'layer3' });
-    expect(await read('metal_device', { hostname: 'data-b', project_id: projectId })).toMatchObject({ id: b.id, metro: 'da', facility: expect.stringMatching(/^da/) });
-    expect((await world.read('metal_device', { device_id: '00000000-0000-4000-8000-000000000000' })).diagnostics).toEqual([expect.objectContaining({ summary: 'Device not found', path: ['device_id'] })]);
+    expect(byId).toMatchObject({
+      id: a.id,
+      hostname: 'data-a',
+      project_id: projectId,
+      plan: 'c3.small.x86',
+      metro: 'ny',
+      operating_system: 'ubuntu_22_04',
+      tags: ['db'],
+      network_type: 'layer3',
+    });
+    expect(await read('metal_device', { hostname: 'data-b', project_id: projectId })).toMatchObject({
+      id: b.id,
+      metro: 'da',
+      facility: expect.stringMatching(/^da/),
+    });
+    expect((await world.read('metal_device', { device_id: '00000000-0000-4000-8000-000000000000' })).diagnostics).toEqual([
+      expect.objectContaining({ summary: 'Device not found', path: ['device_id'] }),
+    ]);
 
     const listed = await read('metal_devices', { project_id: projectId, sort: [{ attribute: 'hostname', direction: 'desc' }] });
     expect(slugs(listed, 'devices', 'hostname')).toEqual(['data-b', 'data-a']);

@@ -19,16 +19,25 @@ const schema: ProviderSchemaJson = {
           ip: { type: 'string', computed: true },
         },
         block_types: {
-          port: { nesting_mode: 'list', block: { attributes: { name: { type: 'string', required: true }, mac: { type: 'string', computed: true } } } },
+          port: {
+            nesting_mode: 'list',
+            block: { attributes: { name: { type: 'string', required: true }, mac: { type: 'string', computed: true } } },
+          },
           timeouts: timeoutsBlock(['create', 'delete']),
         },
       },
     },
-    metal_plain: { version: 0, block: { attributes: { id: { type: 'string', computed: true }, label: { type: 'string', optional: true } } } },
+    metal_plain: {
+      version: 0,
+      block: { attributes: { id: { type: 'string', computed: true }, label: { type: 'string', optional: true } } },
+    },
     metal_noid: { version: 0, block: { attributes: { label: { type: 'string', optional: true } } } },
   },
   data_source_schemas: {
-    metal_box_info: { version: 0, block: { attributes: { name: { type: 'string', required: true }, ip: { type: 'string', computed: true } } } },
+    metal_box_info: {
+      version: 0,
+      block: { attributes: { name: { type: 'string', required: true }, ip: { type: 'string', computed: true } } },
+    },
   },
 };
 
@@ -44,7 +53,12 @@ const box = (overrides: Partial<ResourceDefinition<Api>> = {}) =>
       id: [useStateForUnknown],
       ip: [useStateForUnknown],
       // Growing a disk is in place; shrinking it replaces the box.
-      disk_gb: [requiresReplaceIf(({ prior, planned }) => typeof prior === 'number' && typeof planned === 'number' && planned < prior, 'shrinking replaces')],
+      disk_gb: [
+        requiresReplaceIf(
+          ({ prior, planned }) => typeof prior === 'number' && typeof planned === 'number' && planned < prior,
+          'shrinking replaces',
+        ),
+      ],
     },
     async create({ planned }, ctx) {
       const state: ValueObject = { ...planned, id: 'box-1', ip: '10.0.0.1', plan: planned.plan ?? 'c3.small' };
@@ -87,7 +101,15 @@ function setup(definition: ResourceDefinition<Api> = box(), extra: ResourceDefin
   return { api, runtime };
 }
 
-const config = { name: 'web', disk_gb: 100, plan: null, id: null, ip: null, port: [{ name: 'eth0', mac: null }], timeouts: { create: '2m', delete: null } };
+const config = {
+  name: 'web',
+  disk_gb: 100,
+  plan: null,
+  id: null,
+  ip: null,
+  port: [{ name: 'eth0', mac: null }],
+  timeouts: { create: '2m', delete: null },
+};
 
 async function created(runtime: ReturnType<typeof setup>['runtime']) {
   await runtime.configureProvider({}, '1.11.4');
@@ -118,7 +140,12 @@ describe('default planning', () => {
     const { runtime } = setup();
     const { state } = await created(runtime);
     const changed = { ...config, name: 'api' };
-    const plan = await runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, name: 'api' }, config: changed, private: null });
+    const plan = await runtime.planResourceChange('metal_box', {
+      prior: state,
+      proposed: { ...state, name: 'api' },
+      config: changed,
+      private: null,
+    });
     expect(plan.planned).toMatchObject({ id: 'box-1', ip: '10.0.0.1', name: 'api' });
     expect(isUnknown(plan.planned!.plan)).toBe(true);
     expect(plan.requiresReplace).toEqual([]);
@@ -128,7 +155,12 @@ describe('default planning', () => {
     const { runtime } = setup();
     const { state } = await created(runtime);
     const plan = async (disk: number) =>
-      runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, disk_gb: disk }, config: { ...config, disk_gb: disk }, private: null });
+      runtime.planResourceChange('metal_box', {
+        prior: state,
+        proposed: { ...state, disk_gb: disk },
+        config: { ...config, disk_gb: disk },
+        private: null,
+      });
     expect((await plan(200)).requiresReplace).toEqual([]);
     expect((await plan(50)).requiresReplace).toEqual([['disk_gb']]);
   });
@@ -137,17 +169,33 @@ describe('default planning', () => {
     const { runtime } = setup(
       box({
         planModifiers: {
-          name: [requiresReplaceIf(async (_request, ctx) => (await Promise.resolve(ctx.private.get('etag'))) === 'v1' && ctx.client.boxes.size > 0, 'replaces')],
+          name: [
+            requiresReplaceIf(
+              async (_request, ctx) => (await Promise.resolve(ctx.private.get('etag'))) === 'v1' && ctx.client.boxes.size > 0,
+              'replaces',
+            ),
+          ],
         },
       }),
     );
     const { state, apply } = await created(runtime);
-    const plan = await runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, name: 'api' }, config: { ...config, name: 'api' }, private: apply.private });
+    const plan = await runtime.planResourceChange('metal_box', {
+      prior: state,
+      proposed: { ...state, name: 'api' },
+      config: { ...config, name: 'api' },
+      private: apply.private,
+    });
     expect(plan.requiresReplace).toEqual([['name']]);
   });
 
   it('describes how a change of each attribute applies, for the docs', () => {
-    const definition = box({ planModifiers: { id: [useStateForUnknown], name: [requiresReplace], disk_gb: [requiresReplaceIf(() => true, 'forces replacement when shrunk')] } });
+    const definition = box({
+      planModifiers: {
+        id: [useStateForUnknown],
+        name: [requiresReplace],
+        disk_gb: [requiresReplaceIf(() => true, 'forces replacement when shrunk')],
+      },
+    });
     expect(changeDescriptions(definition, 'name', true)).toEqual(['forces replacement']);
     expect(changeDescriptions(definition, 'disk_gb', true)).toEqual(['forces replacement when shrunk']);
     expect(changeDescriptions(definition, 'plan', true)).toEqual(['updates in place']);
@@ -177,7 +225,12 @@ describe('default planning', () => {
       }),
     );
     const { state } = await created(runtime);
-    const plan = await runtime.planResourceChange('metal_box', { prior: state, proposed: { ...state, name: 'x' }, config: { ...config, name: 'x' }, private: null });
+    const plan = await runtime.planResourceChange('metal_box', {
+      prior: state,
+      proposed: { ...state, name: 'x' },
+      config: { ...config, name: 'x' },
+      private: null,
+    });
     expect(plan.planned!.plan).toBe('m3.large');
     expect(plan.requiresReplace).toEqual([['name']]);
   });
@@ -185,7 +238,9 @@ describe('default planning', () => {
   it('plans destroy as null and applies it as delete with a null new state', async () => {
     const { runtime, api } = setup();
     const { state } = await created(runtime);
-    expect((await runtime.planResourceChange('metal_box', { prior: state, proposed: null, config: null, private: null })).planned).toBeNull();
+    expect(
+      (await runtime.planResourceChange('metal_box', { prior: state, proposed: null, config: null, private: null })).planned,
+    ).toBeNull();
     const destroyed = await runtime.applyResourceChange('metal_box', { prior: state, planned: null, config: null, private: null });
     expect(destroyed).toMatchObject({ state: null, diagnostics: [] });
     expect(api.boxes.size).toBe(0);
@@ -207,16 +262,35 @@ describe('numbers computed in the configuration', () => {
   });
 
   it('writes back the planned number after apply when the API returns the same float64', async () => {
-    const { runtime } = setup(box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: '10.0.0.1', plan: 'c3.small', disk_gb: apiFloat, port: [] }) }));
+    const { runtime } = setup(
+      box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: '10.0.0.1', plan: 'c3.small', disk_gb: apiFloat, port: [] }) }),
+    );
     await runtime.configureProvider({}, '1.11.4');
-    const plan = await runtime.planResourceChange('metal_box', { prior: null, proposed: withDisk(computed), config: withDisk(computed), private: null });
+    const plan = await runtime.planResourceChange('metal_box', {
+      prior: null,
+      proposed: withDisk(computed),
+      config: withDisk(computed),
+      private: null,
+    });
     expect(plan.planned!.disk_gb).toBe(computed);
-    const apply = await runtime.applyResourceChange('metal_box', { prior: null, planned: plan.planned, config: withDisk(computed), private: null });
+    const apply = await runtime.applyResourceChange('metal_box', {
+      prior: null,
+      planned: plan.planned,
+      config: withDisk(computed),
+      private: null,
+    });
     expect(apply.state!.disk_gb).toBe(computed);
     // A different number from the API is the API's answer, and stays so.
-    const other = setup(box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: 'x', plan: 'c3.small', disk_gb: 0.3, port: [] }) }));
+    const other = setup(
+      box({ create: async ({ planned }) => ({ ...planned, id: 'box-1', ip: 'x', plan: 'c3.small', disk_gb: 0.3, port: [] }) }),
+    );
     await other.runtime.configureProvider({}, '1.11.4');
-    const changed = await other.runtime.applyResourceChange('metal_box', { prior: null, planned: plan.planned, config: withDisk(computed), private: null });
+    const changed = await other.runtime.applyResourceChange('metal_box', {
+      prior: null,
+      planned: plan.planned,
+      config: withDisk(computed),
+      private: null,
+    });
     expect(changed.state!.disk_gb).toBe(0.3);
   });
 
@@ -226,7 +300,12 @@ describe('numbers computed in the configuration', () => {
     const prior = { ...state, disk_gb: computed };
     api.boxes.set('box-1', { ...state, disk_gb: apiFloat });
     expect((await runtime.readResource('metal_box', { state: prior, private: null })).state!.disk_gb).toBe(computed);
-    const plan = await runtime.planResourceChange('metal_box', { prior, proposed: { ...prior, disk_gb: apiFloat }, config: withDisk(apiFloat), private: null });
+    const plan = await runtime.planResourceChange('metal_box', {
+      prior,
+      proposed: { ...prior, disk_gb: apiFloat },
+      config: withDisk(apiFloat),
+      private: null,
+    });
     expect(plan.planned).toEqual(prior);
     expect(plan.requiresReplace).toEqual([]);
   });
@@ -242,7 +321,13 @@ describe('apply, read and import', () => {
   });
 
   it('turns a thrown create error into a diagnostic and a null state', async () => {
-    const { runtime } = setup(box({ create: async () => { throw new Error('API said 422: plan not available'); } }));
+    const { runtime } = setup(
+      box({
+        create: async () => {
+          throw new Error('API said 422: plan not available');
+        },
+      }),
+    );
     const { apply } = await created(runtime);
     expect(apply.state).toBeNull();
     expect(apply.diagnostics).toEqual([expect.objectContaining({ severity: 'error', detail: 'API said 422: plan not available' })]);
@@ -268,14 +353,25 @@ describe('apply, read and import', () => {
     const { state } = await created(runtime);
     api.boxes.clear();
     expect((await runtime.readResource('metal_box', { state, private: null })).state).toBeNull();
-    const failing = setup(box({ read: async () => { throw new Error('timeout talking to the API'); } }));
+    const failing = setup(
+      box({
+        read: async () => {
+          throw new Error('timeout talking to the API');
+        },
+      }),
+    );
     const result = await failing.runtime.readResource('metal_box', { state, private: null });
     expect(result.state).toEqual(state);
     expect(result.diagnostics[0].detail).toBe('timeout talking to the API');
   });
 
   it('imports by id by default, via importState when given, and refuses types without either', async () => {
-    const plainDef = defineResource<Api>({ typeName: 'metal_plain', create: async () => undefined, read: async () => undefined, delete: async () => undefined });
+    const plainDef = defineResource<Api>({
+      typeName: 'metal_plain',
+      create: async () => undefined,
+      read: async () => undefined,
+      delete: async () => undefined,
+    });
     const noIdDef = { ...plainDef, typeName: 'metal_noid' };
     const { runtime } = setup(box({ importState: (id) => ({ id: id.toLowerCase(), name: 'imported' }) }), [plainDef, noIdDef]);
     expect((await runtime.importResourceState('metal_box', 'BOX-7')).imported).toEqual([
@@ -289,7 +385,14 @@ describe('apply, read and import', () => {
 
   it('aborts the operation signal on stop', async () => {
     let signal: AbortSignal | undefined;
-    const { runtime } = setup(box({ create: async (_req, ctx) => { signal = ctx.signal; return undefined; } }));
+    const { runtime } = setup(
+      box({
+        create: async (_req, ctx) => {
+          signal = ctx.signal;
+          return undefined;
+        },
+      }),
+    );
     await created(runtime);
     expect(signal!.aborted).toBe(false);
     runtime.stop();
@@ -300,7 +403,10 @@ describe('apply, read and import', () => {
 describe('data sources, validation and definitions', () => {
   it('reads a data source over its config and reports thrown errors as diagnostics', async () => {
     const { runtime } = setup();
-    expect(await runtime.readDataSource('metal_box_info', { name: 'web', ip: null })).toEqual({ state: { name: 'web', ip: '10.0.0.1' }, diagnostics: [] });
+    expect(await runtime.readDataSource('metal_box_info', { name: 'web', ip: null })).toEqual({
+      state: { name: 'web', ip: '10.0.0.1' },
+      diagnostics: [],
+    });
     const failed = await runtime.readDataSource('metal_box_info', { name: 'explode', ip: null });
     expect(failed.state).toBeNull();
     expect(failed.diagnostics[0].detail).toBe('lookup failed: HTTP 500');
@@ -308,7 +414,12 @@ describe('data sources, validation and definitions', () => {
 
   it('reports resource types that are in the schema but not implemented', async () => {
     const { runtime } = setup();
-    const plan = await runtime.planResourceChange('metal_plain', { prior: null, proposed: { label: 'a' }, config: { label: 'a' }, private: null });
+    const plan = await runtime.planResourceChange('metal_plain', {
+      prior: null,
+      proposed: { label: 'a' },
+      config: { label: 'a' },
+      private: null,
+    });
     expect(plan.diagnostics[0].detail).toMatch(/not implemented/);
   });
 
@@ -350,16 +461,32 @@ describe('nested set blocks', () => {
           block: {
             attributes: { id: { type: 'string', computed: true } },
             block_types: {
-              vlan: { nesting_mode: 'set', block: { attributes: { vxlan: { type: 'number', required: true }, uuid: { type: 'string', computed: true } } } },
+              vlan: {
+                nesting_mode: 'set',
+                block: { attributes: { vxlan: { type: 'number', required: true }, uuid: { type: 'string', computed: true } } },
+              },
             },
           },
         },
       },
     };
     const runtime = createProviderRuntime(setSchema, {
-      resources: [defineResource({ typeName: 'metal_vlan_set', create: async () => undefined, read: async () => undefined, delete: async () => undefined })],
+      resources: [
+        defineResource({
+          typeName: 'metal_vlan_set',
+          create: async () => undefined,
+          read: async () => undefined,
+          delete: async () => undefined,
+        }),
+      ],
     });
-    const proposed = { id: null, vlan: [{ vxlan: 1000, uuid: null }, { vxlan: 1001, uuid: 'kept' }] };
+    const proposed = {
+      id: null,
+      vlan: [
+        { vxlan: 1000, uuid: null },
+        { vxlan: 1001, uuid: 'kept' },
+      ],
+    };
     const plan = await runtime.planResourceChange('metal_vlan_set', { prior: null, proposed, config: proposed, private: null });
     const vlans = plan.planned!.vlan as ValueObject[];
     expect(isUnknown(vlans[0].uuid)).toBe(true);

@@ -91,7 +91,12 @@ describeWithTerraform('terraform CLI against the test provider', () => {
     const rc = readFileSync(terraformEnv(dir).TF_CLI_CONFIG_FILE, 'utf8');
     expect(rc).toContain(`path    = "${installed.mirrorDir}"`);
     expect(rc).toMatch(/direct \{\s+exclude = \["registry.terraform.io\/metalforge\/\*"\]/);
-    const again = await installProvider({ projectDir: dir, entry: path.join(FIXTURES, 'test-provider.ts'), schemaPath: path.join(FIXTURES, 'test-schema.json'), version: '0.0.1' });
+    const again = await installProvider({
+      projectDir: dir,
+      entry: path.join(FIXTURES, 'test-provider.ts'),
+      schemaPath: path.join(FIXTURES, 'test-schema.json'),
+      version: '0.0.1',
+    });
     expect(again.upToDate).toBe(true);
   });
 
@@ -108,7 +113,9 @@ describeWithTerraform('terraform CLI against the test provider', () => {
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => plugin.on('exit', (_code, signal) => resolve(signal)));
     let stdout = '';
-    await new Promise<void>((resolve) => plugin.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), stdout.includes('\n') && resolve())));
+    await new Promise<void>((resolve) =>
+      plugin.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), stdout.includes('\n') && resolve())),
+    );
     expect(stdout).toMatch(/^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc\|\n$/);
     plugin.kill('SIGINT'); // Ctrl-C reaches the whole process group; Terraform stops plugins through RPCs instead
     plugin.kill('SIGTERM');
@@ -138,7 +145,15 @@ describeWithTerraform('terraform CLI against the test provider', () => {
     await expectSuccess('apply', '-auto-approve', '-input=false');
     const [first] = things();
     expect(things()).toHaveLength(1);
-    expect(first).toMatchObject({ name: 'alpha', zone: 'z1', size: 2, big: '12345678901234567890123', tags: { env: 'test' }, disks: [{ label: 'root', gb: 10 }], revision: 1 });
+    expect(first).toMatchObject({
+      name: 'alpha',
+      zone: 'z1',
+      size: 2,
+      big: '12345678901234567890123',
+      tags: { env: 'test' },
+      disks: [{ label: 'root', gb: 10 }],
+      revision: 1,
+    });
     expect(JSON.parse(await expectSuccess('output', '-json'))).toMatchObject({ id: { value: first.id }, lookup_zone: { value: 'z1' } });
 
     const noop = await terraform('plan', '-detailed-exitcode', '-input=false');
@@ -164,7 +179,13 @@ describeWithTerraform('terraform CLI against the test provider', () => {
     expect(afterImport.code).toBe(0);
     const state = JSON.parse(await expectSuccess('show', '-json'));
     const resource = state.values.root_module.resources.find((r: { address: string }) => r.address === 'metal_test_thing.a');
-    expect(resource.values).toMatchObject({ id: replaced.id, name: 'beta', zone: 'z2', big: Number('12345678901234567890123'), tags: { env: 'test' } });
+    expect(resource.values).toMatchObject({
+      id: replaced.id,
+      name: 'beta',
+      zone: 'z2',
+      big: Number('12345678901234567890123'),
+      tags: { env: 'test' },
+    });
 
     await expectSuccess('destroy', '-auto-approve', '-input=false');
     expect(things()).toEqual([]);
@@ -172,7 +193,10 @@ describeWithTerraform('terraform CLI against the test provider', () => {
 
   it('repairs a lock file recorded for an earlier build of the same version', async () => {
     const lockFile = path.join(dir, '.terraform.lock.hcl');
-    writeFileSync(lockFile, readFileSync(lockFile, 'utf8').replace(installed.packageHash, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+    writeFileSync(
+      lockFile,
+      readFileSync(lockFile, 'utf8').replace(installed.packageHash, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='),
+    );
     expect((await terraform('init', '-input=false')).code).not.toBe(0);
     expect(syncProviderLock(dir, installed)).toBe(true);
     await expectSuccess('init', '-input=false');

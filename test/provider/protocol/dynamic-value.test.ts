@@ -23,7 +23,8 @@ const type = blockType(block);
 const wire = (bytes: Uint8Array) => ({ msgpack: Buffer.from(bytes) });
 // Decodes what the codec wrote without interpreting any extension type (the stock codec maps -1 to Date).
 const keepExtensions = { tryToEncode: () => null, decode: (data: Uint8Array, extType: number) => new ExtData(extType, data) };
-const raw = (value: { msgpack: Buffer }) => decode(value.msgpack, { useBigInt64: true, extensionCodec: keepExtensions }) as Record<string, unknown>;
+const raw = (value: { msgpack: Buffer }) =>
+  decode(value.msgpack, { useBigInt64: true, extensionCodec: keepExtensions }) as Record<string, unknown>;
 
 describe('msgpack DynamicValue', () => {
   it('encodes every schema attribute, with explicit nulls and empty collections for absent nested blocks', () => {
@@ -135,7 +136,10 @@ describe('JSON DynamicValue', () => {
   });
 
   it('reads a raw state of short numbers exactly too, and keeps "__proto__" an own key', () => {
-    const raw = decodeJsonValue(Buffer.from('{"n":[0.1,-0,1e21,123456789012345],"__proto__":{"x":1},"s":"abc-123"}')) as Record<string, unknown>;
+    const raw = decodeJsonValue(Buffer.from('{"n":[0.1,-0,1e21,123456789012345],"__proto__":{"x":1},"s":"abc-123"}')) as Record<
+      string,
+      unknown
+    >;
     expect(raw).toEqual({ n: [0.1, -0, 1e21, 123456789012345], s: 'abc-123', ['__proto__']: { x: 1 } });
     expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
     expect(Object.keys(raw)).toEqual(['n', '__proto__', 's']);

@@ -17,11 +17,15 @@ describe('handshake environment', () => {
   });
 
   it('refuses a Terraform that does not offer protocol 6', () => {
-    expect(checkHandshakeEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '4,5' })).toMatch(/protocol 6/);
+    expect(checkHandshakeEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '4,5' })).toMatch(
+      /protocol 6/,
+    );
   });
 
   it('accepts the cookie and picks up the client certificate', () => {
-    expect(checkHandshakeEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: 'PEM' })).toEqual({
+    expect(
+      checkHandshakeEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: '5,6', PLUGIN_CLIENT_CERT: 'PEM' }),
+    ).toEqual({
       clientCertPem: 'PEM',
     });
     expect(checkHandshakeEnvironment({ TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE })).toEqual({ clientCertPem: undefined });

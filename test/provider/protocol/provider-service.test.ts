@@ -26,7 +26,10 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'metal-service-'));
     service = createProviderService(createProviderRuntime(schema, testDefinitions));
-    const configured = await service.ConfigureProvider({ terraform_version: '1.11.4', config: dv({ store_path: path.join(dir, 'store.json') }, providerType) });
+    const configured = await service.ConfigureProvider({
+      terraform_version: '1.11.4',
+      config: dv({ store_path: path.join(dir, 'store.json') }, providerType),
+    });
     expect(configured.diagnostics).toEqual([]);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,28 +58,47 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
 
   it('ValidateProviderConfig and ValidateResourceConfig return diagnostics with attribute paths', async () => {
     expect((await service.ValidateProviderConfig({ config: dv({ store_path: 'x' }, providerType) })).diagnostics).toEqual([]);
-    const response = await service.ValidateResourceConfig({ type_name: TYPE, config: dv({ ...config, name: ' ', timeouts: { create: 'soon' } }) });
+    const response = await service.ValidateResourceConfig({
+      type_name: TYPE,
+      config: dv({ ...config, name: ' ', timeouts: { create: 'soon' } }),
+    });
     expect(response.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'ERROR', summary: 'Invalid timeout', attribute: { steps: [{ attribute_name: 'timeouts' }, { attribute_name: 'create' }] } }),
+      expect.objectContaining({
+        severity: 'ERROR',
+        summary: 'Invalid timeout',
+        attribute: { steps: [{ attribute_name: 'timeouts' }, { attribute_name: 'create' }] },
+      }),
       expect.objectContaining({ severity: 'ERROR', summary: 'Empty name', attribute: { steps: [{ attribute_name: 'name' }] } }),
     ]);
   });
 
   it('ValidateDataResourceConfig accepts a known data source and rejects an unknown one', async () => {
-    expect((await service.ValidateDataResourceConfig({ type_name: 'metal_test_thing_lookup', config: dv({ id: 'x' }, lookupType) })).diagnostics).toEqual([]);
+    expect(
+      (await service.ValidateDataResourceConfig({ type_name: 'metal_test_thing_lookup', config: dv({ id: 'x' }, lookupType) })).diagnostics,
+    ).toEqual([]);
     const unknown = await service.ValidateDataResourceConfig({ type_name: 'metal_nope', config: { msgpack: Buffer.alloc(0) } });
     expect(unknown.diagnostics[0]).toMatchObject({ severity: 'ERROR', detail: expect.stringContaining('metal_nope') });
   });
 
   it('walks create, read, update, import and delete', async () => {
     // Plan create: computed attributes unknown, configured ones as in config.
-    const plan = await service.PlanResourceChange({ type_name: TYPE, prior_state: dv(null), proposed_new_state: dv(config), config: dv(config) });
+    const plan = await service.PlanResourceChange({
+      type_name: TYPE,
+      prior_state: dv(null),
+      proposed_new_state: dv(config),
+      config: dv(config),
+    });
     expect(plan.diagnostics).toEqual([]);
     const planned = value(plan.planned_state)!;
     expect(isUnknown(planned.id) && isUnknown(planned.created) && isUnknown(planned.revision)).toBe(true);
     expect(planned.big).toEqual(new Decimal('12345678901234567890123'));
 
-    const applied = await service.ApplyResourceChange({ type_name: TYPE, prior_state: dv(null), planned_state: plan.planned_state, config: dv(config) });
+    const applied = await service.ApplyResourceChange({
+      type_name: TYPE,
+      prior_state: dv(null),
+      planned_state: plan.planned_state,
+      config: dv(config),
+    });
     expect(applied.diagnostics).toEqual([]);
     const created = value(applied.new_state)!;
     expect(created).toMatchObject({ name: 'alpha', zone: 'z1', revision: 1, big: new Decimal('12345678901234567890123') });
@@ -89,19 +111,34 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
     expect(JSON.parse(read.private.toString())).toEqual({ createdBy: 'test-provider' });
 
     // No change: the plan equals prior state.
-    const same = await service.PlanResourceChange({ type_name: TYPE, prior_state: read.new_state, proposed_new_state: read.new_state, config: dv(config) });
+    const same = await service.PlanResourceChange({
+      type_name: TYPE,
+      prior_state: read.new_state,
+      proposed_new_state: read.new_state,
+      config: dv(config),
+    });
     expect(value(same.planned_state)).toEqual(created);
     expect(same.requires_replace).toEqual([]);
 
     // In-place update: id and created kept (useStateForUnknown), revision unknown.
     const renamed = { ...config, name: 'beta' };
     const proposed = { ...created, name: 'beta' };
-    const update = await service.PlanResourceChange({ type_name: TYPE, prior_state: read.new_state, proposed_new_state: dv(proposed), config: dv(renamed) });
+    const update = await service.PlanResourceChange({
+      type_name: TYPE,
+      prior_state: read.new_state,
+      proposed_new_state: dv(proposed),
+      config: dv(renamed),
+    });
     const updatePlan = value(update.planned_state)!;
     expect(updatePlan).toMatchObject({ id: created.id, created: created.created, name: 'beta' });
     expect(isUnknown(updatePlan.revision)).toBe(true);
     expect(update.requires_replace).toEqual([]);
-    const updated = await service.ApplyResourceChange({ type_name: TYPE, prior_state: read.new_state, planned_state: update.planned_state, config: dv(renamed) });
+    const updated = await service.ApplyResourceChange({
+      type_name: TYPE,
+      prior_state: read.new_state,
+      planned_state: update.planned_state,
+      config: dv(renamed),
+    });
     expect(value(updated.new_state)).toMatchObject({ id: created.id, name: 'beta', revision: 2 });
 
     // A zone change requires replacement.
@@ -118,7 +155,11 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
     expect(imported.imported_resources).toHaveLength(1);
     const importedState = value(imported.imported_resources[0].state)!;
     expect(importedState).toMatchObject({ id: created.id, name: null });
-    const reread = await service.ReadResource({ type_name: TYPE, current_state: imported.imported_resources[0].state, private: Buffer.alloc(0) });
+    const reread = await service.ReadResource({
+      type_name: TYPE,
+      current_state: imported.imported_resources[0].state,
+      private: Buffer.alloc(0),
+    });
     expect(value(reread.new_state)).toMatchObject({ id: created.id, name: 'beta', zone: 'z1' });
     const upgraded = await service.UpgradeResourceState({
       type_name: TYPE,
@@ -133,9 +174,19 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
     expect(value(data.state, lookupType)).toEqual({ id: created.id, name: 'beta', zone: 'z1' });
 
     // Destroy: planned null, new state null, object gone.
-    const destroyPlan = await service.PlanResourceChange({ type_name: TYPE, prior_state: updated.new_state, proposed_new_state: dv(null), config: dv(null) });
+    const destroyPlan = await service.PlanResourceChange({
+      type_name: TYPE,
+      prior_state: updated.new_state,
+      proposed_new_state: dv(null),
+      config: dv(null),
+    });
     expect(value(destroyPlan.planned_state)).toBeNull();
-    const destroyed = await service.ApplyResourceChange({ type_name: TYPE, prior_state: updated.new_state, planned_state: dv(null), config: dv(null) });
+    const destroyed = await service.ApplyResourceChange({
+      type_name: TYPE,
+      prior_state: updated.new_state,
+      planned_state: dv(null),
+      config: dv(null),
+    });
     expect(destroyed.diagnostics).toEqual([]);
     expect(value(destroyed.new_state)).toBeNull();
     const gone = await service.ReadResource({ type_name: TYPE, current_state: updated.new_state });
@@ -146,7 +197,12 @@ describe('tfplugin6 Provider handlers (direct calls)', () => {
 
   it('keeps unknown config values unknown in the plan', async () => {
     const withUnknown = { ...config, name: UNKNOWN };
-    const plan = await service.PlanResourceChange({ type_name: TYPE, prior_state: dv(null), proposed_new_state: dv(withUnknown), config: dv(withUnknown) });
+    const plan = await service.PlanResourceChange({
+      type_name: TYPE,
+      prior_state: dv(null),
+      proposed_new_state: dv(withUnknown),
+      config: dv(withUnknown),
+    });
     expect(isUnknown(value(plan.planned_state)!.name)).toBe(true);
   });
 

@@ -37,9 +37,17 @@ describe('metal_device', () => {
         behavior: [{ allow_changes: ['plan'] }],
       }),
     );
-    expect(diagnostics.map((d) => d.path)).toEqual([['metro'], ['hostname'], ['custom_data'], ['ip_address', 0, 'type'], ['behavior', 0, 'allow_changes']]);
+    expect(diagnostics.map((d) => d.path)).toEqual([
+      ['metro'],
+      ['hostname'],
+      ['custom_data'],
+      ['ip_address', 0, 'type'],
+      ['behavior', 0, 'allow_changes'],
+    ]);
     expect(JSON.stringify(diagnostics)).not.toContain('top-secret');
-    expect(await world.runtime.validateResourceConfig('metal_device', world.config('metal_device', base({ custom_data: '{"a":1}' })))).toEqual([]);
+    expect(
+      await world.runtime.validateResourceConfig('metal_device', world.config('metal_device', base({ custom_data: '{"a":1}' }))),
+    ).toEqual([]);
   });
 
   it('creates a device, waits until it is active and returns every computed value', async () => {
@@ -87,7 +95,10 @@ describe('metal_device', () => {
     const created = await world.apply('metal_device', null, base({ hostname: 'blocks', ip_address: blocks }));
     expect(errors(created.diagnostics)).toEqual([]);
     const state = created.state!;
-    expect((state.network as ValueObject[]).map((n) => [n.family, n.public, n.cidr])).toEqual([[4, true, 30], [4, false, 30]]);
+    expect((state.network as ValueObject[]).map((n) => [n.family, n.public, n.cidr])).toEqual([
+      [4, true, 30],
+      [4, false, 30],
+    ]);
     expect(state.access_public_ipv6).toBeNull();
     const device = await world.client.devices.get(String(state.id));
     expect(state.ports).toEqual(device.network_ports.map((p) => ({ name: p.name, id: p.id, type: p.type, mac: p.data.mac, bonded: true })));
@@ -95,7 +106,11 @@ describe('metal_device', () => {
     expect((state.ports as ValueObject[]).every((p) => typeof p.id === 'string')).toBe(true);
     expect(errors((await world.apply('metal_device', state, null)).diagnostics)).toEqual([]);
 
-    const refused = await world.apply('metal_device', null, base({ hostname: 'blocks-bad', ip_address: [{ type: 'public_ipv4', cidr: 24 }, { type: 'private_ipv4' }] }));
+    const refused = await world.apply(
+      'metal_device',
+      null,
+      base({ hostname: 'blocks-bad', ip_address: [{ type: 'public_ipv4', cidr: 24 }, { type: 'private_ipv4' }] }),
+    );
     expect(errors(refused.diagnostics).map((d) => [(d as { path?: unknown }).path, (d as { detail?: string }).detail])).toEqual([
       [['ip_address', 0, 'cidr'], 'ip_address[0].cidr: 24 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)'],
     ]);
@@ -108,7 +123,8 @@ describe('metal_device', () => {
     });
 
     it('plans replacement for exactly the attributes that need a new machine', async () => {
-      const replaces = async (extra: ValueObject) => (await world.plan('metal_device', state, base({ hostname: 'existing', tags: ['x'], ...extra }))).requiresReplace;
+      const replaces = async (extra: ValueObject) =>
+        (await world.plan('metal_device', state, base({ hostname: 'existing', tags: ['x'], ...extra }))).requiresReplace;
       expect(await replaces({ plan: 'm3.small.x86' })).toEqual([['plan']]);
       expect(await replaces({ metro: 'da' })).toEqual([['metro']]);
       expect(await replaces({ billing_cycle: 'monthly' })).toEqual([['billing_cycle']]);
@@ -117,7 +133,16 @@ describe('metal_device', () => {
       expect(await replaces({ operating_system: 'debian_12' })).toEqual([['operating_system']]);
       expect(await replaces({ ip_address: [{ type: 'public_ipv4', cidr: 31 }] })).toEqual([['ip_address']]);
       // In place: the attributes the API updates, and reinstall-able ones when reinstalling is allowed.
-      expect(await replaces({ hostname: 'renamed', description: 'd', tags: ['y'], locked: true, always_pxe: true, ipxe_script_url: 'http://x/ipxe' })).toEqual([]);
+      expect(
+        await replaces({
+          hostname: 'renamed',
+          description: 'd',
+          tags: ['y'],
+          locked: true,
+          always_pxe: true,
+          ipxe_script_url: 'http://x/ipxe',
+        }),
+      ).toEqual([]);
       expect(await replaces({ user_data: '#!/bin/sh', operating_system: 'debian_12', reinstall: [{ enabled: true }] })).toEqual([]);
       expect(await replaces({ custom_data: '{"a":1}', behavior: [{ allow_changes: ['custom_data'] }] })).toEqual([]);
       expect(await replaces({ user_data: '#!/bin/sh', behavior: [{ allow_changes: ['custom_data'] }] })).toEqual([['user_data']]);
@@ -128,7 +153,12 @@ describe('metal_device', () => {
 
     it('keeps computed values in an in-place plan and applies hostname, tags and description through the API', async () => {
       const plan = await world.plan('metal_device', state, base({ hostname: 'renamed', tags: ['x', 'y'], description: 'db' }));
-      expect(plan.planned).toMatchObject({ id: state.id, access_public_ipv4: state.access_public_ipv4, state: 'active', root_password: state.root_password });
+      expect(plan.planned).toMatchObject({
+        id: state.id,
+        access_public_ipv4: state.access_public_ipv4,
+        state: 'active',
+        root_password: state.root_password,
+      });
       expect(isUnknown(plan.planned!.updated)).toBe(true);
       const updated = await world.apply('metal_device', state, base({ hostname: 'renamed', tags: ['x', 'y'], description: 'db' }));
       expect(errors(updated.diagnostics)).toEqual([]);
@@ -138,13 +168,30 @@ describe('metal_device', () => {
     });
 
     it('reinstalls in place when user_data changes with reinstall enabled, and waits until active again', async () => {
-      const values = base({ hostname: 'renamed', tags: ['x', 'y'], description: 'db', user_data: '#cloud-config\n', operating_system: 'debian_12', reinstall: [{ enabled: true, preserve_data: true }] });
+      const values = base({
+        hostname: 'renamed',
+        tags: ['x', 'y'],
+        description: 'db',
+        user_data: '#cloud-config\n',
+        operating_system: 'debian_12',
+        reinstall: [{ enabled: true, preserve_data: true }],
+      });
       const reinstalled = await world.apply('metal_device', state, values);
       expect(errors(reinstalled.diagnostics)).toEqual([]);
       expect(reinstalled.requiresReplace).toEqual([]);
-      expect(reinstalled.state).toMatchObject({ id: state.id, state: 'active', operating_system: 'debian_12', user_data: '#cloud-config\n', access_public_ipv4: state.access_public_ipv4 });
+      expect(reinstalled.state).toMatchObject({
+        id: state.id,
+        state: 'active',
+        operating_system: 'debian_12',
+        user_data: '#cloud-config\n',
+        access_public_ipv4: state.access_public_ipv4,
+      });
       const device = await world.client.devices.get(String(state.id));
-      expect(device).toMatchObject({ state: 'active', userdata: '#cloud-config\n', operating_system: expect.objectContaining({ slug: 'debian_12' }) });
+      expect(device).toMatchObject({
+        state: 'active',
+        userdata: '#cloud-config\n',
+        operating_system: expect.objectContaining({ slug: 'debian_12' }),
+      });
       const events = await world.client.events.listForDevice(String(state.id), { per_page: 100 });
       expect(events.items.filter((e) => /reinstall/i.test(`${e.type} ${e.body}`)).length).toBeGreaterThan(0);
       state = reinstalled.state!;
@@ -158,19 +205,39 @@ describe('metal_device', () => {
 
       const imported = await world.import('metal_device', String(state.id));
       expect(errors(imported.diagnostics)).toEqual([]);
-      const values = base({ hostname: 'renamed', tags: ['x', 'y'], description: 'db', user_data: '#cloud-config\n', operating_system: 'debian_12' });
+      const values = base({
+        hostname: 'renamed',
+        tags: ['x', 'y'],
+        description: 'db',
+        user_data: '#cloud-config\n',
+        operating_system: 'debian_12',
+      });
       const plan = await world.plan('metal_device', imported.state, values);
       expect(plan.requiresReplace).toEqual([]);
       expect(valuesEqual(plan.planned, imported.state)).toBe(true);
     });
 
     it('refuses to delete a locked device with a diagnostic saying to unlock it, keeping it in the state', async () => {
-      const values = base({ hostname: 'renamed', tags: ['x', 'y'], description: 'db', user_data: '#cloud-config\n', operating_system: 'debian_12', locked: true });
+      const values = base({
+        hostname: 'renamed',
+        tags: ['x', 'y'],
+        description: 'db',
+        user_data: '#cloud-config\n',
+        operating_system: 'debian_12',
+        locked: true,
+      });
       const locked = (await world.apply('metal_device', state, values)).state!;
       expect(await world.client.devices.get(String(state.id))).toMatchObject({ locked: true });
       const refused = await world.apply('metal_device', locked, null);
       expect(refused.state).toEqual(locked);
-      expect(refused.diagnostics).toEqual([expect.objectContaining({ severity: 'error', summary: 'Device is locked', path: ['locked'], detail: expect.stringContaining('Set locked = false') })]);
+      expect(refused.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          summary: 'Device is locked',
+          path: ['locked'],
+          detail: expect.stringContaining('Set locked = false'),
+        }),
+      ]);
 
       // A locked device cannot be reinstalled either: the plan says so.
       const reinstall = await world.plan('metal_device', locked, { ...values, user_data: 'new', reinstall: [{ enabled: true }] });
@@ -194,13 +261,30 @@ describe('metal_device', () => {
   it('explains at plan time where a plan is offered, and at apply time maps API errors to attributes', async () => {
     const plan = await world.plan('metal_device', null, base({ plan: 'g2.large.x86', metro: 'fr' }));
     expect(errors(plan.diagnostics)).toEqual([
-      expect.objectContaining({ summary: 'Plan not offered in this metro', path: ['plan'], detail: expect.stringMatching(/^g2.large.x86 is not offered in fr\. Plans offered there: .*c3.small.x86.*; metros offering g2.large.x86: am, da, ny, sv\.$/) }),
+      expect.objectContaining({
+        summary: 'Plan not offered in this metro',
+        path: ['plan'],
+        detail: expect.stringMatching(
+          /^g2.large.x86 is not offered in fr\. Plans offered there: .*c3.small.x86.*; metros offering g2.large.x86: am, da, ny, sv\.$/,
+        ),
+      }),
     ]);
 
     // Applied without the plan-time check (as a stale plan would be): the API's message lands on the attribute.
     const config = world.config('metal_device', base({ plan: 'g2.large.x86', metro: 'fr' }));
-    const applied = await world.runtime.applyResourceChange('metal_device', { prior: null, planned: { ...config, id: null }, config, private: null });
+    const applied = await world.runtime.applyResourceChange('metal_device', {
+      prior: null,
+      planned: { ...config, id: null },
+      config,
+      private: null,
+    });
     expect(applied.state).toBeNull();
-    expect(applied.diagnostics).toEqual([expect.objectContaining({ summary: 'Cannot create the device', path: ['plan'], detail: expect.stringContaining('g2.large.x86 is not offered in metro fr') })]);
+    expect(applied.diagnostics).toEqual([
+      expect.objectContaining({
+        summary: 'Cannot create the device',
+        path: ['plan'],
+        detail: expect.stringContaining('g2.large.x86 is not offered in metro fr'),
+      }),
+    ]);
   });
 });

@@ -29,7 +29,10 @@ describe('pollUntil', () => {
   const held = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : resolve()));
 
   it('reads again at once after a read the server held, telling it how long it may hold', async () => {
-    const { value, outcome, reads } = await run(async (read, holdMs) => (await held(holdMs), read < 3 ? 'provisioning' : 'active'), { timeoutMs: 45_000, maxHoldMs: 20_000 });
+    const { value, outcome, reads } = await run(async (read, holdMs) => (await held(holdMs), read < 3 ? 'provisioning' : 'active'), {
+      timeoutMs: 45_000,
+      maxHoldMs: 20_000,
+    });
     expect({ value, outcome }).toEqual({ value: 'active', outcome: 'done' });
     expect(reads).toEqual([
       { at: 0, holdMs: 20_000 },
@@ -46,7 +49,10 @@ describe('pollUntil', () => {
   });
 
   it('holds whole seconds within the timeout, reads plainly in the last second, and gives up when it has passed', async () => {
-    const { value, outcome, reads } = await run(async (_read, holdMs) => (await held(holdMs), 'provisioning'), { timeoutMs: 2_500, maxHoldMs: 20_000 });
+    const { value, outcome, reads } = await run(async (_read, holdMs) => (await held(holdMs), 'provisioning'), {
+      timeoutMs: 2_500,
+      maxHoldMs: 20_000,
+    });
     expect({ value, outcome }).toEqual({ value: 'provisioning', outcome: 'timeout' });
     expect(reads).toEqual([
       { at: 0, holdMs: 2_000 },

@@ -25,14 +25,23 @@ describe('projects and keys', () => {
     const created = await world.apply('metal_project', null, { name: 'alpha' });
     expect(errors(created.diagnostics)).toEqual([]);
     const project = await world.client.projects.get(String(created.state!.id));
-    expect(created.state).toMatchObject({ name: 'alpha', backend_transfer: false, created: project.created_at, organization_id: project.organization.href.split('/').pop(), payment_method_id: null });
+    expect(created.state).toMatchObject({
+      name: 'alpha',
+      backend_transfer: false,
+      created: project.created_at,
+      organization_id: project.organization.href.split('/').pop(),
+      payment_method_id: null,
+    });
     expect(valuesEqual((await world.plan('metal_project', created.state, { name: 'alpha' })).planned, created.state)).toBe(true);
 
     const renamed = await world.apply('metal_project', created.state, { name: 'beta', backend_transfer: true });
     expect(renamed.requiresReplace).toEqual([]);
     expect(renamed.state).toMatchObject({ id: created.state!.id, name: 'beta', backend_transfer: true });
     expect(await world.client.projects.get(String(created.state!.id))).toMatchObject({ name: 'beta', backend_transfer_enabled: true });
-    expect((await world.plan('metal_project', renamed.state, { name: 'beta', organization_id: '00000000-0000-4000-8000-000000000000' })).requiresReplace).toEqual([['organization_id']]);
+    expect(
+      (await world.plan('metal_project', renamed.state, { name: 'beta', organization_id: '00000000-0000-4000-8000-000000000000' }))
+        .requiresReplace,
+    ).toEqual([['organization_id']]);
 
     const invalid = await world.apply('metal_project', null, { name: 'x'.repeat(81) });
     expect(invalid.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: ['name'] })]);
@@ -46,7 +55,12 @@ describe('projects and keys', () => {
     const user = await world.apply('metal_ssh_key', null, { name: 'laptop', public_key: `${KEY_A}\n` });
     expect(errors(user.diagnostics)).toEqual([]);
     const stored = await world.client.sshKeys.get(String(user.state!.id));
-    expect(user.state).toMatchObject({ name: 'laptop', public_key: `${KEY_A}\n`, fingerprint: stored.fingerprint, owner_id: stored.entity.href.split('/').pop() });
+    expect(user.state).toMatchObject({
+      name: 'laptop',
+      public_key: `${KEY_A}\n`,
+      fingerprint: stored.fingerprint,
+      owner_id: stored.entity.href.split('/').pop(),
+    });
     // The trailing newline a file() call leaves is no drift.
     expect(valuesEqual((await world.refresh('metal_ssh_key', user.state!)).state, user.state)).toBe(true);
 
@@ -56,12 +70,23 @@ describe('projects and keys', () => {
 
     const projectKey = await world.apply('metal_project_ssh_key', null, { name: 'deploy', public_key: KEY_A, project_id: project.id });
     expect(projectKey.state).toMatchObject({ owner_id: project.id, name: 'deploy' });
-    expect((await world.plan('metal_project_ssh_key', projectKey.state, { name: 'deploy', public_key: KEY_A, project_id: '00000000-0000-4000-8000-000000000000' })).requiresReplace).toEqual([['project_id']]);
+    expect(
+      (
+        await world.plan('metal_project_ssh_key', projectKey.state, {
+          name: 'deploy',
+          public_key: KEY_A,
+          project_id: '00000000-0000-4000-8000-000000000000',
+        })
+      ).requiresReplace,
+    ).toEqual([['project_id']]);
 
     const bad = await world.apply('metal_ssh_key', null, { name: 'bad', public_key: 'not a key' });
     expect(bad.diagnostics).toEqual([expect.objectContaining({ severity: 'error', path: ['public_key'] })]);
 
-    for (const [type, state] of [['metal_ssh_key', updated.state], ['metal_project_ssh_key', projectKey.state]] as const) {
+    for (const [type, state] of [
+      ['metal_ssh_key', updated.state],
+      ['metal_project_ssh_key', projectKey.state],
+    ] as const) {
       expect((await world.apply(type, state, null)).state).toBeNull();
       await expect(world.client.sshKeys.get(String(state!.id))).rejects.toMatchObject({ code: 'not_found' });
     }
@@ -85,7 +110,9 @@ describe('projects and keys', () => {
     await expect(scoped.projects.create({ name: 'nope' })).rejects.toMatchObject({ code: 'forbidden' });
 
     // Keys cannot be edited: any change replaces the key.
-    expect((await world.plan('metal_project_api_key', state, { project_id: project.id, description: 'ci-2', read_only: true })).requiresReplace).toEqual([['description']]);
+    expect(
+      (await world.plan('metal_project_api_key', state, { project_id: project.id, description: 'ci-2', read_only: true })).requiresReplace,
+    ).toEqual([['description']]);
 
     const imported = await world.import('metal_project_api_key', `${project.id}/${String(state.id)}`);
     expect(imported.state).toMatchObject({ id: state.id, project_id: project.id, description: 'ci', read_only: true, token: null });

@@ -87,17 +87,33 @@ export async function startRuntimeWorld(cloudOptions: Parameters<typeof createCl
     config: (typeName, values, kind = 'resource') => configOf(block(typeName, kind), values),
     plan(typeName, prior, values) {
       const config = world.config(typeName, values);
-      return runtime.planResourceChange(typeName, { prior, proposed: proposedOf(block(typeName), prior, config), config, private: prior ? (privates.get(prior) ?? null) : null });
+      return runtime.planResourceChange(typeName, {
+        prior,
+        proposed: proposedOf(block(typeName), prior, config),
+        config,
+        private: prior ? (privates.get(prior) ?? null) : null,
+      });
     },
     async apply(typeName, prior, values) {
       if (values === null) {
-        const result = await runtime.applyResourceChange(typeName, { prior, planned: null, config: null, private: prior ? (privates.get(prior) ?? null) : null });
+        const result = await runtime.applyResourceChange(typeName, {
+          prior,
+          planned: null,
+          config: null,
+          private: prior ? (privates.get(prior) ?? null) : null,
+        });
         return { state: remember(result.state, result.private), requiresReplace: [], diagnostics: result.diagnostics };
       }
       const plan = await world.plan(typeName, prior, values);
       if (plan.planned === null) throw new Error(`no plan: ${JSON.stringify(plan.diagnostics)}`);
-      if (plan.diagnostics.some((d) => d.severity === 'error')) return { state: prior, requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
-      const result = await runtime.applyResourceChange(typeName, { prior, planned: plan.planned, config: world.config(typeName, values), private: plan.private });
+      if (plan.diagnostics.some((d) => d.severity === 'error'))
+        return { state: prior, requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
+      const result = await runtime.applyResourceChange(typeName, {
+        prior,
+        planned: plan.planned,
+        config: world.config(typeName, values),
+        private: plan.private,
+      });
       return { state: remember(result.state, result.private), requiresReplace: plan.requiresReplace, diagnostics: result.diagnostics };
     },
     async refresh(typeName, state) {

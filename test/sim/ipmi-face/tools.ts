@@ -31,30 +31,13 @@ export function describeWithTools(tools: string[]): jest.Describe {
  * ipmitool against a face, asynchronously: the face's chassis hook is served by this process, so a blocking
  * call (execFileSync) would deadlock ipmi_sim. `-C 3` avoids a ~10 s cipher-suite probe ipmi_sim never answers.
  */
-export async function ipmitool(
-  face: Pick<IpmiFace, 'port' | 'username' | 'password'>,
-  ...args: string[]
-): Promise<string> {
+export async function ipmitool(face: Pick<IpmiFace, 'port' | 'username' | 'password'>, ...args: string[]): Promise<string> {
   const { stdout } = await run(
     'ipmitool',
-    [
-      '-I',
-      'lanplus',
-      '-C',
-      '3',
-      '-H',
-      '127.0.0.1',
-      '-p',
-      String(face.port),
-      '-U',
-      face.username,
-      '-P',
-      face.password,
-      ...args,
-    ],
+    ['-I', 'lanplus', '-C', '3', '-H', '127.0.0.1', '-p', String(face.port), '-U', face.username, '-P', face.password, ...args],
     {
       timeout: 20000,
-    }
+    },
   );
   return stdout;
 }

@@ -7,9 +7,7 @@ import type { HardwareInventory } from '../../../lib/drivers/types';
 import { seededRandom, SimFaults, SimMachine, SimTimings } from '../../../lib/sim/machine';
 
 export function inventoryOf(manufacturer: string, index = 0): HardwareInventory {
-  const mac = `02:00:00:00:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 0xff)
-    .toString(16)
-    .padStart(2, '0')}`;
+  const mac = `02:00:00:00:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 0xff).toString(16).padStart(2, '0')}`;
   return {
     manufacturer,
     model: 'Test Server 1U',

@@ -108,10 +108,9 @@ describe('Redfish face over HTTP', () => {
     expect(face.sessionCount()).toBe(1);
     face.expireSessions();
     expect(face.sessionCount()).toBe(0);
-    expect(
-      (await call(face, 'POST', '/redfish/v1/SessionService/Sessions', { body: { UserName: 'admin', Password: 'x' } }))
-        .status,
-    ).toBe(401);
+    expect((await call(face, 'POST', '/redfish/v1/SessionService/Sessions', { body: { UserName: 'admin', Password: 'x' } })).status).toBe(
+      401,
+    );
   });
 
   it('shows PowerState, Boot with allowable values, reset actions and a weak ETag', async () => {
@@ -191,9 +190,7 @@ describe('Redfish face over HTTP', () => {
     expect(monitor).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\/\d+$/);
     expect(Number(started.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(started.json.TaskState).toBe('Running');
-    expect((await call(face, 'GET', '/redfish/v1/Systems/slow8', { auth: ADMIN_AUTH })).json.PowerState).toBe(
-      'PoweringOn',
-    );
+    expect((await call(face, 'GET', '/redfish/v1/Systems/slow8', { auth: ADMIN_AUTH })).json.PowerState).toBe('PoweringOn');
     let poll = await call(face, 'GET', monitor, { auth: ADMIN_AUTH });
     while (poll.status === 202) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -242,9 +239,9 @@ describe('Redfish face over HTTP', () => {
 
   it('inserts and ejects virtual media through actions, or through PATCH on a PATCH-only BMC', async () => {
     const cd = '/redfish/v1/Managers/m1/VirtualMedia/Cd';
-    expect(
-      (await call(face, 'GET', '/redfish/v1/Managers/m1/VirtualMedia', { auth: ADMIN_AUTH })).json.Members,
-    ).toEqual([{ '@odata.id': cd }]);
+    expect((await call(face, 'GET', '/redfish/v1/Managers/m1/VirtualMedia', { auth: ADMIN_AUTH })).json.Members).toEqual([
+      { '@odata.id': cd },
+    ]);
     const insert = await call(face, 'POST', `${cd}/Actions/VirtualMedia.InsertMedia`, {
       auth: ADMIN_AUTH,
       body: { Image: 'http://10.0.0.1/boot.iso' },
@@ -256,9 +253,7 @@ describe('Redfish face over HTTP', () => {
       Image: 'http://10.0.0.1/boot.iso',
       ImageName: 'boot.iso',
     });
-    expect(
-      (await call(face, 'POST', `${cd}/Actions/VirtualMedia.EjectMedia`, { auth: ADMIN_AUTH, body: {} })).status,
-    ).toBe(204);
+    expect((await call(face, 'POST', `${cd}/Actions/VirtualMedia.EjectMedia`, { auth: ADMIN_AUTH, body: {} })).status).toBe(204);
     expect(machines.m1.mediaStatus).toEqual({ inserted: false });
 
     const lenovoCd = '/redfish/v1/Managers/lenovo4/VirtualMedia/Cd';
@@ -271,14 +266,9 @@ describe('Redfish face over HTTP', () => {
         })
       ).status,
     ).toBe(405);
-    expect(
-      (await call(face, 'PATCH', lenovoCd, { auth: ADMIN_AUTH, body: { Image: 'http://x/a.iso', Inserted: true } }))
-        .status,
-    ).toBe(204);
+    expect((await call(face, 'PATCH', lenovoCd, { auth: ADMIN_AUTH, body: { Image: 'http://x/a.iso', Inserted: true } })).status).toBe(204);
     expect(machines.lenovo4.mediaStatus).toEqual({ inserted: true, image: 'http://x/a.iso' });
-    expect(
-      (await call(face, 'PATCH', lenovoCd, { auth: ADMIN_AUTH, body: { Image: null, Inserted: false } })).status,
-    ).toBe(204);
+    expect((await call(face, 'PATCH', lenovoCd, { auth: ADMIN_AUTH, body: { Image: null, Inserted: false } })).status).toBe(204);
     expect(machines.lenovo4.mediaStatus).toEqual({ inserted: false });
   });
 
@@ -328,17 +318,7 @@ if (!REDFISHTOOL) console.warn('redfishtool is not installed: skipping the redfi
 
   const redfishtool = async (...args: string[]) => {
     const rhost = new URL(face.baseUrl).host;
-    const { stdout } = await run('redfishtool', [
-      '-r',
-      rhost,
-      '-u',
-      ADMIN.username,
-      '-p',
-      ADMIN.password,
-      '-S',
-      'Never',
-      ...args,
-    ]);
+    const { stdout } = await run('redfishtool', ['-r', rhost, '-u', ADMIN.username, '-p', ADMIN.password, '-S', 'Never', ...args]);
     return stdout;
   };
 
@@ -358,18 +338,14 @@ if (!REDFISHTOOL) console.warn('redfishtool is not installed: skipping the redfi
 
   it('lists the systems and reads one whole', async () => {
     const list = JSON.parse(await redfishtool('Systems'));
-    expect(list.Members).toEqual([
-      { '@odata.id': '/redfish/v1/Systems/rt1' },
-      { '@odata.id': '/redfish/v1/Systems/rt2' },
-    ]);
+    expect(list.Members).toEqual([{ '@odata.id': '/redfish/v1/Systems/rt1' }, { '@odata.id': '/redfish/v1/Systems/rt2' }]);
     const system = JSON.parse(await redfishtool('-I', 'rt2', 'Systems', 'get'));
     expect(system).toMatchObject({ Id: 'rt2', PowerState: 'Off', Manufacturer: 'Contoso' });
   });
 });
 
 const SUSHY = sushyAvailable();
-if (!SUSHY)
-  console.warn('python3-sushy is not importable by /usr/bin/python3: skipping the sushy checks of the Redfish face');
+if (!SUSHY) console.warn('python3-sushy is not importable by /usr/bin/python3: skipping the sushy checks of the Redfish face');
 
 /** Each step is a separate sushy connection (session login, work, logout), so the test can look in between. */
 const SUSHY_SCRIPT = `
@@ -410,15 +386,7 @@ print(json.dumps(out))
   afterAll(() => face.close());
 
   const sushy = async (step: string) => {
-    const { stdout } = await run('/usr/bin/python3', [
-      '-c',
-      SUSHY_SCRIPT,
-      face.baseUrl,
-      ADMIN.username,
-      ADMIN.password,
-      'sushy1',
-      step,
-    ]);
+    const { stdout } = await run('/usr/bin/python3', ['-c', SUSHY_SCRIPT, face.baseUrl, ADMIN.username, ADMIN.password, 'sushy1', step]);
     return JSON.parse(stdout);
   };
 
