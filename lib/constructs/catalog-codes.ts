@@ -3,28 +3,8 @@
 
 export const CORE_METRO_CODES = ['ny', 'da', 'sv', 'am', 'fr', 'sg'] as const;
 export const EDGE_METRO_CODES = ['at', 'ch', 'se', 'tr', 'md', 'sp', 'sy', 'ty'] as const;
-export const PLAN_SLUGS = [
-  'c3.small.x86',
-  'c3.medium.x86',
-  'm3.small.x86',
-  'm3.large.x86',
-  'n3.xlarge.x86',
-  's3.xlarge.x86',
-  'g2.large.x86',
-  't3.small.x86',
-] as const;
-export const OPERATING_SYSTEM_SLUGS = [
-  'ubuntu_20_04',
-  'ubuntu_22_04',
-  'ubuntu_24_04',
-  'debian_11',
-  'debian_12',
-  'rocky_9',
-  'alma_9',
-  'flatcar_stable',
-  'custom_ipxe',
-  'windows_2022',
-] as const;
+export const PLAN_SLUGS = ['c3.small.x86', 'c3.medium.x86', 'm3.small.x86', 'm3.large.x86', 'n3.xlarge.x86', 's3.xlarge.x86', 'g2.large.x86', 't3.small.x86'] as const;
+export const OPERATING_SYSTEM_SLUGS = ['ubuntu_20_04', 'ubuntu_22_04', 'ubuntu_24_04', 'debian_11', 'debian_12', 'rocky_9', 'alma_9', 'flatcar_stable', 'custom_ipxe', 'windows_2022'] as const;
 
 /** A core metro of the default catalog: a full-size data center. */
 export type CoreMetroCode = (typeof CORE_METRO_CODES)[number];
