@@ -5,7 +5,8 @@
  * worker heartbeat stopped): then the retry runs it. Failed creates free their key.
  *
  * Exactly once: every create writes the key's answer in its own transaction (`commitWith`), so a create that
- * committed is replayed after any crash and never runs twice.
+ * committed is replayed after any crash and never runs twice; and only while this server still holds the key, so
+ * a server that stalled long enough for a retry to take its key over rolls its own create back.
  */
 import { MetalError } from '../contract/errors';
 import type { CommitWith, EngineContext } from './context';
@@ -47,7 +48,16 @@ export class IdempotencyService {
         throw new MetalError('conflict', 'Idempotency-Key: the first request with this key is still running; retry in a moment');
     }
     try {
-      return { created: await create((tx, created) => recordAnswer(tx, claim, status, created)) };
+      return {
+        created: await create(async (tx, created) => {
+          if (!(await recordAnswer(tx, claim, status, created))) {
+            throw new MetalError(
+              'conflict',
+              'Idempotency-Key: another server took this request over while this one stalled; retry to get its answer',
+            );
+          }
+        }),
+      };
     } catch (err) {
       await releaseKey(db, claim);
       throw err;

@@ -53,17 +53,24 @@ RETURNING key`,
   return rows.length > 0;
 }
 
-/** Records the answer; called inside the create's transaction so the two commit together. */
-export async function recordAnswer(tx: Queryable, c: IdempotencyClaim, status: number, response: unknown): Promise<void> {
-  await tx.query('UPDATE idempotency_keys SET status = $3, response = $4::jsonb WHERE api_key_id = $1 AND key = $2 AND status = 0', [
-    c.apiKeyId,
-    c.key,
-    status,
-    JSON.stringify(response),
-  ]);
+/**
+ * Records the answer; called inside the create's transaction so the two commit together. False when this worker
+ * no longer holds the claim (another server took it over while this one stalled): the caller must roll back.
+ */
+export async function recordAnswer(tx: Queryable, c: IdempotencyClaim, status: number, response: unknown): Promise<boolean> {
+  const rows = await tx.query(
+    'UPDATE idempotency_keys SET status = $3, response = $4::jsonb WHERE api_key_id = $1 AND key = $2 AND status = 0 AND worker_id = $5 RETURNING key',
+    [c.apiKeyId, c.key, status, JSON.stringify(response), c.workerId],
+  );
+  return rows.length > 0;
 }
 
 /** Frees a claim whose request failed, so a corrected retry may use the key. */
 export async function releaseKey(db: Queryable, c: IdempotencyClaim): Promise<void> {
-  await db.query('DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND status = 0', [c.apiKeyId, c.key]);
+  // Only this worker's own claim: one another server took over is that server's to answer.
+  await db.query('DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND status = 0 AND worker_id = $3', [
+    c.apiKeyId,
+    c.key,
+    c.workerId,
+  ]);
 }
