@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeTempDirs, tempDir } from '../support/cloud';
+import { serverArgs } from '../support/server-process';
 
 jest.setTimeout(120_000);
 
@@ -15,28 +16,11 @@ const ROOT = join(__dirname, '..', '..');
 function startAndStop(dataDir: string): Promise<string> {
   const env = { ...process.env };
   delete env.METALFORGE_ADMIN_TOKEN;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'lib/cli/main.ts',
-      'server',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--sim-scale',
-      '0',
-      '--boot-path',
-      'in-process',
-      '--log-level',
-      'info',
-      '--log-format',
-      'json',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env },
-  );
+  const child = spawn(process.execPath, [...serverArgs(dataDir), '--log-level', 'info', '--log-format', 'json'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const collect = (chunk: Buffer) => {

@@ -31,25 +31,30 @@ export interface ServerProcessOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Node's arguments for `metalforge server` on a PGlite data dir, any port, an instant simulator. */
+export function serverArgs(dataDir: string): string[] {
+  return [
+    '--import',
+    'tsx',
+    'lib/cli/main.ts',
+    'server',
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--sim-scale',
+    '0',
+    '--boot-path',
+    'in-process',
+  ];
+}
+
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const { token, dataDir, args = [], wrapper = [] } = options;
   const command = [
     ...wrapper,
     process.execPath,
-    ...[
-      '--import',
-      'tsx',
-      'lib/cli/main.ts',
-      'server',
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--sim-scale',
-      '0',
-      '--boot-path',
-      'in-process',
-    ],
+    ...serverArgs(dataDir),
     ...['--admin-token', token, '--log-level', 'warn', '--log-format', 'json', ...args],
   ];
   const child = spawn(command[0], command.slice(1), {
