@@ -3,8 +3,8 @@
  * described it) and the addresses a machine gives them. Addresses are data here: nothing routes them.
  *
  * Every machine owns a fixed slot per kind, from its global ordinal: a /28 of public IPv4 (198.18.0.0/15, the
- * benchmarking range, never routed; 100.64.0.0/10 once that is full), a /28 of private IPv4 (10.0.0.0/8) and a
- * /124 of IPv6 (2001:db8::/32, documentation). A requested block is the start of its slot, so any size Metal
+ * benchmarking range, never routed; 100.64.0.0/11, shared address space, once that is full), a /28 of private
+ * IPv4 (10.0.0.0/8) and a /124 of IPv6 (2001:db8::/48, documentation). Address pools stay outside these ranges. A requested block is the start of its slot, so any size Metal
  * offered without IP reservations (/28 to /32, /124 to /127) fits.
  */
 import { METAL_API_BASE } from '../contract/hrefs';
@@ -78,8 +78,11 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
 
 const PUBLIC_V4 = [
   { base: ipv4(198, 18, 0, 0), slots: 2 ** 17 / 16 },
-  { base: ipv4(100, 64, 0, 0), slots: 2 ** 22 / 16 },
+  { base: ipv4(100, 64, 0, 0), slots: 2 ** 21 / 16 },
 ];
+
+/** The ranges machines' management addresses come from: no address pool may overlap them. */
+export const MACHINE_ADDRESS_RANGES: readonly string[] = ['198.18.0.0/15', '100.64.0.0/11', '10.0.0.0/8', '2001:db8::/48'];
 const PRIVATE_V4 = ipv4(10, 0, 0, 0);
 
 function ipv4(a: number, b: number, c: number, d: number): number {

@@ -14,6 +14,7 @@ import { newId } from '../core/ids';
 import { IdempotencyService } from './idempotency';
 import { InstallService } from './installs';
 import { JobRunner } from './jobs';
+import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
 import { ProjectService } from './projects';
@@ -39,6 +40,7 @@ export class Engine {
   readonly accounts: AccountService;
   readonly projects: ProjectService;
   readonly addresses: AddressService;
+  readonly ipam: IpamService;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -67,6 +69,7 @@ export class Engine {
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.addresses = new AddressService(this.ctx, this.projects);
+    this.ipam = new IpamService(this.ctx);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);

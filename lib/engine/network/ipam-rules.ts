@@ -1,0 +1,99 @@
+/**
+ * The rules of address management, pure: what an operator may enrol as a pool, what a project may reserve, and
+ * how to say that a pool has run out.
+ */
+import { blockSize, formatAddress, overlaps, parseCidr, prefixOf, type Cidr, type Family } from '../../core/ip';
+import type { PoolType } from '../../store/ip-pools';
+
+export const POOL_TYPES: readonly PoolType[] = ['public_ipv4', 'private_ipv4', 'public_ipv6', 'global_ipv4'];
+
+const FAMILY: Record<PoolType, Family> = { public_ipv4: 4, private_ipv4: 4, global_ipv4: 4, public_ipv6: 6 };
+
+/**
+ * What a reservation of each type may ask for, as Metal offered it: public and private IPv4 in blocks of 1 to
+ * 256 addresses (/32 to /24), global IPv4 one address at a time, public IPv6 as one /56.
+ */
+const RESERVABLE: Record<PoolType, { quantities: readonly number[]; prefix?: number }> = {
+  public_ipv4: { quantities: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
+  private_ipv4: { quantities: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
+  global_ipv4: { quantities: [1] },
+  public_ipv6: { quantities: [1], prefix: 56 },
+};
+
+export interface PoolInput {
+  type: string;
+  /** The metro's id, when the caller resolved one. */
+  metroId?: string;
+  network: string;
+}
+
+/**
+ * The block a pool covers, or every problem with the request (each naming the field and the fix). `taken` are the
+ * blocks already in use: other pools, and the ranges machines take their management addresses from.
+ */
+export function checkPool(input: PoolInput, taken: readonly { network: string; what: string }[]): Cidr | { problems: string[] } {
+  const problems: string[] = [];
+  const type = input.type as PoolType;
+  if (!POOL_TYPES.includes(type)) problems.push(`type: "${input.type}" is not a pool type; give one of ${POOL_TYPES.join(', ')}`);
+  else if (type === 'global_ipv4' && input.metroId) problems.push('metro: a global_ipv4 pool serves every metro; leave metro out');
+  else if (type !== 'global_ipv4' && !input.metroId) problems.push(`metro: a ${type} pool belongs to one metro; give its code`);
+  const parsed = parseCidr(input.network);
+  if ('problem' in parsed) return { problems: [...problems, `network: ${parsed.problem}`] };
+  if (POOL_TYPES.includes(type)) {
+    if (parsed.family !== FAMILY[type]) {
+      problems.push(`network: ${input.network} is IPv${parsed.family}; a ${type} pool takes an IPv${FAMILY[type]} block`);
+    } else if (parsed.prefix > smallestPoolPrefix(type)) {
+      problems.push(`network: a ${type} pool must hold at least one reservation; give a /${smallestPoolPrefix(type)} or larger`);
+    }
+  }
+  for (const other of taken) {
+    const block = parseCidr(other.network);
+    if (!('problem' in block) && overlaps(parsed, block)) {
+      problems.push(`network: ${input.network} overlaps ${other.network} (${other.what}); give a block outside it`);
+    }
+  }
+  return problems.length ? { problems } : parsed;
+}
+
+const smallestPoolPrefix = (type: PoolType): number => RESERVABLE[type].prefix ?? 32;
+
+export interface ReservationInput {
+  type: string;
+  quantity: number;
+}
+
+/** The size of the block a reservation asks for, or the problems with it. */
+export function reservationBlock(
+  input: ReservationInput,
+): { type: PoolType; family: Family; size: bigint; cidr: number } | { problems: string[] } {
+  const type = input.type as PoolType;
+  if (!POOL_TYPES.includes(type)) {
+    return { problems: [`type: "${input.type}" is not an IP reservation type; give one of ${POOL_TYPES.join(', ')}`] };
+  }
+  const { quantities, prefix } = RESERVABLE[type];
+  if (!quantities.includes(input.quantity)) {
+    const choices = quantities.length === 1 ? `${quantities[0]}` : `a power of two from ${quantities[0]} to ${quantities.at(-1)}`;
+    return { problems: [`quantity: ${input.quantity} ${type} addresses cannot be reserved; give ${choices}`] };
+  }
+  const family = FAMILY[type];
+  const size = prefix === undefined ? BigInt(input.quantity) : blockSize(family, prefix);
+  return { type, family, size, cidr: prefixOf(family, size) };
+}
+
+export interface PoolRemaining {
+  network: string;
+  family: Family;
+  free: bigint;
+  /** The largest block one reservation could still get. */
+  largest: bigint;
+}
+
+/** Why a reservation cannot be served, naming where it looked and what is left. */
+export function exhaustedMessage(type: PoolType, where: string, cidr: number, pools: readonly PoolRemaining[]): string {
+  if (!pools.length) return `${where} has no ${type} pool; ask the operator to enrol one, or reserve in another metro`;
+  const left = pools.map((p) => `${p.network}: ${p.free} free${p.free ? `, largest block /${prefixOf(p.family, p.largest)}` : ''}`);
+  return `${where} is out of ${type} addresses for a /${cidr} (${left.join('; ')}); reserve a smaller block or in another metro`;
+}
+
+/** The network text of a block at `start` inside a pool whose first address is `first`. */
+export const blockNetwork = (family: Family, first: bigint, start: bigint): string => formatAddress(family, first + start);

@@ -1,0 +1,233 @@
+/**
+ * Address pools, their free lists and the blocks projects reserve. The allocation rules live in
+ * lib/engine/network/allocation.ts; this module loads what they need and stores what they decided. Offsets travel
+ * as decimal text (numeric columns), so IPv6 sizes survive both drivers.
+ */
+import type { Queryable } from './database';
+
+export type PoolType = 'public_ipv4' | 'private_ipv4' | 'public_ipv6' | 'global_ipv4';
+
+export interface PoolRow {
+  id: string;
+  type: PoolType;
+  metro_id: string | null;
+  network: string;
+  address_family: 4 | 6;
+  first_address: bigint;
+  size: bigint;
+  next: bigint;
+  allocated: bigint;
+  created_at: Date | string;
+}
+
+export interface FreeBlock {
+  start: bigint;
+  size: bigint;
+}
+
+export interface ReservationRow {
+  id: string;
+  project_id: string;
+  pool_id: string;
+  start: bigint;
+  size: bigint;
+  type: PoolType;
+  metro_id: string | null;
+  address_family: 4 | 6;
+  network: string;
+  cidr: number;
+  quantity: number;
+  description: string | null;
+  details: string | null;
+  tags: string[];
+  customdata: Record<string, unknown>;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+type Raw<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
+
+const POOL_COLUMNS =
+  'id, type, metro_id, network, address_family, first_address::text, size::text, next::text, allocated::text, created_at';
+const RESERVATION_COLUMNS =
+  'id, project_id, pool_id, start::text, size::text, type, metro_id, address_family, network, cidr, quantity, description, details, tags, customdata, created_at, updated_at';
+
+const pool = (r: Raw<PoolRow>): PoolRow => ({
+  ...r,
+  first_address: BigInt(r.first_address),
+  size: BigInt(r.size),
+  next: BigInt(r.next),
+  allocated: BigInt(r.allocated),
+});
+const reservation = (r: Raw<ReservationRow>): ReservationRow => ({ ...r, start: BigInt(r.start), size: BigInt(r.size) });
+const block = (r: Raw<FreeBlock>): FreeBlock => ({ start: BigInt(r.start), size: BigInt(r.size) });
+
+export async function pools(db: Queryable): Promise<PoolRow[]> {
+  return (await db.query<Raw<PoolRow>>(`SELECT ${POOL_COLUMNS} FROM ip_pools ORDER BY created_at, id`)).map(pool);
+}
+
+export async function insertPool(
+  db: Queryable,
+  p: Pick<PoolRow, 'id' | 'type' | 'metro_id' | 'network' | 'address_family' | 'first_address' | 'size'>,
+): Promise<PoolRow> {
+  const [row] = await db.query<Raw<PoolRow>>(
+    `INSERT INTO ip_pools (id, type, metro_id, network, address_family, first_address, size)
+VALUES ($1, $2, $3, $4, $5, $6::numeric, $7::numeric) RETURNING ${POOL_COLUMNS}`,
+    [p.id, p.type, p.metro_id, p.network, p.address_family, String(p.first_address), String(p.size)],
+  );
+  return pool(row);
+}
+
+/** The pools of one kind in one metro (or the global ones), oldest first, locked until the transaction ends. */
+export async function lockPools(tx: Queryable, type: PoolType, metroId: string | null): Promise<PoolRow[]> {
+  const rows = await tx.query<Raw<PoolRow>>(
+    `SELECT ${POOL_COLUMNS} FROM ip_pools WHERE type = $1 AND metro_id IS NOT DISTINCT FROM $2::uuid ORDER BY created_at, id FOR UPDATE`,
+    [type, metroId],
+  );
+  return rows.map(pool);
+}
+
+/** One pool, locked until the transaction ends. */
+export async function lockPool(tx: Queryable, id: string): Promise<PoolRow | undefined> {
+  const [row] = await tx.query<Raw<PoolRow>>(`SELECT ${POOL_COLUMNS} FROM ip_pools WHERE id = $1 FOR UPDATE`, [id]);
+  return row && pool(row);
+}
+
+/** The smallest free block of the pool holding at least `size` addresses (lowest first among equals). */
+export async function smallestFree(tx: Queryable, poolId: string, size: bigint): Promise<FreeBlock | undefined> {
+  const [row] = await tx.query<Raw<FreeBlock>>(
+    'SELECT start::text, size::text FROM ip_free_blocks WHERE pool_id = $1 AND size >= $2::numeric ORDER BY size, start LIMIT 1',
+    [poolId, String(size)],
+  );
+  return row && block(row);
+}
+
+/** The largest free block of each pool. */
+export async function largestFree(db: Queryable, poolIds: string[]): Promise<Map<string, bigint>> {
+  const rows = await db.query<{ pool_id: string; size: string }>(
+    'SELECT pool_id, max(size)::text AS size FROM ip_free_blocks WHERE pool_id = ANY($1::uuid[]) GROUP BY pool_id',
+    [poolIds],
+  );
+  return new Map(rows.map((r) => [r.pool_id, BigInt(r.size)]));
+}
+
+/** Which of `blocks` are on the pool's free list. */
+export async function freeAmong(tx: Queryable, poolId: string, blocks: FreeBlock[]): Promise<FreeBlock[]> {
+  if (!blocks.length) return [];
+  const rows = await tx.query<Raw<FreeBlock>>(
+    `SELECT f.start::text, f.size::text FROM ip_free_blocks f
+JOIN jsonb_to_recordset($2::jsonb) AS b(start numeric, size numeric) ON f.start = b.start AND f.size = b.size
+WHERE f.pool_id = $1`,
+    [poolId, JSON.stringify(blocks.map((b) => ({ start: String(b.start), size: String(b.size) })))],
+  );
+  return rows.map(block);
+}
+
+const blockList = (blocks: FreeBlock[]) => JSON.stringify(blocks.map((b) => ({ start: String(b.start), size: String(b.size) })));
+
+/**
+ * Writes one change to a pool: free blocks removed and added, its carving point and its count of allocated
+ * addresses. The statements go out together; they run in order.
+ */
+export function changePool(
+  tx: Queryable,
+  poolId: string,
+  change: { removeFree: FreeBlock[]; addFree: FreeBlock[]; next: bigint; allocatedDelta: bigint },
+): Promise<unknown> {
+  const statements: Promise<unknown>[] = [];
+  if (change.removeFree.length) {
+    statements.push(
+      tx.query(
+        `DELETE FROM ip_free_blocks f USING jsonb_to_recordset($2::jsonb) AS b(start numeric, size numeric)
+WHERE f.pool_id = $1 AND f.start = b.start AND f.size = b.size`,
+        [poolId, blockList(change.removeFree)],
+      ),
+    );
+  }
+  if (change.addFree.length) {
+    statements.push(
+      tx.query(
+        'INSERT INTO ip_free_blocks (pool_id, start, size) SELECT $1, b.start, b.size FROM jsonb_to_recordset($2::jsonb) AS b(start numeric, size numeric)',
+        [poolId, blockList(change.addFree)],
+      ),
+    );
+  }
+  statements.push(
+    tx.query('UPDATE ip_pools SET next = $2::numeric, allocated = allocated + $3::numeric WHERE id = $1', [
+      poolId,
+      String(change.next),
+      String(change.allocatedDelta),
+    ]),
+  );
+  return Promise.all(statements);
+}
+
+export async function insertReservation(tx: Queryable, r: ReservationRow): Promise<ReservationRow> {
+  const [row] = await tx.query<Raw<ReservationRow>>(
+    `INSERT INTO ip_reservations (id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity,
+  description, details, tags, customdata, created_at, updated_at)
+VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17)
+RETURNING ${RESERVATION_COLUMNS}`,
+    [
+      r.id,
+      r.project_id,
+      r.pool_id,
+      String(r.start),
+      String(r.size),
+      r.type,
+      r.metro_id,
+      r.address_family,
+      r.network,
+      r.cidr,
+      r.quantity,
+      r.description,
+      r.details,
+      JSON.stringify(r.tags),
+      JSON.stringify(r.customdata),
+      r.created_at,
+      r.updated_at,
+    ],
+  );
+  return reservation(row);
+}
+
+export async function reservationById(db: Queryable, id: string): Promise<ReservationRow | undefined> {
+  const [row] = await db.query<Raw<ReservationRow>>(`SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE id = $1`, [id]);
+  return row && reservation(row);
+}
+
+/** A reservation locked for a change or a release. */
+export async function lockReservation(tx: Queryable, id: string): Promise<ReservationRow | undefined> {
+  const [row] = await tx.query<Raw<ReservationRow>>(`SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE id = $1 FOR UPDATE`, [id]);
+  return row && reservation(row);
+}
+
+export async function reservationsOfProject(db: Queryable, projectId: string): Promise<ReservationRow[]> {
+  const rows = await db.query<Raw<ReservationRow>>(
+    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE project_id = $1 ORDER BY created_at, id`,
+    [projectId],
+  );
+  return rows.map(reservation);
+}
+
+export async function countReservationsOfProject(db: Queryable, projectId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ip_reservations WHERE project_id = $1', [projectId]);
+  return row.n;
+}
+
+export async function updateReservation(
+  tx: Queryable,
+  id: string,
+  change: Pick<ReservationRow, 'description' | 'details' | 'tags' | 'customdata' | 'updated_at'>,
+): Promise<ReservationRow> {
+  const [row] = await tx.query<Raw<ReservationRow>>(
+    `UPDATE ip_reservations SET description = $2, details = $3, tags = $4::jsonb, customdata = $5::jsonb, updated_at = $6
+WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
+    [id, change.description, change.details, JSON.stringify(change.tags), JSON.stringify(change.customdata), change.updated_at],
+  );
+  return reservation(row);
+}
+
+export async function deleteReservation(tx: Queryable, id: string): Promise<void> {
+  await tx.query('DELETE FROM ip_reservations WHERE id = $1', [id]);
+}

@@ -1,0 +1,127 @@
+/**
+ * Address management on a real store: pools are enrolled, blocks reserved and released through the engine; the
+ * same address is never given twice, by concurrent reservations on one server or by two servers on one
+ * PostgreSQL database.
+ */
+import type { Cloud } from '../../../lib/cloud';
+import { MetalError } from '../../../lib/contract/errors';
+import { blockSize, parseCidr, type Cidr } from '../../../lib/core/ip';
+import type { ReservationRow } from '../../../lib/engine/network/ipam';
+import { adminProject, availableBackends, freshPostgresUrl, stopPostgres, testCloud } from '../../support/cloud';
+import { describeWithPostgres } from '../../support/pg-cluster';
+
+const block = (r: ReservationRow): Cidr => parseCidr(`${r.network}/${r.cidr}`) as Cidr;
+
+function expectDisjoint(rows: ReservationRow[]): void {
+  const sorted = rows.map(block).sort((a, b) => (a.network < b.network ? -1 : 1));
+  const clash = sorted.find((b, i) => i > 0 && sorted[i - 1].network + blockSize(4, sorted[i - 1].prefix) > b.network);
+  expect(clash).toBeUndefined();
+}
+
+const refusal = async (p: Promise<unknown>): Promise<string[]> => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof MetalError) return err.errors;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe.each(availableBackends())('address management (%s)', (backend) => {
+  let cloud: Cloud;
+  let projectId: string;
+
+  beforeAll(async () => {
+    cloud = await testCloud(backend, { startWorkers: false });
+    ({ projectId } = await adminProject(cloud));
+  });
+  afterAll(async () => {
+    await cloud.close();
+    if (backend === 'postgres') await stopPostgres();
+  });
+
+  it('refuses pools that overlap, are of the wrong family or lack a metro, naming the field', async () => {
+    const ipam = cloud.engine.ipam;
+    await ipam.enrolPool({ type: 'public_ipv4', metro: 'da', network: '192.0.2.0/26' });
+    expect(await refusal(ipam.enrolPool({ type: 'public_ipv4', metro: 'da', network: '192.0.2.32/27' }))).toEqual([
+      expect.stringMatching(/^network: 192\.0\.2\.32\/27 overlaps 192\.0\.2\.0\/26 \(the public_ipv4 pool /),
+    ]);
+    expect(await refusal(ipam.enrolPool({ type: 'public_ipv4', metro: 'da', network: '198.18.4.0/24' }))).toEqual([
+      expect.stringContaining("overlaps 198.18.0.0/15 (machines' management addresses)"),
+    ]);
+    expect(await refusal(ipam.enrolPool({ type: 'public_ipv6', network: '192.0.2.128/25' }))).toEqual([
+      'metro: a public_ipv6 pool belongs to one metro; give its code',
+      'network: 192.0.2.128/25 is IPv4; a public_ipv6 pool takes an IPv6 block',
+    ]);
+    expect(await refusal(ipam.enrolPool({ type: 'public_ipv4', metro: 'dq', network: '10.0.0.1/8' }))).toEqual([
+      expect.stringMatching(/^metro: unknown metro "dq"; did you mean "da"/),
+    ]);
+  });
+
+  it('reserves aligned blocks, says what is left when a metro runs out, and takes released space back', async () => {
+    const ipam = cloud.engine.ipam;
+    await ipam.enrolPool({ type: 'public_ipv4', metro: 'sv', network: '198.51.100.0/28' });
+    const eight = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 8, tags: ['web'] });
+    expect([eight.network, eight.cidr, eight.tags]).toEqual(['198.51.100.0', 29, ['web']]);
+    const one = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 1 });
+    const four = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 });
+    expect([one.network, four.network]).toEqual(['198.51.100.8', '198.51.100.12']);
+    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 }))).toEqual([
+      'metro sv is out of public_ipv4 addresses for a /30 (198.51.100.0/28: 3 free, largest block /31); reserve a smaller block or in another metro',
+    ]);
+    await ipam.release(eight.id);
+    expect((await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 })).network).toBe('198.51.100.0');
+    expect(await ipam.available(one, 32)).toEqual(['198.51.100.8/32']);
+    expect(await ipam.available(four, 31, ['198.51.100.12/32'])).toEqual(['198.51.100.14/31']);
+  });
+
+  it('refuses bad reservations with every problem at once', async () => {
+    const ipam = cloud.engine.ipam;
+    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 3 }))).toEqual([
+      'quantity: 3 public_ipv4 addresses cannot be reserved; give a power of two from 1 to 256',
+    ]);
+    expect(await refusal(ipam.reserve(projectId, { type: 'global_ipv4', metro: 'sv', quantity: 1 }))).toEqual([
+      'metro: global_ipv4 addresses serve every metro; leave metro out',
+    ]);
+    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv6', metro: 'ty', quantity: 1 }))).toEqual([
+      'metro ty has no public_ipv6 pool; ask the operator to enrol one, or reserve in another metro',
+    ]);
+  });
+
+  it('never gives an address twice under concurrent reservations and releases', async () => {
+    const ipam = cloud.engine.ipam;
+    await ipam.enrolPool({ type: 'public_ipv4', metro: 'am', network: '203.0.113.0/24' });
+    const sizes = [1, 2, 4, 1, 8, 1, 2, 16, 1, 4];
+    const first = await Promise.all(sizes.map((quantity) => ipam.reserve(projectId, { type: 'public_ipv4', metro: 'am', quantity })));
+    expectDisjoint(first);
+    await Promise.all(first.filter((_, i) => i % 2 === 0).map((r) => ipam.release(r.id)));
+    const second = await Promise.all(sizes.map((quantity) => ipam.reserve(projectId, { type: 'public_ipv4', metro: 'am', quantity })));
+    const held = [...first.filter((_, i) => i % 2 === 1), ...second];
+    expectDisjoint(held);
+    const pool = (await ipam.pools()).find((p) => p.network === '203.0.113.0/24')!;
+    expect(pool.allocated).toBe(held.reduce((n, r) => n + BigInt(r.quantity), 0n));
+  });
+});
+
+describeWithPostgres('address management across servers (PostgreSQL)', () => {
+  afterAll(() => stopPostgres());
+
+  it('two servers on one database reserving from one pool never give an address twice', async () => {
+    const databaseUrl = await freshPostgresUrl();
+    const options = { databaseUrl, startWorkers: false, adminToken: 'mf_ipam_admin_token' };
+    const first = await testCloud('postgres', options);
+    const second = await testCloud('postgres', options);
+    try {
+      const { projectId } = await adminProject(first);
+      await first.engine.ipam.enrolPool({ type: 'global_ipv4', network: '192.0.2.0/26' });
+      const reserve = (cloud: Cloud) => cloud.engine.ipam.reserve(projectId, { type: 'global_ipv4', quantity: 1 });
+      const rows = await Promise.all(Array.from({ length: 64 }, (_, i) => reserve(i % 2 ? first : second)));
+      expect(new Set(rows.map((r) => r.network)).size).toBe(64);
+      expect(await refusal(reserve(second))).toEqual([expect.stringContaining('the global pools is out of global_ipv4 addresses')]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
