@@ -27,20 +27,22 @@ export function birdc(
   options: { birdc?: string; timeoutMs?: number; secrets?: readonly string[] } = {},
 ): Promise<string> {
   const secrets = options.secrets ?? [];
+  const timeoutMs = options.timeoutMs ?? 30000;
   return new Promise((resolve, reject) => {
-    execFile(options.birdc ?? BIRDC, ['-s', socket, ...command], { timeout: options.timeoutMs ?? 30000 }, (err, stdout, stderr) => {
+    execFile(options.birdc ?? BIRDC, ['-s', socket, ...command], { timeout: timeoutMs }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
-      const why = err.killed
-        ? `no answer within ${options.timeoutMs ?? 30000} ms`
-        : answerText(`${stdout}\n${stderr}`, secrets) || err.message;
-      reject(new RouterUnavailable(`BIRD at ${socket} did not take "${command.join(' ')}": ${why}`));
+      const failed = (kind: 'unreachable' | 'timeout' | 'protocol', why: string) =>
+        reject(new RouterUnavailable(kind, `BIRD at ${socket} did not take "${command.join(' ')}": ${why}`));
+      if (err.killed) return failed('timeout', `no answer within ${timeoutMs} ms`);
+      // birdc says this (on stderr) when the socket is missing or nobody listens on it.
+      if (/Unable to connect to server control socket/.test(stderr)) return failed('unreachable', answerText(stderr, secrets));
+      failed('protocol', answerText(`${stdout}\n${stderr}`, secrets) || err.message);
     });
   });
 }
 
 export interface BirdProcess {
   socket: string;
-  pid: number;
   /** Stops BIRD (TERM, then KILL after a few seconds). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export async function startBird(options: {
   const child = spawn(options.bird ?? BIRD, ['-f', '-c', configFile, '-s', socket], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.on('error', (err) => (stderr += err.message));
   const exited = once(child, 'exit').catch(() => undefined);
   let running = true;
   void exited.then(() => (running = false));
@@ -77,14 +80,17 @@ export async function startBird(options: {
   const timeoutMs = options.readyTimeoutMs ?? 15000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!running) throw new RouterUnavailable(`bird exited at start (${configFile}): ${stderr.trim() || 'no message'}`);
+    if (!running) throw new RouterUnavailable('protocol', `bird exited at start (${configFile}): ${stderr.trim() || 'no message'}`);
     try {
       await birdc(socket, ['show', 'status'], { birdc: options.birdc, timeoutMs: 2000 });
-      return { socket, pid: child.pid ?? -1, stop };
+      return { socket, stop };
     } catch (err) {
       if (Date.now() > deadline) {
         await stop();
-        throw new RouterUnavailable(`bird did not answer on ${socket} within ${timeoutMs} ms: ${(err as Error).message} ${stderr.trim()}`);
+        throw new RouterUnavailable(
+          'timeout',
+          `bird did not answer on ${socket} within ${timeoutMs} ms: ${(err as Error).message} ${stderr.trim()}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -20,7 +20,7 @@ export interface SimPeer {
   /** Opens the session as the neighbor would; a wrong key or ASN leaves it not up, with the router's reason. */
   connect(options: { asn: number; md5Password?: string }): void;
   disconnect(): void;
-  /** Replaces what the neighbor announces. */
+  /** Replaces what the neighbor announces; ignored while the session is not up (the router hears nothing then). */
   announce(prefixes: readonly string[]): void;
   /** What the router sends the neighbor. */
   received(): string[];

@@ -63,10 +63,13 @@ export interface RouterDriver {
   learnedRoutes(id: string): Promise<LearnedRoute[]>;
 }
 
-/** The router did not take a change (control socket gone, configuration rejected); its previous configuration stays. */
+/**
+ * The router did not take a command: `unreachable` or `timeout` when it did not answer (worth retrying), `protocol`
+ * when it refused (a configuration it rejects stays rejected). A refused change leaves the previous configuration.
+ */
 export class RouterUnavailable extends DriverError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('unreachable', message, options);
+  constructor(kind: 'unreachable' | 'timeout' | 'protocol', message: string, options?: { cause?: unknown }) {
+    super(kind, message, options);
     this.name = 'RouterUnavailable';
   }
 }

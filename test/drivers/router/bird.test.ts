@@ -133,12 +133,14 @@ describeWithBird('BirdRouter with real BIRD peers', () => {
     const refused = new BirdRouter({ socket: metro.bird.socket, sessionsDir, listen: { ipv4: ROUTER.address, port: 70000 } });
     const err = await refused.upsertSession(session('c', '127.0.0.4')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RouterUnavailable);
-    expect((err as Error).message).toMatch(/c\.conf/);
+    expect(err).toMatchObject({ kind: 'protocol', retryable: false });
+    expect((err as Error).message).toMatch(/c\.conf:\d+:\d+ Invalid port number/);
     expect((err as Error).message).not.toContain(PASSWORD);
 
     const gone = new BirdRouter({ socket: join(root, 'no-such.ctl'), sessionsDir, listen: { ipv4: ROUTER.address, port: routerPort } });
     const unreachable = await gone.upsertSession(session('d', '127.0.0.5')).catch((e: unknown) => e);
     expect(unreachable).toBeInstanceOf(RouterUnavailable);
+    expect(unreachable).toMatchObject({ kind: 'unreachable', retryable: true });
     expect((unreachable as Error).message).toMatch(/no-such\.ctl/);
 
     expect(readdirSync(sessionsDir).sort()).toEqual(before);
