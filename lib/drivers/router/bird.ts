@@ -34,19 +34,24 @@ export class BirdRouter implements RouterDriver {
 
   async upsertSession(session: BgpSession): Promise<void> {
     checkSession(session);
-    await this.apply(new Map([[session.id, renderSession(session, this.options.listen)]]), [session]);
+    const content = renderSession(session, this.options.listen);
+    await this.apply(async () => new Map([[session.id, content]]), [session]);
   }
 
   async removeSession(id: string): Promise<void> {
     checkSessionId(id);
-    await this.apply(new Map([[id, null]]), []);
+    await this.apply(async () => new Map([[id, null]]), []);
   }
 
   async reconcile(sessions: readonly BgpSession[]): Promise<void> {
     checkSessions(sessions);
-    const changes: Changes = new Map(sessions.map((s) => [s.id, renderSession(s, this.options.listen)]));
-    for (const id of await this.configuredIds()) if (!changes.has(id)) changes.set(id, null);
-    await this.apply(changes, sessions);
+    const wanted: Changes = new Map(sessions.map((s) => [s.id, renderSession(s, this.options.listen)]));
+    // Listed inside the queue, so a session another caller adds meanwhile is seen and removed too.
+    await this.apply(async () => {
+      const changes = new Map(wanted);
+      for (const id of await this.configuredIds()) if (!changes.has(id)) changes.set(id, null);
+      return changes;
+    }, sessions);
   }
 
   async sessionStates(): Promise<SessionState[]> {
@@ -89,8 +94,9 @@ export class BirdRouter implements RouterDriver {
   }
 
   /** Applies the files that differ, then `configure`; on failure the previous files come back. No difference, no call. */
-  private apply(changes: Changes, sessions: readonly BgpSession[]): Promise<void> {
+  private apply(changesNow: () => Promise<Changes>, sessions: readonly BgpSession[]): Promise<void> {
     const work = async () => {
+      const changes = await changesNow();
       const previous: Changes = new Map();
       for (const [id, content] of changes) {
         const before = await readFile(this.fileOf(id), 'utf8').catch(() => null);
@@ -115,7 +121,7 @@ export class BirdRouter implements RouterDriver {
   }
 }
 
-/** A BIRD started as a metro router, with its driver. `stop` stops BIRD; the directory stays for the caller. */
+/** A BIRD started as a metro router, with its driver. `bird.stop()` stops BIRD; the directory stays for the caller. */
 export interface MetroRouter {
   bird: BirdProcess;
   router: BirdRouter;

@@ -121,8 +121,12 @@ describeWithBird('BirdRouter with real BIRD peers', () => {
     });
     await expect(unreachable.upsertSession(session('a', '127.0.0.2'))).resolves.toBeUndefined();
 
+    // Changes from concurrent callers queue up: each one's files and configure run whole.
+    await Promise.all([metro.router.upsertSession(session('e', '127.0.0.6')), metro.router.upsertSession(session('f', '127.0.0.7'))]);
+    expect((await metro.router.sessionStates()).map((s) => s.id).sort()).toEqual(['a', 'b', 'e', 'f']);
+
     await metro.router.reconcile([session('a', '127.0.0.2')]);
-    await eventually(async () => !(await stateOf('b')), 'session b to be removed');
+    await eventually(async () => (await metro.router.sessionStates()).length === 1, 'sessions b, e and f to be removed');
     expect((await stateOf('a'))?.status).toBe('up');
   });
 
