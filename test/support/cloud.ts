@@ -14,6 +14,8 @@ import type { LifecycleState } from '../../lib/engine/lifecycle';
 import { PgCluster, pgUnavailableReason, startPgCluster } from './pg-cluster';
 import { attachSpecCheck } from './spec-check';
 
+export { eventually } from './eventually';
+
 export type Backend = 'pglite' | 'postgres';
 
 /** The backends this machine can test; PostgreSQL is left out (with a printed reason) when it cannot start. */
@@ -104,17 +106,6 @@ export async function stepUntil(cloud: Cloud, id: string, state: LifecycleState,
   const now = await deviceState(cloud, id);
   if (now !== state) throw new Error(`device ${id} is ${now} after ${maxRounds} rounds, expected ${state}`);
   return rounds;
-}
-
-/** Polls `probe` (real time) until it returns a truthy value; for clouds whose workers run on their own. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /**
