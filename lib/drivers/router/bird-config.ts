@@ -4,7 +4,8 @@
  */
 import { isIPv4 } from 'node:net';
 import { DriverError } from '../types';
-import { addressBits, parsePrefix } from './rules';
+import { familyBits } from '../../core/ip';
+import { parsePrefix } from './rules';
 import type { BgpSession } from './types';
 
 /** Where the router accepts BGP connections: its own address per family, one port. */
@@ -51,7 +52,7 @@ export function renderRouterConfig(options: { routerId: string; sessionsDir: str
 function pattern(prefix: string, maxLength: number | undefined): string {
   const block = parsePrefix(prefix);
   if (!block) throw new DriverError('unsupported', `allowed prefix ${prefix} is not an address/length`);
-  return `${prefix}{${block.length},${maxLength ?? addressBits(block.family)}}`;
+  return `${prefix}{${block.length},${maxLength ?? familyBits(block.family)}}`;
 }
 
 /** One session as a BIRD protocol; the session must have passed checkSession. */

@@ -3,6 +3,7 @@
  * sessions are well-formed. The simulator and the BIRD configuration both follow `accepted`.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { familyBits, parseAddress } from '../../core/ip';
 import { DriverError } from '../types';
 import type { AllowedPrefix, BgpSession } from './types';
 
@@ -13,37 +14,18 @@ export interface Prefix {
   length: number;
 }
 
-export const addressBits = (family: 4 | 6) => (family === 4 ? 32 : 128);
-
-function v4Number(text: string): bigint {
-  return text.split('.').reduce((n, octet) => (n << 8n) | BigInt(octet), 0n);
-}
-
-function v6Number(text: string): bigint {
-  // A trailing dotted quad (::ffff:192.0.2.1) stands for the last two groups.
-  const dotted = text.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
-  const hex = dotted ? `${dotted[1]}${(v4Number(dotted[2]) >> 16n).toString(16)}:${(v4Number(dotted[2]) & 0xffffn).toString(16)}` : text;
-  const [head, tail] = hex.split('::');
-  const groups = (part?: string) => (part ? part.split(':') : []);
-  const written = [...groups(head), ...(tail === undefined ? [] : ['::']), ...groups(tail)];
-  const filled = written.flatMap((g) => (g === '::' ? Array<string>(9 - written.length).fill('0') : [g]));
-  return filled.reduce((n, group) => (n << 16n) | BigInt(`0x${group}`), 0n);
-}
-
-/** `address/length` as a Prefix, or undefined when it is not one. */
+/** `address/length` as a Prefix (host bits kept as written), or undefined when it is not one. */
 export function parsePrefix(text: string): Prefix | undefined {
   const match = text.match(/^([^/]+)\/(\d{1,3})$/);
-  if (!match) return undefined;
-  const family = isIPv4(match[1]) ? 4 : isIPv6(match[1]) ? 6 : undefined;
-  const length = Number(match[2]);
-  if (!family || length > addressBits(family)) return undefined;
-  return { family, address: family === 4 ? v4Number(match[1]) : v6Number(match[1]), length };
+  const parsed = match && parseAddress(match[1]);
+  if (!parsed || Number(match[2]) > familyBits(parsed.family)) return undefined;
+  return { family: parsed.family, address: parsed.value, length: Number(match[2]) };
 }
 
-const networkOf = (p: Prefix, length: number) => p.address >> BigInt(addressBits(p.family) - length);
+const networkOf = (p: Prefix, length: number) => p.address >> BigInt(familyBits(p.family) - length);
 
 /** True when the prefix has no bits set past its length (198.51.100.8/29, not 198.51.100.9/29). */
-export const isNetwork = (p: Prefix) => networkOf(p, p.length) << BigInt(addressBits(p.family) - p.length) === p.address;
+export const isNetwork = (p: Prefix) => networkOf(p, p.length) << BigInt(familyBits(p.family) - p.length) === p.address;
 
 /** Whether a session allowing `allowed` accepts an announcement of `prefix`: inside a block, no longer than its maxLength. */
 export function accepted(prefix: string, allowed: readonly AllowedPrefix[]): boolean {
@@ -52,7 +34,7 @@ export function accepted(prefix: string, allowed: readonly AllowedPrefix[]): boo
   return allowed.some((entry) => {
     const block = parsePrefix(entry.prefix);
     if (!block || block.family !== announced.family) return false;
-    const maxLength = entry.maxLength ?? addressBits(block.family);
+    const maxLength = entry.maxLength ?? familyBits(block.family);
     return (
       announced.length >= block.length &&
       announced.length <= maxLength &&
@@ -89,8 +71,8 @@ export function sessionProblems(session: BgpSession): string[] {
       continue;
     }
     const max = entry.maxLength;
-    if (max !== undefined && (!Number.isInteger(max) || max < block.length || max > addressBits(block.family))) {
-      problems.push(`maxLength ${max} of ${entry.prefix} must be from ${block.length} to ${addressBits(block.family)}`);
+    if (max !== undefined && (!Number.isInteger(max) || max < block.length || max > familyBits(block.family))) {
+      problems.push(`maxLength ${max} of ${entry.prefix} must be from ${block.length} to ${familyBits(block.family)}`);
     }
   }
   return problems;
