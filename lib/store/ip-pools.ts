@@ -125,6 +125,15 @@ WHERE f.pool_id = $1`,
 
 const blockList = (blocks: FreeBlock[]) => JSON.stringify(blocks.map((b) => ({ start: String(b.start), size: String(b.size) })));
 
+/** Takes blocks off the pool's free list. */
+export function removeFree(tx: Queryable, poolId: string, blocks: FreeBlock[]): Promise<unknown> {
+  return tx.query(
+    `DELETE FROM ip_free_blocks f USING jsonb_to_recordset($2::jsonb) AS b(start numeric, size numeric)
+WHERE f.pool_id = $1 AND f.start = b.start AND f.size = b.size`,
+    [poolId, blockList(blocks)],
+  );
+}
+
 /**
  * Writes one change to a pool: free blocks removed and added, its carving point and its count of allocated
  * addresses. The statements go out together; they run in order.
@@ -135,15 +144,7 @@ export function changePool(
   change: { removeFree: FreeBlock[]; addFree: FreeBlock[]; next: bigint; allocatedDelta: bigint },
 ): Promise<unknown> {
   const statements: Promise<unknown>[] = [];
-  if (change.removeFree.length) {
-    statements.push(
-      tx.query(
-        `DELETE FROM ip_free_blocks f USING jsonb_to_recordset($2::jsonb) AS b(start numeric, size numeric)
-WHERE f.pool_id = $1 AND f.start = b.start AND f.size = b.size`,
-        [poolId, blockList(change.removeFree)],
-      ),
-    );
-  }
+  if (change.removeFree.length) statements.push(removeFree(tx, poolId, change.removeFree));
   if (change.addFree.length) {
     statements.push(
       tx.query(
@@ -162,33 +163,19 @@ WHERE f.pool_id = $1 AND f.start = b.start AND f.size = b.size`,
   return Promise.all(statements);
 }
 
-export async function insertReservation(tx: Queryable, r: ReservationRow): Promise<ReservationRow> {
-  const [row] = await tx.query<Raw<ReservationRow>>(
+/** Inserts reservations (one statement for all). */
+export async function insertReservations(tx: Queryable, rows: ReservationRow[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
     `INSERT INTO ip_reservations (id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity,
   description, details, tags, customdata, created_at, updated_at)
-VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17)
-RETURNING ${RESERVATION_COLUMNS}`,
-    [
-      r.id,
-      r.project_id,
-      r.pool_id,
-      String(r.start),
-      String(r.size),
-      r.type,
-      r.metro_id,
-      r.address_family,
-      r.network,
-      r.cidr,
-      r.quantity,
-      r.description,
-      r.details,
-      JSON.stringify(r.tags),
-      JSON.stringify(r.customdata),
-      r.created_at,
-      r.updated_at,
-    ],
+SELECT id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity, description, details,
+  coalesce(tags, '[]'), coalesce(customdata, '{}'), created_at, updated_at
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, project_id uuid, pool_id uuid, start numeric, size numeric, type text, metro_id uuid,
+  address_family smallint, network text, cidr smallint, quantity integer, description text, details text, tags jsonb, customdata jsonb,
+  created_at timestamptz, updated_at timestamptz)`,
+    [JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))],
   );
-  return reservation(row);
 }
 
 export async function reservationById(db: Queryable, id: string): Promise<ReservationRow | undefined> {

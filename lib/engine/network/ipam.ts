@@ -7,12 +7,13 @@ import { suggestion } from '../../contract/catalog-rules';
 import { MetalError } from '../../contract/errors';
 import { blockSize, formatCidr, parseAddress, parseCidr } from '../../core/ip';
 import { newId } from '../../core/ids';
+import { Batcher } from '../../store/batcher';
 import { insertEvents } from '../../store/events';
 import * as repo from '../../store/ip-pools';
 import type { Queryable } from '../../store/database';
 import { MACHINE_ADDRESS_RANGES } from '../addresses';
 import type { CommitWith, EngineContext } from '../context';
-import { allocate, availableBlocks, buddyChain, release } from './allocation';
+import { allocate, availableBlocks, buddyChain, release, type Block } from './allocation';
 import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolRemaining } from './ipam-rules';
 
 export type { PoolRow, ReservationRow } from '../../store/ip-pools';
@@ -39,6 +40,30 @@ export interface ReservationRequest {
   tags?: string[];
   customdata?: Record<string, unknown>;
 }
+
+interface PendingReservation {
+  projectId: string;
+  input: ReservationRequest;
+  wanted: { type: repo.PoolType; family: 4 | 6; size: bigint; cidr: number };
+  metro?: { id: string; code: string };
+  commitWith?: CommitWith<repo.ReservationRow>;
+}
+
+/**
+ * A locked pool during one batch: its row as the batch changed it, the free blocks the batch added and the
+ * reservations it made (both written when the batch ends).
+ */
+interface PoolInBatch {
+  row: repo.PoolRow;
+  freed: Map<string, Block>;
+  allocatedDelta: bigint;
+  reserved: repo.ReservationRow[];
+  /** The store held no free block of this size or larger when the batch asked. */
+  storeEmptyFrom?: bigint;
+}
+
+const kindOf = (item: PendingReservation) => `${item.wanted.type}/${item.metro?.id ?? 'global'}`;
+const blockKey = (b: Block) => `${b.start}/${b.size}`;
 
 export class IpamService {
   constructor(private readonly ctx: EngineContext) {}
@@ -79,7 +104,7 @@ export class IpamService {
 
   /**
    * Reserves a block for a project from the first pool of its kind with room. `commitWith` (an idempotent
-   * request's answer) commits with it.
+   * request's answer) commits with it. Reservations made at the same time share one transaction (group commit).
    */
   async reserve(projectId: string, input: ReservationRequest, commitWith?: CommitWith<repo.ReservationRow>): Promise<repo.ReservationRow> {
     const wanted = reservationBlock(input);
@@ -91,46 +116,123 @@ export class IpamService {
       if (wanted.type !== 'global_ipv4' && !metro) problems.push(`metro: a ${wanted.type} reservation is made in one metro; give its code`);
     }
     if (problems.length || 'problems' in wanted) throw new MetalError('validation_failed', problems);
+    return this.reservations.submit({ projectId, input, wanted, metro, commitWith });
+  }
+
+  private readonly reservations = new Batcher<PendingReservation, repo.ReservationRow>((batch) => this.flushReservations(batch));
+
+  private async flushReservations(batch: PendingReservation[]): Promise<(repo.ReservationRow | Error)[]> {
     const now = this.ctx.clock.now();
     return this.ctx.db.transaction(async (tx) => {
-      const pools = await repo.lockPools(tx, wanted.type, metro?.id ?? null);
-      for (const pool of pools) {
-        const decision = allocate(pool, wanted.size, await repo.smallestFree(tx, pool.id, wanted.size));
-        if (!decision) continue;
-        void repo.changePool(tx, pool.id, {
-          removeFree: decision.taken ? [decision.taken] : [],
-          addFree: decision.freed,
-          next: decision.next,
-          allocatedDelta: wanted.size,
-        });
-        const row = await repo.insertReservation(tx, {
-          id: newId(),
-          project_id: projectId,
-          pool_id: pool.id,
-          start: decision.block.start,
-          size: wanted.size,
-          type: wanted.type,
-          metro_id: metro?.id ?? null,
-          address_family: wanted.family,
-          network: blockNetwork(wanted.family, pool.first_address, decision.block.start),
-          cidr: wanted.cidr,
-          quantity: input.quantity,
-          description: input.description ?? null,
-          details: input.details ?? null,
-          tags: input.tags ?? [],
-          customdata: input.customdata ?? {},
-          created_at: now.toISOString(),
-          updated_at: now.toISOString(),
-        });
-        await Promise.all([
-          insertEvents(tx, [reservationEvent(row, `IP block ${row.network}/${row.cidr} reserved`)], now),
-          commitWith?.(tx, row),
-        ]);
-        return row;
+      // Pools are locked in one order (kind, then age), so two servers' batches never wait on each other in a cycle.
+      const kinds = [...new Set(batch.map(kindOf))].sort();
+      const pools = new Map<string, PoolInBatch[]>();
+      for (const kind of kinds) {
+        const { wanted, metro } = batch.find((item) => kindOf(item) === kind)!;
+        const locked = await repo.lockPools(tx, wanted.type, metro?.id ?? null);
+        pools.set(
+          kind,
+          locked.map((row) => ({ row, freed: new Map(), allocatedDelta: 0n, reserved: [] })),
+        );
       }
-      const where = metro ? `metro ${metro.code}` : 'the global pools';
-      throw new MetalError('validation_failed', exhaustedMessage(wanted.type, where, wanted.cidr, await this.remaining(tx, pools)));
+      const out: (repo.ReservationRow | Error)[] = [];
+      const events = [];
+      const commits: Promise<void>[] = [];
+      for (const item of batch) {
+        const row = await this.allocateIn(tx, pools.get(kindOf(item))!, item, now);
+        if (!row) {
+          const where = item.metro ? `metro ${item.metro.code}` : 'the global pools';
+          const left = await this.remaining(
+            tx,
+            pools.get(kindOf(item))!.map((p) => p.row),
+          );
+          out.push(new MetalError('validation_failed', exhaustedMessage(item.wanted.type, where, item.wanted.cidr, left)));
+          continue;
+        }
+        out.push(row);
+        events.push(reservationEvent(row, `IP block ${row.network}/${row.cidr} reserved`));
+        if (item.commitWith) commits.push(item.commitWith(tx, row));
+      }
+      const changed = [...pools.values()].flat().filter((p) => p.reserved.length);
+      await Promise.all([
+        ...changed.map((p) =>
+          repo.changePool(tx, p.row.id, {
+            removeFree: [],
+            addFree: [...p.freed.values()],
+            next: p.row.next,
+            allocatedDelta: p.allocatedDelta,
+          }),
+        ),
+        repo.insertReservations(
+          tx,
+          changed.flatMap((p) => p.reserved),
+        ),
+        insertEvents(tx, events, now),
+        ...commits,
+      ]);
+      return out;
     });
+  }
+
+  /** Allocates one reservation from the first of `pools` with room and writes it; undefined when none has room. */
+  private async allocateIn(
+    tx: Queryable,
+    pools: PoolInBatch[],
+    item: PendingReservation,
+    now: Date,
+  ): Promise<repo.ReservationRow | undefined> {
+    const { wanted, input } = item;
+    for (const pool of pools) {
+      const decision = allocate(pool.row, wanted.size, await this.smallestFree(tx, pool, wanted.size));
+      if (!decision) continue;
+      if (decision.taken && !pool.freed.delete(blockKey(decision.taken))) void repo.removeFree(tx, pool.row.id, [decision.taken]);
+      for (const b of decision.freed) pool.freed.set(blockKey(b), b);
+      pool.row.next = decision.next;
+      pool.row.allocated += wanted.size;
+      pool.allocatedDelta += wanted.size;
+      const row: repo.ReservationRow = {
+        id: newId(),
+        project_id: item.projectId,
+        pool_id: pool.row.id,
+        start: decision.block.start,
+        size: wanted.size,
+        type: wanted.type,
+        metro_id: item.metro?.id ?? null,
+        address_family: wanted.family,
+        network: blockNetwork(wanted.family, pool.row.first_address, decision.block.start),
+        cidr: wanted.cidr,
+        quantity: input.quantity,
+        description: input.description ?? null,
+        details: input.details ?? null,
+        tags: input.tags ?? [],
+        customdata: input.customdata ?? {},
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
+      pool.reserved.push(row);
+      return row;
+    }
+    return undefined;
+  }
+
+  /**
+   * The pool's smallest free block of at least `size`: from the store (whose free list this batch only shrinks
+   * until it ends) or from the blocks the batch freed. Once the store has none of a size, the batch asks it again
+   * only for a smaller size.
+   */
+  private async smallestFree(tx: Queryable, pool: PoolInBatch, size: bigint): Promise<Block | undefined> {
+    let smallest: Block | undefined;
+    const consider = (b: Block | undefined) => {
+      if (b && b.size >= size && (!smallest || b.size < smallest.size || (b.size === smallest.size && b.start < smallest.start)))
+        smallest = b;
+    };
+    for (const b of pool.freed.values()) consider(b);
+    if (pool.storeEmptyFrom === undefined || size < pool.storeEmptyFrom) {
+      const stored = await repo.smallestFree(tx, pool.row.id, size);
+      if (!stored) pool.storeEmptyFrom = size;
+      consider(stored);
+    }
+    return smallest;
   }
 
   /** A reservation of a project the caller may reach; `undefined` when there is none with that id. */
