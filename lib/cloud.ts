@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { Logger } from 'pino';
 import { buildApi } from './api/app';
+import { webhookBodies } from './api/present/webhooks';
 import { bootRequestSerializer, buildBootServer } from './boot';
 import { createIpmiDriver } from './drivers/ipmi';
 import { createRedfishDriver } from './drivers/redfish';
@@ -134,7 +135,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     const factory = options.drivers?.[endpoint.driver] ?? (endpoint.driver === 'redfish' ? createRedfishDriver : createIpmiDriver);
     return factory(endpoint);
   };
-  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine });
+  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine, webhookBodies });
   // PGlite is single-process: any job lease in it belongs to a previous run of this server.
   await engine.init({ releaseLeases: db.kind === 'pglite' });
   // The simulated data center lives in this process: machines that were installing when it last stopped came back

@@ -104,6 +104,30 @@ function sqlOutsideStore(): string[] {
   );
 }
 
+/**
+ * Presentation (rows to the API's Metal shapes, with their links) lives in lib/api/present: the engine returns rows
+ * and plain data. An engine file that imports the API's links or defines a present* function fails here.
+ */
+function presentationIn(from: string, source: string): string[] {
+  const file = join(LIB, from);
+  return [
+    ...imports(source)
+      .filter((target) => target.startsWith('.') && relative(LIB, resolve(dirname(file), target)) === join('contract', 'hrefs'))
+      .map(() => `lib/${from} imports lib/contract/hrefs: the engine builds no links; return the row and present it in lib/api/present`),
+    // A function, an arrow or a method named present*: `function presentX(`, `const presentX =`, `presentX(...) {`.
+    ...[
+      ...source.matchAll(
+        /^\s*(?:export\s+)?(?:(?:async|private|public|protected|static|readonly)\s+)*(?:function\s+|(?:const|let)\s+)?(present\w*)\s*(?:=|\([^\n]*\)\s*(?::[^\n]*)?\{\s*$)/gm,
+      ),
+    ].map(
+      (m) => `lib/${from} defines ${m[1]}: presenters live in lib/api/present (one file per resource family); return rows from the engine`,
+    ),
+  ];
+}
+
+const presentationInEngine = () =>
+  sourceFiles(join(LIB, 'engine')).flatMap((file) => presentationIn(relative(LIB, file), readFileSync(file, 'utf8')));
+
 describe('layer rules over lib/', () => {
   it('every import points down the architecture map', () => {
     expect(violations()).toEqual([]);
@@ -113,9 +137,30 @@ describe('layer rules over lib/', () => {
     expect(sqlOutsideStore()).toEqual([]);
   });
 
+  it('presents nothing in lib/engine (no links, no present* functions)', () => {
+    expect(presentationInEngine()).toEqual([]);
+  });
+
   it('knows every part of lib/ (a new folder needs its rule here and in the README)', () => {
     const parts = readdirSync(LIB).filter((name) => statSync(join(LIB, name)).isDirectory());
     expect(parts.filter((part) => part !== 'cli' && !(part in ALLOWED))).toEqual([]);
+  });
+
+  it('finds presentation in the engine (the check can fail)', () => {
+    const source = [
+      "import { href } from '../contract/hrefs';",
+      'export function presentDevice(row: DeviceRow): Device {',
+      'const presentKey = (row: ApiKeyRow) => ({ id: row.id });',
+      '  private presentMachine(row: MachineRow): Machine {',
+      '    return present(rows); // a call is not a definition',
+    ].join('\n');
+    expect(presentationIn('engine/devices.ts', source)).toEqual([
+      'lib/engine/devices.ts imports lib/contract/hrefs: the engine builds no links; return the row and present it in lib/api/present',
+      ...['presentDevice', 'presentKey', 'presentMachine'].map(
+        (name) =>
+          `lib/engine/devices.ts defines ${name}: presenters live in lib/api/present (one file per resource family); return rows from the engine`,
+      ),
+    ]);
   });
 
   it('finds an import that points up (the check can fail)', () => {

@@ -6,10 +6,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
-import type { Engine } from '../engine';
-import type { Principal } from '../engine/accounts';
+import type { Engine, Principal } from '../engine';
 import { noteIgnored } from './liberal';
 import { splitList } from './paging';
+import { devicePresenter } from './present/devices';
+import { presentIp } from './present/ip-assignments';
+import { presentOrganization, presentProject, presentSshKey, presentUser } from './present/projects-and-keys';
 
 interface Link {
   href: string;
@@ -74,17 +76,23 @@ export function linkedObjects(
   engine: Engine,
   principal: Principal,
 ): Record<'projects' | 'devices' | 'sshKeys' | 'organizations' | 'ipBlocks' | 'keyOwners', Resolve> {
-  const projects: Resolve = (hrefs) => Promise.all(hrefs.map((h) => engine.projects.get(principal, idOf(h)).catch(unlessGone)));
+  const projects: Resolve = (hrefs) =>
+    Promise.all(hrefs.map((h) => engine.projects.get(principal, idOf(h)).then(presentProject, unlessGone)));
   // Users see only themselves (and project keys no user at all).
   const users: Resolve = async (hrefs) =>
-    !principal.projectId && hrefs.some((h) => idOf(h) === principal.userId) ? [await engine.accounts.user(principal)] : [];
+    !principal.projectId && hrefs.some((h) => idOf(h) === principal.userId)
+      ? [presentUser(await engine.accounts.user(principal), principal.organizationId)]
+      : [];
+  const presentDevice = devicePresenter(engine);
   return {
     projects,
-    devices: (hrefs) => Promise.all(hrefs.map((h) => engine.devices.get(idOf(h), principal.projectId ?? undefined).catch(unlessGone))),
-    sshKeys: (hrefs) => engine.projects.sshKeysById(hrefs.map(idOf)),
+    devices: (hrefs) =>
+      Promise.all(hrefs.map((h) => engine.devices.get(idOf(h), principal.projectId ?? undefined).then(presentDevice, unlessGone))),
+    sshKeys: async (hrefs) => (await engine.projects.sshKeysById(hrefs.map(idOf))).map(presentSshKey),
     // Each user has one organization: the only one a link can name that the caller sees.
-    organizations: async () => [await engine.accounts.organization(principal)],
-    ipBlocks: (hrefs) => Promise.all(hrefs.map((h) => engine.addresses.get(principal, idOf(h)).catch(unlessGone))),
+    organizations: async () => [presentOrganization(await engine.accounts.organization(principal))],
+    ipBlocks: (hrefs) =>
+      Promise.all(hrefs.map((h) => engine.addresses.get(principal, idOf(h)).then((held) => presentIp(held, engine.world), unlessGone))),
     // An SSH key's owner: its project or its user.
     keyOwners: async (hrefs) => [
       ...(await projects(hrefs.filter((h) => h.includes('/projects/')))),

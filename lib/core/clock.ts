@@ -41,3 +41,6 @@ export class ManualClock implements Clock {
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** A stored time as ISO 8601 text; undefined when there is none. */
+export const isoTime = (v: Date | string | null | undefined): string | undefined => (v ? new Date(v).toISOString() : undefined);

@@ -2,9 +2,8 @@
  * Users, organizations and API keys. Tokens are random, shown once, and stored only as SHA-256 hashes.
  * A project key reaches only its project; a read-only key cannot write.
  */
-import { METAL_API_BASE, href } from '../contract/hrefs';
 import { MetalError } from '../contract/errors';
-import type { ApiKey, ApiKeyCreateInput, Organization } from '../contract/schemas';
+import type { ApiKeyCreateInput } from '../contract/schemas';
 import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from '../core/ids';
 import { newId, randomToken, sha256 } from '../core/ids';
@@ -19,6 +18,9 @@ export interface Principal {
   readOnly: boolean;
   isOperator: boolean;
 }
+
+/** A key just created: its row, and its token, which exists only in this answer. */
+export type CreatedApiKey = accounts.ApiKeyRow & { token: string };
 
 const TOKEN_PREFIX = 'mf_';
 /**
@@ -97,71 +99,49 @@ export class AccountService {
 
   /**
    * Creates a key; its token is in the answer only. `commitWith` (an idempotent request's answer) commits with the
-   * key and gets it without the token, so the token is never stored.
+   * key and gets its row, without the token, so the token is never stored.
    */
   async createKey(
     principal: Principal,
     input: ApiKeyCreateInput,
     projectId: string | null,
-    commitWith?: CommitWith<ApiKey>,
-  ): Promise<ApiKey> {
+    commitWith?: CommitWith<accounts.ApiKeyRow>,
+  ): Promise<CreatedApiKey> {
     const token = TOKEN_PREFIX + randomToken();
     const now = this.ctx.clock.now().toISOString();
-    const key = await committing(this.ctx.db, commitWith, async (db) => {
-      const row = await accounts.insertApiKey(
+    const row = await committing(this.ctx.db, commitWith, (db) =>
+      accounts.insertApiKey(
         db,
         newKey(token, principal.userId, { description: input.description ?? '', projectId, readOnly: input.read_only ?? false, now }),
-      );
-      return presentKey(row);
-    });
-    return { ...key, token };
+      ),
+    );
+    return { ...row, token };
   }
 
-  async listKeys(principal: Principal, projectId: string | null): Promise<ApiKey[]> {
-    const rows = await accounts.listApiKeys(this.ctx.db, projectId ? { projectId } : { userId: principal.userId });
-    return rows.map(presentKey);
+  async listKeys(principal: Principal, projectId: string | null): Promise<accounts.ApiKeyRow[]> {
+    return accounts.listApiKeys(this.ctx.db, projectId ? { projectId } : { userId: principal.userId });
   }
 
-  async getKey(id: string): Promise<ApiKey & { projectId: string | null; userId: string }> {
+  async getKey(id: string): Promise<accounts.ApiKeyRow> {
     const row = isUuid(id) ? await accounts.findApiKey(this.ctx.db, id) : undefined;
     if (!row) throw new MetalError('not_found', `api key ${id} not found`);
-    return { ...presentKey(row), projectId: row.project_id, userId: row.user_id };
+    return row;
   }
 
   async deleteKey(id: string): Promise<void> {
     for (const hash of await accounts.deleteApiKey(this.ctx.db, id)) this.cache.delete(hash);
   }
 
-  async user(principal: Principal) {
+  /** The calling user (its organization is the principal's). */
+  async user(principal: Principal): Promise<accounts.UserRow> {
     if (principal.projectId) throw new MetalError('forbidden', 'a project API key cannot read the user (name, email); use a user API key');
-    const row = (await accounts.findUser(this.ctx.db, principal.userId))!;
-    return {
-      id: row.id,
-      email: row.email,
-      full_name: row.full_name,
-      created_at: new Date(row.created_at).toISOString(),
-      href: `${METAL_API_BASE}/users/${row.id}`,
-      default_organization_id: principal.organizationId,
-    };
+    return (await accounts.findUser(this.ctx.db, principal.userId))!;
   }
 
   /** The caller's organization (each user has one); a project key sees only its own project in it. */
-  async organization(principal: Principal): Promise<Organization> {
+  async organization(principal: Principal): Promise<accounts.OrganizationRow> {
     const row = (await accounts.findOrganization(this.ctx.db, principal.organizationId))!;
-    const projectIds = (row.project_ids ?? []).filter((id) => !principal.projectId || id === principal.projectId);
-    const created = new Date(row.created_at).toISOString();
-    return {
-      id: row.id,
-      name: row.name,
-      description: '',
-      customdata: {},
-      created_at: created,
-      updated_at: created,
-      href: `${METAL_API_BASE}/organizations/${row.id}`,
-      projects: projectIds.map((id) => href(`/projects/${id}`)),
-      members: (row.user_ids ?? []).map((id) => href(`/users/${id}`)),
-      memberships: [],
-    };
+    return { ...row, project_ids: (row.project_ids ?? []).filter((id) => !principal.projectId || id === principal.projectId) };
   }
 }
 
@@ -181,19 +161,4 @@ function newKey(
     readOnly: o.readOnly ?? false,
     now: o.now,
   };
-}
-
-function presentKey(row: accounts.ApiKeyRow): ApiKey {
-  const key: ApiKey = {
-    id: row.id,
-    description: row.description,
-    read_only: row.read_only,
-    token_prefix: row.token_prefix,
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
-    href: `${METAL_API_BASE}/api-keys/${row.id}`,
-    project: row.project_id ? href(`/projects/${row.project_id}`) : null,
-    user: row.project_id ? null : href(`/users/${row.user_id}`),
-  };
-  return key;
 }

@@ -7,8 +7,7 @@
  * IPv4 (10.0.0.0/8) and a /124 of IPv6 (2001:db8::/48, documentation). Address pools stay outside these ranges. A requested block is the start of its slot, so any size Metal
  * offered without IP reservations (/28 to /32, /124 to /127) fits.
  */
-import { METAL_API_BASE } from '../contract/hrefs';
-import type { IpAddress } from '../contract/schemas';
+import type { StoredAddress } from '../store/devices';
 import { newId } from '../core/ids';
 
 export interface AddressRequest {
@@ -114,7 +113,7 @@ function v6Mask(cidr: number): string {
 }
 
 /** The addresses of a device on the machine with `machineOrdinal`, one per requested block, in request order. */
-export function addressesFor(machineOrdinal: number, requests: readonly AddressRequest[] = DEFAULT_ADDRESSES): IpAddress[] {
+export function addressesFor(machineOrdinal: number, requests: readonly AddressRequest[] = DEFAULT_ADDRESSES): StoredAddress[] {
   return requests.map((r) => {
     if (r.family === 6) {
       const prefix = `2001:db8:0:${machineOrdinal.toString(16)}::`;
@@ -138,10 +137,9 @@ function make(
   gateway: string,
   network: string,
   isPublic: boolean,
-): IpAddress {
-  const id = newId();
+): StoredAddress {
   return {
-    id,
+    id: newId(),
     address,
     address_family: family,
     netmask,
@@ -150,7 +148,6 @@ function make(
     network,
     public: isPublic,
     management: true,
-    href: `${METAL_API_BASE}/ips/${id}`,
   };
 }
 

@@ -8,7 +8,7 @@ import { setProvisioningPercentage, sshKeyTexts } from '../store/devices';
 import type { EngineContext } from './context';
 import type { InstallService } from './installs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
-import type { DeviceRow } from './present';
+import type { DeviceRow } from './devices';
 
 export class EngineBootBackend implements BootBackend {
   constructor(

@@ -3,6 +3,7 @@ import type { BmcDriver, BmcEndpoint } from '../drivers/types';
 import type { Database, Queryable } from '../store/database';
 import type { Clock } from '../core/clock';
 import type { SecretBox } from './secrets';
+import type { WebhookBodies } from './spot/notices';
 import type { World } from './world';
 
 /** Opens a driver for a machine's BMC; the engine never knows which implementations exist. */
@@ -91,4 +92,6 @@ export interface EngineContext {
   log: Logger;
   config: EngineConfig;
   drivers: DriverFactory;
+  /** How webhook bodies are written (the API's presenters: the engine builds no API shapes). */
+  webhookBodies: WebhookBodies;
 }

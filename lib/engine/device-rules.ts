@@ -4,11 +4,12 @@
  */
 import { suggestion } from '../contract/catalog-rules';
 import { MetalError } from '../contract/errors';
-import type { Device, DeviceCreateInput } from '../contract/schemas';
+import type { DeviceCreateInput } from '../contract/schemas';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 import type { ProjectOrganization, SshKeyOwner } from '../store/projects';
 import { addressRequests, type AddressRequest } from './addresses';
 import type { CommitWith } from './context';
+import type { DeviceRow } from './devices';
 import type { World } from './world';
 
 /** Who creates a device: the project must be in their organization (and be the key's project, for project keys). */
@@ -22,7 +23,7 @@ export interface Actor {
 export interface CheckedCreate {
   projectId: string;
   /** Written in the create's transaction with the device as answered. */
-  commitWith?: CommitWith<Device>;
+  commitWith?: CommitWith<DeviceRow>;
   actor: Actor;
   input: DeviceCreateInput;
   plan: PlanRow;

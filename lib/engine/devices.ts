@@ -3,7 +3,7 @@
  * State changes go through the lifecycle table (transitions.ts); hardware work runs as jobs (provisioner.ts).
  */
 import { ErrorCode, MetalError } from '../contract/errors';
-import type { Device, DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } from '../contract/schemas';
+import type { DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
 import type { Queryable } from '../store/database';
 import {
@@ -17,6 +17,7 @@ import {
   placeDevice,
   reclaimableSpotByPool,
   updateDevice,
+  type DeviceRow as StoredDeviceRow,
   type NewDeviceRow,
 } from '../store/devices';
 import { insertEvents } from '../store/events';
@@ -29,9 +30,16 @@ import { isUuid, newId, randomToken, shortId } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
 import { accessAndKeys, checkCreate, type Actor, type CheckedCreate } from './device-rules';
 import { machineChange } from './machine-lifecycle';
-import { DeviceRow, presentDevice } from './present';
 import { applyTransitions, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
+
+export type { StoredAddress } from '../store/devices';
+
+/** A device row with its state as the device lifecycle names it. */
+export type DeviceRow = StoredDeviceRow<LifecycleState>;
+
+/** The root password is shown for 24 hours after the install, as on Metal. */
+const ROOT_PASSWORD_TTL_MS = 24 * 3600_000;
 
 // The spot market fills requests with devices on machines it picked.
 
@@ -76,7 +84,7 @@ const WAITING_FOR_MACHINE_TIMEOUT =
   'found no free machine before its provision deadline: the spot devices reclaimed for it did not free one. Delete it and create it in another metro (GET /capacity/metros shows where machines are free)';
 
 export class DeviceService {
-  private readonly createBatcher: Batcher<CheckedCreate, Device>;
+  private readonly createBatcher: Batcher<CheckedCreate, DeviceRow>;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -89,15 +97,16 @@ export class DeviceService {
 
   /**
    * Validates against the in-memory world (collecting every problem), then checks access, SSH keys and places
-   * the device inside a group commit: a create costs no database round trip of its own.
+   * the device inside a group commit: a create costs no database round trip of its own. `commitWith` (an
+   * idempotent request's answer) commits with the device and gets its row as inserted.
    */
-  async create(actor: Actor, projectId: string, input: DeviceCreateInput, commitWith?: CommitWith<Device>): Promise<Device> {
+  async create(actor: Actor, projectId: string, input: DeviceCreateInput, commitWith?: CommitWith<DeviceRow>): Promise<DeviceRow> {
     if (!isUuid(projectId) || (actor.projectId && actor.projectId !== projectId))
       throw new MetalError('not_found', `project ${projectId} not found`);
     return this.createBatcher.submit({ ...checkCreate(this.ctx.world, actor, projectId, input), commitWith });
   }
 
-  private async flushCreates(batch: CheckedCreate[]): Promise<(Device | Error)[]> {
+  private async flushCreates(batch: CheckedCreate[]): Promise<(DeviceRow | Error)[]> {
     const now = this.ctx.clock.now();
     const out = await this.ctx.db.transaction(async (tx) => {
       // One query per table for the whole batch.
@@ -115,7 +124,7 @@ export class DeviceService {
         items.filter((_, i) => !machines[i]),
       );
       const accepted: NewDevice[] = [];
-      const commits = new Map<NewDevice, CommitWith<Device>>();
+      const commits = new Map<NewDevice, CommitWith<DeviceRow>>();
       const placed: (NewDevice | Error)[] = items.map((item, i) => {
         const machine = machines[i] ?? null;
         const pool = `${item.metro.id}/${item.plan.id}`;
@@ -135,7 +144,7 @@ export class DeviceService {
         return device;
       });
       const rows = await this.insertDevices(tx, accepted, now);
-      const byDevice = new Map(accepted.map((d, i) => [d, this.present(rows[i])]));
+      const byDevice = new Map(accepted.map((d, i) => [d, rows[i]]));
       // Answers that must commit with their device (idempotent requests' recorded answers), sent together.
       await Promise.all([...commits].map(([d, commitWith]) => commitWith(tx, byDevice.get(d)!)));
       let next = 0;
@@ -297,11 +306,7 @@ export class DeviceService {
 
   // ------------------------------------------------------------------ reads
 
-  async get(id: string, projectScope?: string): Promise<Device> {
-    return this.present(await this.getRow(id, projectScope));
-  }
-
-  async getRow(id: string, projectScope?: string): Promise<DeviceRow> {
+  async get(id: string, projectScope?: string): Promise<DeviceRow> {
     if (!isUuid(id)) throw new MetalError('not_found', `device ${id} not found`);
     const row = await this.rowBatcher.submit(id);
     if (!row || (projectScope && row.project_id !== projectScope)) throw new MetalError('not_found', `device ${id} not found`);
@@ -318,22 +323,22 @@ export class DeviceService {
     return ids.map((id) => byId.get(id));
   });
 
-  async list(projectId: string, q: DeviceListQuery): Promise<{ items: Device[]; total: number }> {
+  async list(projectId: string, q: DeviceListQuery): Promise<{ items: DeviceRow[]; total: number }> {
     const filter = { states: q.state ? statesShownAs(q.state.split(',')) : undefined, hostname: q.hostname, tag: q.tag };
     const { rows, total } = await listDevices<LifecycleState>(this.ctx.db, projectId, filter, q);
-    return { items: rows.map((r) => this.present(r)), total };
+    return { items: rows, total };
   }
 
-  present(row: DeviceRow): Device {
-    const device = presentDevice(row, this.ctx.world, this.ctx.clock.now());
-    if (device.root_password) device.root_password = this.ctx.secrets.open(device.root_password);
-    return device;
+  /** The device's root password, opened, while it may still be shown (24 hours after its creation); else null. */
+  rootPassword(row: DeviceRow): string | null {
+    if (!row.root_password || this.ctx.clock.now().getTime() - new Date(row.created_at).getTime() >= ROOT_PASSWORD_TTL_MS) return null;
+    return this.ctx.secrets.open(row.root_password);
   }
 
   // ------------------------------------------------------------------ update, actions, delete
 
-  async update(id: string, input: DeviceUpdateInput, projectScope?: string): Promise<Device> {
-    const row = await this.getRow(id, projectScope);
+  async update(id: string, input: DeviceUpdateInput, projectScope?: string): Promise<DeviceRow> {
+    const row = await this.get(id, projectScope);
     if (row.locked && input.locked !== false && Object.keys(input).some((k) => k !== 'locked')) {
       throw new MetalError('conflict', 'locked: the device is locked; unlock it (locked=false) before changing it');
     }
@@ -364,7 +369,7 @@ export class DeviceService {
   }
 
   async action(id: string, input: DeviceActionInput, projectScope?: string): Promise<void> {
-    const row = await this.getRow(id, projectScope);
+    const row = await this.get(id, projectScope);
     if (input.type === 'convert_to_on_demand') return this.convertToOnDemand(row);
     const { world } = this.ctx;
     let request: TransitionRequest;
@@ -459,7 +464,7 @@ export class DeviceService {
   }
 
   async delete(id: string, options: { force?: boolean }, projectScope?: string): Promise<void> {
-    const row = await this.getRow(id, projectScope);
+    const row = await this.get(id, projectScope);
     if (row.locked) throw new MetalError('conflict', 'locked: the device is locked; set locked=false before deleting it');
     if (row.state === 'deprovisioning') return; // deleting twice is not an error
     await this.transitionWithJob(

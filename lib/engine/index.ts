@@ -21,6 +21,7 @@ import { ProjectService } from './projects';
 import { Provisioner } from './provisioner';
 import type { SecretBox } from './secrets';
 import { SpotMarketService } from './spot/market';
+import type { WebhookBodies } from './spot/notices';
 import { WebhookSender } from './webhooks';
 import { TerraformStateService } from './terraform-state';
 import { World } from './world';
@@ -32,6 +33,8 @@ export interface EngineOptions {
   secrets: SecretBox;
   drivers: DriverFactory;
   config?: Partial<EngineConfig>;
+  /** The bodies of the webhooks it sends, as the API presents them (lib/api/present/webhooks.ts). */
+  webhookBodies: WebhookBodies;
 }
 
 export class Engine {
@@ -64,6 +67,7 @@ export class Engine {
       drivers: countingBmcErrors(options.drivers, bmcErrors),
       world: this.world,
       config: { ...DEFAULT_ENGINE_CONFIG, ...options.config },
+      webhookBodies: options.webhookBodies,
     };
     this.observations = new EngineObservations(this.ctx, bmcErrors);
     this.accounts = new AccountService(this.ctx);
@@ -145,3 +149,20 @@ export class Engine {
 }
 
 export type { EngineConfig } from './context';
+
+// What the API's presenters (lib/api/present) read: the rows and plain data the services return. The API never
+// imports lib/store; these are the store's row types as the engine hands them out.
+export type { ApiKeyRow, OrganizationRow, UserRow } from '../store/accounts';
+export type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
+export type { EventRow } from '../store/events';
+export type { MachineRow } from '../store/machines';
+export type { ProjectRow, SshKeyRow } from '../store/projects';
+export type { TerraformStateVersionRow } from '../store/terraform-state';
+export type { CreatedApiKey, Principal } from './accounts';
+export type { DeviceRow, StoredAddress } from './devices';
+export type { HeldAddress } from './ip-assignments';
+export type { SpotRequestView } from './spot/requests';
+export type { TerminationNotice, WebhookBodies } from './spot/notices';
+export type { World } from './world';
+export { ipBlockId } from './addresses';
+export { PROVISIONING_PROGRESS, shownState, type LifecycleState } from './lifecycle';

@@ -10,7 +10,7 @@ import type { Queryable } from '../store/database';
 import { deviceRows, installsByMac, outstandingInstalls, type InstallState } from '../store/devices';
 import type { EngineContext } from './context';
 import { LifecycleState, NETWORK_BOOT_STATES, PROVISIONING_PROGRESS } from './lifecycle';
-import type { DeviceRow } from './present';
+import type { DeviceRow } from './devices';
 import { applyTransitions, type TransitionRequest } from './transitions';
 
 /**

@@ -2,14 +2,12 @@
  * The operator's side: enrol metros, facilities, plans, operating systems and machines; seed the default
  * catalog; report capacity. BMC credentials are sealed at rest and never returned.
  */
-import { METAL_API_BASE, href } from '../contract/hrefs';
 import { readFileSync } from 'node:fs';
 import { MetalError } from '../contract/errors';
 import type {
   CapacityLevel,
   CapacityList,
   FacilityInput,
-  Machine,
   MachineInput,
   MetroInput,
   OperatingSystemInput,
@@ -77,7 +75,7 @@ export class OperatorService {
   }
 
   /** Enrols a machine: it stays `enrolling` until a verify job has logged in to its BMC and read its inventory. */
-  async enrollMachine(input: MachineInput): Promise<Machine> {
+  async enrollMachine(input: MachineInput): Promise<MachineRow> {
     const { world } = this.ctx;
     const problems: string[] = [];
     const facility = world.facility(input.facility);
@@ -135,42 +133,25 @@ export class OperatorService {
     return new MetalError('conflict', 'macs: list each MAC once');
   }
 
-  async machine(id: string): Promise<Machine> {
+  async machine(id: string): Promise<MachineRow> {
     if (!isUuid(id)) throw new MetalError('not_found', `machine ${id} not found`);
     const row = await machineById(this.ctx.db, id);
     if (!row) throw new MetalError('not_found', `machine ${id} not found`);
-    return this.presentMachine(row);
+    return row;
   }
 
-  async machines(page: { page: number; perPage: number }, filter: { state?: string } = {}): Promise<{ items: Machine[]; total: number }> {
-    const { rows, total } = await machinePage(this.ctx.db, page, filter.state);
-    return { items: rows.map((r) => this.presentMachine(r)), total };
+  async machines(
+    page: { page: number; perPage: number },
+    filter: { state?: string } = {},
+  ): Promise<{ items: MachineRow[]; total: number }> {
+    return machinePage(this.ctx.db, page, filter.state).then(({ rows, total }) => ({ items: rows, total }));
   }
 
   async removeMachine(id: string): Promise<void> {
     const machine = await this.machine(id);
-    if (machine.device) throw new MetalError('conflict', `machine ${id} runs device ${machine.device.href}; delete the device first`);
+    if (machine.device_id) throw new MetalError('conflict', `machine ${id} runs device ${machine.device_id}; delete the device first`);
     await deleteMachine(this.ctx.db, id);
     await this.ctx.world.load(this.ctx.db);
-  }
-
-  private presentMachine(row: MachineRow): Machine {
-    const out: Machine = {
-      id: row.id,
-      name: row.name,
-      state: row.state,
-      facility: this.ctx.world.facilities.get(row.facility_id)?.code ?? row.facility_id,
-      plan: this.ctx.world.plans.get(row.plan_id)?.slug ?? row.plan_id,
-      macs: row.macs,
-      bmc: { driver: row.bmc_driver, address: row.bmc_address, has_password: row.bmc_secret !== null },
-      created_at: new Date(row.created_at).toISOString(),
-      href: `${METAL_API_BASE}/operator/machines/${row.id}`,
-    };
-    if (row.bmc_username) out.bmc.username = row.bmc_username;
-    if (row.device_id) out.device = href(`/devices/${row.device_id}`);
-    if (row.last_error) out.last_error = row.last_error;
-    if (row.inventory) out.inventory = row.inventory;
-    return out;
   }
 
   private async insertUnique(what: string, key: string, insert: () => Promise<unknown>): Promise<void> {

@@ -1,23 +1,14 @@
-/** Projects, their SSH keys and the event log: access checks here, rows from lib/store. */
+/** Projects, their SSH keys and the event log: access checks here, rows from lib/store (lib/api presents them). */
 import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
-import type {
-  Event,
-  Project,
-  ProjectCreateInput,
-  ProjectUpdateInput,
-  SshKey,
-  SshKeyCreateInput,
-  SshKeyUpdateInput,
-} from '../contract/schemas';
+import type { ProjectCreateInput, ProjectUpdateInput, SshKeyCreateInput, SshKeyUpdateInput } from '../contract/schemas';
 import type { Principal } from './accounts';
 import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from '../core/ids';
-import { findEvent, listEvents, type EventScope } from '../store/events';
+import { findEvent, listEvents, type EventRow, type EventScope } from '../store/events';
 import type { Page } from '../store/paging';
 import * as projects from '../store/projects';
 import { newId } from '../core/ids';
-import { presentEvent, presentProject, presentSshKey } from './present';
 
 export type { Page };
 
@@ -38,7 +29,11 @@ export class ProjectService {
   }
 
   /** Creates a project; `commitWith` (an idempotent request's answer) commits with it. */
-  async create(principal: Principal, input: ProjectCreateInput, commitWith?: CommitWith<Project>): Promise<Project> {
+  async create(
+    principal: Principal,
+    input: ProjectCreateInput,
+    commitWith?: CommitWith<projects.ProjectRow>,
+  ): Promise<projects.ProjectRow> {
     if (principal.projectId)
       throw new MetalError('forbidden', 'a project API key cannot create projects (it reaches only its own project); use a user API key');
     if (input.organization_id && input.organization_id !== principal.organizationId) {
@@ -46,8 +41,8 @@ export class ProjectService {
     }
     const id = newId();
     const now = this.ctx.clock.now().toISOString();
-    return committing(this.ctx.db, commitWith, async (db) => {
-      const row = await projects.insertProject(db, {
+    return committing(this.ctx.db, commitWith, (db) =>
+      projects.insertProject(db, {
         id,
         name: input.name,
         organizationId: principal.organizationId,
@@ -55,13 +50,13 @@ export class ProjectService {
         customdata: input.customdata ?? {},
         backendTransferEnabled: input.backend_transfer_enabled ?? false,
         now,
-      });
-      return presentProject(row);
-    });
+      }),
+    );
   }
 
-  async get(principal: Principal, id: string): Promise<Project> {
-    return presentProject(await this.row(principal, id, true));
+  /** The project with the links of its devices and SSH keys. */
+  async get(principal: Principal, id: string): Promise<projects.ProjectRow> {
+    return this.row(principal, id, true);
   }
 
   /** The project row, if this principal may see it (a project key only its own project); `withLinks` as findProject. */
@@ -90,20 +85,19 @@ export class ProjectService {
     );
   }
 
-  async list(principal: Principal, page: Page): Promise<{ items: Project[]; total: number }> {
+  async list(principal: Principal, page: Page): Promise<{ items: projects.ProjectRow[]; total: number }> {
     const { rows, total } = await projects.listProjects(this.ctx.db, principal, page);
-    return { items: rows.map(presentProject), total };
+    return { items: rows, total };
   }
 
-  async update(principal: Principal, id: string, input: ProjectUpdateInput): Promise<Project> {
+  async update(principal: Principal, id: string, input: ProjectUpdateInput): Promise<projects.ProjectRow> {
     await this.row(principal, id);
-    const row = await projects.updateProject(
+    return projects.updateProject(
       this.ctx.db,
       id,
       { name: input.name, tags: input.tags, customdata: input.customdata, backendTransferEnabled: input.backend_transfer_enabled },
       this.ctx.clock.now().toISOString(),
     );
-    return presentProject(row);
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
@@ -122,11 +116,11 @@ export class ProjectService {
     principal: Principal,
     input: SshKeyCreateInput,
     projectId: string | null,
-    commitWith?: CommitWith<SshKey>,
-  ): Promise<SshKey> {
+    commitWith?: CommitWith<projects.SshKeyRow>,
+  ): Promise<projects.SshKeyRow> {
     const now = this.ctx.clock.now().toISOString();
-    return committing(this.ctx.db, commitWith, async (db) => {
-      const row = await projects.insertSshKey(db, {
+    return committing(this.ctx.db, commitWith, (db) =>
+      projects.insertSshKey(db, {
         id: newId(),
         label: input.label,
         key: input.key.trim(),
@@ -135,21 +129,19 @@ export class ProjectService {
         userId: projectId ? null : principal.userId,
         projectId,
         now,
-      });
-      return presentSshKey(row);
-    });
+      }),
+    );
   }
 
-  async listSshKeys(principal: Principal, projectId: string | null): Promise<SshKey[]> {
-    const rows = await projects.listSshKeys(this.ctx.db, projectId ? { projectId } : { userId: principal.userId });
-    return rows.map(presentSshKey);
+  async listSshKeys(principal: Principal, projectId: string | null): Promise<projects.SshKeyRow[]> {
+    return projects.listSshKeys(this.ctx.db, projectId ? { projectId } : { userId: principal.userId });
   }
 
   /** Keys by id (for `include=ssh_keys`; callers pass ids from objects the principal may already see). */
-  async sshKeysById(ids: string[]): Promise<SshKey[]> {
+  async sshKeysById(ids: string[]): Promise<projects.SshKeyRow[]> {
     const valid = [...new Set(ids)].filter(isUuid);
     if (!valid.length) return [];
-    return (await projects.sshKeysById(this.ctx.db, valid)).map(presentSshKey);
+    return projects.sshKeysById(this.ctx.db, valid);
   }
 
   async sshKeyRow(principal: Principal, id: string): Promise<projects.SshKeyRow> {
@@ -159,15 +151,14 @@ export class ProjectService {
     return row;
   }
 
-  async updateSshKey(principal: Principal, id: string, input: SshKeyUpdateInput): Promise<SshKey> {
+  async updateSshKey(principal: Principal, id: string, input: SshKeyUpdateInput): Promise<projects.SshKeyRow> {
     await this.sshKeyRow(principal, id);
-    const row = await projects.updateSshKey(
+    return projects.updateSshKey(
       this.ctx.db,
       id,
       { label: input.label, key: input.key?.trim(), fingerprint: input.key ? fingerprint(input.key) : undefined, tags: input.tags },
       this.ctx.clock.now().toISOString(),
     );
-    return presentSshKey(row);
   }
 
   async deleteSshKey(principal: Principal, id: string): Promise<void> {
@@ -177,16 +168,16 @@ export class ProjectService {
 
   // ------------------------------------------------------------------ events
 
-  async events(scope: EventScope, page: Page): Promise<{ items: Event[]; total: number }> {
+  async events(scope: EventScope, page: Page): Promise<{ items: EventRow[]; total: number }> {
     const { rows, total } = await listEvents(this.ctx.db, scope, page);
-    return { items: rows.map(presentEvent), total };
+    return { items: rows, total };
   }
 
   /** One event of a project the caller may see. */
-  async event(principal: Principal, id: string): Promise<Event> {
+  async event(principal: Principal, id: string): Promise<EventRow> {
     const row = isUuid(id) ? await findEvent(this.ctx.db, id) : undefined;
     if (!row?.project_id || !(await this.isVisible(principal, row.project_id))) throw new MetalError('not_found', `event ${id} not found`);
-    return presentEvent(row);
+    return row;
   }
 }
 

@@ -3,10 +3,9 @@
  * lock), unlock; every version is kept with the key that wrote it and can be listed and restored. State
  * documents are secrets: no message here quotes them.
  */
-import { METAL_API_BASE } from '../contract/hrefs';
 import { createHash } from 'node:crypto';
 import { MetalError } from '../contract/errors';
-import { describeLock, StateLockedError, type TerraformLockInfo, type TerraformStateVersion } from '../contract/terraform-state';
+import { describeLock, StateLockedError, type TerraformLockInfo } from '../contract/terraform-state';
 import { TerraformStateStore, type TerraformStateRow, type TerraformStateVersionRow } from '../store/terraform-state';
 import type { AccountService, Principal } from './accounts';
 import type { EngineContext } from './context';
@@ -107,10 +106,9 @@ export class TerraformStateService {
     projectId: string,
     name: string,
     page: Page,
-  ): Promise<{ items: TerraformStateVersion[]; total: number }> {
+  ): Promise<{ items: TerraformStateVersionRow[]; total: number }> {
     await this.known(principal, projectId, name);
-    const { items, total } = await this.store.versions(projectId, name, page);
-    return { items: items.map((row) => presentVersion(projectId, name, row)), total };
+    return this.store.versions(projectId, name, page);
   }
 
   /** One version's document. */
@@ -122,7 +120,13 @@ export class TerraformStateService {
   }
 
   /** Writes version `version`'s document again as the newest version. */
-  async restore(principal: Principal, projectId: string, name: string, version: number, lockId?: string): Promise<TerraformStateVersion> {
+  async restore(
+    principal: Principal,
+    projectId: string,
+    name: string,
+    version: number,
+    lockId?: string,
+  ): Promise<TerraformStateVersionRow> {
     await this.known(principal, projectId, name);
     const writtenBy = await this.writer(principal);
     const written = await this.store.change(projectId, name, { create: false, now: this.ctx.clock.now() }, async (found) => {
@@ -132,7 +136,7 @@ export class TerraformStateService {
       if (content === undefined) throw noVersion(name, version);
       return write.addVersion({ content, md5: md5Of(content), ...parseState(content), ...writtenBy, restoredFrom: version });
     });
-    return presentVersion(projectId, name, (await this.store.version(projectId, name, written))!);
+    return (await this.store.version(projectId, name, written))!;
   }
 
   private async known(principal: Principal, projectId: string, name: string): Promise<TerraformStateRow> {
@@ -208,18 +212,4 @@ function noState(projectId: string, name: string): MetalError {
 
 function noVersion(name: string, version: number): MetalError {
   return new MetalError('not_found', `version: terraform state "${name}" has no version ${version}; list them at .../versions`);
-}
-
-function presentVersion(projectId: string, name: string, row: TerraformStateVersionRow): TerraformStateVersion {
-  return {
-    version: row.version,
-    serial: row.serial,
-    lineage: row.lineage,
-    size_bytes: row.size_bytes,
-    md5: row.md5,
-    created_at: new Date(row.created_at).toISOString(),
-    created_by: { api_key_id: row.written_by_key_id, description: row.written_by },
-    ...(row.restored_from === null ? {} : { restored_from: row.restored_from }),
-    href: `${METAL_API_BASE}/projects/${projectId}/terraform/state/${name}/versions/${row.version}`,
-  };
 }

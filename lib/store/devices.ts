@@ -3,9 +3,15 @@
  * it is in the state and install it was read in), the bulk insert of a batch of creates, and the reads the
  * engine batches (by id, by MAC, by install token).
  */
-import type { IpAddress, SpotMarketRequest } from '../contract/schemas';
+import type { IpAddress } from '../contract/schemas';
 import type { Queryable } from './database';
 import { EVENT_INSERT, type NewEvent } from './events';
+
+/**
+ * An address as a device row stores it: the contract's IpAddress without its link, which the API adds. Rows
+ * written before carry the same href.
+ */
+export type StoredAddress = Omit<IpAddress, 'href'> & { href?: string };
 
 /** A device row; `S` is the engine's lifecycle state type (the store keeps the state as text). */
 export interface DeviceRow<S extends string = string> {
@@ -30,7 +36,7 @@ export interface DeviceRow<S extends string = string> {
   locked: boolean;
   tags: string[];
   ssh_key_ids: string[];
-  ip_addresses: IpAddress[];
+  ip_addresses: StoredAddress[];
   root_password: string | null;
   phone_home_hash: string | null;
   install_generation: number;
@@ -269,7 +275,7 @@ export async function placeDevice(
   tx: Queryable,
   id: string,
   machine: { id: string; facility_id: string },
-  addresses: IpAddress[],
+  addresses: StoredAddress[],
   now: Date,
 ): Promise<void> {
   await tx.query(`UPDATE devices SET machine_id = $2, facility_id = $3, ip_addresses = $4::jsonb, updated_at = $5 WHERE id = $1`, [
@@ -353,7 +359,7 @@ export interface SpotRequestDeviceRow {
   hostname: string;
   /** A device lifecycle state (lib/engine/lifecycle.ts). */
   state: string;
-  ip_addresses: SpotMarketRequest['devices'][number]['ip_addresses'];
+  ip_addresses: StoredAddress[];
   termination_time: Date | string | null;
 }
 

@@ -2,6 +2,7 @@
  * The device lifecycle driven through the engine with a manual clock and the job runner stepped by hand,
  * on PGlite and on a PostgreSQL server.
  */
+import { devicePresenter } from '../../lib/api/present/devices';
 import type { Cloud } from '../../lib/cloud';
 import { MetalError } from '../../lib/contract/errors';
 import { ManualClock } from '../../lib/core/clock';
@@ -36,6 +37,8 @@ describe.each(availableBackends())('devices on %s', (backend) => {
   const events = (id: string) =>
     cloud.db.query<EventRow>('SELECT type, body, from_state, transition, to_state FROM events WHERE device_id = $1 ORDER BY seq', [id]);
   const create = (overrides = {}) => cloud.engine.devices.create(principal, projectId, deviceInput(overrides));
+  /** The device as the API shows it (the lifecycle's states as the spec names them). */
+  const shown = async (id: string) => devicePresenter(cloud.engine)(await cloud.engine.devices.get(id));
 
   beforeAll(async () => {
     clock = new ManualClock('2026-03-01T00:00:00Z');
@@ -53,12 +56,12 @@ describe.each(availableBackends())('devices on %s', (backend) => {
 
     // One round starts the install and network-boots the machine; POST waits for the (manual) clock.
     expect(await cloud.engine.jobs.round()).toBeGreaterThan(0);
-    const provisioning = await cloud.engine.devices.get(device.id);
+    const provisioning = await shown(device.id);
     expect(provisioning.state).toBe('provisioning');
     expect(provisioning.provisioning_percentage).toBe(PROVISIONING_PROGRESS.networkBoot);
 
     await stepUntil(cloud, device.id, 'active');
-    const active = await cloud.engine.devices.get(device.id);
+    const active = await shown(device.id);
     expect(active.state).toBe('active');
     expect(active.provisioning_percentage).toBeNull();
     const [machine] = await cloud.db.query<{ state: string; device_id: string }>(
@@ -136,7 +139,7 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       await stepUntil(cloud, id, 'active');
       const [after] = await cloud.db.query<{ install_generation: number }>('SELECT install_generation FROM devices WHERE id = $1', [id]);
       expect(after.install_generation).toBe(before.install_generation + 1);
-      expect((await cloud.engine.devices.get(id)).operating_system.slug).toBe('debian_12');
+      expect((await shown(id)).operating_system.slug).toBe('debian_12');
       expect(
         (await events(id))
           .filter((e) => e.transition)
@@ -154,14 +157,14 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       const booted: { source: string; image?: string }[] = [];
       machine.on('booted', (event) => booted.push(event));
       expect(machine.disk).toBe('debian_12');
-      const before = await cloud.engine.devices.get(id);
+      const before = await shown(id);
 
       await cloud.engine.devices.action(id, { type: 'rescue' });
       expect(await deviceState(cloud, id)).toBe('rescuing');
       // The spec has no rescue states: booting the rescue system shows as powering on, the rescued device as active.
-      expect((await cloud.engine.devices.get(id)).state).toBe('powering_on');
+      expect((await shown(id)).state).toBe('powering_on');
       await stepUntil(cloud, id, 'rescue');
-      const rescued = await cloud.engine.devices.get(id);
+      const rescued = await shown(id);
       expect(rescued.state).toBe('active');
       expect(rescued.actions.map((a) => a.type)).toEqual(['power_off', 'reboot', 'reinstall']);
       expect(booted).toEqual([{ source: 'pxe', image: undefined }]);
@@ -175,7 +178,7 @@ describe.each(availableBackends())('devices on %s', (backend) => {
       expect(await cloud.engine.jobs.round()).toBe(1);
       await settle(cloud);
       expect(booted.at(-1)).toEqual({ source: 'disk', image: 'debian_12' });
-      const back = await cloud.engine.devices.get(id);
+      const back = await shown(id);
       expect(back).toMatchObject({ state: 'active', operating_system: { slug: 'debian_12' }, userdata: before.userdata });
       expect(back.actions.map((a) => a.type)).toContain('rescue');
       const log = await events(id);
@@ -199,7 +202,7 @@ describe.each(availableBackends())('devices on %s', (backend) => {
         [machine_id],
       );
       expect(machine).toEqual({ state: 'available', device_id: null });
-      expect((await rejection(cloud.engine.devices.get(id))).status).toBe(404);
+      expect((await rejection(shown(id))).status).toBe(404);
       expect(
         (await events(id))
           .filter((e) => e.transition)
@@ -315,7 +318,7 @@ GROUP BY p.slug, p.id, mt.code, mt.id, f.code, f.id HAVING count(*) >= 4 ORDER B
     expect(await cloud.engine.devices.sweepTimeouts()).toBe(0);
     await clock.advance(cloud.engine.ctx.config.provisionTimeoutMs + 1000);
     expect(await cloud.engine.devices.sweepTimeouts()).toBeGreaterThanOrEqual(1);
-    const failed = await cloud.engine.devices.get(device.id);
+    const failed = await shown(device.id);
     expect(failed.state).toBe('failed');
     expect(failed.failure_reason).toMatch(/stuck did not finish provisioning in time/);
     expect(failed.failure_reason).toMatch(/reinstall or delete/);

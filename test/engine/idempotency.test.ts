@@ -5,7 +5,7 @@
  */
 import type { Cloud } from '../../lib/cloud';
 import { MetalError } from '../../lib/contract/errors';
-import type { Project } from '../../lib/contract/schemas';
+import type { ProjectRow } from '../../lib/engine';
 import { removeTempDirs, testCloud } from '../support/cloud';
 
 describe('idempotent creates taken over from a stalled server', () => {
@@ -44,7 +44,7 @@ describe('idempotent creates taken over from a stalled server', () => {
   it('commits the create and its answer together when this server still holds the claim', async () => {
     const principal = await cloud.engine.accounts.authenticate(cloud.adminToken);
     const request = { apiKeyId: principal.apiKeyId, key: 'held-throughout', requestHash: 'POST /projects {"name":"held"}' };
-    const outcome = await cloud.engine.idempotency.run<Project>(request, 201, (commitWith) =>
+    const outcome = await cloud.engine.idempotency.run<ProjectRow>(request, 201, (commitWith) =>
       cloud.engine.projects.create(principal, { name: 'held' }, commitWith),
     );
     expect('created' in outcome && outcome.created.name).toBe('held');

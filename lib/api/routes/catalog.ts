@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MetalError } from '../../contract/errors';
 import { CapacityList, FacilityList, Metro, MetroList, OperatingSystemList, Plan, PlanList, ShapeQuery } from '../../contract/schemas';
-import { presentFacility, presentMetro, presentOs, presentPlan } from '../../engine/present';
+import { presentFacility, presentMetro, presentOs, presentPlan } from '../present/catalog';
 import { suggestion } from '../../contract/catalog-rules';
 import { errorResponses, IdOrSlugParams, IdParams, RouteDeps, sendList } from './shared';
 

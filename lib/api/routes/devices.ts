@@ -17,13 +17,16 @@ import {
   type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
 import { MetalError } from '../../contract/errors';
-import { shownState } from '../../engine/lifecycle';
-import type { DeviceRow } from '../../engine/present';
+import { shownState, type DeviceRow } from '../../engine';
 import { idempotent } from '../idempotency';
+import { devicePresenter } from '../present/devices';
+import { presentEvent } from '../present/events';
+import { presentAssignment } from '../present/ip-assignments';
+import { presentSshKey } from '../present/projects-and-keys';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { ResponseCache } from '../response-cache';
 import { pageParams, splitList } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendList, sendOne, sendPage } from './shared';
+import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, presentPage, RouteDeps, sendList, sendOne, sendPage } from './shared';
 
 const DeviceListQuery = Type.Composite([
   PageQuery,
@@ -135,14 +138,15 @@ const conflict = { 409: errorResponses[422] };
 
 export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const pages = new ResponseCache();
-  const waits = new DeviceWaits((id, projectScope) => engine.devices.getRow(id, projectScope));
+  const present = devicePresenter(engine);
+  const waits = new DeviceWaits((id, projectScope) => engine.devices.get(id, projectScope));
   app.addHook('preClose', (done) => {
     waits.releaseAll();
     done();
   });
   /** The device, if the caller's key may see its project. */
   const scoped = async (req: FastifyRequest, id: string): Promise<DeviceRow> => {
-    const row = await engine.devices.getRow(id, req.principal.projectId ?? undefined);
+    const row = await engine.devices.get(id, req.principal.projectId ?? undefined);
     if (!(await engine.projects.isVisible(req.principal, row.project_id))) throw new MetalError('not_found', `device ${id} not found`);
     return row;
   };
@@ -177,7 +181,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
           hostname: req.query.hostname,
           tag: req.query.tag,
         });
-        const items = await withIncludes(req, reply, page.items, deviceRelations(req), req.query.include);
+        const items = await withIncludes(req, reply, page.items.map(present), deviceRelations(req), req.query.include);
         reply.serializer(JSON.stringify); // exclude may drop fields the response schema requires
         return pageBody(req, 'devices', { items, total: page.total }, req.query);
       }
@@ -191,7 +195,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
           tag: req.query.tag,
         });
         // Serialised here, so the reply must not get sendPage's serializer (it would encode the string again).
-        return JSON.stringify(pageBody(req, 'devices', devices, req.query));
+        return JSON.stringify(pageBody(req, 'devices', presentPage(devices, present), req.query));
       });
       return reply.type('application/json; charset=utf-8').send(body);
     },
@@ -209,7 +213,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       },
     },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, (commitWith) =>
+      const out = await idempotent(engine, req, reply, 201, present, (commitWith) =>
         engine.devices.create(req.principal, req.params.id, req.body, commitWith),
       );
       return out ?? reply;
@@ -242,7 +246,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
       if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(shownState(row.state)) ? 'reached' : 'timeout');
-      const [device] = await withIncludes(req, reply, [engine.devices.present(row)], deviceRelations(req), req.query.include);
+      const [device] = await withIncludes(req, reply, [present(row)], deviceRelations(req), req.query.include);
       return sendOne(reply, device, req.query);
     },
   );
@@ -260,7 +264,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
     async (req) => {
       await scoped(req, req.params.id);
-      return engine.devices.update(req.params.id, req.body);
+      return present(await engine.devices.update(req.params.id, req.body));
     },
   );
 
@@ -321,7 +325,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     async (req, reply) => {
       const linked = linkedObjects(engine, req.principal);
       const relations = { expand: { assigned_to: linked.devices, parent_block: linked.ipBlocks }, embedded: ['metro'] };
-      const addresses = engine.addresses.assignmentsOf(await scoped(req, req.params.id));
+      const addresses = engine.addresses.assignmentsOf(await scoped(req, req.params.id)).map((a) => presentAssignment(a, engine.world));
       return sendList(reply, 'ip_addresses', await withIncludes(req, reply, addresses, relations, req.query.include), req.query);
     },
   );
@@ -338,7 +342,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       },
     },
     async (req, reply) => {
-      const keys = await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids);
+      const keys = (await engine.projects.sshKeysById((await scoped(req, req.params.id)).ssh_key_ids)).map(presentSshKey);
       const relations = { expand: { entity: linkedObjects(engine, req.principal).keyOwners } };
       return sendList(reply, 'ssh_keys', await withIncludes(req, reply, keys, relations, req.query.include), req.query);
     },
@@ -357,7 +361,8 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
     async (req, reply) => {
       await scoped(req, req.params.id);
-      return sendPage(req, reply, 'events', await engine.projects.events({ deviceId: req.params.id }, pageParams(req.query)), req.query);
+      const events = await engine.projects.events({ deviceId: req.params.id }, pageParams(req.query));
+      return sendPage(req, reply, 'events', presentPage(events, presentEvent), req.query);
     },
   );
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { IpAssignment, IpReservation, IpReservationList, ShapeQuery, type ShapeQuery as ShapeQueryT } from '../../contract/schemas';
 import { pageParams } from '../paging';
+import { presentIp, presentReservation } from '../present/ip-assignments';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 /** An assignment is found by its id or its address (device hrefs have named it by address). */
@@ -22,7 +23,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
       },
     },
-    async (req, reply) => sendOne(reply, await engine.addresses.get(req.principal, req.params.id), req.query),
+    async (req, reply) => sendOne(reply, presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world), req.query),
   );
 
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
@@ -39,7 +40,8 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req, reply) => {
       const all = await engine.addresses.reservationsOf(req.principal, req.params.id);
       const { page, perPage } = pageParams(req.query);
-      return sendPage(req, reply, 'ip_addresses', { items: all.slice((page - 1) * perPage, page * perPage), total: all.length }, req.query);
+      const items = all.slice((page - 1) * perPage, page * perPage).map((held) => presentReservation(held, engine.world));
+      return sendPage(req, reply, 'ip_addresses', { items, total: all.length }, req.query);
     },
   );
 }

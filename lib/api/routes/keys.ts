@@ -23,7 +23,9 @@ import { requireUserKey } from '../auth';
 import { idempotent } from '../idempotency';
 import { withIncludes } from '../includes';
 import { pageParams } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
+import { presentEvent } from '../present/events';
+import { presentApiKey, presentSshKey, presentUser } from '../present/projects-and-keys';
+import { errorResponses, IdParams, PageQuery, PageQueryT, presentPage, RouteDeps, sendOne, sendPage } from './shared';
 
 const User = Type.Object({
   id: Type.String(),
@@ -48,7 +50,13 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req, reply) => {
       // A user links to nothing here that include could expand: every relation named is ignored input.
-      const [user] = await withIncludes(req, reply, [await engine.accounts.user(req.principal)], { expand: {} }, req.query.include);
+      const [user] = await withIncludes(
+        req,
+        reply,
+        [presentUser(await engine.accounts.user(req.principal), req.principal.organizationId)],
+        { expand: {} },
+        req.query.include,
+      );
       return sendOne(reply, user, req.query);
     },
   );
@@ -59,7 +67,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     { schema: { tags: ['ssh-keys'], summary: 'List your user SSH keys', response: { 200: SshKeyList, ...errorResponses } } },
     async (req) => {
       requireUserKey(req.principal, 'user SSH keys');
-      return { ssh_keys: await engine.projects.listSshKeys(req.principal, null) };
+      return { ssh_keys: (await engine.projects.listSshKeys(req.principal, null)).map(presentSshKey) };
     },
   );
   app.post<{ Body: SshCreateT }>(
@@ -75,7 +83,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req, reply) => {
       requireUserKey(req.principal, 'user SSH keys');
       return (
-        (await idempotent(engine, req, reply, 201, (commitWith) =>
+        (await idempotent(engine, req, reply, 201, presentSshKey, (commitWith) =>
           engine.projects.createSshKey(req.principal, req.body, null, commitWith),
         )) ?? reply
       );
@@ -86,7 +94,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     { schema: { tags: ['ssh-keys'], summary: 'Get an SSH key', params: IdParams, response: { 200: SshKey, ...errorResponses } } },
     async (req) => {
       const row = await engine.projects.sshKeyRow(req.principal, req.params.id);
-      return (await engine.projects.listSshKeys(req.principal, row.project_id)).find((k) => k.id === row.id)!;
+      return presentSshKey((await engine.projects.listSshKeys(req.principal, row.project_id)).find((k) => k.id === row.id)!);
     },
   );
   app.put<{ Params: IdParams; Body: SshUpdateT }>(
@@ -100,7 +108,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: SshKey, ...errorResponses },
       },
     },
-    async (req) => engine.projects.updateSshKey(req.principal, req.params.id, req.body),
+    async (req) => presentSshKey(await engine.projects.updateSshKey(req.principal, req.params.id, req.body)),
   );
   app.delete<{ Params: IdParams }>(
     '/ssh-keys/:id',
@@ -122,7 +130,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req) => {
       await engine.projects.row(req.principal, req.params.id);
-      return { ssh_keys: await engine.projects.listSshKeys(req.principal, req.params.id) };
+      return { ssh_keys: (await engine.projects.listSshKeys(req.principal, req.params.id)).map(presentSshKey) };
     },
   );
   app.post<{ Params: IdParams; Body: SshCreateT }>(
@@ -139,7 +147,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req, reply) => {
       await engine.projects.row(req.principal, req.params.id);
       return (
-        (await idempotent(engine, req, reply, 201, (commitWith) =>
+        (await idempotent(engine, req, reply, 201, presentSshKey, (commitWith) =>
           engine.projects.createSshKey(req.principal, req.body, req.params.id, commitWith),
         )) ?? reply
       );
@@ -158,7 +166,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req) => {
       requireUserKey(req.principal, 'API keys');
-      return { api_keys: await engine.accounts.listKeys(req.principal, null) };
+      return { api_keys: (await engine.accounts.listKeys(req.principal, null)).map(presentApiKey) };
     },
   );
   app.post<{ Body: ApiKeyCreateT }>(
@@ -174,8 +182,9 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req, reply) => {
       requireUserKey(req.principal, 'API keys');
       return (
-        (await idempotent(engine, req, reply, 201, (commitWith) => engine.accounts.createKey(req.principal, req.body, null, commitWith))) ??
-        reply
+        (await idempotent(engine, req, reply, 201, presentApiKey, (commitWith) =>
+          engine.accounts.createKey(req.principal, req.body, null, commitWith),
+        )) ?? reply
       );
     },
   );
@@ -192,7 +201,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req) => {
       requireUserKey(req.principal, 'API keys');
       await engine.projects.row(req.principal, req.params.id);
-      return { api_keys: await engine.accounts.listKeys(req.principal, req.params.id) };
+      return { api_keys: (await engine.accounts.listKeys(req.principal, req.params.id)).map(presentApiKey) };
     },
   );
   app.post<{ Params: IdParams; Body: ApiKeyCreateT }>(
@@ -210,7 +219,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       requireUserKey(req.principal, 'API keys');
       await engine.projects.row(req.principal, req.params.id);
       return (
-        (await idempotent(engine, req, reply, 201, (commitWith) =>
+        (await idempotent(engine, req, reply, 201, presentApiKey, (commitWith) =>
           engine.accounts.createKey(req.principal, req.body, req.params.id, commitWith),
         )) ?? reply
       );
@@ -219,12 +228,12 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const deleteKey = async (principal: Principal, id: string) => {
     requireUserKey(principal, 'API keys');
     const key = await engine.accounts.getKey(id);
-    const mine = key.projectId
-      ? await engine.projects.row(principal, key.projectId).then(
+    const mine = key.project_id
+      ? await engine.projects.row(principal, key.project_id).then(
           () => true,
           () => false,
         )
-      : key.userId === principal.userId;
+      : key.user_id === principal.userId;
     if (!mine) throw new MetalError('not_found', `api key ${id} not found`);
     await engine.accounts.deleteKey(id);
   };
@@ -252,7 +261,13 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req, reply) => {
       const scope = req.principal.projectId ? { projectId: req.principal.projectId } : { organizationId: req.principal.organizationId };
-      return sendPage(req, reply, 'events', await engine.projects.events(scope, pageParams(req.query)), req.query);
+      return sendPage(
+        req,
+        reply,
+        'events',
+        presentPage(await engine.projects.events(scope, pageParams(req.query)), presentEvent),
+        req.query,
+      );
     },
   );
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
@@ -266,7 +281,7 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: Event, ...errorResponses },
       },
     },
-    async (req, reply) => sendOne(reply, await engine.projects.event(req.principal, req.params.id), req.query),
+    async (req, reply) => sendOne(reply, presentEvent(await engine.projects.event(req.principal, req.params.id)), req.query),
   );
   app.get<{ Params: IdParams; Querystring: PageQueryT }>(
     '/projects/:id/events',
@@ -281,7 +296,13 @@ export function keyRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req, reply) => {
       await engine.projects.row(req.principal, req.params.id);
-      return sendPage(req, reply, 'events', await engine.projects.events({ projectId: req.params.id }, pageParams(req.query)), req.query);
+      return sendPage(
+        req,
+        reply,
+        'events',
+        presentPage(await engine.projects.events({ projectId: req.params.id }, pageParams(req.query)), presentEvent),
+        req.query,
+      );
     },
   );
 }

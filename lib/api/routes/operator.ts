@@ -15,9 +15,10 @@ import {
   type OperatingSystemInput as OsT,
   type PlanInput as PlanT,
 } from '../../contract/schemas';
-import { presentFacility, presentMetro, presentOs, presentPlan } from '../../engine/present';
+import { presentFacility, presentMetro, presentOs, presentPlan } from '../present/catalog';
+import { presentMachine } from '../present/machines';
 import { pageParams } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendPage } from './shared';
+import { errorResponses, IdParams, PageQuery, PageQueryT, presentPage, RouteDeps, sendPage } from './shared';
 
 const operator = { operator: true };
 const conflict = { 409: errorResponses[422] };
@@ -102,7 +103,7 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
     async (req, reply) => {
       const machine = await engine.operator.enrollMachine(req.body);
       engine.jobs.poke();
-      return reply.status(201).send(machine);
+      return reply.status(201).send(presentMachine(machine, engine.world));
     },
   );
   app.get<{ Querystring: PageQueryT & { state?: string } }>(
@@ -117,7 +118,15 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
       },
     },
     async (req, reply) =>
-      sendPage(req, reply, 'machines', await engine.operator.machines(pageParams(req.query), { state: req.query.state }), req.query),
+      sendPage(
+        req,
+        reply,
+        'machines',
+        presentPage(await engine.operator.machines(pageParams(req.query), { state: req.query.state }), (m) =>
+          presentMachine(m, engine.world),
+        ),
+        req.query,
+      ),
   );
   app.get<{ Params: IdParams }>(
     '/operator/machines/:id',
@@ -125,7 +134,7 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
       config: operator,
       schema: { tags: ['operator'], summary: 'Get a machine', params: IdParams, response: { 200: Machine, ...errorResponses } },
     },
-    async (req) => engine.operator.machine(req.params.id),
+    async (req) => presentMachine(await engine.operator.machine(req.params.id), engine.world),
   );
   app.get(
     '/operator/backup',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { MetalError } from '../../contract/errors';
 import { Organization, OrganizationList, ShapeQuery, type ShapeQuery as ShapeQueryT } from '../../contract/schemas';
 import { pageParams } from '../paging';
+import { presentOrganization } from '../present/projects-and-keys';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
@@ -19,7 +20,7 @@ export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps):
       },
     },
     async (req, reply) => {
-      const organization = await engine.accounts.organization(req.principal);
+      const organization = presentOrganization(await engine.accounts.organization(req.principal));
       return sendPage(req, reply, 'organizations', { items: pageParams(req.query).page === 1 ? [organization] : [], total: 1 }, req.query);
     },
   );
@@ -37,7 +38,7 @@ export function organizationRoutes(app: FastifyInstance, { engine }: RouteDeps):
     },
     async (req, reply) => {
       if (req.params.id !== req.principal.organizationId) throw new MetalError('not_found', `organization ${req.params.id} not found`);
-      return sendOne(reply, await engine.accounts.organization(req.principal), req.query);
+      return sendOne(reply, presentOrganization(await engine.accounts.organization(req.principal)), req.query);
     },
   );
 }

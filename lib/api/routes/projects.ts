@@ -11,6 +11,7 @@ import {
 import { idempotent } from '../idempotency';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { pageParams } from '../paging';
+import { presentProject } from '../present/projects-and-keys';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
@@ -31,7 +32,7 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
     { schema: { tags: ['projects'], summary: 'List projects', querystring: PageQuery, response: { 200: ProjectList, ...errorResponses } } },
     async (req, reply) => {
       const page = await engine.projects.list(req.principal, pageParams(req.query));
-      const items = await withIncludes(req, reply, page.items, projectRelations(req), req.query.include);
+      const items = await withIncludes(req, reply, page.items.map(presentProject), projectRelations(req), req.query.include);
       return sendPage(req, reply, 'projects', { items, total: page.total }, req.query);
     },
   );
@@ -42,7 +43,9 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       schema: { tags: ['projects'], summary: 'Create a project', body: ProjectCreateInput, response: { 201: Project, ...errorResponses } },
     },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, (commitWith) => engine.projects.create(req.principal, req.body, commitWith));
+      const out = await idempotent(engine, req, reply, 201, presentProject, (commitWith) =>
+        engine.projects.create(req.principal, req.body, commitWith),
+      );
       return out ?? reply;
     },
   );
@@ -62,7 +65,7 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
       const [project] = await withIncludes(
         req,
         reply,
-        [await engine.projects.get(req.principal, req.params.id)],
+        [presentProject(await engine.projects.get(req.principal, req.params.id))],
         projectRelations(req),
         req.query.include,
       );
@@ -81,7 +84,7 @@ export function projectRoutes(app: FastifyInstance, { engine }: RouteDeps): void
         response: { 200: Project, ...errorResponses },
       },
     },
-    async (req) => engine.projects.update(req.principal, req.params.id, req.body),
+    async (req) => presentProject(await engine.projects.update(req.principal, req.params.id, req.body)),
   );
 
   app.delete<{ Params: IdParams }>(

@@ -55,3 +55,9 @@ export function sendList<T extends object>(reply: FastifyReply, key: string, ite
   reply.serializer(JSON.stringify);
   return { [key]: items.map((i) => excludeFields(i, exclude)) };
 }
+
+/** A page of rows from the engine, each presented (lib/api/present). */
+export const presentPage = <R, T>(page: { items: R[]; total: number }, present: (row: R) => T) => ({
+  items: page.items.map((row) => present(row)),
+  total: page.total,
+});

@@ -14,7 +14,9 @@ import {
   type SpotMarketRequestUpdateInput as UpdateT,
   type WebhookInput as WebhookT,
 } from '../../contract/schemas';
+import type { SpotRequestView } from '../../engine';
 import { idempotent } from '../idempotency';
+import { presentSpotRequest } from '../present/spot';
 import { errorResponses, IdParams, RouteDeps } from './shared';
 
 const PricesQuery = Type.Object({ facility: Type.Optional(Type.String()), plan: Type.Optional(Type.String()) });
@@ -29,6 +31,7 @@ const HistoryQuery = Type.Object({
 const DeleteQuery = Type.Object({ force_termination: Type.Optional(Type.Boolean()) });
 
 export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
+  const present = (request: SpotRequestView) => presentSpotRequest(request, engine.world);
   const tags = ['spot market'];
 
   app.post<{ Params: IdParams; Body: CreateT }>(
@@ -43,7 +46,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       },
     },
     async (req, reply) => {
-      const out = await idempotent(engine, req, reply, 201, (commitWith) =>
+      const out = await idempotent(engine, req, reply, 201, present, (commitWith) =>
         engine.spot.createRequest(req.principal, req.params.id, req.body, commitWith),
       );
       return out ?? reply;
@@ -60,7 +63,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: SpotMarketRequestList, ...errorResponses },
       },
     },
-    async (req) => ({ spot_market_requests: await engine.spot.list(req.principal, req.params.id) }),
+    async (req) => ({ spot_market_requests: (await engine.spot.list(req.principal, req.params.id)).map(present) }),
   );
 
   app.get<{ Params: IdParams }>(
@@ -73,7 +76,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: SpotMarketRequest, ...errorResponses },
       },
     },
-    async (req) => engine.spot.get(req.principal, req.params.id),
+    async (req) => present(await engine.spot.get(req.principal, req.params.id)),
   );
 
   app.put<{ Params: IdParams; Body: UpdateT }>(
@@ -88,7 +91,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         response: { 200: SpotMarketRequest, ...errorResponses },
       },
     },
-    async (req) => engine.spot.updateRequest(req.principal, req.params.id, req.body),
+    async (req) => present(await engine.spot.updateRequest(req.principal, req.params.id, req.body)),
   );
 
   app.delete<{ Params: IdParams; Querystring: { force_termination?: boolean } }>(

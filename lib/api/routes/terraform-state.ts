@@ -21,7 +21,8 @@ import {
 } from '../../contract/terraform-state';
 import type { StateDocument } from '../../engine/terraform-state';
 import { pageParams } from '../paging';
-import { errorResponses, PageQuery, PageQueryT, RouteDeps, sendPage } from './shared';
+import { presentStateVersion } from '../present/terraform-state';
+import { errorResponses, PageQuery, PageQueryT, presentPage, RouteDeps, sendPage } from './shared';
 
 const StateParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64 }),
@@ -119,7 +120,9 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
         req,
         reply,
         'versions',
-        await service.versions(req.principal, req.params.id, req.params.name, pageParams(req.query)),
+        presentPage(await service.versions(req.principal, req.params.id, req.params.name, pageParams(req.query)), (row) =>
+          presentStateVersion(req.params.id, req.params.name, row),
+        ),
         req.query,
       ),
   );
@@ -142,7 +145,15 @@ export async function terraformStateRoutes(app: FastifyInstance, { engine }: Rou
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID)),
+      reply
+        .status(201)
+        .send(
+          presentStateVersion(
+            req.params.id,
+            req.params.name,
+            await service.restore(req.principal, req.params.id, req.params.name, req.params.version, req.query.ID),
+          ),
+        ),
   );
 }
 

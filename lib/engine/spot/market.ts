@@ -4,7 +4,7 @@
  * notices go to. The rules of a round live in clearing.ts and price.ts (pure), request states in lifecycle.ts.
  */
 import { MetalError } from '../../contract/errors';
-import type { SpotMarketRequest, SpotMarketRequestCreateInput, SpotMarketRequestUpdateInput, Webhook } from '../../contract/schemas';
+import type { SpotMarketRequestCreateInput, SpotMarketRequestUpdateInput, Webhook } from '../../contract/schemas';
 import { randomToken } from '../../core/ids';
 import { setProjectWebhook } from '../../store/projects';
 import type { Principal } from '../accounts';
@@ -15,7 +15,7 @@ import type { JobOutcome } from '../jobs';
 import { webhookUrlProblem } from '../webhook-targets';
 import { SpotPriceService, type SpotPrices } from './market-prices';
 import type { PriceDatapoint } from './price';
-import { SpotRequestService } from './requests';
+import { SpotRequestService, type SpotRequestView } from './requests';
 import { ClearingRounds, type ClearingReport } from './round';
 
 /** How often a waiting on-demand device looks for a freed machine. */
@@ -41,20 +41,20 @@ export class SpotMarketService {
     principal: Principal,
     projectId: string,
     input: SpotMarketRequestCreateInput,
-    commitWith?: CommitWith<SpotMarketRequest>,
-  ): Promise<SpotMarketRequest> {
+    commitWith?: CommitWith<SpotRequestView>,
+  ): Promise<SpotRequestView> {
     return this.requests.create(principal, projectId, input, commitWith);
   }
 
-  updateRequest(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotMarketRequest> {
+  updateRequest(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotRequestView> {
     return this.requests.update(principal, id, input);
   }
 
-  get(principal: Principal, id: string): Promise<SpotMarketRequest> {
+  get(principal: Principal, id: string): Promise<SpotRequestView> {
     return this.requests.get(principal, id);
   }
 
-  list(principal: Principal, projectId: string): Promise<SpotMarketRequest[]> {
+  list(principal: Principal, projectId: string): Promise<SpotRequestView[]> {
     return this.requests.list(principal, projectId);
   }
 

@@ -1,8 +1,8 @@
 /**
  * Termination notices of reclaimed spot devices: a termination_time on the device, an event, and a signed webhook
- * to the project when it has one (written to the outbox in the round's transaction).
+ * to the project when it has one (written to the outbox in the round's transaction, in the shape the API's
+ * presenter gives it: EngineOptions.webhookBodies).
  */
-import { METAL_API_BASE } from '../../contract/hrefs';
 import { newId } from '../../core/ids';
 import type { Queryable } from '../../store/database';
 import { setTerminationTimes } from '../../store/devices';
@@ -11,6 +11,23 @@ import { enqueueWebhooks } from '../../store/webhook-outbox';
 
 import { insertEvents } from '../../store/events';
 import type { SpotReclaim } from './clearing';
+
+/** A termination notice as the engine knows it; the webhook's body is its presentation (WebhookBodies). */
+export interface TerminationNotice {
+  sentAt: Date;
+  deviceId: string;
+  hostname: string;
+  spotMarketRequestId: string | null;
+  reason: SpotReclaim['reason'];
+  terminationTime: Date;
+  /** The spot price that reclaimed it. */
+  price: number | undefined;
+}
+
+/** The bodies of the webhooks the engine sends, in the shapes their receivers are promised (lib/api/present). */
+export interface WebhookBodies {
+  terminationNotice(notice: TerminationNotice): unknown;
+}
 
 const REASONS = {
   outbid: 'the spot price rose above its max bid',
@@ -25,6 +42,7 @@ export async function sendTerminationNotices(
   devices: Map<string, { project_id: string; hostname: string; spot_market_request_id: string | null }>,
   prices: Map<string, number>,
   now: Date,
+  bodies: WebhookBodies,
 ): Promise<number> {
   if (!reclaims.length) return 0;
   await setTerminationTimes(
@@ -51,17 +69,15 @@ export async function sendTerminationNotices(
     .filter((r) => hooked.has(devices.get(r.deviceId)!.project_id))
     .map((r) => {
       const d = devices.get(r.deviceId)!;
-      const body = {
-        type: 'spot.termination_notice',
-        created_at: now.toISOString(),
-        device: { id: r.deviceId, hostname: d.hostname, href: `${METAL_API_BASE}/devices/${r.deviceId}` },
-        spot_market_request: d.spot_market_request_id
-          ? { id: d.spot_market_request_id, href: `${METAL_API_BASE}/spot-market-requests/${d.spot_market_request_id}` }
-          : null,
+      const body = bodies.terminationNotice({
+        sentAt: now,
+        deviceId: r.deviceId,
+        hostname: d.hostname,
+        spotMarketRequestId: d.spot_market_request_id,
         reason: r.reason,
-        termination_time: r.terminationTime.toISOString(),
+        terminationTime: r.terminationTime,
         price: prices.get(r.pool),
-      };
+      });
       return { projectId: d.project_id, body };
     });
   await enqueueWebhooks(tx, webhooks, now);

@@ -9,15 +9,16 @@ import { MetalError } from '../../contract/errors';
 import {
   HOSTNAME_PATTERN,
   HOSTNAME_RULE,
-  type SpotMarketRequest,
   type SpotMarketRequestCreateInput,
   type SpotMarketRequestUpdateInput,
 } from '../../contract/schemas';
+import { isoTime as iso } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { MetroRow, PlanRow } from '../../store/catalog';
 import type { Queryable } from '../../store/database';
 import { pricesInMetros } from '../../store/spot-prices';
 import * as devicesRepo from '../../store/devices';
+import type { SpotRequestDeviceRow } from '../../store/devices';
 import * as projectsRepo from '../../store/projects';
 import * as repo from '../../store/spot-requests';
 import type { SpotRequestRow } from '../../store/spot-requests';
@@ -27,7 +28,14 @@ import { isUuid } from '../../core/ids';
 import { insertEvents } from '../../store/events';
 import { closeRequests, terminateDevices } from './ending';
 import { decideRequestEvent, requestClosed } from './lifecycle';
-import { iso, presentRequests } from './present';
+import { poolKey } from './clearing';
+
+/** A request with its devices (not deleted, oldest first) and the current spot price of its pool, if there is one. */
+export interface SpotRequestView {
+  request: SpotRequestRow;
+  devices: SpotRequestDeviceRow[];
+  price: number | undefined;
+}
 
 /** A request's bid and its limits: what an update may change. */
 const BID_FIELDS = ['max_bid_price', 'devices_min', 'devices_max', 'end_at'] as const;
@@ -48,12 +56,12 @@ export class SpotRequestService {
     principal: Principal,
     projectId: string,
     input: SpotMarketRequestCreateInput,
-    commitWith?: CommitWith<SpotMarketRequest>,
-  ): Promise<SpotMarketRequest> {
+    commitWith?: CommitWith<SpotRequestView>,
+  ): Promise<SpotRequestView> {
     await this.visibleProject(principal, projectId);
     const { plan, metro } = this.validate(input);
     const now = this.ctx.clock.now();
-    const { id } = await committing(this.ctx.db, commitWith, async (db) => {
+    const { request } = await committing(this.ctx.db, commitWith, async (db) => {
       const row = await repo.insertRequest(
         db,
         {
@@ -70,10 +78,10 @@ export class SpotRequestService {
         },
         now,
       );
-      return (await this.present([row], db))[0];
+      return (await this.withDevices([row], db))[0];
     });
     await this.clear().catch((err) => this.ctx.log.error({ err }, 'spot clearing after a new request failed; the next round retries'));
-    return this.get(principal, id);
+    return this.get(principal, request.id);
   }
 
   private validate(input: SpotMarketRequestCreateInput): { plan: PlanRow; metro: MetroRow } {
@@ -144,7 +152,7 @@ export class SpotRequestService {
    * then runs a clearing round: a higher bid or devices_max can fill at once, a bid below the price gets the
    * request's devices their termination notices. Running devices are not ended by a lower devices_max.
    */
-  async update(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotMarketRequest> {
+  async update(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotRequestView> {
     const row = await this.row(principal, id);
     decideRequestEvent(row, 'update');
     const bid = {
@@ -188,14 +196,14 @@ export class SpotRequestService {
     return this.get(principal, id);
   }
 
-  async get(principal: Principal, id: string): Promise<SpotMarketRequest> {
+  async get(principal: Principal, id: string): Promise<SpotRequestView> {
     const row = await this.row(principal, id);
-    return (await this.present([row]))[0];
+    return (await this.withDevices([row]))[0];
   }
 
-  async list(principal: Principal, projectId: string): Promise<SpotMarketRequest[]> {
+  async list(principal: Principal, projectId: string): Promise<SpotRequestView[]> {
     await this.visibleProject(principal, projectId);
-    return this.present(await repo.listRequests(this.ctx.db, projectId));
+    return this.withDevices(await repo.listRequests(this.ctx.db, projectId));
   }
 
   /**
@@ -236,7 +244,7 @@ export class SpotRequestService {
   }
 
   /** `db`: a create's transaction reads through it (on PGlite a statement outside it would wait for it). */
-  private async present(rows: SpotRequestRow[], db: Queryable = this.ctx.db): Promise<SpotMarketRequest[]> {
+  private async withDevices(rows: SpotRequestRow[], db: Queryable = this.ctx.db): Promise<SpotRequestView[]> {
     if (!rows.length) return [];
     const [devices, prices] = await Promise.all([
       devicesRepo.requestDevices(
@@ -245,6 +253,11 @@ export class SpotRequestService {
       ),
       pricesInMetros(db, [...new Set(rows.map((r) => r.metro_id))]),
     ]);
-    return presentRequests(rows, devices, prices, this.ctx.world);
+    const price = new Map(prices.map((p) => [poolKey(p.metro_id, p.plan_id), p.price]));
+    return rows.map((request) => ({
+      request,
+      devices: devices.filter((d) => d.spot_market_request_id === request.id),
+      price: price.get(poolKey(request.metro_id, request.plan_id)),
+    }));
   }
 }

@@ -21,7 +21,7 @@ import { clearMarket, poolKey, type SpotBid, type SpotDevice, type SpotPool } fr
 import { closeRequests, terminateDevices } from './ending';
 import type { SpotPriceService } from './market-prices';
 import { sendTerminationNotices } from './notices';
-import { iso } from './present';
+import { isoTime as iso } from '../../core/clock';
 import { defaultPriceHistoryConfig } from './price';
 
 /** What one clearing round did (for logs and tests). */
@@ -127,7 +127,14 @@ export class ClearingRounds {
         now,
       );
       const reclaims = clearing.pools.flatMap((p) => p.reclaims);
-      webhooks = await sendTerminationNotices(tx, reclaims, new Map(spotDevices.map((d) => [d.id, d])), prices, now);
+      webhooks = await sendTerminationNotices(
+        tx,
+        reclaims,
+        new Map(spotDevices.map((d) => [d.id, d])),
+        prices,
+        now,
+        this.ctx.webhookBodies,
+      );
       const closed = clearing.pools.flatMap((p) => p.closed);
       await closeRequests(
         tx,

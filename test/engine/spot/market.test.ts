@@ -8,12 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { devicePresenter } from '../../../lib/api/present/devices';
+import { presentSpotRequest } from '../../../lib/api/present/spot';
 import { DEFAULT_CATALOG, type Cloud } from '../../../lib/cloud';
 import type { DeviceCreateInput, SpotMarketRequest, SpotMarketRequestCreateInput } from '../../../lib/contract/schemas';
 import type { Principal } from '../../../lib/engine/accounts';
 import { ManualClock } from '../../../lib/core/clock';
 import type { CatalogFile } from '../../../lib/engine/operator';
 import { PLACEMENT_RETRY_MS, type SpotMarketService } from '../../../lib/engine/spot/market';
+import type { SpotRequestView } from '../../../lib/engine/spot/requests';
 import type { Queryable } from '../../../lib/store/database';
 import {
   adminProject,
@@ -73,7 +76,22 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
   const deliveries: { body: string; signature: string }[] = [];
   let failNextDelivery = true;
 
-  const spot = () => cloud.engine.spot;
+  /** The spot market, with its requests as the API presents them (the scenarios read them as a client does). */
+  const spot = () => {
+    const market = cloud.engine.spot;
+    const present = (view: SpotRequestView) => presentSpotRequest(view, cloud.engine.world);
+    return {
+      clear: () => market.clear(),
+      delete: (...a: Parameters<SpotMarketService['delete']>) => market.delete(...a),
+      history: (...a: Parameters<SpotMarketService['history']>) => market.history(...a),
+      setWebhook: (...a: Parameters<SpotMarketService['setWebhook']>) => market.setWebhook(...a),
+      createRequest: async (...a: Parameters<SpotMarketService['createRequest']>) => present(await market.createRequest(...a)),
+      get: async (...a: Parameters<SpotMarketService['get']>) => present(await market.get(...a)),
+      list: async (...a: Parameters<SpotMarketService['list']>) => (await market.list(...a)).map(present),
+      updateRequest: async (...a: Parameters<SpotMarketService['updateRequest']>) => present(await market.updateRequest(...a)),
+    };
+  };
+  const shown = async (id: string) => devicePresenter(cloud.engine)(await cloud.engine.devices.get(id));
   const input = (metro: string, o: Partial<SpotMarketRequestCreateInput> = {}): SpotMarketRequestCreateInput => ({
     devices_min: 1,
     devices_max: 1,
@@ -173,8 +191,8 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     let failedId = '';
     const failed = await spot()
       .createRequest(principal, projectId, input('ny', low), async (tx, created) => {
-        failedId = created.id;
-        expect(await count(tx, created.id)).toBe(1);
+        failedId = created.request.id;
+        expect(await count(tx, created.request.id)).toBe(1);
         throw new Error('the answer could not be written');
       })
       .catch((e: Error) => e);
@@ -185,7 +203,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
       principal,
       projectId,
       input('ny', low),
-      async (_tx, created) => void committed.push(created),
+      async (_tx, created) => void committed.push(presentSpotRequest(created, cloud.engine.world)),
     );
     expect(committed).toEqual([expect.objectContaining({ id: request.id, state: 'open', max_bid_price: 0.05, devices: [] })]);
     await spot().delete(principal, request.id, false);
@@ -395,10 +413,10 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     await clock.advance(MIN);
     await spot().clear();
     expect((await device(id)).termination_time).not.toBeNull();
-    expect((await cloud.engine.devices.get(id)).actions.map((a) => a.type)).toContain('convert_to_on_demand');
+    expect((await shown(id)).actions.map((a) => a.type)).toContain('convert_to_on_demand');
     await cloud.engine.devices.action(id, { type: 'convert_to_on_demand' });
     expect(await device(id)).toMatchObject({ spot_instance: false, spot_market_request_id: null, termination_time: null, state: 'active' });
-    expect((await cloud.engine.devices.get(id)).actions.map((a) => a.type)).not.toContain('convert_to_on_demand');
+    expect((await shown(id)).actions.map((a) => a.type)).not.toContain('convert_to_on_demand');
     expect((await events(id)).at(-1)).toMatchObject({
       type: 'instance.converted_to_on_demand',
       body: expect.stringMatching(/termination at .* is cancelled/),

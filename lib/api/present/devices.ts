@@ -1,0 +1,122 @@
+/**
+ * Devices in the contract's Metal shape, with their links (lib/contract/hrefs.ts), from their rows and the
+ * engine's world.
+ */
+import { METAL_API_BASE, href } from '../../contract/hrefs';
+import type { Device, NetworkPort } from '../../contract/schemas';
+import { isoTime } from '../../core/clock';
+import { sha256 } from '../../core/ids';
+import { PROVISIONING_PROGRESS, shownState, type DeviceRow, type Engine, type OsRow, type World } from '../../engine';
+import { metroLite, presentFacility, presentOs, presentPlan } from './catalog';
+import { presentIpAssignment } from './ip-assignments';
+
+const iso = (v: Date | string | null | undefined): string => isoTime(v) ?? '';
+
+const ACTIONS_BY_STATE: Record<string, string[]> = {
+  active: ['power_off', 'reboot', 'reinstall', 'rescue'],
+  inactive: ['power_on', 'reinstall'],
+  failed: ['reinstall'],
+  rescue: ['power_off', 'reboot', 'reinstall'],
+};
+
+/** States whose install progress Metal showed in provisioning_percentage. */
+const INSTALLING = new Set(['queued', 'provisioning', 'reinstalling']);
+
+/** Login user of an installed OS: Administrator on Windows, root elsewhere (as Metal's `user`). */
+const loginUser = (os: OsRow) => (os.distro === 'windows' ? 'Administrator' : 'root');
+
+/** A stable UUID for a named port of a machine (the same machine shows the same port ids to every device on it). */
+function portId(machineId: string, name: string): string {
+  const h = sha256(`${machineId}/${name}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Metal's default port layout: every NIC (eth0, eth1, ...) bonded into bond0, layer-3 networking on the bond. The
+ * bond comes first, as Metal listed it; metalforge offers no other network type.
+ */
+export function networkPorts(machineId: string | null, macs: string[]): NetworkPort[] {
+  if (!machineId || macs.length === 0) return [];
+  const bond = { id: portId(machineId, 'bond0'), name: 'bond0' };
+  const port = (id: string, name: string, type: NetworkPort['type'], mac: string | null, member: typeof bond | null): NetworkPort => ({
+    id,
+    name,
+    type,
+    data: { mac, bonded: true },
+    bond: member,
+    network_type: 'layer3',
+    native_virtual_network: null,
+    virtual_networks: [],
+    disbond_operation_supported: type === 'NetworkPort',
+    href: `${METAL_API_BASE}/ports/${id}`,
+  });
+  return [
+    port(bond.id, bond.name, 'NetworkBondPort', null, null),
+    ...macs.map((mac, i) => port(portId(machineId, `eth${i}`), `eth${i}`, 'NetworkPort', mac, bond)),
+  ];
+}
+
+/** A device; `rootPassword` is its root password while it may be shown (DeviceService.rootPassword), else null. */
+export function presentDevice(d: DeviceRow, world: World, rootPassword: string | null): Device {
+  const plan = world.plans.get(d.plan_id)!;
+  const metro = world.metros.get(d.metro_id)!;
+  const facility = world.facilities.get(d.facility_id)!;
+  const os = world.operatingSystems.get(d.operating_system_id)!;
+  const out: Device = {
+    id: d.id,
+    short_id: d.short_id,
+    hostname: d.hostname,
+    description: d.description,
+    state: shownState(d.state),
+    billing_cycle: d.billing_cycle,
+    provisioning_percentage: INSTALLING.has(d.state) ? (d.provisioning_percentage ?? PROVISIONING_PROGRESS.queued) : null,
+    provisioning_events: [],
+    plan: presentPlan(plan, world),
+    metro: metroLite(metro),
+    facility: presentFacility(facility, world),
+    operating_system: presentOs(os, world),
+    project: href(`/projects/${d.project_id}`),
+    project_lite: href(`/projects/${d.project_id}`),
+    ip_addresses: d.ip_addresses.map((a) => presentIpAssignment(a, d, metro)),
+    network_ports: networkPorts(d.machine_id, d.macs ?? []),
+    network_type: 'layer3',
+    bonding_mode: 5,
+    network_frozen: false,
+    user: loginUser(os),
+    ssh_keys: d.ssh_key_ids.map((id) => href(`/ssh-keys/${id}`)),
+    userdata: d.userdata,
+    customdata: d.customdata,
+    ipxe_script_url: d.ipxe_script_url,
+    always_pxe: d.always_pxe,
+    locked: d.locked,
+    tags: d.tags,
+    spot_instance: d.spot_instance,
+    spot_price_max: d.spot_price_max,
+    termination_time: d.termination_time ? iso(d.termination_time) : null,
+    root_password: rootPassword,
+    hardware_reservation: null,
+    sos: null,
+    switch_uuid: null,
+    iqn: null,
+    image_url: null,
+    firmware_set_id: null,
+    created_by: null,
+    storage: null,
+    volumes: [],
+    created_at: iso(d.created_at),
+    updated_at: iso(d.updated_at),
+    href: `${METAL_API_BASE}/devices/${d.id}`,
+    actions: [
+      ...(ACTIONS_BY_STATE[d.state] ?? []),
+      ...(d.spot_instance && d.state !== 'deprovisioning' && d.state !== 'deleted' ? ['convert_to_on_demand'] : []),
+    ].map((type) => ({ type, name: type.replace(/_/g, ' ') })),
+  };
+  if (d.failure_reason) out.failure_reason = d.failure_reason;
+  return out;
+}
+
+/** Presents devices as `engine` sees them now (its world, its clock for the root password). */
+export const devicePresenter =
+  (engine: Engine) =>
+  (row: DeviceRow): Device =>
+    presentDevice(row, engine.world, engine.devices.rootPassword(row));

@@ -1,0 +1,57 @@
+/**
+ * Device addresses in the contract's shapes: IPAssignment (an address on a device, as the device and /ips/{id} show
+ * it) and IPReservation (the block it was carved from).
+ */
+import { METAL_API_BASE, href } from '../../contract/hrefs';
+import type { IpAddress, IpAssignment, IpReservation } from '../../contract/schemas';
+import { isoTime } from '../../core/clock';
+import { ipBlockId, type HeldAddress, type MetroRow, type StoredAddress, type World } from '../../engine';
+import { metroLite } from './catalog';
+
+/** A stored address with its link (rows written before addresses were stored without it carry the same link). */
+export const presentAddress = (a: StoredAddress): IpAddress => ({ ...a, href: `${METAL_API_BASE}/ips/${a.id}` });
+
+/** An address as the device that holds it shows it, and as /ips/{id} does (Metal's IPAssignment). */
+export function presentIpAssignment(a: StoredAddress, holder: { id: string; created_at: Date | string }, metro: MetroRow): IpAssignment {
+  return {
+    ...presentAddress(a),
+    type: 'IPAssignment',
+    assigned_to: href(`/devices/${holder.id}`),
+    created_at: isoTime(holder.created_at) ?? '',
+    enabled: true,
+    global_ip: false,
+    // Management addresses go with their device: they cannot be moved to another one.
+    manageable: false,
+    metro: metroLite(metro),
+    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${METAL_API_BASE}/ips/${ipBlockId(a.id)}` },
+  };
+}
+
+export function presentAssignment({ holder, address }: HeldAddress, world: World): IpAssignment {
+  return presentIpAssignment(address, { id: holder.device_id, created_at: holder.created_at }, world.metros.get(holder.metro_id)!);
+}
+
+export function presentReservation(held: HeldAddress, world: World): IpReservation {
+  const { holder, address: a } = held;
+  const id = ipBlockId(a.id)!;
+  // The block as its assignment shows it, with the block's own id and href.
+  const { type: _type, assigned_to: _to, parent_block: _parent, address: _address, ...shared } = presentAssignment(held, world);
+  return {
+    ...shared,
+    id,
+    href: `${METAL_API_BASE}/ips/${id}`,
+    address: a.network,
+    type: a.address_family === 6 ? 'public_ipv6' : a.public ? 'public_ipv4' : 'private_ipv4',
+    state: 'created',
+    addon: false,
+    bill: false,
+    assignments: [href(`/ips/${a.id}`)],
+    project: href(`/projects/${holder.project_id}`),
+    tags: [],
+    customdata: {},
+  };
+}
+
+/** What /ips/{id} names: an assignment, or the block an address was carved from. */
+export const presentIp = (held: HeldAddress & { block: boolean }, world: World): IpAssignment | IpReservation =>
+  held.block ? presentReservation(held, world) : presentAssignment(held, world);
