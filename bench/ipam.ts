@@ -50,7 +50,11 @@ async function main(): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed;
   const bytesBefore = await storeBytes(cloud);
   started = performance.now();
-  await pool(TOTAL, CONCURRENCY, async () => void (await ipam.reserve(project.id, { type: 'public_ipv4', metro: 'da', quantity: 1 })));
+  await pool(
+    TOTAL,
+    CONCURRENCY,
+    async () => void (await ipam.reserve(principal, project.id, { type: 'public_ipv4', metro: 'da', quantity: 1 })),
+  );
   const rate = TOTAL / ((performance.now() - started) / 1000);
   global.gc?.();
   const heapGrowth = process.memoryUsage().heapUsed - heapBefore;

@@ -542,12 +542,14 @@ const IpCommon = {
 };
 
 /**
- * The block an assignment comes from (GET /projects/{id}/ips, /ips/{id}). metalforge has no reservations of its
- * own yet: each device address is served as the management block it was carved from.
+ * A block of addresses (GET /projects/{id}/ips, /ips/{id}): one a project reserved from the metro's (or the global)
+ * pools, or the management block a device's address was carved from.
  */
 export const IpReservation = Type.Object({
   ...IpCommon,
-  type: Type.Union([Type.Literal('public_ipv4'), Type.Literal('private_ipv4'), Type.Literal('public_ipv6')]),
+  type: Type.Union([Type.Literal('public_ipv4'), Type.Literal('private_ipv4'), Type.Literal('public_ipv6'), Type.Literal('global_ipv4')]),
+  /** Global addresses belong to no metro. */
+  metro: Type.Optional(MetroLite),
   state: Type.String(),
   addon: Type.Boolean(),
   bill: Type.Boolean(),
@@ -555,8 +557,37 @@ export const IpReservation = Type.Object({
   project: Href,
   tags: Type.Array(Type.String()),
   customdata: CustomData,
+  details: Type.Optional(Type.String()),
 });
 export type IpReservation = Static<typeof IpReservation>;
+
+export const IP_RESERVATION_TYPES = ['public_ipv4', 'global_ipv4', 'private_ipv4', 'public_ipv6'] as const;
+
+/** POST /projects/{id}/ips, as the spec's IPReservationRequestInput. */
+export const IpReservationRequestInput = Type.Object(
+  {
+    type: Type.String({ enum: [...IP_RESERVATION_TYPES], description: 'public_ipv4 or global_ipv4 (or public_ipv6, private_ipv4)' }),
+    quantity: Type.Integer({ minimum: 1, maximum: 256, description: 'addresses in the block: a power of two; 1 for global_ipv4' }),
+    metro: Type.Optional(Type.String({ minLength: 1, description: 'metro code; leave out for global_ipv4' })),
+    facility: Type.Optional(Type.String()),
+    details: Type.Optional(Type.String({ maxLength: 1000 })),
+    comments: Type.Optional(Type.String()),
+    tags: Type.Optional(Tags),
+    customdata: Type.Optional(CustomData),
+    fail_on_approval_required: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type IpReservationRequestInput = Static<typeof IpReservationRequestInput>;
+
+/** PUT/PATCH /ips/{id} on a reservation, as the spec's IPAssignmentUpdateInput. */
+export const IpReservationUpdateInput = Type.Object(
+  { details: Type.Optional(Type.String({ maxLength: 1000 })), tags: Type.Optional(Tags), customdata: Type.Optional(CustomData) },
+  { additionalProperties: false },
+);
+export type IpReservationUpdateInput = Static<typeof IpReservationUpdateInput>;
+
+export const IpAvailabilitiesList = Type.Object({ available: Type.Array(Type.String()) });
 
 export const IpAssignmentList = Type.Object({ ip_addresses: Type.Array(IpAssignment) });
 export const IpReservationList = Type.Object({ ip_addresses: Type.Array(IpReservation), meta: Type.Optional(Meta) });

@@ -73,7 +73,7 @@ export class Engine {
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.addresses = new AddressService(this.ctx, this.projects);
-    this.ipam = new IpamService(this.ctx);
+    this.ipam = new IpamService(this.ctx, this.projects);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
@@ -161,6 +161,7 @@ export type { TerraformStateVersionRow } from '../store/terraform-state';
 export type { CreatedApiKey, Principal } from './accounts';
 export type { DeviceRow, StoredAddress } from './devices';
 export type { HeldAddress } from './ip-assignments';
+export type { PoolRow, ReservationRow } from './network/ipam';
 export type { SpotRequestView } from './spot/requests';
 export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';

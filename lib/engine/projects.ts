@@ -7,6 +7,7 @@ import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from '../core/ids';
 import { findEvent, listEvents, type EventRow, type EventScope } from '../store/events';
 import type { Page } from '../store/paging';
+import { countReservationsOfProject } from '../store/ip-pools';
 import * as projects from '../store/projects';
 import { newId } from '../core/ids';
 
@@ -105,6 +106,9 @@ export class ProjectService {
     await this.ctx.db.transaction(async (tx) => {
       const n = await projects.lockProjectDevices(tx, id);
       if (n > 0) throw new MetalError('conflict', `project ${id} still has ${n} device(s); delete them first`);
+      const blocks = await countReservationsOfProject(tx, id);
+      if (blocks > 0)
+        throw new MetalError('conflict', `project ${id} still has ${blocks} IP reservation(s); delete them first (DELETE /ips/{id})`);
       await projects.deleteProject(tx, id);
     });
   }

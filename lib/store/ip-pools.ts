@@ -37,7 +37,6 @@ export interface ReservationRow {
   network: string;
   cidr: number;
   quantity: number;
-  description: string | null;
   details: string | null;
   tags: string[];
   customdata: Record<string, unknown>;
@@ -50,7 +49,7 @@ type Raw<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
 const POOL_COLUMNS =
   'id, type, metro_id, network, address_family, first_address::text, size::text, next::text, allocated::text, created_at';
 const RESERVATION_COLUMNS =
-  'id, project_id, pool_id, start::text, size::text, type, metro_id, address_family, network, cidr, quantity, description, details, tags, customdata, created_at, updated_at';
+  'id, project_id, pool_id, start::text, size::text, type, metro_id, address_family, network, cidr, quantity, details, tags, customdata, created_at, updated_at';
 
 const pool = (r: Raw<PoolRow>): PoolRow => ({
   ...r,
@@ -168,11 +167,11 @@ export async function insertReservations(tx: Queryable, rows: ReservationRow[]):
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO ip_reservations (id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity,
-  description, details, tags, customdata, created_at, updated_at)
-SELECT id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity, description, details,
+  details, tags, customdata, created_at, updated_at)
+SELECT id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity, details,
   coalesce(tags, '[]'), coalesce(customdata, '{}'), created_at, updated_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, project_id uuid, pool_id uuid, start numeric, size numeric, type text, metro_id uuid,
-  address_family smallint, network text, cidr smallint, quantity integer, description text, details text, tags jsonb, customdata jsonb,
+  address_family smallint, network text, cidr smallint, quantity integer, details text, tags jsonb, customdata jsonb,
   created_at timestamptz, updated_at timestamptz)`,
     [JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))],
   );
@@ -205,16 +204,22 @@ export async function countReservationsOfProject(db: Queryable, projectId: strin
 export async function updateReservation(
   tx: Queryable,
   id: string,
-  change: Pick<ReservationRow, 'description' | 'details' | 'tags' | 'customdata' | 'updated_at'>,
+  change: Pick<ReservationRow, 'details' | 'tags' | 'customdata' | 'updated_at'>,
 ): Promise<ReservationRow> {
   const [row] = await tx.query<Raw<ReservationRow>>(
-    `UPDATE ip_reservations SET description = $2, details = $3, tags = $4::jsonb, customdata = $5::jsonb, updated_at = $6
+    `UPDATE ip_reservations SET details = $2, tags = $3::jsonb, customdata = $4::jsonb, updated_at = $5
 WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
-    [id, change.description, change.details, JSON.stringify(change.tags), JSON.stringify(change.customdata), change.updated_at],
+    [id, change.details, JSON.stringify(change.tags), JSON.stringify(change.customdata), change.updated_at],
   );
   return reservation(row);
 }
 
 export async function deleteReservation(tx: Queryable, id: string): Promise<void> {
   await tx.query('DELETE FROM ip_reservations WHERE id = $1', [id]);
+}
+
+/** Which of the projects still exist, each locked against deletion until the transaction ends. */
+export async function liveProjects(tx: Queryable, ids: string[]): Promise<Set<string>> {
+  const rows = await tx.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1::uuid[]) FOR SHARE', [ids]);
+  return new Set(rows.map((r) => r.id));
 }

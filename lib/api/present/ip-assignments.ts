@@ -5,7 +5,8 @@
 import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { IpAddress, IpAssignment, IpReservation } from '../../contract/schemas';
 import { isoTime } from '../../core/clock';
-import { ipBlockId, type HeldAddress, type MetroRow, type StoredAddress, type World } from '../../engine';
+import { formatAddress, netmask, parseAddress } from '../../core/ip';
+import { ipBlockId, type HeldAddress, type MetroRow, type ReservationRow, type StoredAddress, type World } from '../../engine';
 import { metroLite } from './catalog';
 
 /** A stored address with its link (rows written before addresses were stored without it carry the same link). */
@@ -55,3 +56,36 @@ export function presentReservation(held: HeldAddress, world: World): IpReservati
 /** What /ips/{id} names: an assignment, or the block an address was carved from. */
 export const presentIp = (held: HeldAddress & { block: boolean }, world: World): IpAssignment | IpReservation =>
   held.block ? presentReservation(held, world) : presentAssignment(held, world);
+
+/** A block a project reserved from the pools (Metal's IPReservation); its gateway is its first usable address. */
+export function presentIpBlock(row: ReservationRow, world: World): IpReservation {
+  const first = parseAddress(row.network)!.value;
+  const gateway = row.cidr >= (row.address_family === 4 ? 31 : 127) ? first : first + 1n;
+  const metro = row.metro_id ? world.metros.get(row.metro_id) : undefined;
+  return {
+    id: row.id,
+    href: `${METAL_API_BASE}/ips/${row.id}`,
+    address: row.network,
+    address_family: row.address_family,
+    cidr: row.cidr,
+    netmask: netmask(row.address_family, row.cidr),
+    network: row.network,
+    gateway: formatAddress(row.address_family, gateway),
+    public: row.type !== 'private_ipv4',
+    management: false,
+    manageable: true,
+    enabled: true,
+    global_ip: row.type === 'global_ipv4',
+    created_at: isoTime(row.created_at) ?? '',
+    ...(metro && { metro: metroLite(metro) }),
+    type: row.type,
+    state: 'created',
+    addon: true,
+    bill: false,
+    assignments: [],
+    project: href(`/projects/${row.project_id}`),
+    tags: row.tags,
+    customdata: row.customdata,
+    ...(row.details !== null && { details: row.details }),
+  };
+}

@@ -1,47 +1,169 @@
-/** IP addresses as devices hold them today: assignments and the blocks they come from (read-only). */
+/**
+ * IP addresses: blocks projects reserve from the pools (create, read, change, release, what is still free in
+ * them), and the management addresses devices hold with the blocks they come from.
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { IpAssignment, IpReservation, IpReservationList, ShapeQuery, type ShapeQuery as ShapeQueryT } from '../../contract/schemas';
+import { MetalError } from '../../contract/errors';
+import {
+  IP_RESERVATION_TYPES,
+  IpAssignment,
+  IpAvailabilitiesList,
+  IpReservation,
+  IpReservationList,
+  IpReservationRequestInput,
+  IpReservationUpdateInput,
+  ShapeQuery,
+  type IpReservationRequestInput as ReserveT,
+  type IpReservationUpdateInput as UpdateT,
+  type ShapeQuery as ShapeQueryT,
+} from '../../contract/schemas';
+import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
-import { presentIp, presentReservation } from '../present/ip-assignments';
+import { presentIp, presentIpBlock, presentReservation } from '../present/ip-assignments';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 /** An assignment is found by its id or its address (device hrefs have named it by address). */
 const IdOrAddressParams = Type.Object({ id: Type.String({ pattern: '^[0-9A-Fa-f:.-]{1,64}$', description: 'a UUID or an IP address' }) });
 
+const TypesQuery = Type.Object({
+  ...PageQuery.properties,
+  types: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: `comma-separated or repeated: ${IP_RESERVATION_TYPES.join(', ')}`,
+    }),
+  ),
+});
+type TypesQueryT = PageQueryT & { types?: string | string[] };
+
+const CidrQuery = Type.Object({
+  cidr: Type.Integer({ minimum: 0, maximum: 128, description: 'size of the blocks to list, in prefix bits' }),
+});
+
+const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete or reinstall the device instead';
+
 export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['ip-addresses'];
+  const present = (row: Parameters<typeof presentIpBlock>[0]) => presentIpBlock(row, engine.world);
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/ips/:id',
     {
       schema: {
         tags,
-        summary: 'Get an IP assignment (by id or address) or the block it comes from',
+        summary: 'Get an IP reservation, an IP assignment (by id or address) or the block it comes from',
         params: IdOrAddressParams,
         querystring: ShapeQuery,
         response: { 200: Type.Union([IpAssignment, IpReservation]), ...errorResponses },
       },
     },
-    async (req, reply) => sendOne(reply, presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world), req.query),
+    async (req, reply) => {
+      const reserved = await engine.ipam.reservation(req.principal, req.params.id);
+      const body = reserved ? present(reserved) : presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world);
+      return sendOne(reply, body, req.query);
+    },
   );
 
-  app.get<{ Params: IdParams; Querystring: PageQueryT }>(
+  app.put<{ Params: IdParams; Body: UpdateT }>(
+    '/ips/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change the details, tags or customdata of an IP reservation',
+        params: IdParams,
+        body: IpReservationUpdateInput,
+        response: { 200: IpReservation, ...errorResponses },
+      },
+    },
+    async (req) => {
+      await refuseManagementBlock(req.principal, req.params.id);
+      return present(await engine.ipam.update(req.principal, req.params.id, req.body));
+    },
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/ips/:id',
+    {
+      schema: { tags, summary: 'Release an IP reservation', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+    },
+    async (req, reply) => {
+      await refuseManagementBlock(req.principal, req.params.id);
+      await engine.ipam.release(req.principal, req.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get<{ Params: IdParams; Querystring: { cidr: number } }>(
+    '/ips/:id/available',
+    {
+      schema: {
+        tags,
+        summary: 'The blocks of a size still free in an IP reservation',
+        params: IdParams,
+        querystring: CidrQuery,
+        response: { 200: IpAvailabilitiesList, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const row = await engine.ipam.reservation(req.principal, req.params.id);
+      if (!row) throw new MetalError('not_found', `ip reservation ${req.params.id} not found`);
+      return { available: engine.ipam.available(row, req.query.cidr) };
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: ReserveT }>(
     '/projects/:id/ips',
     {
       schema: {
         tags,
-        summary: 'List the address blocks of a project’s devices',
+        summary: 'Reserve a block of addresses for a project',
         params: IdParams,
-        querystring: PageQuery,
+        body: IpReservationRequestInput,
+        response: { 201: IpReservation, ...errorResponses },
+      },
+    },
+    async (req, reply) =>
+      (await idempotent(engine, req, reply, 201, present, (commitWith) =>
+        engine.ipam.reserve(req.principal, req.params.id, req.body, commitWith),
+      )) ?? reply,
+  );
+
+  app.get<{ Params: IdParams; Querystring: TypesQueryT }>(
+    '/projects/:id/ips',
+    {
+      schema: {
+        tags,
+        summary: 'List the IP reservations of a project and the management blocks of its devices',
+        params: IdParams,
+        querystring: TypesQuery,
         response: { 200: IpReservationList, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const all = await engine.addresses.reservationsOf(req.principal, req.params.id);
+      const types = [req.query.types ?? []]
+        .flat()
+        .flatMap((t) => t.split(','))
+        .filter(Boolean);
+      const [reserved, held] = await Promise.all([
+        engine.ipam.reservationsOf(req.principal, req.params.id),
+        engine.addresses.reservationsOf(req.principal, req.params.id),
+      ]);
+      const all = [...reserved.map(present), ...held.map((h) => presentReservation(h, engine.world))].filter(
+        (block) => !types.length || types.includes(block.type),
+      );
       const { page, perPage } = pageParams(req.query);
-      const items = all.slice((page - 1) * perPage, page * perPage).map((held) => presentReservation(held, engine.world));
-      return sendPage(req, reply, 'ip_addresses', { items, total: all.length }, req.query);
+      return sendPage(req, reply, 'ip_addresses', { items: all.slice((page - 1) * perPage, page * perPage), total: all.length }, req.query);
     },
   );
+
+  /** Device management blocks and addresses are read-only here: they live and die with their device. */
+  async function refuseManagementBlock(principal: Parameters<typeof engine.ipam.reservation>[0], id: string): Promise<void> {
+    if (await engine.ipam.reservation(principal, id)) return;
+    const held = await engine.addresses.get(principal, id).catch(() => undefined);
+    if (held)
+      throw new MetalError(
+        'validation_failed',
+        `id: ${id} is ${held.block ? MANAGEMENT_BLOCK : `an address of device ${held.holder.device_id}; ${MANAGEMENT_BLOCK}`}`,
+      );
+  }
 }

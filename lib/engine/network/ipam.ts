@@ -6,13 +6,15 @@
 import { suggestion } from '../../contract/catalog-rules';
 import { MetalError } from '../../contract/errors';
 import { blockSize, formatCidr, parseAddress, parseCidr } from '../../core/ip';
-import { newId } from '../../core/ids';
+import { isUuid, newId } from '../../core/ids';
 import { Batcher } from '../../store/batcher';
 import { insertEvents } from '../../store/events';
 import * as repo from '../../store/ip-pools';
 import type { Queryable } from '../../store/database';
 import { MACHINE_ADDRESS_RANGES } from '../addresses';
+import type { Principal } from '../accounts';
 import type { CommitWith, EngineContext } from '../context';
+import type { ProjectService } from '../projects';
 import { allocate, availableBlocks, buddyChain, release, type Block } from './allocation';
 import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolRemaining } from './ipam-rules';
 
@@ -35,7 +37,8 @@ export interface ReservationRequest {
   quantity: number;
   /** Metro code or id; none for global reservations. */
   metro?: string;
-  description?: string;
+  /** A facility code, as older clients gave it: its metro is the reservation's. */
+  facility?: string;
   details?: string;
   tags?: string[];
   customdata?: Record<string, unknown>;
@@ -66,7 +69,10 @@ const kindOf = (item: PendingReservation) => `${item.wanted.type}/${item.metro?.
 const blockKey = (b: Block) => `${b.start}/${b.size}`;
 
 export class IpamService {
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly projects: ProjectService,
+  ) {}
 
   /** Enrols a pool (operator); refused when it overlaps another pool or the machines' management ranges. */
   async enrolPool(input: PoolEnrolment): Promise<repo.PoolRow> {
@@ -106,10 +112,21 @@ export class IpamService {
    * Reserves a block for a project from the first pool of its kind with room. `commitWith` (an idempotent
    * request's answer) commits with it. Reservations made at the same time share one transaction (group commit).
    */
-  async reserve(projectId: string, input: ReservationRequest, commitWith?: CommitWith<repo.ReservationRow>): Promise<repo.ReservationRow> {
+  async reserve(
+    principal: Principal,
+    projectId: string,
+    input: ReservationRequest,
+    commitWith?: CommitWith<repo.ReservationRow>,
+  ): Promise<repo.ReservationRow> {
+    await this.projects.row(principal, projectId);
     const wanted = reservationBlock(input);
     const problems = 'problems' in wanted ? [...wanted.problems] : [];
-    const metro = input.metro === undefined ? undefined : this.ctx.world.metro(input.metro);
+    const facility = input.metro === undefined && input.facility !== undefined ? this.ctx.world.facility(input.facility) : undefined;
+    if (input.metro === undefined && input.facility !== undefined && !facility) {
+      problems.push(`facility: unknown facility "${input.facility}"; give metro instead (facilities are not needed to reserve)`);
+    }
+    const metroRef = input.metro ?? facility?.metro_id;
+    const metro = metroRef === undefined ? undefined : this.ctx.world.metro(metroRef);
     if (input.metro !== undefined && !metro) problems.push(unknownMetro(this.ctx, input.metro));
     if (!('problems' in wanted)) {
       if (wanted.type === 'global_ipv4' && metro) problems.push('metro: global_ipv4 addresses serve every metro; leave metro out');
@@ -135,10 +152,16 @@ export class IpamService {
           locked.map((row) => ({ row, freed: new Map(), allocatedDelta: 0n, reserved: [] })),
         );
       }
+      // A project deleted meanwhile gets no block (its deletion waits for this transaction, then sees the blocks).
+      const live = await repo.liveProjects(tx, [...new Set(batch.map((item) => item.projectId))]);
       const out: (repo.ReservationRow | Error)[] = [];
       const events = [];
       const commits: Promise<void>[] = [];
       for (const item of batch) {
+        if (!live.has(item.projectId)) {
+          out.push(new MetalError('not_found', `project ${item.projectId} not found`));
+          continue;
+        }
         const row = await this.allocateIn(tx, pools.get(kindOf(item))!, item, now);
         if (!row) {
           const where = item.metro ? `metro ${item.metro.code}` : 'the global pools';
@@ -202,7 +225,6 @@ export class IpamService {
         network: blockNetwork(wanted.family, pool.row.first_address, decision.block.start),
         cidr: wanted.cidr,
         quantity: input.quantity,
-        description: input.description ?? null,
         details: input.details ?? null,
         tags: input.tags ?? [],
         customdata: input.customdata ?? {},
@@ -235,24 +257,27 @@ export class IpamService {
     return smallest;
   }
 
-  /** A reservation of a project the caller may reach; `undefined` when there is none with that id. */
-  reservation(id: string): Promise<repo.ReservationRow | undefined> {
-    return repo.reservationById(this.ctx.db, id);
+  /** A reservation the principal may see, or undefined (no such reservation, or another project's). */
+  async reservation(principal: Principal, id: string): Promise<repo.ReservationRow | undefined> {
+    const row = isUuid(id) ? await repo.reservationById(this.ctx.db, id) : undefined;
+    return row && (await this.projects.isVisible(principal, row.project_id)) ? row : undefined;
   }
 
-  reservationsOf(projectId: string): Promise<repo.ReservationRow[]> {
+  async reservationsOf(principal: Principal, projectId: string): Promise<repo.ReservationRow[]> {
+    await this.projects.row(principal, projectId);
     return repo.reservationsOfProject(this.ctx.db, projectId);
   }
 
   async update(
+    principal: Principal,
     id: string,
-    change: Partial<Pick<repo.ReservationRow, 'description' | 'details' | 'tags' | 'customdata'>>,
+    change: Partial<Pick<repo.ReservationRow, 'details' | 'tags' | 'customdata'>>,
   ): Promise<repo.ReservationRow> {
+    await this.visible(principal, id);
     return this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
-      if (!row) throw new MetalError('not_found', `ip reservation ${id} not found`);
+      if (!row) throw notFound(id);
       return repo.updateReservation(tx, id, {
-        description: change.description ?? row.description,
         details: change.details ?? row.details,
         tags: change.tags ?? row.tags,
         customdata: change.customdata ?? row.customdata,
@@ -261,12 +286,17 @@ export class IpamService {
     });
   }
 
+  private async visible(principal: Principal, id: string): Promise<void> {
+    if (!(await this.reservation(principal, id))) throw notFound(id);
+  }
+
   /** Gives a reservation's block back to its pool, merged with its free neighbours. */
-  async release(id: string): Promise<void> {
+  async release(principal: Principal, id: string): Promise<void> {
+    await this.visible(principal, id);
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
-      if (!row) throw new MetalError('not_found', `ip reservation ${id} not found`);
+      if (!row) throw notFound(id);
       const pool = (await repo.lockPool(tx, row.pool_id))!;
       const block = { start: row.start, size: row.size };
       const freed = release(block, await repo.freeAmong(tx, pool.id, buddyChain(block, pool.size)));
@@ -315,6 +345,8 @@ function largestAlignedAfter(next: bigint, size: bigint): bigint {
   for (let s = size; s >= 1n; s /= 2n) if (((next + s - 1n) / s) * s + s <= size) return s;
   return 0n;
 }
+
+const notFound = (id: string) => new MetalError('not_found', `ip reservation ${id} not found`);
 
 const unknownMetro = (ctx: EngineContext, code: string) =>
   `metro: unknown metro "${code}"; ${suggestion(

@@ -36,7 +36,6 @@ CREATE TABLE ip_reservations (
   network text NOT NULL,
   cidr smallint NOT NULL,
   quantity integer NOT NULL,
-  description text,
   details text,
   tags jsonb NOT NULL DEFAULT '[]',
   customdata jsonb NOT NULL DEFAULT '{}',

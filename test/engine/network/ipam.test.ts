@@ -6,6 +6,7 @@
 import type { Cloud } from '../../../lib/cloud';
 import { MetalError } from '../../../lib/contract/errors';
 import { blockSize, parseCidr, type Cidr } from '../../../lib/core/ip';
+import type { Principal } from '../../../lib/engine/accounts';
 import type { ReservationRow } from '../../../lib/engine/network/ipam';
 import { adminProject, availableBackends, freshPostgresUrl, stopPostgres, testCloud } from '../../support/cloud';
 import { describeWithPostgres } from '../../support/pg-cluster';
@@ -31,10 +32,11 @@ const refusal = async (p: Promise<unknown>): Promise<string[]> => {
 describe.each(availableBackends())('address management (%s)', (backend) => {
   let cloud: Cloud;
   let projectId: string;
+  let principal: Principal;
 
   beforeAll(async () => {
     cloud = await testCloud(backend, { startWorkers: false });
-    ({ projectId } = await adminProject(cloud));
+    ({ principal, projectId } = await adminProject(cloud));
   });
   afterAll(async () => {
     await cloud.close();
@@ -62,29 +64,29 @@ describe.each(availableBackends())('address management (%s)', (backend) => {
   it('reserves aligned blocks, says what is left when a metro runs out, and takes released space back', async () => {
     const ipam = cloud.engine.ipam;
     await ipam.enrolPool({ type: 'public_ipv4', metro: 'sv', network: '198.51.100.0/28' });
-    const eight = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 8, tags: ['web'] });
+    const eight = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 8, tags: ['web'] });
     expect([eight.network, eight.cidr, eight.tags]).toEqual(['198.51.100.0', 29, ['web']]);
-    const one = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 1 });
-    const four = await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 });
+    const one = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 1 });
+    const four = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 });
     expect([one.network, four.network]).toEqual(['198.51.100.8', '198.51.100.12']);
-    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 }))).toEqual([
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 }))).toEqual([
       'metro sv is out of public_ipv4 addresses for a /30 (198.51.100.0/28: 3 free, largest block /31); reserve a smaller block or in another metro',
     ]);
-    await ipam.release(eight.id);
-    expect((await ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 })).network).toBe('198.51.100.0');
+    await ipam.release(principal, eight.id);
+    expect((await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 })).network).toBe('198.51.100.0');
     expect(await ipam.available(one, 32)).toEqual(['198.51.100.8/32']);
     expect(await ipam.available(four, 31, ['198.51.100.12/32'])).toEqual(['198.51.100.14/31']);
   });
 
   it('refuses bad reservations with every problem at once', async () => {
     const ipam = cloud.engine.ipam;
-    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv4', metro: 'sv', quantity: 3 }))).toEqual([
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 3 }))).toEqual([
       'quantity: 3 public_ipv4 addresses cannot be reserved; give a power of two from 1 to 256',
     ]);
-    expect(await refusal(ipam.reserve(projectId, { type: 'global_ipv4', metro: 'sv', quantity: 1 }))).toEqual([
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'global_ipv4', metro: 'sv', quantity: 1 }))).toEqual([
       'metro: global_ipv4 addresses serve every metro; leave metro out',
     ]);
-    expect(await refusal(ipam.reserve(projectId, { type: 'public_ipv6', metro: 'ty', quantity: 1 }))).toEqual([
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv6', metro: 'ty', quantity: 1 }))).toEqual([
       'metro ty has no public_ipv6 pool; ask the operator to enrol one, or reserve in another metro',
     ]);
   });
@@ -93,10 +95,14 @@ describe.each(availableBackends())('address management (%s)', (backend) => {
     const ipam = cloud.engine.ipam;
     await ipam.enrolPool({ type: 'public_ipv4', metro: 'am', network: '203.0.113.0/24' });
     const sizes = [1, 2, 4, 1, 8, 1, 2, 16, 1, 4];
-    const first = await Promise.all(sizes.map((quantity) => ipam.reserve(projectId, { type: 'public_ipv4', metro: 'am', quantity })));
+    const first = await Promise.all(
+      sizes.map((quantity) => ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'am', quantity })),
+    );
     expectDisjoint(first);
-    await Promise.all(first.filter((_, i) => i % 2 === 0).map((r) => ipam.release(r.id)));
-    const second = await Promise.all(sizes.map((quantity) => ipam.reserve(projectId, { type: 'public_ipv4', metro: 'am', quantity })));
+    await Promise.all(first.filter((_, i) => i % 2 === 0).map((r) => ipam.release(principal, r.id)));
+    const second = await Promise.all(
+      sizes.map((quantity) => ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'am', quantity })),
+    );
     const held = [...first.filter((_, i) => i % 2 === 1), ...second];
     expectDisjoint(held);
     const pool = (await ipam.pools()).find((p) => p.network === '203.0.113.0/24')!;
@@ -113,9 +119,9 @@ describeWithPostgres('address management across servers (PostgreSQL)', () => {
     const first = await testCloud('postgres', options);
     const second = await testCloud('postgres', options);
     try {
-      const { projectId } = await adminProject(first);
+      const { principal, projectId } = await adminProject(first);
       await first.engine.ipam.enrolPool({ type: 'global_ipv4', network: '192.0.2.0/26' });
-      const reserve = (cloud: Cloud) => cloud.engine.ipam.reserve(projectId, { type: 'global_ipv4', quantity: 1 });
+      const reserve = (cloud: Cloud) => cloud.engine.ipam.reserve(principal, projectId, { type: 'global_ipv4', quantity: 1 });
       const rows = await Promise.all(Array.from({ length: 64 }, (_, i) => reserve(i % 2 ? first : second)));
       expect(new Set(rows.map((r) => r.network)).size).toBe(64);
       expect(await refusal(reserve(second))).toEqual([expect.stringContaining('the global pools is out of global_ipv4 addresses')]);
