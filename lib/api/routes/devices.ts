@@ -22,6 +22,7 @@ import type { DeviceRow } from '../../engine/present';
 import { idempotent } from '../idempotency';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { ResponseCache } from '../response-cache';
+import { deviceCreateRules } from '../body-rules';
 import { pageParams, splitList } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, RouteDeps, sendList, sendOne, sendPage } from './shared';
 
@@ -207,6 +208,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
         body: DeviceCreateInput,
         response: { 201: Device, ...errorResponses },
       },
+      config: { bodyRules: deviceCreateRules(engine) },
     },
     async (req, reply) => {
       const out = await idempotent(engine, req, reply, 201, (commitWith) =>

@@ -14,6 +14,7 @@ import {
   type SpotMarketRequestUpdateInput as UpdateT,
   type WebhookInput as WebhookT,
 } from '../../contract/schemas';
+import { spotRequestRules, spotUpdateRules } from '../body-rules';
 import { idempotent } from '../idempotency';
 import { errorResponses, IdParams, RouteDeps } from './shared';
 
@@ -41,6 +42,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         body: SpotMarketRequestCreateInput,
         response: { 201: SpotMarketRequest, ...errorResponses },
       },
+      config: { bodyRules: spotRequestRules(engine) },
     },
     async (req, reply) => {
       const out = await idempotent(engine, req, reply, 201, (commitWith) =>
@@ -87,6 +89,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         body: SpotMarketRequestUpdateInput,
         response: { 200: SpotMarketRequest, ...errorResponses },
       },
+      config: { bodyRules: spotUpdateRules(engine) },
     },
     async (req) => engine.spot.updateRequest(req.principal, req.params.id, req.body),
   );
