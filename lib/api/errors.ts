@@ -22,7 +22,7 @@ const CONTEXT_LABEL: Record<string, string> = { body: '', querystring: 'query pa
 
 /** One readable sentence per ajv error: "<field>: <problem and what is allowed>". */
 export function describeValidationError(error: AjvError, context: string): string {
-  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const path = fieldPath(error.instancePath);
   const field = (name: string) => `${CONTEXT_LABEL[context] ?? ''}${name}`;
   switch (error.keyword) {
     case 'required':
@@ -62,6 +62,15 @@ export function describeValidationError(error: AjvError, context: string): strin
     default:
       return `${field(path || 'body')}: ${error.message}`;
   }
+}
+
+/** A JSON pointer as the field names in messages: "/ip_addresses/1/cidr" → "ip_addresses[1].cidr", as the engine names it. */
+export function fieldPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
 }
 
 export async function errorHandler(

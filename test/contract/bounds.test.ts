@@ -57,4 +57,10 @@ describe('bounds: one schema node, one sentence', () => {
     // Counts out of their own bounds are the bounds' problem, not compared.
     expect(bidProblems({ ...bid, devices_min: 0, devices_max: -1 }, now, () => false)).toEqual([]);
   });
+
+  test('the API names a list entry as the engine does: tags[1], not tags.1', () => {
+    const validate = ajv.compile(Type.Object({ tags: Tags }));
+    expect(validate({ tags: ['ok', 'y'.repeat(81)] })).toBe(false);
+    expect(describeValidationError((validate.errors as AjvError[])[0], 'body')).toBe('tags[1]: must be at most 80 characters long');
+  });
 });
