@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { mustBe, mustBeOfType, type BoundKeyword } from '../contract/bounds';
+import { mustBe, mustBeOfType, mustHaveFormat, type BoundKeyword } from '../contract/bounds';
 import { codeForStatus, MetalError } from '../contract/errors';
 import { withRuleProblems } from './body-rules';
 
@@ -42,6 +42,8 @@ export function describeValidationError(error: AjvError, context: string): strin
     case 'minItems':
     case 'maxItems':
       return `${field(path)}: ${mustBe(error.keyword as BoundKeyword, error.params.limit as number)}`;
+    case 'format':
+      return `${field(path)}: ${mustHaveFormat(String(error.params.format))}`;
     case 'not':
       return `${field(path)}: ${error.parentSchema?.description ?? 'is not allowed here'}`;
     case 'type':

@@ -22,6 +22,7 @@ import { checkDeviceOptions, DEFAULT_OPERATING_SYSTEM } from './device';
 import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
 import { suggestion } from '../contract/catalog-rules';
 import { bidBoundsProblems, bidProblems, type BidLimits } from '../contract/bid-rules';
+import { mustHaveFormat, problemAt } from '../contract/bounds';
 
 /** one-time: filled once, devices are not replaced when reclaimed; persistent: refilled while the bid stands. */
 export type SpotBidType = 'one-time' | 'persistent';
@@ -158,8 +159,7 @@ export class SpotBid extends Construct {
     const given = (field: keyof typeof bid) => known(bid[field]);
     bidBoundsProblems(bid, given, PROP_NAMES).forEach((p) => problems.add(p));
     bidProblems(bid as BidLimits, new Date(), given, PROP_NAMES).forEach((p) => problems.add(p));
-    if (known(props.endAt) && Number.isNaN(Date.parse(props.endAt)))
-      problems.add(`endAt ${quote(props.endAt)} is not an ISO 8601 time; use e.g. "2026-12-01T00:00:00Z"`);
+    if (known(props.endAt) && Number.isNaN(Date.parse(props.endAt))) problems.add(problemAt('endAt', mustHaveFormat('date-time')));
     if (known(props.type) && !SPOT_BID_TYPES.includes(props.type)) {
       problems.add(`type ${quote(props.type)} is not a bid type; ${suggestion(props.type, SPOT_BID_TYPES)}`);
     }

@@ -51,6 +51,12 @@ export function mustBe(keyword: BoundKeyword, limit: number | string, descriptio
   }
 }
 
+/** What a string must be when it is not of its schema's format: "must be an RFC 3339 date-time such as ...". */
+export function mustHaveFormat(format: string): string {
+  if (format === 'date-time') return 'must be an RFC 3339 date-time such as "2026-12-01T00:00:00Z"';
+  return `must match format "${format}"`;
+}
+
 /** What a value must be when it is of the wrong JSON type: "must be an integer", "must be a JSON object". */
 export function mustBeOfType(type: string): string {
   if (type === 'object') return 'must be a JSON object';

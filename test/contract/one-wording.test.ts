@@ -106,6 +106,7 @@ describe('one wording per problem, in the constructs, the API and the provider',
     ['a bid of 0', { max_bid_price: 0 }, 'max_bid_price', 'maxBidPrice', /^must be greater than 0$/],
     ['devices_min of 0', { devices_min: 0 }, 'devices_min', 'devicesMin', /^must be at least 1$/],
     ['an unknown metro', { metro: 'nyc' }, 'metro', 'metros[0]', /^unknown metro "nyc"; did you mean "ny"\?/],
+    ['an end that is not a time', { end_at: 'tomorrow' }, 'end_at', 'endAt', /^must be an RFC 3339 date-time such as /],
   ])('a spot bid with %s', async (_what, change, field, propName, expected) => {
     const input = { ...bid, ...change };
     const sentence = sentenceAbout(
@@ -129,6 +130,7 @@ describe('one wording per problem, in the constructs, the API and the provider',
           devicesMin: input.devices_min,
           devicesMax: input.devices_max,
           maxBidPrice: input.max_bid_price,
+          endAt: (input as { end_at?: string }).end_at,
         }),
     );
     expect(problems).toContain(`${propName}: ${sentence}`);

@@ -52,7 +52,7 @@ import {
   strings,
 } from './support';
 import { bidBoundsProblems, bidProblems } from '../../contract/bid-rules';
-import { boundsProblem, problemAt } from '../../contract/bounds';
+import { boundsProblem, mustHaveFormat, problemAt } from '../../contract/bounds';
 import { osNotOnPlan, osRunsOnPlan, planNotInMetro, planNotOnSpotMarket, unknownValue } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -378,7 +378,7 @@ function validateRequest(config: Model, ctx: BaseContext): void {
   }
   const endAt = str(config.end_at);
   if (endAt !== undefined && Number.isNaN(Date.parse(endAt)))
-    diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
+    diagnostics.error('Invalid end_at', problemAt('end_at', mustHaveFormat('date-time')), ['end_at']);
   const kind = str(config.kind);
   if (kind !== undefined && !(SPOT_REQUEST_KINDS as readonly string[]).includes(kind))
     diagnostics.error('Invalid kind', `"${kind}" is not a request kind; use ${SPOT_REQUEST_KINDS.join(' or ')}.`, ['kind']);
