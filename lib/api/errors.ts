@@ -5,9 +5,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { mustBe, mustBeOfType, mustHaveFormat, type BoundKeyword } from '../contract/bounds';
 import { codeForStatus, MetalError } from '../contract/errors';
+import { withRuleProblems } from './body-rules';
 
-interface AjvError {
+export interface AjvError {
   keyword: string;
   instancePath: string;
   schemaPath?: string;
@@ -20,7 +22,7 @@ const CONTEXT_LABEL: Record<string, string> = { body: '', querystring: 'query pa
 
 /** One readable sentence per ajv error: "<field>: <problem and what is allowed>". */
 export function describeValidationError(error: AjvError, context: string): string {
-  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const path = fieldPath(error.instancePath);
   const field = (name: string) => `${CONTEXT_LABEL[context] ?? ''}${name}`;
   switch (error.keyword) {
     case 'required':
@@ -30,11 +32,22 @@ export function describeValidationError(error: AjvError, context: string): strin
     case 'enum':
       return `${field(path)}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
-      return `${field(path)}: ${error.parentSchema?.description ? `must be ${error.parentSchema.description}` : `has an invalid format (${error.params.pattern})`}`;
+      return `${field(path)}: ${mustBe('pattern', String(error.params.pattern), error.parentSchema?.description)}`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+      return `${field(path)}: ${mustBe(error.keyword as BoundKeyword, error.params.limit as number)}`;
+    case 'format':
+      return `${field(path)}: ${mustHaveFormat(String(error.params.format))}`;
     case 'not':
       return `${field(path)}: ${error.parentSchema?.description ?? 'is not allowed here'}`;
     case 'type':
-      return `${field(path || 'body')}: must be ${error.params.type === 'object' ? 'a JSON object' : `a ${error.params.type}`}`;
+      return `${field(path || 'body')}: ${mustBeOfType(String(error.params.type))}`;
     case 'anyOf': {
       // A union of literals (TypeBox's enums) lists its values, like `enum`.
       const branches = error.parentSchema?.anyOf ?? [];
@@ -53,11 +66,20 @@ export function describeValidationError(error: AjvError, context: string): strin
   }
 }
 
-export function errorHandler(
+/** A JSON pointer as the field names in messages: "/ip_addresses/1/cidr" → "ip_addresses[1].cidr", as the engine names it. */
+export function fieldPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+}
+
+export async function errorHandler(
   error: FastifyError & { validation?: AjvError[]; validationContext?: string },
   request: FastifyRequest,
   reply: FastifyReply,
-): void {
+): Promise<void> {
   if (error instanceof MetalError) {
     void reply.status(error.status).send(error.toBody());
     return;
@@ -82,7 +104,9 @@ export function errorHandler(
     const isBranch = (e: AjvError) =>
       e.keyword === 'const' || (e.keyword === 'required' && /\/anyOf\/\d+\/required$/.test(e.schemaPath ?? ''));
     const relevant = error.validation.filter((e) => !isBranch(e) || !unionPaths.has(e.instancePath));
-    const messages = [...new Set(relevant.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
+    const schemaMessages = [...new Set(relevant.map((e) => describeValidationError(e, error.validationContext ?? 'body')))];
+    // A route with domain rules lists their problems in the same answer (one answer per bad request).
+    const messages = error.validationContext === 'body' ? await withRuleProblems(request, relevant, schemaMessages) : schemaMessages;
     void reply.status(422).send(new MetalError('validation_failed', messages).toBody());
     return;
   }

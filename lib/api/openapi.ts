@@ -98,7 +98,19 @@ type JsonObject = { properties?: Record<string, unknown>; required?: string[] };
 
 const isEmpty = (schema: unknown) => (schema as { type?: string }).type === 'null';
 
-/** JSON Schema → OpenAPI 3.0 schema: drop TypeBox's symbol keys (JSON round trip) and `$id`s. */
+/**
+ * JSON Schema → OpenAPI 3.0 schema: drop TypeBox's symbol keys (JSON round trip) and `$id`s, and write an exclusive
+ * bound the 3.0 way (`minimum: 0, exclusiveMinimum: true`; ajv validates with the numeric form).
+ */
 function strip(schema: unknown): unknown {
-  return JSON.parse(JSON.stringify(schema), (key, value) => (key === '$id' ? undefined : value));
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => {
+    if (key === '$id') return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const node = value as Record<string, unknown>;
+    const exclusive = (bound: 'Minimum' | 'Maximum') =>
+      typeof node[`exclusive${bound}`] === 'number'
+        ? { [bound.toLowerCase()]: node[`exclusive${bound}`], [`exclusive${bound}`]: true }
+        : {};
+    return { ...node, ...exclusive('Minimum'), ...exclusive('Maximum') };
+  });
 }

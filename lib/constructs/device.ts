@@ -10,7 +10,8 @@ import type { IMetalProject } from './project';
 import type { ISshKey } from './ssh-key';
 import { UserData } from './user-data';
 import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
-import { osRunsOnPlan, suggestion } from '../contract/catalog-rules';
+import { problemAt } from '../contract/bounds';
+import { osNotOnPlan, osRunsOnPlan, planNotInMetro, suggestion, unknownValue } from '../contract/catalog-rules';
 
 /** A device, created here or imported. */
 export interface IBareMetalDevice {
@@ -183,15 +184,17 @@ export function checkDeviceOptions(
     const entry = catalog.plan(plan);
     if (!entry)
       add(
-        `plan ${quote(plan)} is not a known plan; ${suggestion(
-          plan,
-          catalog.plans.map((p) => p.slug),
-        )}`,
+        problemAt(
+          'plan',
+          unknownValue(
+            'plan',
+            plan,
+            catalog.plans.map((p) => p.slug),
+          ),
+        ),
       );
     else if (known(metro) && catalog.metro(metro) && !catalog.plansIn(metro).includes(plan)) {
-      add(
-        `plan ${quote(plan)} is not offered in metro ${quote(metro)}; plans there: ${catalog.plansIn(metro).join(', ')}; metros offering ${plan}: ${catalog.metrosOffering(plan).join(', ') || 'none'}`,
-      );
+      add(problemAt('plan', planNotInMetro(plan, metro, catalog.plansIn(metro), catalog.metrosOffering(plan))));
     }
   }
   const hardwarePlan = typeof options.plan === 'object' ? options.plan : undefined;
@@ -204,15 +207,17 @@ export function checkDeviceOptions(
     const entry = catalog.operatingSystem(os);
     if (!entry) {
       add(
-        `operatingSystem ${quote(os)} is not a known operating system; ${suggestion(
-          os,
-          catalog.operatingSystems.map((o) => o.slug),
-        )}`,
+        problemAt(
+          'operatingSystem',
+          unknownValue(
+            'operating system',
+            os,
+            catalog.operatingSystems.map((o) => o.slug),
+          ),
+        ),
       );
     } else if (known(plan) && !osRunsOnPlan(entry.provisionableOn, plan)) {
-      add(
-        `operatingSystem ${quote(os)} cannot be provisioned on plan ${quote(plan)}; use one of its plans (${entry.provisionableOn.join(', ')}) or another operating system`,
-      );
+      add(problemAt('operatingSystem', osNotOnPlan(os, plan, entry.provisionableOn)));
     }
   }
   if (known(options.billingCycle) && !BILLING_CYCLES.includes(options.billingCycle)) {

@@ -5,7 +5,8 @@
 import { Catalog, CatalogMetro, MetroKind } from './catalog';
 import type { CoreMetroCode, EdgeMetroCode, MetroCode } from './catalog-codes';
 import { MetalValidationError, quote } from './validation';
-import { suggestion } from '../contract/catalog-rules';
+import { problemAt } from '../contract/bounds';
+import { unknownValue } from '../contract/catalog-rules';
 
 export interface GeoPoint {
   readonly latitude: number;
@@ -25,7 +26,7 @@ export function distanceKm(a: GeoPoint, b: GeoPoint): number {
 export function metroProblem(catalog: Catalog, code: string, field = 'metro', kind?: MetroKind): string | undefined {
   const metro = catalog.metro(code);
   const candidates = (kind ? catalog.metrosOfKind(kind) : catalog.metros).map((m) => m.code);
-  if (!metro) return `${field} ${quote(code)} is not a known metro; ${suggestion(code, candidates)}`;
+  if (!metro) return problemAt(field, unknownValue('metro', code, candidates));
   if (kind && metro.kind !== kind) {
     return `${field} ${quote(code)} (${metro.name}) is a ${metro.kind} metro, not ${kind}; ${kind} metros are ${candidates.join(', ')}`;
   }

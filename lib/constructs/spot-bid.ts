@@ -19,8 +19,10 @@ import type { IMetalProject } from './project';
 import type { ISshKey } from './ssh-key';
 import { UserData } from './user-data';
 import { checkDeviceOptions, DEFAULT_OPERATING_SYSTEM } from './device';
-import { checkNonNegative, hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
+import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
 import { suggestion } from '../contract/catalog-rules';
+import { bidBoundsProblems, bidProblems, type BidLimits } from '../contract/bid-rules';
+import { mustHaveFormat, problemAt } from '../contract/bounds';
 
 /** one-time: filled once, devices are not replaced when reclaimed; persistent: refilled while the bid stands. */
 export type SpotBidType = 'one-time' | 'persistent';
@@ -152,17 +154,12 @@ export class SpotBid extends Construct {
     const params = props.instanceParameters ?? {};
     const devicesMin = props.devicesMin ?? 1;
     const devicesMax = props.devicesMax ?? devicesMin;
-    checkCount(problems, 'devicesMin', devicesMin);
-    checkCount(problems, 'devicesMax', devicesMax);
-    if (known(devicesMin) && known(devicesMax) && devicesMax < devicesMin) {
-      problems.add(`devicesMax is ${devicesMax}, below devicesMin ${devicesMin}; set devicesMax to ${devicesMin} or more`);
-    }
-    checkNonNegative(problems, 'maxBidPrice', props.maxBidPrice, true);
-    if (known(props.endAt)) {
-      const end = Date.parse(props.endAt);
-      if (Number.isNaN(end)) problems.add(`endAt ${quote(props.endAt)} is not an ISO 8601 time; use e.g. "2026-12-01T00:00:00Z"`);
-      else if (end <= Date.now()) problems.add(`endAt ${quote(props.endAt)} is in the past; a bid must end in the future`);
-    }
+    // The API's bid rules with its wording (each field's bounds, then one field against another), in the props' names.
+    const bid = { devices_min: devicesMin, devices_max: devicesMax, max_bid_price: props.maxBidPrice, end_at: props.endAt };
+    const given = (field: keyof typeof bid) => known(bid[field]);
+    bidBoundsProblems(bid, given, PROP_NAMES).forEach((p) => problems.add(p));
+    bidProblems(bid as BidLimits, new Date(), given, PROP_NAMES).forEach((p) => problems.add(p));
+    if (known(props.endAt) && Number.isNaN(Date.parse(props.endAt))) problems.add(problemAt('endAt', mustHaveFormat('date-time')));
     if (known(props.type) && !SPOT_BID_TYPES.includes(props.type)) {
       problems.add(`type ${quote(props.type)} is not a bid type; ${suggestion(props.type, SPOT_BID_TYPES)}`);
     }
@@ -267,6 +264,5 @@ function metroCodes(props: SpotBidProps, catalog: Catalog | undefined, problems:
   return codes.filter((code, i) => codes.indexOf(code) === i && (!catalog || !known(code) || catalog.metro(code)));
 }
 
-function checkCount(problems: Problems, field: string, value: number): void {
-  if (known(value) && (!Number.isInteger(value) || value < 1)) problems.add(`${field} is ${value}; it must be a whole number of 1 or more`);
-}
+/** The bid fields as the props name them. */
+const PROP_NAMES = { devices_min: 'devicesMin', devices_max: 'devicesMax', max_bid_price: 'maxBidPrice', end_at: 'endAt' };

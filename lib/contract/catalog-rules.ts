@@ -1,6 +1,9 @@
 /**
  * Catalog rules that the engine, the provider and the constructs all apply, written once: sizes in plan specs,
- * which operating systems run on which plans, and the "did you mean" hint for a value that is not in the catalog.
+ * which operating systems run on which plans, the "did you mean" hint for a value that is not in the catalog, and
+ * the sentences that say so. The API, the provider's diagnostics and the constructs' errors all word a catalog
+ * mistake with these, so a user reads one sentence wherever it is caught (each layer puts its own field name
+ * before it: "metro: ...", "operatingSystem: ...").
  */
 
 /** A size in plan specs: decimal gigabytes or terabytes, e.g. "64GB", "3.8TB". */
@@ -38,11 +41,37 @@ export function closest(value: string, candidates: Iterable<string>): string[] {
     .map(({ candidate }) => candidate);
 }
 
-/** `did you mean "x" or "y"? (valid values: …)`, or only the valid values when none is close. */
+/**
+ * `did you mean "x" or "y"? (valid values: …)`, or only the valid values when none is close. The valid values are
+ * sorted, so every layer lists them alike whatever order its catalog came in.
+ */
 export function suggestion(value: string, candidates: readonly string[]): string {
   const close = closest(value, candidates).map((c) => JSON.stringify(c));
-  const valid = `valid values: ${candidates.join(', ')}`;
+  const valid = `valid values: ${sorted(candidates).join(', ')}`;
   return close.length ? `did you mean ${close.join(' or ')}? (${valid})` : valid;
+}
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort((a, b) => a.localeCompare(b));
+const listed = (values: Iterable<string>): string => sorted(values).join(', ') || 'none';
+
+/** `unknown metro "nyc"; did you mean "ny"? (valid values: …)`: a value that is not in the catalog. */
+export function unknownValue(what: string, value: string, validValues: readonly string[]): string {
+  return `unknown ${what} ${JSON.stringify(value)}; ${suggestion(value, validValues)}`;
+}
+
+/** `g2.large.x86 is not offered in metro fr; plans there: …; metros offering g2.large.x86: …`. */
+export function planNotInMetro(plan: string, metro: string, plansThere: Iterable<string>, metrosOffering: Iterable<string>): string {
+  return `${plan} is not offered in metro ${metro}; plans there: ${listed(plansThere)}; metros offering ${plan}: ${listed(metrosOffering)}`;
+}
+
+/** `windows_2022 cannot be installed on plan c3.small.x86; it runs on c3.medium.x86, …; choose one of those or another operating system`. */
+export function osNotOnPlan(os: string, plan: string, runsOn: Iterable<string>): string {
+  return `${os} cannot be installed on plan ${plan}; it runs on ${listed(runsOn)}; choose one of those plans or another operating system`;
+}
+
+/** `g2.large.x86 is not offered on the spot market; spot market plans: …`. */
+export function planNotOnSpotMarket(plan: string, spotPlans: Iterable<string>): string {
+  return `${plan} is not offered on the spot market; spot market plans: ${listed(spotPlans)}`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -5,6 +5,7 @@
  * This module imports nothing of api or client.
  */
 import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox';
+import { BID_FIELDS } from './bid-rules';
 import { SIZE_PATTERN } from './catalog-rules';
 
 // ---------------------------------------------------------------- shared pieces
@@ -55,6 +56,9 @@ export const HOSTNAME_PATTERN =
 
 export const HOSTNAME_RULE =
   'a hostname: letters, digits and hyphens in dot-separated labels of at most 63 characters, not starting or ending with a hyphen';
+
+/** A hostname field: the pattern ajv checks, and the rule its error (and the OpenAPI document) states. */
+export const Hostname = Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE });
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
@@ -444,7 +448,7 @@ const requireOneOf = (...fields: string[]) => ({ anyOf: fields.map((field) => ({
 
 export const DeviceCreateInput = Type.Object(
   {
-    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
+    hostname: Type.Optional(Hostname),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     plan: Type.String({ minLength: 1 }),
     metro: Type.Optional(Type.String({ minLength: 1 })),
@@ -487,7 +491,7 @@ const REINSTALL_HINT = 'is changed by reinstalling: POST /devices/{id}/actions w
 
 export const DeviceUpdateInput = Type.Object(
   {
-    hostname: Type.Optional(Type.String({ pattern: HOSTNAME_PATTERN, description: HOSTNAME_RULE })),
+    hostname: Type.Optional(Hostname),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     userdata: Type.Optional(Type.String({ maxLength: 65536 })),
     customdata: Type.Optional(CustomData),
@@ -735,9 +739,7 @@ export const SpotMarketRequestKind = Type.Union([Type.Literal('one_time'), Type.
 
 export const SpotMarketRequestCreateInput = Type.Object(
   {
-    devices_min: Type.Integer(),
-    devices_max: Type.Integer(),
-    max_bid_price: Type.Number(),
+    ...BID_FIELDS,
     metro: Type.Optional(Type.String({ minLength: 1 })),
     /** Deprecated in Metal; a facility names its metro. */
     facilities: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
@@ -748,8 +750,8 @@ export const SpotMarketRequestCreateInput = Type.Object(
       {
         plan: Type.String({ minLength: 1 }),
         operating_system: Type.String({ minLength: 1 }),
-        hostname: Type.Optional(Type.String()),
-        hostnames: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+        hostname: Type.Optional(Hostname),
+        hostnames: Type.Optional(Type.Array(Hostname, { minItems: 1 })),
         description: Type.Optional(Type.String({ maxLength: 1024 })),
         billing_cycle: Type.Optional(BillingCycle),
         userdata: Type.Optional(Type.String({ maxLength: 65536 })),
@@ -781,9 +783,9 @@ const SPOT_FIXED_HINT = 'cannot be changed on a spot market request; close it an
  */
 export const SpotMarketRequestUpdateInput = Type.Object(
   {
-    max_bid_price: Type.Optional(Type.Number()),
-    devices_min: Type.Optional(Type.Integer()),
-    devices_max: Type.Optional(Type.Integer()),
+    max_bid_price: Type.Optional(BID_FIELDS.max_bid_price),
+    devices_min: Type.Optional(BID_FIELDS.devices_min),
+    devices_max: Type.Optional(BID_FIELDS.devices_max),
     /** null clears it: the request then stays open until deleted. OpenAPI 3.0's `nullable` (ajv knows it) keeps one error message per field. */
     end_at: Type.Optional(Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true })),
     ...fixedFields(['metro', 'facilities', 'kind', 'instance_parameters'], SPOT_FIXED_HINT),

@@ -2,7 +2,8 @@
  * The rules a device create follows, as pure functions over the catalog and the rows a batch loads: every problem
  * of a request is collected into one answer that names the field and the fix.
  */
-import { suggestion } from '../contract/catalog-rules';
+import { problemAt } from '../contract/bounds';
+import { osNotOnPlan, planNotInMetro, unknownValue } from '../contract/catalog-rules';
 import { MetalError } from '../contract/errors';
 import type { DeviceCreateInput } from '../contract/schemas';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
@@ -37,7 +38,7 @@ export interface CheckedCreate {
 export function checkCreate(world: World, actor: Actor, projectId: string, input: DeviceCreateInput): CheckedCreate {
   const problems: string[] = [];
   const plan = world.plan(input.plan);
-  if (!plan) problems.push(`plan: unknown plan "${input.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`);
+  if (!plan && input.plan !== undefined) problems.push(problemAt('plan', unknownValue('plan', input.plan, world.planSlugs())));
   let metro: MetroRow | undefined;
   let facilities: FacilityRow[] = [];
   if (input.project_id !== undefined && input.project_id !== projectId) {
@@ -48,13 +49,7 @@ export function checkCreate(world: World, actor: Actor, projectId: string, input
     for (const code of facilityCodes) {
       if (code === 'any') continue;
       const f = world.facility(code);
-      if (!f)
-        problems.push(
-          `facility: unknown facility "${code}"; ${suggestion(
-            code,
-            [...world.facilities.values()].map((x) => x.code),
-          )}`,
-        );
+      if (!f) problems.push(problemAt('facility', unknownValue('facility', code, world.facilityCodes())));
       else facilities.push(f);
     }
     if (facilities.length) {
@@ -65,13 +60,7 @@ export function checkCreate(world: World, actor: Actor, projectId: string, input
   }
   if (input.metro) {
     const m = world.metro(input.metro);
-    if (!m)
-      problems.push(
-        `metro: unknown metro "${input.metro}"; ${suggestion(
-          input.metro,
-          [...world.metros.values()].map((x) => x.code),
-        )}`,
-      );
+    if (!m) problems.push(problemAt('metro', unknownValue('metro', input.metro, world.metroCodes())));
     else if (metro && metro.id !== m.id)
       problems.push(`metro: "${input.metro}" does not contain facility ${facilities.map((f) => f.code).join(', ')}`);
     else metro = m;
@@ -84,18 +73,13 @@ export function checkCreate(world: World, actor: Actor, projectId: string, input
   if (metro && !facilities.length) facilities = world.facilitiesIn(metro.id);
   if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
     const here = world.plansIn(metro.id).map((p) => p.slug);
-    problems.push(`plan: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${here.join(', ') || 'none'}`);
+    problems.push(problemAt('plan', planNotInMetro(plan.slug, metro.code, here, world.metrosOffering(plan))));
   }
-  const os = world.os(input.operating_system);
-  if (!os) {
-    problems.push(
-      `operating_system: unknown operating system "${input.operating_system}"; ${suggestion(
-        input.operating_system,
-        [...world.operatingSystems.values()].map((o) => o.slug),
-      )}`,
-    );
-  } else if (plan && !world.osAllowsPlan(os, plan)) {
-    problems.push(`operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`);
+  const os = input.operating_system === undefined ? undefined : world.os(input.operating_system);
+  if (!os && input.operating_system !== undefined) {
+    problems.push(problemAt('operating_system', unknownValue('operating system', input.operating_system, world.osSlugs())));
+  } else if (os && plan && !world.osAllowsPlan(os, plan)) {
+    problems.push(problemAt('operating_system', osNotOnPlan(os.slug, plan.slug, os.provisionable_on)));
   }
   if (input.spot_instance)
     problems.push('spot_instance: spot devices are created through spot market requests (POST /projects/{id}/spot-market-requests)');

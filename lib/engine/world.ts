@@ -90,6 +90,28 @@ export class World {
     return this.byCode.os.get(ref) ?? this.operatingSystems.get(ref);
   }
 
+  /** The codes and slugs a "did you mean" lists (lib/contract's unknownValue sorts them). */
+  metroCodes(): string[] {
+    return [...this.metros.values()].map((m) => m.code);
+  }
+
+  facilityCodes(): string[] {
+    return [...this.facilities.values()].map((f) => f.code);
+  }
+
+  planSlugs(): string[] {
+    return [...this.plans.values()].map((p) => p.slug);
+  }
+
+  osSlugs(): string[] {
+    return [...this.operatingSystems.values()].map((o) => o.slug);
+  }
+
+  /** Codes of the metros where the plan has machines. */
+  metrosOffering(plan: PlanRow): string[] {
+    return [...(this.planMetros.get(plan.id) ?? [])].map((id) => this.metros.get(id)?.code ?? id);
+  }
+
   facilitiesIn(metroId: string): FacilityRow[] {
     return [...this.facilities.values()].filter((f) => f.metro_id === metroId);
   }

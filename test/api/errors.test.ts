@@ -170,7 +170,7 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
         admin.post(`/projects/${projectId}/devices`, { ...device, termination_time: at }),
       ]);
       expect(good.status).toBe(201);
-      expectMetalError(bad, 422, /^termination_time: must match format "date-time"/);
+      expectMetalError(bad, 422, /^termination_time: must be an RFC 3339 date-time/);
       const spot = {
         devices_min: 1,
         devices_max: 1,
@@ -182,7 +182,7 @@ describe('API answers bad input with a 4xx naming the parameter', () => {
       expectMetalError(
         await admin.post(`/projects/${projectId}/spot-market-requests`, spot),
         422,
-        /^end_at: must match format "date-time"/,
+        /^end_at: must be an RFC 3339 date-time/,
       );
       await admin.delete(`/devices/${good.body.id}`);
     },

@@ -125,7 +125,7 @@ describe('the API accepts what Metal clients send', () => {
   it('keeps 422s: wrong types on known fields, fields an update cannot change, another project_id, unknown catalogue entries', async () => {
     const typed = await api.post(`/projects/${projectId}/devices`, { ...newDevice, tags: 'web', locked: 'yes', colour: 'red' });
     expect(typed.status).toBe(422);
-    expect(typed.body.errors).toEqual(expect.arrayContaining(['tags: must be a array', 'locked: must be a boolean']));
+    expect(typed.body.errors).toEqual(expect.arrayContaining(['tags: must be an array', 'locked: must be a boolean']));
     expect(typed.body.errors.join('\n')).not.toMatch(/colour/);
     const other = await api.post(`/projects/${projectId}/devices`, { ...newDevice, project_id: '00000000-0000-4000-8000-000000000000' });
     expect(other.status).toBe(422);

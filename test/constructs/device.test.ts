@@ -87,9 +87,9 @@ describe('BareMetalDevice', () => {
       [
         'hostname "web_1.example" has label "web_1"',
         'e.g. "web-1.example"',
-        'metro "nyc" is not a known metro; did you mean "ny"?',
-        'plan "c3.smal.x86" is not a known plan; did you mean "c3.small.x86"',
-        'operatingSystem "ubuntu_2204" is not a known operating system; did you mean "ubuntu_22_04"',
+        'metro: unknown metro "nyc"; did you mean "ny"?',
+        'plan: unknown plan "c3.smal.x86"; did you mean "c3.small.x86"',
+        'operatingSystem: unknown operating system "ubuntu_2204"; did you mean "ubuntu_22_04"',
         'billingCycle "weekly" is not a billing cycle',
         'tag "web" is listed twice',
         'tags contains an empty tag',
@@ -106,12 +106,12 @@ describe('BareMetalDevice', () => {
     [
       'a plan not offered in the metro',
       { plan: 'g2.large.x86', metro: 'fr' },
-      'plan "g2.large.x86" is not offered in metro "fr"; plans there: c3.small.x86',
+      'plan: g2.large.x86 is not offered in metro fr; plans there: c3.medium.x86, c3.small.x86',
     ],
     [
       'an OS not provisionable on the plan',
       { operatingSystem: 'windows_2022' },
-      'operatingSystem "windows_2022" cannot be provisioned on plan "c3.small.x86"; use one of its plans (c3.medium.x86',
+      'operatingSystem: windows_2022 cannot be installed on plan c3.small.x86; it runs on c3.medium.x86',
     ],
     ['custom_ipxe without a script URL', { operatingSystem: 'custom_ipxe' }, 'operatingSystem "custom_ipxe" needs ipxeScriptUrl'],
     ['alwaysPxe without a script URL', { alwaysPxe: true }, 'alwaysPxe needs ipxeScriptUrl'],

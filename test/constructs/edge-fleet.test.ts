@@ -79,7 +79,7 @@ describe('EdgeFleet', () => {
         }),
       [
         'metros[1] "ny" (New York) is a core metro, not edge; edge metros are at, ch, se, tr, md, sp, sy, ty',
-        'metros[2] "chi" is not a known metro; did you mean "ch"?',
+        'metros[2]: unknown metro "chi"; did you mean "ch"?',
         'metros lists "at" twice',
         'devicesPerSite is 0; it must be a whole number of 1 or more',
         'overrides names metro "se", which is not a site of this fleet',
@@ -106,7 +106,7 @@ describe('EdgeFleet', () => {
     expectProblems(
       () => new EdgeFleet(stack, 'gpu', { project, metros: ['at', 'ch'], overrides: { ch: { plan: 'g2.large.x86' } } }),
       [
-        'site ch: plan "g2.large.x86" is not offered in metro "ch"; plans there: t3.small.x86, c3.small.x86; metros offering g2.large.x86: ny, da, sv, am',
+        'site ch: plan: g2.large.x86 is not offered in metro ch; plans there: c3.small.x86, t3.small.x86; metros offering g2.large.x86: am, da, ny, sv',
       ],
     );
   });

@@ -109,7 +109,7 @@ describe('HardwarePlan', () => {
     const { stack } = stackWithProject();
     expectProblems(
       () => new HardwarePlan(stack, 'p', { availableInMetro: 'ams' }),
-      ['availableInMetro "ams" is not a known metro; did you mean "am"?'],
+      ['availableInMetro: unknown metro "ams"; did you mean "am"?'],
     );
   });
 });

@@ -76,7 +76,7 @@ describe('device create rules', () => {
       spot_instance: true,
     } as unknown as DeviceCreateInput;
     expect(problems(() => checkCreate(world, actor, PROJECT, input))).toEqual([
-      'plan: unknown plan "c9.huge"; valid plans: c3.small.x86',
+      'plan: unknown plan "c9.huge"; valid values: c3.small.x86',
       `project_id: names project other but the path names ${PROJECT}; drop project_id or make them match`,
       expect.stringMatching(/^metro: unknown metro "nyc"; did you mean "ny"\?/),
       expect.stringMatching(/^operating_system: unknown operating system "ubuntu_2404"; did you mean "ubuntu_24_04"\?/),

@@ -25,6 +25,7 @@ import { presentAssignment } from '../present/ip-assignments';
 import { presentSshKey } from '../present/projects-and-keys';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { ResponseCache } from '../response-cache';
+import { deviceCreateRules } from '../body-rules';
 import { pageParams, splitList } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, presentPage, RouteDeps, sendList, sendOne, sendPage } from './shared';
 
@@ -211,6 +212,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
         body: DeviceCreateInput,
         response: { 201: Device, ...errorResponses },
       },
+      config: { bodyRules: deviceCreateRules(engine) },
     },
     async (req, reply) => {
       const out = await idempotent(engine, req, reply, 201, present, (commitWith) =>

@@ -15,6 +15,7 @@ import {
   type WebhookInput as WebhookT,
 } from '../../contract/schemas';
 import type { SpotRequestView } from '../../engine';
+import { spotRequestRules, spotUpdateRules } from '../body-rules';
 import { idempotent } from '../idempotency';
 import { presentSpotRequest } from '../present/spot';
 import { errorResponses, IdParams, RouteDeps } from './shared';
@@ -44,6 +45,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         body: SpotMarketRequestCreateInput,
         response: { 201: SpotMarketRequest, ...errorResponses },
       },
+      config: { bodyRules: spotRequestRules(engine) },
     },
     async (req, reply) => {
       const out = await idempotent(engine, req, reply, 201, present, (commitWith) =>
@@ -90,6 +92,7 @@ export function spotRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         body: SpotMarketRequestUpdateInput,
         response: { 200: SpotMarketRequest, ...errorResponses },
       },
+      config: { bodyRules: spotUpdateRules(engine) },
     },
     async (req) => present(await engine.spot.updateRequest(req.principal, req.params.id, req.body)),
   );

@@ -3,7 +3,8 @@
  * with the pure rules (allocation.ts, ipam-rules.ts), write; an allocation holds its pool's row lock, so no
  * address is given twice by concurrent requests or by several servers on one database.
  */
-import { suggestion } from '../../contract/catalog-rules';
+import { problemAt } from '../../contract/bounds';
+import { unknownValue } from '../../contract/catalog-rules';
 import { MetalError } from '../../contract/errors';
 import { blockSize, formatCidr, parseAddress, parseCidr } from '../../core/ip';
 import { isUuid, newId } from '../../core/ids';
@@ -123,7 +124,7 @@ export class IpamService {
     const problems = 'problems' in wanted ? [...wanted.problems] : [];
     const facility = input.metro === undefined && input.facility !== undefined ? this.ctx.world.facility(input.facility) : undefined;
     if (input.metro === undefined && input.facility !== undefined && !facility) {
-      problems.push(`facility: unknown facility "${input.facility}"; give metro instead (facilities are not needed to reserve)`);
+      problems.push(problemAt('facility', unknownValue('facility', input.facility, this.ctx.world.facilityCodes())));
     }
     const metroRef = input.metro ?? facility?.metro_id;
     const metro = metroRef === undefined ? undefined : this.ctx.world.metro(metroRef);
@@ -348,11 +349,7 @@ function largestAlignedAfter(next: bigint, size: bigint): bigint {
 
 const notFound = (id: string) => new MetalError('not_found', `ip reservation ${id} not found`);
 
-const unknownMetro = (ctx: EngineContext, code: string) =>
-  `metro: unknown metro "${code}"; ${suggestion(
-    code,
-    [...ctx.world.metros.values()].map((m) => m.code),
-  )}`;
+const unknownMetro = (ctx: EngineContext, code: string) => problemAt('metro', unknownValue('metro', code, ctx.world.metroCodes()));
 
 const reservationEvent = (row: repo.ReservationRow, body: string) => ({
   id: newId(),

@@ -3,15 +3,9 @@
  * State changes are decided by the request lifecycle table (lifecycle.ts) and written by the repository
  * (lib/store/spot-requests.ts); a create or an update runs a clearing round so the bid fills at once if it can.
  */
-import { bidProblems } from '../../contract/bid-rules';
-import { suggestion } from '../../contract/catalog-rules';
 import { MetalError } from '../../contract/errors';
-import {
-  HOSTNAME_PATTERN,
-  HOSTNAME_RULE,
-  type SpotMarketRequestCreateInput,
-  type SpotMarketRequestUpdateInput,
-} from '../../contract/schemas';
+import { checkRequest, checkUpdate } from './request-rules';
+import type { SpotMarketRequestCreateInput, SpotMarketRequestUpdateInput } from '../../contract/schemas';
 import { isoTime as iso } from '../../core/clock';
 import { newId } from '../../core/ids';
 import type { MetroRow, PlanRow } from '../../store/catalog';
@@ -85,64 +79,7 @@ export class SpotRequestService {
   }
 
   private validate(input: SpotMarketRequestCreateInput): { plan: PlanRow; metro: MetroRow } {
-    const { world } = this.ctx;
-    const params = input.instance_parameters;
-    const problems: string[] = [];
-    const plan = world.plan(params.plan);
-    if (!plan)
-      problems.push(
-        `instance_parameters.plan: unknown plan "${params.plan}"; valid plans: ${[...world.plans.values()].map((p) => p.slug).join(', ')}`,
-      );
-    else if (!plan.deployment_types.includes('spot_market')) {
-      const spot = [...world.plans.values()].filter((p) => p.deployment_types.includes('spot_market')).map((p) => p.slug);
-      problems.push(`instance_parameters.plan: ${plan.slug} is not offered on the spot market; spot plans: ${spot.join(', ') || 'none'}`);
-    }
-    let metro: MetroRow | undefined;
-    if (input.metro) {
-      metro = world.metro(input.metro);
-      if (!metro)
-        problems.push(
-          `metro: unknown metro "${input.metro}"; ${suggestion(
-            input.metro,
-            [...world.metros.values()].map((m) => m.code),
-          )}`,
-        );
-    } else if (input.facilities) {
-      const facility = world.facility(input.facilities[0]);
-      if (!facility) problems.push(`facilities: unknown facility "${input.facilities[0]}"; give metro instead (facilities is deprecated)`);
-      else metro = world.metros.get(facility.metro_id);
-    } else problems.push('metro: required; give a metro code such as "ny"');
-    if (plan && metro && !world.planMetros.get(plan.id)?.has(metro.id)) {
-      problems.push(
-        `metro: ${plan.slug} is not offered in metro ${metro.code}; plans there: ${
-          world
-            .plansIn(metro.id)
-            .map((p) => p.slug)
-            .join(', ') || 'none'
-        }`,
-      );
-    }
-    problems.push(...bidProblems(input, this.ctx.clock.now(), () => true));
-    const os = world.os(params.operating_system);
-    if (!os)
-      problems.push(
-        `instance_parameters.operating_system: unknown operating system "${params.operating_system}"; ${suggestion(
-          params.operating_system,
-          [...world.operatingSystems.values()].map((o) => o.slug),
-        )}`,
-      );
-    else if (plan && !world.osAllowsPlan(os, plan))
-      problems.push(
-        `instance_parameters.operating_system: ${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}`,
-      );
-    const hostnameRule = new RegExp(HOSTNAME_PATTERN);
-    if (params.hostname !== undefined && !hostnameRule.test(params.hostname))
-      problems.push(`instance_parameters.hostname: must be ${HOSTNAME_RULE}`);
-    params.hostnames?.forEach((h, i) => {
-      if (!hostnameRule.test(h)) problems.push(`instance_parameters.hostnames[${i}]: must be ${HOSTNAME_RULE}`);
-    });
-    if (params.hostnames && params.hostnames.length < input.devices_max)
-      problems.push(`instance_parameters.hostnames: give at least devices_max (${input.devices_max}) hostnames, or one hostname`);
+    const { problems, plan, metro } = checkRequest(this.ctx.world, input, this.ctx.clock.now());
     if (problems.length) throw new MetalError('validation_failed', problems);
     return { plan: plan!, metro: metro! };
   }
@@ -155,20 +92,8 @@ export class SpotRequestService {
   async update(principal: Principal, id: string, input: SpotMarketRequestUpdateInput): Promise<SpotRequestView> {
     const row = await this.row(principal, id);
     decideRequestEvent(row, 'update');
-    const bid = {
-      devices_min: input.devices_min ?? row.devices_min,
-      devices_max: input.devices_max ?? row.devices_max,
-      max_bid_price: input.max_bid_price ?? row.max_bid_price,
-      end_at: input.end_at === undefined ? (iso(row.end_at) ?? null) : input.end_at,
-    };
     const now = this.ctx.clock.now();
-    const problems = bidProblems(bid, now, (field) => input[field] !== undefined);
-    const hostnames = row.instance_parameters.hostnames;
-    if (input.devices_max !== undefined && hostnames && hostnames.length < bid.devices_max) {
-      problems.push(
-        `devices_max: at most ${hostnames.length}, the number of instance_parameters.hostnames (they cannot change; create a new request for more)`,
-      );
-    }
+    const { bid, problems } = checkUpdate(row, input, now);
     if (problems.length) throw new MetalError('validation_failed', problems);
     const changes = BID_FIELDS.filter((field) => input[field] !== undefined).map(
       (field) => `${field} ${field === 'end_at' ? (iso(row.end_at) ?? 'none') : row[field]} → ${bid[field] ?? 'none'}`,

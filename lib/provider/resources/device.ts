@@ -5,14 +5,7 @@
  * the plan modifiers below say which other changes replace it, and the rest change in place.
  */
 import { MetalError } from '../../contract/errors';
-import {
-  HOSTNAME_PATTERN,
-  HOSTNAME_RULE,
-  type Device,
-  type DeviceCreateInput,
-  type DeviceStateName,
-  type DeviceUpdateInput,
-} from '../../contract/schemas';
+import { Hostname, type Device, type DeviceCreateInput, type DeviceStateName, type DeviceUpdateInput } from '../../contract/schemas';
 import type { ProviderClient } from '../config';
 import {
   defineResource,
@@ -43,7 +36,8 @@ import {
   unlessEmpty,
   type FieldMap,
 } from './support';
-import { osRunsOnPlan } from '../../contract/catalog-rules';
+import { boundsProblem, problemAt } from '../../contract/bounds';
+import { osNotOnPlan, osRunsOnPlan, planNotInMetro, unknownValue } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 /** The fastest installs take a few hundred milliseconds; polling sooner only loads the API. */
@@ -53,7 +47,6 @@ const SETTLED: readonly DeviceStateName[] = ['active', 'failed'];
 /** Longest a server holds one read of a device waited for (the API allows up to 60 s). */
 const MAX_HOLD_MS = 20_000;
 const REINSTALLABLE = ['operating_system', 'user_data', 'custom_data'] as const satisfies readonly (keyof Model)[];
-const HOSTNAME = new RegExp(HOSTNAME_PATTERN);
 
 /** API field names → attributes, so API messages point at the right line of configuration. */
 const FIELDS: FieldMap<keyof Model | keyof MetalDeviceResourceIpAddressModel> = {
@@ -251,44 +244,34 @@ async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): P
   const planSlug = str(planned.plan);
   const osSlug = str(planned.operating_system);
   const metro = metroCode === undefined ? undefined : catalog.metros.find((m) => m.code === metroCode);
+  const codes = (rows: { code: string }[]) => rows.map((r) => r.code);
   if (metroCode !== undefined && !metro) {
-    const byKind = (kind: string) =>
-      catalog.metros
-        .filter((m) => m.kind === kind)
-        .map((m) => m.code)
-        .join(', ');
-    const similar = catalog.metros.map((m) => m.code).filter((code) => metroCode.startsWith(code) || code.startsWith(metroCode));
-    const hint = similar.length > 0 ? ` Did you mean ${similar.join(' or ')}?` : '';
-    ctx.diagnostics.error(
-      'Unknown metro',
-      `There is no metro "${metroCode}".${hint} Core metros: ${byKind('core')}; edge metros: ${byKind('edge')}.`,
-      ['metro'],
-    );
+    ctx.diagnostics.error('Unknown metro', problemAt('metro', unknownValue('metro', metroCode, codes(catalog.metros))), ['metro']);
   }
   for (const code of strings(planned.facilities) ?? []) {
     if (code === 'any' || catalog.facilities.some((f) => f.code === code)) continue;
-    const candidates = catalog.facilities.filter((f) => !metro || f.metro.code === metro.code).map((f) => f.code);
-    ctx.diagnostics.error(
-      'Unknown facility',
-      `There is no facility "${code}". Facilities${metro ? ` in ${metro.code}` : ''}: ${candidates.join(', ')}. Prefer metro over facilities.`,
-      ['facilities'],
-    );
+    const candidates = catalog.facilities.filter((f) => !metro || f.metro.code === metro.code);
+    ctx.diagnostics.error('Unknown facility', problemAt('facilities', unknownValue('facility', code, codes(candidates))), ['facilities']);
   }
   const plan = planSlug === undefined ? undefined : catalog.plans.find((p) => p.slug === planSlug);
   const offeredIn = (code: string) => catalog.plans.filter((p) => p.available_in_metros.some((m) => m.code === code)).map((p) => p.slug);
   if (planSlug !== undefined && !plan) {
-    const valid = metro
-      ? `Plans offered in ${metro.code}: ${offeredIn(metro.code).join(', ')}`
-      : `Plans: ${catalog.plans.map((p) => p.slug).join(', ')}`;
     ctx.diagnostics.error(
       'Unknown plan',
-      `There is no plan "${planSlug}". ${valid}. The metal_plans data source lists them with specs and prices.`,
+      problemAt(
+        'plan',
+        unknownValue(
+          'plan',
+          planSlug,
+          catalog.plans.map((p) => p.slug),
+        ),
+      ),
       ['plan'],
     );
   } else if (plan && metro && !plan.available_in_metros.some((m) => m.code === metro.code)) {
     ctx.diagnostics.error(
       'Plan not offered in this metro',
-      `${plan.slug} is not offered in ${metro.code}. Plans offered there: ${offeredIn(metro.code).join(', ') || 'none'}; metros offering ${plan.slug}: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`,
+      problemAt('plan', planNotInMetro(plan.slug, metro.code, offeredIn(metro.code), codes(plan.available_in_metros))),
       ['plan'],
     );
   }
@@ -296,13 +279,20 @@ async function checkCatalog(planned: Model, ctx: PlanContext<ProviderClient>): P
   if (osSlug !== undefined && !os) {
     ctx.diagnostics.error(
       'Unknown operating system',
-      `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`,
+      problemAt(
+        'operating_system',
+        unknownValue(
+          'operating system',
+          osSlug,
+          catalog.operatingSystems.map((o) => o.slug),
+        ),
+      ),
       ['operating_system'],
     );
   } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
     ctx.diagnostics.error(
       'Operating system not available on this plan',
-      `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`,
+      problemAt('operating_system', osNotOnPlan(os.slug, plan.slug, os.provisionable_on)),
       ['operating_system'],
     );
   }
@@ -313,9 +303,8 @@ function validateDevice(config: Model, ctx: BaseContext): void {
     ctx.diagnostics.error('Missing location', 'Set metro to a metro code such as "ny" (or the deprecated facilities).', ['metro']);
   }
   const hostname = str(config.hostname);
-  if (hostname !== undefined && !HOSTNAME.test(hostname)) {
-    ctx.diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, ['hostname']);
-  }
+  const hostnameProblem = hostname === undefined ? undefined : boundsProblem(Hostname, hostname);
+  if (hostnameProblem) ctx.diagnostics.error('Invalid hostname', problemAt('hostname', hostnameProblem), ['hostname']);
   const customData = str(config.custom_data);
   if (customData !== undefined && parseCustomData(customData) === undefined) {
     // The value is sensitive: the message describes the problem without repeating it.

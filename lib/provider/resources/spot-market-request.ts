@@ -9,8 +9,7 @@
  * Delete ends the devices too (force_termination) and waits until they are gone.
  */
 import {
-  HOSTNAME_PATTERN,
-  HOSTNAME_RULE,
+  Hostname,
   type SpotMarketRequest,
   type SpotMarketRequestCreateInput,
   type SpotMarketRequestUpdateInput,
@@ -52,8 +51,9 @@ import {
   str,
   strings,
 } from './support';
-import { bidProblems } from '../../contract/bid-rules';
-import { osRunsOnPlan } from '../../contract/catalog-rules';
+import { bidBoundsProblems, bidProblems } from '../../contract/bid-rules';
+import { boundsProblem, mustHaveFormat, problemAt } from '../../contract/bounds';
+import { osNotOnPlan, osRunsOnPlan, planNotInMetro, planNotOnSpotMarket, unknownValue } from '../../contract/catalog-rules';
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const FIRST_POLL_MS = 250;
@@ -263,17 +263,19 @@ async function checkMarket(planned: Model, updating: boolean, ctx: PlanContext<P
   const metro = wantedMetro(planned, catalog);
   const where: (string | number)[] = ['instance_parameters', 0];
   const spotPlans = catalog.plans.filter((p) => p.deployment_types.includes('spot_market'));
+  const codes = (rows: { code: string }[]) => rows.map((r) => r.code);
   if (str(planned.metro) !== undefined && metro !== undefined && !catalog.metros.some((m) => m.code === metro)) {
-    ctx.diagnostics.error('Unknown metro', `There is no metro "${metro}". Metros: ${catalog.metros.map((m) => m.code).join(', ')}.`, [
-      'metro',
-    ]);
+    ctx.diagnostics.error('Unknown metro', problemAt('metro', unknownValue('metro', metro, codes(catalog.metros))), ['metro']);
     return;
   }
   for (const code of strings(planned.facilities) ?? []) {
     if (!catalog.facilities.some((f) => f.code === code)) {
       ctx.diagnostics.error(
         'Unknown facility',
-        `There is no facility "${code}". Prefer metro (e.g. metro = "ny") over the deprecated facilities.`,
+        problemAt(
+          'facilities',
+          `${unknownValue('facility', code, codes(catalog.facilities))}; or give metro instead (facilities is deprecated)`,
+        ),
         ['facilities'],
       );
     }
@@ -282,33 +284,54 @@ async function checkMarket(planned: Model, updating: boolean, ctx: PlanContext<P
   if (planSlug !== undefined && !plan) {
     ctx.diagnostics.error(
       'Unknown plan',
-      `There is no plan "${planSlug}". Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`,
+      problemAt(
+        'instance_parameters.plan',
+        unknownValue(
+          'plan',
+          planSlug,
+          catalog.plans.map((p) => p.slug),
+        ),
+      ),
       [...where, 'plan'],
     );
   } else if (plan && !plan.deployment_types.includes('spot_market')) {
     ctx.diagnostics.error(
       'Plan not on the spot market',
-      `${plan.slug} is offered on demand only. Spot market plans: ${spotPlans.map((p) => p.slug).join(', ')}.`,
+      problemAt(
+        'instance_parameters.plan',
+        planNotOnSpotMarket(
+          plan.slug,
+          spotPlans.map((p) => p.slug),
+        ),
+      ),
       [...where, 'plan'],
     );
   } else if (plan && metro !== undefined && !plan.available_in_metros.some((m) => m.code === metro)) {
+    const plansThere = catalog.plans.filter((p) => p.available_in_metros.some((m) => m.code === metro)).map((p) => p.slug);
     ctx.diagnostics.error(
       'Plan not offered in this metro',
-      `${plan.slug} is not offered in ${metro}; metros offering it: ${plan.available_in_metros.map((m) => m.code).join(', ')}.`,
-      [...where, 'plan'],
+      problemAt('metro', planNotInMetro(plan.slug, metro, plansThere, codes(plan.available_in_metros))),
+      ['metro'],
     );
   }
   const os = osSlug === undefined ? undefined : catalog.operatingSystems.find((o) => o.slug === osSlug);
   if (osSlug !== undefined && !os) {
     ctx.diagnostics.error(
       'Unknown operating system',
-      `There is no operating system "${osSlug}". Valid: ${catalog.operatingSystems.map((o) => o.slug).join(', ')}.`,
+      problemAt(
+        'instance_parameters.operating_system',
+        unknownValue(
+          'operating system',
+          osSlug,
+          catalog.operatingSystems.map((o) => o.slug),
+        ),
+      ),
       [...where, 'operating_system'],
     );
   } else if (os && plan && !osRunsOnPlan(os.provisionable_on, plan.slug)) {
     ctx.diagnostics.error(
       'Operating system not available on this plan',
-      `${os.slug} cannot be installed on ${plan.slug}; it runs on ${os.provisionable_on.join(', ')}.`,
+      problemAt('instance_parameters.operating_system', osNotOnPlan(os.slug, plan.slug, os.provisionable_on)),
       [...where, 'operating_system'],
     );
   }
@@ -337,39 +360,38 @@ function validateRequest(config: Model, ctx: BaseContext): void {
   if (config.metro !== null && hasFacilities)
     diagnostics.error('Conflicting location', 'Set metro or facilities, not both; facilities is deprecated, keep metro.', ['facilities']);
   const limits = { devices_min: num(config.devices_min), devices_max: num(config.devices_max), max_bid_price: num(config.max_bid_price) };
-  for (const field of ['devices_min', 'devices_max'] as const) {
-    const count = limits[field];
-    if (count !== undefined && !Number.isInteger(count))
-      diagnostics.error(`Invalid ${field}`, `${field} is ${count}; it must be a whole number.`, [field]);
-  }
-  // The API's rules, with its wording. end_at is checked for its form only: a time that was ahead when the
-  // request was made is behind a later plan, and that is fine.
+  // The API's rules, with its wording: each field's bounds (the schema's), then one field against another. end_at
+  // is checked for its form only: a time that was ahead when the request was made is behind a later plan, and
+  // that is fine.
   const known = (field: keyof typeof limits) => limits[field] !== undefined;
   const bid = {
     devices_min: limits.devices_min ?? 1,
     devices_max: limits.devices_max ?? Infinity,
     max_bid_price: limits.max_bid_price ?? 1,
   };
-  for (const problem of bidProblems(bid, new Date(), (field) => field !== 'end_at' && known(field))) {
+  for (const problem of [
+    ...bidBoundsProblems(limits, known),
+    ...bidProblems(bid, new Date(), (field) => field !== 'end_at' && known(field)),
+  ]) {
     const field = problem.slice(0, problem.indexOf(':')) as keyof typeof limits;
     diagnostics.error(`Invalid ${field}`, problem, [field]);
   }
   const endAt = str(config.end_at);
   if (endAt !== undefined && Number.isNaN(Date.parse(endAt)))
-    diagnostics.error('Invalid end_at', `"${endAt}" is not an RFC 3339 time; write it like "2026-12-01T00:00:00Z".`, ['end_at']);
+    diagnostics.error('Invalid end_at', problemAt('end_at', mustHaveFormat('date-time')), ['end_at']);
   const kind = str(config.kind);
   if (kind !== undefined && !(SPOT_REQUEST_KINDS as readonly string[]).includes(kind))
     diagnostics.error('Invalid kind', `"${kind}" is not a request kind; use ${SPOT_REQUEST_KINDS.join(' or ')}.`, ['kind']);
   const params = firstBlock(config.instance_parameters);
   if (!params) return;
   const where = (name: string, ...rest: (string | number)[]) => ['instance_parameters', 0, name, ...rest];
-  const hostnameRule = new RegExp(HOSTNAME_PATTERN);
   const hostname = str(params.hostname);
-  if (hostname !== undefined && !hostnameRule.test(hostname))
-    diagnostics.error('Invalid hostname', `"${hostname}" is not ${HOSTNAME_RULE}.`, where('hostname'));
+  const hostnameProblem = hostname === undefined ? undefined : boundsProblem(Hostname, hostname);
+  if (hostnameProblem) diagnostics.error('Invalid hostname', problemAt('instance_parameters.hostname', hostnameProblem), where('hostname'));
   const hostnames = strings(params.hostnames);
   hostnames?.forEach((h, i) => {
-    if (!hostnameRule.test(h)) diagnostics.error('Invalid hostname', `"${h}" is not ${HOSTNAME_RULE}.`, where('hostnames', i));
+    const problem = boundsProblem(Hostname, h);
+    if (problem) diagnostics.error('Invalid hostname', problemAt(`instance_parameters.hostnames[${i}]`, problem), where('hostnames', i));
   });
   const max = limits.devices_max;
   if (hostnames && max !== undefined && hostnames.length < max) {

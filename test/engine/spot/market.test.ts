@@ -173,7 +173,9 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
     expect(err.status).toBe(422);
     expect(err.errors).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^instance_parameters\.plan: g2\.large\.x86 is not offered on the spot market; spot plans: c3\.small\.x86/),
+        expect.stringMatching(
+          /^instance_parameters\.plan: g2\.large\.x86 is not offered on the spot market; spot market plans: c3\.small\.x86/,
+        ),
         expect.stringMatching(/^metro: unknown metro "nyy"; did you mean "ny"/),
         expect.stringMatching(/^devices_max: must be at least devices_min \(3\)/),
         expect.stringMatching(/^max_bid_price: must be greater than 0/),
@@ -330,7 +332,7 @@ describe.each(availableBackends())('spot market in the engine on %s', (backend) 
       'end_at: must be in the future',
     ]);
     expect((await refused({ devices_min: 3 })).errors).toEqual(['devices_min: must be at most devices_max (2); raise devices_max with it']);
-    expect((await refused({ devices_max: 0 })).errors).toEqual(['devices_max: must be at least devices_min (1)']);
+    expect((await refused({ devices_max: 0 })).errors).toEqual(['devices_max: must be at least 1']);
     expect((await refused({ devices_min: 3, devices_max: 3 })).errors).toEqual([
       expect.stringMatching(/^devices_max: at most 2, the number of instance_parameters\.hostnames/),
     ]);

@@ -265,7 +265,7 @@ describe('metal_device', () => {
         summary: 'Plan not offered in this metro',
         path: ['plan'],
         detail: expect.stringMatching(
-          /^g2.large.x86 is not offered in fr\. Plans offered there: .*c3.small.x86.*; metros offering g2.large.x86: am, da, ny, sv\.$/,
+          /^plan: g2.large.x86 is not offered in metro fr; plans there: .*c3.small.x86.*; metros offering g2.large.x86: am, da, ny, sv$/,
         ),
       }),
     ]);

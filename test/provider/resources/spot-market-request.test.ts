@@ -56,15 +56,16 @@ describe('metal_spot_market_request', () => {
     );
     expect(diagnostics.map((d) => d.path)).toEqual([
       ['metro'],
-      ['devices_max'],
       ['max_bid_price'],
+      ['devices_max'],
       ['end_at'],
       ['kind'],
       ['instance_parameters', 0, 'hostname'],
       ['instance_parameters', 0, 'customdata'],
     ]);
-    expect(diagnostics[1].detail).toBe('devices_max: must be at least devices_min (3)');
-    expect(diagnostics[2].detail).toMatch(/^max_bid_price: must be greater than 0/);
+    // The API's wording: each field's bounds first (its schema's), then one field against another.
+    expect(diagnostics[1].detail).toBe('max_bid_price: must be greater than 0');
+    expect(diagnostics[2].detail).toBe('devices_max: must be at least devices_min (3)');
     expect(JSON.stringify(diagnostics)).not.toContain('top-secret');
     const hostnames = await world.runtime.validateResourceConfig(
       TYPE,
