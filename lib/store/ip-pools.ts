@@ -77,6 +77,11 @@ VALUES ($1, $2, $3, $4, $5, $6::numeric, $7::numeric) RETURNING ${POOL_COLUMNS}`
   return pool(row);
 }
 
+/** Holds off other enrolments (and pool changes) until the transaction ends; reservations' row locks still pass. */
+export async function lockPoolsAgainstEnrolment(tx: Queryable): Promise<void> {
+  await tx.query('LOCK TABLE ip_pools IN SHARE ROW EXCLUSIVE MODE');
+}
+
 /** The pools of one kind in one metro (or the global ones), oldest first, locked until the transaction ends. */
 export async function lockPools(tx: Queryable, type: PoolType, metroId: string | null): Promise<PoolRow[]> {
   const rows = await tx.query<Raw<PoolRow>>(

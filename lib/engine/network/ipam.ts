@@ -17,7 +17,7 @@ import type { Principal } from '../accounts';
 import type { CommitWith, EngineContext } from '../context';
 import type { ProjectService } from '../projects';
 import { allocate, availableBlocks, buddyChain, release, type Block } from './allocation';
-import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolRemaining } from './ipam-rules';
+import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolInput, type PoolRemaining } from './ipam-rules';
 
 export type { PoolRow, ReservationRow } from '../../store/ip-pools';
 
@@ -66,6 +66,40 @@ interface PoolInBatch {
   storeEmptyFrom?: bigint;
 }
 
+/**
+ * Checks and inserts pools in the caller's transaction, each against the pools already enrolled, the ones before it
+ * and the machines' management ranges; the table is locked against concurrent enrolments meanwhile.
+ */
+export async function insertPools(tx: Queryable, inputs: readonly PoolInput[], now: Date): Promise<repo.PoolRow[]> {
+  await repo.lockPoolsAgainstEnrolment(tx);
+  const taken = [
+    ...(await repo.pools(tx)).map((p) => ({ network: p.network, what: `the ${p.type} pool ${p.id}` })),
+    ...MACHINE_ADDRESS_RANGES.map((network) => ({ network, what: "machines' management addresses" })),
+  ];
+  const rows: repo.PoolRow[] = [];
+  for (const input of inputs) {
+    const block = checkPool(input, taken);
+    if ('problems' in block) throw new MetalError('validation_failed', block.problems);
+    const row = await repo.insertPool(tx, {
+      id: newId(),
+      type: input.type as repo.PoolType,
+      metro_id: input.metroId ?? null,
+      network: formatCidr(block),
+      address_family: block.family,
+      first_address: block.network,
+      size: blockSize(block.family, block.prefix),
+    });
+    taken.push({ network: row.network, what: `the ${row.type} pool ${row.id}` });
+    rows.push(row);
+  }
+  await insertEvents(
+    tx,
+    rows.map((pool) => ({ id: newId(), type: 'ip_pool.enrolled', body: `Address pool ${pool.network} (${pool.type}) enrolled` })),
+    now,
+  );
+  return rows;
+}
+
 const kindOf = (item: PendingReservation) => `${item.wanted.type}/${item.metro?.id ?? 'global'}`;
 const blockKey = (b: Block) => `${b.start}/${b.size}`;
 
@@ -79,30 +113,10 @@ export class IpamService {
   async enrolPool(input: PoolEnrolment): Promise<repo.PoolRow> {
     const metro = input.metro === undefined ? undefined : this.ctx.world.metro(input.metro);
     if (input.metro !== undefined && !metro) throw new MetalError('validation_failed', unknownMetro(this.ctx, input.metro));
-    const existing = await repo.pools(this.ctx.db);
-    const taken = [
-      ...existing.map((p) => ({ network: p.network, what: `the ${p.type} pool ${p.id}` })),
-      ...MACHINE_ADDRESS_RANGES.map((network) => ({ network, what: "machines' management addresses" })),
-    ];
-    const block = checkPool({ type: input.type, metroId: metro?.id, network: input.network }, taken);
-    if ('problems' in block) throw new MetalError('validation_failed', block.problems);
-    return this.ctx.db.transaction(async (tx) => {
-      const pool = await repo.insertPool(tx, {
-        id: newId(),
-        type: input.type as repo.PoolType,
-        metro_id: metro?.id ?? null,
-        network: formatCidr(block),
-        address_family: block.family,
-        first_address: block.network,
-        size: blockSize(block.family, block.prefix),
-      });
-      await insertEvents(
-        tx,
-        [{ id: newId(), type: 'ip_pool.enrolled', body: `Address pool ${pool.network} (${pool.type}) enrolled` }],
-        this.ctx.clock.now(),
-      );
-      return pool;
-    });
+    const [pool] = await this.ctx.db.transaction((tx) =>
+      insertPools(tx, [{ type: input.type, metroId: metro?.id, network: input.network }], this.ctx.clock.now()),
+    );
+    return pool;
   }
 
   async pools(): Promise<PoolSummary[]> {

@@ -9,6 +9,7 @@ import { blockSize, parseCidr, type Cidr } from '../../../lib/core/ip';
 import type { Principal } from '../../../lib/engine/accounts';
 import type { ReservationRow } from '../../../lib/engine/network/ipam';
 import { adminProject, availableBackends, freshPostgresUrl, stopPostgres, testCloud } from '../../support/cloud';
+import { eventually } from '../../support/eventually';
 import { describeWithPostgres } from '../../support/pg-cluster';
 
 const block = (r: ReservationRow): Cidr => parseCidr(`${r.network}/${r.cidr}`) as Cidr;
@@ -61,21 +62,37 @@ describe.each(availableBackends())('address management (%s)', (backend) => {
     ]);
   });
 
+  it("reserves from the default catalog's pools: metro blocks, global addresses and IPv6 /56s", async () => {
+    const ipam = cloud.engine.ipam;
+    const ny = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'ny', quantity: 4 });
+    const global = await ipam.reserve(principal, projectId, { type: 'global_ipv4', quantity: 1 });
+    const v6 = await ipam.reserve(principal, projectId, { type: 'public_ipv6', metro: 'ny', quantity: 1 });
+    expect([ny.network, ny.cidr, global.network, global.cidr, v6.network, v6.cidr]).toEqual([
+      '100.96.0.0',
+      30,
+      '198.51.100.0',
+      32,
+      '2001:db8:1::',
+      56,
+    ]);
+  });
+
   it('reserves aligned blocks, says what is left when a metro runs out, and takes released space back', async () => {
     const ipam = cloud.engine.ipam;
-    await ipam.enrolPool({ type: 'public_ipv4', metro: 'sv', network: '198.51.100.0/28' });
-    const eight = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 8, tags: ['web'] });
-    expect([eight.network, eight.cidr, eight.tags]).toEqual(['198.51.100.0', 29, ['web']]);
-    const one = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 1 });
-    const four = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 });
-    expect([one.network, four.network]).toEqual(['198.51.100.8', '198.51.100.12']);
-    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 }))).toEqual([
-      'metro sv is out of public_ipv4 addresses for a /30 (198.51.100.0/28: 3 free, largest block /31); reserve a smaller block or in another metro',
+    await cloud.engine.operator.createMetro({ code: 'zz', name: 'Zed', country: 'US', kind: 'edge', latitude: 1, longitude: 2 });
+    await ipam.enrolPool({ type: 'public_ipv4', metro: 'zz', network: '192.0.2.128/28' });
+    const eight = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zz', quantity: 8, tags: ['web'] });
+    expect([eight.network, eight.cidr, eight.tags]).toEqual(['192.0.2.128', 29, ['web']]);
+    const one = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zz', quantity: 1 });
+    const four = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zz', quantity: 4 });
+    expect([one.network, four.network]).toEqual(['192.0.2.136', '192.0.2.140']);
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zz', quantity: 4 }))).toEqual([
+      'metro zz is out of public_ipv4 addresses for a /30 (192.0.2.128/28: 3 free, largest block /31); reserve a smaller block or in another metro',
     ]);
     await ipam.release(principal, eight.id);
-    expect((await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'sv', quantity: 4 })).network).toBe('198.51.100.0');
-    expect(await ipam.available(one, 32)).toEqual(['198.51.100.8/32']);
-    expect(await ipam.available(four, 31, ['198.51.100.12/32'])).toEqual(['198.51.100.14/31']);
+    expect((await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zz', quantity: 4 })).network).toBe('192.0.2.128');
+    expect(ipam.available(one, 32)).toEqual(['192.0.2.136/32']);
+    expect(ipam.available(four, 31, ['192.0.2.140/32'])).toEqual(['192.0.2.142/31']);
   });
 
   it('refuses bad reservations with every problem at once', async () => {
@@ -86,14 +103,13 @@ describe.each(availableBackends())('address management (%s)', (backend) => {
     expect(await refusal(ipam.reserve(principal, projectId, { type: 'global_ipv4', metro: 'sv', quantity: 1 }))).toEqual([
       'metro: global_ipv4 addresses serve every metro; leave metro out',
     ]);
-    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv6', metro: 'ty', quantity: 1 }))).toEqual([
-      'metro ty has no public_ipv6 pool; ask the operator to enrol one, or reserve in another metro',
+    expect(await refusal(ipam.reserve(principal, projectId, { type: 'public_ipv6', metro: 'zz', quantity: 1 }))).toEqual([
+      'metro zz has no public_ipv6 pool; ask the operator to enrol one, or reserve in another metro',
     ]);
   });
 
   it('never gives an address twice under concurrent reservations and releases', async () => {
     const ipam = cloud.engine.ipam;
-    await ipam.enrolPool({ type: 'public_ipv4', metro: 'am', network: '203.0.113.0/24' });
     const sizes = [1, 2, 4, 1, 8, 1, 2, 16, 1, 4];
     const first = await Promise.all(
       sizes.map((quantity) => ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'am', quantity })),
@@ -105,7 +121,7 @@ describe.each(availableBackends())('address management (%s)', (backend) => {
     );
     const held = [...first.filter((_, i) => i % 2 === 1), ...second];
     expectDisjoint(held);
-    const pool = (await ipam.pools()).find((p) => p.network === '203.0.113.0/24')!;
+    const pool = (await ipam.pools()).find((p) => p.network === '100.99.0.0/16')!;
     expect(pool.allocated).toBe(held.reduce((n, r) => n + BigInt(r.quantity), 0n));
   });
 });
@@ -120,11 +136,13 @@ describeWithPostgres('address management across servers (PostgreSQL)', () => {
     const second = await testCloud('postgres', options);
     try {
       const { principal, projectId } = await adminProject(first);
-      await first.engine.ipam.enrolPool({ type: 'global_ipv4', network: '192.0.2.0/26' });
-      const reserve = (cloud: Cloud) => cloud.engine.ipam.reserve(principal, projectId, { type: 'global_ipv4', quantity: 1 });
+      await first.engine.operator.createMetro({ code: 'zy', name: 'Zy', country: 'US', kind: 'edge', latitude: 1, longitude: 2 });
+      await first.engine.ipam.enrolPool({ type: 'public_ipv4', metro: 'zy', network: '192.0.2.0/26' });
+      await eventually(async () => second.engine.world.metro('zy'), 'the second server to see metro zy');
+      const reserve = (cloud: Cloud) => cloud.engine.ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'zy', quantity: 1 });
       const rows = await Promise.all(Array.from({ length: 64 }, (_, i) => reserve(i % 2 ? first : second)));
       expect(new Set(rows.map((r) => r.network)).size).toBe(64);
-      expect(await refusal(reserve(second))).toEqual([expect.stringContaining('the global pools is out of global_ipv4 addresses')]);
+      expect(await refusal(reserve(second))).toEqual([expect.stringContaining('metro zy is out of public_ipv4 addresses')]);
     } finally {
       await first.close();
       await second.close();
