@@ -14,6 +14,7 @@ import { newId } from '../core/ids';
 import { IdempotencyService } from './idempotency';
 import { InstallService } from './installs';
 import { JobRunner } from './jobs';
+import { BgpService, type RouterFactory } from './network/bgp';
 import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -32,6 +33,8 @@ export interface EngineOptions {
   secrets: SecretBox;
   drivers: DriverFactory;
   config?: Partial<EngineConfig>;
+  /** The BGP router of each metro, by metro code. @default a simulated router per metro */
+  routers?: RouterFactory;
 }
 
 export class Engine {
@@ -41,6 +44,7 @@ export class Engine {
   readonly projects: ProjectService;
   readonly addresses: AddressService;
   readonly ipam: IpamService;
+  readonly bgp: BgpService;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -69,8 +73,9 @@ export class Engine {
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.addresses = new AddressService(this.ctx, this.projects);
-    this.ipam = new IpamService(this.ctx);
+    this.ipam = new IpamService(this.ctx, (projectId) => this.bgp.reservationsChanged(projectId));
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
+    this.bgp = new BgpService(this.ctx, this.projects, this.devices, (id) => this.ipam.reservationsOf(id), options.routers);
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();

@@ -41,7 +41,11 @@ export interface ReservationRequest {
 }
 
 export class IpamService {
-  constructor(private readonly ctx: EngineContext) {}
+  /** `changed` hears of every project whose blocks changed, once the change is committed (BGP filters follow them). */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly changed: (projectId: string) => Promise<void> = async () => undefined,
+  ) {}
 
   /** Enrols a pool (operator); refused when it overlaps another pool or the machines' management ranges. */
   async enrolPool(input: PoolEnrolment): Promise<repo.PoolRow> {
@@ -92,7 +96,7 @@ export class IpamService {
     }
     if (problems.length || 'problems' in wanted) throw new MetalError('validation_failed', problems);
     const now = this.ctx.clock.now();
-    return this.ctx.db.transaction(async (tx) => {
+    const reserved = await this.ctx.db.transaction(async (tx) => {
       const pools = await repo.lockPools(tx, wanted.type, metro?.id ?? null);
       for (const pool of pools) {
         const decision = allocate(pool, wanted.size, await repo.smallestFree(tx, pool.id, wanted.size));
@@ -131,6 +135,8 @@ export class IpamService {
       const where = metro ? `metro ${metro.code}` : 'the global pools';
       throw new MetalError('validation_failed', exhaustedMessage(wanted.type, where, wanted.cidr, await this.remaining(tx, pools)));
     });
+    await this.tell(projectId);
+    return reserved;
   }
 
   /** A reservation of a project the caller may reach; `undefined` when there is none with that id. */
@@ -162,7 +168,7 @@ export class IpamService {
   /** Gives a reservation's block back to its pool, merged with its free neighbours. */
   async release(id: string): Promise<void> {
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction(async (tx) => {
+    const released = await this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
       if (!row) throw new MetalError('not_found', `ip reservation ${id} not found`);
       const pool = (await repo.lockPool(tx, row.pool_id))!;
@@ -173,7 +179,14 @@ export class IpamService {
         repo.changePool(tx, pool.id, { removeFree: freed.absorbed, addFree: [freed.merged], next: pool.next, allocatedDelta: -row.size }),
         insertEvents(tx, [reservationEvent(row, `IP block ${row.network}/${row.cidr} released`)], now),
       ]);
+      return row;
     });
+    await this.tell(released.project_id);
+  }
+
+  /** The change is committed whatever its listeners do: a listener's failure is logged, not the caller's. */
+  private async tell(projectId: string): Promise<void> {
+    await this.changed(projectId).catch((err: unknown) => this.ctx.log.error({ err, projectId }, 'a listener of address changes failed'));
   }
 
   /**
