@@ -121,6 +121,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (device_id, address_family) 
   return row;
 }
 
+export async function setDefaultRoute(db: Queryable, id: string, defaultRoute: boolean, now: Date): Promise<BgpSessionRow | undefined> {
+  const [row] = await db.query<BgpSessionRow>(
+    `UPDATE bgp_sessions s SET default_route = $2, updated_at = $3 WHERE s.id = $1 RETURNING ${SESSION_COLUMNS}`,
+    [id, defaultRoute, now.toISOString()],
+  );
+  return row;
+}
+
 export async function deleteSession(db: Queryable, id: string): Promise<BgpSessionRow | undefined> {
   const [row] = await db.query<BgpSessionRow>(`DELETE FROM bgp_sessions s WHERE s.id = $1 RETURNING ${SESSION_COLUMNS}`, [id]);
   return row;

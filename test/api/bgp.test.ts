@@ -11,6 +11,7 @@ import { apiClient, availableBackends, deviceInput, eventually, stopPostgres, te
 jest.setTimeout(180_000);
 
 const PASSWORD = 'Bgp0Secret42';
+const JSON_BODY = { 'content-type': 'application/json' };
 
 /** A simulated router that refuses every change while `failing` is set. */
 class FlakyRouter extends SimRouter implements RouterDriver {
@@ -103,9 +104,11 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ address_family: 'ipv4', default_route: true, status: 'down', learned_routes: [] });
     const id = created.body.id;
-    const twice = await admin.post(`/devices/${deviceId}/bgp/sessions`, { address_family: 'ipv4' });
-    expect(twice.status).toBe(422);
-    expect(twice.body.errors[0]).toMatch(/^address_family: device .* already has an ipv4 BGP session/);
+    const twice = await Promise.all([1, 2].map(() => admin.post(`/devices/${deviceId}/bgp/sessions`, { address_family: 'ipv4' })));
+    for (const res of twice) {
+      expect(res.status).toBe(422);
+      expect(res.body.errors[0]).toMatch(/^address_family: device .* already has an ipv4 BGP session/);
+    }
 
     const router = routers.get('ny')!;
     const device = (await admin.get(`/devices/${deviceId}`)).body;
@@ -150,6 +153,14 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
     expect((await admin.get(`/projects/${projectId}/bgp/sessions`)).body.bgp_sessions).toEqual([up.body]);
     expect((await admin.get(`/devices/${deviceId}/bgp/sessions`)).body.bgp_sessions).toEqual([up.body]);
     expect((await admin.get(`/projects/${projectId}/bgp-config`)).body.sessions).toEqual([up.body]);
+
+    // The default route is turned off and on again (the body is a bare JSON boolean, as in Metal's spec).
+    const off = await admin.put(`/bgp/sessions/${id}`, JSON.stringify(false), JSON_BODY);
+    expect(off).toMatchObject({ status: 200, body: { id, default_route: false } });
+    expect(router.lastSessions[0].defaultRoute).toBe(false);
+    expect((await admin.put(`/bgp/sessions/${id}`, JSON.stringify('yes'), JSON_BODY)).status).toBe(422);
+    expect((await admin.put(`/bgp/sessions/${id}`, JSON.stringify(true), JSON_BODY)).body.default_route).toBe(true);
+    expect(router.lastSessions[0].defaultRoute).toBe(true);
 
     // A new global block reaches the router's filter at once.
     await cloud.engine.ipam.enrolPool({ type: 'global_ipv4', network: '198.51.100.0/28' });
@@ -207,6 +218,8 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
     const ro = apiClient(cloud, reader);
     expect((await ro.get(`/bgp/sessions/${session.id}`)).status).toBe(200);
     expect((await ro.delete(`/bgp/sessions/${session.id}`)).status).toBe(403);
+    expect((await ro.put(`/bgp/sessions/${session.id}`, JSON.stringify(false), JSON_BODY)).status).toBe(403);
+    expect((await other.put(`/bgp/sessions/${session.id}`, JSON.stringify(false), JSON_BODY)).status).toBe(404);
     expect((await ro.post(`/devices/${deviceId}/bgp/sessions`, { address_family: 'ipv6' })).status).toBe(403);
   });
 
@@ -223,6 +236,8 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
     expect(events.map((e) => e.type)).toEqual([
       'bgp_config.enabled',
       'bgp_session.created',
+      'bgp_session.updated',
+      'bgp_session.updated',
       'bgp_session.created',
       'bgp_session.deleted',
       'bgp_session.deleted',

@@ -93,6 +93,20 @@ export function bgpRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     presentBgpSession(await engine.bgp.session(req.principal, req.params.id)),
   );
 
+  app.put<{ Params: IdParams; Body: boolean }>(
+    '/bgp/sessions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Turn the default route of a BGP session on (true) or off (false); the body is the JSON boolean',
+        params: IdParams,
+        body: Type.Boolean(),
+        response: { 200: BgpSession, ...errorResponses },
+      },
+    },
+    async (req) => presentBgpSession(await engine.bgp.setDefaultRoute(req.principal, req.params.id, req.body)),
+  );
+
   app.delete<{ Params: IdParams }>(
     '/bgp/sessions/:id',
     { schema: { tags, summary: 'Close a BGP session (the router drops it)', params: IdParams, response: noContent } },

@@ -185,6 +185,22 @@ export class BgpService {
     return (await this.observe([await this.sessionRow(principal, id)]))[0];
   }
 
+  /** Turns the default route of a session on or off (Metal's PUT /bgp/sessions/{id}). */
+  async setDefaultRoute(principal: Principal, id: string, defaultRoute: boolean): Promise<repo.BgpSessionRow> {
+    const before = await this.sessionRow(principal, id);
+    if (before.default_route === defaultRoute) return (await this.observe([before]))[0];
+    const now = this.ctx.clock.now();
+    const row = await this.ctx.db.transaction(async (tx) => {
+      const updated = await repo.setDefaultRoute(tx, id, defaultRoute, now);
+      if (!updated) throw new MetalError('not_found', `bgp session ${id} not found`);
+      const body = `BGP session (${updated.address_family}) default route ${defaultRoute ? 'enabled' : 'disabled'}`;
+      await insertEvents(tx, [sessionEvent(updated, 'bgp_session.updated', body)], now);
+      return updated;
+    });
+    await this.applyMetro(row.metro_id, [row.id]);
+    return (await this.observe([(await repo.findSession(this.ctx.db, row.id))!], false))[0];
+  }
+
   async deleteSession(principal: Principal, id: string): Promise<void> {
     await this.sessionRow(principal, id);
     const now = this.ctx.clock.now();
