@@ -15,6 +15,7 @@ import { createRedfishDriver } from './drivers/redfish';
 import { createSimDriver } from './drivers/sim';
 import type { BmcDriver, BmcEndpoint } from './drivers/types';
 import { Engine, type EngineConfig } from './engine';
+import type { RouterFactory } from './engine/network/bgp';
 import { EngineBootBackend } from './engine/boot-backend';
 import { Clock, systemClock } from './core/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
@@ -76,6 +77,8 @@ export interface CloudOptions {
   metricsPublic?: boolean;
   /** Redfish/IPMI driver factories for real hardware. @default the native Redfish and IPMI drivers */
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
+  /** The BGP router of each metro, by metro code (e.g. a BirdRouter). @default a simulated router per metro */
+  routers?: RouterFactory;
   /** Start the job runner and timeout sweeper. @default true */
   startWorkers?: boolean;
   /** Told each start-up step before it runs (the CLI prints them: the first start takes a while). */
@@ -135,7 +138,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     const factory = options.drivers?.[endpoint.driver] ?? (endpoint.driver === 'redfish' ? createRedfishDriver : createIpmiDriver);
     return factory(endpoint);
   };
-  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine, webhookBodies });
+  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine, webhookBodies, routers: options.routers });
   // PGlite is single-process: any job lease in it belongs to a previous run of this server.
   await engine.init({ releaseLeases: db.kind === 'pglite' });
   // The simulated data center lives in this process: machines that were installing when it last stopped came back

@@ -23,6 +23,7 @@ import { healthRoutes } from './health';
 import { acceptLiberally } from './liberal';
 import { metricsRoutes } from './metrics';
 import { collectOperations, openApiDocument } from './openapi';
+import { bgpRoutes } from './routes/bgp';
 import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
 import { keyRoutes } from './routes/keys';
@@ -96,6 +97,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     spotRoutes(api, deps);
     organizationRoutes(api, deps);
     ipRoutes(api, deps);
+    bgpRoutes(api, deps);
     await api.register(terraformStateRoutes, deps);
   };
   await app.register(routes, { prefix: API_PREFIX });

@@ -14,6 +14,7 @@ import { newId } from '../core/ids';
 import { IdempotencyService } from './idempotency';
 import { InstallService } from './installs';
 import { JobRunner } from './jobs';
+import { BgpService, type RouterFactory } from './network/bgp';
 import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -35,6 +36,8 @@ export interface EngineOptions {
   config?: Partial<EngineConfig>;
   /** The bodies of the webhooks it sends, as the API presents them (lib/api/present/webhooks.ts). */
   webhookBodies: WebhookBodies;
+  /** The BGP router of each metro, by metro code. @default a simulated router per metro */
+  routers?: RouterFactory;
 }
 
 export class Engine {
@@ -44,6 +47,7 @@ export class Engine {
   readonly projects: ProjectService;
   readonly addresses: AddressService;
   readonly ipam: IpamService;
+  readonly bgp: BgpService;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -73,8 +77,9 @@ export class Engine {
     this.accounts = new AccountService(this.ctx);
     this.projects = new ProjectService(this.ctx);
     this.addresses = new AddressService(this.ctx, this.projects);
-    this.ipam = new IpamService(this.ctx, this.projects);
+    this.ipam = new IpamService(this.ctx, this.projects, (projectId) => this.bgp.reservationsChanged(projectId));
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
+    this.bgp = new BgpService(this.ctx, this.projects, this.devices, (id) => this.ipam.blocksOf(id), options.routers);
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();

@@ -104,9 +104,11 @@ const kindOf = (item: PendingReservation) => `${item.wanted.type}/${item.metro?.
 const blockKey = (b: Block) => `${b.start}/${b.size}`;
 
 export class IpamService {
+  /** `changed` hears of every project whose blocks changed, once the change is committed (BGP filters follow them). */
   constructor(
     private readonly ctx: EngineContext,
     private readonly projects: ProjectService,
+    private readonly changed: (projectId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /** Enrols a pool (operator); refused when it overlaps another pool or the machines' management ranges. */
@@ -155,7 +157,7 @@ export class IpamService {
 
   private async flushReservations(batch: PendingReservation[]): Promise<(repo.ReservationRow | Error)[]> {
     const now = this.ctx.clock.now();
-    return this.ctx.db.transaction(async (tx) => {
+    const results = await this.ctx.db.transaction(async (tx) => {
       // Pools are locked in one order (kind, then age), so two servers' batches never wait on each other in a cycle.
       const kinds = [...new Set(batch.map(kindOf))].sort();
       const pools = new Map<string, PoolInBatch[]>();
@@ -210,6 +212,9 @@ export class IpamService {
       ]);
       return out;
     });
+    const projects = new Set(results.flatMap((r) => (r instanceof Error ? [] : [r.project_id])));
+    await Promise.all([...projects].map((projectId) => this.tell(projectId)));
+    return results;
   }
 
   /** Allocates one reservation from the first of `pools` with room and writes it; undefined when none has room. */
@@ -280,6 +285,11 @@ export class IpamService {
 
   async reservationsOf(principal: Principal, projectId: string): Promise<repo.ReservationRow[]> {
     await this.projects.row(principal, projectId);
+    return this.blocksOf(projectId);
+  }
+
+  /** A project's reservations, for the engine's own use (no access check). */
+  blocksOf(projectId: string): Promise<repo.ReservationRow[]> {
     return repo.reservationsOfProject(this.ctx.db, projectId);
   }
 
@@ -309,7 +319,7 @@ export class IpamService {
   async release(principal: Principal, id: string): Promise<void> {
     await this.visible(principal, id);
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction(async (tx) => {
+    const released = await this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
       if (!row) throw notFound(id);
       const pool = (await repo.lockPool(tx, row.pool_id))!;
@@ -320,7 +330,14 @@ export class IpamService {
         repo.changePool(tx, pool.id, { removeFree: freed.absorbed, addFree: [freed.merged], next: pool.next, allocatedDelta: -row.size }),
         insertEvents(tx, [reservationEvent(row, `IP block ${row.network}/${row.cidr} released`)], now),
       ]);
+      return row;
     });
+    await this.tell(released.project_id);
+  }
+
+  /** The change is committed whatever its listeners do: a listener's failure is logged, not the caller's. */
+  private async tell(projectId: string): Promise<void> {
+    await this.changed(projectId).catch((err: unknown) => this.ctx.log.error({ err, projectId }, 'a listener of address changes failed'));
   }
 
   /**
