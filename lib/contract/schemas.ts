@@ -593,6 +593,32 @@ export type IpReservationUpdateInput = Static<typeof IpReservationUpdateInput>;
 
 export const IpAvailabilitiesList = Type.Object({ available: Type.Array(Type.String()) });
 
+/** POST /operator/ip-pools: a pool projects reserve from (or, for global_ipv4, anycast addresses for every metro). */
+export const IpPoolInput = Type.Object(
+  {
+    type: Type.String({ enum: [...IP_RESERVATION_TYPES] }),
+    metro: Type.Optional(Type.String({ minLength: 1, description: 'metro code; leave out for global_ipv4' })),
+    network: Type.String({ minLength: 1, maxLength: 64, description: 'a CIDR block, e.g. 198.51.100.0/24 or 2001:db8:100::/40' }),
+  },
+  { additionalProperties: false },
+);
+export type IpPoolInput = Static<typeof IpPoolInput>;
+
+/** An address pool as the operator sees it; sizes are decimal strings (an IPv6 pool outgrows JSON numbers). */
+export const IpPool = Type.Object({
+  id: Uuid,
+  type: Type.String(),
+  metro: Type.Optional(Type.String()),
+  network: Type.String(),
+  address_family: Type.Integer(),
+  size: Type.String(),
+  allocated: Type.String(),
+  free: Type.String(),
+  created_at: Type.String(),
+});
+export type IpPool = Static<typeof IpPool>;
+export const IpPoolList = Type.Object({ ip_pools: Type.Array(IpPool) });
+
 export const IpAssignmentList = Type.Object({ ip_addresses: Type.Array(IpAssignment) });
 export const IpReservationList = Type.Object({ ip_addresses: Type.Array(IpReservation), meta: Type.Optional(Meta) });
 

@@ -166,7 +166,7 @@ export type { TerraformStateVersionRow } from '../store/terraform-state';
 export type { CreatedApiKey, Principal } from './accounts';
 export type { DeviceRow, StoredAddress } from './devices';
 export type { HeldAddress } from './ip-assignments';
-export type { PoolRow, ReservationRow } from './network/ipam';
+export type { PoolRow, PoolSummary, ReservationRow } from './network/ipam';
 export type { SpotRequestView } from './spot/requests';
 export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';

@@ -3,10 +3,18 @@
  * it) and IPReservation (the block it was carved from).
  */
 import { METAL_API_BASE, href } from '../../contract/hrefs';
-import type { IpAddress, IpAssignment, IpReservation } from '../../contract/schemas';
+import type { IpAddress, IpAssignment, IpPool, IpReservation } from '../../contract/schemas';
 import { isoTime } from '../../core/clock';
 import { formatAddress, netmask, parseAddress } from '../../core/ip';
-import { ipBlockId, type HeldAddress, type MetroRow, type ReservationRow, type StoredAddress, type World } from '../../engine';
+import {
+  ipBlockId,
+  type HeldAddress,
+  type MetroRow,
+  type PoolSummary,
+  type ReservationRow,
+  type StoredAddress,
+  type World,
+} from '../../engine';
 import { metroLite } from './catalog';
 
 /** A stored address with its link (rows written before addresses were stored without it carry the same link). */
@@ -87,5 +95,19 @@ export function presentIpBlock(row: ReservationRow, world: World): IpReservation
     tags: row.tags,
     customdata: row.customdata,
     ...(row.details !== null && { details: row.details }),
+  };
+}
+
+export function presentIpPool(pool: PoolSummary, world: World): IpPool {
+  return {
+    id: pool.id,
+    type: pool.type,
+    ...(pool.metro_id && { metro: world.metros.get(pool.metro_id)?.code }),
+    network: pool.network,
+    address_family: pool.address_family,
+    size: String(pool.size),
+    allocated: String(pool.allocated),
+    free: String(pool.free),
+    created_at: isoTime(pool.created_at) ?? '',
   };
 }

@@ -3,6 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import {
   FacilityInput,
+  IpPool,
+  IpPoolInput,
+  IpPoolList,
   Machine,
   MachineInput,
   MachineList,
@@ -10,12 +13,14 @@ import {
   OperatingSystemInput,
   PlanInput,
   type FacilityInput as FacilityT,
+  type IpPoolInput as IpPoolT,
   type MachineInput as MachineT,
   type MetroInput as MetroT,
   type OperatingSystemInput as OsT,
   type PlanInput as PlanT,
 } from '../../contract/schemas';
 import { presentFacility, presentMetro, presentOs, presentPlan } from '../present/catalog';
+import { presentIpPool } from '../present/ip-assignments';
 import { presentMachine } from '../present/machines';
 import { pageParams } from '../paging';
 import { errorResponses, IdParams, PageQuery, PageQueryT, presentPage, RouteDeps, sendPage } from './shared';
@@ -88,6 +93,34 @@ export function operatorRoutes(app: FastifyInstance, { engine }: RouteDeps): voi
       await engine.operator.createOperatingSystem(req.body);
       return reply.status(201).send(presentOs(world.os(req.body.slug)!, world));
     },
+  );
+  app.post<{ Body: IpPoolT }>(
+    '/operator/ip-pools',
+    {
+      config: operator,
+      schema: {
+        tags: ['operator'],
+        summary: 'Enrol an address pool (per metro, or global for anycast)',
+        body: IpPoolInput,
+        response: { 201: IpPool, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const pool = await engine.ipam.enrolPool(req.body);
+      return reply.status(201).send(presentIpPool({ ...pool, free: pool.size - pool.allocated }, world));
+    },
+  );
+  app.get(
+    '/operator/ip-pools',
+    {
+      config: operator,
+      schema: {
+        tags: ['operator'],
+        summary: 'The address pools and how much of each is given out',
+        response: { 200: IpPoolList, ...errorResponses },
+      },
+    },
+    async () => ({ ip_pools: (await engine.ipam.pools()).map((pool) => presentIpPool(pool, world)) }),
   );
   app.post<{ Body: MachineT }>(
     '/operator/machines',

@@ -147,7 +147,9 @@ export class IpamService {
     if (input.metro !== undefined && !metro) problems.push(unknownMetro(this.ctx, input.metro));
     if (!('problems' in wanted)) {
       if (wanted.type === 'global_ipv4' && metro) problems.push('metro: global_ipv4 addresses serve every metro; leave metro out');
-      if (wanted.type !== 'global_ipv4' && !metro) problems.push(`metro: a ${wanted.type} reservation is made in one metro; give its code`);
+      if (wanted.type !== 'global_ipv4' && metroRef === undefined) {
+        problems.push(`metro: a ${wanted.type} reservation is made in one metro; give its code`);
+      }
     }
     if (problems.length || 'problems' in wanted) throw new MetalError('validation_failed', problems);
     return this.reservations.submit({ projectId, input, wanted, metro, commitWith });
