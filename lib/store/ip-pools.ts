@@ -62,7 +62,9 @@ const reservation = (r: Raw<ReservationRow>): ReservationRow => ({ ...r, start: 
 const block = (r: Raw<FreeBlock>): FreeBlock => ({ start: BigInt(r.start), size: BigInt(r.size) });
 
 export async function pools(db: Queryable): Promise<PoolRow[]> {
-  return (await db.query<Raw<PoolRow>>(`SELECT ${POOL_COLUMNS} FROM ip_pools ORDER BY created_at, id`)).map(pool);
+  return (await db.query<Raw<PoolRow>>(`SELECT ${POOL_COLUMNS} FROM ip_pools ORDER BY created_at, address_family, first_address`)).map(
+    pool,
+  );
 }
 
 export async function insertPool(
@@ -82,10 +84,10 @@ export async function lockPoolsAgainstEnrolment(tx: Queryable): Promise<void> {
   await tx.query('LOCK TABLE ip_pools IN SHARE ROW EXCLUSIVE MODE');
 }
 
-/** The pools of one kind in one metro (or the global ones), oldest first, locked until the transaction ends. */
+/** The pools of one kind in one metro (or the global ones), oldest (then lowest) first, locked until the transaction ends. */
 export async function lockPools(tx: Queryable, type: PoolType, metroId: string | null): Promise<PoolRow[]> {
   const rows = await tx.query<Raw<PoolRow>>(
-    `SELECT ${POOL_COLUMNS} FROM ip_pools WHERE type = $1 AND metro_id IS NOT DISTINCT FROM $2::uuid ORDER BY created_at, id FOR UPDATE`,
+    `SELECT ${POOL_COLUMNS} FROM ip_pools WHERE type = $1 AND metro_id IS NOT DISTINCT FROM $2::uuid ORDER BY created_at, first_address FOR UPDATE`,
     [type, metroId],
   );
   return rows.map(pool);
@@ -195,7 +197,7 @@ export async function lockReservation(tx: Queryable, id: string): Promise<Reserv
 
 export async function reservationsOfProject(db: Queryable, projectId: string): Promise<ReservationRow[]> {
   const rows = await db.query<Raw<ReservationRow>>(
-    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE project_id = $1 ORDER BY created_at, id`,
+    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE project_id = $1 ORDER BY created_at, pool_id, start`,
     [projectId],
   );
   return rows.map(reservation);

@@ -1,3 +1,4 @@
+import { eventually } from '../../support/eventually';
 import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { createProviderRuntime } from '../../../lib/provider/framework/provider-runtime';
@@ -104,7 +105,8 @@ describe('plugin gRPC server with AutoMTLS', () => {
     });
     await call(connect(serviceDefinitions().controller), 'Shutdown', {});
     await ended;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The shutdown runs after the stream ends; on a loaded machine that can take a while.
+    await eventually(async () => shutdowns > 0, 'the server to shut down', 10_000);
     expect(shutdowns).toBe(1);
   });
 });
