@@ -1,7 +1,7 @@
 /**
  * Address allocation throughput: N single-address reservations from one /12 pool with C in flight, against the
- * store's raw commit rate in the same run (the same number of one-row transactions at the same concurrency, on a
- * fresh store of the same kind). An allocation is one transaction that locks its pool, reads one free block and
+ * store's raw commit rate in the same run (one-row transactions at the same concurrency, up to 10,000 of them, on
+ * a fresh store of the same kind). An allocation is one transaction that locks its pool, reads one free block and
  * writes a few rows, so the ratio shows what the allocator costs beyond a commit. Also: the heap and the store
  * growth per 10,000 allocations.
  *
@@ -32,11 +32,13 @@ async function main(): Promise<void> {
   const control = await freshCloud(controlDir.dir);
   const db = control.engine.ctx.db;
   await db.query('CREATE TABLE bench_commits (id uuid PRIMARY KEY, n integer NOT NULL)');
+  // A rate: 10,000 commits measure it as well as 100,000 (at ~200 durable commits/s the full count would take minutes).
+  const controlCommits = Math.min(TOTAL, 10_000);
   let started = performance.now();
-  await pool(TOTAL, CONCURRENCY, (i) =>
+  await pool(controlCommits, CONCURRENCY, (i) =>
     db.transaction(async (tx) => void (await tx.query('INSERT INTO bench_commits VALUES ($1, $2)', [newId(), i]))),
   );
-  const controlRate = TOTAL / ((performance.now() - started) / 1000);
+  const controlRate = controlCommits / ((performance.now() - started) / 1000);
   await control.close();
   controlDir.remove();
 
