@@ -5,7 +5,7 @@ import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
 import type { MetalReservedIpBlockDataSourceModel } from '../generated/models';
 import { ipBlockAttributes, ipBlockOwner, projectIpBlocks } from '../resources/ip-block';
-import { isNotFound, jsonText, str } from '../resources/support';
+import { isNotFound, str } from '../resources/support';
 
 /** Whether the block holds the address. */
 function holds(block: IpReservation, address: string): boolean {
@@ -50,7 +50,7 @@ export const reservedIpBlockDataSource = defineDataSource<ProviderClient, MetalR
       facility: null,
       description: block.details ?? null,
       tags: block.tags,
-      custom_data: jsonText(block.customdata, JSON.stringify(block.customdata)),
+      custom_data: JSON.stringify(block.customdata),
     };
   },
 });

@@ -64,7 +64,7 @@ export const reservedIpBlockResource = defineResource<ProviderClient, Model>({
         'custom_data',
       ]);
     }
-    if (config.metro !== null && config.facility !== null && str(config.metro) !== undefined && str(config.facility) !== undefined)
+    if (str(config.metro) !== undefined && str(config.facility) !== undefined)
       ctx.diagnostics.error('Conflicting location', 'Set metro or the deprecated facility, not both.', ['facility']);
   },
   async create({ planned }, ctx) {

@@ -129,6 +129,11 @@ describe('IP blocks and BGP', () => {
     });
     expect(await world.client.bgp.config(String(project.state!.id))).toMatchObject({ asn: 65000, deployment_type: 'local' });
 
+    // Renaming keeps it, without asking for BGP again.
+    const renamed = await world.apply('metal_project', enabled.state, { name: 'bgp-renamed', bgp_config: [bgp] });
+    expect(errors(renamed.diagnostics)).toEqual([]);
+    expect(renamed.state).toMatchObject({ name: 'bgp-renamed', bgp_config: [{ ...bgp, status: 'enabled' }] });
+
     // As in the old provider it cannot be removed, and Metal refuses another configuration.
     const removed = await world.plan('metal_project', enabled.state, { name: 'bgp' });
     expect(removed.diagnostics).toEqual([
