@@ -8,9 +8,11 @@
  * Every failure is a MetalError (a MetalApiError: code, status, errors, httpStatus, request).
  */
 import { apiKeysApi } from './api-keys';
+import { bgpApi } from './bgp';
 import { capacityApi } from './capacity';
 import { devicesApi } from './devices';
 import { eventsApi } from './events';
+import { ipsApi } from './ips';
 import { facilitiesApi, metrosApi } from './locations';
 import { operatingSystemsApi } from './operating-systems';
 import { operatorApi } from './operator';
@@ -39,6 +41,8 @@ export function createMetalClient(options: MetalClientOptions) {
     spotMarket: spotMarketApi(transport),
     events: eventsApi(transport),
     apiKeys: apiKeysApi(transport),
+    ips: ipsApi(transport),
+    bgp: bgpApi(transport),
     operator: operatorApi(transport),
     listAll,
     listAllConcurrently,
@@ -53,6 +57,7 @@ export { MetalError, ERROR_CATALOGUE, type ErrorCode } from '../contract/errors'
 export { MetalApiError } from './errors';
 export { listAll, listAllConcurrently, paginate, type ListPage, type ListQuery, type PageFetcher, type ReadOptions } from './pagination';
 export { buildQuery, path, type Query, type RequestSpec, type RetryNotice, type TransportOptions, type WriteOptions } from './transport';
+export type { IpReservationListQuery } from './ips';
 export type { DeviceAction, DeviceDeleteOptions, DeviceGetOptions, DeviceListQuery, DeviceWait } from './devices';
 export type { PlanListQuery } from './plans';
 export type { SpotMarketRequestDeleteOptions, SpotPriceHistoryQuery, SpotPrices } from './spot-market';

@@ -1,19 +1,25 @@
 import { providerConfig } from './config';
 import { capacityDataSource } from './data-sources/capacity';
 import { deviceDataSource } from './data-sources/device';
+import { deviceBgpNeighborsDataSource } from './data-sources/device-bgp-neighbors';
 import { devicesDataSource } from './data-sources/devices';
 import { facilityDataSource } from './data-sources/facility';
+import { ipBlockRangesDataSource } from './data-sources/ip-block-ranges';
 import { metroDataSource } from './data-sources/metro';
 import { operatingSystemDataSource } from './data-sources/operating-system';
 import { plansDataSource } from './data-sources/plans';
+import { precreatedIpBlockDataSource } from './data-sources/precreated-ip-block';
 import { projectDataSource } from './data-sources/project';
+import { reservedIpBlockDataSource } from './data-sources/reserved-ip-block';
 import { spotMarketPriceDataSource } from './data-sources/spot-market-price';
 import { spotMarketRequestDataSource } from './data-sources/spot-market-request';
 import type { ProviderDefinitions } from './framework/definitions';
+import { bgpSessionResource } from './resources/bgp-session';
 import { deviceResource } from './resources/device';
 import { projectResource } from './resources/project';
 import { projectApiKeyResource } from './resources/project-api-key';
 import { projectSshKeyResource } from './resources/project-ssh-key';
+import { reservedIpBlockResource } from './resources/reserved-ip-block';
 import { spotMarketRequestResource } from './resources/spot-market-request';
 import { sshKeyResourceDefinition } from './resources/ssh-key';
 
@@ -27,6 +33,8 @@ export const definitions: ProviderDefinitions = {
     sshKeyResourceDefinition,
     projectApiKeyResource,
     spotMarketRequestResource,
+    reservedIpBlockResource,
+    bgpSessionResource,
   ],
   dataSources: [
     plansDataSource,
@@ -39,5 +47,9 @@ export const definitions: ProviderDefinitions = {
     capacityDataSource,
     spotMarketPriceDataSource,
     spotMarketRequestDataSource,
+    reservedIpBlockDataSource,
+    precreatedIpBlockDataSource,
+    deviceBgpNeighborsDataSource,
+    ipBlockRangesDataSource,
   ],
 };

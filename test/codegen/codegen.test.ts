@@ -97,22 +97,28 @@ describe('provider-schema/metal.json', () => {
     expect(fqpn).toBe('registry.terraform.io/metalforge/metal');
     expect(loadProviderPin()).toEqual({ source: 'metalforge/metal', version: '0.1.0' });
     expect(Object.keys(schema.resource_schemas).sort()).toEqual([
+      'metal_bgp_session',
       'metal_device',
       'metal_project',
       'metal_project_api_key',
       'metal_project_ssh_key',
+      'metal_reserved_ip_block',
       'metal_spot_market_request',
       'metal_ssh_key',
     ]);
     expect(Object.keys(schema.data_source_schemas).sort()).toEqual([
       'metal_capacity',
       'metal_device',
+      'metal_device_bgp_neighbors',
       'metal_devices',
       'metal_facility',
+      'metal_ip_block_ranges',
       'metal_metro',
       'metal_operating_system',
       'metal_plans',
+      'metal_precreated_ip_block',
       'metal_project',
+      'metal_reserved_ip_block',
       'metal_spot_market_price',
       'metal_spot_market_request',
     ]);
@@ -282,6 +288,51 @@ describe('provider-schema/metal.json', () => {
     expect([device.user_data, device.custom_data, device.root_password].every((a) => a.sensitive)).toBe(true);
     expect(schema.provider.block.attributes!.auth_token.sensitive).toBe(true);
     expect(schema.resource_schemas.metal_project_api_key.block.attributes!.token.sensitive).toBe(true);
+  });
+
+  test('the IP block and BGP types keep the equinix/metal attribute names', () => {
+    const names = (block: SchemaBlock) => [...Object.keys(block.attributes ?? {}), ...Object.keys(block.block_types ?? {})].sort();
+    expect(names(schema.resource_schemas.metal_reserved_ip_block.block)).toEqual(
+      [
+        'address',
+        'address_family',
+        'cidr',
+        'cidr_notation',
+        'custom_data',
+        'description',
+        'facility',
+        'gateway',
+        'global',
+        'id',
+        'manageable',
+        'management',
+        'metro',
+        'netmask',
+        'network',
+        'project_id',
+        'public',
+        'quantity',
+        'tags',
+        'type',
+        'wait_for_state',
+      ].sort(),
+    );
+    expect(names(schema.resource_schemas.metal_bgp_session.block)).toEqual([
+      'address_family',
+      'default_route',
+      'device_id',
+      'id',
+      'status',
+    ]);
+    expect(names(schema.resource_schemas.metal_project.block.block_types!.bgp_config.block)).toEqual([
+      'asn',
+      'deployment_type',
+      'max_prefix',
+      'md5',
+      'status',
+    ]);
+    expect(schema.resource_schemas.metal_project.block.block_types!.bgp_config.block.attributes!.md5.sensitive).toBe(true);
+    expect(schema.data_source_schemas.metal_device_bgp_neighbors.block.attributes!.bgp_neighbors.sensitive).toBe(true);
   });
 
   test('metal_plans has the filter and sort blocks of the old provider', () => {

@@ -28,6 +28,31 @@ export const METAL_PROVIDER = {
   arguments: ['api_url', 'auth_token', 'max_retries', 'max_retry_wait_seconds', 'request_timeout'],
 } as const;
 
+/** metal_bgp_session (resource): A BGP session between a device and its metro's router (one per address family), in a project with BGP enabled. Any change replaces the session. Import by id. */
+export type MetalBgpSessionResourceModel = {
+  /** The address family of the session: `ipv4` or `ipv6`. Changing this forces a new resource (the old one is destroyed). */
+  address_family: Attr<string>;
+  /** If true, the metro router announces a default route to the device. Default false. Changing this forces a new resource (the old one is destroyed). */
+  default_route: Attr<boolean>;
+  /** The ID of the device the session belongs to; the project must have a `bgp_config`. Changing this forces a new resource (the old one is destroyed). */
+  device_id: Attr<string>;
+  /** The ID of the BGP session (a UUID). */
+  id: Attr<string>;
+  /** The session status as the metro router reports it: `unknown`, `up` or `down`. */
+  status: Attr<string>;
+};
+
+export const METAL_BGP_SESSION_RESOURCE = {
+  attributes: ['address_family', 'default_route', 'device_id', 'id', 'status'],
+  required: ['address_family', 'device_id'],
+  optional: ['default_route'],
+  computed: ['id', 'status'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['address_family', 'default_route', 'device_id'],
+} as const;
+
 /** metal_device (resource): A bare-metal server (a Metal device) in a project, deployed in a metro with a plan and an operating system. */
 export type MetalDeviceResourceModel = {
   /** The device's private (backend) IPv4 address, read from the API. */
@@ -255,6 +280,8 @@ export type MetalProjectResourceModel = {
   payment_method_id: Attr<string>;
   /** When the project was last updated (RFC 3339 timestamp). */
   updated: Attr<string>;
+  /** BGP for the project. As in the equinix/metal provider, the block is requested from the API when the project is created or when it is added to an existing project (in place, without replacing the project). Once set it cannot be changed or removed: Metal keeps a project's BGP configuration, so a plan that changes or removes it fails and asks to restore it. */
+  bgp_config: Attr<MetalProjectResourceBgpConfigModel[]>;
 };
 
 export const METAL_PROJECT_RESOURCE = {
@@ -264,8 +291,33 @@ export const METAL_PROJECT_RESOURCE = {
   computed: ['backend_transfer', 'created', 'id', 'organization_id', 'payment_method_id', 'updated'],
   optionalComputed: ['backend_transfer', 'organization_id', 'payment_method_id'],
   sensitive: [],
+  blocks: ['bgp_config'],
+  arguments: ['backend_transfer', 'name', 'organization_id', 'payment_method_id', 'bgp_config'],
+} as const;
+
+/** metal_project (resource) block bgp_config: BGP for the project. As in the equinix/metal provider, the block is requested from the API when the project is created or when it is added to an existing project (in place, without replacing the project). Once set it cannot be changed or removed: Metal keeps a project's BGP configuration, so a plan that changes or removes it fails and asks to restore it. */
+export type MetalProjectResourceBgpConfigModel = {
+  /** The ASN of your side of the sessions (e.g. the private ASN 65000 for local BGP). */
+  asn: Attr<number | Decimal>;
+  /** `local` (routes stay inside the metro, a private ASN) or `global` (your own ASN and address space). */
+  deployment_type: Attr<string>;
+  /** The most prefixes a session may announce. */
+  max_prefix: Attr<number | Decimal>;
+  /** The password of the BGP sessions: 10 to 20 letters and digits with at least one lowercase letter, one uppercase letter and one digit. */
+  md5: Attr<string>;
+  /** The status of the BGP configuration: `requested`, `enabled` or `disabled`. */
+  status: Attr<string>;
+};
+
+export const METAL_PROJECT_RESOURCE_BGP_CONFIG = {
+  attributes: ['asn', 'deployment_type', 'max_prefix', 'md5', 'status'],
+  required: ['asn', 'deployment_type'],
+  optional: ['md5'],
+  computed: ['max_prefix', 'status'],
+  optionalComputed: [],
+  sensitive: ['md5'],
   blocks: [],
-  arguments: ['backend_transfer', 'name', 'organization_id', 'payment_method_id'],
+  arguments: ['asn', 'deployment_type', 'md5'],
 } as const;
 
 /** metal_project_api_key (resource): A project-scoped API key. */
@@ -322,6 +374,67 @@ export const METAL_PROJECT_SSH_KEY_RESOURCE = {
   sensitive: [],
   blocks: [],
   arguments: ['name', 'project_id', 'public_key'],
+} as const;
+
+/** metal_reserved_ip_block (resource): A block of IP addresses reserved in a project from a metro's pools (public or private IPv4, public IPv6) or the global anycast pool, for elastic addresses and BGP announcements. Import by id. */
+export type MetalReservedIpBlockResourceModel = {
+  /** The first address of the block (the same as `network`). */
+  address: Attr<string>;
+  /** The address family: 4 or 6. */
+  address_family: Attr<number | Decimal>;
+  /** The prefix length of the block (e.g. 30 for 4 IPv4 addresses, 56 for an IPv6 block). */
+  cidr: Attr<number | Decimal>;
+  /** The block in CIDR notation, `<network>/<cidr>` (e.g. `198.51.100.4/30`). */
+  cidr_notation: Attr<string>;
+  /** A JSON object of arbitrary data kept with the block (the API's `customdata`). The same JSON written differently is no change. Updated in place. */
+  custom_data: Attr<string>;
+  /** A description of the block (the API's `details`). Updated in place. */
+  description: Attr<string>;
+  /** Deprecated: use `metro`. A facility code; the block is reserved in its metro. Changing this forces a new resource (the old one is destroyed). */
+  facility: Attr<string>;
+  /** The gateway address of the block (its first usable address). */
+  gateway: Attr<string>;
+  /** Whether the block is a global anycast block (`global_ipv4`), routed in every metro. */
+  global: Attr<boolean>;
+  /** The ID of the reserved IP block (a UUID). */
+  id: Attr<string>;
+  /** Whether the block can be changed or released through the API (false for device management blocks). */
+  manageable: Attr<boolean>;
+  /** Whether the block is a device management block (the one a device's own addresses are carved from). */
+  management: Attr<boolean>;
+  /** The metro code to reserve the block in (e.g. `ny`); leave it out for `global_ipv4`. Changing this forces a new resource (the old one is destroyed). */
+  metro: Attr<string>;
+  /** The netmask of the block (e.g. `255.255.255.252`). */
+  netmask: Attr<string>;
+  /** The network address of the block. */
+  network: Attr<string>;
+  /** The ID of the project the block is reserved in. Changing this forces a new resource (the old one is destroyed). */
+  project_id: Attr<string>;
+  /** Whether the block is public (false for `private_ipv4`). */
+  public: Attr<boolean>;
+  /** How many addresses the block holds: a power of two (1 for `global_ipv4`). Changing this forces a new resource (the old one is destroyed). */
+  quantity: Attr<number | Decimal>;
+  /** Tags attached to the block. Updated in place. */
+  tags: Attr<Array<Attr<string>>>;
+  /** The block type: `public_ipv4` (default), `global_ipv4` (one anycast address, no metro), `public_ipv6` or `private_ipv4`. Changing this forces a new resource (the old one is destroyed). */
+  type: Attr<string>;
+  /** Accepted for compatibility with the equinix/metal provider: the state to wait for after creation. metalforge reserves a block at once (state `created`), so there is nothing to wait for. Updated in place. */
+  wait_for_state: Attr<string>;
+};
+
+export const METAL_RESERVED_IP_BLOCK_RESOURCE = {
+  attributes: ['address', 'address_family', 'cidr', 'cidr_notation', 'custom_data', 'description', 'facility',
+    'gateway', 'global', 'id', 'manageable', 'management', 'metro', 'netmask', 'network', 'project_id', 'public',
+    'quantity', 'tags', 'type', 'wait_for_state'],
+  required: ['project_id', 'quantity'],
+  optional: ['custom_data', 'description', 'facility', 'metro', 'tags', 'type', 'wait_for_state'],
+  computed: ['address', 'address_family', 'cidr', 'cidr_notation', 'gateway', 'global', 'id', 'manageable',
+    'management', 'metro', 'netmask', 'network', 'public', 'type'],
+  optionalComputed: ['metro', 'type'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['custom_data', 'description', 'facility', 'metro', 'project_id', 'quantity', 'tags', 'type',
+    'wait_for_state'],
 } as const;
 
 /** metal_spot_market_request (resource): A spot market request: a bid for between `devices_min` and `devices_max` devices of one plan in one metro, filled while the market price is at most `max_bid_price`. Unlike the old provider, it lists its devices (ids and addresses) and waits for `devices_min` of them. Its bid (`max_bid_price`, `devices_min`, `devices_max`, `end_at`) is updated in place; what and where the devices are forces a new request. */
@@ -620,6 +733,66 @@ export const METAL_DEVICE_DATA_SOURCE_PORTS = {
   attributes: ['name', 'id', 'type', 'mac', 'bonded'],
 } as const;
 
+/** metal_device_bgp_neighbors (data source): What a device's BGP speaker must be configured with: one neighbor per BGP session of the device. */
+export type MetalDeviceBgpNeighborsDataSourceModel = {
+  /** One entry per BGP session of the device: `address_family` (4 or 6), `customer_as` and `customer_ip` (the device side), `md5_enabled`, `md5_password`, `multihop`, `peer_as` and `peer_ips` (the router side), `routes_in` (the prefixes the device may announce: `route`, `exact`) and `routes_out` (what the router announces to it). */
+  bgp_neighbors: Attr<Array<Attr<MetalDeviceBgpNeighborsDataSourceBgpNeighborsModel>>>;
+  /** The ID of the device whose BGP neighbors to read. */
+  device_id: Attr<string>;
+  /** The ID of the device (the same as `device_id`). */
+  id: Attr<string>;
+};
+
+export const METAL_DEVICE_BGP_NEIGHBORS_DATA_SOURCE = {
+  attributes: ['bgp_neighbors', 'device_id', 'id'],
+  required: ['device_id'],
+  optional: [],
+  computed: ['bgp_neighbors', 'id'],
+  optionalComputed: [],
+  sensitive: ['bgp_neighbors'],
+  blocks: [],
+  arguments: ['device_id'],
+} as const;
+
+/** metal_device_bgp_neighbors (data source) bgp_neighbors: one element */
+export type MetalDeviceBgpNeighborsDataSourceBgpNeighborsModel = {
+  address_family: Attr<number | Decimal>;
+  customer_as: Attr<number | Decimal>;
+  customer_ip: Attr<string>;
+  md5_enabled: Attr<boolean>;
+  md5_password: Attr<string>;
+  multihop: Attr<boolean>;
+  peer_as: Attr<number | Decimal>;
+  peer_ips: Attr<Array<Attr<string>>>;
+  routes_in: Attr<Array<Attr<MetalDeviceBgpNeighborsDataSourceBgpNeighborsRoutesInModel>>>;
+  routes_out: Attr<Array<Attr<MetalDeviceBgpNeighborsDataSourceBgpNeighborsRoutesOutModel>>>;
+};
+
+export const METAL_DEVICE_BGP_NEIGHBORS_DATA_SOURCE_BGP_NEIGHBORS = {
+  attributes: ['address_family', 'customer_as', 'customer_ip', 'md5_enabled', 'md5_password', 'multihop', 'peer_as',
+    'peer_ips', 'routes_in', 'routes_out'],
+} as const;
+
+/** metal_device_bgp_neighbors (data source) bgp_neighbors routes_in: one element */
+export type MetalDeviceBgpNeighborsDataSourceBgpNeighborsRoutesInModel = {
+  route: Attr<string>;
+  exact: Attr<boolean>;
+};
+
+export const METAL_DEVICE_BGP_NEIGHBORS_DATA_SOURCE_BGP_NEIGHBORS_ROUTES_IN = {
+  attributes: ['route', 'exact'],
+} as const;
+
+/** metal_device_bgp_neighbors (data source) bgp_neighbors routes_out: one element */
+export type MetalDeviceBgpNeighborsDataSourceBgpNeighborsRoutesOutModel = {
+  route: Attr<string>;
+  exact: Attr<boolean>;
+};
+
+export const METAL_DEVICE_BGP_NEIGHBORS_DATA_SOURCE_BGP_NEIGHBORS_ROUTES_OUT = {
+  attributes: ['route', 'exact'],
+} as const;
+
 /** metal_devices (data source): Lists devices of a project or organization, filtered and sorted. */
 export type MetalDevicesDataSourceModel = {
   /** The matching devices with their id (`device_id`), hostname, plan, metro, facility, state, addresses and tags. */
@@ -779,6 +952,37 @@ export const METAL_FACILITY_DATA_SOURCE_CAPACITY = {
   sensitive: [],
   blocks: [],
   arguments: ['plan', 'quantity'],
+} as const;
+
+/** metal_ip_block_ranges (data source): The CIDR notations of a project's IP blocks (reserved and device management blocks), by type. */
+export type MetalIpBlockRangesDataSourceModel = {
+  /** Deprecated: use `metro`. Only blocks of this facility's metro. */
+  facility: Attr<string>;
+  /** The global anycast IPv4 blocks, in CIDR notation. */
+  global_ipv4: Attr<Array<Attr<string>>>;
+  /** The ID of the project (the same as `project_id`). */
+  id: Attr<string>;
+  /** The public IPv6 blocks, in CIDR notation. */
+  ipv6: Attr<Array<Attr<string>>>;
+  /** Only blocks of this metro (global blocks are listed regardless). */
+  metro: Attr<string>;
+  /** The private IPv4 blocks, in CIDR notation. */
+  private_ipv4: Attr<Array<Attr<string>>>;
+  /** The ID of the project whose blocks to list. */
+  project_id: Attr<string>;
+  /** The public IPv4 blocks, in CIDR notation. */
+  public_ipv4: Attr<Array<Attr<string>>>;
+};
+
+export const METAL_IP_BLOCK_RANGES_DATA_SOURCE = {
+  attributes: ['facility', 'global_ipv4', 'id', 'ipv6', 'metro', 'private_ipv4', 'project_id', 'public_ipv4'],
+  required: ['project_id'],
+  optional: ['facility', 'metro'],
+  computed: ['global_ipv4', 'id', 'ipv6', 'private_ipv4', 'public_ipv4'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['facility', 'metro', 'project_id'],
 } as const;
 
 /** metal_metro (data source): Looks up a metro by code or id. */
@@ -951,6 +1155,57 @@ export const METAL_PLANS_DATA_SOURCE_SORT = {
   arguments: ['attribute', 'direction'],
 } as const;
 
+/** metal_precreated_ip_block (data source): A block created with the project's first device in a metro (its management public IPv4, private IPv4 or public IPv6 block), found by metro, address family and public/global; `cidr_notation` is the block to carve device addresses from. */
+export type MetalPrecreatedIpBlockDataSourceModel = {
+  /** The first address of the block (the same as `network`). */
+  address: Attr<string>;
+  /** The address family to find: 4 or 6. */
+  address_family: Attr<number | Decimal>;
+  /** The prefix length of the block (e.g. 30 for 4 IPv4 addresses, 56 for an IPv6 block). */
+  cidr: Attr<number | Decimal>;
+  /** The block in CIDR notation, `<network>/<cidr>` (e.g. `198.51.100.4/30`). */
+  cidr_notation: Attr<string>;
+  /** Deprecated: use `metro`. A facility code; the block of its metro is found. */
+  facility: Attr<string>;
+  /** The gateway address of the block (its first usable address). */
+  gateway: Attr<string>;
+  /** Whether to find a global anycast block. Default false. */
+  global: Attr<boolean>;
+  /** The ID of the block found. */
+  id: Attr<string>;
+  /** Whether the block can be changed or released through the API (false for device management blocks). */
+  manageable: Attr<boolean>;
+  /** Whether the block is a device management block (the one a device's own addresses are carved from). */
+  management: Attr<boolean>;
+  /** The metro code of the block (for `global = false`). Either `metro` or the deprecated `facility`. */
+  metro: Attr<string>;
+  /** The netmask of the block (e.g. `255.255.255.252`). */
+  netmask: Attr<string>;
+  /** The network address of the block. */
+  network: Attr<string>;
+  /** The ID of the project whose device management blocks are searched. */
+  project_id: Attr<string>;
+  /** Whether to find a public block (true) or a private one (false). */
+  public: Attr<boolean>;
+  /** How many addresses the block holds. */
+  quantity: Attr<number | Decimal>;
+  /** The type of the block found. */
+  type: Attr<string>;
+};
+
+export const METAL_PRECREATED_IP_BLOCK_DATA_SOURCE = {
+  attributes: ['address', 'address_family', 'cidr', 'cidr_notation', 'facility', 'gateway', 'global', 'id',
+    'manageable', 'management', 'metro', 'netmask', 'network', 'project_id', 'public', 'quantity', 'type'],
+  required: ['address_family', 'project_id', 'public'],
+  optional: ['facility', 'global', 'metro'],
+  computed: ['address', 'cidr', 'cidr_notation', 'gateway', 'id', 'manageable', 'management', 'netmask', 'network',
+    'quantity', 'type'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['address_family', 'facility', 'global', 'metro', 'project_id', 'public'],
+} as const;
+
 /** metal_project (data source): Looks up a project by name or id. */
 export type MetalProjectDataSourceModel = {
   /** Whether backend transfer is enabled. */
@@ -984,6 +1239,67 @@ export const METAL_PROJECT_DATA_SOURCE = {
   sensitive: [],
   blocks: [],
   arguments: ['name', 'project_id'],
+} as const;
+
+/** metal_reserved_ip_block (data source): One IP block of a project: by `id`, or the one holding `ip_address` in the project `project_id`. */
+export type MetalReservedIpBlockDataSourceModel = {
+  /** The first address of the block (the same as `network`). */
+  address: Attr<string>;
+  /** The address family: 4 or 6. */
+  address_family: Attr<number | Decimal>;
+  /** The prefix length of the block (e.g. 30 for 4 IPv4 addresses, 56 for an IPv6 block). */
+  cidr: Attr<number | Decimal>;
+  /** The block in CIDR notation, `<network>/<cidr>` (e.g. `198.51.100.4/30`). */
+  cidr_notation: Attr<string>;
+  /** The block's custom data as a JSON string. */
+  custom_data: Attr<string>;
+  /** The description of the block (the API's `details`). */
+  description: Attr<string>;
+  /** Deprecated: metalforge blocks belong to metros. Always null. */
+  facility: Attr<string>;
+  /** The gateway address of the block (its first usable address). */
+  gateway: Attr<string>;
+  /** Whether the block is a global anycast block (`global_ipv4`), routed in every metro. */
+  global: Attr<boolean>;
+  /** The ID of the block to read. Either `id`, or `project_id` with `ip_address`, must be set. */
+  id: Attr<string>;
+  /** An address inside the block to find (with `project_id`). */
+  ip_address: Attr<string>;
+  /** Whether the block can be changed or released through the API (false for device management blocks). */
+  manageable: Attr<boolean>;
+  /** Whether the block is a device management block (the one a device's own addresses are carved from). */
+  management: Attr<boolean>;
+  /** The metro code of the block; null for `global_ipv4`. */
+  metro: Attr<string>;
+  /** The netmask of the block (e.g. `255.255.255.252`). */
+  netmask: Attr<string>;
+  /** The network address of the block. */
+  network: Attr<string>;
+  /** The ID of the project to search for the block holding `ip_address`. */
+  project_id: Attr<string>;
+  /** Whether the block is public (false for `private_ipv4`). */
+  public: Attr<boolean>;
+  /** How many addresses the block holds. */
+  quantity: Attr<number | Decimal>;
+  /** Tags attached to the block. */
+  tags: Attr<Array<Attr<string>>>;
+  /** The block type: `public_ipv4`, `global_ipv4`, `public_ipv6` or `private_ipv4`. */
+  type: Attr<string>;
+};
+
+export const METAL_RESERVED_IP_BLOCK_DATA_SOURCE = {
+  attributes: ['address', 'address_family', 'cidr', 'cidr_notation', 'custom_data', 'description', 'facility',
+    'gateway', 'global', 'id', 'ip_address', 'manageable', 'management', 'metro', 'netmask', 'network', 'project_id',
+    'public', 'quantity', 'tags', 'type'],
+  required: [],
+  optional: ['id', 'ip_address', 'project_id'],
+  computed: ['address', 'address_family', 'cidr', 'cidr_notation', 'custom_data', 'description', 'facility', 'gateway',
+    'global', 'id', 'manageable', 'management', 'metro', 'netmask', 'network', 'project_id', 'public', 'quantity',
+    'tags', 'type'],
+  optionalComputed: ['id', 'project_id'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['id', 'ip_address', 'project_id'],
 } as const;
 
 /** metal_spot_market_price (data source): The current spot market price of a plan in a metro (`GET /market/spot/prices/metros`). */

@@ -172,3 +172,35 @@ export function unlessEmpty<T extends Value>(apiValue: T, held: Value | undefine
     (isObjectValue(apiValue) && Object.keys(apiValue).length === 0);
   return empty && (held === null || held === undefined) ? null : apiValue;
 }
+
+/** A read by id: the object, or null when the API says it is gone (Terraform then plans to create it again). */
+export async function readUnlessGone<T>(fetch: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** A delete by id: an object already gone is deleted; any other failure is a diagnostic naming `what`. */
+export async function deleteUnlessGone(ctx: { diagnostics: Diagnostics }, what: string, remove: () => Promise<void>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!isNotFound(error)) reportApiError(ctx.diagnostics, error, `Cannot delete ${what}`);
+  }
+}
+
+/** A JSON attribute (custom_data): the text Terraform holds when it means the same value as the API's, else the API's. */
+export function jsonText(apiValue: unknown, held: Attr<string> | undefined): string | null {
+  const text = str(held);
+  if (text !== undefined) {
+    try {
+      if (JSON.stringify(JSON.parse(text)) === JSON.stringify(apiValue)) return text;
+    } catch {
+      // Not JSON: the API's value wins.
+    }
+  }
+  return isObjectValue(apiValue as Value) && Object.keys(apiValue as object).length === 0 && !text ? null : JSON.stringify(apiValue);
+}

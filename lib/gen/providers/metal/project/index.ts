@@ -31,6 +31,172 @@ export interface ProjectConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project#payment_method_id Project#payment_method_id}
   */
   readonly paymentMethodId?: string;
+  /**
+  * bgp_config block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project#bgp_config Project#bgp_config}
+  */
+  readonly bgpConfig?: ProjectBgpConfig;
+}
+export interface ProjectBgpConfig {
+  /**
+  * The ASN of your side of the sessions (e.g. the private ASN 65000 for local BGP).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project#asn Project#asn}
+  */
+  readonly asn: number;
+  /**
+  * `local` (routes stay inside the metro, a private ASN) or `global` (your own ASN and address space).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project#deployment_type Project#deployment_type}
+  */
+  readonly deploymentType: string;
+  /**
+  * The password of the BGP sessions: 10 to 20 letters and digits with at least one lowercase letter, one uppercase letter and one digit.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/metalforge/metal/0.1.0/docs/resources/project#md5 Project#md5}
+  */
+  readonly md5?: string;
+}
+
+export function projectBgpConfigToTerraform(struct?: ProjectBgpConfigOutputReference | ProjectBgpConfig): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    asn: cdktf.numberToTerraform(struct!.asn),
+    deployment_type: cdktf.stringToTerraform(struct!.deploymentType),
+    md5: cdktf.stringToTerraform(struct!.md5),
+  }
+}
+
+
+export function projectBgpConfigToHclTerraform(struct?: ProjectBgpConfigOutputReference | ProjectBgpConfig): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    asn: {
+      value: cdktf.numberToHclTerraform(struct!.asn),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    deployment_type: {
+      value: cdktf.stringToHclTerraform(struct!.deploymentType),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    md5: {
+      value: cdktf.stringToHclTerraform(struct!.md5),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class ProjectBgpConfigOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false, 0);
+  }
+
+  public get internalValue(): ProjectBgpConfig | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._asn !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.asn = this._asn;
+    }
+    if (this._deploymentType !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.deploymentType = this._deploymentType;
+    }
+    if (this._md5 !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.md5 = this._md5;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ProjectBgpConfig | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this._asn = undefined;
+      this._deploymentType = undefined;
+      this._md5 = undefined;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this._asn = value.asn;
+      this._deploymentType = value.deploymentType;
+      this._md5 = value.md5;
+    }
+  }
+
+  // asn - computed: false, optional: false, required: true
+  private _asn?: number; 
+  public get asn() {
+    return this.getNumberAttribute('asn');
+  }
+  public set asn(value: number) {
+    this._asn = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get asnInput() {
+    return this._asn;
+  }
+
+  // deployment_type - computed: false, optional: false, required: true
+  private _deploymentType?: string; 
+  public get deploymentType() {
+    return this.getStringAttribute('deployment_type');
+  }
+  public set deploymentType(value: string) {
+    this._deploymentType = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get deploymentTypeInput() {
+    return this._deploymentType;
+  }
+
+  // max_prefix - computed: true, optional: false, required: false
+  public get maxPrefix() {
+    return this.getNumberAttribute('max_prefix');
+  }
+
+  // md5 - computed: false, optional: true, required: false
+  private _md5?: string; 
+  public get md5() {
+    return this.getStringAttribute('md5');
+  }
+  public set md5(value: string) {
+    this._md5 = value;
+  }
+  public resetMd5() {
+    this._md5 = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get md5Input() {
+    return this._md5;
+  }
+
+  // status - computed: true, optional: false, required: false
+  public get status() {
+    return this.getStringAttribute('status');
+  }
 }
 
 /**
@@ -88,6 +254,7 @@ export class Project extends cdktf.TerraformResource {
     this._name = config.name;
     this._organizationId = config.organizationId;
     this._paymentMethodId = config.paymentMethodId;
+    this._bgpConfig.internalValue = config.bgpConfig;
   }
 
   // ==========
@@ -170,6 +337,22 @@ export class Project extends cdktf.TerraformResource {
     return this.getStringAttribute('updated');
   }
 
+  // bgp_config - computed: false, optional: true, required: false
+  private _bgpConfig = new ProjectBgpConfigOutputReference(this, "bgp_config");
+  public get bgpConfig() {
+    return this._bgpConfig;
+  }
+  public putBgpConfig(value: ProjectBgpConfig) {
+    this._bgpConfig.internalValue = value;
+  }
+  public resetBgpConfig() {
+    this._bgpConfig.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get bgpConfigInput() {
+    return this._bgpConfig.internalValue;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -180,6 +363,7 @@ export class Project extends cdktf.TerraformResource {
       name: cdktf.stringToTerraform(this._name),
       organization_id: cdktf.stringToTerraform(this._organizationId),
       payment_method_id: cdktf.stringToTerraform(this._paymentMethodId),
+      bgp_config: projectBgpConfigToTerraform(this._bgpConfig.internalValue),
     };
   }
 
@@ -208,6 +392,12 @@ export class Project extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      bgp_config: {
+        value: projectBgpConfigToHclTerraform(this._bgpConfig.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "ProjectBgpConfigList",
       },
     };
 

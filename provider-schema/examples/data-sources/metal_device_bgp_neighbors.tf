@@ -1,0 +1,3 @@
+data "metal_device_bgp_neighbors" "router" {
+  device_id = metal_bgp_session.ipv4.device_id
+}
