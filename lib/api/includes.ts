@@ -96,7 +96,8 @@ export function linkedObjects(
       Promise.all(
         hrefs.map(async (h) => {
           const reserved = await engine.ipam.reservation(principal, idOf(h));
-          if (reserved) return presentIpBlock(reserved, engine.world);
+          if (reserved)
+            return presentIpBlock(reserved, engine.world, (await engine.elasticIps.idsByReservation([reserved.id])).get(reserved.id));
           return engine.addresses.get(principal, idOf(h)).then((held) => presentIp(held, engine.world), unlessGone);
         }),
       ),

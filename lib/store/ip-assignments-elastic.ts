@@ -66,6 +66,18 @@ export async function assignmentsOfReservation(db: Queryable, reservationId: str
   return (await db.query<Raw>(`${SELECT} WHERE a.reservation_id = $1 ORDER BY a.start`, [reservationId])).map(row);
 }
 
+/** The ids of the assignments in each of the reservations, oldest first. */
+export async function assignmentIdsByReservation(db: Queryable, reservationIds: string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (!reservationIds.length) return found;
+  const rows = await db.query<{ id: string; reservation_id: string }>(
+    'SELECT id, reservation_id FROM ip_assignments WHERE reservation_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    [reservationIds],
+  );
+  for (const r of rows) found.set(r.reservation_id, [...(found.get(r.reservation_id) ?? []), r.id]);
+  return found;
+}
+
 /** The device, share-locked until the transaction ends, or undefined. */
 export async function lockAssignableDevice(tx: Queryable, id: string): Promise<AssignableDevice | undefined> {
   const [r] = await tx.query<AssignableDevice>('SELECT id, project_id, metro_id, hostname, state FROM devices WHERE id = $1 FOR SHARE', [

@@ -82,6 +82,12 @@ describe.each(availableBackends())('elastic IPs over HTTP on %s', (backend) => {
     });
     first = res.body;
     expect((await admin.get(`/ips/${first.id}`)).body).toEqual(first);
+    expect((await admin.get(`/ips/${block.id}`)).body.assignments).toEqual([{ href: `/metal/v1/ips/${first.id}` }]);
+    const listedBlocks = (await admin.get(`/projects/${projectId}/ips`)).body.ip_addresses as { id: string; assignments: unknown[] }[];
+    expect(listedBlocks.find((b) => b.id === block.id)?.assignments).toEqual([{ href: `/metal/v1/ips/${first.id}` }]);
+    const expanded = await admin.get(`/devices/${devices.a.id}/ips?include=parent_block`);
+    const mine = (expanded.body.ip_addresses as { id: string; parent_block: { id?: string } }[]).find((a) => a.id === first.id);
+    expect(mine?.parent_block.id).toBe(block.id);
     const change = await admin.put(`/ips/${first.id}`, { tags: ['x'] });
     expect(change.status).toBe(422);
     expect(change.body.errors[0]).toMatch(

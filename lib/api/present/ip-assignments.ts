@@ -67,8 +67,11 @@ export function presentReservation(held: HeldAddress, world: World): IpReservati
 export const presentIp = (held: HeldAddress & { block: boolean }, world: World): IpAssignment | IpReservation =>
   held.block ? presentReservation(held, world) : presentAssignment(held, world);
 
-/** A block a project reserved from the pools (Metal's IPReservation); its gateway is its first usable address. */
-export function presentIpBlock(row: ReservationRow, world: World): IpReservation {
+/**
+ * A block a project reserved from the pools (Metal's IPReservation) with links to its elastic IPs; its gateway is its
+ * first usable address.
+ */
+export function presentIpBlock(row: ReservationRow, world: World, assignmentIds: readonly string[] = []): IpReservation {
   return {
     id: row.id,
     href: `${METAL_API_BASE}/ips/${row.id}`,
@@ -77,7 +80,7 @@ export function presentIpBlock(row: ReservationRow, world: World): IpReservation
     state: 'created',
     addon: true,
     bill: false,
-    assignments: [],
+    assignments: assignmentIds.map((id) => href(`/ips/${id}`)),
     project: href(`/projects/${row.project_id}`),
     tags: row.tags,
     customdata: row.customdata,

@@ -45,6 +45,11 @@ const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete
 export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['ip-addresses'];
   const present = (row: Parameters<typeof presentIpBlock>[0]) => presentIpBlock(row, engine.world);
+  /** Reservations with links to their elastic IPs (one query for all). */
+  const presentAll = async (rows: Parameters<typeof presentIpBlock>[0][]) => {
+    const assigned = await engine.elasticIps.idsByReservation(rows.map((r) => r.id));
+    return rows.map((row) => presentIpBlock(row, engine.world, assigned.get(row.id)));
+  };
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/ips/:id',
@@ -61,7 +66,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       const reserved = await engine.ipam.reservation(req.principal, req.params.id);
       const elastic = reserved ? undefined : await engine.elasticIps.get(req.principal, req.params.id);
       const body = reserved
-        ? present(reserved)
+        ? (await presentAll([reserved]))[0]
         : elastic
           ? presentElasticAssignment(elastic, engine.world)
           : presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world);
@@ -89,7 +94,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         );
       }
       await refuseManagementBlock(req.principal, req.params.id);
-      return present(await engine.ipam.update(req.principal, req.params.id, req.body));
+      return (await presentAll([await engine.ipam.update(req.principal, req.params.id, req.body)]))[0];
     },
   );
 
@@ -169,7 +174,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         engine.ipam.reservationsOf(req.principal, req.params.id),
         engine.addresses.reservationsOf(req.principal, req.params.id),
       ]);
-      const all = [...reserved.map(present), ...held.map((h) => presentReservation(h, engine.world))].filter(
+      const all = [...(await presentAll(reserved)), ...held.map((h) => presentReservation(h, engine.world))].filter(
         (block) => !types.length || types.includes(block.type),
       );
       const { page, perPage } = pageParams(req.query);

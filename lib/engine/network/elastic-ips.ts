@@ -104,6 +104,11 @@ export class ElasticIpService {
     return (await repo.assignmentsOfReservation(this.ctx.db, reservationId)).map((a) => `${a.address}/${a.cidr}`);
   }
 
+  /** The ids of the assignments in each reservation (the caller checked that it may see them). */
+  idsByReservation(reservationIds: string[]): Promise<Map<string, string[]>> {
+    return repo.assignmentIdsByReservation(this.ctx.db, reservationIds);
+  }
+
   private async visibleDevice(principal: Principal, deviceId: string): Promise<repo.AssignableDevice> {
     const device = isUuid(deviceId) ? await repo.assignableDevice(this.ctx.db, deviceId) : undefined;
     if (!device || device.state === 'deleted' || !(await this.projects.isVisible(principal, device.project_id)))
