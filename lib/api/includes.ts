@@ -10,7 +10,7 @@ import type { Engine, Principal } from '../engine';
 import { noteIgnored } from './liberal';
 import { splitList } from './paging';
 import { devicePresenter } from './present/devices';
-import { presentIp } from './present/ip-assignments';
+import { presentIp, presentIpBlock } from './present/ip-assignments';
 import { presentOrganization, presentProject, presentSshKey, presentUser } from './present/projects-and-keys';
 
 interface Link {
@@ -91,8 +91,16 @@ export function linkedObjects(
     sshKeys: async (hrefs) => (await engine.projects.sshKeysById(hrefs.map(idOf))).map(presentSshKey),
     // Each user has one organization: the only one a link can name that the caller sees.
     organizations: async () => [presentOrganization(await engine.accounts.organization(principal))],
+    // A management block, or the reservation an elastic IP comes from.
     ipBlocks: (hrefs) =>
-      Promise.all(hrefs.map((h) => engine.addresses.get(principal, idOf(h)).then((held) => presentIp(held, engine.world), unlessGone))),
+      Promise.all(
+        hrefs.map(async (h) => {
+          const reserved = await engine.ipam.reservation(principal, idOf(h));
+          if (reserved)
+            return presentIpBlock(reserved, engine.world, (await engine.elasticIps.idsByReservation([reserved.id])).get(reserved.id));
+          return engine.addresses.get(principal, idOf(h)).then((held) => presentIp(held, engine.world), unlessGone);
+        }),
+      ),
     // An SSH key's owner: its project or its user.
     keyOwners: async (hrefs) => [
       ...(await projects(hrefs.filter((h) => h.includes('/projects/')))),

@@ -349,11 +349,25 @@ export const IpAssignment = Type.Composite([
     enabled: Type.Boolean(),
     global_ip: Type.Boolean(),
     manageable: Type.Boolean(),
-    metro: MetroLite,
+    /** Absent for a global elastic IP, which serves every metro. */
+    metro: Type.Optional(MetroLite),
     parent_block: Type.Object({ network: Type.String(), netmask: Type.String(), cidr: Type.Integer(), href: Type.String() }),
+    /** An elastic IP's own customdata. */
+    customdata: Type.Optional(CustomData),
   }),
 ]);
 export type IpAssignment = Static<typeof IpAssignment>;
+
+/** An elastic IP to assign to a device: an address or subnet of one of its project's reserved blocks. */
+export const IpAssignmentInput = Type.Object({
+  address: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'CIDR text inside a reserved block of the project, e.g. 198.51.100.9/32 (a lone address means its /32 or /128)',
+  }),
+  customdata: Type.Optional(CustomData),
+});
+export type IpAssignmentInput = Static<typeof IpAssignmentInput>;
 
 export const NETWORK_TYPES = ['layer3', 'layer2-bonded', 'layer2-individual', 'hybrid', 'hybrid-bonded'] as const;
 

@@ -5,10 +5,12 @@
 import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
 import { deviceIdAtAddress } from '../store/boot-installs';
 import { setProvisioningPercentage, sshKeyTexts } from '../store/devices';
+import { assignmentsOfDevice } from '../store/ip-assignments-elastic';
 import type { EngineContext } from './context';
 import type { InstallService } from './installs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './devices';
+import { blockGateway } from './network/assignment-rules';
 
 export class EngineBootBackend implements BootBackend {
   constructor(
@@ -70,14 +72,25 @@ export class EngineBootBackend implements BootBackend {
       plan: world.plans.get(row.plan_id)!.slug,
       metro: world.metros.get(row.metro_id)!.code,
       facility: world.facilities.get(row.facility_id)!.code,
-      ipAddresses: row.ip_addresses.map((a) => ({
-        address: a.address,
-        addressFamily: a.address_family as 4 | 6,
-        cidr: a.cidr,
-        public: a.public,
-        management: a.management,
-        gateway: a.gateway,
-      })),
+      ipAddresses: [
+        ...row.ip_addresses.map((a) => ({
+          address: a.address,
+          addressFamily: a.address_family as 4 | 6,
+          cidr: a.cidr,
+          public: a.public,
+          management: a.management,
+          gateway: a.gateway,
+        })),
+        // Elastic IPs too, so the OS configures them (each with its reserved block's gateway).
+        ...(await assignmentsOfDevice(this.ctx.db, row.id)).map((a) => ({
+          address: a.address,
+          addressFamily: a.address_family,
+          cidr: a.cidr,
+          public: a.type !== 'private_ipv4',
+          management: false,
+          gateway: blockGateway(a.address_family, a.block_network, a.block_cidr),
+        })),
+      ],
       interfaces: (row.macs ?? []).map((mac, i) => ({ name: `eth${i}`, mac })),
       sshKeys: await sshKeyTexts(this.ctx.db, row.ssh_key_ids),
       userData: row.userdata || undefined,

@@ -23,6 +23,7 @@ import {
 import { insertEvents } from '../store/events';
 import { projectsAndKeys } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
+import { releaseElasticIps } from './network/elastic-ips';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, addressesFor, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
@@ -480,6 +481,8 @@ export class DeviceService {
     const [result] = await this.ctx.db.transaction(async (tx) => {
       const results = await applyTransitions(tx, [request], now);
       if (results[0].ok) await enqueueJobs(tx, [job], now);
+      // A deleted device's elastic IPs go back to their reservations with the transition.
+      if (results[0].ok && request.event === 'delete') await releaseElasticIps(tx, [request.deviceId], now);
       return results;
     });
     if (!result.ok) throw new MetalError(refusal, `type: ${result.error}`);

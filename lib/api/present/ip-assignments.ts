@@ -5,9 +5,11 @@
 import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { IpAddress, IpAssignment, IpPool, IpReservation } from '../../contract/schemas';
 import { isoTime } from '../../core/clock';
-import { formatAddress, netmask, parseAddress } from '../../core/ip';
+import { netmask } from '../../core/ip';
 import {
+  blockGateway,
   ipBlockId,
+  type ElasticAssignmentRow,
   type HeldAddress,
   type MetroRow,
   type PoolSummary,
@@ -65,36 +67,73 @@ export function presentReservation(held: HeldAddress, world: World): IpReservati
 export const presentIp = (held: HeldAddress & { block: boolean }, world: World): IpAssignment | IpReservation =>
   held.block ? presentReservation(held, world) : presentAssignment(held, world);
 
-/** A block a project reserved from the pools (Metal's IPReservation); its gateway is its first usable address. */
-export function presentIpBlock(row: ReservationRow, world: World): IpReservation {
-  const first = parseAddress(row.network)!.value;
-  const gateway = row.cidr >= (row.address_family === 4 ? 31 : 127) ? first : first + 1n;
-  const metro = row.metro_id ? world.metros.get(row.metro_id) : undefined;
+/**
+ * A block a project reserved from the pools (Metal's IPReservation) with links to its elastic IPs; its gateway is its
+ * first usable address.
+ */
+export function presentIpBlock(row: ReservationRow, world: World, assignmentIds: readonly string[] = []): IpReservation {
   return {
     id: row.id,
     href: `${METAL_API_BASE}/ips/${row.id}`,
-    address: row.network,
-    address_family: row.address_family,
-    cidr: row.cidr,
-    netmask: netmask(row.address_family, row.cidr),
-    network: row.network,
-    gateway: formatAddress(row.address_family, gateway),
-    public: row.type !== 'private_ipv4',
-    management: false,
-    manageable: true,
-    enabled: true,
-    global_ip: row.type === 'global_ipv4',
-    created_at: isoTime(row.created_at) ?? '',
-    ...(metro && { metro: metroLite(metro) }),
+    ...reservedAddress(row, { address: row.network, cidr: row.cidr }, row, world),
     type: row.type,
     state: 'created',
     addon: true,
     bill: false,
-    assignments: [],
+    assignments: assignmentIds.map((id) => href(`/ips/${id}`)),
     project: href(`/projects/${row.project_id}`),
     tags: row.tags,
     customdata: row.customdata,
     ...(row.details !== null && { details: row.details }),
+  };
+}
+
+/**
+ * An elastic IP (an address or subnet of a reserved block on a device) as Metal's IPAssignment: manageable, with
+ * its block as parent and the block's gateway.
+ */
+export function presentElasticAssignment(a: ElasticAssignmentRow, world: World): IpAssignment {
+  return {
+    id: a.id,
+    href: `${METAL_API_BASE}/ips/${a.id}`,
+    type: 'IPAssignment',
+    ...reservedAddress(a, a, { network: a.block_network, cidr: a.block_cidr }, world),
+    assigned_to: href(`/devices/${a.device_id}`),
+    parent_block: {
+      network: a.block_network,
+      netmask: netmask(a.address_family, a.block_cidr),
+      cidr: a.block_cidr,
+      href: `${METAL_API_BASE}/ips/${a.reservation_id}`,
+    },
+    customdata: a.customdata,
+  };
+}
+
+/**
+ * What a reserved block and an elastic IP inside one show alike: `own` is the block or the address shown, `block`
+ * the reservation whose gateway it has; `kind` gives type, family, metro and age.
+ */
+function reservedAddress(
+  kind: { type: string; address_family: 4 | 6; metro_id: string | null; created_at: Date | string },
+  own: { address: string; cidr: number },
+  block: { network: string; cidr: number },
+  world: World,
+) {
+  const metro = kind.metro_id ? world.metros.get(kind.metro_id) : undefined;
+  return {
+    address: own.address,
+    address_family: kind.address_family,
+    cidr: own.cidr,
+    netmask: netmask(kind.address_family, own.cidr),
+    network: own.address,
+    gateway: blockGateway(kind.address_family, block.network, block.cidr),
+    public: kind.type !== 'private_ipv4',
+    management: false,
+    manageable: true,
+    enabled: true,
+    global_ip: kind.type === 'global_ipv4',
+    created_at: isoTime(kind.created_at) ?? '',
+    ...(metro && { metro: metroLite(metro) }),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   type BgpSessionInput as SessionInputT,
 } from '../../contract/schemas-bgp';
 import { presentBgpConfig, presentBgpNeighbor, presentBgpSession } from '../present-bgp';
-import { errorResponses, IdParams, RouteDeps, sendList, sendOne } from './shared';
+import { errorResponses, IdParams, postCreated, RouteDeps, sendList, sendOne } from './shared';
 
 const noContent = { 204: Type.Null(), ...errorResponses };
 
@@ -72,21 +72,16 @@ export function bgpRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     'bgp_sessions',
   );
 
-  app.post<{ Params: IdParams; Body: SessionInputT }>(
+  postCreated<SessionInputT>(
+    app,
     '/devices/:id/bgp/sessions',
     {
-      schema: {
-        tags,
-        summary: "Open a BGP session between a device and its metro's router (one per address family)",
-        params: IdParams,
-        body: BgpSessionInput,
-        response: { 201: BgpSession, ...errorResponses },
-      },
+      tags,
+      summary: "Open a BGP session between a device and its metro's router (one per address family)",
+      body: BgpSessionInput,
+      response: BgpSession,
     },
-    async (req, reply) => {
-      const row = await engine.bgp.createSession(req.principal, req.params.id, req.body);
-      return reply.status(201).send(presentBgpSession(row));
-    },
+    async (req) => presentBgpSession(await engine.bgp.createSession(req.principal, req.params.id, req.body)),
   );
 
   read('/bgp/sessions/:id', 'A BGP session, with its status as the router says now', BgpSession, async (req) =>

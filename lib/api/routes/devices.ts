@@ -8,12 +8,15 @@ import {
   DeviceList,
   DeviceUpdateInput,
   EventList,
+  IpAssignment,
+  IpAssignmentInput,
   IpAssignmentList,
   ShapeQuery,
   SshKeyList,
   type DeviceActionInput as ActionT,
   type DeviceCreateInput as CreateT,
   type DeviceUpdateInput as UpdateT,
+  type IpAssignmentInput as IpAssignmentInputT,
   type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
 import { MetalError } from '../../contract/errors';
@@ -21,13 +24,25 @@ import { shownState, type DeviceRow } from '../../engine';
 import { idempotent } from '../idempotency';
 import { devicePresenter } from '../present/devices';
 import { presentEvent } from '../present/events';
-import { presentAssignment } from '../present/ip-assignments';
+import { presentAssignment, presentElasticAssignment } from '../present/ip-assignments';
 import { presentSshKey } from '../present/projects-and-keys';
 import { linkedObjects, withIncludes, type Relations } from '../includes';
 import { ResponseCache } from '../response-cache';
 import { deviceCreateRules } from '../body-rules';
 import { pageParams, splitList } from '../paging';
-import { errorResponses, IdParams, PageQuery, PageQueryT, pageBody, presentPage, RouteDeps, sendList, sendOne, sendPage } from './shared';
+import {
+  errorResponses,
+  IdParams,
+  PageQuery,
+  PageQueryT,
+  pageBody,
+  postCreated,
+  presentPage,
+  RouteDeps,
+  sendList,
+  sendOne,
+  sendPage,
+} from './shared';
 
 const DeviceListQuery = Type.Composite([
   PageQuery,
@@ -327,9 +342,25 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     async (req, reply) => {
       const linked = linkedObjects(engine, req.principal);
       const relations = { expand: { assigned_to: linked.devices, parent_block: linked.ipBlocks }, embedded: ['metro'] };
-      const addresses = engine.addresses.assignmentsOf(await scoped(req, req.params.id)).map((a) => presentAssignment(a, engine.world));
+      const device = await scoped(req, req.params.id);
+      const addresses = [
+        ...engine.addresses.assignmentsOf(device).map((a) => presentAssignment(a, engine.world)),
+        ...(await engine.elasticIps.ofDevice(device.id)).map((a) => presentElasticAssignment(a, engine.world)),
+      ];
       return sendList(reply, 'ip_addresses', await withIncludes(req, reply, addresses, relations, req.query.include), req.query);
     },
+  );
+
+  postCreated<IpAssignmentInputT>(
+    app,
+    '/devices/:id/ips',
+    {
+      tags: ['ip-addresses'],
+      summary: "Assign an address or subnet of one of the project's reserved blocks to a device (an elastic IP)",
+      body: IpAssignmentInput,
+      response: IpAssignment,
+    },
+    async (req) => presentElasticAssignment(await engine.elasticIps.assign(req.principal, req.params.id, req.body), engine.world),
   );
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(

@@ -20,7 +20,7 @@ import {
 } from '../../contract/schemas';
 import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
-import { presentIp, presentIpBlock, presentReservation } from '../present/ip-assignments';
+import { presentElasticAssignment, presentIp, presentIpBlock, presentReservation } from '../present/ip-assignments';
 import { errorResponses, IdParams, PageQuery, PageQueryT, RouteDeps, sendOne, sendPage } from './shared';
 
 /** An assignment is found by its id or its address (device hrefs have named it by address). */
@@ -45,6 +45,11 @@ const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete
 export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['ip-addresses'];
   const present = (row: Parameters<typeof presentIpBlock>[0]) => presentIpBlock(row, engine.world);
+  /** Reservations with links to their elastic IPs (one query for all). */
+  const presentAll = async (rows: Parameters<typeof presentIpBlock>[0][]) => {
+    const assigned = await engine.elasticIps.idsByReservation(rows.map((r) => r.id));
+    return rows.map((row) => presentIpBlock(row, engine.world, assigned.get(row.id)));
+  };
 
   app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
     '/ips/:id',
@@ -59,7 +64,12 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
     async (req, reply) => {
       const reserved = await engine.ipam.reservation(req.principal, req.params.id);
-      const body = reserved ? present(reserved) : presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world);
+      const elastic = reserved ? undefined : await engine.elasticIps.get(req.principal, req.params.id);
+      const body = reserved
+        ? (await presentAll([reserved]))[0]
+        : elastic
+          ? presentElasticAssignment(elastic, engine.world)
+          : presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world);
       return sendOne(reply, body, req.query);
     },
   );
@@ -76,17 +86,33 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       },
     },
     async (req) => {
+      const elastic = await engine.elasticIps.get(req.principal, req.params.id);
+      if (elastic) {
+        throw new MetalError(
+          'validation_failed',
+          `id: ${req.params.id} is an elastic IP of device ${elastic.device_id}; change its block (PUT /ips/${elastic.reservation_id}), or unassign it and assign it again`,
+        );
+      }
       await refuseManagementBlock(req.principal, req.params.id);
-      return present(await engine.ipam.update(req.principal, req.params.id, req.body));
+      return (await presentAll([await engine.ipam.update(req.principal, req.params.id, req.body)]))[0];
     },
   );
 
   app.delete<{ Params: IdParams }>(
     '/ips/:id',
     {
-      schema: { tags, summary: 'Release an IP reservation', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Release an IP reservation, or unassign an elastic IP from its device',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (req, reply) => {
+      if (await engine.elasticIps.get(req.principal, req.params.id)) {
+        await engine.elasticIps.unassign(req.principal, req.params.id);
+        return reply.status(204).send();
+      }
       await refuseManagementBlock(req.principal, req.params.id);
       await engine.ipam.release(req.principal, req.params.id);
       return reply.status(204).send();
@@ -107,7 +133,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     async (req) => {
       const row = await engine.ipam.reservation(req.principal, req.params.id);
       if (!row) throw new MetalError('not_found', `ip reservation ${req.params.id} not found`);
-      return { available: engine.ipam.available(row, req.query.cidr) };
+      return { available: engine.ipam.available(row, req.query.cidr, await engine.elasticIps.assignedIn(row.id)) };
     },
   );
 
@@ -148,7 +174,7 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
         engine.ipam.reservationsOf(req.principal, req.params.id),
         engine.addresses.reservationsOf(req.principal, req.params.id),
       ]);
-      const all = [...reserved.map(present), ...held.map((h) => presentReservation(h, engine.world))].filter(
+      const all = [...(await presentAll(reserved)), ...held.map((h) => presentReservation(h, engine.world))].filter(
         (block) => !types.length || types.includes(block.type),
       );
       const { page, perPage } = pageParams(req.query);

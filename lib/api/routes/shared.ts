@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorBody, PageQuery, UUID_PATTERN } from '../../contract/schemas';
 import type { Engine } from '../../engine';
 import { buildMeta, excludeFields, pageParams, splitList } from '../paging';
@@ -61,3 +61,25 @@ export const presentPage = <R, T>(page: { items: R[]; total: number }, present: 
   items: page.items.map((row) => present(row)),
   total: page.total,
 });
+
+/** POST `path` (whose id names the owner) that creates an object and answers 201 with it as `create` presents it. */
+export function postCreated<Body>(
+  app: FastifyInstance,
+  path: string,
+  schema: { tags: string[]; summary: string; body: TSchema; response: TSchema },
+  create: (req: FastifyRequest<{ Params: IdParams; Body: Body }>) => Promise<object>,
+): void {
+  app.post<{ Params: IdParams; Body: Body }>(
+    path,
+    {
+      schema: {
+        tags: schema.tags,
+        summary: schema.summary,
+        params: IdParams,
+        body: schema.body,
+        response: { 201: schema.response, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await create(req)),
+  );
+}

@@ -10,12 +10,14 @@ import { blockSize, formatCidr, parseAddress, parseCidr } from '../../core/ip';
 import { isUuid, newId } from '../../core/ids';
 import { Batcher } from '../../store/batcher';
 import { insertEvents } from '../../store/events';
+import { assignmentsOfReservation } from '../../store/ip-assignments-elastic';
 import * as repo from '../../store/ip-pools';
 import type { Queryable } from '../../store/database';
 import { MACHINE_ADDRESS_RANGES } from '../addresses';
 import type { Principal } from '../accounts';
 import type { CommitWith, EngineContext } from '../context';
 import type { ProjectService } from '../projects';
+import { heldReservationProblem } from './assignment-rules';
 import { allocate, availableBlocks, buddyChain, release, type Block } from './allocation';
 import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolInput, type PoolRemaining } from './ipam-rules';
 
@@ -324,6 +326,8 @@ export class IpamService {
     const released = await this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
       if (!row) throw notFound(id);
+      const held = await assignmentsOfReservation(tx, id);
+      if (held.length) throw new MetalError('validation_failed', heldReservationProblem(row, held));
       const pool = (await repo.lockPool(tx, row.pool_id))!;
       const block = { start: row.start, size: row.size };
       const freed = release(block, await repo.freeAmong(tx, pool.id, buddyChain(block, pool.size)));

@@ -7,6 +7,7 @@ import type { Queryable } from '../../store/database';
 import { closeRequests as writeClosed } from '../../store/spot-requests';
 import { enqueueJobs } from '../../store/jobs';
 import { insertEvents } from '../../store/events';
+import { releaseElasticIps } from '../network/elastic-ips';
 import { applyTransitions } from '../transitions';
 import { requestTransition, type SpotRequestEvent, type SpotRequestState } from './lifecycle';
 
@@ -51,6 +52,11 @@ export async function terminateDevices(
     now,
   );
   const ok = devices.filter((_, i) => results[i].ok);
+  await releaseElasticIps(
+    tx,
+    ok.map((d) => d.id),
+    now,
+  );
   await enqueueJobs(
     tx,
     ok.map((d) => ({ kind: 'deprovision' as const, device_id: d.id, payload: { force: true } })),
