@@ -5,7 +5,7 @@
  *   npx tsx bench/spot-clearing.ts [bids] [rounds]
  */
 import { clearMarket, compareBids, poolKey, type SpotBid, type SpotDevice, type SpotPool } from '../lib/engine/spot/clearing';
-import { seededRandom } from '../test/support/random';
+import { seededRandom } from '../lib/core/random';
 import { median, report } from './support';
 
 const totalBids = Number(process.argv[2] ?? 100_000);

@@ -6,7 +6,8 @@
 import type { PlanSpecs } from '../contract/schemas';
 import type { HardwareInventory } from '../core/hardware';
 import type { Clock } from '../core/clock';
-import { SimFaults, SimMachine, SimTimings, seededRandom } from './machine';
+import { seededRandom } from '../core/random';
+import { SimFaults, SimMachine, SimTimings } from './machine';
 import { sizeInGigabytes } from '../contract/catalog-rules';
 
 /** What a booting machine needs from the cloud: its install (or rescue) instructions, its OS, and where to report. */

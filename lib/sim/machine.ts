@@ -34,18 +34,6 @@ export const NO_FAULTS: SimFaults = {
   bmcDelayMs: 0,
 };
 
-/** Deterministic PRNG (mulberry32) so fault injection is reproducible for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export type BootSource = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'uefi_http';
 
 export interface SimMachineOptions {

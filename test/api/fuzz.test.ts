@@ -6,7 +6,7 @@
  */
 import type { InjectOptions } from 'fastify';
 import type { Cloud } from '../../lib/cloud';
-import { seededRandom } from '../../lib/sim/machine';
+import { seededRandom } from '../../lib/core/random';
 import { adminProject, apiClient, deviceInput, sshPublicKey, testCloud } from '../support/cloud';
 
 jest.setTimeout(300_000);

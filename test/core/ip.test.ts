@@ -1,5 +1,5 @@
 import { contains, formatAddress, formatCidr, netmask, overlaps, parseAddress, parseCidr, type Cidr } from '../../lib/core/ip';
-import { seededRandom } from '../support/random';
+import { seededRandom } from '../../lib/core/random';
 
 const cidr = (text: string): Cidr => {
   const parsed = parseCidr(text);

@@ -3,7 +3,7 @@
  * are in flight, restarted on the same data dir, and every create it acknowledged with 201 must still be there
  * and end active.
  */
-import { seededRandom } from '../../lib/sim/machine';
+import { seededRandom } from '../../lib/core/random';
 import { removeTempDirs, tempDir } from '../support/cloud';
 import { callServer as call, killServerProcesses, ServerProcess, startServerProcess } from '../support/server-process';
 

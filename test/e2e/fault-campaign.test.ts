@@ -8,7 +8,7 @@
  * - a server whose secret key differs from the database's refuses to start.
  */
 import { randomBytes } from 'node:crypto';
-import { seededRandom } from '../../lib/sim/machine';
+import { seededRandom } from '../../lib/core/random';
 import { freshPostgresUrl, removeTempDirs, stopPostgres, tempDir } from '../support/cloud';
 import { describeWithPostgres } from '../support/pg-cluster';
 import { callServer as call, killServerProcesses, ServerProcess as Server, startServerProcess } from '../support/server-process';

@@ -11,7 +11,8 @@ import { attachBootAgent, type BootOutcome } from '../../lib/sim/boot-agent';
 import { simMacs } from '../../lib/core/hardware';
 import { inventoryFromSpecs } from '../../lib/sim/datacenter';
 import { IpmiFacePool, type IpmiFace } from '../../lib/sim/ipmi-face';
-import { SimFaults, SimMachine, seededRandom } from '../../lib/sim/machine';
+import { seededRandom } from '../../lib/core/random';
+import { SimFaults, SimMachine } from '../../lib/sim/machine';
 import { startRedfishFace, type RedfishFace, type RequestRecord } from '../../lib/sim/redfish-face';
 
 export type LabDriver = 'redfish' | 'ipmi';

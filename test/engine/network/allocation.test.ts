@@ -1,5 +1,5 @@
 import { alignedBlocks, allocate, availableBlocks, buddyChain, release, type Block } from '../../../lib/engine/network/allocation';
-import { seededRandom } from '../../support/random';
+import { seededRandom } from '../../../lib/core/random';
 
 /** The allocator with its free list held in memory, as the store holds it in rows. */
 function pool(size: bigint) {

@@ -8,7 +8,7 @@ import {
   type SpotDevice,
   type SpotPool,
 } from '../../../lib/engine/spot/clearing';
-import { seededRandom } from '../../support/random';
+import { seededRandom } from '../../../lib/core/random';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const minutes = (n: number) => n * 60_000;

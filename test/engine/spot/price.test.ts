@@ -8,7 +8,7 @@ import {
   utilisation,
   type SpotPrice,
 } from '../../../lib/engine/spot/price';
-import { seededRandom } from '../../support/random';
+import { seededRandom } from '../../../lib/core/random';
 
 const D = 1.5; // on-demand price per hour
 const F = spotPriceFloor(D);

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HardwareInventory } from '../../../lib/drivers/types';
-import { seededRandom, SimFaults, SimMachine, SimTimings } from '../../../lib/sim/machine';
+import { seededRandom } from '../../../lib/core/random';
+import { SimFaults, SimMachine, SimTimings } from '../../../lib/sim/machine';
 
 export function inventoryOf(manufacturer: string, index = 0): HardwareInventory {
   const mac = `02:00:00:00:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 0xff).toString(16).padStart(2, '0')}`;

@@ -1,4 +1,4 @@
-/** A seeded PRNG (mulberry32) so property tests are random in shape but reproducible. */
+/** A seeded PRNG (mulberry32): random in shape but reproducible for a seed (fault injection, property tests). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
