@@ -18,6 +18,7 @@ import {
   type IpReservationUpdateInput as UpdateT,
   type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
+import type { HeldAddress, Principal } from '../../engine';
 import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
 import { presentElasticAssignment, presentIp, presentIpBlock, presentReservation } from '../present/ip-assignments';
@@ -42,6 +43,13 @@ const CidrQuery = Type.Object({
 
 const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete or reinstall the device instead';
 
+/** Device management blocks and addresses are read-only here: they live and die with their device. */
+const managementBlock = (held: HeldAddress & { block: boolean }, id: string) =>
+  new MetalError(
+    'validation_failed',
+    `id: ${id} is ${held.block ? MANAGEMENT_BLOCK : `an address of device ${held.holder.device_id}; ${MANAGEMENT_BLOCK}`}`,
+  );
+
 export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
   const tags = ['ip-addresses'];
   const present = (row: Parameters<typeof presentIpBlock>[0]) => presentIpBlock(row, engine.world);
@@ -63,13 +71,13 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       },
     },
     async (req, reply) => {
-      const reserved = await engine.ipam.reservation(req.principal, req.params.id);
-      const elastic = reserved ? undefined : await engine.elasticIps.get(req.principal, req.params.id);
-      const body = reserved
-        ? (await presentAll([reserved]))[0]
-        : elastic
-          ? presentElasticAssignment(elastic, engine.world)
-          : presentIp(await engine.addresses.get(req.principal, req.params.id), engine.world);
+      const found = await findIp(req.principal, req.params.id);
+      const body =
+        found.kind === 'reservation'
+          ? (await presentAll([found.row]))[0]
+          : found.kind === 'elastic'
+            ? presentElasticAssignment(found.row, engine.world)
+            : presentIp(found.held, engine.world);
       return sendOne(reply, body, req.query);
     },
   );
@@ -86,14 +94,14 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       },
     },
     async (req) => {
-      const elastic = await engine.elasticIps.get(req.principal, req.params.id);
-      if (elastic) {
+      const found = await findIp(req.principal, req.params.id);
+      if (found.kind === 'elastic') {
         throw new MetalError(
           'validation_failed',
-          `id: ${req.params.id} is an elastic IP of device ${elastic.device_id}; change its block (PUT /ips/${elastic.reservation_id}), or unassign it and assign it again`,
+          `id: ${req.params.id} is an elastic IP of device ${found.row.device_id}; change its block (PUT /ips/${found.row.reservation_id}), or unassign it and assign it again`,
         );
       }
-      await refuseManagementBlock(req.principal, req.params.id);
+      if (found.kind === 'management') throw managementBlock(found.held, req.params.id);
       return (await presentAll([await engine.ipam.update(req.principal, req.params.id, req.body)]))[0];
     },
   );
@@ -109,12 +117,10 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
       },
     },
     async (req, reply) => {
-      if (await engine.elasticIps.get(req.principal, req.params.id)) {
-        await engine.elasticIps.unassign(req.principal, req.params.id);
-        return reply.status(204).send();
-      }
-      await refuseManagementBlock(req.principal, req.params.id);
-      await engine.ipam.release(req.principal, req.params.id);
+      const found = await findIp(req.principal, req.params.id);
+      if (found.kind === 'management') throw managementBlock(found.held, req.params.id);
+      if (found.kind === 'elastic') await engine.elasticIps.unassign(req.principal, req.params.id);
+      else await engine.ipam.release(req.principal, req.params.id);
       return reply.status(204).send();
     },
   );
@@ -182,14 +188,12 @@ export function ipRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     },
   );
 
-  /** Device management blocks and addresses are read-only here: they live and die with their device. */
-  async function refuseManagementBlock(principal: Parameters<typeof engine.ipam.reservation>[0], id: string): Promise<void> {
-    if (await engine.ipam.reservation(principal, id)) return;
-    const held = await engine.addresses.get(principal, id).catch(() => undefined);
-    if (held)
-      throw new MetalError(
-        'validation_failed',
-        `id: ${id} is ${held.block ? MANAGEMENT_BLOCK : `an address of device ${held.holder.device_id}; ${MANAGEMENT_BLOCK}`}`,
-      );
+  /** What an /ips id names, as the principal may see it: a reservation, an elastic IP or a management address (404 otherwise). */
+  async function findIp(principal: Principal, id: string) {
+    const row = await engine.ipam.reservation(principal, id);
+    if (row) return { kind: 'reservation' as const, row };
+    const elastic = await engine.elasticIps.get(principal, id);
+    if (elastic) return { kind: 'elastic' as const, row: elastic };
+    return { kind: 'management' as const, held: await engine.addresses.get(principal, id) };
   }
 }
