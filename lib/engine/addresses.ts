@@ -1,14 +1,10 @@
 /**
  * The address plan, as pure rules: which blocks a device asks for (`ip_addresses` on create, as Metal's docs
- * described it) and the addresses a machine gives them. Addresses are data here: nothing routes them.
- *
- * Every machine owns a fixed slot per kind, from its global ordinal: a /28 of public IPv4 (198.18.0.0/15, the
- * benchmarking range, never routed; 100.64.0.0/11, shared address space, once that is full), a /28 of private
- * IPv4 (10.0.0.0/8) and a /124 of IPv6 (2001:db8::/48, documentation). Address pools stay outside these ranges. A requested block is the start of its slot, so any size Metal
- * offered without IP reservations (/28 to /32, /124 to /127) fits.
+ * described it) and the address a device takes in each block it gets. The blocks come from the address pools
+ * (lib/engine/network/device-addresses.ts); addresses are data here: nothing routes them.
  */
 import type { StoredAddress } from '../store/devices';
-import { newId } from '../core/ids';
+import { formatAddress, netmask, type Family } from '../core/ip';
 
 export interface AddressRequest {
   family: 4 | 6;
@@ -61,7 +57,7 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
     }
     if (entry.ip_reservations?.length) {
       return void problems.push(
-        `${at}.ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size`,
+        `${at}.ip_reservations: a device's own blocks come from the metro's pools; leave them out, and assign an address of a reservation after the create (POST /devices/{id}/ips)`,
       );
     }
     if (requests.some((r) => r.family === family && r.public === isPublic)) {
@@ -75,85 +71,43 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
   return { requests, problems };
 }
 
-const PUBLIC_V4 = [
-  { base: ipv4(198, 18, 0, 0), slots: 2 ** 17 / 16 },
-  { base: ipv4(100, 64, 0, 0), slots: 2 ** 21 / 16 },
-];
-
-/** The ranges machines' management addresses come from: no address pool may overlap them. */
+/**
+ * The ranges machines took their management addresses from before devices took them from the pools: devices
+ * placed then still hold them, so no address pool may overlap them.
+ */
 export const MACHINE_ADDRESS_RANGES: readonly string[] = ['198.18.0.0/15', '100.64.0.0/11', '10.0.0.0/8', '2001:db8::/48'];
-const PRIVATE_V4 = ipv4(10, 0, 0, 0);
-
-function ipv4(a: number, b: number, c: number, d: number): number {
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-}
-
-const v4Text = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-
-/** The first address of a machine's public IPv4 slot. */
-function publicSlot(ordinal: number): number {
-  let n = ordinal;
-  for (const range of PUBLIC_V4) {
-    if (n < range.slots) return range.base + n * 16;
-    n -= range.slots;
-  }
-  throw new Error(`address plan: no public IPv4 slot for machine ordinal ${ordinal}`);
-}
 
 /**
- * Network, gateway and device address of a block of `size` addresses starting at offset 0: a /31 (or /127) is
- * gateway + device; a /32 is the device alone; larger blocks keep .0 as the network, .1 as the gateway.
+ * Gateway and device offsets in a block: a /31 (or /127) is gateway + device; a /32 (or /128) is the device alone;
+ * larger blocks keep the first address as the network, the next as the gateway.
  */
 const hostOffsets = (cidr: number, bits: number) =>
-  cidr === bits ? { gateway: 0, address: 0 } : cidr === bits - 1 ? { gateway: 0, address: 1 } : { gateway: 1, address: 2 };
+  cidr === bits ? { gateway: 0n, address: 0n } : cidr === bits - 1 ? { gateway: 0n, address: 1n } : { gateway: 1n, address: 2n };
 
-function v6Mask(cidr: number): string {
-  const last = (0xffff << (128 - cidr)) & 0xffff;
-  return `ffff:ffff:ffff:ffff:ffff:ffff:ffff:${last.toString(16)}`;
-}
-
-/** The addresses of a device on the machine with `machineOrdinal`, one per requested block, in request order. */
-export function addressesFor(machineOrdinal: number, requests: readonly AddressRequest[] = DEFAULT_ADDRESSES): StoredAddress[] {
-  return requests.map((r) => {
-    if (r.family === 6) {
-      const prefix = `2001:db8:0:${machineOrdinal.toString(16)}::`;
-      const { gateway, address } = hostOffsets(r.cidr, 128);
-      // The slot is ::10/124, so the network's last group stays non-zero and reads as an address.
-      const at = (offset: number) => `${prefix}${(0x10 + offset).toString(16)}`;
-      return make(at(address), 6, r.cidr, v6Mask(r.cidr), at(gateway), at(0), true);
-    }
-    const network = r.public ? publicSlot(machineOrdinal) : PRIVATE_V4 + machineOrdinal * 16;
-    const { gateway, address } = hostOffsets(r.cidr, 32);
-    const netmask = v4Text((0xffffffff << (32 - r.cidr)) >>> 0);
-    return make(v4Text(network + address), 4, r.cidr, netmask, v4Text(network + gateway), v4Text(network), r.public);
-  });
-}
-
-function make(
-  address: string,
-  family: number,
-  cidr: number,
-  netmask: string,
-  gateway: string,
-  network: string,
-  isPublic: boolean,
+/** The address a device takes in its block at `network` (`id`: its assignment's; `parent`: the reservation the block lies in). */
+export function deviceAddress(
+  id: string,
+  block: { family: Family; network: bigint; cidr: number; public: boolean },
+  parent: { id: string; network: string; cidr: number },
 ): StoredAddress {
+  const { gateway, address } = hostOffsets(block.cidr, block.family === 4 ? 32 : 128);
   return {
-    id: newId(),
-    address,
-    address_family: family,
-    netmask,
-    cidr,
-    gateway,
-    network,
-    public: isPublic,
+    id,
+    address: formatAddress(block.family, block.network + address),
+    address_family: block.family,
+    netmask: netmask(block.family, block.cidr),
+    cidr: block.cidr,
+    gateway: formatAddress(block.family, block.network + gateway),
+    network: formatAddress(block.family, block.network),
+    public: block.public,
     management: true,
+    parent_block: { id: parent.id, network: parent.network, cidr: parent.cidr },
   };
 }
 
 /**
- * A block has no row of its own: its id is its assignment's with the last group flipped (and back again), so a
- * block id leads straight to its assignment. Undefined for text that is not a UUID.
+ * Devices placed before the pools have no block rows: a block's id is its assignment's with the last group flipped
+ * (and back again), so a block id leads straight to its assignment. Undefined for text that is not a UUID.
  */
 export function ipBlockId(id: string): string | undefined {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;

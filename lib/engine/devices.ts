@@ -23,9 +23,9 @@ import {
 import { insertEvents } from '../store/events';
 import { projectsAndKeys } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
-import { releaseElasticIps } from './network/elastic-ips';
+import { placeDeviceAddresses, releaseDeviceAddresses } from './network/device-addresses';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
-import { AddressRequest, addressesFor, DEFAULT_ADDRESSES } from './addresses';
+import { AddressRequest, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
 import { isUuid, newId, randomToken, shortId } from '../core/ids';
 import { LifecycleState, PROVISIONING_PROGRESS, statesShownAs } from './lifecycle';
@@ -34,6 +34,7 @@ import { machineChange } from './machine-lifecycle';
 import { applyTransitions, TransitionRequest } from './transitions';
 import type { FacilityRow, MetroRow, OsRow, PlanRow } from '../store/catalog';
 
+import type { StoredAddress } from '../store/devices';
 export type { StoredAddress } from '../store/devices';
 
 /** A device row with its state as the device lifecycle names it. */
@@ -94,6 +95,8 @@ export class DeviceService {
     this.createBatcher = new Batcher((items) => this.flushCreates(items));
   }
 
+  private readonly metroCode = (id: string) => this.ctx.world.metros.get(id)?.code ?? id;
+
   // ------------------------------------------------------------------ create
 
   /**
@@ -147,7 +150,12 @@ export class DeviceService {
       const rows = await this.insertDevices(tx, accepted, now);
       const byDevice = new Map(accepted.map((d, i) => [d, rows[i]]));
       // Answers that must commit with their device (idempotent requests' recorded answers), sent together.
-      await Promise.all([...commits].map(([d, commitWith]) => commitWith(tx, byDevice.get(d)!)));
+      await Promise.all(
+        [...commits].flatMap(([d, commitWith]) => {
+          const row = byDevice.get(d)!;
+          return row instanceof Error ? [] : [commitWith(tx, row)];
+        }),
+      );
       let next = 0;
       const results = checked.map((c) => (c instanceof Error ? c : placed[next++]));
       return results.map((o) => (o instanceof Error ? o : byDevice.get(o)!));
@@ -158,12 +166,32 @@ export class DeviceService {
 
   /**
    * Inserts devices in one statement each for devices, machines, events and jobs: on-demand creates and spot
-   * fills share it. A device with a machine gets its provision job; one without waits for a machine (placement).
+   * fills share it. A device with a machine gets its provision job and its addresses from the pools; one without
+   * waits for a machine (placement). A device whose metro has no addresses left for it is not inserted: its place
+   * in the result holds why.
    */
-  async insertDevices(tx: Queryable, devices: NewDevice[], now: Date): Promise<DeviceRow[]> {
-    if (!devices.length) return [];
-    const rows = devices.map((item): NewDeviceRow => {
-      const id = newId();
+  async insertDevices(tx: Queryable, wanted: NewDevice[], now: Date): Promise<(DeviceRow | MetalError)[]> {
+    if (!wanted.length) return [];
+    const ids = wanted.map(() => newId());
+    const placing = wanted.flatMap((d, i) => (d.machine ? [i] : []));
+    const placed = await placeDeviceAddresses(
+      tx,
+      placing.map((i) => ({
+        deviceId: ids[i],
+        projectId: wanted[i].projectId,
+        metroId: wanted[i].metro.id,
+        requests: wanted[i].addresses ?? DEFAULT_ADDRESSES,
+      })),
+      this.metroCode,
+      now,
+    );
+    const addressesOf = new Map(placing.map((i, n) => [i, placed.addresses[n]]));
+    const refused = new Map([...addressesOf].filter((e): e is [number, MetalError] => e[1] instanceof MetalError));
+    const kept = wanted.map((_, i) => i).filter((i) => !refused.has(i));
+    const devices = kept.map((i) => wanted[i]);
+    const rows = kept.map((i): NewDeviceRow => {
+      const item = wanted[i];
+      const id = ids[i];
       const machine = item.machine;
       return {
         id,
@@ -186,7 +214,7 @@ export class DeviceService {
         locked: item.input.locked ?? false,
         tags: item.input.tags ?? [],
         ssh_key_ids: item.sshKeyIds,
-        ip_addresses: machine ? addressesFor(machine.ordinal, item.addresses) : [],
+        ip_addresses: (addressesOf.get(i) as StoredAddress[] | undefined) ?? [],
         ip_request: item.addresses ?? DEFAULT_ADDRESSES,
         root_password: this.ctx.secrets.seal(randomToken(20)),
         termination_time: item.input.termination_time ?? null,
@@ -231,9 +259,11 @@ export class DeviceService {
     ]);
     if (locked.length < projectIds.length)
       throw new MetalError('not_found', `project ${projectIds.find((id) => !locked.includes(id))} not found`);
+    await placed.write();
     // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
     const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
-    return rows.map((r, i) => ({ ...defaults, ...r, macs: devices[i].machine?.macs }) as DeviceRow);
+    const inserted = new Map(kept.map((i, n) => [i, { ...defaults, ...rows[n], macs: devices[n].machine?.macs } as DeviceRow]));
+    return wanted.map((_, i) => refused.get(i) ?? inserted.get(i)!);
   }
 
   /**
@@ -259,8 +289,21 @@ export class DeviceService {
       if (!device) return 'gone' as const;
       const [machine] = await lockFreeMachines(tx, device.plan_id, facilityIds, 1);
       if (!machine) return 'waiting' as const;
+      const placed = await placeDeviceAddresses(
+        tx,
+        [{ deviceId, projectId: device.project_id, metroId: device.metro_id, requests: device.ip_request ?? DEFAULT_ADDRESSES }],
+        this.metroCode,
+        now,
+      );
+      const [addresses] = placed.addresses;
+      // Out of addresses: the device keeps waiting (a released block or a new pool lets it go on), and says why.
+      if (addresses instanceof MetalError) {
+        this.ctx.log.warn({ deviceId, reason: addresses.message }, 'a waiting device got a machine but no addresses');
+        return 'waiting' as const;
+      }
       await writeMachineStates(tx, [machineChange({ id: machine.id, state: 'available' }, 'allocate', { device_id: deviceId })!]);
-      await placeDevice(tx, deviceId, machine, addressesFor(machine.ordinal, device.ip_request ?? DEFAULT_ADDRESSES), now);
+      await placeDevice(tx, deviceId, machine, addresses, now);
+      await placed.write();
       await insertEvents(
         tx,
         [
@@ -481,8 +524,8 @@ export class DeviceService {
     const [result] = await this.ctx.db.transaction(async (tx) => {
       const results = await applyTransitions(tx, [request], now);
       if (results[0].ok) await enqueueJobs(tx, [job], now);
-      // A deleted device's elastic IPs go back to their reservations with the transition.
-      if (results[0].ok && request.event === 'delete') await releaseElasticIps(tx, [request.deviceId], now);
+      // A deleted device's addresses go back with the transition: elastic IPs to their blocks, its own to the pools.
+      if (results[0].ok && request.event === 'delete') await releaseDeviceAddresses(tx, [request.deviceId], now);
       return results;
     });
     if (!result.ok) throw new MetalError(refusal, `type: ${result.error}`);

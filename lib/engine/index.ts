@@ -82,7 +82,13 @@ export class Engine {
     this.ipam = new IpamService(this.ctx, this.projects, (projectId) => this.bgp.reservationsChanged(projectId));
     this.elasticIps = new ElasticIpService(this.ctx, this.projects);
     this.devices = new DeviceService(this.ctx, () => this.jobs.poke());
-    this.bgp = new BgpService(this.ctx, this.projects, this.devices, (id) => this.ipam.blocksOf(id), options.routers);
+    this.bgp = new BgpService(
+      this.ctx,
+      this.projects,
+      this.devices,
+      async (id) => (await this.ipam.blocksOf(id)).filter((b) => !b.management),
+      options.routers,
+    );
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
@@ -170,7 +176,9 @@ export type { CreatedApiKey, Principal } from './accounts';
 export type { DeviceRow, StoredAddress } from './devices';
 export type { HeldAddress } from './ip-assignments';
 export type { PoolRow, PoolSummary, ReservationRow } from './network/ipam';
+export { MANAGEMENT_BLOCK } from './network/ipam';
 export type { ElasticAssignmentRow } from './network/elastic-ips';
+export type { DeviceElasticIp } from '../store/devices';
 export type { SpotRequestView } from './spot/requests';
 export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';

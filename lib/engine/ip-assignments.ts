@@ -1,8 +1,8 @@
 /**
- * The addresses devices hold today: each one with the device that holds it, which the API shows as the spec's
- * IPAssignment (an address on a device) and IPReservation (the block it was carved from). Read-only and honest
- * about what exists: every device gets management blocks at placement; reserving and assigning more is the
- * networking work (IPAM) still to come.
+ * The addresses devices hold as their own (management) addresses, as each device row keeps them: each one with the
+ * device that holds it, which the API shows as the spec's IPAssignment. Devices placed since the address pools
+ * took over have real blocks (the project's management reservations); those placed before have a block of their
+ * own per address, shown as an IPReservation whose id derives from the address's.
  */
 import { MetalError } from '../contract/errors';
 import { addressesOfProject, deviceWithAddress, type DeviceAddressesRow } from '../store/ip-addresses';
@@ -42,7 +42,8 @@ export class AddressService {
   async reservationsOf(principal: Principal, projectId: string): Promise<HeldAddress[]> {
     await this.projects.row(principal, projectId);
     const rows = await addressesOfProject<StoredAddress>(this.ctx.db, projectId);
-    return rows.flatMap((row) => row.ip_addresses.map((address) => ({ holder: row, address })));
+    // Addresses from the pools have real blocks (the project's reservations); older ones have a block of their own.
+    return rows.flatMap((row) => row.ip_addresses.filter((a) => !a.parent_block).map((address) => ({ holder: row, address })));
   }
 
   /**
@@ -53,7 +54,7 @@ export class AddressService {
     const assignment = await this.find(principal, id, (a) => a.id === id || a.address === id);
     if (assignment) return { ...assignment, block: false };
     const assignmentId = ipBlockId(id);
-    const block = assignmentId && (await this.find(principal, assignmentId, (a) => a.id === assignmentId));
+    const block = assignmentId && (await this.find(principal, assignmentId, (a) => a.id === assignmentId && !a.parent_block));
     if (block) return { ...block, block: true };
     throw new MetalError('not_found', `ip address ${id} not found`);
   }

@@ -7,7 +7,8 @@ import { committing, type CommitWith, type EngineContext } from './context';
 import { isUuid } from '../core/ids';
 import { findEvent, listEvents, type EventRow, type EventScope } from '../store/events';
 import type { Page } from '../store/paging';
-import { countReservationsOfProject } from '../store/ip-pools';
+import { countReservationsOfProject, lockManagementBlocksOfProject } from '../store/ip-pools';
+import { releaseReservations } from './network/ipam';
 import * as projects from '../store/projects';
 import { newId } from '../core/ids';
 
@@ -109,6 +110,8 @@ export class ProjectService {
       const blocks = await countReservationsOfProject(tx, id);
       if (blocks > 0)
         throw new MetalError('conflict', `project ${id} still has ${blocks} IP reservation(s); delete them first (DELETE /ips/{id})`);
+      // Its devices' management blocks go back to the pools with it.
+      await releaseReservations(tx, await lockManagementBlocksOfProject(tx, id), this.ctx.clock.now());
       await projects.deleteProject(tx, id);
     });
   }

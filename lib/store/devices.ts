@@ -11,7 +11,8 @@ import { EVENT_INSERT, type NewEvent } from './events';
  * An address as a device row stores it: the contract's IpAddress without its link, which the API adds. Rows
  * written before carry the same href.
  */
-export type StoredAddress = Omit<IpAddress, 'href'> & { href?: string };
+/** A device's address as stored; `parent_block` is the reservation its block lies in (none for devices placed before the pools). */
+export type StoredAddress = Omit<IpAddress, 'href'> & { href?: string; parent_block?: { id: string; network: string; cidr: number } };
 
 /** A device row; `S` is the engine's lifecycle state type (the store keeps the state as text). */
 export interface DeviceRow<S extends string = string> {
@@ -48,12 +49,14 @@ export interface DeviceRow<S extends string = string> {
   created_at: Date | string;
   updated_at: Date | string;
   macs?: string[];
+  /** Read with the device: its elastic IPs (none on a row as inserted). */
+  elastic_ips?: DeviceElasticIp[];
 }
 
 /** A device as inserted: every column the insert writes (the others take their defaults). */
 export type NewDeviceRow = Omit<
   DeviceRow,
-  'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs'
+  'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs' | 'elastic_ips'
 > & {
   /** The address blocks it asked for, kept to address the machine it gets later. */
   ip_request: readonly unknown[];
@@ -96,7 +99,27 @@ export interface DeviceStateWrite {
   patch: DevicePatch;
 }
 
-const DEVICE_COLUMNS = `d.*, m.macs`;
+/** A device's elastic IPs, as its presentation needs them (its management addresses are in ip_addresses). */
+export interface DeviceElasticIp {
+  id: string;
+  reservation_id: string;
+  device_id: string;
+  address: string;
+  cidr: number;
+  customdata: Record<string, unknown>;
+  created_at: Date | string;
+  block_network: string;
+  block_cidr: number;
+  type: string;
+  metro_id: string | null;
+  address_family: 4 | 6;
+}
+
+const ELASTIC_IPS = `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'reservation_id', a.reservation_id, 'device_id', a.device_id,
+    'address', a.address, 'cidr', a.cidr, 'customdata', a.customdata, 'created_at', a.created_at, 'block_network', r.network,
+    'block_cidr', r.cidr, 'type', r.type, 'metro_id', r.metro_id, 'address_family', r.address_family) ORDER BY a.created_at, a.id), '[]')
+  FROM ip_assignments a JOIN ip_reservations r ON r.id = a.reservation_id WHERE a.device_id = d.id AND NOT a.management) AS elastic_ips`;
+const DEVICE_COLUMNS = `d.*, m.macs, ${ELASTIC_IPS}`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 
 const SET_CLAUSES = Object.entries(PATCHABLE)
@@ -262,15 +285,15 @@ FROM devices WHERE metro_id = ANY($1::uuid[]) AND plan_id = ANY($2::uuid[]) GROU
 export async function lockWaitingDevice<R>(
   tx: Queryable,
   id: string,
-): Promise<{ plan_id: string; hostname: string; project_id: string; ip_request: R | null } | undefined> {
-  const [row] = await tx.query<{ plan_id: string; hostname: string; project_id: string; ip_request: R | null }>(
-    `SELECT plan_id, hostname, project_id, ip_request FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
+): Promise<{ plan_id: string; hostname: string; project_id: string; metro_id: string; ip_request: R | null } | undefined> {
+  const [row] = await tx.query<{ plan_id: string; hostname: string; project_id: string; metro_id: string; ip_request: R | null }>(
+    `SELECT plan_id, hostname, project_id, metro_id, ip_request FROM devices WHERE id = $1 AND state = 'queued' AND machine_id IS NULL FOR UPDATE`,
     [id],
   );
   return row;
 }
 
-/** Puts a device on its machine, in the machine's facility, with the machine's addresses. */
+/** Puts a device on its machine, in the machine's facility, with the addresses it got. */
 export async function placeDevice(
   tx: Queryable,
   id: string,

@@ -1,6 +1,6 @@
 /**
  * Device addresses as they are stored today (each device row's ip_addresses), read by project or by one
- * address's id or text. The networking work (IPAM) will replace this with its own tables.
+ * address's id or text. Their blocks and assignments are in the address management tables (ip-pools.ts).
  */
 import type { Queryable } from './database';
 

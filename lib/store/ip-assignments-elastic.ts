@@ -18,6 +18,8 @@ export interface ElasticAssignmentRow {
   start: bigint;
   size: bigint;
   customdata: Record<string, unknown>;
+  /** A device management address (it goes with its device), not an elastic IP. */
+  management: boolean;
   created_at: Date | string;
   /** From the reservation. */
   block_network: string;
@@ -31,7 +33,7 @@ export interface ElasticAssignmentRow {
 
 export type NewElasticAssignment = Pick<
   ElasticAssignmentRow,
-  'id' | 'reservation_id' | 'device_id' | 'project_id' | 'address' | 'cidr' | 'start' | 'size' | 'customdata' | 'created_at'
+  'id' | 'reservation_id' | 'device_id' | 'project_id' | 'address' | 'cidr' | 'start' | 'size' | 'customdata' | 'management' | 'created_at'
 >;
 
 /** A device as an assignment needs it, read under a share lock: its deletion waits for the assignment. */
@@ -46,7 +48,7 @@ export interface AssignableDevice {
 type Raw = Omit<ElasticAssignmentRow, 'start' | 'size'> & { start: string; size: string };
 
 const SELECT = `SELECT a.id, a.reservation_id, a.device_id, a.project_id, a.address, a.cidr, a.start::text, a.size::text, a.customdata,
-  a.created_at, r.network AS block_network, r.cidr AS block_cidr, r.type, r.metro_id, r.address_family, d.hostname
+  a.management, a.created_at, r.network AS block_network, r.cidr AS block_cidr, r.type, r.metro_id, r.address_family, d.hostname
 FROM ip_assignments a JOIN ip_reservations r ON r.id = a.reservation_id JOIN devices d ON d.id = a.device_id`;
 
 const row = (r: Raw): ElasticAssignmentRow => ({ ...r, start: BigInt(r.start), size: BigInt(r.size) });
@@ -56,9 +58,29 @@ export async function assignmentById(db: Queryable, id: string): Promise<Elastic
   return r && row(r);
 }
 
-/** A device's assignments, oldest first. */
+/** A device's elastic IPs (not its management addresses), oldest first. */
 export async function assignmentsOfDevice(db: Queryable, deviceId: string): Promise<ElasticAssignmentRow[]> {
-  return (await db.query<Raw>(`${SELECT} WHERE a.device_id = $1 ORDER BY a.created_at, a.id`, [deviceId])).map(row);
+  return (await db.query<Raw>(`${SELECT} WHERE a.device_id = $1 AND NOT a.management ORDER BY a.created_at, a.id`, [deviceId])).map(row);
+}
+
+/** The elastic IPs of each of the devices, oldest first. */
+export async function assignmentsOfDevices(db: Queryable, deviceIds: string[]): Promise<Map<string, ElasticAssignmentRow[]>> {
+  const found = new Map<string, ElasticAssignmentRow[]>();
+  if (!deviceIds.length) return found;
+  const rows = await db.query<Raw>(`${SELECT} WHERE a.device_id = ANY($1::uuid[]) AND NOT a.management ORDER BY a.created_at, a.id`, [
+    deviceIds,
+  ]);
+  for (const r of rows) found.set(r.device_id, [...(found.get(r.device_id) ?? []), row(r)]);
+  return found;
+}
+
+/** The assignments inside each of the reservations, in address order (read under their locks to carve new ones). */
+export async function assignmentsOfReservations(db: Queryable, reservationIds: string[]): Promise<Map<string, ElasticAssignmentRow[]>> {
+  const found = new Map<string, ElasticAssignmentRow[]>();
+  if (!reservationIds.length) return found;
+  const rows = await db.query<Raw>(`${SELECT} WHERE a.reservation_id = ANY($1::uuid[]) ORDER BY a.start`, [reservationIds]);
+  for (const r of rows) found.set(r.reservation_id, [...(found.get(r.reservation_id) ?? []), row(r)]);
+  return found;
 }
 
 /** A reservation's assignments in address order (read under its lock to decide a new one). */
@@ -93,21 +115,18 @@ export async function assignableDevice(db: Queryable, id: string): Promise<Assig
 }
 
 export async function insertAssignment(tx: Queryable, a: NewElasticAssignment): Promise<void> {
+  await insertAssignments(tx, [a]);
+}
+
+/** Inserts assignments (one statement for all). */
+export async function insertAssignments(tx: Queryable, rows: readonly NewElasticAssignment[]): Promise<void> {
+  if (!rows.length) return;
   await tx.query(
-    `INSERT INTO ip_assignments (id, reservation_id, device_id, project_id, address, cidr, start, size, customdata, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8::numeric, $9::jsonb, $10)`,
-    [
-      a.id,
-      a.reservation_id,
-      a.device_id,
-      a.project_id,
-      a.address,
-      a.cidr,
-      String(a.start),
-      String(a.size),
-      JSON.stringify(a.customdata),
-      a.created_at,
-    ],
+    `INSERT INTO ip_assignments (id, reservation_id, device_id, project_id, address, cidr, start, size, customdata, management, created_at)
+SELECT id, reservation_id, device_id, project_id, address, cidr, start, size, customdata, management, created_at
+FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reservation_id uuid, device_id uuid, project_id uuid, address text, cidr smallint,
+  start numeric, size numeric, customdata jsonb, management boolean, created_at timestamptz)`,
+    [JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))],
   );
 }
 
@@ -119,9 +138,10 @@ export async function deleteAssignment(tx: Queryable, id: string): Promise<void>
 export async function releaseAssignmentsOfDevices(
   tx: Queryable,
   deviceIds: string[],
-): Promise<Pick<ElasticAssignmentRow, 'id' | 'device_id' | 'project_id' | 'address' | 'cidr'>[]> {
+): Promise<Pick<ElasticAssignmentRow, 'id' | 'reservation_id' | 'device_id' | 'project_id' | 'address' | 'cidr' | 'management'>[]> {
   if (!deviceIds.length) return [];
-  return tx.query('DELETE FROM ip_assignments WHERE device_id = ANY($1::uuid[]) RETURNING id, device_id, project_id, address, cidr', [
-    deviceIds,
-  ]);
+  return tx.query(
+    'DELETE FROM ip_assignments WHERE device_id = ANY($1::uuid[]) RETURNING id, reservation_id, device_id, project_id, address, cidr, management',
+    [deviceIds],
+  );
 }

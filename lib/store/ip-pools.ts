@@ -40,6 +40,8 @@ export interface ReservationRow {
   details: string | null;
   tags: string[];
   customdata: Record<string, unknown>;
+  /** A device management block: a project's precreated block in a metro, or a device's own public IPv4. */
+  management: boolean;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -49,7 +51,7 @@ type Raw<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] };
 const POOL_COLUMNS =
   'id, type, metro_id, network, address_family, first_address::text, size::text, next::text, allocated::text, created_at';
 const RESERVATION_COLUMNS =
-  'id, project_id, pool_id, start::text, size::text, type, metro_id, address_family, network, cidr, quantity, details, tags, customdata, created_at, updated_at';
+  'id, project_id, pool_id, start::text, size::text, type, metro_id, address_family, network, cidr, quantity, details, tags, customdata, management, created_at, updated_at';
 
 const pool = (r: Raw<PoolRow>): PoolRow => ({
   ...r,
@@ -174,12 +176,12 @@ export async function insertReservations(tx: Queryable, rows: ReservationRow[]):
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO ip_reservations (id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity,
-  details, tags, customdata, created_at, updated_at)
+  details, tags, customdata, management, created_at, updated_at)
 SELECT id, project_id, pool_id, start, size, type, metro_id, address_family, network, cidr, quantity, details,
-  coalesce(tags, '[]'), coalesce(customdata, '{}'), created_at, updated_at
+  coalesce(tags, '[]'), coalesce(customdata, '{}'), management, created_at, updated_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, project_id uuid, pool_id uuid, start numeric, size numeric, type text, metro_id uuid,
   address_family smallint, network text, cidr smallint, quantity integer, details text, tags jsonb, customdata jsonb,
-  created_at timestamptz, updated_at timestamptz)`,
+  management boolean, created_at timestamptz, updated_at timestamptz)`,
     [JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))],
   );
 }
@@ -203,9 +205,46 @@ export async function reservationsOfProject(db: Queryable, projectId: string): P
   return rows.map(reservation);
 }
 
+/** The project's own reservations (its management blocks go with it). */
 export async function countReservationsOfProject(db: Queryable, projectId: string): Promise<number> {
-  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ip_reservations WHERE project_id = $1', [projectId]);
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ip_reservations WHERE project_id = $1 AND NOT management', [
+    projectId,
+  ]);
   return row.n;
+}
+
+/**
+ * The management blocks of each (project, metro) pair, locked, oldest first: a device carves its private IPv4 and
+ * IPv6 addresses out of them.
+ */
+export async function lockManagementBlocks(tx: Queryable, pairs: { projectId: string; metroId: string }[]): Promise<ReservationRow[]> {
+  if (!pairs.length) return [];
+  const rows = await tx.query<Raw<ReservationRow>>(
+    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations
+WHERE management AND type IN ('private_ipv4', 'public_ipv6') AND (project_id, metro_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+ORDER BY created_at, pool_id, start FOR UPDATE`,
+    [pairs.map((p) => p.projectId), pairs.map((p) => p.metroId)],
+  );
+  return rows.map(reservation);
+}
+
+/** Reservations by id, locked (to release them). */
+export async function lockReservations(tx: Queryable, ids: string[]): Promise<ReservationRow[]> {
+  if (!ids.length) return [];
+  const rows = await tx.query<Raw<ReservationRow>>(
+    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  return rows.map(reservation);
+}
+
+/** A project's management blocks, locked (its deletion gives them back). */
+export async function lockManagementBlocksOfProject(tx: Queryable, projectId: string): Promise<ReservationRow[]> {
+  const rows = await tx.query<Raw<ReservationRow>>(
+    `SELECT ${RESERVATION_COLUMNS} FROM ip_reservations WHERE project_id = $1 AND management ORDER BY id FOR UPDATE`,
+    [projectId],
+  );
+  return rows.map(reservation);
 }
 
 export async function updateReservation(

@@ -96,6 +96,10 @@ describe.each(availableBackends())('elastic IPs over HTTP on %s', (backend) => {
     const listed = await ipsOf(devices.a.id);
     expect(listed.filter((a) => a.management).length).toBeGreaterThan(0);
     expect(listed.find((a) => a.id === first.id)).toEqual(first);
+    // The device itself lists it after its own addresses, as Metal's device did.
+    const shown = (await admin.get(`/devices/${devices.a.id}`)).body.ip_addresses as Assignment[];
+    expect(shown.at(-1)).toEqual(first);
+    expect(shown.slice(0, -1).every((a) => a.management)).toBe(true);
     expect(await available()).toEqual([0, 2, 3, 4, 5, 6, 7].map((i) => at(i)));
     expect(await available(30)).toEqual([at(4, 30)]);
   });

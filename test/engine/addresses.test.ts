@@ -1,5 +1,6 @@
 /** The address plan's pure rules: what `ip_addresses` asks for, and the blocks a machine gives. */
-import { addressesFor, addressRequests, DEFAULT_ADDRESSES } from '../../lib/engine/addresses';
+import { addressRequests, DEFAULT_ADDRESSES, deviceAddress } from '../../lib/engine/addresses';
+import { parseAddress } from '../../lib/core/ip';
 
 const kinds = (ips: { address_family: number; public: boolean; cidr: number }[]) =>
   ips.map((a) => `${a.public ? 'public' : 'private'}-v${a.address_family}/${a.cidr}`);
@@ -7,7 +8,11 @@ const kinds = (ips: { address_family: number; public: boolean; cidr: number }[])
 describe('address requests (ip_addresses on create)', () => {
   it('defaults to public IPv4, public IPv6 and private IPv4', () => {
     expect(addressRequests(undefined)).toEqual({ requests: DEFAULT_ADDRESSES, problems: [] });
-    expect(kinds(addressesFor(7))).toEqual(['public-v4/31', 'public-v6/127', 'private-v4/30']);
+    expect(kinds(DEFAULT_ADDRESSES.map((r) => ({ address_family: r.family, public: r.public, cidr: r.cidr })))).toEqual([
+      'public-v4/31',
+      'public-v6/127',
+      'private-v4/30',
+    ]);
   });
 
   it('takes a private-only device, and Metal default sizes for entries without cidr', () => {
@@ -34,7 +39,7 @@ describe('address requests (ip_addresses on create)', () => {
       'ip_addresses[1].cidr: 24 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)',
       'ip_addresses[2].cidr: 64 is not offered for IPv6; give 124 to 127 (a /124 holds 16 addresses)',
       'ip_addresses[3].public: IPv6 addresses are public only; set public to true or leave the entry out',
-      'ip_addresses[4].ip_reservations: this cloud has no IP reservations; leave them out and give cidr for the block size',
+      "ip_addresses[4].ip_reservations: a device's own blocks come from the metro's pools; leave them out, and assign an address of a reservation after the create (POST /devices/{id}/ips)",
     ]);
   });
 
@@ -51,51 +56,35 @@ describe('address requests (ip_addresses on create)', () => {
   });
 });
 
-describe('addresses of a machine', () => {
-  it('gives a /30 public block: network, gateway and device address inside it', () => {
-    const [block] = addressesFor(3, [{ family: 4, public: true, cidr: 30 }]);
-    expect(block).toMatchObject({
+describe('the address a device takes in its block', () => {
+  const parent = { id: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', network: '100.96.0.0', cidr: 28 };
+  const at = (text: string) => parseAddress(text)!.value;
+
+  it('keeps network and gateway first in a /30: the device takes the third address', () => {
+    expect(deviceAddress('id', { family: 4, network: at('100.96.0.48'), cidr: 30, public: true }, parent)).toMatchObject({
       address_family: 4,
       public: true,
+      management: true,
       cidr: 30,
       netmask: '255.255.255.252',
-      network: '198.18.0.48',
-      gateway: '198.18.0.49',
-      address: '198.18.0.50',
+      network: '100.96.0.48',
+      gateway: '100.96.0.49',
+      address: '100.96.0.50',
+      parent_block: parent,
     });
   });
 
-  it('a /31 is gateway and device, a /32 the device alone, a /124 of IPv6 has room for 16', () => {
-    const [p31, p32, v6] = [
-      ...addressesFor(1, [{ family: 4, public: true, cidr: 31 }]),
-      ...addressesFor(1, [{ family: 4, public: false, cidr: 32 }]),
-      ...addressesFor(1, [{ family: 6, public: true, cidr: 124 }]),
-    ];
-    expect(p31).toMatchObject({ network: '198.18.0.16', gateway: '198.18.0.16', address: '198.18.0.17', netmask: '255.255.255.254' });
-    expect(p32).toMatchObject({
-      network: '10.0.0.16',
-      gateway: '10.0.0.16',
-      address: '10.0.0.16',
-      netmask: '255.255.255.255',
-      public: false,
-    });
+  it('a /31 is gateway and device, a /32 the device alone, a /124 of IPv6 keeps network and gateway', () => {
+    const p31 = deviceAddress('a', { family: 4, network: at('100.96.0.16'), cidr: 31, public: true }, parent);
+    const p32 = deviceAddress('b', { family: 4, network: at('172.16.0.16'), cidr: 32, public: false }, parent);
+    const v6 = deviceAddress('c', { family: 6, network: at('2001:db8:1::10'), cidr: 124, public: true }, parent);
+    expect(p31).toMatchObject({ network: '100.96.0.16', gateway: '100.96.0.16', address: '100.96.0.17', netmask: '255.255.255.254' });
+    expect(p32).toMatchObject({ network: '172.16.0.16', gateway: '172.16.0.16', address: '172.16.0.16', netmask: '255.255.255.255' });
     expect(v6).toMatchObject({
-      network: '2001:db8:0:1::10',
-      gateway: '2001:db8:0:1::11',
-      address: '2001:db8:0:1::12',
+      network: '2001:db8:1::10',
+      gateway: '2001:db8:1::11',
+      address: '2001:db8:1::12',
       netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff0',
     });
-  });
-
-  it('never gives two machines the same address, at the largest block, across the public ranges', () => {
-    const largest = [
-      { family: 4, public: true, cidr: 28 },
-      { family: 4, public: false, cidr: 28 },
-      { family: 6, public: true, cidr: 124 },
-    ] as const;
-    const ordinals = [1, 2, 8191, 8192, 8193, 20000];
-    const networks = ordinals.flatMap((o) => addressesFor(o, largest).map((a) => a.network));
-    expect(new Set(networks).size).toBe(networks.length);
-    expect(addressesFor(8192, [largest[0]])[0].network).toBe('100.64.0.0');
   });
 });

@@ -8,7 +8,7 @@ import { isoTime } from '../../core/clock';
 import { sha256 } from '../../core/ids';
 import { PROVISIONING_PROGRESS, shownState, type DeviceRow, type Engine, type OsRow, type World } from '../../engine';
 import { metroLite, presentFacility, presentOs, presentPlan } from './catalog';
-import { presentIpAssignment } from './ip-assignments';
+import { presentElasticAssignment, presentIpAssignment } from './ip-assignments';
 
 const iso = (v: Date | string | null | undefined): string => isoTime(v) ?? '';
 
@@ -77,7 +77,11 @@ export function presentDevice(d: DeviceRow, world: World, rootPassword: string |
     operating_system: presentOs(os, world),
     project: href(`/projects/${d.project_id}`),
     project_lite: href(`/projects/${d.project_id}`),
-    ip_addresses: d.ip_addresses.map((a) => presentIpAssignment(a, d, metro)),
+    // Its own addresses, then the elastic IPs assigned to it, as Metal listed them.
+    ip_addresses: [
+      ...d.ip_addresses.map((a) => presentIpAssignment(a, d, metro)),
+      ...(d.elastic_ips ?? []).map((a) => presentElasticAssignment(a, world)),
+    ],
     network_ports: networkPorts(d.machine_id, d.macs ?? []),
     network_type: 'layer3',
     bonding_mode: 5,

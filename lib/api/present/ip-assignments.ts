@@ -9,6 +9,7 @@ import { netmask } from '../../core/ip';
 import {
   blockGateway,
   ipBlockId,
+  type DeviceElasticIp,
   type ElasticAssignmentRow,
   type HeldAddress,
   type MetroRow,
@@ -20,7 +21,10 @@ import {
 import { metroLite } from './catalog';
 
 /** A stored address with its link (rows written before addresses were stored without it carry the same link). */
-export const presentAddress = (a: StoredAddress): IpAddress => ({ ...a, href: `${METAL_API_BASE}/ips/${a.id}` });
+export const presentAddress = ({ parent_block: _block, ...a }: StoredAddress): IpAddress => ({
+  ...a,
+  href: `${METAL_API_BASE}/ips/${a.id}`,
+});
 
 /** An address as the device that holds it shows it, and as /ips/{id} does (Metal's IPAssignment). */
 export function presentIpAssignment(a: StoredAddress, holder: { id: string; created_at: Date | string }, metro: MetroRow): IpAssignment {
@@ -34,7 +38,19 @@ export function presentIpAssignment(a: StoredAddress, holder: { id: string; crea
     // Management addresses go with their device: they cannot be moved to another one.
     manageable: false,
     metro: metroLite(metro),
-    parent_block: { network: a.network, netmask: a.netmask, cidr: a.cidr, href: `${METAL_API_BASE}/ips/${ipBlockId(a.id)}` },
+    // The block: a reservation of the pools, or (devices placed before the pools) the address's own block.
+    parent_block: blockOf(a),
+  };
+}
+
+/** The block an address lies in, as its parent_block (whose network and size the block's reservation has). */
+function blockOf(a: StoredAddress): IpAssignment['parent_block'] {
+  const block = a.parent_block ?? { id: ipBlockId(a.id)!, network: a.network, cidr: a.cidr };
+  return {
+    network: block.network,
+    netmask: netmask(a.address_family as 4 | 6, block.cidr),
+    cidr: block.cidr,
+    href: `${METAL_API_BASE}/ips/${block.id}`,
   };
 }
 
@@ -76,6 +92,8 @@ export function presentIpBlock(row: ReservationRow, world: World, assignmentIds:
     id: row.id,
     href: `${METAL_API_BASE}/ips/${row.id}`,
     ...reservedAddress(row, { address: row.network, cidr: row.cidr }, row, world),
+    // A management block goes with its devices: it cannot be released or assigned by hand.
+    ...(row.management && { management: true, manageable: false }),
     type: row.type,
     state: 'created',
     addon: true,
@@ -92,7 +110,7 @@ export function presentIpBlock(row: ReservationRow, world: World, assignmentIds:
  * An elastic IP (an address or subnet of a reserved block on a device) as Metal's IPAssignment: manageable, with
  * its block as parent and the block's gateway.
  */
-export function presentElasticAssignment(a: ElasticAssignmentRow, world: World): IpAssignment {
+export function presentElasticAssignment(a: DeviceElasticIp | ElasticAssignmentRow, world: World): IpAssignment {
   return {
     id: a.id,
     href: `${METAL_API_BASE}/ips/${a.id}`,

@@ -18,7 +18,7 @@ import {
   type IpReservationUpdateInput as UpdateT,
   type ShapeQuery as ShapeQueryT,
 } from '../../contract/schemas';
-import type { HeldAddress, Principal } from '../../engine';
+import { MANAGEMENT_BLOCK, type HeldAddress, type Principal } from '../../engine';
 import { idempotent } from '../idempotency';
 import { pageParams } from '../paging';
 import { presentElasticAssignment, presentIp, presentIpBlock, presentReservation } from '../present/ip-assignments';
@@ -40,8 +40,6 @@ type TypesQueryT = PageQueryT & { types?: string | string[] };
 const CidrQuery = Type.Object({
   cidr: Type.Integer({ minimum: 0, maximum: 128, description: 'size of the blocks to list, in prefix bits' }),
 });
-
-const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete or reinstall the device instead';
 
 /** Device management blocks and addresses are read-only here: they live and die with their device. */
 const managementBlock = (held: HeldAddress & { block: boolean }, id: string) =>

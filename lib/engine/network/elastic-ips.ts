@@ -11,7 +11,6 @@ import { formatAddress } from '../../core/ip';
 import { insertEvents } from '../../store/events';
 import * as repo from '../../store/ip-assignments-elastic';
 import { lockReservation, reservationsOfProject } from '../../store/ip-pools';
-import type { Queryable } from '../../store/database';
 import type { Principal } from '../accounts';
 import type { EngineContext } from '../context';
 import type { ProjectService } from '../projects';
@@ -37,7 +36,8 @@ export class ElasticIpService {
   /** Assigns a block of one of the device's project's reservations to the device. */
   async assign(principal: Principal, deviceId: string, input: AssignmentRequest): Promise<repo.ElasticAssignmentRow> {
     const device = await this.visibleDevice(principal, deviceId);
-    const reservations = await reservationsOfProject(this.ctx.db, device.project_id);
+    // A project's management blocks hold its devices' own addresses; elastic IPs come from its reservations.
+    const reservations = (await reservationsOfProject(this.ctx.db, device.project_id)).filter((r) => !r.management);
     const metroCode = (id: string) => this.ctx.world.metros.get(id)?.code ?? id;
     const placed = placeAssignment(input.address, reservations, { metroId: device.metro_id }, metroCode);
     if ('problems' in placed) throw new MetalError('validation_failed', placed.problems);
@@ -66,6 +66,7 @@ export class ElasticIpService {
           start: placed.start,
           size: placed.size,
           customdata: input.customdata ?? {},
+          management: false,
           created_at: now.toISOString(),
         }),
         insertEvents(tx, [event(device.project_id, deviceId, `IP ${network}/${address.prefix} assigned to ${locked.hostname}`)], now),
@@ -88,10 +89,10 @@ export class ElasticIpService {
     });
   }
 
-  /** An assignment the principal may see, or undefined. */
+  /** An elastic IP the principal may see, or undefined (a device's management address is not one). */
   async get(principal: Principal, id: string): Promise<repo.ElasticAssignmentRow | undefined> {
     const row = isUuid(id) ? await repo.assignmentById(this.ctx.db, id) : undefined;
-    return row && (await this.projects.isVisible(principal, row.project_id)) ? row : undefined;
+    return row && !row.management && (await this.projects.isVisible(principal, row.project_id)) ? row : undefined;
   }
 
   /** A device's assignments (the caller checked that it may see the device). */
@@ -115,19 +116,6 @@ export class ElasticIpService {
       throw deviceNotFound(deviceId);
     return device;
   }
-}
-
-/**
- * Releases the elastic IPs of devices being deleted, in the caller's transaction (the device delete paths call it
- * with the transition that starts deprovisioning).
- */
-export async function releaseElasticIps(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
-  const released = await repo.releaseAssignmentsOfDevices(tx, deviceIds);
-  await insertEvents(
-    tx,
-    released.map((a) => event(a.project_id, a.device_id, `IP ${a.address}/${a.cidr} released with its device`)),
-    now,
-  );
 }
 
 const formatNetwork = (c: { family: 4 | 6; network: bigint }) => formatAddress(c.family, c.network);

@@ -91,9 +91,18 @@ export interface PoolRemaining {
 /** Why a reservation cannot be served, naming where it looked and what is left. */
 export function exhaustedMessage(type: PoolType, where: string, cidr: number, pools: readonly PoolRemaining[]): string {
   if (!pools.length) return `${where} has no ${type} pool; ask the operator to enrol one, or reserve in another metro`;
-  const left = pools.map((p) => `${p.network}: ${p.free} free${p.free ? `, largest block /${prefixOf(p.family, p.largest)}` : ''}`);
-  return `${where} is out of ${type} addresses for a /${cidr} (${left.join('; ')}); reserve a smaller block or in another metro`;
+  return `${where} is out of ${type} addresses for a /${cidr} (${poolsLeft(pools)}); reserve a smaller block or in another metro`;
 }
+
+/** Why a device cannot get its block, naming the metro, its pools and what is left. */
+export function deviceExhaustedMessage(type: PoolType, metro: string, cidr: number, pools: readonly PoolRemaining[]): string {
+  const fix = 'ask the operator to enrol another pool, or create the device in another metro';
+  if (!pools.length) return `ip_addresses: metro ${metro} has no ${type} pool for the device's addresses; ${fix}`;
+  return `ip_addresses: metro ${metro} is out of ${type} addresses for the device's /${cidr} (${poolsLeft(pools)}); ${fix}`;
+}
+
+const poolsLeft = (pools: readonly PoolRemaining[]) =>
+  pools.map((p) => `${p.network}: ${p.free} free${p.free ? `, largest block /${prefixOf(p.family, p.largest)}` : ''}`).join('; ');
 
 /** The network text of a block at `start` inside a pool whose first address is `first`. */
 export const blockNetwork = (family: Family, first: bigint, start: bigint): string => formatAddress(family, first + start);

@@ -18,8 +18,9 @@ import type { Principal } from '../accounts';
 import type { CommitWith, EngineContext } from '../context';
 import type { ProjectService } from '../projects';
 import { heldReservationProblem } from './assignment-rules';
-import { allocate, availableBlocks, buddyChain, release, type Block } from './allocation';
-import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolInput, type PoolRemaining } from './ipam-rules';
+import { availableBlocks, buddyChain, release } from './allocation';
+import { blockNetwork, checkPool, exhaustedMessage, reservationBlock, type PoolInput } from './ipam-rules';
+import { PoolBatch, type PoolKind } from './pool-batch';
 
 export type { PoolRow, ReservationRow } from '../../store/ip-pools';
 
@@ -56,19 +57,6 @@ interface PendingReservation {
 }
 
 /**
- * A locked pool during one batch: its row as the batch changed it, the free blocks the batch added and the
- * reservations it made (both written when the batch ends).
- */
-interface PoolInBatch {
-  row: repo.PoolRow;
-  freed: Map<string, Block>;
-  allocatedDelta: bigint;
-  reserved: repo.ReservationRow[];
-  /** The store held no free block of this size or larger when the batch asked. */
-  storeEmptyFrom?: bigint;
-}
-
-/**
  * Checks and inserts pools in the caller's transaction, each against the pools already enrolled, the ones before it
  * and the machines' management ranges; the table is locked against concurrent enrolments meanwhile.
  */
@@ -102,8 +90,7 @@ export async function insertPools(tx: Queryable, inputs: readonly PoolInput[], n
   return rows;
 }
 
-const kindOf = (item: PendingReservation) => `${item.wanted.type}/${item.metro?.id ?? 'global'}`;
-const blockKey = (b: Block) => `${b.start}/${b.size}`;
+const kindOf = (item: PendingReservation): PoolKind => ({ type: item.wanted.type, metroId: item.metro?.id ?? null });
 
 export class IpamService {
   /** `changed` hears of every project whose blocks changed, once the change is committed (BGP filters follow them). */
@@ -162,20 +149,12 @@ export class IpamService {
   private async flushReservations(batch: PendingReservation[]): Promise<(repo.ReservationRow | Error)[]> {
     const now = this.ctx.clock.now();
     const results = await this.ctx.db.transaction(async (tx) => {
-      // Pools are locked in one order (kind, then age), so two servers' batches never wait on each other in a cycle.
-      const kinds = [...new Set(batch.map(kindOf))].sort();
-      const pools = new Map<string, PoolInBatch[]>();
-      for (const kind of kinds) {
-        const { wanted, metro } = batch.find((item) => kindOf(item) === kind)!;
-        const locked = await repo.lockPools(tx, wanted.type, metro?.id ?? null);
-        pools.set(
-          kind,
-          locked.map((row) => ({ row, freed: new Map(), allocatedDelta: 0n, reserved: [] })),
-        );
-      }
+      const pools = new PoolBatch(tx);
+      await pools.lock(batch.map(kindOf));
       // A project deleted meanwhile gets no block (its deletion waits for this transaction, then sees the blocks).
       const live = await repo.liveProjects(tx, [...new Set(batch.map((item) => item.projectId))]);
       const out: (repo.ReservationRow | Error)[] = [];
+      const reserved: repo.ReservationRow[] = [];
       const events = [];
       const commits: Promise<void>[] = [];
       for (const item of batch) {
@@ -183,102 +162,34 @@ export class IpamService {
           out.push(new MetalError('not_found', `project ${item.projectId} not found`));
           continue;
         }
-        const row = await this.allocateIn(tx, pools.get(kindOf(item))!, item, now);
-        if (!row) {
+        const taken = await pools.take(kindOf(item), item.wanted.size);
+        if (!taken) {
           const where = item.metro ? `metro ${item.metro.code}` : 'the global pools';
-          const left = await this.remaining(
-            tx,
-            pools.get(kindOf(item))!.map((p) => p.row),
-          );
+          const left = await pools.remaining(kindOf(item));
           out.push(new MetalError('validation_failed', exhaustedMessage(item.wanted.type, where, item.wanted.cidr, left)));
           continue;
         }
+        const row = reservationRow(taken.pool, taken.start, {
+          projectId: item.projectId,
+          type: item.wanted.type,
+          cidr: item.wanted.cidr,
+          quantity: item.input.quantity,
+          details: item.input.details,
+          tags: item.input.tags,
+          customdata: item.input.customdata,
+          now,
+        });
+        reserved.push(row);
         out.push(row);
         events.push(reservationEvent(row, `IP block ${row.network}/${row.cidr} reserved`));
         if (item.commitWith) commits.push(item.commitWith(tx, row));
       }
-      const changed = [...pools.values()].flat().filter((p) => p.reserved.length);
-      await Promise.all([
-        ...changed.map((p) =>
-          repo.changePool(tx, p.row.id, {
-            removeFree: [],
-            addFree: [...p.freed.values()],
-            next: p.row.next,
-            allocatedDelta: p.allocatedDelta,
-          }),
-        ),
-        repo.insertReservations(
-          tx,
-          changed.flatMap((p) => p.reserved),
-        ),
-        insertEvents(tx, events, now),
-        ...commits,
-      ]);
+      await Promise.all([pools.write(), repo.insertReservations(tx, reserved), insertEvents(tx, events, now), ...commits]);
       return out;
     });
     const projects = new Set(results.flatMap((r) => (r instanceof Error ? [] : [r.project_id])));
     await Promise.all([...projects].map((projectId) => this.tell(projectId)));
     return results;
-  }
-
-  /** Allocates one reservation from the first of `pools` with room and writes it; undefined when none has room. */
-  private async allocateIn(
-    tx: Queryable,
-    pools: PoolInBatch[],
-    item: PendingReservation,
-    now: Date,
-  ): Promise<repo.ReservationRow | undefined> {
-    const { wanted, input } = item;
-    for (const pool of pools) {
-      const decision = allocate(pool.row, wanted.size, await this.smallestFree(tx, pool, wanted.size));
-      if (!decision) continue;
-      if (decision.taken && !pool.freed.delete(blockKey(decision.taken))) void repo.removeFree(tx, pool.row.id, [decision.taken]);
-      for (const b of decision.freed) pool.freed.set(blockKey(b), b);
-      pool.row.next = decision.next;
-      pool.row.allocated += wanted.size;
-      pool.allocatedDelta += wanted.size;
-      const row: repo.ReservationRow = {
-        id: newId(),
-        project_id: item.projectId,
-        pool_id: pool.row.id,
-        start: decision.block.start,
-        size: wanted.size,
-        type: wanted.type,
-        metro_id: item.metro?.id ?? null,
-        address_family: wanted.family,
-        network: blockNetwork(wanted.family, pool.row.first_address, decision.block.start),
-        cidr: wanted.cidr,
-        quantity: input.quantity,
-        details: input.details ?? null,
-        tags: input.tags ?? [],
-        customdata: input.customdata ?? {},
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      };
-      pool.reserved.push(row);
-      return row;
-    }
-    return undefined;
-  }
-
-  /**
-   * The pool's smallest free block of at least `size`: from the store (whose free list this batch only shrinks
-   * until it ends) or from the blocks the batch freed. Once the store has none of a size, the batch asks it again
-   * only for a smaller size.
-   */
-  private async smallestFree(tx: Queryable, pool: PoolInBatch, size: bigint): Promise<Block | undefined> {
-    let smallest: Block | undefined;
-    const consider = (b: Block | undefined) => {
-      if (b && b.size >= size && (!smallest || b.size < smallest.size || (b.size === smallest.size && b.start < smallest.start)))
-        smallest = b;
-    };
-    for (const b of pool.freed.values()) consider(b);
-    if (pool.storeEmptyFrom === undefined || size < pool.storeEmptyFrom) {
-      const stored = await repo.smallestFree(tx, pool.row.id, size);
-      if (!stored) pool.storeEmptyFrom = size;
-      consider(stored);
-    }
-    return smallest;
   }
 
   /** A reservation the principal may see, or undefined (no such reservation, or another project's). */
@@ -326,16 +237,10 @@ export class IpamService {
     const released = await this.ctx.db.transaction(async (tx) => {
       const row = await repo.lockReservation(tx, id);
       if (!row) throw notFound(id);
+      if (row.management) throw new MetalError('validation_failed', `id: ${row.network}/${row.cidr} is ${MANAGEMENT_BLOCK}`);
       const held = await assignmentsOfReservation(tx, id);
       if (held.length) throw new MetalError('validation_failed', heldReservationProblem(row, held));
-      const pool = (await repo.lockPool(tx, row.pool_id))!;
-      const block = { start: row.start, size: row.size };
-      const freed = release(block, await repo.freeAmong(tx, pool.id, buddyChain(block, pool.size)));
-      await Promise.all([
-        repo.deleteReservation(tx, id),
-        repo.changePool(tx, pool.id, { removeFree: freed.absorbed, addFree: [freed.merged], next: pool.next, allocatedDelta: -row.size }),
-        insertEvents(tx, [reservationEvent(row, `IP block ${row.network}/${row.cidr} released`)], now),
-      ]);
+      await releaseReservations(tx, [row], now);
       return row;
     });
     await this.tell(released.project_id);
@@ -364,29 +269,75 @@ export class IpamService {
       (b) => `${blockNetwork(row.address_family, first, b.start)}/${cidr}`,
     );
   }
-
-  private async remaining(tx: Queryable, pools: repo.PoolRow[]): Promise<PoolRemaining[]> {
-    const largest = await repo.largestFree(
-      tx,
-      pools.map((p) => p.id),
-    );
-    return pools.map((p) => {
-      const front = largestAlignedAfter(p.next, p.size);
-      const free = largest.get(p.id) ?? 0n;
-      return { network: p.network, family: p.address_family, free: p.size - p.allocated, largest: free > front ? free : front };
-    });
-  }
-}
-
-/** The largest aligned block still uncarved at the pool's front. */
-function largestAlignedAfter(next: bigint, size: bigint): bigint {
-  for (let s = size; s >= 1n; s /= 2n) if (((next + s - 1n) / s) * s + s <= size) return s;
-  return 0n;
 }
 
 const notFound = (id: string) => new MetalError('not_found', `ip reservation ${id} not found`);
 
 const unknownMetro = (ctx: EngineContext, code: string) => problemAt('metro', unknownValue('metro', code, ctx.world.metroCodes()));
+
+/** Why a management block or address cannot be changed by hand. */
+export const MANAGEMENT_BLOCK = 'a device management block goes with its device: delete or reinstall the device instead';
+
+/** What a new reservation row says beyond where it lies. */
+export interface ReservationFacts {
+  projectId: string;
+  type: repo.PoolType;
+  cidr: number;
+  quantity: number;
+  details?: string | null;
+  tags?: string[];
+  customdata?: Record<string, unknown>;
+  /** A device management block (precreated, or a device's own public IPv4). */
+  management?: boolean;
+  now: Date;
+}
+
+/** The row of a reservation of the block at `start` in `pool`. */
+export function reservationRow(pool: repo.PoolRow, start: bigint, facts: ReservationFacts): repo.ReservationRow {
+  return {
+    id: newId(),
+    project_id: facts.projectId,
+    pool_id: pool.id,
+    start,
+    size: blockSize(pool.address_family, facts.cidr),
+    type: facts.type,
+    metro_id: pool.metro_id,
+    address_family: pool.address_family,
+    network: blockNetwork(pool.address_family, pool.first_address, start),
+    cidr: facts.cidr,
+    quantity: facts.quantity,
+    details: facts.details ?? null,
+    tags: facts.tags ?? [],
+    customdata: facts.customdata ?? {},
+    management: facts.management ?? false,
+    created_at: facts.now.toISOString(),
+    updated_at: facts.now.toISOString(),
+  };
+}
+
+/**
+ * Gives reservations' blocks back to their pools, each merged with its free buddies, in the caller's transaction
+ * (which holds the reservations: locked, or its own). Pools are locked in id order.
+ */
+export async function releaseReservations(tx: Queryable, rows: readonly repo.ReservationRow[], now: Date): Promise<void> {
+  // In the order a pool batch locks them (kind first), so a release and a batch never wait on each other in a cycle.
+  const order = (r: repo.ReservationRow) => `${r.type}/${r.metro_id ?? 'global'}/${r.pool_id}/${String(r.start).padStart(40, '0')}`;
+  const sorted = [...rows].sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  for (const row of sorted) {
+    const pool = (await repo.lockPool(tx, row.pool_id))!;
+    const block = { start: row.start, size: row.size };
+    const freed = release(block, await repo.freeAmong(tx, pool.id, buddyChain(block, pool.size)));
+    await Promise.all([
+      repo.deleteReservation(tx, row.id),
+      repo.changePool(tx, pool.id, { removeFree: freed.absorbed, addFree: [freed.merged], next: pool.next, allocatedDelta: -row.size }),
+    ]);
+  }
+  await insertEvents(
+    tx,
+    rows.map((row) => reservationEvent(row, `IP block ${row.network}/${row.cidr} released`)),
+    now,
+  );
+}
 
 const reservationEvent = (row: repo.ReservationRow, body: string) => ({
   id: newId(),

@@ -189,28 +189,28 @@ export class ClearingRounds {
         });
       });
     }
-    const rows = await this.devices.insertDevices(tx, devices, now);
+    const results = await this.devices.insertDevices(tx, devices, now);
+    // A fill whose metro has no addresses left for it is not made: its machine stays free, and the log says why.
+    for (const r of results) if (r instanceof Error) this.ctx.log.warn({ reason: r.message }, 'a spot fill got no addresses');
+    const made = results.flatMap((r, i) => (r instanceof Error ? [] : [{ row: r, request: devices[i].spot! }]));
     const priceOf = new Map(fills.map((f) => [f.request.id, f.price]));
     await insertEvents(
       tx,
-      rows.map((r, i) => {
-        const request = devices[i].spot!;
-        return {
-          id: newId(),
-          type: 'instance.spot_filled',
-          body: `${r.hostname} filled spot market request ${request.requestId}: pays the clearing price ${priceOf.get(request.requestId)}/h (max bid ${request.maxBidPrice}/h)`,
-          project_id: r.project_id,
-          device_id: r.id,
-        };
-      }),
+      made.map(({ row: r, request }) => ({
+        id: newId(),
+        type: 'instance.spot_filled',
+        body: `${r.hostname} filled spot market request ${request.requestId}: pays the clearing price ${priceOf.get(request.requestId)}/h (max bid ${request.maxBidPrice}/h)`,
+        project_id: r.project_id,
+        device_id: r.id,
+      })),
       now,
     );
     await repo.addFilled(
       tx,
-      fills.map((f) => ({ id: f.request.id, n: f.machines.length })),
+      fills.map((f) => ({ id: f.request.id, n: made.filter((m) => m.request.requestId === f.request.id).length })),
       now,
     );
-    return rows.length;
+    return made.length;
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import { presentAddress, presentIpAssignment, presentReservation } from '../../../lib/api/present/ip-assignments';
 import type { MetroRow, StoredAddress } from '../../../lib/engine';
-import { addressesFor, ipBlockId } from '../../../lib/engine/addresses';
+import { deviceAddress, ipBlockId } from '../../../lib/engine/addresses';
 
 const metro: MetroRow = {
   id: '6a1f0c9e-5b43-4f3c-9d59-2f0f7a3b8c11',
@@ -19,7 +19,31 @@ const metro: MetroRow = {
 const holder = { id: '0b6b1a58-84c2-4e0e-a8f5-3c8f0e6f9d21', created_at: new Date('2026-03-01T00:00:00Z') };
 
 describe('address presenters', () => {
-  const stored = addressesFor(3);
+  /** Addresses as devices placed before the address pools hold them: no parent block of their own. */
+  const stored: StoredAddress[] = [
+    {
+      id: 'f1b9d3a2-8c4e-4d7a-9b1e-2c3d4e5f6a70',
+      address: '198.18.0.49',
+      address_family: 4,
+      netmask: '255.255.255.254',
+      cidr: 31,
+      gateway: '198.18.0.48',
+      network: '198.18.0.48',
+      public: true,
+      management: true,
+    },
+    {
+      id: '0c2e4a6b-1d3f-4b5a-8c7d-9e0f1a2b3c4d',
+      address: '10.0.0.50',
+      address_family: 4,
+      netmask: '255.255.255.252',
+      cidr: 30,
+      gateway: '10.0.0.49',
+      network: '10.0.0.48',
+      public: false,
+      management: true,
+    },
+  ];
   /** An address as rows written before this change hold it: with its href last. */
   const withHref = (a: StoredAddress): StoredAddress => ({ ...a, href: `/metal/v1/ips/${a.id}` });
 
@@ -61,6 +85,23 @@ describe('address presenters', () => {
       address: a.network,
       assignments: [{ href: `/metal/v1/ips/${a.id}` }],
       project: { href: '/metal/v1/projects/p' },
+    });
+  });
+
+  it('shows an address from the pools with its reservation as parent block, and never the stored link to it', () => {
+    const parent = { id: '5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e', network: '172.16.0.0', cidr: 25 };
+    const a = deviceAddress(
+      '2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d',
+      { family: 4, network: (172n << 24n) | (16n << 16n) | 4n, cidr: 30, public: false },
+      parent,
+    );
+    expect(a).toMatchObject({ network: '172.16.0.4', gateway: '172.16.0.5', address: '172.16.0.6', netmask: '255.255.255.252' });
+    expect(presentAddress(a)).not.toHaveProperty('parent_block');
+    expect(presentIpAssignment(a, holder, metro).parent_block).toEqual({
+      network: '172.16.0.0',
+      netmask: '255.255.255.128',
+      cidr: 25,
+      href: `/metal/v1/ips/${parent.id}`,
     });
   });
 });
