@@ -1,7 +1,8 @@
-/** BGP rows and plain data as the Metal API shows them (BgpConfig, BgpSession, BgpNeighborData). */
+/** BGP rows and plain data as the Metal API shows them (BgpConfig, BgpSession, BgpNeighborData, GlobalBgpRange). */
 import { METAL_API_BASE, href } from '../contract/hrefs';
-import type { BgpConfig, BgpNeighborData, BgpSession } from '../contract/schemas-bgp';
+import type { BgpConfig, BgpNeighborData, BgpSession, GlobalBgpRange } from '../contract/schemas-bgp';
 import type { BgpConfigView, BgpNeighbor, BgpSessionRow } from '../engine/network/bgp';
+import type { ReservationRow } from '../engine/network/ipam';
 
 const iso = (at: Date | string) => new Date(at).toISOString();
 
@@ -51,5 +52,16 @@ export function presentBgpNeighbor(n: BgpNeighbor): BgpNeighborData {
     peer_ips: n.peerIps,
     routes_in: n.routesIn,
     routes_out: n.routesOut,
+  };
+}
+
+/** A global IPv4 reservation as the range a global BGP deployment announces (Metal's GlobalBgpRange). */
+export function presentGlobalBgpRange(row: ReservationRow): GlobalBgpRange {
+  return {
+    id: row.id,
+    address_family: row.address_family,
+    range: `${row.network}/${row.cidr}`,
+    project: href(`/projects/${row.project_id}`),
+    href: `${METAL_API_BASE}/ips/${row.id}`,
   };
 }

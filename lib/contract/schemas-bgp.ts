@@ -20,7 +20,8 @@ export const BgpConfigRequestInput = Type.Object({
 });
 export type BgpConfigRequestInput = Static<typeof BgpConfigRequestInput>;
 
-const GlobalBgpRange = Type.Object({
+/** A range a project with a global BGP deployment may announce from every metro (Metal's GlobalBgpRange). */
+export const GlobalBgpRange = Type.Object({
   id: Uuid,
   address_family: Type.Integer(),
   range: Type.String(),
@@ -46,6 +47,9 @@ export const BgpSession = Type.Object({
 export type BgpSession = Static<typeof BgpSession>;
 
 export const BgpSessionList = Type.Object({ bgp_sessions: Type.Array(BgpSession) });
+
+export type GlobalBgpRange = Static<typeof GlobalBgpRange>;
+export const GlobalBgpRangeList = Type.Object({ global_bgp_ranges: Type.Array(GlobalBgpRange) });
 
 /** A project's BGP configuration; every field is absent when BGP is not enabled (Metal answered `{}`). */
 export const BgpConfig = Type.Partial(

@@ -23,7 +23,7 @@ import {
 import { insertEvents } from '../store/events';
 import { projectsAndKeys } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
-import { placeDeviceAddresses, releaseDeviceAddresses } from './network/device-addresses';
+import { placeDeviceAddresses, releaseDeviceNetwork } from './network/device-addresses';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';
@@ -525,7 +525,7 @@ export class DeviceService {
       const results = await applyTransitions(tx, [request], now);
       if (results[0].ok) await enqueueJobs(tx, [job], now);
       // A deleted device's addresses go back with the transition: elastic IPs to their blocks, its own to the pools.
-      if (results[0].ok && request.event === 'delete') await releaseDeviceAddresses(tx, [request.deviceId], now);
+      if (results[0].ok && request.event === 'delete') await releaseDeviceNetwork(tx, [request.deviceId], now);
       return results;
     });
     if (!result.ok) throw new MetalError(refusal, `type: ${result.error}`);

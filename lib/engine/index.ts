@@ -102,6 +102,7 @@ export class Engine {
     this.terraformState = new TerraformStateService(this.ctx, this.projects, this.accounts);
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.installs.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
+      reconcile_router: this.bgp.reconcileJob,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
     this.idempotency = new IdempotencyService(this.ctx, workerId);

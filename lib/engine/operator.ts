@@ -30,6 +30,7 @@ import type { Queryable } from '../store/database';
 import { dumpStore } from '../store/transfer';
 import type { EngineContext } from './context';
 import { insertPools } from './network/ipam';
+import { defaultPools } from './network/ipam-rules';
 import { isUuid } from '../core/ids';
 import { newId } from '../core/ids';
 import { enqueueJobs } from '../store/jobs';
@@ -44,6 +45,7 @@ export interface CatalogFile {
   /** Hardware groups: machines per facility and plan, by metro kind or named facilities. */
   hardware: { metro_kind?: 'core' | 'edge'; facilities?: string[]; per_facility: Record<string, number> }[];
   /** Address pools: per metro (public and private IPv4, public IPv6) and global (anycast IPv4, no metro). */
+  /** @default - documentation and benchmarking ranges for every metro (defaultPools) */
   ip_pools?: { type: string; metro?: string; network: string }[];
 }
 
@@ -229,7 +231,7 @@ export async function seedCatalog(ctx: EngineContext, catalog: CatalogFile): Pro
     }
     machines = rows.length;
     await insertSimMachines(q, rows);
-    const pools = (catalog.ip_pools ?? []).map((p) => {
+    const pools = (catalog.ip_pools ?? defaultPools(catalog.metros.map((m) => m.code))).map((p) => {
       const metro = p.metro === undefined ? undefined : metroIds.get(p.metro);
       if (p.metro !== undefined && !metro) throw new Error(`catalog: address pool ${p.network} names unknown metro ${p.metro}`);
       return { type: p.type, metroId: metro?.id, network: p.network };

@@ -134,6 +134,22 @@ export async function deleteSession(db: Queryable, id: string): Promise<BgpSessi
   return row;
 }
 
+/** Deletes the sessions of devices (being deleted) and returns them. */
+export function deleteSessionsOfDevices(tx: Queryable, deviceIds: string[]): Promise<BgpSessionRow[]> {
+  if (!deviceIds.length) return Promise.resolve([]);
+  return tx.query<BgpSessionRow>(`DELETE FROM bgp_sessions s WHERE s.device_id = ANY($1::uuid[]) RETURNING ${SESSION_COLUMNS}`, [
+    deviceIds,
+  ]);
+}
+
+/**
+ * Holds the metro's router for this transaction: servers sharing one PostgreSQL change a router one at a time,
+ * each from what the store says while it holds it.
+ */
+export async function lockMetroRouter(tx: Queryable, metroId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('metro-router:' || $1, 0))", [metroId]);
+}
+
 /** Sets (or with null clears) the router error of these sessions. */
 export async function setRouterError(db: Queryable, ids: readonly string[], error: string | null, now: Date): Promise<void> {
   if (!ids.length) return;

@@ -14,7 +14,8 @@ export type JobKind =
   | 'deprovision'
   | 'verify_machine'
   | 'release_machine'
-  | 'place_device';
+  | 'place_device'
+  | 'reconcile_router';
 
 export interface NewJob {
   kind: JobKind;

@@ -6,7 +6,8 @@
 import type { Cloud } from '../../lib/cloud';
 import { routerSessionId } from '../../lib/engine/network/bgp-rules';
 import { RouterUnavailable, SimRouter, type BgpSession, type RouterDriver } from '../../lib/drivers/router';
-import { apiClient, availableBackends, deviceInput, eventually, stopPostgres, testCloud } from '../support/cloud';
+import { apiClient, availableBackends, deviceInput, eventually, freshPostgresUrl, stopPostgres, testCloud } from '../support/cloud';
+import { describeWithPostgres } from '../support/pg-cluster';
 
 jest.setTimeout(180_000);
 
@@ -238,5 +239,79 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
       'bgp_session.deleted',
       'bgp_session.deleted',
     ]);
+  });
+
+  it('opens a session once under an Idempotency-Key: the retry gets the same answer, marked replayed', async () => {
+    const key = { 'idempotency-key': 'bgp-session-once' };
+    const first = await admin.post(`/devices/${deviceId}/bgp/sessions`, { address_family: 'ipv4' }, key);
+    expect(first.status).toBe(201);
+    const again = await admin.post(`/devices/${deviceId}/bgp/sessions`, { address_family: 'ipv4' }, key);
+    expect([again.status, again.headers['idempotent-replayed'], again.body.id]).toEqual([201, 'true', first.body.id]);
+    expect((await admin.get(`/devices/${deviceId}/bgp/sessions`)).body.bgp_sessions.map((x: { id: string }) => x.id)).toEqual([
+      first.body.id,
+    ]);
+  });
+
+  it("ends a deleted device's sessions: the router drops them by a durable job, and the event log says so", async () => {
+    expect(routers.get('ny')!.lastSessions).toHaveLength(1);
+    expect((await admin.delete(`/devices/${deviceId}`)).status).toBe(204);
+    await eventually(async () => routers.get('ny')!.lastSessions.length === 0, 'the metro router to drop the session');
+    expect((await admin.get(`/projects/${projectId}/bgp/sessions`)).body.bgp_sessions).toEqual([]);
+    const [ended] = await cloud.db.query<{ body: string }>(
+      "SELECT body FROM events WHERE project_id = $1 AND type = 'bgp_session.deleted' ORDER BY seq DESC LIMIT 1",
+      [projectId],
+    );
+    expect(ended.body).toBe('BGP session (ipv4) deleted with its device');
+    expect(await cloud.db.query("SELECT id FROM jobs WHERE kind = 'reconcile_router'")).toEqual([]);
+  });
+
+  it("lists a global deployment's global IPv4 reservations as its global BGP ranges, and none for a local one", async () => {
+    const global = (await admin.post('/projects', { name: 'anycast' })).body.id;
+    expect((await admin.post(`/projects/${global}/bgp-configs`, { deployment_type: 'global', asn: 65100 })).status).toBe(204);
+    const reserved = (await admin.post(`/projects/${global}/ips`, { type: 'global_ipv4', quantity: 1 })).body;
+    await admin.post(`/projects/${global}/ips`, { type: 'public_ipv4', metro: 'ny', quantity: 4 });
+    expect((await admin.get(`/projects/${global}/global-bgp-ranges`)).body).toEqual({
+      global_bgp_ranges: [
+        {
+          id: reserved.id,
+          address_family: 4,
+          range: `${reserved.network}/32`,
+          project: { href: `/metal/v1/projects/${global}` },
+          href: `/metal/v1/ips/${reserved.id}`,
+        },
+      ],
+    });
+    expect((await admin.get(`/projects/${projectId}/global-bgp-ranges`)).body).toEqual({ global_bgp_ranges: [] });
+  });
+});
+
+describeWithPostgres('one metro router, two servers on one PostgreSQL', () => {
+  afterAll(() => stopPostgres());
+
+  it('changes the router one server at a time, each from the store: it ends holding every session', async () => {
+    const databaseUrl = await freshPostgresUrl();
+    const router = new FlakyRouter();
+    const options = { databaseUrl, adminToken: 'mf_bgp_two_servers_admin', routers: () => ({ router }) };
+    const [a, b] = [await testCloud('postgres', options), await testCloud('postgres', options)];
+    try {
+      const [apiA, apiB] = [apiClient(a), apiClient(b)];
+      const project = (await apiA.post('/projects', { name: 'two-servers' })).body.id;
+      expect((await apiA.post(`/projects/${project}/bgp-configs`, { deployment_type: 'local', asn: 65200 })).status).toBe(204);
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++)
+        ids.push((await apiA.post(`/projects/${project}/devices`, deviceInput({ hostname: `two-${i}` }))).body.id);
+      await eventually(
+        async () => (await Promise.all(ids.map(async (id) => (await apiA.get(`/devices/${id}`)).body.state))).every((s) => s === 'active'),
+        'the devices to be active',
+      );
+      const created = await Promise.all(
+        ids.map((id, i) => (i % 2 ? apiA : apiB).post(`/devices/${id}/bgp/sessions`, { address_family: 'ipv4' })),
+      );
+      expect(created.map((r) => r.status)).toEqual(Array(6).fill(201));
+      expect(router.lastSessions.map((x) => x.id).sort()).toEqual(created.map((r) => routerSessionId(r.body.id)).sort());
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });

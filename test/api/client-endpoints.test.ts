@@ -3,6 +3,7 @@
  * keys, IP assignments and blocks, organizations, capacity by facility; and lists as the spec pages them.
  */
 import type { Cloud } from '../../lib/cloud';
+import { contains, parseCidr, type Cidr } from '../../lib/core/ip';
 import { apiClient, eventually, testCloud } from '../support/cloud';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGnH2lC8hVQ7Vn0s2w4mHDCZrZrX1v4l0Vb0v1m8h0aa test@host';
@@ -141,8 +142,16 @@ describe('endpoints Metal clients call', () => {
     expect(ips.body.ip_addresses).toHaveLength(device.ip_addresses.length);
     for (const a of ips.body.ip_addresses) {
       expect(a.assigned_to).toMatchObject({ id: device.id, hostname: 'ep-1', href: `/metal/v1/devices/${device.id}` });
-      expect(a.parent_block).toMatchObject({ network: a.network, cidr: a.cidr, assignments: [{ href: `/metal/v1/ips/${a.id}` }] });
-      expect(a.parent_block.type).toMatch(/^(public|private)_ipv[46]$/);
+      // The block it was carved from: its own public IPv4 block, or the project's private /25 or IPv6 /56 in the metro.
+      expect(a.parent_block.assignments).toEqual(expect.arrayContaining([{ href: `/metal/v1/ips/${a.id}` }]));
+      expect(
+        contains(parseCidr(`${a.parent_block.network}/${a.parent_block.cidr}`) as Cidr, parseCidr(`${a.network}/${a.cidr}`) as Cidr),
+      ).toBe(true);
+      expect(a.parent_block).toMatchObject({
+        management: true,
+        manageable: false,
+        type: expect.stringMatching(/^(public|private)_ipv[46]$/),
+      });
       expect(a).toMatchObject({ id: expect.any(String), address: expect.any(String), metro: { code: 'ny' } });
       expect(a).not.toHaveProperty('manageable');
       expect(a).not.toHaveProperty('global_ip');

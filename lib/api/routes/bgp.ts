@@ -9,11 +9,13 @@ import {
   BgpSessionInput,
   BgpSessionList,
   BgpSessionNeighbors,
+  GlobalBgpRangeList,
   type BgpConfigRequestInput as ConfigRequestT,
   type BgpSessionInput as SessionInputT,
 } from '../../contract/schemas-bgp';
-import { presentBgpConfig, presentBgpNeighbor, presentBgpSession } from '../present-bgp';
-import { errorResponses, IdParams, postCreated, RouteDeps, sendList, sendOne } from './shared';
+import { idempotent } from '../idempotency';
+import { presentBgpConfig, presentBgpNeighbor, presentBgpSession, presentGlobalBgpRange } from '../present-bgp';
+import { errorResponses, IdParams, RouteDeps, sendList, sendOne } from './shared';
 
 const noContent = { 204: Type.Null(), ...errorResponses };
 
@@ -72,16 +74,29 @@ export function bgpRoutes(app: FastifyInstance, { engine }: RouteDeps): void {
     'bgp_sessions',
   );
 
-  postCreated<SessionInputT>(
-    app,
+  app.post<{ Params: IdParams; Body: SessionInputT }>(
     '/devices/:id/bgp/sessions',
     {
-      tags,
-      summary: "Open a BGP session between a device and its metro's router (one per address family)",
-      body: BgpSessionInput,
-      response: BgpSession,
+      schema: {
+        tags,
+        summary: "Open a BGP session between a device and its metro's router (one per address family)",
+        params: IdParams,
+        body: BgpSessionInput,
+        response: { 201: BgpSession, ...errorResponses },
+      },
     },
-    async (req) => presentBgpSession(await engine.bgp.createSession(req.principal, req.params.id, req.body)),
+    async (req, reply) =>
+      (await idempotent(engine, req, reply, 201, presentBgpSession, (commitWith) =>
+        engine.bgp.createSession(req.principal, req.params.id, req.body, commitWith),
+      )) ?? reply,
+  );
+
+  read(
+    '/projects/:id/global-bgp-ranges',
+    'The ranges a project with a global BGP deployment may announce from every metro: its global IPv4 reservations',
+    GlobalBgpRangeList,
+    async (req) => (await engine.bgp.globalRanges(req.principal, req.params.id)).map(presentGlobalBgpRange),
+    'global_bgp_ranges',
   );
 
   read('/bgp/sessions/:id', 'A BGP session, with its status as the router says now', BgpSession, async (req) =>

@@ -86,9 +86,23 @@ export function placeAssignment<R extends ReservedBlock>(
   return { reservation, block, start: block.network - first, size: blockSize(block.family, block.prefix) };
 }
 
-/** The problem when `block` overlaps an assignment already in its reservation, naming the device that holds it. */
-export function overlapProblem(block: Cidr, reservationId: string, held: readonly HeldBlock[]): string | undefined {
-  const clash = held.find((h) => overlaps(cidrOf(h.address, h.cidr), block));
+/**
+ * The problem when `block` overlaps an assignment already in its reservation, naming the device that holds it. A
+ * global (anycast) address is the exception: the same block may be on several devices, once each, as on Metal.
+ */
+export function overlapProblem(
+  block: Cidr,
+  reservation: { id: string; type: string },
+  held: readonly HeldBlock[],
+  deviceId: string,
+): string | undefined {
+  const anycast = (h: HeldBlock) =>
+    reservation.type === 'global_ipv4' &&
+    h.device_id !== deviceId &&
+    h.cidr === block.prefix &&
+    cidrOf(h.address, h.cidr).network === block.network;
+  const clash = held.find((h) => overlaps(cidrOf(h.address, h.cidr), block) && !anycast(h));
+  const reservationId = reservation.id;
   if (!clash) return undefined;
   return (
     `address: ${formatCidr(block)} overlaps ${clash.address}/${clash.cidr}, assigned to device ${clash.hostname} (${clash.device_id}); ` +

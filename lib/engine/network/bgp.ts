@@ -16,7 +16,10 @@ import * as repo from '../../store/bgp';
 import { insertEvents } from '../../store/events';
 import type { ReservationRow } from '../../store/ip-pools';
 import type { Principal } from '../accounts';
-import type { EngineContext } from '../context';
+import type { CommitWith, EngineContext } from '../context';
+import type { JobOutcome } from '../jobs';
+import type { Queryable } from '../../store/database';
+import { enqueueJobs, type JobRow } from '../../store/jobs';
 import type { DeviceService } from '../devices';
 import type { ProjectService } from '../projects';
 import {
@@ -135,7 +138,13 @@ export class BgpService {
 
   // ------------------------------------------------------------------ sessions
 
-  async createSession(principal: Principal, deviceId: string, input: SessionInput): Promise<repo.BgpSessionRow> {
+  /** Opens a session; `commitWith` (an idempotent request's answer) commits with it. */
+  async createSession(
+    principal: Principal,
+    deviceId: string,
+    input: SessionInput,
+    commitWith?: CommitWith<repo.BgpSessionRow>,
+  ): Promise<repo.BgpSessionRow> {
     const device = await this.device(principal, deviceId);
     const family = (input.address_family ?? 'ipv4') as Family;
     const [config, existing] = await Promise.all([
@@ -164,7 +173,10 @@ export class BgpService {
       // A concurrent request made the same session first.
       if (!inserted)
         throw new MetalError('validation_failed', sessionProblems({ family, config, existing: [family], addresses: [], deviceId }));
-      await insertEvents(tx, [sessionEvent(inserted, 'bgp_session.created', `BGP session (${family}) created`)], now);
+      await Promise.all([
+        insertEvents(tx, [sessionEvent(inserted, 'bgp_session.created', `BGP session (${family}) created`)], now),
+        commitWith?.(tx, inserted),
+      ]);
       return inserted;
     });
     await this.applyMetro(device.metro_id, [row.id]);
@@ -257,6 +269,23 @@ export class BgpService {
     );
   }
 
+  /**
+   * The ranges a project with a global BGP deployment may announce from every metro (Metal's GlobalBgpRange): its
+   * global IPv4 reservations. None for a local deployment or without BGP.
+   */
+  async globalRanges(principal: Principal, projectId: string): Promise<ReservationRow[]> {
+    const config = await this.config(principal, projectId);
+    if (config?.deployment_type !== 'global') return [];
+    return (await this.reservations(projectId)).filter((r) => r.type === 'global_ipv4');
+  }
+
+  /** The durable job that brings a metro's router in line with the store (after devices with sessions went). */
+  readonly reconcileJob = async (job: JobRow): Promise<JobOutcome> => {
+    const metroId = (job.payload as { metro_id: string }).metro_id;
+    const failure = await this.applyMetro(metroId, []);
+    return failure ? { retry: { error: failure, final: {} } } : {};
+  };
+
   // ------------------------------------------------------------------ internals
 
   private async device(principal: Principal, id: string) {
@@ -287,58 +316,68 @@ export class BgpService {
   }
 
   /**
-   * Makes the metro's router hold exactly the metro's sessions, as the store says when the change runs. When the
-   * router does not take it, `blamed` sessions (those the change was for) show down with the reason; nothing else
-   * changes, and the change is tried again when they are next read.
+   * Makes the metro's router hold exactly the metro's sessions, as the store says when the change runs: one change
+   * at a time per metro in this server, and across servers on one PostgreSQL under the metro's router lock. When
+   * the router does not take it, `blamed` sessions (those the change was for) show down with the reason; nothing
+   * else changes, and the change is tried again when they are next read. Resolves to the failure's reason, if any.
    */
-  private applyMetro(metroId: string, blamed: readonly string[]): Promise<void> {
-    const work = async () => {
-      const rows = await repo.routedSessionsOfMetro(this.ctx.db, metroId);
-      const blocks = new Map<string, Block[]>();
-      for (const projectId of new Set(rows.map((r) => r.project_id))) blocks.set(projectId, await this.blocksOf(projectId, metroId));
-      const sessions = rows.flatMap(
-        (r) =>
-          routerSession({
-            id: r.id,
-            family: r.address_family,
-            defaultRoute: r.default_route,
-            addresses: r.ip_addresses,
-            asn: r.asn,
-            md5: r.md5_sealed ? this.ctx.secrets.open(r.md5_sealed) : undefined,
-            maxPrefix: r.max_prefix,
-            blocks: blocks.get(r.project_id) ?? [],
-          }) ?? [],
-      );
-      const now = this.ctx.clock.now();
-      try {
-        await this.routerOf(metroId).router.reconcile(sessions);
-      } catch (err) {
-        if (!(err instanceof DriverError)) throw err;
-        // The driver keeps MD5 passwords out of its messages; the tenant is told the kind of failure only.
-        this.ctx.log.warn({ metroId, kind: err.kind, message: err.message }, 'the metro router did not take the BGP sessions');
-        const reason = routerFailureReason(err.kind);
-        const failed = rows.filter((r) => blamed.includes(r.id) || r.router_error);
-        await repo.setRouterError(
-          this.ctx.db,
-          failed.map((r) => r.id),
-          reason,
-          now,
-        );
-        return;
-      }
-      await repo.setRouterError(
-        this.ctx.db,
-        rows.filter((r) => r.router_error).map((r) => r.id),
-        null,
-        now,
-      );
-    };
+  private applyMetro(metroId: string, blamed: readonly string[]): Promise<string | undefined> {
+    const work = () =>
+      this.ctx.db.kind === 'postgres'
+        ? this.ctx.db.transaction(async (tx) => {
+            await repo.lockMetroRouter(tx, metroId);
+            return this.reconcileRouter(tx, metroId, blamed);
+          })
+        : this.reconcileRouter(this.ctx.db, metroId, blamed);
     const run = (this.queues.get(metroId) ?? Promise.resolve()).then(work, work);
     this.queues.set(
       metroId,
       run.catch(() => undefined),
     );
     return run;
+  }
+
+  private async reconcileRouter(db: Queryable, metroId: string, blamed: readonly string[]): Promise<string | undefined> {
+    const rows = await repo.routedSessionsOfMetro(db, metroId);
+    const blocks = new Map<string, Block[]>();
+    for (const projectId of new Set(rows.map((r) => r.project_id))) blocks.set(projectId, await this.blocksOf(projectId, metroId));
+    const sessions = rows.flatMap(
+      (r) =>
+        routerSession({
+          id: r.id,
+          family: r.address_family,
+          defaultRoute: r.default_route,
+          addresses: r.ip_addresses,
+          asn: r.asn,
+          md5: r.md5_sealed ? this.ctx.secrets.open(r.md5_sealed) : undefined,
+          maxPrefix: r.max_prefix,
+          blocks: blocks.get(r.project_id) ?? [],
+        }) ?? [],
+    );
+    const now = this.ctx.clock.now();
+    try {
+      await this.routerOf(metroId).router.reconcile(sessions);
+    } catch (err) {
+      if (!(err instanceof DriverError)) throw err;
+      // The driver keeps MD5 passwords out of its messages; the tenant is told the kind of failure only.
+      this.ctx.log.warn({ metroId, kind: err.kind, message: err.message }, 'the metro router did not take the BGP sessions');
+      const reason = routerFailureReason(err.kind);
+      const failed = rows.filter((r) => blamed.includes(r.id) || r.router_error);
+      await repo.setRouterError(
+        db,
+        failed.map((r) => r.id),
+        reason,
+        now,
+      );
+      return reason;
+    }
+    await repo.setRouterError(
+      db,
+      rows.filter((r) => r.router_error).map((r) => r.id),
+      null,
+      now,
+    );
+    return undefined;
   }
 
   /**
@@ -407,3 +446,27 @@ const sessionEvent = (row: repo.BgpSessionRow, type: string, body: string) => ({
   project_id: row.project_id,
   device_id: row.device_id,
 });
+
+/**
+ * Ends the BGP sessions of devices being deleted, in the caller's transaction (with the addresses they held): the
+ * rows go, and a durable job per metro makes its router drop them, retried until the router takes it.
+ */
+export async function endSessionsOfDevices(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
+  const ended = await repo.deleteSessionsOfDevices(tx, deviceIds);
+  if (!ended.length) return;
+  await Promise.all([
+    insertEvents(
+      tx,
+      ended.map((row) => sessionEvent(row, 'bgp_session.deleted', `BGP session (${row.address_family}) deleted with its device`)),
+      now,
+    ),
+    enqueueJobs(
+      tx,
+      [...new Set(ended.map((row) => row.metro_id))].map((metroId) => ({
+        kind: 'reconcile_router' as const,
+        payload: { metro_id: metroId },
+      })),
+      now,
+    ),
+  ]);
+}

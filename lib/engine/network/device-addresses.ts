@@ -16,6 +16,7 @@ import * as assignments from '../../store/ip-assignments-elastic';
 import * as repo from '../../store/ip-pools';
 import { deviceAddress, type AddressRequest } from '../addresses';
 import { availableBlocks, type Block } from './allocation';
+import { endSessionsOfDevices } from './bgp';
 import { deviceExhaustedMessage } from './ipam-rules';
 import { releaseReservations, reservationRow } from './ipam';
 import { PoolBatch, type PoolKind } from './pool-batch';
@@ -185,11 +186,12 @@ export async function placeDeviceAddresses(
 }
 
 /**
- * Releases every address of devices being deleted, in the caller's transaction (the delete paths call it with the
+ * Releases the network of devices being deleted, in the caller's transaction (the delete paths call it with the
  * transition that starts deprovisioning): elastic IPs go back to their blocks, carved addresses to their project's
- * management blocks, and a device's own public IPv4 block to its pool.
+ * management blocks, a device's own public IPv4 block to its pool, and its BGP sessions end.
  */
-export async function releaseDeviceAddresses(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
+export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
+  await endSessionsOfDevices(tx, deviceIds, now);
   const released = await assignments.releaseAssignmentsOfDevices(tx, deviceIds);
   const ownBlocks = (
     await repo.lockReservations(tx, [...new Set(released.filter((a) => a.management).map((a) => a.reservation_id))])

@@ -51,7 +51,7 @@ export class ElasticIpService {
       if (!locked || locked.state === 'deleted') throw deviceNotFound(deviceId);
       if (GOING.has(locked.state))
         throw new MetalError('validation_failed', `device: ${locked.hostname} is being deleted; assign the address to another device`);
-      const clash = overlapProblem(placed.block, reservation.id, await repo.assignmentsOfReservation(tx, reservation.id));
+      const clash = overlapProblem(placed.block, reservation, await repo.assignmentsOfReservation(tx, reservation.id), deviceId);
       if (clash) throw new MetalError('validation_failed', clash);
       const address = placed.block;
       const network = formatNetwork(address);

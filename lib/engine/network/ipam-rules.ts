@@ -106,3 +106,25 @@ const poolsLeft = (pools: readonly PoolRemaining[]) =>
 
 /** The network text of a block at `start` inside a pool whose first address is `first`. */
 export const blockNetwork = (family: Family, first: bigint, start: bigint): string => formatAddress(family, first + start);
+
+/**
+ * The pools a catalog that lists none gets, so every metro can address its devices out of the box: per metro (in
+ * catalog order) a share of 100.96.0.0/11 (the part of the shared address space machines never used), of
+ * 172.16.0.0/12 and a /48 of 2001:db8::/32 (documentation), and two documentation /24s as global pools. A /16 each
+ * for up to 16 metros, smaller beyond; nothing routable.
+ */
+export function defaultPools(metroCodes: readonly string[]): { type: PoolType; metro?: string; network: string }[] {
+  const bits = (least: number) => Math.max(least, Math.ceil(Math.log2(Math.max(metroCodes.length, 1))));
+  const share = (first: bigint, prefix: number, i: number) => `${formatAddress(4, first + BigInt(i) * blockSize(4, prefix))}/${prefix}`;
+  const publicPrefix = 11 + bits(5);
+  const privatePrefix = 12 + bits(4);
+  return [
+    ...metroCodes.flatMap((metro, i) => [
+      { type: 'public_ipv4' as const, metro, network: share((100n << 24n) | (96n << 16n), publicPrefix, i) },
+      { type: 'private_ipv4' as const, metro, network: share((172n << 24n) | (16n << 16n), privatePrefix, i) },
+      { type: 'public_ipv6' as const, metro, network: `2001:db8:${(i + 1).toString(16)}::/48` },
+    ]),
+    { type: 'global_ipv4', network: '198.51.100.0/24' },
+    { type: 'global_ipv4', network: '203.0.113.0/24' },
+  ];
+}

@@ -7,7 +7,7 @@ import type { Queryable } from '../../store/database';
 import { closeRequests as writeClosed } from '../../store/spot-requests';
 import { enqueueJobs } from '../../store/jobs';
 import { insertEvents } from '../../store/events';
-import { releaseDeviceAddresses } from '../network/device-addresses';
+import { releaseDeviceNetwork } from '../network/device-addresses';
 import { applyTransitions } from '../transitions';
 import { requestTransition, type SpotRequestEvent, type SpotRequestState } from './lifecycle';
 
@@ -52,7 +52,7 @@ export async function terminateDevices(
     now,
   );
   const ok = devices.filter((_, i) => results[i].ok);
-  await releaseDeviceAddresses(
+  await releaseDeviceNetwork(
     tx,
     ok.map((d) => d.id),
     now,

@@ -70,11 +70,19 @@ describe('overlapProblem and heldReservationProblem', () => {
   const cidr = (text: string) => parseAssignmentAddress(text) as Exclude<ReturnType<typeof parseAssignmentAddress>, { problem: string }>;
 
   it('names the device holding an overlapping block, and lets disjoint ones pass', () => {
-    expect(overlapProblem(cidr('198.51.100.8/30'), 'r-ny', held)).toBe(
+    const r = { id: 'r-ny', type: 'public_ipv4' };
+    expect(overlapProblem(cidr('198.51.100.8/30'), r, held, 'd2')).toBe(
       'address: 198.51.100.8/30 overlaps 198.51.100.9/32, assigned to device web-1 (d1); unassign it first (DELETE /ips/{id}) or pick a free block (GET /ips/r-ny/available)',
     );
-    expect(overlapProblem(cidr('198.51.100.10/31'), 'r-ny', held)).toBeUndefined();
-    expect(overlapProblem(cidr('198.51.100.9/32'), 'r-ny', held)).toMatch(/overlaps/);
+    expect(overlapProblem(cidr('198.51.100.10/31'), r, held, 'd2')).toBeUndefined();
+    expect(overlapProblem(cidr('198.51.100.9/32'), r, held, 'd2')).toMatch(/overlaps/);
+  });
+
+  it('lets a global (anycast) address be on several devices, once each, and nothing else overlap it', () => {
+    const global = { id: 'r-g', type: 'global_ipv4' };
+    expect(overlapProblem(cidr('198.51.100.9/32'), global, held, 'd2')).toBeUndefined();
+    expect(overlapProblem(cidr('198.51.100.9/32'), global, held, 'd1')).toMatch(/overlaps 198\.51\.100\.9\/32, assigned to device web-1/);
+    expect(overlapProblem(cidr('198.51.100.8/31'), global, held, 'd2')).toMatch(/overlaps/);
   });
 
   it('names each device once when a reservation in use is released', () => {
