@@ -13,7 +13,7 @@ import { IpAttachment } from '../gen/providers/metal/ip-attachment';
 import type { IBareMetalDevice } from './device';
 import { EdgeFleet } from './edge-fleet';
 import { MetalProject, bgpProblems, type IMetalProject, type ProjectBgpOptions } from './project';
-import { IpBlockOptions, ReservedIpBlock } from './reserved-ip-block';
+import { IpBlockOptions, IReservedIpBlock, ReservedIpBlock } from './reserved-ip-block';
 import { Problems, quote, subject, tagProblems } from './validation';
 
 export interface AnycastServiceProps extends IpBlockOptions {
@@ -32,6 +32,11 @@ export interface AnycastServiceProps extends IpBlockOptions {
    */
   readonly defaultRoute?: boolean;
   /**
+   * A global_ipv4 reservation to announce, e.g. one the devices' user data already refers to.
+   * @default - a global_ipv4 address is reserved here
+   */
+  readonly block?: IReservedIpBlock;
+  /**
    * The device the address is attached to as an elastic IP (one device: the API allows one assignment per address).
    * @default - the first device of the fleet
    */
@@ -41,7 +46,7 @@ export interface AnycastServiceProps extends IpBlockOptions {
 /** A global address announced from every device of a fleet, with one BGP session per device. */
 export class AnycastService extends Construct {
   /** The global_ipv4 reservation. */
-  public readonly block: ReservedIpBlock;
+  public readonly block: IReservedIpBlock;
   /** The IPv4 BGP sessions, one per device, in the fleet's order. */
   public readonly sessions: readonly BgpSession[];
   /** The address's elastic IP assignment to the holder. */
@@ -70,19 +75,27 @@ export class AnycastService extends Construct {
         );
       }
     }
+    if (props.block instanceof ReservedIpBlock && props.block.type !== 'global_ipv4') {
+      problems.add(`block is a ${props.block.type} block; an anycast address is served in every metro: give a global_ipv4 block`);
+    }
+    if (props.block && (props.description !== undefined || props.tags !== undefined)) {
+      problems.add('description and tags describe the reservation made here; with block given, set them on that block');
+    }
     tagProblems(props.tags).forEach((p) => problems.add(p));
     problems.throwIfAny(subject('AnycastService', scope, id));
 
     const project = props.project;
     if (props.bgp && project instanceof MetalProject) project.enableBgp(props.bgp);
     this.devices = devices;
-    this.block = new ReservedIpBlock(this, 'address', {
-      project,
-      type: 'global_ipv4',
-      quantity: 1,
-      description: props.description,
-      tags: props.tags,
-    });
+    this.block =
+      props.block ??
+      new ReservedIpBlock(this, 'address', {
+        project,
+        type: 'global_ipv4',
+        quantity: 1,
+        description: props.description,
+        tags: props.tags,
+      });
     // A session needs the project's BGP: when this stack enables it, the sessions wait for the project's update.
     const bgpOwner = project instanceof MetalProject && project.bgpEnabled ? [project.resource] : undefined;
     this.sessions = devices.map(

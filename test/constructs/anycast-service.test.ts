@@ -2,7 +2,7 @@ import './setup-cdktf';
 import { Testing } from 'cdktf';
 import { BgpSession } from '../../lib/gen/providers/metal/bgp-session';
 import { ReservedIpBlock as ReservedIpBlockL1 } from '../../lib/gen/providers/metal/reserved-ip-block';
-import { AnycastService, BareMetalDevice, EdgeFleet, MetalProject } from '../../lib/constructs';
+import { AnycastService, BareMetalDevice, EdgeFleet, MetalProject, ReservedIpBlock } from '../../lib/constructs';
 import { expectProblems, stackWithProject, synthObject } from './helpers';
 
 const ref = (type: string, name: string) => expect.stringMatching(new RegExp(`^\\$\\{${type}\\.${name}_[0-9A-F]+\\.id\\}$`));
@@ -76,6 +76,23 @@ describe('AnycastService', () => {
     expectProblems(
       () => new AnycastService(stack, 'foreign', { project: imported, fleet: [a], bgp: { asn: 65000 } }),
       ['bgp is set but the project is imported'],
+    );
+  });
+
+  test('announces a global block reserved elsewhere, and refuses a block of another type', () => {
+    const { stack, project } = stackWithProject();
+    const a = new BareMetalDevice(stack, 'a', { project, metro: 'ny' });
+    const address = new ReservedIpBlock(stack, 'address', { project, type: 'global_ipv4' });
+    const service = new AnycastService(stack, 'anycast', { project, fleet: [a], block: address });
+    expect(service.block).toBe(address);
+    expect(Object.keys(synthObject(stack).resource.metal_reserved_ip_block)).toHaveLength(1);
+    const local = new ReservedIpBlock(stack, 'local', { project, metro: 'ny' });
+    expectProblems(
+      () => new AnycastService(stack, 'wrong', { project, fleet: [a], block: local, tags: ['x'] }),
+      [
+        'block is a public_ipv4 block; an anycast address is served in every metro: give a global_ipv4 block',
+        'description and tags describe the reservation made here; with block given, set them on that block',
+      ],
     );
   });
 
