@@ -1,5 +1,5 @@
 import { TerraformProvider } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { DataMetalDevice } from '../gen/providers/metal/data-metal-device';
 import { Device } from '../gen/providers/metal/device';
 import { Catalog } from './catalog';
@@ -9,12 +9,12 @@ import { Metro, metroProblem } from './metro';
 import type { IMetalProject } from './project';
 import type { ISshKey } from './ssh-key';
 import { UserData } from './user-data';
-import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject } from './validation';
+import { hostnameProblem, known, Problems, quote, sanitizeHostname, subject, tagProblems } from './validation';
 import { problemAt } from '../contract/bounds';
 import { osNotOnPlan, osRunsOnPlan, planNotInMetro, suggestion, unknownValue } from '../contract/catalog-rules';
 
 /** A device, created here or imported. */
-export interface IBareMetalDevice {
+export interface IBareMetalDevice extends IConstruct {
   readonly deviceId: string;
   readonly hostname: string;
   readonly state: string;
@@ -235,13 +235,7 @@ export function checkDeviceOptions(
       add(`customData ${quote(options.customData.slice(0, 40))} is not JSON; pass an object or a JSON string`);
     }
   }
-  const seen = new Set<string>();
-  for (const tag of options.tags ?? []) {
-    if (!known(tag)) continue;
-    if (tag.trim() === '') add('tags contains an empty tag; remove it');
-    else if (seen.has(tag)) add(`tag ${quote(tag)} is listed twice; list it once`);
-    seen.add(tag);
-  }
+  tagProblems(options.tags).forEach(add);
   for (const [name, value] of Object.entries(options.timeouts ?? {})) {
     if (known(value) && !DURATION.test(value)) {
       add(`timeouts.${name} ${quote(value)} is not a duration; use e.g. "45m" or "1h30m"`);

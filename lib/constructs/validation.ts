@@ -91,3 +91,16 @@ export function checkNonNegative(problems: Problems, field: string, value: numbe
     problems.add(`${field} is ${value}; it must be a number ${strict ? 'greater than 0' : 'of 0 or more'}`);
   }
 }
+
+/** The problems of tags: empty ones and ones listed twice. */
+export function tagProblems(tags: readonly string[] | undefined): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const tag of tags ?? []) {
+    if (!known(tag)) continue;
+    if (tag.trim() === '') problems.push('tags contains an empty tag; remove it');
+    else if (seen.has(tag)) problems.push(`tag ${quote(tag)} is listed twice; list it once`);
+    seen.add(tag);
+  }
+  return problems;
+}

@@ -16,6 +16,7 @@ import { spotMarketRequestDataSource } from './data-sources/spot-market-request'
 import type { ProviderDefinitions } from './framework/definitions';
 import { bgpSessionResource } from './resources/bgp-session';
 import { deviceResource } from './resources/device';
+import { ipAttachmentResource } from './resources/ip-attachment';
 import { projectResource } from './resources/project';
 import { projectApiKeyResource } from './resources/project-api-key';
 import { projectSshKeyResource } from './resources/project-ssh-key';
@@ -34,6 +35,7 @@ export const definitions: ProviderDefinitions = {
     projectApiKeyResource,
     spotMarketRequestResource,
     reservedIpBlockResource,
+    ipAttachmentResource,
     bgpSessionResource,
   ],
   dataSources: [

@@ -373,6 +373,24 @@ const cases: Record<string, Case> = {
     reply: { available: ['198.51.100.0/31'] },
     result: { available: ['198.51.100.0/31'] },
   },
+  'ips.assign': {
+    call: (c) => c.ips.assign('d1', { address: '198.51.100.9/32' }),
+    method: 'POST',
+    url: `${V}/devices/d1/ips`,
+    body: { address: '198.51.100.9/32' },
+    status: 201,
+    reply: one,
+    result: one,
+  },
+  'ips.listForDevice': {
+    call: (c) => c.ips.listForDevice('d1', { per_page: 100 }),
+    method: 'GET',
+    url: `${V}/devices/d1/ips?per_page=100`,
+    reply: page('ip_addresses'),
+    result: listed,
+  },
+  'ips.getAssignment': { call: (c) => c.ips.getAssignment('a1'), method: 'GET', url: `${V}/ips/a1`, reply: one, result: one },
+  'ips.unassign': { call: (c) => c.ips.unassign('a1'), method: 'DELETE', url: `${V}/ips/a1`, status: 204, result: undefined },
 
   'bgp.requestConfig': {
     call: (c) => c.bgp.requestConfig('p1', { deployment_type: 'local', asn: 65000 }),

@@ -99,6 +99,7 @@ describe('provider-schema/metal.json', () => {
     expect(Object.keys(schema.resource_schemas).sort()).toEqual([
       'metal_bgp_session',
       'metal_device',
+      'metal_ip_attachment',
       'metal_project',
       'metal_project_api_key',
       'metal_project_ssh_key',
@@ -316,6 +317,26 @@ describe('provider-schema/metal.json', () => {
         'type',
         'wait_for_state',
       ].sort(),
+    );
+    expect(names(schema.resource_schemas.metal_ip_attachment.block)).toEqual(
+      [
+        'address',
+        'address_family',
+        'cidr',
+        'cidr_notation',
+        'device_id',
+        'gateway',
+        'global',
+        'id',
+        'manageable',
+        'management',
+        'netmask',
+        'network',
+        'public',
+      ].sort(),
+    );
+    expect(['device_id', 'cidr_notation'].every((n) => schema.resource_schemas.metal_ip_attachment.block.attributes![n].required)).toBe(
+      true,
     );
     expect(names(schema.resource_schemas.metal_bgp_session.block)).toEqual([
       'address_family',

@@ -52,6 +52,26 @@ describe('MetalProject', () => {
     const { stack } = stackWithProject();
     expectProblems(() => new MetalProject(stack, 'long', { name: 'x'.repeat(81) }), ['must be 1 to 80 characters long (it has 81)']);
   });
+
+  test('enables BGP with a private ASN and local deployment by default, and checks the options', () => {
+    const { stack } = stackWithProject();
+    new MetalProject(stack, 'bgp', { bgp: {} });
+    new MetalProject(stack, 'global', { bgp: { asn: 64512, deploymentType: 'global', md5: 'C179c28c41a85b' } });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Project, { name: 'bgp', bgp_config: { asn: 65000, deployment_type: 'local' } });
+    expect(synth).toHaveResourceWithProperties(Project, {
+      name: 'global',
+      bgp_config: { asn: 64512, deployment_type: 'global', md5: 'C179c28c41a85b' },
+    });
+    const error = expectProblems(
+      () => new MetalProject(stack, 'bad', { bgp: { asn: 2 ** 32, md5: 'password' } }),
+      [
+        'bgp.asn: 4294967296 must be at most 4294967295',
+        'bgp.md5: the password must be 10 to 20 letters and digits, with at least one lowercase letter, one uppercase letter and one digit (it is 8 characters long)',
+      ],
+    );
+    expect(error.message).not.toContain('"password"');
+  });
 });
 
 describe('ProjectSshKey', () => {

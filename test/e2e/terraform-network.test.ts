@@ -2,7 +2,7 @@
  * Reserved IP blocks and BGP driven by the real terraform CLI against a real metalforge cloud: a project with
  * bgp_config, a public IPv4 block in ny and a global IPv4 address, a device with a BGP session and its neighbors
  * data source. Apply, a quiet second plan, a tag change in place, and a destroy that releases the blocks before the
- * project goes.
+ * project goes. Then an elastic IP (metal_ip_attachment) moved from one device to another by changing device_id.
  */
 import { describeWithTerraform, startTerraformWorld, type TerraformWorld } from './terraform-harness';
 
@@ -129,5 +129,81 @@ output "neighbors" {
     await expect(world.client.bgp.getSession(String(session.id))).rejects.toMatchObject({ code: 'not_found' });
     for (const id of [elastic.id, anycast.id]) await expect(world.client.ips.get(String(id))).rejects.toMatchObject({ code: 'not_found' });
     await expect(world.client.projects.get(String(project.id))).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('attaches a subnet of a reserved block to a device, moves it to another by replacing the attachment, and destroys', async () => {
+    const dir = world.workdir('attachment');
+    const config = (holder: string) => `${world.header()}
+resource "metal_project" "p" {
+  name = "tf-attachment"
+}
+resource "metal_reserved_ip_block" "elastic" {
+  project_id = metal_project.p.id
+  metro      = "ny"
+  quantity   = 2
+}
+resource "metal_device" "web" {
+  for_each         = toset(["a", "b"])
+  project_id       = metal_project.p.id
+  hostname         = "tf-web-\${each.key}"
+  metro            = "ny"
+  plan             = "c3.small.x86"
+  operating_system = "ubuntu_24_04"
+}
+resource "metal_ip_attachment" "vip" {
+  device_id     = metal_device.web["${holder}"].id
+  cidr_notation = "\${cidrhost(metal_reserved_ip_block.elastic.cidr_notation, 0)}/32"
+}
+output "vip" { value = metal_ip_attachment.vip.address }
+`;
+    dir.write(config('a'));
+    await dir.init();
+    expect((await dir.apply()).output).toContain('Apply complete! Resources: 5 added, 0 changed, 0 destroyed.');
+    let resources = await dir.resources();
+    const block = resources.get('metal_reserved_ip_block.elastic')!.values;
+    const [a, b] = ['a', 'b'].map((k) => String(resources.get(`metal_device.web["${k}"]`)!.values.id));
+    const attached = resources.get('metal_ip_attachment.vip')!.values;
+    expect(attached).toMatchObject({
+      device_id: a,
+      cidr_notation: `${String(block.network)}/32`,
+      address: block.network,
+      cidr: 32,
+      netmask: '255.255.255.255',
+      public: true,
+      global: false,
+      management: false,
+    });
+    const holderOf = async (address: unknown) => {
+      const held = await Promise.all([a, b].map(async (id) => (await world.client.ips.listForDevice(id)).items.map((i) => i.address)));
+      return [a, b].filter((_, i) => held[i].includes(String(address)));
+    };
+    expect(await holderOf(block.network)).toEqual([a]);
+    const quiet = await dir.plan();
+    expect([quiet.code, quiet.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
+    // Moving the address: device_id changes, so the attachment is replaced (destroyed on a, created on b).
+    dir.write(config('b'));
+    const move = await dir.plan();
+    expect([move.code, move.output]).toEqual([2, expect.stringContaining('Plan: 1 to add, 0 to change, 1 to destroy.')]);
+    expect(move.output).toContain('metal_ip_attachment.vip must be replaced');
+    expect(move.output).toMatch(/device_id += "[^"]+" -> "[^"]+" # forces replacement/);
+    expect((await dir.apply()).output).toContain('Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
+    resources = await dir.resources();
+    const moved = resources.get('metal_ip_attachment.vip')!.values;
+    expect(moved).toMatchObject({ device_id: b, address: block.network });
+    expect(moved.id).not.toBe(attached.id);
+    expect(await holderOf(block.network)).toEqual([b]);
+    await expect(world.client.ips.getAssignment(String(attached.id))).rejects.toMatchObject({ code: 'not_found' });
+
+    // Forgotten and imported again by id: still no changes.
+    await dir.ok('state', 'rm', 'metal_ip_attachment.vip');
+    await dir.ok('import', '-input=false', 'metal_ip_attachment.vip', String(moved.id));
+    const reimported = await dir.plan();
+    expect([reimported.code, reimported.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
+    // Destroy: the attachment goes before its block and device, so the block's release succeeds.
+    await dir.ok('destroy', '-auto-approve', '-input=false');
+    await expect(world.client.ips.getAssignment(String(moved.id))).rejects.toMatchObject({ code: 'not_found' });
+    await expect(world.client.ips.get(String(block.id))).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -8,6 +8,7 @@ import { Device } from '../../lib/gen/providers/metal/device';
 import { Project } from '../../lib/gen/providers/metal/project';
 import { ProjectSshKey } from '../../lib/gen/providers/metal/project-ssh-key';
 import { DataMetalPlans } from '../../lib/gen/providers/metal/data-metal-plans';
+import { AnycastEdgeStack } from '../../examples/anycast-edge/main';
 import { CoreWebNyStack } from '../../examples/core-web-ny/main';
 import { EdgeFleetStack } from '../../examples/edge-fleet/main';
 import { GpuBoxStack } from '../../examples/gpu-box/main';
@@ -21,6 +22,7 @@ type Synth = {
 };
 
 const EXAMPLES: Array<[string, new (scope: Construct, id: string) => TerraformStack]> = [
+  ['anycast-edge', AnycastEdgeStack],
   ['core-web-ny', CoreWebNyStack],
   ['edge-fleet', EdgeFleetStack],
   ['gpu-box', GpuBoxStack],
@@ -120,5 +122,25 @@ describe('examples', () => {
         .map((p) => p.metro)
         .sort(),
     ).toEqual(['am', 'fr', 'sg']);
+  });
+
+  test('anycast-edge: one global address, BGP on the project, a session per edge server, BIRD announcing the address', () => {
+    const { json } = synth(AnycastEdgeStack);
+    const [block] = Object.entries(json.resource.metal_reserved_ip_block);
+    expect(block[1]).toMatchObject({ type: 'global_ipv4', quantity: 1 });
+    expect(Object.values(json.resource.metal_project)[0].bgp_config).toEqual({ asn: 65000, deployment_type: 'local' });
+    const devices = Object.entries(json.resource.metal_device);
+    expect(devices.map(([, d]) => d.metro)).toEqual(['at', 'se', 'sy']);
+    const address = `\${metal_reserved_ip_block.${block[0]}.address}`;
+    for (const [, d] of devices) {
+      expect(d.user_data).toContain(`route ${address}/32 via "lo";`);
+      expect(d.user_data).toContain(`ip address add ${address}/32 dev lo`);
+    }
+    const sessions = Object.values(json.resource.metal_bgp_session);
+    expect(sessions.map((s) => s.device_id)).toEqual(devices.map(([name]) => `\${metal_device.${name}.id}`));
+    expect(sessions.every((s) => s.address_family === 'ipv4')).toBe(true);
+    expect(Object.values(json.resource.metal_ip_attachment)).toEqual([
+      { device_id: `\${metal_device.${devices[0][0]}.id}`, cidr_notation: `\${metal_reserved_ip_block.${block[0]}.cidr_notation}` },
+    ]);
   });
 });

@@ -264,6 +264,49 @@ export const METAL_DEVICE_RESOURCE_TIMEOUTS = {
   arguments: ['create', 'delete', 'update'],
 } as const;
 
+/** metal_ip_attachment (resource): An elastic IP: a subnet of a reserved IP block attached to a device (the API's IP assignment). Any change, including moving it to another device, replaces the attachment. Import by id. */
+export type MetalIpAttachmentResourceModel = {
+  /** The first address of the attached subnet (the same as `network`). */
+  address: Attr<string>;
+  /** The address family of the subnet: 4 or 6. */
+  address_family: Attr<number | Decimal>;
+  /** The prefix length of the subnet as an integer (e.g. 32 for a single IPv4 address). */
+  cidr: Attr<number | Decimal>;
+  /** The subnet to attach, in CIDR notation (e.g. `198.51.100.9/32`): a part of a block reserved in the device's project, in the device's metro unless the block is `global_ipv4`. Changing this forces a new resource (the old one is destroyed). */
+  cidr_notation: Attr<string>;
+  /** The ID of the device to attach the subnet to. Moving the subnet to another device is a change of this. Changing this forces a new resource (the old one is destroyed). */
+  device_id: Attr<string>;
+  /** The gateway address of the subnet (the first usable address of its reserved block). */
+  gateway: Attr<string>;
+  /** Whether the subnet comes from a global anycast block (`global_ipv4`). */
+  global: Attr<boolean>;
+  /** The ID of the attachment (a UUID); `terraform import` takes it. */
+  id: Attr<string>;
+  /** Whether the attachment can be changed or removed through the API (always true for an attachment). */
+  manageable: Attr<boolean>;
+  /** Whether the subnet is a device management address (always false for an attachment). */
+  management: Attr<boolean>;
+  /** The subnet mask in dotted decimal notation (e.g. `255.255.255.255`). */
+  netmask: Attr<string>;
+  /** The network address of the subnet. */
+  network: Attr<string>;
+  /** Whether the subnet is reachable from the Internet (false for a subnet of a `private_ipv4` block). */
+  public: Attr<boolean>;
+};
+
+export const METAL_IP_ATTACHMENT_RESOURCE = {
+  attributes: ['address', 'address_family', 'cidr', 'cidr_notation', 'device_id', 'gateway', 'global', 'id',
+    'manageable', 'management', 'netmask', 'network', 'public'],
+  required: ['cidr_notation', 'device_id'],
+  optional: [],
+  computed: ['address', 'address_family', 'cidr', 'gateway', 'global', 'id', 'manageable', 'management', 'netmask',
+    'network', 'public'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['cidr_notation', 'device_id'],
+} as const;
+
 /** metal_project (resource): A project: the unit that owns devices, SSH keys and API keys. */
 export type MetalProjectResourceModel = {
   /** If true, traffic between metros on the backend network is enabled for the project. Updated in place. */
