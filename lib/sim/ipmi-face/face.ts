@@ -5,8 +5,9 @@
  * Serial-over-LAN console (serial-console.ts).
  * ipmi_sim facts that shape this: always pass -c (the compiled-in config path is wrong); it needs an existing
  * state dir; without -n it exits when its console (stdin) closes, so it never outlives this process; it runs the
- * hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags; its SEL clock starts
- * at its host's uptime until someone sets it, so the face sets it to the wall clock once ipmi_sim answers.
+ * hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags (so clients talk to it
+ * through a BootFlagsRelay that keeps them); its SEL clock starts at its host's uptime until someone sets it, so
+ * the face sets it to the wall clock once ipmi_sim answers.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { CIPHER_SUITES } from '../../drivers/ipmi/cipher';
 import { expectSuccess } from '../../drivers/ipmi/commands';
 import { RmcpPlusSession } from '../../drivers/ipmi/session';
 import type { SimMachine } from '../machine';
+import { BootFlagsRelay } from './boot-flags-relay';
 import { HookServer, HookServerOptions } from './hook-server';
 import { BMC_IPMB_ADDRESS, bmcEmulation, bootSelCommand, powerSelCommand, sensorValueCommands } from './platform';
 import { SerialConsole } from './serial-console';
@@ -253,6 +255,20 @@ export class IpmiFacePool {
         lastError = err as Error;
         continue;
       }
+      let relay: BootFlagsRelay;
+      try {
+        relay = await BootFlagsRelay.start({
+          upstreamPort: port,
+          password,
+          onSetFlags: (flags) => this.hooks.setPendingBootFlags(key, flags),
+          currentBoot: () => machine.boot,
+        });
+      } catch (err) {
+        await stopProcess(child);
+        lastError = err as Error;
+        continue;
+      }
+      const address = `127.0.0.1:${relay.port}`;
       let closing: Promise<void> | undefined;
       // ipmi_sim's console takes emulation commands: the SEL records power and boot changes, sensors follow power.
       const emulate = (commands: string[]) => {
@@ -264,11 +280,11 @@ export class IpmiFacePool {
       machine.on('booted', onBooted);
       const face: IpmiFace = {
         machineId: machine.id,
-        address: `127.0.0.1:${port}`,
-        port,
+        address,
+        port: relay.port,
         username,
         password,
-        endpoint: { driver: 'ipmi', address: `127.0.0.1:${port}`, username, password },
+        endpoint: { driver: 'ipmi', address, username, password },
         get pid() {
           return child.pid;
         },
@@ -281,6 +297,7 @@ export class IpmiFacePool {
             this.faces.delete(face);
             machine.off('power', onPower);
             machine.off('booted', onBooted);
+            relay.close();
             await stopProcess(child);
             await serialConsole.close();
             this.hooks.unregister(key);

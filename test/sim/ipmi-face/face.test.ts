@@ -106,6 +106,28 @@ describeIpmi('IPMI face (ipmi_sim + chassis hook)', () => {
     expect(await ipmitool(face, 'chassis', 'bootparam', 'get', '5')).toContain('No override');
   });
 
+  it('keeps persistent and EFI boot flags: bootparam get 5 reports them and the override survives a boot', async () => {
+    const machine = simMachine('flags');
+    const face = await pool.start(machine);
+    await ipmitool(face, 'chassis', 'bootdev', 'pxe', 'options=efiboot,persistent');
+    expect(machine.boot).toEqual({ device: 'pxe', persistent: true, efi: true });
+    const persistent = await ipmitool(face, 'chassis', 'bootparam', 'get', '5');
+    expect(persistent).toContain('Boot parameter data: e004000000');
+    expect(persistent).toMatch(/- Boot Flag Valid\n\s+- Options apply to all future boots\n\s+- BIOS EFI boot/);
+    expect(persistent).toContain('Boot Device Selector : Force PXE');
+    const booted = once(machine, 'booted');
+    await ipmitool(face, 'chassis', 'power', 'on');
+    expect(await booted).toEqual([{ source: 'pxe', image: undefined }]);
+    expect(await ipmitool(face, 'chassis', 'bootparam', 'get', '5')).toContain('Options apply to all future boots');
+
+    // Without options ipmitool asks for a one-time legacy boot, and that is what the BMC keeps.
+    await ipmitool(face, 'chassis', 'bootdev', 'disk');
+    expect(machine.boot).toEqual({ device: 'disk', persistent: false, efi: false });
+    const oneTime = await ipmitool(face, 'chassis', 'bootparam', 'get', '5');
+    expect(oneTime).toContain('Boot parameter data: 8008000000');
+    expect(oneTime).toMatch(/Options apply to only next boot\n\s+- BIOS PC Compatible \(legacy\) boot/);
+  });
+
   it('lists sensors like a BMC: temperatures, fans and power draw that follow the machine power', async () => {
     const machine = simMachine('sensors');
     const face = await pool.start(machine);
