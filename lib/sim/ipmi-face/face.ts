@@ -34,7 +34,7 @@ export interface IpmiFaceOptions {
 
 export interface IpmiFace {
   machineId: string;
-  /** 127.0.0.1:PORT */
+  /** 127.0.0.1:PORT, where clients reach the BMC (its boot flags relay in front of ipmi_sim). */
   address: string;
   port: number;
   username: string;

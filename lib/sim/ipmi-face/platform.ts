@@ -171,7 +171,7 @@ export function bmcEmulation(machineId: string, inventory: HardwareInventory, po
   return [
     `mc_setbmc ${BMC_IPMB_ADDRESS}`,
     // Device ID 0, no device SDRs, revision 3, firmware 9.08, IPMI 2.0 device support bits, manufacturer and product.
-    `mc_add ${BMC_IPMB_ADDRESS} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr`,
+    `mc_add ${BMC_IPMB_ADDRESS} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02`,
     `sel_enable ${BMC_IPMB_ADDRESS} ${SEL_CAPACITY} ${SEL_FLAGS}`,
     ...sensors.map((s) => `main_sdr_add ${BMC_IPMB_ADDRESS} ${hex(fullSensorRecord(s))}`),
     ...sensors.map((s) => `sensor_add ${BMC_IPMB_ADDRESS} 0 0x${s.number.toString(16)} 0x${s.type.toString(16)} 0x01`),

@@ -229,13 +229,19 @@ describeIpmi('IPMI face (ipmi_sim + chassis hook)', () => {
     await expect(ipmitool(face, 'raw', '0x00', '0x01')).rejects.toThrow(/rsp=0xff/);
   });
 
-  it('stops ipmi_sim on close, and restart keeps the port', async () => {
-    const face = await pool.start(simMachine('lifecycle'));
+  it('stops ipmi_sim on close; restart keeps the port and the SEL, and lists each sensor once', async () => {
+    const machine = simMachine('lifecycle');
+    const face = await pool.start(machine);
     const firstPid = face.pid;
+    await ipmitool(face, 'chassis', 'power', 'on');
     await face.restart();
     expect(face.pid).not.toBe(firstPid);
     expect(isRunning(firstPid)).toBe(false);
-    expect(await ipmitool(face, 'chassis', 'power', 'status')).toContain('Chassis Power is off');
+    expect(await ipmitool(face, 'chassis', 'power', 'status')).toContain('Chassis Power is on');
+    const sensors = (await ipmitool(face, 'sdr', 'list')).trim().split('\n');
+    expect(sensors).toHaveLength(sensorDefinitions(machine.inventory).length);
+    expect(sensors.find((line) => line.startsWith('Fan1'))).toMatch(/\| 5760 RPM/);
+    expect(await ipmitool(face, 'sel', 'list')).toMatch(/S0\/G0: working/);
     const pid = face.pid;
     await face.close();
     await face.close();
