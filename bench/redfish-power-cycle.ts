@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const face = await startRedfishFace({ machines: fleet, credentials: CREDENTIALS, sessionLimit: CONCURRENCY * 2 });
   try {
     const redfishSeconds = await pool(fleet, async (m) => {
-      const endpoint = { driver: 'redfish' as const, address: face.systemUrl(m.id), ...CREDENTIALS };
+      const endpoint = { driver: 'redfish' as const, address: face.systemUrl(m.id), caCert: face.caCert, ...CREDENTIALS };
       const driver = createRedfishDriver(endpoint, { pollIntervalMs: 10 });
       try {
         await driver.power.setPower('cycle');

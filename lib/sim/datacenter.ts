@@ -104,12 +104,22 @@ function attachInstaller(machine: SimMachine, target: InstallTarget, clock: Cloc
 
 const toBytes = (size: string) => Math.round((sizeInGigabytes(size) ?? 0) * 1e9);
 
+/**
+ * Memory is sold in binary units: a "64GB" plan has 64 GiB of DIMMs, which a real BMC reports as 65536 MiB
+ * (TotalSystemMemoryGiB 64), while drive sizes stay decimal as their makers count them. "1TB" of memory is 1 TiB.
+ */
+const memoryMiB = (size: string) => {
+  const gigabytes = sizeInGigabytes(size) ?? 0;
+  const gibibytes = /TB\s*$/i.test(size) ? (gigabytes / 1000) * 1024 : gigabytes;
+  return Math.round(gibibytes * 1024);
+};
+
 export function inventoryFromSpecs(specs: PlanSpecs, macs: string[]): HardwareInventory {
   return {
     manufacturer: 'metalforge',
     model: 'SimServer',
     cpus: specs.cpus.map((c) => ({ count: c.count, cores: c.cores, model: c.type })),
-    memoryMiB: Math.round(toBytes(specs.memory.total) / 1048576),
+    memoryMiB: memoryMiB(specs.memory.total),
     drives: specs.drives.flatMap((d) => Array.from({ length: d.count }, () => ({ sizeBytes: toBytes(d.size), mediaType: d.type }))),
     nics: macs.map((mac, i) => ({ mac, name: `eth${i}` })),
   };

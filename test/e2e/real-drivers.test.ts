@@ -202,7 +202,7 @@ describe('enrolment verification over Redfish', () => {
     for (const m of machines)
       expect(m.bmc).toEqual({
         driver: 'redfish',
-        address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/redfish\/v1\/Systems\//),
+        address: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/redfish\/v1\/Systems\//),
         username: 'admin',
         has_password: true,
       });

@@ -54,7 +54,7 @@ export interface LabMachine {
   sim: SimMachine;
   macs: string[];
   /** The BMC as the lab serves it; username and password are secrets. */
-  bmc: Required<Pick<BmcInput, 'driver' | 'address' | 'username' | 'password'>>;
+  bmc: Required<Pick<BmcInput, 'driver' | 'address' | 'username' | 'password'>> & Pick<BmcInput, 'ca_cert'>;
   ipmi?: IpmiFace;
   /** The machine as the operator API last answered (never with credentials). */
   enrolled: Machine;
@@ -116,7 +116,10 @@ export async function startBmcLab(options: BmcLabOptions): Promise<BmcLab> {
       redfish = face;
       closers.push(() => face.close());
       for (const { password, ...m } of redfishMachines) {
-        machines.push({ ...m, bmc: { driver: 'redfish', address: face.systemUrl(m.name), username: USERNAME, password } });
+        machines.push({
+          ...m,
+          bmc: { driver: 'redfish', address: face.systemUrl(m.name), username: USERNAME, password, ca_cert: face.caCert },
+        });
       }
     }
     if (ipmiMachines.length) {

@@ -1,9 +1,13 @@
 /**
  * A real IPMI face for SimMachines: one `ipmi_sim` process (Debian openipmi, a real RMCP+ BMC) per machine on a
- * loopback UDP port, its chassis_control hook wired to the machine through one shared HookServer.
+ * loopback UDP port, its chassis_control hook wired to the machine through one shared HookServer. It serves the
+ * machine's sensors, FRU and SEL (platform.ts), kept current through ipmi_sim's console (its stdin), and a
+ * Serial-over-LAN console (serial-console.ts).
  * ipmi_sim facts that shape this: always pass -c (the compiled-in config path is wrong); it needs an existing
  * state dir; without -n it exits when its console (stdin) closes, so it never outlives this process; it runs the
- * hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags.
+ * hook synchronously, allows ~63 sessions, and drops the boot valid/persistent/EFI flags (so clients talk to it
+ * through a BootFlagsRelay that keeps them); its SEL clock starts at its host's uptime until someone sets it, so
+ * the face sets it to the wall clock once ipmi_sim answers.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,8 +16,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BmcEndpoint } from '../../core/hardware';
+import { CIPHER_SUITES } from '../../drivers/ipmi/cipher';
+import { expectSuccess } from '../../drivers/ipmi/commands';
+import { RmcpPlusSession } from '../../drivers/ipmi/session';
 import type { SimMachine } from '../machine';
+import { BootFlagsRelay } from './boot-flags-relay';
 import { HookServer, HookServerOptions } from './hook-server';
+import { BMC_IPMB_ADDRESS, bmcEmulation, bootSelCommand, powerSelCommand, sensorValueCommands } from './platform';
+import { SerialConsole } from './serial-console';
 
 export interface IpmiFaceOptions {
   /** @default 'admin' */
@@ -24,7 +34,7 @@ export interface IpmiFaceOptions {
 
 export interface IpmiFace {
   machineId: string;
-  /** 127.0.0.1:PORT */
+  /** 127.0.0.1:PORT, where clients reach the BMC (its boot flags relay in front of ipmi_sim). */
   address: string;
   port: number;
   username: string;
@@ -47,8 +57,10 @@ export interface IpmiFacePoolOptions extends HookServerOptions {
   startTimeoutMs?: number;
 }
 
-const BMC_IPMB_ADDRESS = '0x20';
 const PORT_ATTEMPTS = 3;
+/** Storage netFn, Set SEL Time (IPMI 2.0 section 31.11). */
+const SET_SEL_TIME = { netFn: 0x0a, cmd: 0x49 } as const;
+const SOL_BAUD = 115200;
 
 export function lanConf(params: {
   name: string;
@@ -57,6 +69,8 @@ export function lanConf(params: {
   hookCommand: string;
   username: string;
   password: string;
+  /** Where Serial-over-LAN connects: the machine's serial console on a loopback TCP port. */
+  solPort: number;
 }): string {
   const auths = 'none md2 md5 straight';
   return [
@@ -72,18 +86,11 @@ export function lanConf(params: {
     `  guid ${params.guid}`,
     'endlan',
     `chassis_control "${params.hookCommand}"`,
+    `sol "tcp:127.0.0.1:${params.solPort}" ${SOL_BAUD}`,
     `user 2 true "${params.username}" "${params.password}" admin 10 ${auths}`,
     '',
   ].join('\n');
 }
-
-/** One BMC (management controller 0x20) with a Device ID; chassis commands go to the hook. */
-export const BMC_EMU = [
-  `mc_setbmc ${BMC_IPMB_ADDRESS}`,
-  `mc_add ${BMC_IPMB_ADDRESS} 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr`,
-  `mc_enable ${BMC_IPMB_ADDRESS}`,
-  '',
-].join('\n');
 
 function checkCredential(what: string, value: string, maxBytes: number): void {
   if (Buffer.byteLength(value) > maxBytes || Buffer.byteLength(value) === 0 || /["\s\\]/.test(value)) {
@@ -137,6 +144,26 @@ async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: 
   }
 }
 
+/** Sets ipmi_sim's SEL clock to the wall clock through one short RMCP+ session, so SEL entries carry real times. */
+async function setSelClock(port: number, username: string, password: string): Promise<void> {
+  const session = await RmcpPlusSession.open({
+    host: '127.0.0.1',
+    port,
+    username,
+    password,
+    suite: CIPHER_SUITES[3],
+    requestTimeoutMs: 1000,
+    attempts: 3,
+  });
+  try {
+    const seconds = Buffer.alloc(4);
+    seconds.writeUInt32LE(Math.floor(Date.now() / 1000));
+    expectSuccess(await session.request(SET_SEL_TIME.netFn, SET_SEL_TIME.cmd, seconds), 'Set SEL Time');
+  } finally {
+    await session.close();
+  }
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -183,9 +210,11 @@ export class IpmiFacePool {
     const faceDir = join(this.dir, key);
     const stateDir = join(faceDir, 'state');
     await mkdir(stateDir, { recursive: true });
-    await writeFile(join(faceDir, 'bmc.emu'), BMC_EMU);
     this.hooks.register(key, machine);
+    const serialConsole = await SerialConsole.start(machine);
     const launch = async (port: number): Promise<ChildProcess> => {
+      // Sensors start from the machine's power state now (a restart must not show a running machine's fans at 0).
+      await writeFile(join(faceDir, 'bmc.emu'), bmcEmulation(machine.id, machine.inventory, machine.power));
       const child = spawn(
         this.options.ipmiSimPath ?? 'ipmi_sim',
         ['-c', join(faceDir, 'lan.conf'), '-f', join(faceDir, 'bmc.emu'), '-s', stateDir],
@@ -199,6 +228,7 @@ export class IpmiFacePool {
       child.on('error', (err) => (stderr += `\n${err.message}`));
       try {
         await waitUntilAnswering(port, child, this.options.startTimeoutMs ?? 10000, () => stderr);
+        await setSelClock(port, username, password);
         return child;
       } catch (err) {
         await stopProcess(child);
@@ -215,6 +245,7 @@ export class IpmiFacePool {
         hookCommand: `${this.script} ${key}`,
         username,
         password,
+        solPort: serialConsole.port,
       });
       await writeFile(join(faceDir, 'lan.conf'), conf, { mode: 0o600 });
       let child: ChildProcess;
@@ -224,14 +255,36 @@ export class IpmiFacePool {
         lastError = err as Error;
         continue;
       }
+      let relay: BootFlagsRelay;
+      try {
+        relay = await BootFlagsRelay.start({
+          upstreamPort: port,
+          password,
+          onSetFlags: (flags) => this.hooks.setPendingBootFlags(key, flags),
+          currentBoot: () => machine.boot,
+        });
+      } catch (err) {
+        await stopProcess(child);
+        lastError = err as Error;
+        continue;
+      }
+      const address = `127.0.0.1:${relay.port}`;
       let closing: Promise<void> | undefined;
+      // ipmi_sim's console takes emulation commands: the SEL records power and boot changes, sensors follow power.
+      const emulate = (commands: string[]) => {
+        if (child.stdin?.writable) child.stdin.write(`${commands.join('\n')}\n`);
+      };
+      const onPower = (power: 'on' | 'off') => emulate([powerSelCommand(power), ...sensorValueCommands(machine.inventory, power)]);
+      const onBooted = ({ source }: { source: string }) => emulate([bootSelCommand(source)]);
+      machine.on('power', onPower);
+      machine.on('booted', onBooted);
       const face: IpmiFace = {
         machineId: machine.id,
-        address: `127.0.0.1:${port}`,
-        port,
+        address,
+        port: relay.port,
         username,
         password,
-        endpoint: { driver: 'ipmi', address: `127.0.0.1:${port}`, username, password },
+        endpoint: { driver: 'ipmi', address, username, password },
         get pid() {
           return child.pid;
         },
@@ -242,7 +295,11 @@ export class IpmiFacePool {
         close: () =>
           (closing ??= (async () => {
             this.faces.delete(face);
+            machine.off('power', onPower);
+            machine.off('booted', onBooted);
+            relay.close();
             await stopProcess(child);
+            await serialConsole.close();
             this.hooks.unregister(key);
             await rm(faceDir, { recursive: true, force: true });
           })()),
@@ -251,6 +308,7 @@ export class IpmiFacePool {
       return face;
     }
     this.hooks.unregister(key);
+    await serialConsole.close();
     await rm(faceDir, { recursive: true, force: true });
     throw new Error(`cannot start an IPMI face for machine ${machine.id}: ${lastError?.message}`);
   }

@@ -48,6 +48,8 @@ interface HookReply {
 
 interface Registered {
   machine: SimMachine;
+  /** Flags of the boot flags request ipmi_sim is about to pass on (seen by the BootFlagsRelay): it passes only the device. */
+  pendingFlags?: { persistent: boolean; efi: boolean };
   /** Power actions run one after another, so a cycle's delayed "power 1" waits for its "power 0" to settle. */
   powerQueue: Promise<void>;
 }
@@ -104,6 +106,12 @@ export class HookServer {
 
   unregister(key: string): void {
     this.machines.delete(key);
+  }
+
+  /** The persistent and EFI flags for the next `set boot` of this key. */
+  setPendingBootFlags(key: string, flags: { persistent: boolean; efi: boolean }): void {
+    const registered = this.machines.get(key);
+    if (registered) registered.pendingFlags = flags;
   }
 
   async close(): Promise<void> {
@@ -164,9 +172,11 @@ export class HookServer {
         registered.powerQueue = registered.powerQueue.then(() => machine.setPower(action)).catch(() => undefined);
       } else if (parameter === 'boot' && value in HOOK_BOOT_TO_DEVICE) {
         const device = HOOK_BOOT_TO_DEVICE[value];
-        // ipmi_sim passes only the device selector: persistence and EFI flags never reach the hook.
+        // ipmi_sim passes only the device selector; the flags come from the relay that read the request.
+        const flags = registered.pendingFlags ?? { persistent: false, efi: machine.boot.efi };
+        registered.pendingFlags = undefined;
         if (device === 'none') machine.clearBootDevice();
-        else machine.setBootDevice(device, { persistent: false, efi: machine.boot.efi });
+        else machine.setBootDevice(device, flags);
       } else if (parameter === 'identify') {
         i++; // identify carries an interval and a force flag; the simulation has no LED
       } else {

@@ -1,27 +1,44 @@
 /**
- * One Redfish service (node:http or node:https) in front of many SimMachines: one ComputerSystem and one Manager
- * (with a virtual CD) per machine, sessions, ETags with If-Match, async resets through task monitors, and the
- * machines' seeded BMC faults. Real clients (sushy, redfishtool) and the project's Redfish driver drive it.
+ * One Redfish service in front of many SimMachines, HTTPS by default like a BMC (HTTP only when asked): one
+ * ComputerSystem, Chassis (Power, Thermal) and Manager (virtual CD, reset) per machine, a SEL per system, accounts
+ * with roles, sessions, event subscriptions that receive power and boot events, ETags with If-Match, async resets
+ * through task monitors, and the machines' seeded BMC faults. Real clients (sushy, redfishtool) and the project's
+ * Redfish driver drive it.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { PowerAction } from '../../core/hardware';
 import type { SimMachine } from '../machine';
+import { Account, ACCOUNTS_PATH, AccountTable, hasPrivilege, Privilege, ROLE_PRIVILEGES, ROLES_PATH } from './accounts';
+import { EVENT_MESSAGES, EVENT_TYPES, EventSubscriptions, MachineEvent, SUBSCRIPTIONS_PATH, SystemEventLog } from './events';
 import {
   bootDeviceFor,
+  chassis,
+  chassisPath,
+  chassisPower,
+  chassisThermal,
   collection,
   computerSystem,
+  INDICATOR_LED_VALUES,
+  IndicatorLed,
   inventoryTree,
   Json,
+  logServices,
   manager,
+  MANAGER_RESET_TYPES,
   managerPath,
+  Nameplate,
   RedfishPowerState,
   redfishError,
   RESET_ACTIONS,
   ResetType,
   ROOT,
+  selPath,
+  selService,
   serviceRoot,
   systemPath,
   systemSettings,
@@ -29,7 +46,11 @@ import {
 } from './resources';
 import { SESSIONS_PATH, SessionTable } from './sessions';
 import { TASK_MONITORS_PATH, TaskList, TASKS_PATH } from './tasks';
+import { createFaceTls } from './tls';
 import { FaceVendorProfile, faceVendorProfile } from './vendors';
+
+export { createFaceTls } from './tls';
+export type { FaceTls } from './tls';
 
 export interface BmcCredentials {
   username: string;
@@ -41,8 +62,12 @@ export interface RedfishFaceOptions {
   machines: SimMachine[];
   /** The same account for every BMC, or one per machine id. */
   credentials: BmcCredentials | ((machineId: string) => BmcCredentials);
-  /** Serve HTTPS with this key and certificate (PEM). */
-  tls?: { key: string; cert: string };
+  /** Serve HTTPS with this key and certificate (PEM); caCert is what clients should trust. @default a generated CA and certificate */
+  tls?: { key: string; cert: string; caCert?: string };
+  /** Serve plain HTTP instead of HTTPS (real BMCs do not; for clients that cannot do TLS). @default false */
+  http?: boolean;
+  /** Pause between event delivery attempts to a subscriber that did not answer 2xx. @default 1000 */
+  eventRetryIntervalMs?: number;
   /** The session table size; a login beyond it answers 503 (session exhaustion). @default 64 */
   sessionLimit?: number;
   /** Retry-After (seconds) sent with busy answers. @default 1 */
@@ -63,8 +88,10 @@ export interface RequestRecord {
 }
 
 export interface RedfishFace {
-  /** http(s)://127.0.0.1:port */
+  /** https://127.0.0.1:port (http:// when started with http: true) */
   readonly baseUrl: string;
+  /** PEM of the CA that signed the face's certificate (undefined over HTTP, or when tls came without one). */
+  readonly caCert: string | undefined;
   /** The full URL of a machine's ComputerSystem. */
   systemUrl(machineId: string): string;
   sessionCount(): number;
@@ -76,7 +103,10 @@ export interface RedfishFace {
 interface MachineState {
   machine: SimMachine;
   profile: FaceVendorProfile;
-  credentialKey: string;
+  /** The BMC (account group) the machine belongs to. */
+  group: string;
+  nameplate: Nameplate;
+  log: SystemEventLog;
   inventory: Map<string, Json>;
   transition: RedfishPowerState | null;
   /** Dell profile: the next On answers 409 once. */
@@ -103,8 +133,8 @@ class HttpError extends Error {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
-
-const credentialKey = (c: BmcCredentials) => `${c.username}\u0000${c.password}`;
+/** The first byte of a TLS record carrying a handshake (ClientHello). */
+const TLS_HANDSHAKE = 0x16;
 
 /** Weak ETag of a representation: changes whenever the JSON does. */
 function etagOf(body: Json): string {
@@ -115,50 +145,109 @@ const ok = (body: Json | undefined): Reply => ({ status: 200, body });
 
 const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, '');
 
+/**
+ * The socket as a stream that first yields the bytes already read from it. A TLS server cannot take those back
+ * through unshift (it reads the socket's handle directly), but it reads a plain stream through JavaScript.
+ */
+function replaying(socket: net.Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read: () => void socket.resume(),
+    write: (chunk: Buffer, _encoding, done) => void socket.write(chunk, done),
+    final: (done) => void socket.end(done),
+    destroy: (error, done) => {
+      socket.destroy();
+      done(error);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.once('end', () => stream.push(null));
+  socket.once('close', () => stream.destroy());
+  return stream;
+}
+
 export async function startRedfishFace(options: RedfishFaceOptions): Promise<RedfishFace> {
   const credentialsFor = typeof options.credentials === 'function' ? options.credentials : () => options.credentials as BmcCredentials;
   const busyRetryAfter = String(options.busyRetryAfterSeconds ?? 1);
   const stallMs = options.stallMs ?? 30000;
+  const tls = options.http ? undefined : (options.tls ?? (await createFaceTls()));
 
+  const accounts = new AccountTable();
+  const subscriptions = new EventSubscriptions(options.eventRetryIntervalMs ?? 1000);
   const machines = new Map<string, MachineState>();
+  const detachers: (() => void)[] = [];
   for (const machine of options.machines) {
-    machines.set(machine.id, {
+    const { username, password } = credentialsFor(machine.id);
+    const state: MachineState = {
       machine,
       profile: faceVendorProfile(machine.inventory.manufacturer),
-      credentialKey: credentialKey(credentialsFor(machine.id)),
+      group: accounts.ensure(username, password).group,
+      nameplate: { assetTag: '', indicatorLed: 'Off' },
+      log: new SystemEventLog(),
       inventory: inventoryTree(machine),
       transition: null,
       conflictOnNextOn: false,
-    });
+    };
+    machines.set(machine.id, state);
+    detachers.push(recordEvents(state));
   }
-  const knownKeys = new Set([...machines.values()].map((m) => m.credentialKey));
   const sessions = new SessionTable(options.sessionLimit ?? 64);
   const tasks = new TaskList();
   const stalls = new Set<NodeJS.Timeout>();
 
-  function caller(req: http.IncomingMessage): string | undefined {
+  /** Logs the machine's power and boot changes in its SEL and sends them to its BMC's event subscribers. */
+  function recordEvents(state: MachineState): () => void {
+    const { machine } = state;
+    const record = (what: { messageId: string; message: string }, sensorType: MachineEvent['sensorType']) => {
+      const event: MachineEvent = { machineId: machine.id, ...what, sensorType, severity: 'OK', created: new Date() };
+      state.log.add(event);
+      subscriptions.publish(state.group, event);
+    };
+    const onPower = (power: string) =>
+      record(power === 'on' ? EVENT_MESSAGES.poweredOn(machine.id) : EVENT_MESSAGES.poweredOff(machine.id), 'System ACPI PowerState');
+    const onBooted = ({ source }: { source: keyof FaceVendorProfile['bootTargets'] }) =>
+      record(EVENT_MESSAGES.booted(machine.id, state.profile.bootTargets[source] ?? source), 'System Boot/Restart Initiated');
+    machine.on('power', onPower);
+    machine.on('booted', onBooted);
+    return () => {
+      machine.off('power', onPower);
+      machine.off('booted', onBooted);
+    };
+  }
+
+  function caller(req: http.IncomingMessage): Account | undefined {
     const token = req.headers['x-auth-token'];
-    if (typeof token === 'string') return sessions.accountOf(token);
+    if (typeof token === 'string') {
+      const id = sessions.accountOf(token);
+      const account = id === undefined ? undefined : accounts.get(id);
+      return account?.enabled ? account : undefined;
+    }
     const auth = req.headers.authorization;
     if (auth?.startsWith('Basic ')) {
       const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon > 0) return credentialKey({ username: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
+      if (colon > 0) return accounts.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
     }
     return undefined;
   }
 
-  function requireAuth(req: http.IncomingMessage, state?: MachineState): string {
-    const key = caller(req);
-    const allowed = key !== undefined && (state ? state.credentialKey === key : knownKeys.has(key));
-    if (!allowed)
+  function requireAuth(req: http.IncomingMessage, state?: MachineState): Account {
+    const account = caller(req);
+    if (!account || (state && state.group !== account.group))
       throw new HttpError(401, 'NoValidSession', 'Authentication required', {
         'WWW-Authenticate': 'Basic realm="Redfish"',
       });
-    return key;
+    return account;
   }
 
-  const visibleMachines = (key: string) => [...machines.values()].filter((m) => m.credentialKey === key);
+  function requirePrivilege(account: Account, privilege: Privilege): void {
+    if (!hasPrivilege(account, privilege))
+      throw new HttpError(403, 'InsufficientPrivilege', `The ${account.role} role lacks the ${privilege} privilege this request needs`);
+  }
+
+  const visibleMachines = (account: Account) => [...machines.values()].filter((m) => m.group === account.group);
 
   function checkIfMatch(req: http.IncomingMessage, current: Json, strong: boolean): void {
     const header = req.headers['if-match'];
@@ -187,7 +276,12 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       state.conflictOnNextOn = false;
       throw new HttpError(409, 'ResourceInUse', 'The system is not ready to power on yet');
     }
-    const action: PowerAction = RESET_ACTIONS[resetType];
+    const mapped = RESET_ACTIONS[resetType];
+    if (mapped === 'nmi') {
+      if (machine.power !== 'on') throw new HttpError(409, 'ResourceInUse', 'An NMI needs the system powered on');
+      return { status: 204 };
+    }
+    const action: PowerAction = mapped === 'toggle' ? (machine.power === 'on' ? 'soft_off' : 'on') : mapped;
     const wasOn = machine.power === 'on';
     const expectedMs = {
       on: wasOn ? 0 : machine.duration('powerOnMs'),
@@ -248,29 +342,65 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
     else state.machine.setBootDevice(target, { persistent: enabled === 'Continuous', efi: mode === 'UEFI' });
   }
 
+  /** AssetTag and IndicatorLED, writable on both the System and the Chassis. */
+  function patchNameplate(state: MachineState, body: Json): void {
+    if (body.AssetTag !== undefined) {
+      if (typeof body.AssetTag !== 'string' || body.AssetTag.length > 64)
+        throw new HttpError(400, 'PropertyValueTypeError', 'AssetTag must be a string of at most 64 characters');
+    }
+    if (body.IndicatorLED !== undefined && !(INDICATOR_LED_VALUES as readonly unknown[]).includes(body.IndicatorLED)) {
+      throw new HttpError(400, 'PropertyValueNotInList', `IndicatorLED must be one of ${INDICATOR_LED_VALUES.join(', ')}`);
+    }
+    if (body.AssetTag !== undefined) state.nameplate.assetTag = body.AssetTag as string;
+    if (body.IndicatorLED !== undefined) state.nameplate.indicatorLed = body.IndicatorLED as IndicatorLed;
+  }
+
   function patchMedia(state: MachineState, patch: Json): void {
     if (patch.Inserted === false || patch.Image === null) state.machine.ejectMedia();
     else if (typeof patch.Image === 'string' && patch.Image.length > 0) state.machine.insertMedia(patch.Image);
     else throw new HttpError(400, 'PropertyMissing', 'Image (a URL) or Inserted=false is required');
   }
 
-  /** Routes under /Systems/{id} and /Managers/{id}, after the BMC's delay and faults. */
+  /** Routes under /Systems/{id}, /Chassis/{id} and /Managers/{id}, after the BMC's delay and faults. */
   function machineRoute(method: string, kind: string, rest: string[], state: MachineState, req: http.IncomingMessage, body: Json): Reply {
-    requireAuth(req, state);
+    const account = requireAuth(req, state);
+    if (method !== 'GET') requirePrivilege(account, 'ConfigureComponents');
     const { machine, profile } = state;
     const sub = rest.join('/');
     if (kind === 'Systems') {
       const path = systemPath(machine.id);
+      const system = () => computerSystem(machine, profile, powerState(state), state.nameplate);
       if (sub === '') {
-        if (method === 'GET') return ok(computerSystem(machine, profile, powerState(state)));
+        if (method === 'GET') return ok(system());
         if (method === 'PATCH') {
-          checkIfMatch(req, computerSystem(machine, profile, powerState(state)), profile.strongIfMatch);
+          checkIfMatch(req, system(), profile.strongIfMatch);
           if (body.Boot !== undefined && profile.bootSettingsObject) {
             throw new HttpError(400, 'PropertyNotWritable', `Boot is changed through ${path}/Settings on this BMC`);
           }
+          patchNameplate(state, body);
           if (body.Boot !== undefined) patchBoot(state, body.Boot);
           return { status: 204 };
         }
+      }
+      const sel = selPath(machine.id);
+      if (sub === 'LogServices' && method === 'GET') return ok(logServices(machine));
+      if (sub === 'LogServices/SEL' && method === 'GET') return ok(selService(machine, state.log.ids().length));
+      if (sub === 'LogServices/SEL/Entries' && method === 'GET') {
+        return ok(
+          collection(
+            `${sel}/Entries`,
+            'LogEntry',
+            state.log.ids().map((id) => `${sel}/Entries/${id}`),
+          ),
+        );
+      }
+      if (sub.startsWith('LogServices/SEL/Entries/') && method === 'GET') {
+        const entry = state.log.entry(rest[rest.length - 1], `${sel}/Entries`);
+        if (entry) return ok(entry);
+      }
+      if (sub === 'LogServices/SEL/Actions/LogService.ClearLog' && method === 'POST') {
+        state.log.clear();
+        return { status: 204 };
       }
       if (sub === 'Settings' && profile.bootSettingsObject) {
         if (method === 'GET') return ok(systemSettings(machine, profile));
@@ -283,9 +413,27 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       if (sub === 'Actions/ComputerSystem.Reset' && method === 'POST') return reset(state, body);
       const resource = state.inventory.get(`${path}/${sub}`);
       if (resource && method === 'GET') return ok(resource);
+    } else if (kind === 'Chassis') {
+      if (sub === '' && method === 'GET') return ok(chassis(machine, state.nameplate));
+      if (sub === '' && method === 'PATCH') {
+        checkIfMatch(req, chassis(machine, state.nameplate), profile.strongIfMatch);
+        patchNameplate(state, body);
+        return { status: 204 };
+      }
+      if (sub === 'Power' && method === 'GET') return ok(chassisPower(machine));
+      if (sub === 'Thermal' && method === 'GET') return ok(chassisThermal(machine));
     } else {
       const path = managerPath(machine.id);
       if (sub === '' && method === 'GET') return ok(manager(machine));
+      if (sub === 'Actions/Manager.Reset' && method === 'POST') {
+        requirePrivilege(account, 'ConfigureManager');
+        if (!(MANAGER_RESET_TYPES as readonly unknown[]).includes(body.ResetType)) {
+          throw new HttpError(400, 'ActionParameterNotSupported', `ResetType must be one of ${MANAGER_RESET_TYPES.join(', ')}`);
+        }
+        // A BMC reset restarts the controller: every session on it is gone, the host keeps running.
+        sessions.closeAll(new Set(accounts.inGroup(state.group).map((a) => a.id)));
+        return { status: 204 };
+      }
       if (sub === 'VirtualMedia' && method === 'GET')
         return ok(collection(`${path}/VirtualMedia`, 'VirtualMedia', [`${path}/VirtualMedia/Cd`]));
       if (sub === 'VirtualMedia/Cd') {
@@ -322,6 +470,8 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
     if (segments.length === 0 && method === 'GET') return ok(serviceRoot());
     if (top === 'SessionService' && id === 'Sessions' && leaf === undefined && method === 'POST') return login(body);
     const account = requireAuth(req);
+    if (top === 'AccountService') return accountRoute(method, path, segments.slice(1), account, body);
+    if (top === 'EventService') return eventRoute(method, path, segments.slice(1), account, body);
     if (top === 'SessionService' && id === undefined && method === 'GET') {
       return ok({
         '@odata.id': path,
@@ -333,7 +483,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
       });
     }
     if (top === 'SessionService' && id === 'Sessions') {
-      const mine = sessions.of(account);
+      const mine = sessions.of(account.id);
       if (leaf === undefined && method === 'GET')
         return ok(
           collection(
@@ -343,7 +493,7 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
           ),
         );
       const session = mine.find((s) => s.id === leaf);
-      if (session && method === 'DELETE' && sessions.close(account, session.id)) return { status: 204 };
+      if (session && method === 'DELETE' && sessions.close(account.id, session.id)) return { status: 204 };
       if (session && method === 'GET') return ok({ '@odata.id': path, Id: session.id, Name: 'User Session', UserName: session.username });
       if (!session) throw new HttpError(404, 'ResourceNotFound', `Session ${leaf} not found`);
     }
@@ -365,7 +515,14 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
             mine.map((m) => managerPath(m.machine.id)),
           ),
         );
-      if (top === 'Chassis') return ok(collection(path, 'Chassis', []));
+      if (top === 'Chassis')
+        return ok(
+          collection(
+            path,
+            'Chassis',
+            mine.map((m) => chassisPath(m.machine.id)),
+          ),
+        );
       if (top === 'TaskService') {
         return ok({
           '@odata.id': path,
@@ -395,12 +552,151 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
     throw new HttpError(404, 'ResourceNotFound', `${method} ${path} is not supported`);
   }
 
+  /** AccountService: the caller's BMC's accounts and the predefined roles; a password change applies at the next login. */
+  function accountRoute(method: string, path: string, [collectionName, id]: string[], account: Account, body: Json): Reply {
+    if (collectionName === undefined && method === 'GET') {
+      return ok({
+        '@odata.id': path,
+        '@odata.type': '#AccountService.v1_10_0.AccountService',
+        Id: 'AccountService',
+        Name: 'Account Service',
+        ServiceEnabled: true,
+        MinPasswordLength: 1,
+        MaxPasswordLength: 20,
+        Accounts: { '@odata.id': ACCOUNTS_PATH },
+        Roles: { '@odata.id': ROLES_PATH },
+      });
+    }
+    if (collectionName === 'Roles' && method === 'GET') {
+      if (id === undefined)
+        return ok(
+          collection(
+            path,
+            'Role',
+            Object.keys(ROLE_PRIVILEGES).map((role) => `${path}/${role}`),
+          ),
+        );
+      if (id in ROLE_PRIVILEGES) {
+        return ok({
+          '@odata.id': path,
+          '@odata.type': '#Role.v1_3_0.Role',
+          Id: id,
+          Name: `${id} role`,
+          RoleId: id,
+          IsPredefined: true,
+          AssignedPrivileges: ROLE_PRIVILEGES[id as keyof typeof ROLE_PRIVILEGES],
+        });
+      }
+    }
+    if (collectionName === 'Accounts') {
+      const group = accounts.inGroup(account.group);
+      if (id === undefined && method === 'GET')
+        return ok(
+          collection(
+            path,
+            'ManagerAccount',
+            group.map((a) => `${path}/${a.id}`),
+          ),
+        );
+      if (id === undefined && method === 'POST') {
+        requirePrivilege(account, 'ConfigureUsers');
+        const created = accounts.create(account.group, body);
+        if (typeof created === 'string') throw new HttpError(400, 'PropertyValueFormatError', created);
+        return { status: 201, body: accountBody(created), headers: { Location: `${ACCOUNTS_PATH}/${created.id}` } };
+      }
+      const target = group.find((a) => a.id === id);
+      if (!target) throw new HttpError(404, 'ResourceNotFound', `Account ${id} not found`);
+      if (method === 'GET') return ok(accountBody(target));
+      const onlyOwnPassword = target.id === account.id && Object.keys(body).every((key) => key === 'Password');
+      requirePrivilege(account, onlyOwnPassword ? 'ConfigureSelf' : 'ConfigureUsers');
+      if (method === 'PATCH') {
+        const problem = accounts.update(target.id, body);
+        if (problem) throw new HttpError(400, 'PropertyValueFormatError', problem);
+        return { status: 204 };
+      }
+      if (method === 'DELETE') {
+        if (target.id === account.id) throw new HttpError(409, 'ResourceInUse', 'An account cannot delete itself');
+        accounts.delete(target.id);
+        sessions.closeAll(new Set([target.id]));
+        return { status: 204 };
+      }
+    }
+    throw new HttpError(404, 'ResourceNotFound', `${method} ${path} is not supported`);
+  }
+
+  function accountBody(account: Account): Json {
+    return {
+      '@odata.id': `${ACCOUNTS_PATH}/${account.id}`,
+      '@odata.type': '#ManagerAccount.v1_8_0.ManagerAccount',
+      Id: account.id,
+      Name: 'User Account',
+      UserName: account.username,
+      RoleId: account.role,
+      Enabled: account.enabled,
+      Locked: false,
+      // Redfish: Password is write-only and always reads as null.
+      Password: null,
+      Links: { Role: { '@odata.id': `${ROLES_PATH}/${account.role}` } },
+    };
+  }
+
+  /** EventService: subscriptions of the caller's BMC, which receive its machines' power and boot events. */
+  function eventRoute(method: string, path: string, [collectionName, id]: string[], account: Account, body: Json): Reply {
+    if (collectionName === undefined && method === 'GET') {
+      return ok({
+        '@odata.id': path,
+        '@odata.type': '#EventService.v1_7_0.EventService',
+        Id: 'EventService',
+        Name: 'Event Service',
+        ServiceEnabled: true,
+        DeliveryRetryAttempts: 3,
+        DeliveryRetryIntervalSeconds: Math.ceil((options.eventRetryIntervalMs ?? 1000) / 1000),
+        EventTypesForSubscription: EVENT_TYPES,
+        Subscriptions: { '@odata.id': SUBSCRIPTIONS_PATH },
+        Actions: { '#EventService.SubmitTestEvent': { target: `${path}/Actions/EventService.SubmitTestEvent` } },
+      });
+    }
+    if (collectionName === 'Actions' && id === 'EventService.SubmitTestEvent' && method === 'POST') {
+      requirePrivilege(account, 'ConfigureManager');
+      const problem = subscriptions.submitTest(account.group, body);
+      if (problem) throw new HttpError(400, 'ActionParameterMissing', problem);
+      return { status: 204 };
+    }
+    if (collectionName === 'Subscriptions') {
+      const mine = subscriptions.of(account.group);
+      if (id === undefined && method === 'GET')
+        return ok(
+          collection(
+            path,
+            'EventDestination',
+            mine.map((s) => `${path}/${s.id}`),
+          ),
+        );
+      if (id === undefined && method === 'POST') {
+        requirePrivilege(account, 'ConfigureManager');
+        const created = subscriptions.create(account.group, body);
+        if (typeof created === 'string') throw new HttpError(400, 'PropertyValueFormatError', created);
+        const location = `${SUBSCRIPTIONS_PATH}/${created.id}`;
+        return { status: 201, body: EventSubscriptions.body(created), headers: { Location: location } };
+      }
+      const subscription = mine.find((s) => s.id === id);
+      if (!subscription) throw new HttpError(404, 'ResourceNotFound', `Subscription ${id} not found`);
+      if (method === 'GET') return ok(EventSubscriptions.body(subscription));
+      if (method === 'DELETE') {
+        requirePrivilege(account, 'ConfigureManager');
+        subscriptions.delete(subscription.id);
+        return { status: 204 };
+      }
+    }
+    throw new HttpError(404, 'ResourceNotFound', `${method} ${path} is not supported`);
+  }
+
   function login(body: Json): Reply {
     const username = typeof body.UserName === 'string' ? body.UserName : '';
     const password = typeof body.Password === 'string' ? body.Password : '';
-    const account = credentialKey({ username, password });
-    if (!knownKeys.has(account)) throw new HttpError(401, 'InvalidCredentials', 'Invalid username or password');
-    const session = sessions.open(account, username);
+    const account = accounts.authenticate(username, password);
+    if (!account) throw new HttpError(401, 'InvalidCredentials', 'Invalid username or password');
+    const session = sessions.open(account.id, username);
     if (!session) {
       throw new HttpError(503, 'SessionLimitExceeded', 'The session table is full; close sessions or retry later', {
         'Retry-After': busyRetryAfter,
@@ -465,8 +761,9 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
         throw new HttpError(404, 'ResourceNotFound', `${pathname} is not a Redfish path`);
       const segments = pathname.slice(ROOT.length).split('/').filter(Boolean).map(decodeURIComponent);
       const [top, id, ...rest] = segments;
-      const state = (top === 'Systems' || top === 'Managers') && id !== undefined ? machines.get(id) : undefined;
-      if ((top === 'Systems' || top === 'Managers') && id !== undefined && !state) {
+      const perMachine = top === 'Systems' || top === 'Managers' || top === 'Chassis';
+      const state = perMachine && id !== undefined ? machines.get(id) : undefined;
+      if (perMachine && id !== undefined && !state) {
         requireAuth(req);
         throw new HttpError(404, 'ResourceNotFound', `${top} ${id} not found`);
       }
@@ -504,27 +801,49 @@ export async function startRedfishFace(options: RedfishFaceOptions): Promise<Red
   }
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res);
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 30000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  // Like a BMC that answers plain http:// with a redirect to https://: redfishtool's default mode reads the service
+  // root over http. One port serves both; the first byte of a connection tells a TLS handshake from plain HTTP.
+  const redirect = http.createServer((req, res) => {
+    res.writeHead(308, { Location: `https://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, 'Content-Length': '0' });
+    res.end();
   });
-  const { port } = server.address() as AddressInfo;
-  const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const sockets = new Set<net.Socket>();
+  const front = tls
+    ? net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('error', () => socket.destroy());
+        socket.once('close', () => sockets.delete(socket));
+        socket.once('data', (first: Buffer) =>
+          (first[0] === TLS_HANDSHAKE ? server : redirect).emit('connection', replaying(socket, first)),
+        );
+      })
+    : server;
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = front.address() as AddressInfo;
+  const baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let closed: Promise<void> | undefined;
 
   return {
     baseUrl,
+    caCert: tls?.caCert,
     systemUrl: (machineId) => `${baseUrl}${systemPath(machineId)}`,
     sessionCount: () => sessions.size,
     expireSessions: () => sessions.clear(),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
+        for (const detach of detachers) detach();
+        subscriptions.close();
         for (const timer of stalls) clearTimeout(timer);
         stalls.clear();
-        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        front.close(() => resolve());
         server.closeAllConnections();
+        redirect.closeAllConnections();
       });
       return closed;
     },

@@ -1,14 +1,19 @@
 /**
- * Redfish JSON for one SimMachine: the ComputerSystem, its Manager and virtual CD, and the static inventory
- * subtree (Processors, Memory, Storage/Drives, EthernetInterfaces) built once from the machine's inventory.
+ * Redfish JSON for one SimMachine: the ComputerSystem, its Chassis (with Power and Thermal), its Manager and
+ * virtual CD, the log service, and the static inventory subtree (Processors, Memory, Storage/Drives,
+ * EthernetInterfaces) built once from the machine's inventory. System, Chassis and Manager link to each other.
  */
 import type { BootDevice } from '../../core/hardware';
 import type { SimMachine } from '../machine';
+import { sensorReadings } from '../sensors';
 import type { FaceVendorProfile } from './vendors';
 
 export const ROOT = '/redfish/v1';
 
-/** The ResetTypes the face accepts, mapped to the SimMachine action each one performs. */
+/**
+ * The ResetTypes the face accepts (the list iDRAC and OpenBMC advertise), mapped to the SimMachine action each one
+ * performs: PushPowerButton toggles like the front-panel button; Nmi interrupts a running OS and changes no power.
+ */
 export const RESET_ACTIONS = {
   On: 'on',
   ForceOff: 'off',
@@ -16,8 +21,22 @@ export const RESET_ACTIONS = {
   GracefulRestart: 'reset',
   ForceRestart: 'reset',
   PowerCycle: 'cycle',
+  PushPowerButton: 'toggle',
+  Nmi: 'nmi',
 } as const;
 export type ResetType = keyof typeof RESET_ACTIONS;
+
+/** A BMC reset restarts the controller, never the host. */
+export const MANAGER_RESET_TYPES = ['GracefulRestart', 'ForceRestart'] as const;
+
+export const INDICATOR_LED_VALUES = ['Off', 'Lit', 'Blinking'] as const;
+export type IndicatorLed = (typeof INDICATOR_LED_VALUES)[number];
+
+/** What an operator sets on a machine through its BMC: the asset tag and the identify LED. */
+export interface Nameplate {
+  assetTag: string;
+  indicatorLed: IndicatorLed;
+}
 
 /** A Redfish PowerState, including the transitional ones shown while a reset is under way. */
 export type RedfishPowerState = 'On' | 'Off' | 'PoweringOn' | 'PoweringOff';
@@ -54,6 +73,14 @@ export function managerPath(id: string): string {
   return `${ROOT}/Managers/${encodeURIComponent(id)}`;
 }
 
+export function chassisPath(id: string): string {
+  return `${ROOT}/Chassis/${encodeURIComponent(id)}`;
+}
+
+export function selPath(id: string): string {
+  return `${systemPath(id)}/LogServices/SEL`;
+}
+
 export function serviceRoot(): Json {
   return {
     '@odata.id': `${ROOT}/`,
@@ -66,6 +93,8 @@ export function serviceRoot(): Json {
     Managers: link(`${ROOT}/Managers`),
     Chassis: link(`${ROOT}/Chassis`),
     SessionService: link(`${ROOT}/SessionService`),
+    AccountService: link(`${ROOT}/AccountService`),
+    EventService: link(`${ROOT}/EventService`),
     TaskService: link(`${ROOT}/TaskService`),
     Links: { Sessions: link(`${ROOT}/SessionService/Sessions`) },
   };
@@ -88,7 +117,7 @@ export function bootDeviceFor(target: string, profile: FaceVendorProfile): BootD
   return entry ? (entry[0] as BootDevice) : undefined;
 }
 
-export function computerSystem(machine: SimMachine, profile: FaceVendorProfile, powerState: RedfishPowerState): Json {
+export function computerSystem(machine: SimMachine, profile: FaceVendorProfile, powerState: RedfishPowerState, nameplate: Nameplate): Json {
   const path = systemPath(machine.id);
   const inv = machine.inventory;
   const sockets = inv.cpus.reduce((n, cpu) => n + cpu.count, 0);
@@ -101,6 +130,9 @@ export function computerSystem(machine: SimMachine, profile: FaceVendorProfile, 
     Manufacturer: inv.manufacturer ?? 'metalforge',
     Model: inv.model ?? 'SimMachine',
     SerialNumber: inv.serial ?? machine.id,
+    AssetTag: nameplate.assetTag,
+    IndicatorLED: nameplate.indicatorLed,
+    'IndicatorLED@Redfish.AllowableValues': INDICATOR_LED_VALUES,
     PowerState: powerState,
     Status: { State: 'Enabled', Health: 'OK' },
     Boot: bootSection(machine, profile),
@@ -109,12 +141,13 @@ export function computerSystem(machine: SimMachine, profile: FaceVendorProfile, 
       CoreCount: inv.cpus.reduce((n, cpu) => n + cpu.count * cpu.cores, 0),
       Model: inv.cpus[0]?.model,
     },
-    MemorySummary: { TotalSystemMemoryGiB: inv.memoryMiB / 1024 },
+    MemorySummary: { TotalSystemMemoryGiB: inv.memoryMiB / 1024, Status: { State: 'Enabled', Health: 'OK' } },
     Processors: link(`${path}/Processors`),
     Memory: link(`${path}/Memory`),
     Storage: link(`${path}/Storage`),
     EthernetInterfaces: link(`${path}/EthernetInterfaces`),
-    Links: { ManagedBy: [link(managerPath(machine.id))], Chassis: [] },
+    LogServices: link(`${path}/LogServices`),
+    Links: { ManagedBy: [link(managerPath(machine.id))], Chassis: [link(chassisPath(machine.id))] },
     Actions: {
       '#ComputerSystem.Reset': {
         target: `${path}/Actions/ComputerSystem.Reset`,
@@ -145,9 +178,133 @@ export function manager(machine: SimMachine): Json {
     Name: `BMC of ${machine.id}`,
     ManagerType: 'BMC',
     Model: 'metalforge sim BMC',
+    FirmwareVersion: '1.0.0',
+    PowerState: 'On',
     Status: { State: 'Enabled', Health: 'OK' },
     VirtualMedia: link(`${path}/VirtualMedia`),
-    Links: { ManagerForServers: [link(systemPath(machine.id))] },
+    Links: {
+      ManagerForServers: [link(systemPath(machine.id))],
+      ManagerForChassis: [link(chassisPath(machine.id))],
+      ManagerInChassis: link(chassisPath(machine.id)),
+    },
+    Actions: {
+      '#Manager.Reset': { target: `${path}/Actions/Manager.Reset`, 'ResetType@Redfish.AllowableValues': MANAGER_RESET_TYPES },
+    },
+  };
+}
+
+const ENABLED_OK = { State: 'Enabled', Health: 'OK' };
+
+export function chassis(machine: SimMachine, nameplate: Nameplate): Json {
+  const path = chassisPath(machine.id);
+  const inv = machine.inventory;
+  return {
+    '@odata.id': path,
+    '@odata.type': '#Chassis.v1_14_0.Chassis',
+    Id: machine.id,
+    Name: `Chassis of ${machine.id}`,
+    ChassisType: 'RackMount',
+    Manufacturer: inv.manufacturer ?? 'metalforge',
+    Model: inv.model ?? 'SimMachine',
+    SerialNumber: inv.serial ?? machine.id,
+    AssetTag: nameplate.assetTag,
+    IndicatorLED: nameplate.indicatorLed,
+    'IndicatorLED@Redfish.AllowableValues': INDICATOR_LED_VALUES,
+    PowerState: machine.power === 'on' ? 'On' : 'Off',
+    Status: ENABLED_OK,
+    Power: link(`${path}/Power`),
+    Thermal: link(`${path}/Thermal`),
+    Links: {
+      ComputerSystems: [link(systemPath(machine.id))],
+      ManagedBy: [link(managerPath(machine.id))],
+    },
+  };
+}
+
+export function chassisPower(machine: SimMachine): Json {
+  const path = `${chassisPath(machine.id)}/Power`;
+  const readings = sensorReadings(machine.inventory, machine.power);
+  return {
+    '@odata.id': path,
+    '@odata.type': '#Power.v1_6_0.Power',
+    Id: 'Power',
+    Name: 'Power',
+    PowerControl: [
+      {
+        '@odata.id': `${path}#/PowerControl/0`,
+        MemberId: '0',
+        Name: 'System Power Control',
+        PowerConsumedWatts: readings.powerWatts,
+        PowerCapacityWatts: readings.powerSupplyWatts,
+        Status: ENABLED_OK,
+      },
+    ],
+    PowerSupplies: Array.from({ length: readings.powerSupplies }, (_, i) => ({
+      '@odata.id': `${path}#/PowerSupplies/${i}`,
+      MemberId: String(i),
+      Name: `PSU${i + 1}`,
+      PowerSupplyType: 'AC',
+      PowerCapacityWatts: readings.powerSupplyWatts,
+      LineInputVoltage: 230,
+      Status: ENABLED_OK,
+    })),
+  };
+}
+
+export function chassisThermal(machine: SimMachine): Json {
+  const path = `${chassisPath(machine.id)}/Thermal`;
+  const readings = sensorReadings(machine.inventory, machine.power);
+  const temperatures = [
+    { Name: 'Inlet Temp', ReadingCelsius: readings.inletCelsius, PhysicalContext: 'Intake', UpperThresholdCritical: 42 },
+    ...readings.cpuCelsius.map((celsius, i) => ({
+      Name: `CPU${i + 1} Temp`,
+      ReadingCelsius: celsius,
+      PhysicalContext: 'CPU',
+      UpperThresholdCritical: 95,
+    })),
+  ];
+  return {
+    '@odata.id': path,
+    '@odata.type': '#Thermal.v1_6_0.Thermal',
+    Id: 'Thermal',
+    Name: 'Thermal',
+    Temperatures: temperatures.map((t, i) => ({
+      '@odata.id': `${path}#/Temperatures/${i}`,
+      MemberId: String(i),
+      Status: ENABLED_OK,
+      ...t,
+    })),
+    Fans: readings.fanRpm.map((rpm, i) => ({
+      '@odata.id': `${path}#/Fans/${i}`,
+      MemberId: String(i),
+      Name: `Fan${i + 1}`,
+      Reading: rpm,
+      ReadingUnits: 'RPM',
+      LowerThresholdCritical: machine.power === 'on' ? 600 : undefined,
+      Status: ENABLED_OK,
+    })),
+  };
+}
+
+export function logServices(machine: SimMachine): Json {
+  return collection(`${systemPath(machine.id)}/LogServices`, 'LogService', [selPath(machine.id)]);
+}
+
+export function selService(machine: SimMachine, entries: number): Json {
+  const path = selPath(machine.id);
+  return {
+    '@odata.id': path,
+    '@odata.type': '#LogService.v1_2_0.LogService',
+    Id: 'SEL',
+    Name: 'System Event Log',
+    LogEntryType: 'SEL',
+    OverWritePolicy: 'WrapsWhenFull',
+    MaxNumberOfRecords: 1000,
+    ServiceEnabled: true,
+    Status: ENABLED_OK,
+    'Entries@odata.count': entries,
+    Entries: link(`${path}/Entries`),
+    Actions: { '#LogService.ClearLog': { target: `${path}/Actions/LogService.ClearLog` } },
   };
 }
 
@@ -184,7 +341,7 @@ export function inventoryTree(machine: SimMachine): Map<string, Json> {
   const addCollection = (name: string, type: string, members: [string, Json][]) => {
     const path = `${base}/${name}`;
     for (const [id, body] of members) {
-      tree.set(`${path}/${id}`, { '@odata.id': `${path}/${id}`, Id: id, Name: `${type} ${id}`, ...body });
+      tree.set(`${path}/${id}`, { '@odata.id': `${path}/${id}`, Id: id, Name: `${type} ${id}`, Status: ENABLED_OK, ...body });
     }
     tree.set(
       path,

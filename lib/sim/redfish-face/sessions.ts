@@ -1,6 +1,6 @@
 /**
  * The face's session table, like a BMC's: a bounded number of sessions, each bound to the account that opened
- * it. Accounts are opaque keys (username and password joined), never logged.
+ * it (by account id).
  */
 import { randomBytes } from 'node:crypto';
 import { ROOT } from './resources';
@@ -47,6 +47,11 @@ export class SessionTable {
       if (session.id === id && session.account === account) return this.byToken.delete(token);
     }
     return false;
+  }
+
+  /** Drops the sessions of these accounts (their BMC was reset). */
+  closeAll(accounts: ReadonlySet<string>): void {
+    for (const [token, session] of this.byToken) if (accounts.has(session.account)) this.byToken.delete(token);
   }
 
   clear(): void {

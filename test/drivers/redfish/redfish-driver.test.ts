@@ -2,7 +2,7 @@ import { createRedfishDriver, RedfishDriverOptions } from '../../../lib/drivers/
 import { BmcDriver, DriverError } from '../../../lib/drivers/types';
 import type { SimMachine } from '../../../lib/sim/machine';
 import { RedfishFace, RequestRecord, startRedfishFace } from '../../../lib/sim/redfish-face';
-import { machineOf, makeTestTls, toolExists } from '../../sim/redfish-face/fixtures';
+import { machineOf, toolExists } from '../../sim/redfish-face/fixtures';
 
 const ADMIN = { username: 'admin', password: 'driver-secret' };
 const FAST: RedfishDriverOptions = { pollIntervalMs: 5, backoffMs: 1, maxBackoffMs: 5, requestTimeoutMs: 5000 };
@@ -33,7 +33,10 @@ function driverFor(
   extra: Partial<Parameters<typeof createRedfishDriver>[0]> = {},
   options: RedfishDriverOptions = {},
 ): BmcDriver {
-  const driver = createRedfishDriver({ driver: 'redfish', address: face.systemUrl(id), ...ADMIN, ...extra }, { ...FAST, ...options });
+  const driver = createRedfishDriver(
+    { driver: 'redfish', address: face.systemUrl(id), caCert: face.caCert, ...ADMIN, ...extra },
+    { ...FAST, ...options },
+  );
   drivers.push(driver);
   return driver;
 }
@@ -220,7 +223,10 @@ describe('Redfish driver: virtual media and inventory', () => {
 describe('Redfish driver: sessions, auth and faults', () => {
   it('logs in with a session, discovers the only visible system and deletes the session on close', async () => {
     const before = face.sessionCount();
-    const driver = createRedfishDriver({ driver: 'redfish', address: face.baseUrl, username: 'ops', password: 'own-secret' }, FAST);
+    const driver = createRedfishDriver(
+      { driver: 'redfish', address: face.baseUrl, caCert: face.caCert, username: 'ops', password: 'own-secret' },
+      FAST,
+    );
     await driver.power.setPower('on');
     expect(machines.own12.power).toBe('on');
     expect(face.sessionCount()).toBe(before + 1);
@@ -232,7 +238,9 @@ describe('Redfish driver: sessions, auth and faults', () => {
   });
 
   it('asks for the system path when the account sees several systems', async () => {
-    const error = await driverError(createRedfishDriver({ driver: 'redfish', address: face.baseUrl, ...ADMIN }, FAST).power.powerState());
+    const error = await driverError(
+      createRedfishDriver({ driver: 'redfish', address: face.baseUrl, caCert: face.caCert, ...ADMIN }, FAST).power.powerState(),
+    );
     expect(error.kind).toBe('protocol');
     expect(error.message).toMatch(/put the system path in the address/);
   });
@@ -262,7 +270,7 @@ describe('Redfish driver: sessions, auth and faults', () => {
       onRequest: (r) => requests.push(r),
     });
     try {
-      const driver = createRedfishDriver({ driver: 'redfish', address: small.baseUrl, ...ADMIN }, FAST);
+      const driver = createRedfishDriver({ driver: 'redfish', address: small.baseUrl, caCert: small.caCert, ...ADMIN }, FAST);
       await driver.power.setPower('on');
       expect(await driver.power.powerState()).toBe('on');
       expect(requestsTo('/Systems/solo1').every((r) => r.auth === 'basic')).toBe(true);
@@ -321,9 +329,8 @@ if (!OPENSSL) console.warn('openssl is not installed: skipping the Redfish drive
   const machine = machineOf('tls1');
 
   beforeAll(async () => {
-    const tls = makeTestTls();
-    caCert = tls.caCert;
-    tlsFace = await startRedfishFace({ machines: [machine], credentials: ADMIN, tls });
+    tlsFace = await startRedfishFace({ machines: [machine], credentials: ADMIN });
+    caCert = tlsFace.caCert!;
   });
   afterAll(() => tlsFace.close());
 

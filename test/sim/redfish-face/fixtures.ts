@@ -1,8 +1,5 @@
-/** Shared by the Redfish face and Redfish driver tests: simulated machines, external tools, a throwaway TLS CA. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Shared by the Redfish face and Redfish driver tests: simulated machines and external tools. */
+import { spawnSync } from 'node:child_process';
 import type { HardwareInventory } from '../../../lib/drivers/types';
 import { seededRandom } from '../../../lib/core/random';
 import { SimFaults, SimMachine, SimTimings } from '../../../lib/sim/machine';
@@ -55,56 +52,4 @@ export function toolExists(command: string, args: string[] = ['--version']): boo
 /** Debian's system python with sushy importable (not a pyenv shim). */
 export function sushyAvailable(): boolean {
   return spawnSync('/usr/bin/python3', ['-c', 'import sushy'], { stdio: 'ignore' }).status === 0;
-}
-
-export interface TestTls {
-  caCert: string;
-  key: string;
-  cert: string;
-}
-
-/** A throwaway CA and a server certificate for 127.0.0.1 signed by it (openssl CLI); the temp dir is removed. */
-export function makeTestTls(): TestTls {
-  const dir = mkdtempSync(join(tmpdir(), 'redfish-tls-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  try {
-    run(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=metalforge test CA',
-    );
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'bmc.key', '-out', 'bmc.csr', '-subj', '/CN=127.0.0.1');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    run(
-      'x509',
-      '-req',
-      '-in',
-      'bmc.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'bmc.pem',
-      '-days',
-      '2',
-      '-extfile',
-      'san.ext',
-    );
-    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    return { caCert: read('ca.pem'), key: read('bmc.key'), cert: read('bmc.pem') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
