@@ -4,8 +4,8 @@
  * metro router (`metal_bgp_session`), and the project's BGP is enabled when asked. Each device's neighbor data then
  * lists the address among the routes it may announce; the device configures it on a loopback and announces it.
  *
- * The API holds one assignment per address, so the address is attached as an elastic IP (`metal_ip_attachment`,
- * listed in the device's metadata) to one device only, the holder; the others announce it over BGP alone.
+ * The address is also attached to every device (`metal_ip_attachment`; a global address may be on several devices,
+ * once each), so each device's metadata lists it for the OS to configure.
  */
 import { Construct } from 'constructs';
 import { BgpSession } from '../gen/providers/metal/bgp-session';
@@ -36,11 +36,6 @@ export interface AnycastServiceProps extends IpBlockOptions {
    * @default - a global_ipv4 address is reserved here
    */
   readonly block?: IReservedIpBlock;
-  /**
-   * The device the address is attached to as an elastic IP (one device: the API allows one assignment per address).
-   * @default - the first device of the fleet
-   */
-  readonly holder?: IBareMetalDevice;
 }
 
 /** A global address announced from every device of a fleet, with one BGP session per device. */
@@ -49,23 +44,19 @@ export class AnycastService extends Construct {
   public readonly block: IReservedIpBlock;
   /** The IPv4 BGP sessions, one per device, in the fleet's order. */
   public readonly sessions: readonly BgpSession[];
-  /** The address's elastic IP assignment to the holder. */
-  public readonly attachment: IpAttachment;
+  /** The address's assignments, one per device, in the fleet's order. */
+  public readonly attachments: readonly IpAttachment[];
   public readonly devices: readonly IBareMetalDevice[];
 
   constructor(scope: Construct, id: string, props: AnycastServiceProps) {
     super(scope, id);
     const devices = props.fleet instanceof EdgeFleet ? props.fleet.devices : props.fleet;
-    const holder = props.holder ?? devices[0];
     const problems = new Problems();
     if (devices.length === 0) problems.add('fleet has no devices; give an EdgeFleet or a list of at least one device');
     const ids = devices.map((d) => d.node.id);
     const twice = ids.filter((name, i) => ids.indexOf(name) !== i);
     if (twice.length) {
       problems.add(`fleet lists ${twice.map(quote).join(', ')} twice (by construct id); a device has one IPv4 session: list each once`);
-    }
-    if (props.holder && !devices.includes(props.holder)) {
-      problems.add(`holder is not one of the fleet's devices; give one of them (${ids.join(', ')})`);
     }
     if (props.bgp) {
       bgpProblems(props.bgp).forEach((p) => problems.add(p));
@@ -107,7 +98,10 @@ export class AnycastService extends Construct {
           dependsOn: bgpOwner,
         }),
     );
-    this.attachment = new IpAttachment(this, 'attachment', { deviceId: holder.deviceId, cidrNotation: this.block.cidrNotation });
+    this.attachments = devices.map(
+      (device) =>
+        new IpAttachment(this, `attachment-${device.node.id}`, { deviceId: device.deviceId, cidrNotation: this.block.cidrNotation }),
+    );
   }
 
   /** The anycast address. */

@@ -25,46 +25,46 @@ describe('AnycastService', () => {
         depends_on: [expect.stringMatching(/^metal_project\.project_[0-9A-F]+$/)],
       })),
     );
-    expect(Object.values(resources.metal_ip_attachment)).toEqual([
-      {
-        device_id: ref('metal_device', 'dns_dns-at-1_device'),
+    expect(Object.values(resources.metal_ip_attachment)).toEqual(
+      ['at', 'se', 'sy'].map((metro) => ({
+        device_id: ref('metal_device', `dns_dns-${metro}-1_device`),
         cidr_notation: expect.stringContaining('metal_reserved_ip_block.anycast_address_'),
-      },
-    ]);
+      })),
+    );
     expect([service.devices.length, service.sessionIds.length, service.address.startsWith('${TfToken[')]).toEqual([3, 3, true]);
     expect(synth).toMatchSnapshot();
   });
 
-  test('announces from any devices, with a chosen holder and default routes, when BGP is enabled elsewhere', () => {
+  test('announces from any devices, with default routes, when BGP is enabled elsewhere', () => {
     const { stack, project } = stackWithProject();
     const a = new BareMetalDevice(stack, 'a', { project, metro: 'ny' });
     const b = new BareMetalDevice(stack, 'b', { project, metro: 'da' });
-    new AnycastService(stack, 'anycast', { project, fleet: [a, b], holder: b, defaultRoute: true });
+    new AnycastService(stack, 'anycast', { project, fleet: [a, b], defaultRoute: true });
     const resources = synthObject(stack).resource;
     expect(Object.values(resources.metal_project)[0]).not.toHaveProperty('bgp_config');
     expect(Object.values(resources.metal_bgp_session)).toEqual([
       { device_id: ref('metal_device', 'a_device'), address_family: 'ipv4', default_route: true },
       { device_id: ref('metal_device', 'b_device'), address_family: 'ipv4', default_route: true },
     ]);
-    expect(Object.values(resources.metal_ip_attachment)[0].device_id).toEqual(ref('metal_device', 'b_device'));
+    expect(Object.values(resources.metal_ip_attachment).map((r) => r.device_id)).toEqual([
+      ref('metal_device', 'a_device'),
+      ref('metal_device', 'b_device'),
+    ]);
   });
 
-  test('collects every problem: no devices, a device twice, a foreign holder, bad BGP options, bad tags', () => {
+  test('collects every problem: no devices, a device twice, bad BGP options, bad tags', () => {
     const { stack, project } = stackWithProject();
     const a = new BareMetalDevice(stack, 'a', { project, metro: 'ny' });
-    const stranger = new BareMetalDevice(stack, 'stranger', { project, metro: 'ny' });
     expectProblems(
       () =>
         new AnycastService(stack, 'bad', {
           project,
           fleet: [a, a],
-          holder: stranger,
           bgp: { asn: 0, md5: 'short', deploymentType: 'regional' as never },
           tags: [''],
         }),
       [
         'fleet lists "a" twice',
-        "holder is not one of the fleet's devices",
         'bgp.deploymentType "regional" is not a deployment type',
         'bgp.asn: 0 must be at least 1',
         'bgp.md5: the password must be 10 to 20 letters and digits',
