@@ -1,0 +1,3 @@
+export function DataCenters() {
+  return <h1>DataCenters</h1>;
+}

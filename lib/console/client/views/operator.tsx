@@ -1,0 +1,3 @@
+export function Operator({ facility }: { facility?: string }) {
+  return <h1>Operator {facility}</h1>;
+}
