@@ -30,6 +30,7 @@ describeWithBrowser('the console in Chromium', () => {
   let url: string;
   let browser: Browser;
   let projectId: string;
+  let spotProjectId: string;
   let page: Page;
   let problems: string[];
 
@@ -47,6 +48,22 @@ describeWithBrowser('the console in Chromium', () => {
         customdata: { note: payload },
       });
     }
+    spotProjectId = (await adminProject(cloud, 'spot')).projectId;
+    const spotRequest = await cloud.app.inject({
+      method: 'POST',
+      url: `/metal/v1/projects/${spotProjectId}/spot-market-requests`,
+      headers: { 'x-auth-token': cloud.adminToken },
+      payload: {
+        max_bid_price: 1,
+        devices_min: 1,
+        devices_max: 1,
+        metro: 'ny',
+        instance_parameters: { plan: 'c3.small.x86', operating_system: 'ubuntu_24_04', hostname: 'spot-1' },
+      },
+    });
+    expect(spotRequest.statusCode).toBe(201);
+    // Clearing rounds record the prices the chart draws.
+    for (let round = 0; round < 3; round++) await cloud.engine.spot.clear();
     browser = await launchBrowser();
   });
 
@@ -150,5 +167,76 @@ describeWithBrowser('the console in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'Power off requested.' }).waitFor();
     await page.getByTestId('timeline').getByText(/power/i).first().waitFor();
     await page.locator('[data-state="inactive"]').waitFor({ timeout: 30_000 });
+  });
+
+  it("draws the spot price history and lists the project's requests with their devices", async () => {
+    await signIn();
+    await page.goto(`${url}/#/spot/${spotProjectId}`);
+    await page.getByRole('button', { name: /c3\.small\.x86 in ny: show its history/ }).click();
+    await page.getByRole('heading', { name: /Price history of c3\.small\.x86 in ny/ }).waitFor();
+    const chart = page.locator('.chart[data-points]');
+    await chart.locator('canvas').waitFor();
+    const points = Number(await chart.getAttribute('data-points'));
+    const history = await cloud.app.inject({
+      method: 'GET',
+      url: `/metal/v1/market/spot/prices/history?metro=ny&plan=c3.small.x86&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}&until=${new Date().toISOString()}`,
+      headers: { 'x-auth-token': cloud.adminToken },
+    });
+    expect(points).toBeGreaterThan(0);
+    expect(points).toBe(history.json().prices_history.datapoints.length);
+    // uPlot drew on its canvas: some pixel of it is not blank.
+    const drawn = await chart.locator('canvas').evaluate((canvas: any) =>
+      canvas
+        .getContext('2d')
+        .getImageData(0, 0, canvas.width, canvas.height)
+        .data.some((v: number) => v !== 0),
+    );
+    expect(drawn).toBe(true);
+    await page.getByTestId('spot-requests').getByRole('link', { name: 'spot-1' }).waitFor();
+    expect(await page.getByTestId('spot-requests').textContent()).toMatch(/c3\.small\.x86 in ny/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'spot-market');
+  });
+
+  it('maps every metro of the catalog, and the operator sees machines per facility with their BMC health', async () => {
+    const metros = (
+      await cloud.app.inject({ method: 'GET', url: '/metal/v1/locations/metros', headers: { 'x-auth-token': cloud.adminToken } })
+    )
+      .json()
+      .metros.map((m: { code: string }) => m.code)
+      .sort();
+    await signIn();
+    await page.goto(`${url}/#/datacenters`);
+    await page.locator('svg.world g.metro').first().waitFor();
+    expect((await page.locator('svg.world g.metro').evaluateAll((marks: any[]) => marks.map((m) => m.dataset.metro))) as string[]).toEqual(
+      expect.arrayContaining(metros),
+    );
+    expect(await page.locator('svg.world g.metro').count()).toBe(metros.length);
+    expect(await page.locator('svg.world path.land').getAttribute('d')).toMatch(/^M[\d.,-]+L/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'data-centers');
+
+    await page.getByRole('link', { name: 'Machines per facility' }).click();
+    await page.getByTestId('facilities').getByRole('link', { name: 'ny5' }).click();
+    await page.getByRole('heading', { name: 'Machines in ny5' }).waitFor();
+    const rows = await page.getByTestId('machines').locator('tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/^ny5-\d+.*sim ny5-\d+(answers|being verified|does not answer|needs an operator)/);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'operator');
+  });
+
+  it("tells a project's token that the operator pages need the admin token", async () => {
+    const key = await cloud.app.inject({
+      method: 'POST',
+      url: `/metal/v1/projects/${projectId}/api-keys`,
+      headers: { 'x-auth-token': cloud.adminToken },
+      payload: { description: 'console test' },
+    });
+    expect(key.statusCode).toBe(201);
+    await signIn(key.json().token);
+    await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+    await page.goto(`${url}/#/operator`);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/operator's admin token/);
   });
 });

@@ -37,12 +37,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** Page errors and failed requests the page met (a CSP refusal shows as a console error). */
+/** Page errors and failed requests the page met (a CSP refusal shows as a console error); the API's refusals are expected. */
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of (401|422)/.test(message.text())) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !/status of (401|403|422)/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   page.on('dialog', (dialog) => {
     problems.push(`dialog opened: ${dialog.message()}`);

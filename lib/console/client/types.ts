@@ -105,17 +105,28 @@ export interface SshKey {
   fingerprint: string;
 }
 
+export interface SpotRequestDevice {
+  id: string;
+  hostname: string;
+  state: DeviceStateName;
+  termination_time?: string;
+}
+
 export interface SpotRequest {
   id: string;
   devices_min: number;
   devices_max: number;
   max_bid_price: number;
-  metro?: { code: string } | null;
-  facilities?: Href[];
-  plan?: { slug?: string; href?: string } | null;
-  devices: Href[];
+  metro: { code: string; name: string };
+  plan: { slug: string };
+  kind: 'one_time' | 'persistent';
+  state: 'open' | 'closed';
+  closed_reason?: string;
+  filled_total: number;
+  price?: number;
+  devices: SpotRequestDevice[];
   created_at: string;
-  end_at?: string | null;
+  end_at: string | null;
 }
 
 export type CapacityLevel = 'normal' | 'limited' | 'unavailable';

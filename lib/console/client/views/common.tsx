@@ -52,6 +52,19 @@ export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T
   return { ...state, reload: () => setRound((n) => n + 1) };
 }
 
+/** A module loaded on first use (a chunk of its own: the chart and the map stay out of the first view's bundle). */
+export function useLazy<T>(load: () => Promise<T>): T | undefined {
+  const [loaded, setLoaded] = useState<T>();
+  useEffect(() => {
+    let current = true;
+    void load().then((module) => current && setLoaded(() => module));
+    return () => {
+      current = false;
+    };
+  }, []);
+  return loaded;
+}
+
 export function Section({ title, children, labelledBy }: { title: string; children: ComponentChildren; labelledBy?: string }) {
   const id = labelledBy ?? `s-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
