@@ -158,7 +158,7 @@ describeWithBrowser('the console in Chromium', () => {
     await screenshot(page, 'device');
   });
 
-  it('shows a power action in the timeline', async () => {
+  it('shows a power action in the timeline, and deletes only once confirmed', async () => {
     await signIn();
     await page.goto(`${url}/#/projects/${projectId}`);
     await page.getByRole('link', { name: 'web-1' }).click();
@@ -167,6 +167,23 @@ describeWithBrowser('the console in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'Power off requested.' }).waitFor();
     await page.getByTestId('timeline').getByText(/power/i).first().waitFor();
     await page.locator('[data-state="inactive"]').waitFor({ timeout: 30_000 });
+
+    const id = page.url().split('/').pop();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete web-1?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await confirm.count()).toBe(0);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await confirm.getByRole('button', { name: 'Delete the device' }).click();
+    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    expect(page.url()).toBe(`${url}/#/projects/${projectId}`);
+    const deleted = await cloud.app.inject({
+      method: 'GET',
+      url: `/metal/v1/devices/${id}`,
+      headers: { 'x-auth-token': cloud.adminToken },
+    });
+    // Deprovisioning, or already gone.
+    expect(deleted.statusCode === 404 || deleted.json().state === 'deprovisioning').toBe(true);
   });
 
   it("draws the spot price history and lists the project's requests with their devices", async () => {
@@ -196,6 +213,32 @@ describeWithBrowser('the console in Chromium', () => {
     expect(await page.getByTestId('spot-requests').textContent()).toMatch(/c3\.small\.x86 in ny/);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'spot-market');
+
+    // A bid under the price: the next clearing round reclaims the device with a termination notice.
+    const request = (
+      await cloud.app.inject({
+        method: 'GET',
+        url: `/metal/v1/projects/${spotProjectId}/spot-market-requests`,
+        headers: { 'x-auth-token': cloud.adminToken },
+      })
+    ).json().spot_market_requests[0];
+    const outbid = await cloud.app.inject({
+      method: 'PUT',
+      url: `/metal/v1/spot-market-requests/${request.id}`,
+      headers: { 'x-auth-token': cloud.adminToken },
+      payload: { max_bid_price: 0.001 },
+    });
+    expect(outbid.statusCode).toBe(200);
+    await cloud.engine.spot.clear();
+    await page.reload();
+    await page
+      .getByTestId('spot-requests')
+      .getByText(/terminates/)
+      .waitFor();
+    await page.getByTestId('spot-requests').getByRole('link', { name: 'spot-1' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(
+      /^Spot termination notice: this spot instance will be reclaimed at /,
+    );
   });
 
   it('maps every metro of the catalog, and the operator sees machines per facility with their BMC health', async () => {

@@ -54,6 +54,9 @@ const COLUMNS: [SortKey | undefined, string][] = [
   ['created', 'Created'],
 ];
 
+/** One collator for every comparison (localeCompare with options builds one per call). */
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 const searchText = (d: Device) =>
   [d.hostname, d.plan?.slug, d.metro?.code, d.state, ...d.tags, ...d.ip_addresses.map((ip) => ip.address)].join(' ').toLowerCase();
 
@@ -101,7 +104,7 @@ export function Devices({ project }: { project: string }) {
     const kept = words.length ? devices.filter((d) => words.every((w) => texts.get(d.id)!.includes(w))) : devices.slice();
     const value = SORT_VALUE[sort.key];
     const direction = sort.descending ? -1 : 1;
-    return kept.sort((a, b) => direction * value(a).localeCompare(value(b), undefined, { numeric: true }));
+    return kept.sort((a, b) => direction * collator.compare(value(a), value(b)));
   }, [devices, texts, filter, sort]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
