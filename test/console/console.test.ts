@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import pino from 'pino';
 import type { Cloud } from '../../lib/cloud';
 import { describeWithBrowser, collectProblems, launchBrowser, screenshot } from '../support/browser';
 import { adminProject, deviceInput, removeTempDirs, testCloud } from '../support/cloud';
@@ -33,9 +34,15 @@ describeWithBrowser('the console in Chromium', () => {
   let spotProjectId: string;
   let page: Page;
   let problems: string[];
+  /** Every line the server logged (trace level: requests with their URLs and headers' shapes). */
+  const logLines: string[] = [];
 
   beforeAll(async () => {
-    cloud = await testCloud('pglite', { simScale: 0.02, bootPath: 'in-process' });
+    cloud = await testCloud('pglite', {
+      simScale: 0.02,
+      bootPath: 'in-process',
+      logger: pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) }),
+    });
     url = await cloud.listen();
     const admin = await adminProject(cloud, 'web');
     projectId = admin.projectId;
@@ -281,5 +288,11 @@ describeWithBrowser('the console in Chromium', () => {
     await page.getByRole('link', { name: 'web', exact: true }).waitFor();
     await page.goto(`${url}/#/operator`);
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/operator's admin token/);
+  });
+
+  it('never puts the token in a URL the server logs', () => {
+    const consoleCalls = logLines.filter((line) => line.includes('/metal/v1/projects/'));
+    expect(consoleCalls.length).toBeGreaterThan(0);
+    expect(logLines.filter((line) => line.includes(cloud.adminToken))).toEqual([]);
   });
 });
