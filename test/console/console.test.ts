@@ -106,6 +106,9 @@ describeWithBrowser('the console in Chromium', () => {
 
   it('signs in, lists the projects and the devices of one, and keeps the token out of the URL', async () => {
     await signIn();
+    await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'projects');
     await page.getByRole('link', { name: 'web', exact: true }).click();
     await page.getByText('3 of 3 devices').waitFor();
     expect(await page.locator('table.devices tbody tr[data-device] td.hostname').allTextContents()).toEqual(['web-0', 'web-1', 'web-2']);
@@ -267,6 +270,8 @@ describeWithBrowser('the console in Chromium', () => {
     await screenshot(page, 'data-centers');
 
     await page.getByRole('link', { name: 'Machines per facility' }).click();
+    await page.getByTestId('facilities').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByTestId('facilities').getByRole('link', { name: 'ny5' }).click();
     await page.getByRole('heading', { name: 'Machines in ny5' }).waitFor();
     const rows = await page.getByTestId('machines').locator('tbody tr').allTextContents();

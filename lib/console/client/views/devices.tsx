@@ -161,6 +161,7 @@ export function Devices({ project }: { project: string }) {
                           onClick={() => setSort({ key, descending: sort.key === key ? !sort.descending : false })}
                         >
                           {label}
+                          {sort.key === key && <span aria-hidden="true">{sort.descending ? ' ▼' : ' ▲'}</span>}
                         </button>
                       ) : (
                         label
