@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import pino from 'pino';
 import type { Cloud } from '../../lib/cloud';
 import { describeWithBrowser, collectProblems, launchBrowser, screenshot } from '../support/browser';
-import { adminProject, deviceInput, removeTempDirs, testCloud } from '../support/cloud';
+import { adminProject, deviceInput, removeTempDirs, sshPublicKey, testCloud } from '../support/cloud';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** Script and markup a tenant can put in its own fields; the console must show them as the text they are. */
@@ -141,6 +141,13 @@ describeWithBrowser('the console in Chromium', () => {
   });
 
   it('creates a device through the form and shows it reach active without a reload', async () => {
+    const key = await cloud.app.inject({
+      method: 'POST',
+      url: `/metal/v1/projects/${projectId}/ssh-keys`,
+      headers: { 'x-auth-token': cloud.adminToken },
+      payload: { label: 'deploy key', key: sshPublicKey('deploy@console') },
+    });
+    expect(key.statusCode).toBe(201);
     await signIn();
     await page.goto(`${url}/#/projects/${projectId}/new`);
     await page.getByLabel('Hostname').fill('<b>bold</b>');
@@ -157,6 +164,7 @@ describeWithBrowser('the console in Chromium', () => {
     await page.getByLabel('Metro').selectOption('ny');
     expect(await page.getByLabel('Metro').locator('option[value="ny"]').textContent()).toMatch(/\d+ c3\.small\.x86 free/);
     await page.getByLabel('Operating system').selectOption('ubuntu_24_04');
+    await page.getByRole('checkbox', { name: /deploy key \(project key\)/ }).check();
     await page.getByLabel('User data').fill('#cloud-config\n');
     await page.evaluate('window.__sameDocument = true');
     await page.getByRole('button', { name: 'Create the device' }).click();
@@ -164,6 +172,13 @@ describeWithBrowser('the console in Chromium', () => {
     await page.locator('[data-state="active"]').first().waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await page.getByTestId('timeline').textContent()).toMatch(/provisioning → active/);
+    const created = page.url().split('/').pop();
+    const keys = await cloud.app.inject({
+      method: 'GET',
+      url: `/metal/v1/devices/${created}/ssh-keys`,
+      headers: { 'x-auth-token': cloud.adminToken },
+    });
+    expect(keys.json().ssh_keys.map((k: { id: string }) => k.id)).toEqual([key.json().id]);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'device');
   });

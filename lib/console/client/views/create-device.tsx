@@ -14,7 +14,8 @@ interface Choices {
   metros: Metro[];
   capacity: Capacity;
   systems: OperatingSystem[];
-  keys: SshKey[];
+  /** The project's keys and the signed-in user's, each sent in its own field. */
+  keys: (SshKey & { owner: 'project' | 'user' })[];
 }
 
 async function loadChoices(project: string, signal: AbortSignal): Promise<Choices> {
@@ -26,13 +27,15 @@ async function loadChoices(project: string, signal: AbortSignal): Promise<Choice
     get<{ ssh_keys: SshKey[] }>(`/projects/${project}/ssh-keys`, signal),
     get<{ ssh_keys: SshKey[] }>('/ssh-keys', signal).catch(() => ({ ssh_keys: [] })),
   ]);
-  const keys = new Map([...projectKeys.ssh_keys, ...userKeys.ssh_keys].map((key) => [key.id, key]));
   return {
     plans: plans.plans.filter((plan) => plan.deployment_types.includes('on_demand')),
     metros: metros.metros,
     capacity: capacity.capacity,
     systems: systems.operating_systems,
-    keys: [...keys.values()],
+    keys: [
+      ...projectKeys.ssh_keys.map((key) => ({ ...key, owner: 'project' as const })),
+      ...userKeys.ssh_keys.map((key) => ({ ...key, owner: 'user' as const })),
+    ],
   };
 }
 
@@ -41,7 +44,7 @@ const runsOn = (os: OperatingSystem, plan: Plan | undefined) =>
   !plan || os.provisionable_on.some((p) => p === '*' || p === plan.slug || p === plan.class);
 
 /** The form's fields, by the name the API gives them in its messages. */
-const FIELDS = ['hostname', 'plan', 'metro', 'operating_system', 'ssh_keys', 'project_ssh_keys', 'userdata', 'tags'] as const;
+const FIELDS = ['hostname', 'plan', 'metro', 'operating_system', 'project_ssh_keys', 'user_ssh_keys', 'userdata', 'tags'] as const;
 type Field = (typeof FIELDS)[number];
 
 export function CreateDevice({ project }: { project: string }) {
@@ -70,7 +73,10 @@ export function CreateDevice({ project }: { project: string }) {
     const body: Record<string, unknown> = { plan, metro, operating_system: os };
     if (hostname) body.hostname = hostname;
     if (userdata) body.userdata = userdata;
-    if (keys.length) body.ssh_keys = keys;
+    for (const owner of ['project', 'user'] as const) {
+      const chosen = choices.data!.keys.filter((key) => key.owner === owner && keys.includes(key.id)).map((key) => key.id);
+      if (chosen.length) body[`${owner}_ssh_keys`] = chosen;
+    }
     const tagList = tags
       .split(',')
       .map((t) => t.trim())
@@ -159,7 +165,7 @@ export function CreateDevice({ project }: { project: string }) {
         </select>
         <FieldError field="operating_system" />
 
-        <fieldset {...invalid('ssh_keys')}>
+        <fieldset>
           <legend>SSH keys</legend>
           {choices.data.keys.length === 0 && <p class="muted">No SSH keys in this project or account.</p>}
           {choices.data.keys.map((key) => (
@@ -169,11 +175,15 @@ export function CreateDevice({ project }: { project: string }) {
                 checked={keys.includes(key.id)}
                 onChange={(e) => setKeys((e.target as HTMLInputElement).checked ? [...keys, key.id] : keys.filter((k) => k !== key.id))}
               />
-              {key.label} <span class="muted">{key.fingerprint}</span>
+              {key.label}{' '}
+              <span class="muted">
+                ({key.owner} key) {key.fingerprint}
+              </span>
             </label>
           ))}
         </fieldset>
-        <FieldError field="ssh_keys" />
+        <FieldError field="project_ssh_keys" />
+        <FieldError field="user_ssh_keys" />
 
         <label for="tags">Tags (separated by commas)</label>
         <input id="tags" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} {...invalid('tags')} />
