@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's client runs in the browser (type-checked with its own tsconfig.json).
+    files: ['lib/console/client/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Worker threads and test stubs loaded by path are plain CommonJS.
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs' },

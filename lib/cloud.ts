@@ -10,6 +10,7 @@ import pino, { Logger } from 'pino';
 import { buildApi } from './api/app';
 import { webhookBodies } from './api/present/webhooks';
 import { bootRequestSerializer, buildBootServer } from './boot';
+import { consoleRoutes } from './console/server';
 import { createIpmiDriver } from './drivers/ipmi';
 import { createRedfishDriver } from './drivers/redfish';
 import { createSimDriver } from './drivers/sim';
@@ -172,6 +173,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     authFailures: options.authFailures,
     metricsPublic: options.metricsPublic,
   });
+  await consoleRoutes(app);
   const boot = await buildBootServer({
     backend,
     publicBaseUrl: options.bootPublicUrl,

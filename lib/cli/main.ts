@@ -225,6 +225,7 @@ serverOptions(program.command('server').description('run the metal cloud: the Me
     [
       `metalforge ${VERSION} is serving`,
       `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
+      `  console      ${url}/   (sign in with an API token)`,
       `  boot         ${cloud.bootUrl}   (DHCP filename for iPXE clients: ${cloud.bootUrl}/boot/auto.ipxe)`,
       `  admin token  ${adminTokenLine(cloud)}`,
       `  database     ${db}`,
@@ -268,7 +269,13 @@ serverOptions(
     return;
   }
   process.stdout.write(
-    `\nthe cloud keeps running at ${url}/metal/v1: curl -H "X-Auth-Token: ${tokenRef}" ${url}/metal/v1/projects   (Ctrl-C to stop)\n`,
+    [
+      '',
+      `the cloud keeps running at ${url}/metal/v1 (Ctrl-C to stop)`,
+      `  console  open ${url}/ and paste the admin token: ${tokenRef === cloud.adminToken ? cloud.adminToken : `the output of cat ${cloud.adminTokenFile}`}`,
+      `  curl     curl -H "X-Auth-Token: ${tokenRef}" ${url}/metal/v1/projects`,
+      '',
+    ].join('\n'),
   );
 });
 

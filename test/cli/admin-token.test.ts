@@ -46,6 +46,7 @@ describe('admin token', () => {
     expect(token).toMatch(/^mf_/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first).toContain(`admin token  ${token}`);
+    expect(first).toMatch(/^ {2}console {6}http:\/\/127\.0\.0\.1:\d+\/ {3}\(sign in with an API token\)$/m);
     expect(first.split(token).length - 1).toBe(1); // shown in that one line, not in any log line
     const second = await startAndStop(dataDir);
     expect(second).not.toContain(token);
