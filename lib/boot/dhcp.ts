@@ -286,8 +286,8 @@ function replyOptions(reply: DhcpReply, bootfile: string | undefined): [number, 
   options.push([OPTION.leaseTime, lease], [OPTION.subnetMask, ipBytes(maskOf(subnet.prefix))]);
   if (reply.network.router) options.push([OPTION.router, ipBytes(reply.network.router)]);
   if (reply.network.dnsServers?.length) options.push([OPTION.dnsServers, Buffer.concat(reply.network.dnsServers.map(ipBytes))]);
-  // EDK2 and other PXE ROMs take an offer as a boot offer when it names the PXEClient class.
-  if (reply.boot.kind === 'tftp') options.push([OPTION.vendorClass, Buffer.from('PXEClient', 'latin1')]);
+  // No vendor class 60 "PXEClient" in replies: EDK2 would take the offer for a PXE boot server's and ask port 4011
+  // for the file; without it, it boots the offer's bootfile from the next-server.
   if (bootfile !== undefined) options.push([OPTION.bootfile, Buffer.from(bootfile, 'latin1')]);
   if (reply.boot.kind === 'ipxe') options.push([OPTION.ipxeEncapsulated, Buffer.from([IPXE_NO_PXEDHCP, 1, 1])]);
   return options;
@@ -338,6 +338,8 @@ export interface DhcpServerOptions extends BootServices {
   leaseSeconds?: number;
   /** Told each message that was dropped and why (bad packets, no network, exhausted pools). */
   onProblem?: (problem: string) => void;
+  /** Told each reply sent (for logs and boot timelines). */
+  onReply?: (reply: { type: DhcpReply['type']; mac: string; address: string; network: string; boot: BootAnswer }) => void;
 }
 
 export class DhcpServer {
@@ -381,6 +383,7 @@ export class DhcpServer {
     if (!reply) return;
     const destination = replyDestination(reply);
     await new Promise<void>((resolve) => this.socket?.send(encodeDhcpReply(reply), destination.port, destination.address, () => resolve()));
+    this.options.onReply?.({ type: reply.type, mac: request.mac, address: reply.yiaddr, network: network.name, boot: reply.boot });
   }
 
   async close(): Promise<void> {
