@@ -89,6 +89,7 @@ export function startVmLab(workDir: string): VmLab {
         ...options,
         vm: { namespace: segment.namespace, tap: segment.addTap(), workDir: dir, firmware, images },
       });
+      machine.on('power', (state: string) => step(spec.macs[0], `power ${state}`));
       machines.push(machine);
       return machine;
     },

@@ -61,6 +61,10 @@ export class VmMachine extends SimMachine {
     if (!existsSync(disk)) truncateSync(openAndClose(disk), 64 * 1024 * 1024);
   }
 
+  get firmware(): VmFirmware {
+    return this.vm.firmware;
+  }
+
   get diskPath(): string {
     return join(this.vm.workDir, 'disk.raw');
   }
@@ -128,8 +132,9 @@ export class VmMachine extends SimMachine {
     if (!running) return;
     await running.qmp.execute('quit').catch(() => undefined);
     running.qmp.close();
-    const timedOut = await Promise.race([running.exited.then(() => false), sleep(QEMU_EXIT_MS).then(() => true)]);
-    if (timedOut) running.child.kill('SIGKILL');
+    const kill = setTimeout(() => running.child.kill('SIGKILL'), QEMU_EXIT_MS);
+    await running.exited;
+    clearTimeout(kill);
   }
 
   /** Removes what the machine left: QEMU and its run files (not the disk's directory, which is the caller's). */
@@ -250,5 +255,3 @@ function openAndClose(path: string): string {
   closeSync(openSync(path, 'w'));
   return path;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
