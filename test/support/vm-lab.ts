@@ -38,6 +38,7 @@ export interface VmLab {
 }
 
 export function startVmLab(workDir: string): VmLab {
+  mkdirSync(workDir, { recursive: true });
   const images = ensureVmImages();
   const segment = createVmSegment();
   const machines: VmMachine[] = [];
