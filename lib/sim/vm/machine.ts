@@ -36,7 +36,7 @@ export interface VmMachineOptions extends SimMachineOptions {
 }
 
 /** What a QEMU process was started to boot. */
-type BootKind = 'network' | 'disk';
+export type BootKind = 'network' | 'disk';
 
 interface Running {
   child: ChildProcess;
@@ -63,6 +63,17 @@ export class VmMachine extends SimMachine {
 
   get firmware(): VmFirmware {
     return this.vm.firmware;
+  }
+
+  /** What the running QEMU process was started to boot (undefined while off). */
+  get bootedFrom(): BootKind | undefined {
+    return this.running?.kind;
+  }
+
+  /** QEMU's own run state (QMP query-status: running, paused, shutdown...), or 'off' without a process. */
+  async qemuStatus(): Promise<string> {
+    if (!this.running) return 'off';
+    return (await this.running.qmp.execute<{ status: string }>('query-status')).status;
   }
 
   get diskPath(): string {
