@@ -47,10 +47,12 @@ const IPXE_NO_PXEDHCP = 176;
 const MAGIC_COOKIE = 0x63825363;
 const FIXED_HEADER = 236;
 
-/** Client architectures (option 93, RFC 4578 and IANA) and the TFTP file that starts iPXE on each. */
+/**
+ * Client architectures (option 93, RFC 4578 and IANA) and the TFTP file that starts iPXE on each; others (EFI IA32,
+ * ARM) get an address and no bootfile, since Debian's iPXE builds are x86-64 only.
+ */
 export const FIRMWARE_BOOTFILES: Readonly<Record<number, string>> = {
   0: 'undionly.kpxe', // x86 BIOS
-  6: 'ipxe.efi', // EFI IA32 (the x64 build refuses it, but answering names what to add)
   7: 'ipxe.efi', // EFI x64 (BC)
   9: 'ipxe.efi', // EFI x64
 };

@@ -123,6 +123,13 @@ describe('DHCP answers', () => {
     expect(decoded.siaddr).toBe('192.168.77.1');
   });
 
+  it('gives firmware it has no iPXE build for (EFI IA32, arch 6) an address and no bootfile', () => {
+    const { decoded } = answer({ type: 1, vendorClass: 'PXEClient:Arch:00006:UNDI:003000', arch: 6 })!;
+    expect(decoded.yiaddr).toBe('192.168.77.100');
+    expect(decoded.file).toBe('');
+    expect(decoded.siaddr).toBe('0.0.0.0');
+  });
+
   it('sends iPXE to the HTTP script with 175.176=1, so it does not wait for a ProxyDHCP', () => {
     const { decoded } = answer({ type: 1, vendorClass: 'PXEClient:Arch:00000:UNDI:002001', userClass: 'iPXE', arch: 0 })!;
     expect(decoded.file).toBe(SERVICES.ipxeScriptUrl);
