@@ -9,8 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import pino, { Logger } from 'pino';
 import { buildApi } from './api/app';
 import { webhookBodies } from './api/present/webhooks';
-import { bootRequestSerializer, buildBootServer } from './boot';
+import { bootRequestSerializer, buildBootServer, startProvisioningServices, type ProvisioningServices } from './boot';
+import type { DhcpServerOptions } from './boot/dhcp';
+import type { TftpServerOptions } from './boot/tftp';
 import { consoleRoutes } from './console/server';
+import { DhcpLeases } from './store/dhcp-leases';
 import { createIpmiDriver } from './drivers/ipmi';
 import { createRedfishDriver } from './drivers/redfish';
 import { createSimDriver } from './drivers/sim';
@@ -22,7 +25,7 @@ import { Clock, systemClock } from './core/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
 import { SecretBox, verifySecretKey } from './engine/secrets';
 import { attachBootAgent } from './sim/boot-agent';
-import { SimDatacenter, type SimMachineSpec } from './sim/datacenter';
+import { SimDatacenter, type SimDatacenterOptions, type SimMachineSpec } from './sim/datacenter';
 import { Batcher } from './store/batcher';
 import { simMachineSpecs } from './store/machines';
 import type { SimFaults } from './sim/machine';
@@ -66,6 +69,13 @@ export interface CloudOptions {
   bootPublicUrl?: string;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For the boot listener believes. @default none */
   bootTrustedProxies?: string[];
+  /** Real installer files (<installer>/<file>) the boot listener serves instead of simulated ones. */
+  bootInstallerDir?: string;
+  /**
+   * The provisioning network's DHCP and TFTP servers, started by listen(); one left out is not run (an operator
+   * with their own DHCP leaves out `dhcp`). DHCP leases live in the store; iPXE is sent to <bootUrl>/boot/auto.ipxe.
+   */
+  provisioning?: { dhcp?: Omit<DhcpServerOptions, 'leases' | 'ipxeScriptUrl'>; tftp?: TftpServerOptions };
   logger?: Logger;
   clock?: Clock;
   /** Use this admin token (e.g. from METALFORGE_ADMIN_TOKEN) instead of a generated one. */
@@ -80,6 +90,8 @@ export interface CloudOptions {
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** The BGP router of each metro, by metro code (e.g. a BirdRouter). @default a simulated router per metro */
   routers?: RouterFactory;
+  /** Makes the machine of a `sim` enrolment instead of a simulated one (e.g. a VmMachine for a VM-backed plan). */
+  simMachine?: SimDatacenterOptions['createMachine'];
   /** Start the job runner and timeout sweeper. @default true */
   startWorkers?: boolean;
   /** Told each start-up step before it runs (the CLI prints them: the first start takes a while). */
@@ -103,6 +115,8 @@ export interface Cloud {
   bootUrl?: string;
   /** The boot service's server (its own listener). */
   boot: FastifyInstance;
+  /** The DHCP and TFTP servers once listening, when CloudOptions.provisioning asked for them. */
+  provisioning?: ProvisioningServices;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -154,7 +168,10 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     faults: options.simFaults,
     seed: options.simSeed,
     installTarget: bootPath === 'in-process' ? backend : undefined,
-    onMachine: bootPath === 'http' ? (machine) => attachBootAgent([machine], { bootBaseUrl, clock }) : undefined,
+    // A VM's own firmware boots it over the network: only simulated machines get the HTTP boot agent.
+    onMachine:
+      bootPath === 'http' ? (machine) => void (machine.bootsItself || attachBootAgent([machine], { bootBaseUrl, clock })) : undefined,
+    createMachine: options.simMachine,
     describe: (name) => describeSim.submit(name),
   });
 
@@ -178,6 +195,7 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     backend,
     publicBaseUrl: options.bootPublicUrl,
     trustedProxies: options.bootTrustedProxies,
+    installerDir: options.bootInstallerDir,
     logger: log,
   });
   if (options.startWorkers !== false) engine.start();
@@ -201,9 +219,17 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
       const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: bootPort });
       bootBaseUrl ||= bootAddress.replace('[::1]', '127.0.0.1');
       cloud.bootUrl = bootBaseUrl;
+      const { dhcp, tftp } = options.provisioning ?? {};
+      if (dhcp || tftp) {
+        cloud.provisioning = await startProvisioningServices({
+          dhcp: dhcp && { ...dhcp, ipxeScriptUrl: `${bootBaseUrl}/boot/auto.ipxe`, leases: new DhcpLeases(db, clock) },
+          tftp,
+        });
+      }
       return cloud.url;
     },
     async close() {
+      await cloud.provisioning?.close();
       await app.close();
       await boot.close();
       await engine.stop();

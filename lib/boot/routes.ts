@@ -3,6 +3,8 @@
  * user-data, phone-home and install progress. Register with `app.register(bootRoutes, options)`; the plugin is
  * encapsulated, so its error handler and form parser touch only these routes.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { MetalError } from '../contract/errors';
 import type { BootBackend, BootDevice } from './backend';
@@ -42,6 +44,11 @@ export interface BootRoutesOptions {
   publicBaseUrl?: string;
   /** Where installer kernels and initrds live; defaults to <base>/installers, where simulated ones are served. */
   installerBaseUrl?: string;
+  /**
+   * A directory holding real installer files as <installer>/<file> (e.g. osie/vmlinuz-x86_64), served at
+   * /installers instead of the simulated ones: real firmware boots them.
+   */
+  installerDir?: string;
 }
 
 /** The EC2 API versions served; cloud-init asks for 2009-04-04, most tools for latest. */
@@ -123,6 +130,11 @@ export const bootRoutes: FastifyPluginAsync<BootRoutesOptions> = async (app: Fas
       const { file } = request.params;
       if (!installer || (file !== installer.kernel && file !== installer.initrd)) {
         throw new MetalError('not_found', `No installer file ${request.params.installer}/${file}.`);
+      }
+      if (options.installerDir) {
+        const content = await readFile(join(options.installerDir, installer.name, file)).catch(() => undefined);
+        if (!content) throw new MetalError('not_found', `No installer file ${installer.name}/${file} in the installer directory.`);
+        return reply.type('application/octet-stream').send(content);
       }
       // Simulated installer: the file exists and names itself; a real deployment points installerBaseUrl at a mirror.
       return reply.type('application/octet-stream').send(Buffer.from(`metalforge simulated ${installer.name} ${file}\n`));

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Cloud, createCloud, DEFAULT_CATALOG } from '../cloud';
+import { networkProblem, type ProvisioningNetwork } from '../boot/dhcp';
 import type { SimFaults } from '../sim/machine';
 import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
@@ -34,6 +35,18 @@ const httpUrl = (value: string) => {
     throw new InvalidArgumentError(`boot-public-url must be an http(s) URL such as http://10.0.0.2:8081, got "${value}"`);
   }
   return value.replace(/\/+$/, '');
+};
+
+/** --dhcp-range subnet,first,last: the provisioning network the DHCP server hands addresses out on. */
+const dhcpRange = (value: string) => {
+  const [subnet, rangeStart, rangeEnd, extra] = list(value);
+  if (!rangeEnd || extra !== undefined) {
+    throw new InvalidArgumentError(`dhcp-range is subnet,first,last such as 10.0.0.0/24,10.0.0.100,10.0.0.199, got "${value}"`);
+  }
+  const network = { name: 'provisioning', subnet, rangeStart, rangeEnd };
+  const problem = networkProblem(network);
+  if (problem) throw new InvalidArgumentError(`dhcp-range: ${problem}`);
+  return network;
 };
 
 const list = (value: string) =>
@@ -75,6 +88,10 @@ interface ServerFlags {
   bootPort?: number;
   bootPublicUrl?: string;
   bootTrustedProxy?: string[];
+  installerDir?: string;
+  dhcpRange?: ProvisioningNetwork;
+  dhcpListen: string;
+  tftp?: boolean;
   dataDir: string;
   databaseUrl?: string;
   catalog: string;
@@ -121,6 +138,32 @@ function serverOptions(command: Command, defaults: { dataDir: string; port: numb
       new Option('--boot-trusted-proxy <list>', 'proxies (addresses or CIDRs) whose X-Forwarded-For names the machine on the boot service')
         .env('METALFORGE_BOOT_TRUSTED_PROXY')
         .argParser(list),
+    )
+    .addOption(
+      new Option('--installer-dir <dir>', 'real installer kernels and initrds (<installer>/<file>) the boot service serves').env(
+        'METALFORGE_INSTALLER_DIR',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--dhcp-range <subnet,first,last>',
+        'run a DHCP server for the provisioning network (PXE, UEFI and iPXE aware; --boot-host is its server address); leave out to keep your own DHCP',
+      )
+        .env('METALFORGE_DHCP_RANGE')
+        .argParser(dhcpRange),
+    )
+    .addOption(
+      new Option(
+        '--dhcp-listen <address>',
+        'address the DHCP server binds: 0.0.0.0 hears broadcasts on the segment, a unicast address only relayed requests',
+      )
+        .env('METALFORGE_DHCP_LISTEN')
+        .default('0.0.0.0'),
+    )
+    .addOption(
+      new Option('--tftp', 'run a TFTP server on --boot-host:69 serving iPXE (undionly.kpxe, ipxe.efi) to firmware PXE').env(
+        'METALFORGE_TFTP',
+      ),
     )
     .addOption(
       new Option('--data-dir <dir>', 'embedded database (PGlite), secret key and admin token live here')
@@ -189,6 +232,16 @@ async function startServer(flags: ServerFlags) {
     bootPort: flags.bootPort,
     bootPublicUrl: flags.bootPublicUrl,
     bootTrustedProxies: flags.bootTrustedProxy,
+    bootInstallerDir: flags.installerDir && resolve(flags.installerDir),
+    provisioning: {
+      dhcp: flags.dhcpRange && {
+        serverAddress: flags.bootHost,
+        bindAddress: flags.dhcpListen,
+        networks: [flags.dhcpRange],
+        onProblem: (problem) => logger.warn({ problem }, 'DHCP request not answered'),
+      },
+      tftp: flags.tftp ? { bindAddress: flags.bootHost } : undefined,
+    },
     adminToken: flags.adminToken,
     logger,
     rateLimit: { limit: flags.rateLimit },
@@ -227,6 +280,8 @@ serverOptions(program.command('server').description('run the metal cloud: the Me
       `  API          ${url}/metal/v1   (OpenAPI: ${url}/metal/v1/openapi.json)`,
       `  console      ${url}/   (sign in with an API token)`,
       `  boot         ${cloud.bootUrl}   (DHCP filename for iPXE clients: ${cloud.bootUrl}/boot/auto.ipxe)`,
+      ...(cloud.provisioning?.dhcp ? [`  DHCP         ${cloud.provisioning.dhcp.address}:${cloud.provisioning.dhcp.port}`] : []),
+      ...(cloud.provisioning?.tftp ? [`  TFTP         ${cloud.provisioning.tftp.address}:${cloud.provisioning.tftp.port}`] : []),
       `  admin token  ${adminTokenLine(cloud)}`,
       `  database     ${db}`,
       `  terraform    export METAL_API_URL=${url}/metal/v1 METAL_AUTH_TOKEN=<token>`,

@@ -7,7 +7,7 @@ import type { PlanSpecs } from '../contract/schemas';
 import type { HardwareInventory } from '../core/hardware';
 import type { Clock } from '../core/clock';
 import { seededRandom } from '../core/random';
-import { SimFaults, SimMachine, SimTimings } from './machine';
+import { SimFaults, SimMachine, SimMachineOptions, SimTimings } from './machine';
 import { sizeInGigabytes } from '../contract/catalog-rules';
 
 /** What a booting machine needs from the cloud: its install (or rescue) instructions, its OS, and where to report. */
@@ -19,6 +19,8 @@ export interface InstallTarget {
 
 export interface SimMachineSpec {
   name: string;
+  /** Plan slug, e.g. "c3.small.x86": a plan may be backed by VMs instead of simulated machines. */
+  plan: string;
   macs: string[];
   specs: PlanSpecs;
 }
@@ -37,6 +39,11 @@ export interface SimDatacenterOptions {
   installTarget?: InstallTarget;
   /** Called for each machine as it is created (e.g. to attach the HTTP boot agent). */
   onMachine?: (machine: SimMachine) => void;
+  /**
+   * Makes the machine for a spec instead of a simulated one (e.g. a VmMachine for a VM-backed plan); undefined
+   * keeps the simulated machine.
+   */
+  createMachine?: (spec: SimMachineSpec, options: SimMachineOptions) => SimMachine | undefined;
 }
 
 export class SimDatacenter {
@@ -65,7 +72,7 @@ export class SimDatacenter {
   }
 
   add(spec: SimMachineSpec): SimMachine {
-    const machine = new SimMachine({
+    const options: SimMachineOptions = {
       id: spec.name,
       inventory: inventoryFromSpecs(spec.specs, spec.macs),
       scale: this.options.scale ?? 1,
@@ -73,8 +80,9 @@ export class SimDatacenter {
       faults: this.options.faults,
       clock: this.options.clock,
       random: this.random,
-    });
-    if (this.options.installTarget) attachInstaller(machine, this.options.installTarget, this.options.clock);
+    };
+    const machine = this.options.createMachine?.(spec, options) ?? new SimMachine(options);
+    if (this.options.installTarget && !machine.bootsItself) attachInstaller(machine, this.options.installTarget, this.options.clock);
     this.machines.set(spec.name, machine);
     this.options.onMachine?.(machine);
     return machine;

@@ -68,6 +68,8 @@ export class SimMachine extends EventEmitter {
   private diskImage: string | null = null;
   /** Bumped on every power transition so a stale boot sequence does not fire after a later power-off. */
   private generation = 0;
+  /** True for a machine whose own firmware network-boots (a VM): no simulated boot agent or installer drives it. */
+  readonly bootsItself: boolean = false;
 
   constructor(options: SimMachineOptions) {
     super();
@@ -169,6 +171,14 @@ export class SimMachine extends EventEmitter {
   private async wait(phase: keyof SimTimings): Promise<void> {
     const ms = this.duration(phase);
     if (ms > 0) await this.clock.sleep(ms);
+  }
+
+  /** Records a power state reached outside the simulated timings (a VM's QEMU process) and tells listeners. */
+  protected markPower(state: PowerState): void {
+    if (this.powerState === state) return;
+    this.powerState = state;
+    this.generation++;
+    this.emit('power', state);
   }
 
   private switchOn(): void {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { FastifyInstance } from 'fastify';
 import { BootBackend, BootDevice, bootRequestSerializer, bootRoutes, redactTokens } from '../../lib/boot';
 import { MemoryBootBackend, TOKEN, installingDevice } from './memory-backend';
@@ -238,6 +241,26 @@ describe('boot routes', () => {
     const missing = await app.inject({ url: '/installers/osie/vmlinuz-arm64' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().errors).toEqual(['No installer file osie/vmlinuz-arm64.']);
+  });
+
+  it('serves real installer files from installerDir, and 404 for one the directory lacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metalforge-installers-'));
+    try {
+      mkdirSync(join(dir, 'osie'));
+      const kernel = Buffer.from([0x4d, 0x5a, 0, 1, 2, 255]);
+      writeFileSync(join(dir, 'osie', 'vmlinuz-x86_64'), kernel);
+      const real = Fastify({ logger: false });
+      await real.register(bootRoutes, { backend: new MemoryBootBackend(), installerDir: dir });
+      const res = await real.inject({ url: '/installers/osie/vmlinuz-x86_64' });
+      expect(res.statusCode).toBe(200);
+      expect(res.rawPayload).toEqual(kernel);
+      const absent = await real.inject({ url: '/installers/osie/initramfs-x86_64' });
+      expect(absent.statusCode).toBe(404);
+      expect(absent.json().errors).toEqual(['No installer file osie/initramfs-x86_64 in the installer directory.']);
+      await real.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('GET /metadata', () => {

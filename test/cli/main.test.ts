@@ -43,6 +43,14 @@ describe('bin/metalforge', () => {
       expect(output).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
+  it('server refuses a bad --dhcp-range at once, naming the field and the fix', async () => {
+    const swapped = await metalforge(['server', '--dhcp-range', '10.0.0.0/24,10.0.0.200,10.0.0.100']);
+    expect(swapped.code).not.toBe(0);
+    expect(swapped.output).toContain('dhcp-range: provisioning network provisioning: rangeStart comes after rangeEnd; swap them');
+    const short = await metalforge(['server', '--dhcp-range', '10.0.0.0/24']);
+    expect(short.output).toContain('dhcp-range is subnet,first,last such as 10.0.0.0/24,10.0.0.100,10.0.0.199, got "10.0.0.0/24"');
+  });
+
   describe('deploy and destroy against a URL where nothing answers', () => {
     let url: string;
     beforeAll(async () => {
