@@ -4,12 +4,15 @@
  * (lib/engine/network/device-addresses.ts); addresses are data here: nothing routes them.
  */
 import type { StoredAddress } from '../store/devices';
+import { isUuid } from '../core/ids';
 import { formatAddress, netmask, type Family } from '../core/ip';
 
 export interface AddressRequest {
   family: 4 | 6;
   public: boolean;
   cidr: number;
+  /** The project's reservations to carve the block from, in order of preference (Metal's ip_reservations). */
+  reservations?: string[];
 }
 
 /** What a device gets when it asks for nothing: public IPv4 /31, public IPv6 /127, private IPv4 /30. */
@@ -55,15 +58,14 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
         } addresses)`,
       );
     }
-    if (entry.ip_reservations?.length) {
-      return void problems.push(
-        `${at}.ip_reservations: a device's own blocks come from the metro's pools; leave them out, and assign an address of a reservation after the create (POST /devices/{id}/ips)`,
-      );
+    const bad = entry.ip_reservations?.find((id) => !isUuid(id));
+    if (bad !== undefined) {
+      return void problems.push(`${at}.ip_reservations: "${bad}" is not a reservation id; give ids from GET /projects/{id}/ips`);
     }
     if (requests.some((r) => r.family === family && r.public === isPublic)) {
       return void problems.push(`${at}: a second ${isPublic ? 'public' : 'private'} IPv${family} block; give one entry per kind`);
     }
-    requests.push({ family, public: isPublic, cidr });
+    requests.push({ family, public: isPublic, cidr, ...(entry.ip_reservations?.length && { reservations: entry.ip_reservations }) });
   });
   if (!problems.length && !requests.some((r) => r.family === 4 && !r.public)) {
     problems.push('ip_addresses: must include private IPv4 ({"address_family": 4, "public": false}), as on Metal');

@@ -33,13 +33,14 @@ describe('address requests (ip_addresses on create)', () => {
       { address_family: 6, public: true, cidr: 64 },
       { address_family: 6, public: false },
       { address_family: 4, public: false, ip_reservations: ['r1'] },
+      { address_family: 4, public: true, ip_reservations: ['5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e'] },
     ]);
     expect(problems).toEqual([
       'ip_addresses[0].address_family: must be 4 or 6, not 5',
       'ip_addresses[1].cidr: 24 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)',
       'ip_addresses[2].cidr: 64 is not offered for IPv6; give 124 to 127 (a /124 holds 16 addresses)',
       'ip_addresses[3].public: IPv6 addresses are public only; set public to true or leave the entry out',
-      "ip_addresses[4].ip_reservations: a device's own blocks come from the metro's pools; leave them out, and assign an address of a reservation after the create (POST /devices/{id}/ips)",
+      'ip_addresses[4].ip_reservations: "r1" is not a reservation id; give ids from GET /projects/{id}/ips',
     ]);
   });
 

@@ -53,6 +53,8 @@ export async function placeDeviceAddresses(
   metroCode: (id: string) => string,
   now: Date,
 ): Promise<PlacedAddresses> {
+  // The project's own reservations a request names are locked first, as a release locks them before their pool.
+  const named = await repo.lockReservations(tx, [...new Set(placements.flatMap((p) => p.requests.flatMap((r) => r.reservations ?? [])))]);
   const pools = new PoolBatch(tx);
   await pools.lock(placements.flatMap((p) => p.requests.map((r) => ({ type: poolType(r), metroId: p.metroId }))));
   const pairs = [
@@ -61,9 +63,12 @@ export async function placeDeviceAddresses(
   const blocks = await repo.lockManagementBlocks(tx, pairs);
   const held = await assignments.assignmentsOfReservations(
     tx,
-    blocks.map((b) => b.id),
+    [...blocks, ...named].map((b) => b.id),
   );
-  const takenIn = new Map(blocks.map((b) => [b.id, (held.get(b.id) ?? []).map((a): Block => ({ start: a.start, size: a.size }))]));
+  const namedById = new Map(named.map((r) => [r.id, r]));
+  const takenIn = new Map(
+    [...blocks, ...named].map((b) => [b.id, (held.get(b.id) ?? []).map((a): Block => ({ start: a.start, size: a.size }))]),
+  );
   const blocksOf = new Map<string, repo.ReservationRow[]>();
   const groupKey = (projectId: string, metroId: string | null, type: string) => `${projectId}/${metroId}/${type}`;
   for (const b of blocks)
@@ -98,19 +103,31 @@ export async function placeDeviceAddresses(
       let block: repo.ReservationRow | undefined;
       let start = 0n;
       const precreated = PRECREATED_PREFIX[type];
-      if (precreated === undefined) {
+      const carve = (candidates: readonly repo.ReservationRow[]) => {
+        for (const candidate of candidates) {
+          const [free] = availableBlocks({ start: 0n, size: candidate.size }, takenIn.get(candidate.id)!, size, 1);
+          if (free) return { candidate, start: free.start };
+        }
+        return undefined;
+      };
+      if (request.reservations) {
+        const usable = request.reservations.flatMap((id) => {
+          const r = namedById.get(id);
+          return r && usableReservation(r, p, request) ? [r] : [];
+        });
+        const found = carve(usable);
+        if (!found) {
+          failure = new MetalError('validation_failed', reservationsProblem(request, metroCode(p.metroId)));
+          break;
+        }
+        ({ candidate: block, start } = found);
+      } else if (precreated === undefined) {
         block = await reserveFromPool(request.cidr);
       } else {
         const group = groupKey(p.projectId, p.metroId, type);
-        for (const candidate of blocksOf.get(group) ?? []) {
-          const [free] = availableBlocks({ start: 0n, size: candidate.size }, takenIn.get(candidate.id)!, size, 1);
-          if (free) {
-            block = candidate;
-            start = free.start;
-            break;
-          }
-        }
-        if (!block) {
+        const found = carve(blocksOf.get(group) ?? []);
+        if (found) ({ candidate: block, start } = found);
+        else {
           block = await reserveFromPool(precreated);
           if (block) blocksOf.set(group, [...(blocksOf.get(group) ?? []), block]);
         }
@@ -193,9 +210,9 @@ export async function placeDeviceAddresses(
 export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
   await endSessionsOfDevices(tx, deviceIds, now);
   const released = await assignments.releaseAssignmentsOfDevices(tx, deviceIds);
-  const ownBlocks = (
-    await repo.lockReservations(tx, [...new Set(released.filter((a) => a.management).map((a) => a.reservation_id))])
-  ).filter((r) => r.type === 'public_ipv4');
+  const ownBlocks = (await repo.lockReservations(tx, [...new Set(released.filter((a) => a.management).map((a) => a.reservation_id))]))
+    // A device's own public block goes back to the pool; a reservation of the project it was carved from stays.
+    .filter((r) => r.management && r.type === 'public_ipv4');
   await Promise.all([
     releaseReservations(tx, ownBlocks, now),
     insertEvents(
@@ -213,3 +230,17 @@ export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], n
     ),
   ]);
 }
+
+/** Whether a reservation a request names may hold the device's block: the project's own, of the block's kind, serving the metro. */
+function usableReservation(r: repo.ReservationRow, p: AddressPlacement, request: AddressRequest): boolean {
+  const kind = request.family === 6 ? ['public_ipv6'] : request.public ? ['public_ipv4', 'global_ipv4'] : ['private_ipv4'];
+  return r.project_id === p.projectId && !r.management && kind.includes(r.type) && (r.type === 'global_ipv4' || r.metro_id === p.metroId);
+}
+
+const reservationsProblem = (request: AddressRequest, metro: string) => {
+  const kind = `${request.public ? 'public' : 'private'} IPv${request.family}`;
+  return (
+    `ip_addresses: none of the reservations ${request.reservations!.join(', ')} is a ${kind} block of the project serving metro ${metro} ` +
+    `with a free /${request.cidr}; give one that is (GET /projects/{id}/ips, GET /ips/{id}/available?cidr=${request.cidr}), or leave ip_reservations out`
+  );
+};

@@ -132,6 +132,29 @@ describe.each(availableBackends())('device addresses from the pools (%s)', (back
     await expectPoolsBalanced(cloud);
   });
 
+  it("carves a device's block from the project's reservations it names (ip_reservations), and leaves them with the project", async () => {
+    const ipam = cloud.engine.ipam;
+    const ny = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'ny', quantity: 8 });
+    const da = await ipam.reserve(principal, projectId, { type: 'public_ipv4', metro: 'da', quantity: 8 });
+    const named = (ids: string[]) => [
+      { address_family: 4, public: true, cidr: 30, ip_reservations: ids },
+      { address_family: 4, public: false },
+    ];
+    const [first, second] = await Promise.all([
+      create({ hostname: 'named-1', ip_addresses: named([da.id, ny.id]) }),
+      create({ hostname: 'named-2', ip_addresses: named([ny.id]) }),
+    ]);
+    expect([first, second].map((d) => d.ip_addresses[0].parent_block!.id)).toEqual([ny.id, ny.id]);
+    expect(ipam.available(ny, 30, await cloud.engine.elasticIps.assignedIn(ny.id))).toEqual([]);
+    expect(await refusal(create({ hostname: 'named-3', ip_addresses: named([ny.id, da.id]) }))).toEqual([
+      `ip_addresses: none of the reservations ${ny.id}, ${da.id} is a public IPv4 block of the project serving metro ny with a free /30; give one that is (GET /projects/{id}/ips, GET /ips/{id}/available?cidr=30), or leave ip_reservations out`,
+    ]);
+    await cloud.engine.devices.delete(first.id, {});
+    expect((await ipam.reservation(principal, ny.id))?.network).toBe(ny.network);
+    expect(ipam.available(ny, 30, await cloud.engine.elasticIps.assignedIn(ny.id))).toEqual([`${first.ip_addresses[0].network}/30`]);
+    await expectPoolsBalanced(cloud);
+  });
+
   it('never gives an address twice over a random sequence of creates and deletes in several metros', async () => {
     const random = seededRandom(1406);
     const metros = ['ny', 'da', 'sv', 'am'];
