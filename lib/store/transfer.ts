@@ -95,7 +95,7 @@ export async function firstTableWithRows(db: Database): Promise<string | undefin
 
 /**
  * Loads a dump into a store whose schema is at the dump's version and whose tables are empty, in one transaction,
- * then checks every table's row count and checksum against the dump's. Sequences continue after the loaded rows.
+ * checking each table's row count and checksum against the dump's as it loads. Sequences continue after the loaded rows.
  */
 export async function loadStore(db: Database, dump: StoreDump): Promise<TableSummary[]> {
   return db.transaction(async (tx) => {
@@ -103,6 +103,7 @@ export async function loadStore(db: Database, dump: StoreDump): Promise<TableSum
     const known = new Set(await tablesInOrder(tx));
     const missing = dump.tables.filter((t) => !known.has(t.name)).map((t) => t.name);
     if (missing.length) throw new Error(`the receiving store has no table ${missing.join(', ')}: its schema does not match the dump's`);
+    const loaded: TableSummary[] = [];
     for (const table of dump.tables) {
       // The receiving store's migrations wrote their own rows here already.
       if (table.name === 'schema_migrations') await tx.query('DELETE FROM schema_migrations');
@@ -115,6 +116,14 @@ export async function loadStore(db: Database, dump: StoreDump): Promise<TableSum
         ]);
       }
       await tx.query(`ALTER TABLE ${quote(table.name)} ENABLE TRIGGER USER`);
+      // Checked before the next table loads, so a damaged table is named as such, not as the next one's broken reference.
+      const summary = await summarize(tx, table.name);
+      if (summary.rows !== table.rows || summary.checksum !== table.checksum) {
+        throw new Error(
+          `table ${table.name} did not arrive intact: ${summary.rows} rows (checksum ${summary.checksum}), expected ${table.rows} (${table.checksum})`,
+        );
+      }
+      loaded.push(summary);
     }
     const serials = await tx.query<{ table: string; column: string }>(
       `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`,
@@ -124,16 +133,6 @@ export async function loadStore(db: Database, dump: StoreDump): Promise<TableSum
         quote(table),
         column,
       ]);
-    }
-    const loaded: TableSummary[] = [];
-    for (const table of dump.tables) {
-      const summary = await summarize(tx, table.name);
-      if (summary.rows !== table.rows || summary.checksum !== table.checksum) {
-        throw new Error(
-          `table ${table.name} did not arrive intact: ${summary.rows} rows (checksum ${summary.checksum}), expected ${table.rows} (${table.checksum})`,
-        );
-      }
-      loaded.push(summary);
     }
     return loaded;
   });

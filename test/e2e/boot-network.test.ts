@@ -268,9 +268,11 @@ describe('the boot network, apart from the API', () => {
     expect((await call(`${boot}/metadata`, { headers: { 'x-boot-token': tokenB } })).status).toBe(200);
     expect((await call(`${boot}/metadata`, { headers: { 'x-boot-token': tokenA } })).status).toBe(401);
     expect(leaksOfA((await call(`${boot}/boot/ipxe?mac=${mac}`)).body)).toEqual([]);
-    // The addresses went with the machine: they now answer B's metadata, never A's.
+    // A's private address went back to A's project: it answers nobody's metadata; B's own answers B's, never A's.
+    const addressOfA = deviceA.ip_addresses.find((ip) => !ip.public)!.address;
+    expect((await call(`${boot}/metadata`, { from: PROXY, headers: { 'x-forwarded-for': addressOfA } })).status).toBe(404);
     const address = deviceB.ip_addresses.find((ip) => !ip.public)!.address;
-    expect(address).toBe(deviceA.ip_addresses.find((ip) => !ip.public)!.address);
+    expect(address).not.toBe(addressOfA);
     const atAddress = await call(`${boot}/metadata`, { from: PROXY, headers: { 'x-forwarded-for': address } });
     expect(JSON.parse(atAddress.body)).toMatchObject({ id: deviceB.id, customdata: SECRETS.b.customdata });
     expect(leaksOfA(atAddress.body)).toEqual([]);
