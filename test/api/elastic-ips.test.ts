@@ -124,7 +124,7 @@ describe.each(availableBackends())('elastic IPs over HTTP on %s', (backend) => {
     expect(bad.body.errors[0]).toMatch(/^address: .* has host bits set; the block is /);
   });
 
-  it('refuses a block of another metro, and assigns global addresses in any metro', async () => {
+  it('refuses a block of another metro, and assigns global addresses in any metro, to several devices at once', async () => {
     const wrong = await admin.post(`/devices/${devices.far.id}/ips`, { address: at(2) });
     expect(wrong.status).toBe(422);
     expect(wrong.body.errors).toEqual([
@@ -135,7 +135,15 @@ describe.each(availableBackends())('elastic IPs over HTTP on %s', (backend) => {
     expect(assigned.status).toBe(201);
     expect(assigned.body).toMatchObject({ global_ip: true, public: true, cidr: 32, address: global.network });
     expect(assigned.body.metro).toBeUndefined();
-    expect((await admin.delete(`/ips/${assigned.body.id}`)).status).toBe(204);
+    // Anycast: the same global address on devices in other metros at once (concurrently too), but once per device.
+    const anycast = await Promise.all(
+      [devices.a, devices.b].map((d) => admin.post(`/devices/${d.id}/ips`, { address: `${global.network}/32` })),
+    );
+    expect(anycast.map((r) => r.status)).toEqual([201, 201]);
+    const again = await admin.post(`/devices/${devices.far.id}/ips`, { address: `${global.network}/32` });
+    expect(again.status).toBe(422);
+    expect(again.body.errors[0]).toMatch(/overlaps .*, assigned to device eip-far/);
+    for (const id of [assigned.body.id, ...anycast.map((r) => r.body.id)]) expect((await admin.delete(`/ips/${id}`)).status).toBe(204);
     expect((await admin.delete(`/ips/${global.id}`)).status).toBe(204);
   });
 

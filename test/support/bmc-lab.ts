@@ -3,6 +3,7 @@
  * machines, one ipmi_sim per IPMI-driven machine — network-booting over HTTP from a cloud's boot service, and
  * enrolled through the cloud's operator API like real servers, so they are verified before they take devices.
  */
+import { setSelClock } from '../../lib/drivers/ipmi';
 import { randomBytes } from 'node:crypto';
 import { createMetalClient, type MetalClient } from '../../lib/client';
 import type { Machine, MachineInput } from '../../lib/contract/schemas';
@@ -123,7 +124,7 @@ export async function startBmcLab(options: BmcLabOptions): Promise<BmcLab> {
       }
     }
     if (ipmiMachines.length) {
-      const pool = await IpmiFacePool.create({ ipmiSimPath: options.ipmiSimPath });
+      const pool = await IpmiFacePool.create({ ipmiSimPath: options.ipmiSimPath, setClock: setSelClock });
       closers.push(() => pool.close());
       const faces = await Promise.all(ipmiMachines.map((m) => pool.start(m.sim, { username: USERNAME, password: m.password })));
       ipmiMachines.forEach(({ password, ...m }, i) => {

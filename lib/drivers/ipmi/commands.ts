@@ -5,10 +5,8 @@
 import type { BootDevice, BootSetting, PowerAction, PowerState } from '../types';
 import { DriverError } from '../types';
 import { completionCodeError } from './codes';
-import { NetFn } from './session';
-import type { IpmiResponse } from './rmcp';
-
-export const ChassisCmd = { getStatus: 0x01, control: 0x02, setBootOptions: 0x08, getBootOptions: 0x09 } as const;
+import { BootFlag, BootParameter, ChassisCmd, NetFn } from '../../core/ipmi/numbers';
+import type { IpmiResponse } from '../../core/ipmi/rmcp';
 
 /** Sends one request and resolves with the raw response; the driver supplies session handling and retries. */
 export type IpmiTransport = (netFn: number, cmd: number, data: Buffer, what: string) => Promise<IpmiResponse>;
@@ -41,11 +39,6 @@ const SELECTOR_TO_DEVICE: ReadonlyMap<number, BootSetting['device']> = new Map<n
   [0x14, 'cdrom'],
   [0x18, 'bios'],
 ]);
-
-/** Boot flags parameter byte 1. */
-export const BootFlag = { valid: 0x80, persistent: 0x40, efi: 0x20 } as const;
-
-export const BootParameter = { validBitClearing: 3, bootInfoAcknowledge: 4, bootFlags: 5 } as const;
 
 /** Parameter 3 value: do not clear the valid bit when no Chassis Control follows within 60 s. */
 export const KEEP_VALID_BIT_PAST_60S = 0x08;

@@ -6,14 +6,12 @@
 import type { BmcDriver, BmcEndpoint, BootDevice, BootSetting, DriverFeature, PowerAction, PowerState } from '../types';
 import { DriverError } from '../types';
 import { Clock, systemClock } from '../../core/clock';
-import { CIPHER_SUITES } from './cipher';
+import { CIPHER_SUITES } from '../../core/ipmi/cipher';
 import { completionCodeError } from './codes';
 import {
   BOOT_INFO_UNACKNOWLEDGED,
   bootFlagsRequest,
-  BootParameter,
   CHASSIS_CONTROL,
-  ChassisCmd,
   expectSuccess,
   GET_BOOT_FLAGS_REQUEST,
   IpmiTransport,
@@ -23,8 +21,9 @@ import {
   setOptionalBootParameter,
 } from './commands';
 import { BmcGate, gateFor } from './gate';
-import type { IpmiResponse } from './rmcp';
-import { bmcLabel, NetFn, RmcpPlusSession, SessionParams } from './session';
+import type { IpmiResponse } from '../../core/ipmi/rmcp';
+import { BootParameter, ChassisCmd, NetFn } from '../../core/ipmi/numbers';
+import { bmcLabel, RmcpPlusSession, SessionParams } from './session';
 
 export interface IpmiDriverOptions {
   /** Wait for each datagram's answer before retransmitting. @default 1000 */

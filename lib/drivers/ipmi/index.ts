@@ -2,6 +2,7 @@
 export { createIpmiDriver, parseIpmiAddress, IPMI_DEFAULT_PORT } from './driver';
 export type { IpmiDriverOptions } from './driver';
 export { RmcpPlusSession } from './session';
+export { setSelClock } from './sel-clock';
 export type { SessionParams } from './session';
-export { CIPHER_SUITES } from './cipher';
-export type { CipherSuite, CipherSuiteId } from './cipher';
+export { CIPHER_SUITES } from '../../core/ipmi/cipher';
+export type { CipherSuite, CipherSuiteId } from '../../core/ipmi/cipher';

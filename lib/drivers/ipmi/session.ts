@@ -19,11 +19,18 @@ import {
   sessionIntegrityKey,
   uint32le,
   userKey,
-} from './cipher';
+} from '../../core/ipmi/cipher';
 import { sessionStatusError, completionCodeError } from './codes';
-import { decodeIpmiResponse, decodePacket, encodeIpmiRequest, encodeV15Packet, encodeV20Packet, IpmiResponse, PayloadType } from './rmcp';
-
-export const NetFn = { chassis: 0x00, app: 0x06 } as const;
+import { NetFn } from '../../core/ipmi/numbers';
+import {
+  decodeIpmiResponse,
+  decodePacket,
+  encodeIpmiRequest,
+  encodeV15Packet,
+  encodeV20Packet,
+  IpmiResponse,
+  PayloadType,
+} from '../../core/ipmi/rmcp';
 
 const AppCmd = { getChannelAuthCapabilities: 0x38, setSessionPrivilege: 0x3b, closeSession: 0x3c } as const;
 const PRIVILEGE_ADMIN = 0x04;

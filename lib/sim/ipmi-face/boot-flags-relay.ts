@@ -10,10 +10,9 @@
  */
 import { createSocket, RemoteInfo, Socket } from 'node:dgram';
 import type { BootSetting } from '../../core/hardware';
-import { CIPHER_SUITES, deriveSessionKeys, sessionIntegrityKey, SessionKeys, userKey } from '../../drivers/ipmi/cipher';
-import { BootFlag, BootParameter, ChassisCmd } from '../../drivers/ipmi/commands';
-import { checksum, decodePacket, encodeV20Packet, PayloadType } from '../../drivers/ipmi/rmcp';
-import { NetFn } from '../../drivers/ipmi/session';
+import { CIPHER_SUITES, deriveSessionKeys, sessionIntegrityKey, SessionKeys, userKey } from '../../core/ipmi/cipher';
+import { checksum, decodePacket, encodeV20Packet, PayloadType } from '../../core/ipmi/rmcp';
+import { BootFlag, BootParameter, ChassisCmd, NetFn } from '../../core/ipmi/numbers';
 
 /** App netFn, Activate Payload (IPMI 2.0 section 24.1): its answer carries the payload's UDP port at data bytes 8–9. */
 const ACTIVATE_PAYLOAD = 0x48;

@@ -16,9 +16,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BmcEndpoint } from '../../core/hardware';
-import { CIPHER_SUITES } from '../../drivers/ipmi/cipher';
-import { expectSuccess } from '../../drivers/ipmi/commands';
-import { RmcpPlusSession } from '../../drivers/ipmi/session';
 import type { SimMachine } from '../machine';
 import { BootFlagsRelay } from './boot-flags-relay';
 import { HookServer, HookServerOptions } from './hook-server';
@@ -51,6 +48,11 @@ export interface IpmiFace {
 }
 
 export interface IpmiFacePoolOptions extends HookServerOptions {
+  /**
+   * Sets a started BMC's SEL clock (e.g. lib/drivers/ipmi's setSelClock), so SEL entries carry wall-clock times.
+   * @default - the SEL clock runs from ipmi_sim's start, as a BMC's does before anyone sets it
+   */
+  setClock?: (bmc: { port: number; username: string; password: string }) => Promise<void>;
   /** The ipmi_sim binary. @default 'ipmi_sim' */
   ipmiSimPath?: string;
   /** How long to wait for ipmi_sim to answer after starting. @default 10000 */
@@ -59,7 +61,6 @@ export interface IpmiFacePoolOptions extends HookServerOptions {
 
 const PORT_ATTEMPTS = 3;
 /** Storage netFn, Set SEL Time (IPMI 2.0 section 31.11). */
-const SET_SEL_TIME = { netFn: 0x0a, cmd: 0x49 } as const;
 const SOL_BAUD = 115200;
 
 export function lanConf(params: {
@@ -144,26 +145,6 @@ async function waitUntilAnswering(port: number, child: ChildProcess, timeoutMs: 
   }
 }
 
-/** Sets ipmi_sim's SEL clock to the wall clock through one short RMCP+ session, so SEL entries carry real times. */
-async function setSelClock(port: number, username: string, password: string): Promise<void> {
-  const session = await RmcpPlusSession.open({
-    host: '127.0.0.1',
-    port,
-    username,
-    password,
-    suite: CIPHER_SUITES[3],
-    requestTimeoutMs: 1000,
-    attempts: 3,
-  });
-  try {
-    const seconds = Buffer.alloc(4);
-    seconds.writeUInt32LE(Math.floor(Date.now() / 1000));
-    expectSuccess(await session.request(SET_SEL_TIME.netFn, SET_SEL_TIME.cmd, seconds), 'Set SEL Time');
-  } finally {
-    await session.close();
-  }
-}
-
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -228,7 +209,8 @@ export class IpmiFacePool {
       child.on('error', (err) => (stderr += `\n${err.message}`));
       try {
         await waitUntilAnswering(port, child, this.options.startTimeoutMs ?? 10000, () => stderr);
-        await setSelClock(port, username, password);
+        // The simulator knows no IPMI client (that is a driver): its composer sets the clock, when it wants real times.
+        await this.options.setClock?.({ port, username, password });
         return child;
       } catch (err) {
         await stopProcess(child);

@@ -4,7 +4,7 @@
  * Cipher suite 17 is not covered here: ipmi_sim 2.0.33 does not offer it (its key derivation is unit-tested).
  */
 import { once } from 'node:events';
-import { createIpmiDriver, IpmiDriverOptions, RmcpPlusSession, CIPHER_SUITES } from '../../../lib/drivers/ipmi';
+import { createIpmiDriver, IpmiDriverOptions, RmcpPlusSession, CIPHER_SUITES, setSelClock } from '../../../lib/drivers/ipmi';
 import { BmcDriver, DriverError } from '../../../lib/drivers/types';
 import { Clock, systemClock } from '../../../lib/core/clock';
 import { IpmiFace, IpmiFacePool } from '../../../lib/sim/ipmi-face';
@@ -67,7 +67,7 @@ describeIpmi('native IPMI driver against ipmi_sim', () => {
   const releaseSessions = async (count = held.length) => Promise.all(held.splice(0, count).map((s) => s.close()));
 
   beforeAll(async () => {
-    pool = await IpmiFacePool.create({ timeoutHangMs: 1000 });
+    pool = await IpmiFacePool.create({ timeoutHangMs: 1000, setClock: setSelClock });
   });
 
   afterEach(async () => {

@@ -1,4 +1,5 @@
 /** The simulator's IPMI face: real ipmi_sim processes driven by ipmitool, wired to in-process SimMachines. */
+import { setSelClock } from '../../../lib/drivers/ipmi';
 import { once } from 'node:events';
 import { bmcEmulation, IpmiFacePool, lanConf, sensorDefinitions, startIpmiFace } from '../../../lib/sim/ipmi-face';
 import { SimMachine } from '../../../lib/sim/machine';
@@ -51,7 +52,7 @@ describeIpmi('IPMI face (ipmi_sim + chassis hook)', () => {
   let pool: IpmiFacePool;
 
   beforeAll(async () => {
-    pool = await IpmiFacePool.create();
+    pool = await IpmiFacePool.create({ setClock: setSelClock });
   });
 
   afterAll(async () => {
@@ -250,7 +251,7 @@ describeIpmi('IPMI face (ipmi_sim + chassis hook)', () => {
 
   it('startIpmiFace runs one machine with its own hook server and cleans up on close', async () => {
     const machine = simMachine('single');
-    const face = await startIpmiFace(machine, { username: 'operator', password: 'Secret-1' });
+    const face = await startIpmiFace(machine, { username: 'operator', password: 'Secret-1', setClock: setSelClock });
     expect(face.address).toBe(`127.0.0.1:${face.port}`);
     await ipmitool(face, 'chassis', 'power', 'on');
     expect(machine.power).toBe('on');

@@ -14,7 +14,7 @@ import {
   RakpExchange,
   sessionIntegrityKey,
   userKey,
-} from '../../../lib/drivers/ipmi/cipher';
+} from '../../../lib/core/ipmi/cipher';
 
 const range = (from: number, to: number) => Buffer.from(Array.from({ length: to - from }, (_, i) => from + i));
 

@@ -1,4 +1,4 @@
-import { CIPHER_SUITES, deriveSessionKeys } from '../../../lib/drivers/ipmi/cipher';
+import { CIPHER_SUITES, deriveSessionKeys } from '../../../lib/core/ipmi/cipher';
 import {
   checksum,
   decodeIpmiResponse,
@@ -8,7 +8,7 @@ import {
   encodeV20Packet,
   MalformedPacketError,
   PayloadType,
-} from '../../../lib/drivers/ipmi/rmcp';
+} from '../../../lib/core/ipmi/rmcp';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
