@@ -252,6 +252,14 @@ describe.each(availableBackends())('BGP over HTTP on %s', (backend) => {
     ]);
   });
 
+  it('gives a router that lost its sessions (restarted) the sessions again when they are read', async () => {
+    const router = routers.get('ny')!;
+    await router.reconcile([]);
+    expect(router.lastSessions).toEqual([]);
+    const [session] = (await admin.get(`/devices/${deviceId}/bgp/sessions`)).body.bgp_sessions;
+    expect(router.lastSessions.map((x) => x.id)).toEqual([routerSessionId(session.id)]);
+  });
+
   it("ends a deleted device's sessions: the router drops them by a durable job, and the event log says so", async () => {
     expect(routers.get('ny')!.lastSessions).toHaveLength(1);
     expect((await admin.delete(`/devices/${deviceId}`)).status).toBe(204);

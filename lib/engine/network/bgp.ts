@@ -382,11 +382,20 @@ export class BgpService {
 
   /**
    * The sessions with status, reason and learned routes as their routers say now (recorded when they changed). A
-   * session whose last change the router did not take is applied again first (`retry`).
+   * session whose last change the router did not take, or that the router no longer holds, is applied again first
+   * (`retry`).
    */
   private async observe(rows: repo.BgpSessionRow[], retry = true): Promise<repo.BgpSessionRow[]> {
     if (retry) {
       const failedMetros = new Set(rows.filter((r) => r.router_error).map((r) => r.metro_id));
+      // A router that lost sessions it should hold (it, or this server with an in-process router, restarted) gets them again.
+      for (const m of new Set(rows.map((r) => r.metro_id))) {
+        if (failedMetros.has(m)) continue;
+        const held = await this.routerOf(m)
+          .router.sessionStates()
+          .catch(() => undefined);
+        if (held && rows.some((r) => r.metro_id === m && !held.some((h) => h.id === routerSessionId(r.id)))) failedMetros.add(m);
+      }
       if (failedMetros.size) {
         await Promise.all(
           [...failedMetros].map((m) =>
