@@ -13,6 +13,7 @@ import type { DeviceRow } from '../../../lib/engine/devices';
 import { adminProject, availableBackends, deviceInput, freshPostgresUrl, stopPostgres, testCloud } from '../../support/cloud';
 import { eventually } from '../../support/eventually';
 import { describeWithPostgres } from '../../support/pg-cluster';
+import { refusal } from '../../support/refusal';
 
 const cidr = (text: string): Cidr => parseCidr(text) as Cidr;
 const blockOf = (a: DeviceRow['ip_addresses'][number]) => cidr(`${a.network}/${a.cidr}`);
@@ -53,16 +54,6 @@ LEFT JOIN ip_reservations r ON r.pool_id = p.id GROUP BY p.id HAVING p.allocated
   );
   expect(orphans).toEqual([]);
 }
-
-const refusal = async (p: Promise<unknown>): Promise<string[]> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof MetalError) return err.errors;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe.each(availableBackends())('device addresses from the pools (%s)', (backend) => {
   let cloud: Cloud;

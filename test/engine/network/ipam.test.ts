@@ -4,13 +4,13 @@
  * PostgreSQL database.
  */
 import type { Cloud } from '../../../lib/cloud';
-import { MetalError } from '../../../lib/contract/errors';
 import { blockSize, parseCidr, type Cidr } from '../../../lib/core/ip';
 import type { Principal } from '../../../lib/engine/accounts';
 import type { ReservationRow } from '../../../lib/engine/network/ipam';
 import { adminProject, availableBackends, freshPostgresUrl, stopPostgres, testCloud } from '../../support/cloud';
 import { eventually } from '../../support/eventually';
 import { describeWithPostgres } from '../../support/pg-cluster';
+import { refusal } from '../../support/refusal';
 
 const block = (r: ReservationRow): Cidr => parseCidr(`${r.network}/${r.cidr}`) as Cidr;
 
@@ -19,16 +19,6 @@ function expectDisjoint(rows: ReservationRow[]): void {
   const clash = sorted.find((b, i) => i > 0 && sorted[i - 1].network + blockSize(4, sorted[i - 1].prefix) > b.network);
   expect(clash).toBeUndefined();
 }
-
-const refusal = async (p: Promise<unknown>): Promise<string[]> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof MetalError) return err.errors;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe.each(availableBackends())('address management (%s)', (backend) => {
   let cloud: Cloud;
