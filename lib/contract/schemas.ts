@@ -491,8 +491,11 @@ export const DeviceCreateInput = Type.Object(
           address_family: Type.Integer({ description: '4 or 6' }),
           public: Type.Optional(Type.Boolean({ default: true })),
           cidr: Type.Optional(Type.Integer({ description: 'block size: 28 to 32 for IPv4, 124 to 127 for IPv6' })),
-          ip_reservations: Type.Optional(Type.Array(Type.String())),
+          ip_reservations: Type.Optional(
+            Type.Array(Type.String({ maxLength: 64 }), { maxItems: 16, description: "the project's reservations to carve the block from" }),
+          ),
         }),
+        { maxItems: 3 },
       ),
     ),
     ...AcceptedMetalDeviceFields,

@@ -63,17 +63,6 @@ export async function assignmentsOfDevice(db: Queryable, deviceId: string): Prom
   return (await db.query<Raw>(`${SELECT} WHERE a.device_id = $1 AND NOT a.management ORDER BY a.created_at, a.id`, [deviceId])).map(row);
 }
 
-/** The elastic IPs of each of the devices, oldest first. */
-export async function assignmentsOfDevices(db: Queryable, deviceIds: string[]): Promise<Map<string, ElasticAssignmentRow[]>> {
-  const found = new Map<string, ElasticAssignmentRow[]>();
-  if (!deviceIds.length) return found;
-  const rows = await db.query<Raw>(`${SELECT} WHERE a.device_id = ANY($1::uuid[]) AND NOT a.management ORDER BY a.created_at, a.id`, [
-    deviceIds,
-  ]);
-  for (const r of rows) found.set(r.device_id, [...(found.get(r.device_id) ?? []), row(r)]);
-  return found;
-}
-
 /** The assignments inside each of the reservations, in address order (read under their locks to carve new ones). */
 export async function assignmentsOfReservations(db: Queryable, reservationIds: string[]): Promise<Map<string, ElasticAssignmentRow[]>> {
   const found = new Map<string, ElasticAssignmentRow[]>();
@@ -112,10 +101,6 @@ export async function lockAssignableDevice(tx: Queryable, id: string): Promise<A
 export async function assignableDevice(db: Queryable, id: string): Promise<AssignableDevice | undefined> {
   const [r] = await db.query<AssignableDevice>('SELECT id, project_id, metro_id, hostname, state FROM devices WHERE id = $1', [id]);
   return r;
-}
-
-export async function insertAssignment(tx: Queryable, a: NewElasticAssignment): Promise<void> {
-  await insertAssignments(tx, [a]);
 }
 
 /** Inserts assignments (one statement for all). */

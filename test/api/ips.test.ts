@@ -138,6 +138,23 @@ describe.each(availableBackends())('IP reservations over HTTP on %s', (backend) 
     expect((await admin.get(`/ips/${block.id}`)).body.tags).toEqual([]);
   });
 
+  it('bounds ip_reservations on create (a 422 naming the field), and names reservations it cannot use', async () => {
+    const tooMany = await admin.post(
+      `/projects/${projectId}/devices`,
+      deviceInput({ ip_addresses: [{ address_family: 4, public: false, ip_reservations: Array(17).fill(projectId) }] }),
+    );
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.errors.join(' ')).toMatch(/ip_addresses\/0\/ip_reservations|ip_reservations/);
+    const foreign = await admin.post(
+      `/projects/${projectId}/devices`,
+      deviceInput({ ip_addresses: [{ address_family: 4, public: false, ip_reservations: ['00000000-0000-4000-8000-000000000000'] }] }),
+    );
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.errors).toEqual([
+      expect.stringMatching(/^ip_addresses: none of the reservations 00000000-0000-4000-8000-000000000000 is a private IPv4 block/),
+    ]);
+  });
+
   it("leaves a device's management block to its device, and a project with reservations in place", async () => {
     const device = (await admin.post(`/projects/${projectId}/devices`, deviceInput({ hostname: 'holder' }))).body;
     const addresses = await eventually(async () => {

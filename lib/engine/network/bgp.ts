@@ -386,19 +386,31 @@ export class BgpService {
    * (`retry`).
    */
   private async observe(rows: repo.BgpSessionRow[], retry = true): Promise<repo.BgpSessionRow[]> {
+    const read = (metros: Iterable<string>) =>
+      Promise.all(
+        [...new Set(metros)].map(async (m) => {
+          const router = this.routerOf(m).router;
+          const answer = await router.sessionStates().then(
+            (list) => ({ list }),
+            (err: unknown) => ({ err }),
+          );
+          return [m, { router, ...answer }] as const;
+        }),
+      );
+    const states = new Map(await read(rows.map((r) => r.metro_id)));
     if (retry) {
-      const failedMetros = new Set(rows.filter((r) => r.router_error).map((r) => r.metro_id));
-      // A router that lost sessions it should hold (it, or this server with an in-process router, restarted) gets them again.
-      for (const m of new Set(rows.map((r) => r.metro_id))) {
-        if (failedMetros.has(m)) continue;
-        const held = await this.routerOf(m)
-          .router.sessionStates()
-          .catch(() => undefined);
-        if (held && rows.some((r) => r.metro_id === m && !held.some((h) => h.id === routerSessionId(r.id)))) failedMetros.add(m);
-      }
-      if (failedMetros.size) {
+      // Routers that did not take a change, or lost sessions they should hold (restarted), are given them again.
+      const stale = new Set(
+        rows
+          .filter((r) => {
+            const metro = states.get(r.metro_id)!;
+            return r.router_error || ('list' in metro && !metro.list.some((h) => h.id === routerSessionId(r.id)));
+          })
+          .map((r) => r.metro_id),
+      );
+      if (stale.size) {
         await Promise.all(
-          [...failedMetros].map((m) =>
+          [...stale].map((m) =>
             this.applyMetro(
               m,
               rows.filter((r) => r.metro_id === m && r.router_error).map((r) => r.id),
@@ -406,21 +418,9 @@ export class BgpService {
           ),
         );
         rows = (await Promise.all(rows.map((r) => repo.findSession(this.ctx.db, r.id)))).flatMap((r) => r ?? []);
+        for (const [m, state] of await read(stale)) states.set(m, state);
       }
     }
-    const metros = [...new Set(rows.map((r) => r.metro_id))];
-    const states = new Map(
-      await Promise.all(
-        metros.map(async (m) => {
-          const router = this.routerOf(m).router;
-          const read = await router.sessionStates().then(
-            (list) => ({ list }),
-            (err: unknown) => ({ err }),
-          );
-          return [m, { router, ...read }] as const;
-        }),
-      ),
-    );
     const now = this.ctx.clock.now();
     return Promise.all(
       rows.map(async (row) => {

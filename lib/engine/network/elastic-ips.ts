@@ -56,19 +56,21 @@ export class ElasticIpService {
       const address = placed.block;
       const network = formatNetwork(address);
       await Promise.all([
-        repo.insertAssignment(tx, {
-          id,
-          reservation_id: reservation.id,
-          device_id: deviceId,
-          project_id: device.project_id,
-          address: network,
-          cidr: address.prefix,
-          start: placed.start,
-          size: placed.size,
-          customdata: input.customdata ?? {},
-          management: false,
-          created_at: now.toISOString(),
-        }),
+        repo.insertAssignments(tx, [
+          {
+            id,
+            reservation_id: reservation.id,
+            device_id: deviceId,
+            project_id: device.project_id,
+            address: network,
+            cidr: address.prefix,
+            start: placed.start,
+            size: placed.size,
+            customdata: input.customdata ?? {},
+            management: false,
+            created_at: now.toISOString(),
+          },
+        ]),
         insertEvents(tx, [event(device.project_id, deviceId, `IP ${network}/${address.prefix} assigned to ${locked.hostname}`)], now),
       ]);
     });
