@@ -1,0 +1,3 @@
+export * from './types';
+export { checkPortChange, portVlansProblems, VLAN_ID_MAX, VLAN_ID_MIN } from './rules';
+export { SimSwitch } from './sim';
