@@ -422,6 +422,19 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect((await held).status).toBe(404);
     });
 
+    it('answers a device deleted while waited for as deleted when the wait names deleted', async () => {
+      const doomed = (await api.post(`/projects/${projectId}/devices`, { ...newDevice, hostname: 'doomed-too' })).body.id;
+      await until(doomed, 'active');
+      const held = api.get(`/devices/${doomed}?wait_for_state=failed,deleted&wait_timeout=30`);
+      expect((await api.delete(`/devices/${doomed}`)).status).toBe(204);
+      const res = await held;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: doomed, hostname: 'doomed-too', state: 'deleted' });
+      expect(res.headers['x-metalforge-wait']).toBe('reached');
+      // Once gone, a fresh read (waiting or not) is a 404: the answer above came from the wait that saw it go.
+      expect((await api.get(`/devices/${doomed}?wait_for_state=deleted&wait_timeout=1`)).status).toBe(404);
+    });
+
     it('refuses unknown states and timeouts outside 1 to 60 with 422 naming the parameter', async () => {
       const cases: [string, RegExp][] = [
         ['wait_for_state=running', /^query parameter wait_for_state: must be device states separated by commas.*active/],

@@ -209,6 +209,8 @@ describeWithBrowser('the console in Chromium', () => {
     });
     // Deprovisioning, or already gone.
     expect(deleted.statusCode === 404 || deleted.json().state === 'deprovisioning').toBe(true);
+    // The list follows it until it is gone (its wait is answered "deleted", not with a 404 the page would log).
+    await page.getByRole('link', { name: 'web-1' }).waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it("draws the spot price history and lists the project's requests with their devices", async () => {

@@ -148,6 +148,15 @@ class DeviceWaits {
   }
 }
 
+/**
+ * A device deleted while a request waited for `deleted` is answered as Metal's state model ends it: its last row,
+ * in state `deleted` (a watcher learns of the deletion without a 404). Any other failure stands.
+ */
+function goneAs(err: unknown, last: DeviceRow, wanted: ReadonlySet<string>): DeviceRow {
+  if (err instanceof MetalError && err.code === 'not_found' && wanted.has('deleted')) return { ...last, state: 'deleted' };
+  throw err;
+}
+
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
 const ActionQuery = Type.Object({ type: Type.Optional(Type.String({ description: 'the action type, when the body does not give it' })) });
 const conflict = { 409: errorResponses[422] };
@@ -243,7 +252,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       schema: {
         tags: ['devices'],
         summary:
-          'Get a device; with wait_for_state (metalforge extension), once it is in one of those states, gone, or wait_timeout has passed ' +
+          'Get a device; with wait_for_state (metalforge extension), once it is in one of those states, gone (answered as state deleted when that is waited for), or wait_timeout has passed ' +
           '(header X-Metalforge-Wait: reached or timeout)',
         params: IdParams,
         querystring: DeviceGetQuery,
@@ -259,7 +268,7 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
         const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) =>
           reply.raw.once('close', end),
         );
-        row = reached ?? (await scoped(req, req.params.id));
+        row = reached ?? (await scoped(req, req.params.id).catch((err: unknown) => goneAs(err, row, wanted)));
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
       if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(shownState(row.state)) ? 'reached' : 'timeout');

@@ -23,7 +23,9 @@ export async function watchDevice(
   let state = device.state;
   while (!signal.aborted && (follow || !DEVICE_STATE_INFO[state].resting)) {
     try {
+      // anyStateBut includes `deleted`, so a device deleted meanwhile is answered as such rather than with a 404.
       const next = await get<Device>(`/devices/${device.id}?wait_for_state=${anyStateBut(state)}&wait_timeout=${WAIT_SECONDS}`, signal);
+      if (next.state === 'deleted') return onChange(null);
       if (next.state !== state) onChange(next);
       state = next.state;
     } catch (err) {

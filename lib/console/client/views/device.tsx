@@ -2,7 +2,7 @@
  * One device: what it is (specs, addresses, ports, metadata, user data), what happened to it (the event timeline),
  * and what can be done (power actions, delete). The device is followed live while the page is open.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, get } from '../api';
 import { watchDevice } from '../live';
 import { link, navigate } from '../router';
@@ -24,6 +24,8 @@ export function DeviceView({ id }: { id: string }) {
   const [notice, setNotice] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** Ends this view's reads: on leaving it, and before a delete (the view is left once it is accepted). */
+  const reads = useRef<AbortController>();
 
   const loadEvents = (signal?: AbortSignal) =>
     get<{ events: DeviceEvent[] }>(`/devices/${id}/events?per_page=100`, signal).then(
@@ -33,6 +35,7 @@ export function DeviceView({ id }: { id: string }) {
 
   useEffect(() => {
     const aborter = new AbortController();
+    reads.current = aborter;
     setDevice(undefined);
     setError(undefined);
     get<Device>(`/devices/${id}`, aborter.signal).then(
@@ -71,6 +74,7 @@ export function DeviceView({ id }: { id: string }) {
 
   const remove = async () => {
     setBusy(true);
+    reads.current?.abort();
     try {
       await call('DELETE', `/devices/${id}`);
       navigate(device ? link.devices(projectOf(device)) : link.projects());
