@@ -1,7 +1,7 @@
 /**
- * A cloud whose machines are QEMU VMs on a provisioning segment of their own: the VM segment (namespace, bridge,
- * relay and router advertisements), the boot listener, DHCP and TFTP on the segment's server address, and a
- * catalog with one VM-backed plan per firmware. What the VM boot test and bench/vm-boot.ts share.
+ * A cloud whose machines are QEMU VMs on a provisioning segment (lib/sim/vm/segment.ts): the boot listener, DHCP
+ * and TFTP on the segment's server address, and a catalog with one VM-backed plan per firmware. It runs inside the
+ * segment's server namespace (see vm-boots.ts), so all of its traffic stays in namespaces the caller made.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { DEFAULT_CATALOG, type CloudOptions } from '../../lib/cloud';
 import { loadCatalogFile } from '../../lib/engine/operator';
 import { ensureVmImages, type VmImages } from '../../lib/sim/vm/artifacts';
 import { VmMachine, type VmFirmware } from '../../lib/sim/vm/machine';
-import { createVmSegment, vmSegmentUnavailableReason, type VmSegment } from '../../lib/sim/vm/segment';
+import { vmSegmentUnavailableReason, type VmSegment } from '../../lib/sim/vm/segment';
 
 /** VM-backed plans of the lab's catalog, by firmware. */
 export const VM_PLANS: Record<VmFirmware, string> = { bios: 'vm.bios.x86', uefi: 'vm.uefi.x86' };
@@ -33,14 +33,13 @@ export interface VmLab {
   cloudOptions: CloudOptions;
   machines: VmMachine[];
   steps: BootStep[];
-  /** Stops every VM and removes the segment and work files. */
+  /** Stops every VM and removes the work files (the segment stays: its builder removes it). */
   close(): Promise<void>;
 }
 
-export function startVmLab(workDir: string): VmLab {
+export function startVmLab(workDir: string, segment: VmSegment): VmLab {
   mkdirSync(workDir, { recursive: true });
   const images = ensureVmImages();
-  const segment = createVmSegment();
   const machines: VmMachine[] = [];
   const steps: BootStep[] = [];
   const step = (mac: string, what: string) => steps.push({ at: Date.now(), mac, what });
@@ -103,7 +102,6 @@ export function startVmLab(workDir: string): VmLab {
     steps,
     async close() {
       await Promise.all(machines.map((m) => m.destroy().catch(() => undefined)));
-      segment.destroy();
       rmSync(workDir, { recursive: true, force: true });
     },
   };

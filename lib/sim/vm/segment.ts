@@ -1,18 +1,23 @@
 /**
- * A provisioning segment for VM-backed machines, built from real Linux parts: a network namespace holding a
- * bridge (STP off, no forward delay), one tap per VM, and a veth whose other end is in the host's namespace with
- * the boot services' address. dnsmasq in the namespace relays DHCP to the boot services' DHCP server (Node
- * cannot bind a socket to one interface, so the server hears only relayed unicast, never the host's other
- * networks) and sends the IPv6 router advertisements iPXE waits for. Everything is removed by destroy().
+ * A provisioning segment for VM-backed machines, built from real Linux parts in two network namespaces: the
+ * segment's (a bridge with STP off and no forward delay, one tap per VM) and the boot services' (one interface, a
+ * veth onto the bridge, holding the services' address), so nothing of it touches the host's own namespace. Node
+ * cannot bind a socket to one interface, so the services get a namespace with exactly one; whatever serves the
+ * segment (a metalforge server, a test's cloud) runs in it: `ip netns exec <serverNamespace> ...`. dnsmasq in
+ * the segment's namespace relays DHCP to the services (they hear only relayed unicast) and sends the IPv6 router
+ * advertisements iPXE waits for. Everything is removed by destroy().
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
-export interface VmSegment {
+/** What describes a segment to a process that did not build it (see segmentOf). */
+export interface VmSegmentAddresses {
   /** The namespace QEMU runs in (`ip netns exec <namespace> qemu-system-x86_64 ...`). */
   namespace: string;
-  /** The boot services' address (host side of the veth): bind HTTP, DHCP and TFTP here. */
+  /** The namespace the boot services run in; its one interface holds serverAddress. */
+  serverNamespace: string;
+  /** The boot services' address: bind HTTP, DHCP and TFTP here. */
   serverAddress: string;
   /** The relay's address on the segment (the giaddr of relayed requests). */
   relayAddress: string;
@@ -20,8 +25,12 @@ export interface VmSegment {
   subnet: string;
   /** First and last address to hand out. */
   range: { start: string; end: string };
-  /** Creates a tap on the bridge for one VM and returns its name. */
+}
+
+export interface VmSegment extends VmSegmentAddresses {
+  /** Creates a tap on the bridge for one VM and returns its name (any process may add taps). */
   addTap(): string;
+  /** Removes the segment; only the process that built it does. */
   destroy(): void;
 }
 
@@ -49,26 +58,32 @@ export function vmSegmentUnavailableReason(): string | undefined {
 const run = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 const inNs = (ns: string, ...args: string[]) => run('netns', 'exec', ns, 'ip', ...args);
 
-/** A /24 in 10.201.0.0/16 not routed on this host yet. */
-function freeSubnetOctet(): number {
-  const routes = execFileSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
-  for (let tries = 0; tries < 50; tries++) {
-    const octet = 10 + Math.floor(Math.random() * 240);
-    if (!routes.includes(`10.201.${octet}.`)) return octet;
-  }
-  throw new Error('no free /24 in 10.201.0.0/16 for a VM segment; remove stale mfvm-* namespaces and veths');
+/** The segment's addresses: the same in every segment, since each lives in namespaces of its own. */
+const PREFIX = '10.201.57';
+
+/** A segment built by another process, for adding taps to it (the VMs' machines run where the services run). */
+export function segmentOf(addresses: VmSegmentAddresses): VmSegment {
+  return { ...addresses, addTap: tapAdder(addresses.namespace), destroy: () => undefined };
+}
+
+/** Adds taps named tap<pid>x<n>, so processes sharing a segment never pick the same name. */
+function tapAdder(namespace: string): () => string {
+  let taps = 0;
+  return () => {
+    const tap = `tap${process.pid}x${taps++}`;
+    inNs(namespace, 'tuntap', 'add', 'dev', tap, 'mode', 'tap');
+    inNs(namespace, 'link', 'set', tap, 'master', 'br0', 'up');
+    return tap;
+  };
 }
 
 export function createVmSegment(): VmSegment {
   const id = randomBytes(3).toString('hex');
   const namespace = `mfvm-${id}`;
-  const hostSide = `mfvm${id}h`;
-  const octet = freeSubnetOctet();
-  const prefix = `10.201.${octet}`;
-  const serverAddress = `${prefix}.1`;
-  const relayAddress = `${prefix}.2`;
+  const serverNamespace = `mfvs-${id}`;
+  const serverAddress = `${PREFIX}.1`;
+  const relayAddress = `${PREFIX}.2`;
   let dnsmasq: ChildProcess | undefined;
-  let taps = 0;
   const destroy = () => {
     if (dnsmasq?.pid) {
       try {
@@ -77,7 +92,7 @@ export function createVmSegment(): VmSegment {
         // already gone
       }
     }
-    for (const step of [() => run('link', 'del', hostSide), () => run('netns', 'del', namespace)]) {
+    for (const step of [() => run('netns', 'del', serverNamespace), () => run('netns', 'del', namespace)]) {
       try {
         step();
       } catch {
@@ -90,12 +105,16 @@ export function createVmSegment(): VmSegment {
     inNs(namespace, 'link', 'set', 'lo', 'up');
     inNs(namespace, 'link', 'add', 'br0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0');
     inNs(namespace, 'addr', 'add', `${relayAddress}/24`, 'dev', 'br0');
-    inNs(namespace, 'addr', 'add', `fd00:201:${octet}::2/64`, 'dev', 'br0', 'nodad');
+    inNs(namespace, 'addr', 'add', 'fd00:201:57::2/64', 'dev', 'br0', 'nodad');
     inNs(namespace, 'link', 'set', 'br0', 'up');
-    run('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', namespace);
+    run('netns', 'add', serverNamespace);
+    inNs(serverNamespace, 'link', 'set', 'lo', 'up');
+    inNs(serverNamespace, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'uplink', 'netns', namespace);
     inNs(namespace, 'link', 'set', 'uplink', 'master', 'br0', 'up');
-    run('addr', 'add', `${serverAddress}/24`, 'dev', hostSide);
-    run('link', 'set', hostSide, 'up');
+    inNs(serverNamespace, 'addr', 'add', `${serverAddress}/24`, 'dev', 'eth0');
+    inNs(serverNamespace, 'link', 'set', 'eth0', 'up');
+    // Answers to 255.255.255.255 need a route; the relay is the segment's only way out.
+    inNs(serverNamespace, 'route', 'add', 'default', 'via', relayAddress);
     // Relay DHCPv4 to the boot services (dnsmasq serves no addresses itself) and advertise an IPv6 prefix.
     dnsmasq = spawn(
       'ip',
@@ -126,16 +145,12 @@ export function createVmSegment(): VmSegment {
   }
   return {
     namespace,
+    serverNamespace,
     serverAddress,
     relayAddress,
-    subnet: `${prefix}.0/24`,
-    range: { start: `${prefix}.100`, end: `${prefix}.199` },
-    addTap() {
-      const tap = `tap${taps++}`;
-      inNs(namespace, 'tuntap', 'add', 'dev', tap, 'mode', 'tap');
-      inNs(namespace, 'link', 'set', tap, 'master', 'br0', 'up');
-      return tap;
-    },
+    subnet: `${PREFIX}.0/24`,
+    range: { start: `${PREFIX}.100`, end: `${PREFIX}.199` },
+    addTap: tapAdder(namespace),
     destroy,
   };
 }
