@@ -67,6 +67,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How to stop each cluster this process started and has not stopped yet. */
+const running = new Set<() => void>();
+// A suite that ends without stopping its cluster (a failed beforeAll, a timed-out afterAll) must not leave a
+// PostgreSQL server running after the test run: the worker stops it as it exits.
+process.once('exit', () => {
+  for (const stop of [...running]) {
+    try {
+      stop();
+    } catch {
+      // already stopped
+    }
+  }
+});
+
 /**
  * Starts a throwaway cluster on a loopback port. Tests run it with fsync off (speed; nothing outlives them);
  * `durable` keeps PostgreSQL's production default (fsync on), for benchmarks that measure commit costs.
@@ -104,6 +118,15 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
     throw new Error(`could not start a PostgreSQL cluster: ${(err as Error).message} ${stderr}`);
   }
   const url = (db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
+  const stopNow = () => {
+    running.delete(stopNow);
+    try {
+      asOwner('pg_ctl', ['-D', data, 'stop', '-m', 'immediate']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  running.add(stopNow);
   return {
     url: url('postgres'),
     async createDatabase(name, options = {}) {
@@ -117,11 +140,7 @@ export async function startPgCluster(options: { durable?: boolean } = {}): Promi
       return options.socket ? `postgresql://postgres@localhost:${port}/${name}?host=${encodeURIComponent(root)}` : url(name);
     },
     async stop() {
-      try {
-        asOwner('pg_ctl', ['-D', data, 'stop', '-m', 'immediate']);
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
+      stopNow();
     },
   };
 }
