@@ -57,6 +57,8 @@ export interface CloudOptions {
   host?: string;
   /** 0 = any free port. @default 8080 */
   port?: number;
+  /** Serve the API on this Unix socket instead of host and port (whoever forwards to it owns the URL). */
+  socketPath?: string;
   /** The boot listener (iPXE, metadata, user-data, phone-home): an address on the provisioning network. @default 127.0.0.1 */
   bootHost?: string;
   /** 0 = any free port (Cloud.bootUrl says which). @default port + 1 (8081), or any free port when port is 0 */
@@ -211,10 +213,14 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     boot,
     async listen() {
       const port = options.port ?? 8080;
-      const address = await app.listen({ host: options.host ?? '127.0.0.1', port });
-      cloud.url = address.replace('[::1]', '127.0.0.1');
-      // Lets `metalforge backup` find this server through the data dir.
-      db.announce?.(cloud.url);
+      if (options.socketPath) {
+        await app.listen({ path: options.socketPath });
+        cloud.url = 'http://localhost';
+      } else {
+        cloud.url = (await app.listen({ host: options.host ?? '127.0.0.1', port })).replace('[::1]', '127.0.0.1');
+        // Lets `metalforge backup` find this server through the data dir.
+        db.announce?.(cloud.url);
+      }
       const bootPort = options.bootPort ?? (port === 0 ? 0 : port + 1);
       const bootAddress = await boot.listen({ host: options.bootHost ?? '127.0.0.1', port: bootPort });
       bootBaseUrl ||= bootAddress.replace('[::1]', '127.0.0.1');

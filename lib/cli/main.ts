@@ -14,6 +14,7 @@ import { installProvider, syncProviderLock } from '../provider/install';
 import { deploy, listExamples, readStacks } from './deploy';
 import { createLogger, LogFormat } from './logger';
 import { registerStoreCommands } from './store';
+import { serveVmLabInside, startVmLabProcess, VM_PLANS } from './vm-lab';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -333,6 +334,51 @@ serverOptions(
     ].join('\n'),
   );
 });
+
+program
+  .command('vm-lab')
+  .description(
+    'run a throwaway metal cloud whose servers are QEMU VMs that really network-boot through metalforge DHCP, TFTP and HTTP, ' +
+      'in network namespaces of their own (needs root, /dev/net/tun, qemu-system-x86, ovmf, ipxe, dnsmasq-base, busybox-static)',
+  )
+  .addOption(new Option('--port <n>', 'API and console port on 127.0.0.1 (0: any free port)').default(8080).argParser(number('port', 0)))
+  .addOption(new Option('--inside', 'run the lab cloud itself (what vm-lab starts in the server namespace)').hideHelp())
+  .action(async (flags: { port: number; inside?: boolean }) => {
+    if (flags.inside) return serveVmLabInside();
+    process.stderr.write('metalforge: building the VM segment and starting the lab cloud (the first run builds the VM images)...\n');
+    const lab = await startVmLabProcess({ port: flags.port }).catch((err: Error) => {
+      process.stderr.write(`metalforge: ${err.message}\n`);
+      process.exit(1);
+    });
+    const api = `${lab.url}/metal/v1`;
+    process.stdout.write(
+      [
+        `metalforge VM lab is serving (Ctrl-C stops the VMs and removes the lab)`,
+        `  API          ${api}`,
+        `  console      ${lab.url}/   (sign in with the admin token)`,
+        `  admin token  ${lab.adminToken}   (this lab's only; it ends with it)`,
+        `  VM plans     ${Object.entries(VM_PLANS)
+          .map(([firmware, plan]) => `${plan} (${firmware.toUpperCase()})`)
+          .join(', ')}: one machine each, metro ny`,
+        `  segment      ${lab.segment.subnet} in namespace ${lab.segment.namespace}; boot services on ${lab.segment.serverAddress} in ${lab.segment.serverNamespace}`,
+        `  terraform    export METAL_API_URL=${api} METAL_AUTH_TOKEN=${lab.adminToken}`,
+        '',
+      ].join('\n'),
+    );
+    let stopping = false;
+    const stop = async () => {
+      stopping = true;
+      await lab.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    const code = await lab.exited;
+    if (stopping) return;
+    process.stderr.write(`metalforge: the lab cloud exited (${code}); removing the lab\n`);
+    await lab.stop();
+    process.exit(1);
+  });
 
 for (const [name, destroy] of [
   ['deploy', false],
