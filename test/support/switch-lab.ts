@@ -48,7 +48,9 @@ export function switchLabUnavailableReason(): string | undefined {
 export function describeWithSwitchLab(name: string, fn: () => void): void {
   const reason = switchLabUnavailableReason();
   if (reason === undefined) return describe(name, fn);
-  console.warn(`skipping "${name}": ${reason}`);
+  // A kernel without the features can still run the lab inside User-mode Linux.
+  const hint = /this kernel/.test(reason) ? ' (as root, test/uml-run npx jest <this file> runs it in a User-mode Linux kernel)' : '';
+  console.warn(`skipping "${name}": ${reason}${hint}`);
   describe.skip(name, fn);
 }
 
