@@ -136,11 +136,13 @@ const withPort = (state: NetworkState, name: string, f: (p: PortState) => PortSt
 /** The VLANs carried anywhere on the device (for convert checks). */
 const carried = (state: NetworkState) => state.ports.filter((p) => p.vlans.length > 0);
 
+const pronoun = (ports: PortState[]) => (ports.flatMap((p) => p.vlans).length > 1 ? 'them' : 'it');
+
 function requireNoVlans(state: NetworkState, what: string): void {
   const busy = carried(state);
   if (busy.length)
     throw new PortRuleError(
-      `port: ${busy.map((p) => `${p.name} carries VLAN ${p.vlans.map((v) => v.vxlan).join(', ')}`).join('; ')}; unassign ${busy.length > 1 ? 'them' : 'it'} before ${what}`,
+      `port: ${busy.map((p) => `${p.name} carries VLAN ${p.vlans.map((v) => v.vxlan).join(', ')}`).join('; ')}; unassign ${pronoun(busy)} before ${what}`,
     );
 }
 
@@ -193,7 +195,7 @@ export function portOperation(
   const leaving = state.ports.filter((p) => p.vlans.length > 0 && !VLAN_PORTS[type].includes(p.name));
   if (leaving.length)
     throw new PortRuleError(
-      `port: ${leaving.map((p) => `${p.name} carries VLAN ${p.vlans.map((v) => v.vxlan).join(', ')}`).join('; ')}, which a ${type} device cannot carry there; unassign ${leaving.length > 1 ? 'them' : 'it'} first`,
+      `port: ${leaving.map((p) => `${p.name} carries VLAN ${p.vlans.map((v) => v.vxlan).join(', ')}`).join('; ')}, which a ${type} device cannot carry there; unassign ${pronoun(leaving)} first`,
     );
   return { ...state, type };
 }

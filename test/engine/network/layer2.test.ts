@@ -92,7 +92,7 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       { port: `${device.machineId}:eth1`, native: 1000, tagged: [1500] },
     ]);
     expect(await refusal(l2.operate(principal, device.ports.bond0, 'convert_layer3'))).toEqual([
-      'port: bond0 carries VLAN 1000, 1500; unassign it before converting to layer 3',
+      'port: bond0 carries VLAN 1000, 1500; unassign them before converting to layer 3',
     ]);
     expect(await refusal(l2.deleteVlan(principal, a.id))).toEqual([
       'id: VLAN 1000 is assigned to l2 (bond0); unassign it from those ports first',
