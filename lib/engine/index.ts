@@ -195,4 +195,5 @@ export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';
 export { ipBlockId } from './addresses';
 export { blockGateway } from './network/assignment-rules';
+export { inBond } from './network/port-rules';
 export { PROVISIONING_PROGRESS, shownState, type LifecycleState } from './lifecycle';
