@@ -113,6 +113,13 @@ function bootNetwork(network: DeviceNetwork): BootNetwork {
   return {
     type,
     bonded: network.ports.filter((p) => p.name !== 'bond0' && inBond(type, p.name)).map((p) => p.name),
-    vlans: network.ports.flatMap((p) => p.vlans.map((v) => ({ vlan: v.vxlan, interface: p.name, native: p.native_vlan_id === v.id }))),
+    vlans: network.ports.flatMap((p) =>
+      p.vlans.map((v) => ({
+        vlan: v.vxlan,
+        interface: p.name,
+        native: p.native_vlan_id === v.id,
+        ...(v.gateway && { gateway: { address: blockGateway(4, v.gateway.network, v.gateway.cidr), cidr: v.gateway.cidr } }),
+      })),
+    ),
   };
 }

@@ -9,6 +9,7 @@ import type { Cloud } from '../../../lib/cloud';
 import { SimSwitch, type SwitchPortVlans } from '../../../lib/drivers/switch';
 import type { Principal } from '../../../lib/engine/accounts';
 import { EngineBootBackend } from '../../../lib/engine/boot-backend';
+import { blockGateway } from '../../../lib/engine/network/assignment-rules';
 import type { SwitchFactory } from '../../../lib/engine/network/layer2';
 import { freshNetwork } from '../../../lib/engine/network/port-rules';
 import {
@@ -93,7 +94,12 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       { port: `${device.machineId}:eth0`, native: 1000, tagged: [1500] },
       { port: `${device.machineId}:eth1`, native: 1000, tagged: [1500] },
     ]);
-    // The machine's metadata tells its OS the same: both NICs in bond0, carrying 1000 untagged and 1500 tagged.
+    // The machine's metadata tells its OS the same: both NICs in bond0, carrying 1000 untagged (with its metal
+    // gateway) and 1500 tagged.
+    const { reservation } = await cloud.engine.metalGateways.create(principal, projectId, {
+      virtual_network_id: a.id,
+      private_ipv4_subnet_size: 8,
+    });
     const row = await cloud.engine.devices.get(device.id);
     const booted = await new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs).findDevice({ ip: row.ip_addresses[0].address });
     expect(metalMetadata(booted!, { phoneHome: 'http://boot/phone-home' }).network).toMatchObject({
@@ -104,15 +110,15 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       ],
       network_type: 'layer2-bonded',
       vlans: [
-        { vlan: 1000, interface: 'bond0', native: true },
+        { vlan: 1000, interface: 'bond0', native: true, gateway: { address: blockGateway(4, reservation.network, 29), cidr: 29 } },
         { vlan: 1500, interface: 'bond0', native: false },
       ],
     });
     expect(await refusal(l2.operate(principal, device.ports.bond0, 'convert_layer3'))).toEqual([
       'port: bond0 carries VLAN 1000, 1500; unassign them before converting to layer 3',
     ]);
-    expect(await refusal(l2.deleteVlan(principal, a.id))).toEqual([
-      'id: VLAN 1000 is assigned to l2 (bond0); unassign it from those ports first',
+    expect(await refusal(l2.deleteVlan(principal, b.id))).toEqual([
+      'id: VLAN 1500 is assigned to l2 (bond0); unassign it from those ports first',
     ]);
   });
 
