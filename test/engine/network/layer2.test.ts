@@ -228,4 +228,43 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
       await second.close();
     }
   });
+
+  it('settles a single change cut off before the switch answered, from its recorded state, after the restart', async () => {
+    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
+    const net = fabric();
+    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    const { principal, projectId } = await adminProject(first);
+    const device = await placedDevice(first, principal, projectId, 'crash-assign');
+    const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
+    await first.engine.layer2.operate(principal, device.ports.eth1, 'disbond');
+    const sw = net.switches.get('ny')!;
+    const apply = sw.applyPorts.bind(sw);
+    let asked = false;
+    sw.applyPorts = () => {
+      asked = true;
+      return new Promise<void>(() => {});
+    };
+    const cutOff = first.engine.layer2.assign(principal, device.ports.eth1, vlan.id).then(
+      () => 'finished',
+      () => 'cut off',
+    );
+    await eventually(async () => asked, 'the change to reach the switch');
+    sw.applyPorts = apply;
+    await first.close();
+    expect(await Promise.race([cutOff, Promise.resolve('running')])).not.toBe('finished');
+    expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: null, tagged: [] });
+
+    const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    try {
+      await second.engine.jobs.takeOverAll();
+      // The change's sync job is due a lease after it was recorded: as if that time had passed.
+      await second.db.query("UPDATE jobs SET run_at = now() WHERE kind = 'sync_ports'");
+      while (await second.engine.jobs.round());
+      const port = (await second.engine.layer2.port(principal, device.ports.eth1)).port;
+      expect(port.vlans.map((v) => v.vxlan)).toEqual([vlan.vxlan]);
+      expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] });
+    } finally {
+      await second.close();
+    }
+  });
 });
