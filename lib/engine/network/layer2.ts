@@ -341,7 +341,9 @@ export class Layer2Service {
       const summary = entries.map((e) => `${e.vlan.vxlan} ${e.state}${e.native ? ' (native)' : ''}`).join(', ');
       await this.change(network, port.id, `VLAN batch on ${port.name}: ${summary}`, (s) => applyBatch(s, port.name, entries));
     } catch (err) {
-      if (!(err instanceof MetalError) || err.status >= 500) throw err;
+      if (!(err instanceof MetalError)) throw err;
+      // A switch that did not answer is asked again; the batch fails with its reason after the last attempt.
+      if (err.status >= 500 && job.attempts < job.max_attempts) return { retry: { error: err.message, final: {} } };
       await fail(err.errors);
       return {};
     }

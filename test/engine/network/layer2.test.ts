@@ -6,7 +6,7 @@
  */
 import { metalMetadata } from '../../../lib/boot/metadata';
 import type { Cloud } from '../../../lib/cloud';
-import { SimSwitch, type SwitchPortVlans } from '../../../lib/drivers/switch';
+import { SimSwitch, SwitchUnavailable, type SwitchPortVlans } from '../../../lib/drivers/switch';
 import type { Principal } from '../../../lib/engine/accounts';
 import { EngineBootBackend } from '../../../lib/engine/boot-backend';
 import { blockGateway } from '../../../lib/engine/network/assignment-rules';
@@ -155,6 +155,32 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
     const tagged = vlans.map((v) => v.vxlan).sort((x, y) => x - y);
     expect((await l2.port(principal, device.ports.bond0)).port.vlans.map((v) => v.vxlan)).toEqual(tagged);
     expect((await net.read('ny', device.machineId)).map((p) => p.tagged)).toEqual([tagged, tagged]);
+  });
+
+  it('asks a switch that did not answer again, and fails the batch with the reason after the last attempt', async () => {
+    const l2 = cloud.engine.layer2;
+    const device = await placedDevice(cloud, principal, projectId, 'unreachable');
+    const vlan = await l2.createVlan(principal, projectId, { metro: 'ny' });
+    await l2.operate(principal, device.ports.bond0, 'convert_layer2');
+    const sw = net.switches.get('ny')!;
+    const apply = sw.applyPorts.bind(sw);
+    sw.applyPorts = () => Promise.reject(new SwitchUnavailable('unreachable', 'no answer from the switch'));
+    try {
+      const batch = await l2.createBatch(principal, device.ports.bond0, { vlan_assignments: [{ vlan: vlan.id }] });
+      await cloud.engine.jobs.round();
+      expect((await l2.batch(principal, device.ports.bond0, batch.id)).state).toBe('in_progress');
+      // The last attempt: as if the earlier ones had run out.
+      await cloud.db.query("UPDATE jobs SET run_at = now(), attempts = max_attempts - 1 WHERE kind = 'apply_port_batch'");
+      await cloud.engine.jobs.round();
+      const failed = await l2.batch(principal, device.ports.bond0, batch.id);
+      expect(failed.state).toBe('failed');
+      expect(failed.error_messages).toEqual([
+        'port: the switch did not take the change (no answer from the switch); the port is unchanged, try again',
+      ]);
+      expect((await l2.port(principal, device.ports.bond0)).port.vlans).toEqual([]);
+    } finally {
+      sw.applyPorts = apply;
+    }
   });
 
   it("puts a deleted device's NICs back to carrying nothing", async () => {
