@@ -169,8 +169,10 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       const batch = await l2.createBatch(principal, device.ports.bond0, { vlan_assignments: [{ vlan: vlan.id }] });
       await cloud.engine.jobs.round();
       expect((await l2.batch(principal, device.ports.bond0, batch.id)).state).toBe('in_progress');
-      // The last attempt: as if the earlier ones had run out.
-      await cloud.db.query("UPDATE jobs SET run_at = now(), attempts = max_attempts - 1 WHERE kind = 'apply_port_batch'");
+      // The last attempt, due now (a second back: the database's clock has microseconds, the engine's milliseconds).
+      await cloud.db.query(
+        "UPDATE jobs SET run_at = now() - interval '1 second', attempts = max_attempts - 1 WHERE kind = 'apply_port_batch'",
+      );
       await cloud.engine.jobs.round();
       const failed = await l2.batch(principal, device.ports.bond0, batch.id);
       expect(failed.state).toBe('failed');
@@ -283,8 +285,9 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
     const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
     try {
       await second.engine.jobs.takeOverAll();
-      // The change's sync job is due a lease after it was recorded: as if that time had passed.
-      await second.db.query("UPDATE jobs SET run_at = now() WHERE kind = 'sync_ports'");
+      // The change's sync job is due a lease after it was recorded: as if that time had passed (a second back, since
+      // the database's clock has microseconds and the engine's milliseconds).
+      await second.db.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE kind = 'sync_ports'");
       while (await second.engine.jobs.round());
       const port = (await second.engine.layer2.port(principal, device.ports.eth1)).port;
       expect(port.vlans.map((v) => v.vxlan)).toEqual([vlan.vxlan]);
