@@ -16,6 +16,8 @@ import { InstallService } from './installs';
 import { JobRunner } from './jobs';
 import { BgpService, type RouterFactory } from './network/bgp';
 import { ElasticIpService } from './network/elastic-ips';
+import { Layer2Service, type SwitchFactory } from './network/layer2';
+import { MetalGatewayService } from './network/metal-gateways';
 import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -39,6 +41,8 @@ export interface EngineOptions {
   webhookBodies: WebhookBodies;
   /** The BGP router of each metro, by metro code. @default a simulated router per metro */
   routers?: RouterFactory;
+  /** The switch of each metro, by metro code. @default a simulated switch per metro */
+  switches?: SwitchFactory;
 }
 
 export class Engine {
@@ -50,6 +54,8 @@ export class Engine {
   readonly ipam: IpamService;
   readonly elasticIps: ElasticIpService;
   readonly bgp: BgpService;
+  readonly layer2: Layer2Service;
+  readonly metalGateways: MetalGatewayService;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -89,6 +95,8 @@ export class Engine {
       async (id) => (await this.ipam.blocksOf(id)).filter((b) => !b.management),
       options.routers,
     );
+    this.layer2 = new Layer2Service(this.ctx, this.projects, this.devices, () => this.jobs.poke(), options.switches);
+    this.metalGateways = new MetalGatewayService(this.ctx, this.projects, this.layer2, this.ipam);
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
@@ -103,6 +111,8 @@ export class Engine {
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.installs.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
       reconcile_router: this.bgp.reconcileJob,
+      sync_ports: this.layer2.syncJob,
+      apply_port_batch: this.layer2.batchJob,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
     this.idempotency = new IdempotencyService(this.ctx, workerId);
@@ -158,6 +168,7 @@ export class Engine {
     await this.devices.idle();
     await this.installs.idle();
     await this.provisioner.close();
+    await this.layer2.close();
     await this.accounts.stopWatching();
     await this.world.unwatch();
   }
@@ -179,10 +190,14 @@ export type { HeldAddress } from './ip-assignments';
 export type { PoolRow, PoolSummary, ReservationRow } from './network/ipam';
 export { MANAGEMENT_BLOCK } from './network/ipam';
 export type { ElasticAssignmentRow } from './network/elastic-ips';
+export type { BatchRow, MetroSwitchSetup, NetworkRow, PortRow, PortView, SwitchFactory, VlanRow, VlanUsers } from './network/layer2';
 export type { DeviceElasticIp } from '../store/devices';
+export type { DeviceNetwork } from '../store/layer2';
 export type { SpotRequestView } from './spot/requests';
 export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';
 export { ipBlockId } from './addresses';
 export { blockGateway } from './network/assignment-rules';
+export { inBond } from './network/port-rules';
+export type { GatewayView } from './network/metal-gateways';
 export { PROVISIONING_PROGRESS, shownState, type LifecycleState } from './lifecycle';
