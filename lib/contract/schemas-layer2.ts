@@ -87,6 +87,9 @@ export type PortConvertLayer3Input = Static<typeof PortConvertLayer3Input>;
 
 const AssignmentState = Type.Union([Type.Literal('assigned'), Type.Literal('unassigned')]);
 
+/** Entries one batch may hold: a whole trunk's VLANs in one change (a switch port carries up to 4094). */
+export const BATCH_MAX_ENTRIES = 1000;
+
 export const PortVlanAssignmentBatchCreateInput = Type.Object({
   vlan_assignments: Type.Array(
     Type.Object({
@@ -94,7 +97,7 @@ export const PortVlanAssignmentBatchCreateInput = Type.Object({
       state: Type.Optional(AssignmentState),
       native: Type.Optional(Type.Boolean()),
     }),
-    { minItems: 1, maxItems: 32 },
+    { minItems: 1, maxItems: BATCH_MAX_ENTRIES },
   ),
 });
 export type PortVlanAssignmentBatchCreateInput = Static<typeof PortVlanAssignmentBatchCreateInput>;
