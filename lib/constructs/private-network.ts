@@ -6,6 +6,7 @@
  */
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataMetalReservedIpBlock } from '../gen/providers/metal/data-metal-reserved-ip-block';
 import { DataMetalVlan } from '../gen/providers/metal/data-metal-vlan';
 import { DeviceNetworkType } from '../gen/providers/metal/device-network-type';
 import { Gateway } from '../gen/providers/metal/gateway';
@@ -48,8 +49,11 @@ export interface PrivateNetworkProps {
   readonly project: IMetalProject;
   /** The metro of the VLAN; every member device must be in it. */
   readonly metro: MetroCode | string | Metro;
-  /** The devices on the VLAN. */
-  readonly devices: readonly IBareMetalDevice[];
+  /**
+   * The devices on the VLAN.
+   * @default - none yet: add them with addDevice()
+   */
+  readonly devices?: readonly IBareMetalDevice[];
   /**
    * The VLAN id, 2 to 3999, unique in the project's metro.
    * @default - the next free one from 1000
@@ -93,11 +97,15 @@ export class PrivateNetwork extends Construct implements IPrivateNetwork {
   /** The L1 VLAN, for options this construct does not cover. */
   public readonly vlan: Vlan;
   /** One per device, in the devices' order. */
-  public readonly networkTypes: readonly DeviceNetworkType[];
+  public readonly networkTypes: DeviceNetworkType[] = [];
   /** One per device, in the devices' order. */
-  public readonly attachments: readonly PortVlanAttachment[];
+  public readonly attachments: PortVlanAttachment[] = [];
+  public readonly devices: IBareMetalDevice[] = [];
   /** The gateway, when asked for. */
   public readonly gateway: Gateway | undefined;
+  /** The gateway's private block (its cidrNotation, cidr and gateway address), for the members' addresses. */
+  public readonly gatewayBlock: DataMetalReservedIpBlock | undefined;
+  private readonly provider: TerraformProvider | undefined;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -122,15 +130,8 @@ export class PrivateNetwork extends Construct implements IPrivateNetwork {
     const size = props.gateway?.privateIpv4SubnetSize;
     if (known(size) && !GATEWAY_SUBNET_SIZES.includes(size))
       problems.add(`gateway.privateIpv4SubnetSize is ${size}; use one of ${GATEWAY_SUBNET_SIZES.join(', ')}`);
-    const ids = props.devices.map((d) => d.node.id);
-    const twice = ids.filter((name, i) => ids.indexOf(name) !== i);
-    if (twice.length) problems.add(`devices lists ${twice.map(quote).join(', ')} twice (by construct id); list each device once`);
-    for (const device of props.devices) {
-      if (device instanceof BareMetalDevice && known(device.metro) && known(metro) && device.metro !== metro)
-        problems.add(
-          `device ${quote(device.node.id)} is in metro ${quote(device.metro)}, the VLAN in ${quote(metro)}; a VLAN spans one metro: put the device in ${quote(metro)} or give it its own network`,
-        );
-    }
+    const devices = props.devices ?? [];
+    devices.forEach((device, i) => memberProblems(devices.slice(0, i), device, metro).forEach((p) => problems.add(p)));
     problems.throwIfAny(subject('PrivateNetwork', scope, id));
 
     this.metro = metro;
@@ -142,24 +143,8 @@ export class PrivateNetwork extends Construct implements IPrivateNetwork {
       description: props.description,
       provider: props.provider,
     });
-    this.networkTypes = props.devices.map(
-      (device) =>
-        new DeviceNetworkType(this, `network-type-${device.node.id}`, {
-          deviceId: device.deviceId,
-          type: networkType,
-          provider: props.provider,
-        }),
-    );
-    // Each attachment names the device through its network type resource, so the port is attached once it carries VLANs.
-    this.attachments = this.networkTypes.map(
-      (type, i) =>
-        new PortVlanAttachment(this, `attachment-${props.devices[i].node.id}`, {
-          deviceId: type.id,
-          portName: VLAN_PORT[networkType],
-          vlanVnid: this.vlan.vxlan,
-          provider: props.provider,
-        }),
-    );
+    this.provider = props.provider;
+    devices.forEach((device) => this.join(device));
     this.gateway =
       props.gateway &&
       new Gateway(this, 'gateway', {
@@ -168,6 +153,34 @@ export class PrivateNetwork extends Construct implements IPrivateNetwork {
         privateIpv4SubnetSize: props.gateway.privateIpv4SubnetSize,
         provider: props.provider,
       });
+    this.gatewayBlock =
+      this.gateway && new DataMetalReservedIpBlock(this, 'gateway-block', { id: this.gateway.ipReservationId, provider: props.provider });
+  }
+
+  /** Puts a device on the VLAN: its network type, then the VLAN on its port. */
+  public addDevice(device: IBareMetalDevice): void {
+    const problems = new Problems();
+    memberProblems(this.devices, device, this.metro).forEach((p) => problems.add(p));
+    problems.throwIfAny(`${subject('PrivateNetwork', this.node.scope!, this.node.id)}.addDevice`);
+    this.join(device);
+  }
+
+  private join(device: IBareMetalDevice): void {
+    const type = new DeviceNetworkType(this, `network-type-${device.node.id}`, {
+      deviceId: device.deviceId,
+      type: this.networkType,
+      provider: this.provider,
+    });
+    // The attachment names the device through its network type resource, so the port is attached once it carries VLANs.
+    const attachment = new PortVlanAttachment(this, `attachment-${device.node.id}`, {
+      deviceId: type.id,
+      portName: VLAN_PORT[this.networkType],
+      vlanVnid: this.vlan.vxlan,
+      provider: this.provider,
+    });
+    this.devices.push(device);
+    this.networkTypes.push(type);
+    this.attachments.push(attachment);
   }
 
   public get vlanId(): string {
@@ -182,6 +195,18 @@ export class PrivateNetwork extends Construct implements IPrivateNetwork {
   public get portName(): string {
     return VLAN_PORT[this.networkType];
   }
+}
+
+/** Why `device` cannot join a network in `metro` that already has `members`. */
+function memberProblems(members: readonly IBareMetalDevice[], device: IBareMetalDevice, metro: string): string[] {
+  const problems: string[] = [];
+  if (members.some((m) => m.node.id === device.node.id))
+    problems.push(`devices lists ${quote(device.node.id)} twice (by construct id); list each device once`);
+  if (device instanceof BareMetalDevice && known(device.metro) && known(metro) && device.metro !== metro)
+    problems.push(
+      `device ${quote(device.node.id)} is in metro ${quote(device.metro)}, the VLAN in ${quote(metro)}; a VLAN spans one metro: put the device in ${quote(metro)} or give it its own network`,
+    );
+  return problems;
 }
 
 class ImportedNetwork extends Construct implements IPrivateNetwork {

@@ -50,6 +50,24 @@ describe('PrivateNetwork', () => {
     expect(Object.values(resources.metal_gateway)).toEqual([
       { project_id: ref('metal_project', 'project'), vlan_id: ref('metal_vlan', 'l2_vlan'), private_ipv4_subnet_size: 16 },
     ]);
+    // The gateway's block is read back, for the members' addresses.
+    expect(Object.values(synthObject(stack).data.metal_reserved_ip_block)).toEqual([
+      { id: ref('metal_gateway', 'l2_gateway', 'ip_reservation_id') },
+    ]);
+  });
+
+  test('addDevice puts a device on an existing network, with the same checks', () => {
+    const { stack, project } = stackWithProject();
+    const network = new PrivateNetwork(stack, 'net', { project, metro: 'ny' });
+    const a = new BareMetalDevice(stack, 'a', { project, metro: 'ny' });
+    network.addDevice(a);
+    expect(Object.values(synthObject(stack).resource.metal_device_network_type)).toEqual([
+      { device_id: ref('metal_device', 'a_device'), type: 'hybrid' },
+    ]);
+    expect([network.devices, network.attachments.length]).toEqual([[a], 1]);
+    expectProblems(() => network.addDevice(a), ['devices lists "a" twice']);
+    const far = new BareMetalDevice(stack, 'far', { project, metro: 'sv' });
+    expectProblems(() => network.addDevice(far), ['device "far" is in metro "sv", the VLAN in "ny"']);
   });
 
   test('collects every problem: unknown metro, layer3, bad vxlan, bad gateway size, a device twice, a device in another metro', () => {
