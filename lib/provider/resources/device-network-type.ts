@@ -26,9 +26,12 @@ interface Step {
 }
 
 const layer2 = (ports: Ports) => ports.bond.network_type.startsWith('layer2');
+/** Each port out of the bond rejoins it (from hybrid only eth1 may be bonded, not bond0 as a whole). */
 const bondAll: Step = {
   needed: (p) => p.members.some((m) => !m.data.bonded),
-  run: (client, p) => client.api.ports.bond(p.bond.id, true),
+  run: async (client, p) => {
+    for (const member of p.members.filter((m) => !m.data.bonded)) await client.api.ports.bond(member.id, false);
+  },
 };
 const toLayer3: Step = { needed: layer2, run: (client, p) => client.api.ports.convertToLayer3(p.bond.id) };
 const toLayer2: Step = { needed: (p) => !layer2(p), run: (client, p) => client.api.ports.convertToLayer2(p.bond.id) };
