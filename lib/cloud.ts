@@ -20,6 +20,7 @@ import { createSimDriver } from './drivers/sim';
 import type { BmcDriver, BmcEndpoint } from './drivers/types';
 import { Engine, type EngineConfig } from './engine';
 import type { RouterFactory } from './engine/network/bgp';
+import type { SwitchFactory } from './engine/network/layer2';
 import { EngineBootBackend } from './engine/boot-backend';
 import { Clock, systemClock } from './core/clock';
 import { loadCatalogFile, seedCatalog } from './engine/operator';
@@ -90,6 +91,11 @@ export interface CloudOptions {
   drivers?: Partial<Record<'redfish' | 'ipmi', (endpoint: BmcEndpoint) => BmcDriver>>;
   /** The BGP router of each metro, by metro code (e.g. a BirdRouter). @default a simulated router per metro */
   routers?: RouterFactory;
+  /**
+   * The switch of each metro, by metro code, and the switch port each machine's NIC is wired to (e.g. a Linux
+   * bridge). @default a simulated switch per metro, NIC `eth1` of machine M on port `M:eth1` (a switch port name has no slash)
+   */
+  switches?: SwitchFactory;
   /** Makes the machine of a `sim` enrolment instead of a simulated one (e.g. a VmMachine for a VM-backed plan). */
   simMachine?: SimDatacenterOptions['createMachine'];
   /** Start the job runner and timeout sweeper. @default true */
@@ -153,7 +159,17 @@ export async function createCloud(options: CloudOptions = {}): Promise<Cloud> {
     const factory = options.drivers?.[endpoint.driver] ?? (endpoint.driver === 'redfish' ? createRedfishDriver : createIpmiDriver);
     return factory(endpoint);
   };
-  const engine = new Engine({ db, clock, log, secrets, drivers, config: options.engine, webhookBodies, routers: options.routers });
+  const engine = new Engine({
+    db,
+    clock,
+    log,
+    secrets,
+    drivers,
+    config: options.engine,
+    webhookBodies,
+    routers: options.routers,
+    switches: options.switches,
+  });
   // PGlite is single-process: any job lease in it belongs to a previous run of this server.
   await engine.init({ releaseLeases: db.kind === 'pglite' });
   // The simulated data center lives in this process: machines that were installing when it last stopped came back

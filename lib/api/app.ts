@@ -28,6 +28,7 @@ import { catalogRoutes } from './routes/catalog';
 import { deviceRoutes } from './routes/devices';
 import { keyRoutes } from './routes/keys';
 import { ipRoutes } from './routes/ips';
+import { layer2Routes } from './routes/layer2';
 import { operatorRoutes } from './routes/operator';
 import { organizationRoutes } from './routes/organizations';
 import { projectRoutes } from './routes/projects';
@@ -98,6 +99,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     organizationRoutes(api, deps);
     ipRoutes(api, deps);
     bgpRoutes(api, deps);
+    layer2Routes(api, deps);
     await api.register(terraformStateRoutes, deps);
   };
   await app.register(routes, { prefix: API_PREFIX });

@@ -371,6 +371,9 @@ export type IpAssignmentInput = Static<typeof IpAssignmentInput>;
 
 export const NETWORK_TYPES = ['layer3', 'layer2-bonded', 'layer2-individual', 'hybrid', 'hybrid-bonded'] as const;
 
+/** A VLAN as a port shows it: its link, with its id and VXLAN id (the VLAN id on the wire). */
+export const VirtualNetworkRef = Type.Object({ id: Uuid, vxlan: Type.Integer(), href: Type.String() });
+
 /** A network port as Metal showed it: bond0 (NetworkBondPort) over eth0 and eth1 (NetworkPort). */
 export const NetworkPort = Type.Object({
   id: Uuid,
@@ -379,9 +382,11 @@ export const NetworkPort = Type.Object({
   data: Type.Object({ mac: Nullable(Type.String()), bonded: Type.Boolean() }),
   /** The bond an ethernet port is a member of (null for the bond itself). */
   bond: Nullable(Type.Object({ id: Uuid, name: Type.String() })),
-  network_type: Type.String({ enum: [...NETWORK_TYPES] }),
-  native_virtual_network: AlwaysNull,
-  virtual_networks: Type.Array(Href),
+  network_type: Type.Union(NETWORK_TYPES.map((t) => Type.Literal(t))),
+  /** The VLAN untagged frames belong to (one of virtual_networks), or null. */
+  native_virtual_network: Nullable(VirtualNetworkRef),
+  /** The VLANs the port carries. */
+  virtual_networks: Type.Array(VirtualNetworkRef),
   disbond_operation_supported: Type.Boolean(),
   href: Type.String(),
 });

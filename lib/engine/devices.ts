@@ -2,6 +2,7 @@
  * Devices: placement, create (group-committed), reads, updates, actions, deletion, phone-home and timeouts.
  * State changes go through the lifecycle table (transitions.ts); hardware work runs as jobs (provisioner.ts).
  */
+import { freshNetwork } from './network/port-rules';
 import { ErrorCode, MetalError } from '../contract/errors';
 import type { DeviceActionInput, DeviceCreateInput, DeviceUpdateInput } from '../contract/schemas';
 import { Batcher } from '../store/batcher';
@@ -262,7 +263,17 @@ export class DeviceService {
     await placed.write();
     // The rows as inserted, with the columns' defaults, so the insert needs no RETURNING round trip.
     const defaults = { failure_reason: null, phone_home_hash: null, install_generation: 0, created_at: now, updated_at: now };
-    const inserted = new Map(kept.map((i, n) => [i, { ...defaults, ...rows[n], macs: devices[n].machine?.macs } as DeviceRow]));
+    const inserted = new Map(
+      kept.map((i, n) => [
+        i,
+        {
+          ...defaults,
+          ...rows[n],
+          macs: devices[n].machine?.macs,
+          network: devices[n].machine ? freshNetwork(rows[n].id, devices[n].machine!.id, devices[n].machine!.macs) : null,
+        } as DeviceRow,
+      ]),
+    );
     return wanted.map((_, i) => refused.get(i) ?? inserted.get(i)!);
   }
 

@@ -16,6 +16,7 @@ import { InstallService } from './installs';
 import { JobRunner } from './jobs';
 import { BgpService, type RouterFactory } from './network/bgp';
 import { ElasticIpService } from './network/elastic-ips';
+import { Layer2Service, type SwitchFactory } from './network/layer2';
 import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   webhookBodies: WebhookBodies;
   /** The BGP router of each metro, by metro code. @default a simulated router per metro */
   routers?: RouterFactory;
+  /** The switch of each metro, by metro code. @default a simulated switch per metro */
+  switches?: SwitchFactory;
 }
 
 export class Engine {
@@ -50,6 +53,7 @@ export class Engine {
   readonly ipam: IpamService;
   readonly elasticIps: ElasticIpService;
   readonly bgp: BgpService;
+  readonly layer2: Layer2Service;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -89,6 +93,7 @@ export class Engine {
       async (id) => (await this.ipam.blocksOf(id)).filter((b) => !b.management),
       options.routers,
     );
+    this.layer2 = new Layer2Service(this.ctx, this.projects, this.devices, () => this.jobs.poke(), options.switches);
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
@@ -103,6 +108,8 @@ export class Engine {
     this.provisioner = new Provisioner(this.ctx, workerId, (id, generation) => this.installs.phoneHomeToken(id, generation), {
       place_device: this.spot.placeWaiting,
       reconcile_router: this.bgp.reconcileJob,
+      sync_ports: this.layer2.syncJob,
+      apply_port_batch: this.layer2.batchJob,
     });
     this.jobs = new JobRunner(this.ctx, this.provisioner.runBatch, workerId);
     this.idempotency = new IdempotencyService(this.ctx, workerId);
@@ -158,6 +165,7 @@ export class Engine {
     await this.devices.idle();
     await this.installs.idle();
     await this.provisioner.close();
+    await this.layer2.close();
     await this.accounts.stopWatching();
     await this.world.unwatch();
   }
@@ -179,7 +187,9 @@ export type { HeldAddress } from './ip-assignments';
 export type { PoolRow, PoolSummary, ReservationRow } from './network/ipam';
 export { MANAGEMENT_BLOCK } from './network/ipam';
 export type { ElasticAssignmentRow } from './network/elastic-ips';
+export type { BatchRow, MetroSwitchSetup, NetworkRow, PortRow, PortView, SwitchFactory, VlanRow } from './network/layer2';
 export type { DeviceElasticIp } from '../store/devices';
+export type { DeviceNetwork } from '../store/layer2';
 export type { SpotRequestView } from './spot/requests';
 export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';

@@ -23,7 +23,7 @@ type NetworkBootState = (typeof NETWORK_BOOT_STATES)[number];
 const NETWORK_BOOT_JOBS: ReadonlySet<JobKind> = new Set(['provision', 'reinstall', 'rescue']);
 
 /** Jobs that are not hardware work but share the durable queue: owned by other services. */
-export type DelegatedJobs = Record<'place_device' | 'reconcile_router', Handler>;
+export type DelegatedJobs = Record<'place_device' | 'reconcile_router' | 'sync_ports' | 'apply_port_batch', Handler>;
 
 export class Provisioner {
   private readonly drivers = new Map<string, BmcDriver>();

@@ -6,6 +6,7 @@
 import type { IpAddress } from '../contract/schemas';
 import type { Queryable } from './database';
 import { EVENT_INSERT, type NewEvent } from './events';
+import { DEVICE_NETWORK_COLUMN, type DeviceNetwork } from './layer2';
 
 /**
  * An address as a device row stores it: the contract's IpAddress without its link, which the API adds. Rows
@@ -51,12 +52,14 @@ export interface DeviceRow<S extends string = string> {
   macs?: string[];
   /** Read with the device: its elastic IPs (none on a row as inserted). */
   elastic_ips?: DeviceElasticIp[];
+  /** The device's network (type, ports and their VLANs) once it holds a machine; null before. */
+  network?: DeviceNetwork | null;
 }
 
 /** A device as inserted: every column the insert writes (the others take their defaults). */
 export type NewDeviceRow = Omit<
   DeviceRow,
-  'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs' | 'elastic_ips'
+  'failure_reason' | 'phone_home_hash' | 'install_generation' | 'created_at' | 'updated_at' | 'macs' | 'elastic_ips' | 'network'
 > & {
   /** The address blocks it asked for, kept to address the machine it gets later. */
   ip_request: readonly unknown[];
@@ -119,7 +122,7 @@ const ELASTIC_IPS = `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, '
     'address', a.address, 'cidr', a.cidr, 'customdata', a.customdata, 'created_at', a.created_at, 'block_network', r.network,
     'block_cidr', r.cidr, 'type', r.type, 'metro_id', r.metro_id, 'address_family', r.address_family) ORDER BY a.created_at, a.id), '[]')
   FROM ip_assignments a JOIN ip_reservations r ON r.id = a.reservation_id WHERE a.device_id = d.id AND NOT a.management) AS elastic_ips`;
-const DEVICE_COLUMNS = `d.*, m.macs, ${ELASTIC_IPS}`;
+const DEVICE_COLUMNS = `d.*, m.macs, ${ELASTIC_IPS}, ${DEVICE_NETWORK_COLUMN}`;
 const DEVICE_FROM = `devices d LEFT JOIN machines m ON m.id = d.machine_id`;
 
 const SET_CLAUSES = Object.entries(PATCHABLE)

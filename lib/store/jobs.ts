@@ -15,7 +15,9 @@ export type JobKind =
   | 'verify_machine'
   | 'release_machine'
   | 'place_device'
-  | 'reconcile_router';
+  | 'reconcile_router'
+  | 'sync_ports'
+  | 'apply_port_batch';
 
 export interface NewJob {
   kind: JobKind;

@@ -5,8 +5,16 @@
 import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { Device, NetworkPort } from '../../contract/schemas';
 import { isoTime } from '../../core/clock';
-import { sha256 } from '../../core/ids';
-import { PROVISIONING_PROGRESS, shownState, type DeviceRow, type Engine, type OsRow, type World } from '../../engine';
+import {
+  PROVISIONING_PROGRESS,
+  shownState,
+  type DeviceNetwork,
+  type DeviceRow,
+  type Engine,
+  type OsRow,
+  type PortRow,
+  type World,
+} from '../../engine';
 import { metroLite, presentFacility, presentOs, presentPlan } from './catalog';
 import { presentElasticAssignment, presentIpAssignment } from './ip-assignments';
 
@@ -25,36 +33,35 @@ const INSTALLING = new Set(['queued', 'provisioning', 'reinstalling']);
 /** Login user of an installed OS: Administrator on Windows, root elsewhere (as Metal's `user`). */
 const loginUser = (os: OsRow) => (os.distro === 'windows' ? 'Administrator' : 'root');
 
-/** A stable UUID for a named port of a machine (the same machine shows the same port ids to every device on it). */
-function portId(machineId: string, name: string): string {
-  const h = sha256(`${machineId}/${name}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** A VLAN as a port shows it: its link, id and VXLAN id. */
+const vlanRef = (v: { id: string; vxlan: number }) => ({ id: v.id, vxlan: v.vxlan, href: `${METAL_API_BASE}/virtual-networks/${v.id}` });
+
+/** Bond members in each network type: every NIC, eth0 only in hybrid (eth1 left the bond), none when individual. */
+const bonded = (type: string, name: string) => type !== 'layer2-individual' && !(type === 'hybrid' && name === 'eth1');
+
+/** A port as Metal showed it (Port): its network type is the device's, its VLANs those it carries. */
+export function presentPort(port: PortRow, network: DeviceNetwork): NetworkPort {
+  const type = network.network_type;
+  const isBond = port.name === 'bond0';
+  const bond = network.ports.find((p) => p.name === 'bond0');
+  const native = port.vlans.find((v) => v.id === port.native_vlan_id);
+  return {
+    id: port.id,
+    name: port.name,
+    type: isBond ? 'NetworkBondPort' : 'NetworkPort',
+    data: { mac: port.mac, bonded: isBond ? type !== 'layer2-individual' : bonded(type, port.name) },
+    bond: !isBond && bond && bonded(type, port.name) ? { id: bond.id, name: bond.name } : null,
+    network_type: type,
+    native_virtual_network: native ? vlanRef(native) : null,
+    virtual_networks: port.vlans.map(vlanRef),
+    disbond_operation_supported: !isBond,
+    href: `${METAL_API_BASE}/ports/${port.id}`,
+  };
 }
 
-/**
- * Metal's default port layout: every NIC (eth0, eth1, ...) bonded into bond0, layer-3 networking on the bond. The
- * bond comes first, as Metal listed it; metalforge offers no other network type.
- */
-export function networkPorts(machineId: string | null, macs: string[]): NetworkPort[] {
-  if (!machineId || macs.length === 0) return [];
-  const bond = { id: portId(machineId, 'bond0'), name: 'bond0' };
-  const port = (id: string, name: string, type: NetworkPort['type'], mac: string | null, member: typeof bond | null): NetworkPort => ({
-    id,
-    name,
-    type,
-    data: { mac, bonded: true },
-    bond: member,
-    network_type: 'layer3',
-    native_virtual_network: null,
-    virtual_networks: [],
-    disbond_operation_supported: type === 'NetworkPort',
-    href: `${METAL_API_BASE}/ports/${id}`,
-  });
-  return [
-    port(bond.id, bond.name, 'NetworkBondPort', null, null),
-    ...macs.map((mac, i) => port(portId(machineId, `eth${i}`), `eth${i}`, 'NetworkPort', mac, bond)),
-  ];
-}
+/** Metal's port layout: bond0 first, then the NICs, each with its network type and VLANs. */
+export const networkPorts = (network: DeviceNetwork | null | undefined): NetworkPort[] =>
+  network ? network.ports.map((p) => presentPort(p, network)) : [];
 
 /** A device; `rootPassword` is its root password while it may be shown (DeviceService.rootPassword), else null. */
 export function presentDevice(d: DeviceRow, world: World, rootPassword: string | null): Device {
@@ -82,8 +89,8 @@ export function presentDevice(d: DeviceRow, world: World, rootPassword: string |
       ...d.ip_addresses.map((a) => presentIpAssignment(a, d, metro)),
       ...(d.elastic_ips ?? []).map((a) => presentElasticAssignment(a, world)),
     ],
-    network_ports: networkPorts(d.machine_id, d.macs ?? []),
-    network_type: 'layer3',
+    network_ports: networkPorts(d.network),
+    network_type: d.network?.network_type ?? 'layer3',
     bonding_mode: 5,
     network_frozen: false,
     user: loginUser(os),

@@ -17,6 +17,7 @@ import * as repo from '../../store/ip-pools';
 import { deviceAddress, type AddressRequest } from '../addresses';
 import { availableBlocks, type Block } from './allocation';
 import { endSessionsOfDevices } from './bgp';
+import { releasePortsOfDevices } from './layer2';
 import { deviceExhaustedMessage } from './ipam-rules';
 import { releaseReservations, reservationRow } from './ipam';
 import { PoolBatch, type PoolKind } from './pool-batch';
@@ -209,6 +210,7 @@ export async function placeDeviceAddresses(
  */
 export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
   await endSessionsOfDevices(tx, deviceIds, now);
+  await releasePortsOfDevices(tx, deviceIds, now);
   const released = await assignments.releaseAssignmentsOfDevices(tx, deviceIds);
   const ownBlocks = (await repo.lockReservations(tx, [...new Set(released.filter((a) => a.management).map((a) => a.reservation_id))]))
     // A device's own public block goes back to the pool; a reservation of the project it was carved from stays.

@@ -1,0 +1,58 @@
+/** VLANs, ports, their VLAN assignments and assignment batches as the Metal API shows them. */
+import { METAL_API_BASE, href } from '../../contract/hrefs';
+import type { Port, PortVlanAssignment, PortVlanAssignmentBatch, VirtualNetwork } from '../../contract/schemas-layer2';
+import type { BatchRow, PortView, VlanRow, World } from '../../engine';
+import { metroLite } from './catalog';
+import { presentPort } from './devices';
+
+const iso = (at: Date | string) => new Date(at).toISOString();
+
+/** A VLAN; `deviceIds` are the devices whose ports carry it (its `instances`). */
+export function presentVlan(row: VlanRow, world: World, deviceIds: readonly string[] = []): VirtualNetwork {
+  const metro = world.metros.get(row.metro_id)!;
+  return {
+    id: row.id,
+    vxlan: row.vxlan,
+    description: row.description,
+    metro: metroLite(metro),
+    metro_code: metro.code,
+    assigned_to: href(`/projects/${row.project_id}`),
+    assigned_to_virtual_circuit: false,
+    instances: [...new Set(deviceIds)].map((id) => href(`/devices/${id}`)),
+    metal_gateways: [],
+    tags: row.tags,
+    created_at: iso(row.created_at),
+    href: `${METAL_API_BASE}/virtual-networks/${row.id}`,
+  };
+}
+
+export const presentPortView = (view: PortView): Port => presentPort(view.port, view.network);
+
+/** A port's VLAN assignments, one per VLAN it carries (an assignment is named by its VLAN's id). */
+export function presentAssignments(view: PortView): PortVlanAssignment[] {
+  const { port, network } = view;
+  return port.vlans.map((v) => ({
+    id: v.id,
+    native: port.native_vlan_id === v.id,
+    port: href(`/ports/${port.id}`),
+    state: 'assigned',
+    virtual_network: href(`/virtual-networks/${v.id}`),
+    vlan: v.vxlan,
+    created_at: iso(v.created_at),
+    updated_at: iso(network.updated_at),
+  }));
+}
+
+export function presentBatch(row: BatchRow, view: PortView): PortVlanAssignmentBatch {
+  return {
+    id: row.id,
+    state: row.state,
+    error_messages: row.error_messages,
+    quantity: row.vlan_assignments.length,
+    port: presentPortView(view),
+    project: href(`/projects/${row.project_id}`),
+    vlan_assignments: row.vlan_assignments.map((a) => ({ id: a.vlan_id, native: a.native, state: a.state, vlan: a.vxlan })),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}

@@ -1,0 +1,559 @@
+/**
+ * Layer 2: a project's VLANs per metro, its devices' ports, their network types and VLAN assignments. Load, decide
+ * with the pure rules (port-rules.ts), write; then make the metro's switch carry what the rows say and read it back.
+ *
+ * A change to a device's ports is decided under its network row's lock and recorded with a durable `sync_ports`
+ * job before it reaches the switch: if the process dies before the switch answered, the job (after a restart,
+ * or on another server) makes the switch carry the recorded state and reads it back, so port and switch agree.
+ * A switch that refuses a change leaves every port as it was (the driver contract); the rows go back to the
+ * previous state and the caller (or the batch) gets the switch's reason. Changes to one machine's ports run one
+ * at a time in this server; across servers the row lock orders their decisions and the sync job settles the switch.
+ */
+import { problemAt } from '../../contract/bounds';
+import { unknownValue } from '../../contract/catalog-rules';
+import { MetalError } from '../../contract/errors';
+import { isUuid, newId } from '../../core/ids';
+import { SimSwitch, SwitchUnavailable, type SwitchDriver } from '../../drivers/switch';
+import { DriverError } from '../../drivers/types';
+import type { Queryable } from '../../store/database';
+import { insertEvents } from '../../store/events';
+import { enqueueJobs, type JobRow } from '../../store/jobs';
+import * as repo from '../../store/layer2';
+import type { Principal } from '../accounts';
+import type { CommitWith, EngineContext } from '../context';
+import type { DeviceService } from '../devices';
+import type { JobOutcome } from '../jobs';
+import type { ProjectService } from '../projects';
+import {
+  applyBatch,
+  assignVlan,
+  chooseVxlan,
+  nicVlans,
+  portOperation,
+  PortRuleError,
+  sameNetwork,
+  sameSwitchPorts,
+  setNative,
+  unassignVlan,
+  VXLAN_AUTO,
+  VXLAN_MAX,
+  VXLAN_MIN,
+  type BatchEntry,
+  type NetworkState,
+  type NetworkType,
+} from './port-rules';
+
+export type { BatchRow, NetworkRow, PortRow, VlanRow } from '../../store/layer2';
+
+/** A metro's switch as the engine uses it: the driver, and the switch port each machine's NIC is wired to. */
+export interface MetroSwitchSetup {
+  switch: SwitchDriver;
+  portName(machineId: string, nic: string): string;
+}
+
+/** The switch of a metro, by its code; asked once per metro. */
+export type SwitchFactory = (metroCode: string) => MetroSwitchSetup;
+
+export const simSwitches: SwitchFactory = () => ({ switch: new SimSwitch(), portName: (machineId, nic) => `${machineId}:${nic}` });
+
+export interface VlanInput {
+  metro?: string;
+  facility?: string;
+  vxlan?: number;
+  description?: string;
+  tags?: string[];
+}
+
+export interface BatchInput {
+  vlan_assignments: { vlan: string; state?: 'assigned' | 'unassigned'; native?: boolean }[];
+}
+
+/** A port with the network of its device. */
+export interface PortView {
+  port: repo.PortRow;
+  network: repo.NetworkRow;
+}
+
+export type PortOperation = 'bond' | 'disbond' | 'convert_layer2' | 'convert_layer3';
+
+const stateOf = (net: repo.NetworkRow): NetworkState => ({
+  type: net.network_type,
+  ports: net.ports.map((p) => ({
+    id: p.id,
+    name: p.name,
+    vlans: p.vlans.map((v) => ({ id: v.id, vxlan: v.vxlan })),
+    native: p.native_vlan_id,
+  })),
+});
+
+const ruled = <T>(decide: () => T): T => {
+  try {
+    return decide();
+  } catch (err) {
+    if (err instanceof PortRuleError) throw new MetalError('validation_failed', err.message);
+    throw err;
+  }
+};
+
+export class Layer2Service {
+  private readonly switches = new Map<string, MetroSwitchSetup>();
+  /** Changes per machine, one at a time. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly projects: ProjectService,
+    private readonly devices: DeviceService,
+    /** Asks the job runner to look for work (a batch was queued). */
+    private readonly poke: () => void,
+    private readonly switchFactory: SwitchFactory = simSwitches,
+  ) {}
+
+  // ------------------------------------------------------------------ VLANs
+
+  async createVlan(
+    principal: Principal,
+    projectId: string,
+    input: VlanInput,
+    commitWith?: CommitWith<repo.VlanRow>,
+  ): Promise<repo.VlanRow> {
+    await this.projects.row(principal, projectId);
+    const { world } = this.ctx;
+    const problems: string[] = [];
+    const facility = input.metro === undefined && input.facility !== undefined ? world.facility(input.facility) : undefined;
+    if (input.metro === undefined && input.facility !== undefined && !facility)
+      problems.push(problemAt('facility', unknownValue('facility', input.facility, world.facilityCodes())));
+    const metroRef = input.metro ?? facility?.metro_id;
+    const metro = metroRef === undefined ? undefined : world.metro(metroRef);
+    if (input.metro !== undefined && !metro) problems.push(problemAt('metro', unknownValue('metro', input.metro, world.metroCodes())));
+    if (metroRef === undefined) problems.push('metro: a VLAN lives in one metro; give its code (e.g. "metro": "sv")');
+    if (input.vxlan !== undefined && (!Number.isInteger(input.vxlan) || input.vxlan < VXLAN_MIN || input.vxlan > VXLAN_MAX))
+      problems.push(`vxlan: must be a whole number from ${VXLAN_MIN} to ${VXLAN_MAX}, got ${input.vxlan}; or leave it out to get one`);
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    // A chosen id another request took meanwhile is chosen again (a few times: each try sees the ones taken).
+    for (let attempt = 1; ; attempt++) {
+      const vxlan = input.vxlan ?? chooseVxlan(await repo.vxlansOfMetro(this.ctx.db, metro!.id));
+      if (vxlan === undefined)
+        throw new MetalError(
+          'validation_failed',
+          `vxlan: every VLAN id from ${VXLAN_AUTO.first} to ${VXLAN_AUTO.last} is in use in metro ${metro!.code}; give one from ${VXLAN_MIN} to ${VXLAN_MAX}`,
+        );
+      const row = await this.insertVlan(projectId, metro!, vxlan, input, commitWith);
+      if (row) return row;
+      if (input.vxlan !== undefined || attempt === 5)
+        throw new MetalError(
+          'validation_failed',
+          `vxlan: ${vxlan} is already in use in metro ${metro!.code}; choose another or leave vxlan out to get a free one`,
+        );
+    }
+  }
+
+  private insertVlan(
+    projectId: string,
+    metro: { id: string; code: string },
+    vxlan: number,
+    input: VlanInput,
+    commitWith?: CommitWith<repo.VlanRow>,
+  ): Promise<repo.VlanRow | undefined> {
+    const now = this.ctx.clock.now();
+    return this.ctx.db.transaction(async (tx) => {
+      const inserted = await repo.insertVlan(tx, {
+        id: newId(),
+        project_id: projectId,
+        metro_id: metro.id,
+        vxlan,
+        description: input.description ?? null,
+        tags: input.tags ?? [],
+        created_at: now.toISOString(),
+      });
+      if (!inserted) return undefined;
+      await Promise.all([
+        insertEvents(
+          tx,
+          [{ id: newId(), type: 'vlan.created', body: `VLAN ${vxlan} created in metro ${metro.code}`, project_id: projectId }],
+          now,
+        ),
+        commitWith?.(tx, inserted),
+      ]);
+      return inserted;
+    });
+  }
+
+  async vlans(principal: Principal, projectId: string, filter: { metro?: string; facility?: string } = {}): Promise<repo.VlanRow[]> {
+    await this.projects.row(principal, projectId);
+    const metroRef = filter.metro ?? (filter.facility !== undefined ? this.ctx.world.facility(filter.facility)?.metro_id : undefined);
+    if ((filter.metro ?? filter.facility) !== undefined && !(metroRef !== undefined && this.ctx.world.metro(metroRef))) return [];
+    return repo.vlansOfProject(this.ctx.db, projectId, metroRef === undefined ? undefined : this.ctx.world.metro(metroRef)!.id);
+  }
+
+  async vlan(principal: Principal, id: string): Promise<repo.VlanRow> {
+    const row = isUuid(id) ? await repo.findVlan(this.ctx.db, id) : undefined;
+    if (!row || !(await this.projects.isVisible(principal, row.project_id)))
+      throw new MetalError('not_found', `virtual network ${id} not found`);
+    return row;
+  }
+
+  async updateVlan(principal: Principal, id: string, input: { description?: string; tags?: string[] }): Promise<repo.VlanRow> {
+    await this.vlan(principal, id);
+    const row = await repo.updateVlan(this.ctx.db, id, input, this.ctx.clock.now());
+    if (!row) throw new MetalError('not_found', `virtual network ${id} not found`);
+    return row;
+  }
+
+  /** Deletes a VLAN no port carries; one that ports carry is refused, naming them. */
+  async deleteVlan(principal: Principal, id: string): Promise<void> {
+    const vlan = await this.vlan(principal, id);
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (tx) => {
+      if (await repo.deleteVlan(tx, id)) {
+        await insertEvents(
+          tx,
+          [{ id: newId(), type: 'vlan.deleted', body: `VLAN ${vlan.vxlan} deleted`, project_id: vlan.project_id }],
+          now,
+        );
+        return;
+      }
+      const on = await repo.devicesOnVlan(tx, id);
+      throw new MetalError(
+        'validation_failed',
+        `id: VLAN ${vlan.vxlan} is assigned to ${on.map((d) => `${d.hostname} (${d.port})`).join(', ')}; unassign it from those ports first`,
+      );
+    });
+  }
+
+  /** The devices whose ports carry a VLAN (VirtualNetwork.instances). */
+  devicesOnVlan(vlanId: string): Promise<{ id: string; hostname: string; port: string }[]> {
+    return repo.devicesOnVlan(this.ctx.db, vlanId);
+  }
+
+  // ------------------------------------------------------------------ ports
+
+  async port(principal: Principal, id: string): Promise<PortView> {
+    const deviceId = isUuid(id) ? await repo.deviceOfPort(this.ctx.db, id) : undefined;
+    const network = deviceId ? await this.visibleNetwork(principal, deviceId) : undefined;
+    const port = network?.ports.find((p) => p.id === id);
+    if (!network || !port) throw new MetalError('not_found', `port ${id} not found`);
+    return { port, network };
+  }
+
+  /** Assigns a VLAN (its id, or its VXLAN id in the device's metro) to a port. */
+  async assign(principal: Principal, portId: string, vnid: string): Promise<PortView> {
+    const { port, network } = await this.port(principal, portId);
+    const vlan = await this.resolveVlan(principal, network, vnid, 'vnid');
+    return this.change(network, port.id, `VLAN ${vlan.vxlan} assigned to ${port.name}`, (s) => assignVlan(s, port.name, vlan));
+  }
+
+  async unassign(principal: Principal, portId: string, vnid: string): Promise<PortView> {
+    const { port, network } = await this.port(principal, portId);
+    const vlan = await this.resolveVlan(principal, network, vnid, 'vnid');
+    if (!port.vlans.some((v) => v.id === vlan.id))
+      throw new MetalError('validation_failed', `vnid: VLAN ${vlan.vxlan} is not assigned to ${port.name}; nothing to unassign`);
+    return this.change(network, port.id, `VLAN ${vlan.vxlan} unassigned from ${port.name}`, (s) => unassignVlan(s, port.name, vlan.id));
+  }
+
+  /** Makes an assigned VLAN the port's native VLAN; with `vnid` null the port has none. */
+  async setNativeVlan(principal: Principal, portId: string, vnid: string | null): Promise<PortView> {
+    const { port, network } = await this.port(principal, portId);
+    const vlan = vnid === null ? null : await this.resolveVlan(principal, network, vnid, 'vnid');
+    const what = vlan ? `VLAN ${vlan.vxlan} made native on ${port.name}` : `native VLAN removed from ${port.name}`;
+    return this.change(network, port.id, what, (s) => setNative(s, port.name, vlan?.id ?? null));
+  }
+
+  /** Bonds, disbonds or converts a port, as the network type table allows. */
+  async operate(principal: Principal, portId: string, operation: PortOperation): Promise<PortView> {
+    const { port, network } = await this.port(principal, portId);
+    return this.change(network, port.id, `${operation.replace('_', ' ')} on ${port.name}`, (s) => portOperation(s, port.name, operation));
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  /** Queues a batch of VLAN assignments for a port; its job applies it. Bad entries are refused at once. */
+  async createBatch(principal: Principal, portId: string, input: BatchInput): Promise<repo.BatchRow> {
+    const { port, network } = await this.port(principal, portId);
+    const entries = await this.resolveBatch(principal, network, input);
+    // Refuse now what the rules would refuse when the batch runs on the port as it is.
+    ruled(() => applyBatch(stateOf(network), port.name, entries));
+    const now = this.ctx.clock.now();
+    const row = await this.ctx.db.transaction(async (tx) => {
+      const inserted = await repo.insertBatch(
+        tx,
+        {
+          id: newId(),
+          port_id: port.id,
+          project_id: network.project_id,
+          vlan_assignments: entries.map((e) => ({ vlan_id: e.vlan.id, vxlan: e.vlan.vxlan, state: e.state, native: e.native })),
+        },
+        now,
+      );
+      await enqueueJobs(tx, [{ kind: 'apply_port_batch', device_id: network.device_id, payload: { batch_id: inserted.id } }], now);
+      return inserted;
+    });
+    this.poke();
+    return row;
+  }
+
+  async batches(principal: Principal, portId: string): Promise<repo.BatchRow[]> {
+    const { port } = await this.port(principal, portId);
+    return repo.batchesOfPort(this.ctx.db, port.id);
+  }
+
+  async batch(principal: Principal, portId: string, batchId: string): Promise<repo.BatchRow> {
+    const { port } = await this.port(principal, portId);
+    const row = isUuid(batchId) ? await repo.findBatch(this.ctx.db, batchId) : undefined;
+    if (!row || row.port_id !== port.id) throw new MetalError('not_found', `batch ${batchId} not found`);
+    return row;
+  }
+
+  /** The durable job that applies a batch: in_progress, then completed or failed with the reason. */
+  readonly batchJob = async (job: JobRow): Promise<JobOutcome> => {
+    const batchId = (job.payload as { batch_id: string }).batch_id;
+    const batch = await repo.findBatch(this.ctx.db, batchId);
+    if (!batch || batch.state === 'completed' || batch.state === 'failed') return {};
+    const { db, clock } = this.ctx;
+    await repo.setBatchState(db, batch.id, 'in_progress', [], clock.now());
+    const fail = (errors: string[]) => repo.setBatchState(db, batch.id, 'failed', errors, clock.now());
+    const deviceId = await repo.deviceOfPort(db, batch.port_id);
+    const network = deviceId ? await repo.findNetwork(db, deviceId) : undefined;
+    const port = network?.ports.find((p) => p.id === batch.port_id);
+    if (!network || !port) return fail(["port: the port's device was deleted"]).then(() => ({}));
+    const vlans = await Promise.all(batch.vlan_assignments.map((a) => repo.findVlan(db, a.vlan_id)));
+    const gone = batch.vlan_assignments.filter((_, i) => !vlans[i]);
+    if (gone.length)
+      return fail(gone.map((a) => `vlan_assignments: VLAN ${a.vxlan} was deleted after the batch was queued`)).then(() => ({}));
+    const entries: BatchEntry[] = batch.vlan_assignments.map((a) => ({
+      vlan: { id: a.vlan_id, vxlan: a.vxlan },
+      state: a.state,
+      native: a.native,
+    }));
+    try {
+      const summary = entries.map((e) => `${e.vlan.vxlan} ${e.state}${e.native ? ' (native)' : ''}`).join(', ');
+      await this.change(network, port.id, `VLAN batch on ${port.name}: ${summary}`, (s) => applyBatch(s, port.name, entries));
+    } catch (err) {
+      if (!(err instanceof MetalError) || err.status >= 500) throw err;
+      await fail(err.errors);
+      return {};
+    }
+    await repo.setBatchState(db, batch.id, 'completed', [], clock.now());
+    return {};
+  };
+
+  /**
+   * The durable job that makes the switch carry what the rows say for a machine's NICs (nothing when no device
+   * holds the machine) and reads it back; retried while the switch does not take it.
+   */
+  readonly syncJob = async (job: JobRow): Promise<JobOutcome> => {
+    const machineId = job.machine_id!;
+    const failure = await this.serial(machineId, async () => {
+      const network = await repo.networkOfMachine(this.ctx.db, machineId);
+      const target = network ? { metroId: network.metro_id, state: stateOf(network) } : await this.releasedState(machineId);
+      if (!target) return undefined;
+      return this.push(target.metroId, machineId, target.state).then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof DriverError) return err.message;
+          throw err;
+        },
+      );
+    });
+    return failure ? { retry: { error: failure, final: {} } } : {};
+  };
+
+  /** A device's network (for its metadata), or undefined before it has a machine. */
+  networkOf(deviceId: string): Promise<repo.NetworkRow | undefined> {
+    return repo.findNetwork(this.ctx.db, deviceId);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async visibleNetwork(principal: Principal, deviceId: string): Promise<repo.NetworkRow | undefined> {
+    const device = await this.devices.get(deviceId, principal.projectId ?? undefined).catch(() => undefined);
+    if (!device || !(await this.projects.isVisible(principal, device.project_id))) return undefined;
+    return repo.findNetwork(this.ctx.db, deviceId);
+  }
+
+  /** A VLAN named by its id or its VXLAN id, which must be the device's project's and in the device's metro. */
+  private async resolveVlan(principal: Principal, network: repo.NetworkRow, vnid: string, field: string): Promise<repo.VlanRow> {
+    const metro = this.ctx.world.metros.get(network.metro_id);
+    const vxlan = /^\d{1,4}$/.test(vnid) ? Number(vnid) : undefined;
+    const row = isUuid(vnid)
+      ? await repo.findVlan(this.ctx.db, vnid)
+      : vxlan !== undefined
+        ? await repo.findVlanByVxlan(this.ctx.db, network.metro_id, vxlan)
+        : undefined;
+    const own = row && row.project_id === network.project_id;
+    if (row && !own && (await this.projects.isVisible(principal, row.project_id)))
+      throw new MetalError(
+        'validation_failed',
+        `${field}: VLAN ${row.vxlan} belongs to project ${row.project_id}, not to the device's project ${network.project_id}; use a VLAN of the device's project`,
+      );
+    if (!row || !own) {
+      const known = await repo.vlansOfProject(this.ctx.db, network.project_id, network.metro_id);
+      throw new MetalError(
+        'validation_failed',
+        problemAt(
+          field,
+          `${unknownValue(
+            'VLAN',
+            vnid,
+            known.map((v) => String(v.vxlan)),
+          )} (the project's VLANs in metro ${metro?.code}); create it with POST /projects/${network.project_id}/virtual-networks`,
+        ),
+      );
+    }
+    if (row.metro_id !== network.metro_id)
+      throw new MetalError(
+        'validation_failed',
+        `${field}: VLAN ${row.vxlan} is in metro ${this.ctx.world.metros.get(row.metro_id)?.code}, the device in metro ${metro?.code}; use a VLAN of metro ${metro?.code}`,
+      );
+    return row;
+  }
+
+  private async resolveBatch(principal: Principal, network: repo.NetworkRow, input: BatchInput): Promise<BatchEntry[]> {
+    const problems: string[] = [];
+    const entries: BatchEntry[] = [];
+    for (const [i, a] of input.vlan_assignments.entries()) {
+      try {
+        const vlan = await this.resolveVlan(principal, network, a.vlan, `vlan_assignments[${i}].vlan`);
+        entries.push({ vlan: { id: vlan.id, vxlan: vlan.vxlan }, state: a.state ?? 'assigned', native: a.native ?? false });
+      } catch (err) {
+        if (!(err instanceof MetalError)) throw err;
+        problems.push(...err.errors);
+      }
+    }
+    const seen = new Set<string>();
+    for (const e of entries) {
+      if (seen.has(e.vlan.id)) problems.push(`vlan_assignments: VLAN ${e.vlan.vxlan} is listed twice; list each VLAN once`);
+      seen.add(e.vlan.id);
+    }
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    return entries;
+  }
+
+  /**
+   * Decides a change under the network's lock, records it with its durable sync job, then makes the switch carry
+   * it and reads it back. A switch that does not take it leaves the rows as they were and answers with its reason.
+   */
+  private change(network: repo.NetworkRow, portId: string, what: string, decide: (s: NetworkState) => NetworkState): Promise<PortView> {
+    const { db, clock, config } = this.ctx;
+    return this.serial(network.machine_id, async () => {
+      const now = clock.now();
+      const decided = await db.transaction(async (tx) => {
+        const locked = await repo.lockNetwork(tx, network.device_id);
+        if (!locked) throw new MetalError('not_found', `port ${portId} not found`);
+        const before = stateOf(locked);
+        const after = ruled(() => decide(before));
+        if (sameNetwork(before, after)) return { locked, before, after };
+        await Promise.all([
+          this.write(tx, locked.device_id, after, now),
+          // Runs only if this change never finishes (the process died): it settles the switch on the rows.
+          enqueueJobs(
+            tx,
+            [{ kind: 'sync_ports', machine_id: locked.machine_id, run_at: new Date(now.getTime() + config.jobLeaseMs) }],
+            now,
+          ),
+          insertEvents(
+            tx,
+            [{ id: newId(), type: 'port.changed', body: what, project_id: locked.project_id, device_id: locked.device_id }],
+            now,
+          ),
+        ]);
+        return { locked, before, after };
+      });
+      try {
+        await this.push(decided.locked.metro_id, decided.locked.machine_id, decided.after);
+      } catch (err) {
+        if (!(err instanceof DriverError)) throw err;
+        this.ctx.log.warn({ deviceId: network.device_id, kind: err.kind, message: err.message }, 'the switch did not take a port change');
+        await this.restore(decided.locked, decided.before);
+        throw new MetalError(
+          err.kind === 'protocol' ? 'validation_failed' : 'unavailable',
+          `port: the switch did not take the change (${err.message}); the port is unchanged, try again`,
+        );
+      }
+      const after = (await repo.findNetwork(db, network.device_id))!;
+      return { port: after.ports.find((p) => p.id === portId)!, network: after };
+    });
+  }
+
+  /** Puts the rows back to `before` and the switch on them (a refused change left it there already). */
+  private async restore(network: repo.NetworkRow, before: NetworkState): Promise<void> {
+    await this.ctx.db.transaction(async (tx) => {
+      await repo.lockNetwork(tx, network.device_id);
+      await this.write(tx, network.device_id, before, this.ctx.clock.now());
+    });
+    await this.push(network.metro_id, network.machine_id, before).catch((err: unknown) => {
+      if (!(err instanceof DriverError)) throw err;
+      // Its sync job settles the switch when it answers again.
+    });
+  }
+
+  private write(tx: Queryable, deviceId: string, state: NetworkState, now: Date): Promise<void> {
+    return repo.writeNetwork(
+      tx,
+      deviceId,
+      state.type,
+      state.ports.map((p) => ({ id: p.id, vlans: p.vlans.map((v) => v.id), native: p.native })),
+      now,
+    );
+  }
+
+  /** Makes the metro's switch carry `state` on the machine's NICs and checks what it reads back. */
+  private async push(metroId: string, machineId: string, state: NetworkState): Promise<void> {
+    const setup = this.switchOf(metroId);
+    const wanted = nicVlans(state, (nic) => setup.portName(machineId, nic));
+    await setup.switch.applyPorts(wanted);
+    const read = await setup.switch.readPorts(wanted.map((p) => p.port));
+    if (!sameSwitchPorts(wanted, read))
+      throw new SwitchUnavailable(
+        'protocol',
+        `the switch reads back ${JSON.stringify(read)} after being asked for ${JSON.stringify(wanted)}`,
+      );
+  }
+
+  /** A released machine's NICs carry nothing. */
+  private async releasedState(machineId: string): Promise<{ metroId: string; state: NetworkState } | undefined> {
+    const machine = await repo.machineNics(this.ctx.db, machineId);
+    if (!machine) return undefined;
+    const type: NetworkType = 'layer3';
+    return { metroId: machine.metro_id, state: { type, ports: machine.nics.map((name) => ({ id: name, name, vlans: [], native: null })) } };
+  }
+
+  private switchOf(metroId: string): MetroSwitchSetup {
+    let setup = this.switches.get(metroId);
+    if (!setup) {
+      setup = this.switchFactory(this.ctx.world.metros.get(metroId)?.code ?? metroId);
+      this.switches.set(metroId, setup);
+    }
+    return setup;
+  }
+
+  private serial<T>(machineId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(machineId) ?? Promise.resolve()).then(work, work);
+    const settled = run.catch(() => undefined);
+    this.queues.set(machineId, settled);
+    void settled.then(() => {
+      if (this.queues.get(machineId) === settled) this.queues.delete(machineId);
+    });
+    return run;
+  }
+
+  /** Closes every switch driver this service opened. */
+  async close(): Promise<void> {
+    await Promise.all([...this.switches.values()].map((s) => s.switch.close()));
+  }
+}
+
+/**
+ * Releases the ports of devices being deleted, in the caller's transaction: their VLAN assignments go, and a
+ * durable job per machine makes the switch carry nothing on its NICs (back to layer 3), retried until it does.
+ */
+export async function releasePortsOfDevices(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
+  const released = await repo.deleteNetworksOfDevices(tx, deviceIds);
+  await enqueueJobs(
+    tx,
+    released.map((r) => ({ kind: 'sync_ports' as const, machine_id: r.machine_id })),
+    now,
+  );
+}
+
+export { VXLAN_AUTO, VXLAN_MAX, VXLAN_MIN } from './port-rules';

@@ -1,0 +1,208 @@
+/**
+ * Layer 2 on a real store with the simulated switch: a placed device has its ports, VLAN changes reach the switch
+ * and are read back, a switch that refuses leaves the port as it was, concurrent batches on one port are applied
+ * one at a time, a deleted device's ports go back to layer 3 on the switch, and a change interrupted by a crash is
+ * settled by its durable job after the restart so that the port and the switch agree.
+ */
+import type { Cloud } from '../../../lib/cloud';
+import { SimSwitch, type SwitchPortVlans } from '../../../lib/drivers/switch';
+import type { Principal } from '../../../lib/engine/accounts';
+import type { SwitchFactory } from '../../../lib/engine/network/layer2';
+import { freshNetwork } from '../../../lib/engine/network/port-rules';
+import {
+  adminProject,
+  availableBackends,
+  deviceInput,
+  eventually,
+  freshPostgresUrl,
+  removeTempDirs,
+  stepUntil,
+  stopPostgres,
+  tempDir,
+  testCloud,
+} from '../../support/cloud';
+import { refusal } from '../../support/refusal';
+
+afterAll(() => removeTempDirs());
+
+/** One simulated switch per metro that outlives the clouds using it (as a real switch outlives a server). */
+function fabric() {
+  const switches = new Map<string, SimSwitch>();
+  const factory: SwitchFactory = (metro) => {
+    if (!switches.has(metro)) switches.set(metro, new SimSwitch());
+    return { switch: switches.get(metro)!, portName: (machineId, nic) => `${machineId}:${nic}` };
+  };
+  const read = async (metro: string, machineId: string): Promise<SwitchPortVlans[]> =>
+    (switches.get(metro) ?? new SimSwitch()).readPorts([`${machineId}:eth0`, `${machineId}:eth1`]);
+  return { factory, switches, read };
+}
+
+async function placedDevice(cloud: Cloud, principal: Principal, projectId: string, hostname: string) {
+  const device = await cloud.engine.devices.create(principal, projectId, deviceInput({ hostname, metro: 'ny' }));
+  await stepUntil(cloud, device.id, 'active');
+  const row = await cloud.engine.devices.get(device.id);
+  const ports = Object.fromEntries(row.network!.ports.map((p) => [p.name, p.id]));
+  return { id: device.id, machineId: row.machine_id!, ports };
+}
+
+describe.each(availableBackends())('layer 2 (%s)', (backend) => {
+  let cloud: Cloud;
+  let principal: Principal;
+  let projectId: string;
+  const net = fabric();
+
+  beforeAll(async () => {
+    cloud = await testCloud(backend, { startWorkers: false, switches: net.factory });
+    ({ principal, projectId } = await adminProject(cloud));
+  });
+  afterAll(async () => {
+    await cloud.close();
+    if (backend === 'postgres') await stopPostgres();
+  });
+
+  it('gives a placed device bond0 over its NICs, layer3, with the same port ids in SQL and in the rules', async () => {
+    const device = await placedDevice(cloud, principal, projectId, 'ports');
+    const row = await cloud.engine.devices.get(device.id);
+    // The store's trigger (SQL) makes the same ports as the engine's rules, which the create response shows.
+    expect(row.network).toEqual(freshNetwork(device.id, device.machineId, row.macs!));
+    expect(row.network!.ports.map((p) => p.name)).toEqual(['bond0', 'eth0', 'eth1']);
+  });
+
+  it('assigns VLANs to a bond on both NICs, reads them back, and refuses what the rules forbid', async () => {
+    const l2 = cloud.engine.layer2;
+    const device = await placedDevice(cloud, principal, projectId, 'l2');
+    const a = await l2.createVlan(principal, projectId, { metro: 'ny', description: 'a' });
+    const b = await l2.createVlan(principal, projectId, { metro: 'ny', vxlan: 1500 });
+    expect(a.vxlan).toBe(1000);
+    expect(await refusal(l2.createVlan(principal, projectId, { metro: 'ny', vxlan: 1500 }))).toEqual([
+      'vxlan: 1500 is already in use in metro ny; choose another or leave vxlan out to get a free one',
+    ]);
+
+    await l2.operate(principal, device.ports.bond0, 'convert_layer2');
+    await l2.assign(principal, device.ports.bond0, String(a.vxlan));
+    const view = await l2.assign(principal, device.ports.bond0, b.id);
+    expect(view.network.network_type).toBe('layer2-bonded');
+    expect(view.port.vlans.map((v) => v.vxlan)).toEqual([1000, 1500]);
+    expect(await refusal(l2.setNativeVlan(principal, device.ports.bond0, '1777'))).toEqual([
+      expect.stringMatching(/^vnid: unknown VLAN "1777"; .*create it with POST \/projects\//),
+    ]);
+    await l2.setNativeVlan(principal, device.ports.bond0, String(a.vxlan));
+    expect(await net.read('ny', device.machineId)).toEqual([
+      { port: `${device.machineId}:eth0`, native: 1000, tagged: [1500] },
+      { port: `${device.machineId}:eth1`, native: 1000, tagged: [1500] },
+    ]);
+    expect(await refusal(l2.operate(principal, device.ports.bond0, 'convert_layer3'))).toEqual([
+      'port: bond0 carries VLAN 1000, 1500; unassign them before converting to layer 3',
+    ]);
+    expect(await refusal(l2.deleteVlan(principal, a.id))).toEqual([
+      'id: VLAN 1000 is assigned to l2 (bond0); unassign it from those ports first',
+    ]);
+  });
+
+  it('leaves the port and the switch as they were when the switch refuses, with the reason', async () => {
+    const l2 = cloud.engine.layer2;
+    const device = await placedDevice(cloud, principal, projectId, 'refused');
+    const vlan = await l2.createVlan(principal, projectId, { metro: 'ny' });
+    await l2.operate(principal, device.ports.eth1, 'disbond');
+    net.switches.get('ny')!.refuseNext('VLAN table full');
+    expect(await refusal(l2.assign(principal, device.ports.eth1, vlan.id))).toEqual([
+      'port: the switch did not take the change (the switch refused the change: VLAN table full); the port is unchanged, try again',
+    ]);
+    const after = await l2.port(principal, device.ports.eth1);
+    expect(after.network.network_type).toBe('hybrid');
+    expect(after.port.vlans).toEqual([]);
+    expect(await net.read('ny', device.machineId)).toEqual([
+      { port: `${device.machineId}:eth0`, native: null, tagged: [] },
+      { port: `${device.machineId}:eth1`, native: null, tagged: [] },
+    ]);
+  });
+
+  it('applies batches on one port one at a time, each from what the one before left', async () => {
+    const l2 = cloud.engine.layer2;
+    const device = await placedDevice(cloud, principal, projectId, 'batches');
+    const vlans = await Promise.all([1, 2, 3].map(() => l2.createVlan(principal, projectId, { metro: 'ny' })));
+    await l2.operate(principal, device.ports.bond0, 'convert_layer2');
+    const batches = await Promise.all(
+      vlans.map((v) => l2.createBatch(principal, device.ports.bond0, { vlan_assignments: [{ vlan: String(v.vxlan), state: 'assigned' }] })),
+    );
+    expect(batches.map((b) => b.state)).toEqual(['queued', 'queued', 'queued']);
+    while (await cloud.engine.jobs.round());
+    const done = await l2.batches(principal, device.ports.bond0);
+    expect(done.map((b) => b.state)).toEqual(['completed', 'completed', 'completed']);
+    const tagged = vlans.map((v) => v.vxlan).sort((x, y) => x - y);
+    expect((await l2.port(principal, device.ports.bond0)).port.vlans.map((v) => v.vxlan)).toEqual(tagged);
+    expect((await net.read('ny', device.machineId)).map((p) => p.tagged)).toEqual([tagged, tagged]);
+  });
+
+  it("puts a deleted device's NICs back to carrying nothing", async () => {
+    const l2 = cloud.engine.layer2;
+    const device = await placedDevice(cloud, principal, projectId, 'deleted');
+    const vlan = await l2.createVlan(principal, projectId, { metro: 'ny' });
+    await l2.operate(principal, device.ports.eth1, 'disbond');
+    await l2.assign(principal, device.ports.eth1, vlan.id);
+    expect((await net.read('ny', device.machineId))[1].tagged).toEqual([vlan.vxlan]);
+    await cloud.engine.devices.delete(device.id, {});
+    await stepUntil(cloud, device.id, 'deleted');
+    while (await cloud.engine.jobs.round());
+    expect(await net.read('ny', device.machineId)).toEqual([
+      { port: `${device.machineId}:eth0`, native: null, tagged: [] },
+      { port: `${device.machineId}:eth1`, native: null, tagged: [] },
+    ]);
+    await l2.deleteVlan(principal, vlan.id);
+  });
+});
+
+describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
+  afterAll(async () => {
+    if (backend === 'postgres') await stopPostgres();
+  });
+
+  it('settles a batch cut off mid-change after the restart: the port and the switch agree', async () => {
+    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
+    const net = fabric();
+    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    const { principal, projectId } = await adminProject(first);
+    const device = await placedDevice(first, principal, projectId, 'crash');
+    const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
+    await first.engine.layer2.operate(principal, device.ports.bond0, 'convert_layer2');
+    const batch = await first.engine.layer2.createBatch(principal, device.ports.bond0, {
+      vlan_assignments: [{ vlan: vlan.id, state: 'assigned', native: true }],
+    });
+    // The switch never answers this change: the process dies while it waits, its batch in progress.
+    const sw = net.switches.get('ny')!;
+    let asked: readonly SwitchPortVlans[] = [];
+    const apply = sw.applyPorts.bind(sw);
+    sw.applyPorts = (ports) => {
+      asked = ports;
+      return new Promise<void>(() => {});
+    };
+    // The round never ends; once the process is gone, its database calls fail.
+    const cutOff = first.engine.jobs.round().then(
+      () => 'finished',
+      () => 'cut off',
+    );
+    await eventually(async () => asked.length > 0, 'the change to reach the switch');
+    expect((await first.engine.layer2.batch(principal, device.ports.bond0, batch.id)).state).toBe('in_progress');
+    sw.applyPorts = apply;
+    await first.close();
+    expect(await Promise.race([cutOff, Promise.resolve('running')])).not.toBe('finished');
+
+    const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    try {
+      // The dead process's job is taken over (on PostgreSQL its heartbeat would go stale first).
+      await second.engine.jobs.takeOverAll();
+      while (await second.engine.jobs.round());
+      const after = await second.engine.layer2.batch(principal, device.ports.bond0, batch.id);
+      expect(after.state).toBe('completed');
+      const port = (await second.engine.layer2.port(principal, device.ports.bond0)).port;
+      expect(port.vlans.map((v) => v.vxlan)).toEqual([vlan.vxlan]);
+      expect(port.native_vlan_id).toBe(vlan.id);
+      expect(await net.read('ny', device.machineId)).toEqual([
+        { port: `${device.machineId}:eth0`, native: vlan.vxlan, tagged: [] },
+        { port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] },
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+});
