@@ -37,8 +37,10 @@ export interface PortConvertLayer3Input {
 }
 
 export function portsApi(t: Transport) {
-  // These operations take their arguments in the query; a key makes them safe to retry like every other POST.
-  const postQuery = (p: string, query: Query) => t.request<Port>({ method: 'POST', path: p, query, idempotencyKey: randomUUID() });
+  // These operations take their arguments in the query (the body is an empty JSON object); a key makes them safe to
+  // retry like every other POST.
+  const postQuery = (p: string, query: Query) =>
+    t.request<Port>({ method: 'POST', path: p, query, body: {}, idempotencyKey: randomUUID() });
   return {
     get: (id: string, options?: ReadOptions) => t.get<Port>(path`/ports/${id}`, options),
     /** Puts the port on a VLAN; vnid is the VLAN's id or its vxlan number. */

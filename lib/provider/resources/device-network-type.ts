@@ -58,7 +58,8 @@ const STEPS: Record<Target, Step[]> = {
 function portsOf(device: Device): Ports | undefined {
   const bond = device.network_ports.find((p) => p.type === 'NetworkBondPort');
   if (!bond) return undefined;
-  const members = device.network_ports.filter((p) => p.bond?.id === bond.id).sort((a, b) => a.name.localeCompare(b.name));
+  // Every ethernet port: one out of the bond shows no bond.
+  const members = device.network_ports.filter((p) => p.type === 'NetworkPort').sort((a, b) => a.name.localeCompare(b.name));
   return { bond, members };
 }
 
