@@ -91,7 +91,7 @@ export const portVlanAttachmentResource = defineResource<ProviderClient, Model>(
       vlan_id: vlan.id,
       vlan_vnid: vlan.vxlan,
       native: view.nativeVlanId === vlan.id || (state.native === null ? null : false),
-      force_bond: state.force_bond,
+      force_bond: state.force_bond ?? null,
     };
   },
   async update({ planned, prior }, ctx) {
@@ -126,6 +126,6 @@ export const portVlanAttachmentResource = defineResource<ProviderClient, Model>(
       ctx.diagnostics.error('Invalid import id', `Import a port VLAN attachment as <device_id>:<port_name>:<vlan_vnid>, not "${id}".`);
       return {};
     }
-    return { device_id: deviceId, port_name: portName, vlan_vnid: vlanVnid, force_bond: false };
+    return { device_id: deviceId, port_name: portName, vlan_vnid: vlanVnid };
   },
 });

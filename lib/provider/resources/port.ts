@@ -66,7 +66,7 @@ function portState(view: PortView, held: Model): Model {
     ...portAttributes(view),
     port_id: view.port.id,
     layer2: isBondPort(view.port) ? isLayer2(view.port) || (held.layer2 === null ? null : false) : held.layer2,
-    reset_on_delete: held.reset_on_delete,
+    reset_on_delete: held.reset_on_delete ?? null,
   };
 }
 
@@ -174,5 +174,5 @@ export const portResource = defineResource<ProviderClient, Model>({
       reportApiError(ctx.diagnostics, error, `Cannot reset port ${id}`, report);
     }
   },
-  importState: (id) => ({ id, port_id: id, reset_on_delete: false }),
+  importState: (id) => ({ id, port_id: id }),
 });
