@@ -2,8 +2,14 @@
  * VLANs and ports driven by the real terraform CLI against a real metalforge cloud: a VLAN, a device switched to
  * hybrid with the VLAN on eth1 (metal_device_network_type, metal_port_vlan_attachment), another device's bond0 in
  * layer 2 carrying the VLAN by number (metal_port), the VLAN, port data sources. Apply, a quiet second plan, the
- * native VLAN changed in place, import, and a destroy that detaches before the VLAN goes.
+ * native VLAN changed in place, import, and a destroy that detaches before the VLAN goes. Then a PrivateNetwork
+ * construct synthesized by cdktf and applied by terraform.
  */
+import '../constructs/setup-cdktf';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import { BareMetalDevice, MetalProject, MetalProvider, PrivateNetwork } from '../../lib/constructs';
 import { describeWithTerraform, startTerraformWorld, type TerraformWorld } from './terraform-harness';
 
 jest.setTimeout(300_000);
@@ -119,5 +125,35 @@ output "members" { value = data.metal_vlan.backend.assigned_devices_ids }
     await expect(world.client.projects.get(String(resources.get('metal_project.p')!.values.id))).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('a PrivateNetwork synthesized by cdktf deploys: both servers hybrid with eth1 on the VLAN, a quiet second plan, destroy', async () => {
+    const stack = new TerraformStack(Testing.app(), 'private');
+    new MetalProvider(stack, 'metal', { apiUrl: world.apiUrl, authToken: world.token });
+    const project = new MetalProject(stack, 'project', { name: 'tf-private-network' });
+    const servers = ['a', 'b'].map((name) => new BareMetalDevice(stack, name, { project, metro: 'ny' }));
+    new PrivateNetwork(stack, 'net', { project, metro: 'ny', vxlan: 1100, devices: servers });
+    const dir = world.workdir('private-network');
+    writeFileSync(join(dir.dir, 'main.tf.json'), Testing.synth(stack));
+    await dir.init();
+    const applied = await dir.apply();
+    expect([applied.code, applied.output]).toEqual([0, expect.stringContaining('Apply complete! Resources: 8 added')]);
+
+    const resources = [...(await dir.resources()).entries()];
+    const vlan = resources.find(([address]) => address.startsWith('metal_vlan.'))![1].values;
+    expect(vlan).toMatchObject({ vxlan: 1100, metro: 'ny' });
+    const devices = resources.filter(([address]) => address.startsWith('metal_device.')).map(([, r]) => String(r.values.id));
+    expect(devices).toHaveLength(2);
+    for (const id of devices) {
+      const device = await world.client.devices.get(id);
+      expect(device.network_type).toBe('hybrid');
+      const eth1 = device.network_ports.find((p) => p.name === 'eth1')!;
+      expect((await world.client.ports.get(eth1.id)).virtual_networks.map((v) => v.id)).toEqual([vlan.id]);
+    }
+    const quiet = await dir.plan();
+    expect([quiet.code, quiet.output]).toEqual([0, expect.stringContaining('No changes.')]);
+
+    await dir.ok('destroy', '-auto-approve', '-input=false');
+    await expect(world.client.vlans.get(String(vlan.id))).rejects.toMatchObject({ code: 'not_found' });
   });
 });
