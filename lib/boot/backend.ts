@@ -13,6 +13,15 @@ export interface BootIpAddress {
   gateway?: string;
 }
 
+export interface BootNetwork {
+  /** Metal's network type: layer3, hybrid, hybrid-bonded, layer2-bonded or layer2-individual. */
+  type: string;
+  /** The NICs in bond0 (none when each NIC is on its own). */
+  bonded: string[];
+  /** The VLANs (VXLAN ids) each interface carries: bond0 or a NIC; the native one untagged. */
+  vlans: { vlan: number; interface: string; native: boolean }[];
+}
+
 export interface BootDevice {
   id: string;
   hostname: string;
@@ -31,6 +40,8 @@ export interface BootDevice {
   ipAddresses: BootIpAddress[];
   /** The machine's NICs as the OS should name them; the first is the one that PXE boots. */
   interfaces: { name: string; mac: string }[];
+  /** The device's layer-2 network: its type, the NICs in bond0, and the VLANs each interface carries. */
+  network?: BootNetwork;
   sshKeys: string[];
   userData?: string;
   customData?: Record<string, unknown>;

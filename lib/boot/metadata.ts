@@ -23,10 +23,7 @@ export function metalMetadata(device: BootDevice, urls: MetadataUrls): Metadata 
     metro: device.metro,
     tags: [...device.tags],
     ssh_keys: [...device.sshKeys],
-    network: {
-      interfaces: device.interfaces.map(({ name, mac }) => ({ name, mac })),
-      addresses: device.ipAddresses.map(metadataAddress),
-    },
+    network: metadataNetwork(device),
     customdata: device.customData ?? {},
     phone_home_url: urls.phoneHome,
     ...(urls.events !== undefined && { user_state_url: urls.events }),
@@ -35,6 +32,27 @@ export function metalMetadata(device: BootDevice, urls: MetadataUrls): Metadata 
     }),
   };
 }
+
+/**
+ * The network as Metal's metadata showed it, so an OS image configures itself as it did there: bond0's mode and
+ * members (`bonding`, each bonded interface naming its `bond`), the addresses with their gateways; and, for
+ * layer 2, the network type and the VLANs each interface carries (`vlans`, the native one untagged).
+ */
+function metadataNetwork(device: BootDevice): Metadata['network'] {
+  const network = device.network ?? { type: 'layer3', bonded: device.interfaces.map((i) => i.name), vlans: [] };
+  const bonded = new Set(network.bonded);
+  const firstBonded = device.interfaces.find((i) => bonded.has(i.name));
+  return {
+    ...(firstBonded && { bonding: { mode: LACP_BONDING_MODE, link_aggregation: 'mlag_ha', mac: firstBonded.mac } }),
+    interfaces: device.interfaces.map(({ name, mac }) => ({ name, mac, ...(bonded.has(name) && { bond: 'bond0' }) })),
+    addresses: device.ipAddresses.map(metadataAddress),
+    network_type: network.type,
+    vlans: network.vlans.map((v) => ({ ...v })),
+  };
+}
+
+/** Linux bonding mode 4 (802.3ad): the switches speak LACP to every bonded server, as Metal's did. */
+const LACP_BONDING_MODE = 4;
 
 function metadataAddress(ip: BootIpAddress): Metadata['network']['addresses'][number] {
   return {

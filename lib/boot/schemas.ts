@@ -57,8 +57,14 @@ export const Metadata = Type.Object({
   tags: Type.Array(Type.String()),
   ssh_keys: Type.Array(Type.String()),
   network: Type.Object({
-    interfaces: Type.Array(Type.Object({ name: Type.String(), mac: Type.String() })),
+    /** bond0: Linux bonding mode (4, 802.3ad) and the MAC it takes; absent when no NIC is bonded. */
+    bonding: Type.Optional(Type.Object({ mode: Type.Integer(), link_aggregation: Type.String(), mac: Type.String() })),
+    interfaces: Type.Array(Type.Object({ name: Type.String(), mac: Type.String(), bond: Type.Optional(Type.String()) })),
     addresses: Type.Array(MetadataAddress),
+    /** Metal's network type of the device (layer3, hybrid, hybrid-bonded, layer2-bonded, layer2-individual). */
+    network_type: Type.String(),
+    /** The VLANs (VXLAN ids) each interface (bond0 or a NIC) carries; the native one untagged. */
+    vlans: Type.Array(Type.Object({ vlan: Type.Integer(), interface: Type.String(), native: Type.Boolean() })),
   }),
   customdata: Type.Record(Type.String(), Type.Unknown()),
   phone_home_url: Type.String(),

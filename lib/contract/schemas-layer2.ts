@@ -3,7 +3,7 @@
  * PortVlanAssignmentBatch with their inputs, and the bounds every side applies to them.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Href, MetroLite, NetworkPort, Nullable, Tags, UUID_PATTERN, Uuid } from './schemas';
+import { Href, IpReservation, MetroLite, NetworkPort, Nullable, Tags, UUID_PATTERN, Uuid } from './schemas';
 
 /** VXLAN ids a project may choose (Metal's range); without one, the first free id from 1000 to 1999 is taken. */
 export const VXLAN_RANGE = { min: 2, max: 3999 } as const;
@@ -132,3 +132,28 @@ export const PortVlanAssignmentBatch = Type.Object({
 export type PortVlanAssignmentBatch = Static<typeof PortVlanAssignmentBatch>;
 
 export const PortVlanAssignmentBatchList = Type.Object({ batches: Type.Array(PortVlanAssignmentBatch) });
+
+export const MetalGatewayCreateInput = Type.Object({
+  virtual_network_id: Type.String({ pattern: UUID_PATTERN, description: 'the VLAN the gateway routes' }),
+  private_ipv4_subnet_size: Type.Optional(
+    Type.Integer({ description: 'take a private IPv4 block of this many addresses (8, 16, 32, 64 or 128) for the gateway' }),
+  ),
+  ip_reservation_id: Type.Optional(
+    Type.String({ pattern: UUID_PATTERN, description: "or use this IPv4 block of the project, in the VLAN's metro" }),
+  ),
+});
+export type MetalGatewayCreateInput = Static<typeof MetalGatewayCreateInput>;
+
+export const MetalGateway = Type.Object({
+  id: Uuid,
+  state: Type.Union([Type.Literal('ready'), Type.Literal('active'), Type.Literal('deleting')]),
+  virtual_network: VirtualNetwork,
+  ip_reservation: IpReservation,
+  project: Href,
+  href: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+});
+export type MetalGateway = Static<typeof MetalGateway>;
+
+export const MetalGatewayList = Type.Object({ metal_gateways: Type.Array(MetalGateway) });

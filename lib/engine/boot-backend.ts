@@ -2,15 +2,17 @@
  * The engine's side of the boot service (lib/boot) and of the simulator's in-process installer: machines
  * find what to boot by MAC, source IP or install token, and report back through the device lifecycle.
  */
-import type { BootBackend, BootDevice, BootProgress, PhoneHomeResult } from '../boot/backend';
+import type { BootBackend, BootDevice, BootNetwork, BootProgress, PhoneHomeResult } from '../boot/backend';
 import { deviceIdAtAddress } from '../store/boot-installs';
 import { setProvisioningPercentage, sshKeyTexts } from '../store/devices';
 import { assignmentsOfDevice } from '../store/ip-assignments-elastic';
+import type { DeviceNetwork } from '../store/layer2';
 import type { EngineContext } from './context';
 import type { InstallService } from './installs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './devices';
 import { blockGateway } from './network/assignment-rules';
+import { inBond } from './network/port-rules';
 
 export class EngineBootBackend implements BootBackend {
   constructor(
@@ -92,6 +94,7 @@ export class EngineBootBackend implements BootBackend {
         })),
       ],
       interfaces: (row.macs ?? []).map((mac, i) => ({ name: `eth${i}`, mac })),
+      ...(row.network && { network: bootNetwork(row.network) }),
       sshKeys: await sshKeyTexts(this.ctx.db, row.ssh_key_ids),
       userData: row.userdata || undefined,
       customData: row.customdata,
@@ -102,4 +105,14 @@ export class EngineBootBackend implements BootBackend {
     if (row.spot_instance) device.spot = row.termination_time ? { terminationTime: new Date(row.termination_time).toISOString() } : {};
     return device;
   }
+}
+
+/** What the OS configures its layer-2 network from: the bond's members and the VLANs on each interface. */
+function bootNetwork(network: DeviceNetwork): BootNetwork {
+  const type = network.network_type;
+  return {
+    type,
+    bonded: network.ports.filter((p) => p.name !== 'bond0' && inBond(type, p.name)).map((p) => p.name),
+    vlans: network.ports.flatMap((p) => p.vlans.map((v) => ({ vlan: v.vxlan, interface: p.name, native: p.native_vlan_id === v.id }))),
+  };
 }

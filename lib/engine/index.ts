@@ -17,6 +17,7 @@ import { JobRunner } from './jobs';
 import { BgpService, type RouterFactory } from './network/bgp';
 import { ElasticIpService } from './network/elastic-ips';
 import { Layer2Service, type SwitchFactory } from './network/layer2';
+import { MetalGatewayService } from './network/metal-gateways';
 import { IpamService } from './network/ipam';
 import { BmcErrorCounts, countingBmcErrors, EngineObservations } from './observations';
 import { OperatorService } from './operator';
@@ -54,6 +55,7 @@ export class Engine {
   readonly elasticIps: ElasticIpService;
   readonly bgp: BgpService;
   readonly layer2: Layer2Service;
+  readonly metalGateways: MetalGatewayService;
   readonly devices: DeviceService;
   readonly installs: InstallService;
   readonly operator: OperatorService;
@@ -94,6 +96,7 @@ export class Engine {
       options.routers,
     );
     this.layer2 = new Layer2Service(this.ctx, this.projects, this.devices, () => this.jobs.poke(), options.switches);
+    this.metalGateways = new MetalGatewayService(this.ctx, this.projects, this.layer2, this.ipam);
     this.installs = new InstallService(this.ctx);
     this.operator = new OperatorService(this.ctx);
     const workerId = newId();
@@ -195,4 +198,6 @@ export type { TerminationNotice, WebhookBodies } from './spot/notices';
 export type { World } from './world';
 export { ipBlockId } from './addresses';
 export { blockGateway } from './network/assignment-rules';
+export { inBond } from './network/port-rules';
+export type { GatewayView } from './network/metal-gateways';
 export { PROVISIONING_PROGRESS, shownState, type LifecycleState } from './lifecycle';

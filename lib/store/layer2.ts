@@ -120,10 +120,11 @@ WHERE id = $1 RETURNING ${VLAN_COLUMNS}`,
   return row;
 }
 
-/** Deletes a VLAN that no port carries; undefined when one does (or it is gone). Locks out assignments meanwhile. */
+/** Deletes a VLAN that no port carries and no gateway serves; undefined when one does (or it is gone). */
 export async function deleteVlan(db: Queryable, id: string): Promise<VlanRow | undefined> {
   const [row] = await db.query<VlanRow>(
     `DELETE FROM virtual_networks v WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM port_vlans pv WHERE pv.vlan_id = v.id)
+  AND NOT EXISTS (SELECT 1 FROM metal_gateways g WHERE g.vlan_id = v.id)
 RETURNING ${VLAN_COLUMNS}`,
     [id],
   );
@@ -260,4 +261,51 @@ export async function setBatchState(db: Queryable, id: string, state: BatchState
     JSON.stringify(errors),
     now.toISOString(),
   ]);
+}
+
+// ------------------------------------------------------------------ metal gateways
+
+export interface GatewayRow {
+  id: string;
+  project_id: string;
+  vlan_id: string;
+  reservation_id: string;
+  owns_reservation: boolean;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const GATEWAY_COLUMNS = 'id, project_id, vlan_id, reservation_id, owns_reservation, created_at, updated_at';
+
+/** Inserts a gateway; undefined when its VLAN already has one. */
+export async function insertGateway(tx: Queryable, g: Omit<GatewayRow, 'updated_at'>): Promise<GatewayRow | undefined> {
+  const [row] = await tx.query<GatewayRow>(
+    `INSERT INTO metal_gateways (id, project_id, vlan_id, reservation_id, owns_reservation, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING ${GATEWAY_COLUMNS}`,
+    [g.id, g.project_id, g.vlan_id, g.reservation_id, g.owns_reservation, g.created_at],
+  );
+  return row;
+}
+
+export async function findGateway(db: Queryable, id: string): Promise<GatewayRow | undefined> {
+  const [row] = await db.query<GatewayRow>(`SELECT ${GATEWAY_COLUMNS} FROM metal_gateways WHERE id = $1`, [id]);
+  return row;
+}
+
+export function gatewaysOfProject(db: Queryable, projectId: string): Promise<GatewayRow[]> {
+  return db.query<GatewayRow>(`SELECT ${GATEWAY_COLUMNS} FROM metal_gateways WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
+}
+
+/** The gateway on a VLAN or on a block, if any. */
+export async function gatewayUsing(db: Queryable, by: { vlanId?: string; reservationId?: string }): Promise<GatewayRow | undefined> {
+  const [row] = await db.query<GatewayRow>(`SELECT ${GATEWAY_COLUMNS} FROM metal_gateways WHERE vlan_id = $1 OR reservation_id = $2`, [
+    by.vlanId ?? null,
+    by.reservationId ?? null,
+  ]);
+  return row;
+}
+
+export async function deleteGateway(tx: Queryable, id: string): Promise<GatewayRow | undefined> {
+  const [row] = await tx.query<GatewayRow>(`DELETE FROM metal_gateways WHERE id = $1 RETURNING ${GATEWAY_COLUMNS}`, [id]);
+  return row;
 }

@@ -278,10 +278,13 @@ describe('boot routes', () => {
         tags: ['web', 'prod'],
         ssh_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 alice@laptop'],
         network: {
+          bonding: { mode: 4, link_aggregation: 'mlag_ha', mac: '52:54:00:aa:00:01' },
           interfaces: [
-            { name: 'eth0', mac: '52:54:00:aa:00:01' },
-            { name: 'eth1', mac: '52:54:00:aa:00:02' },
+            { name: 'eth0', mac: '52:54:00:aa:00:01', bond: 'bond0' },
+            { name: 'eth1', mac: '52:54:00:aa:00:02', bond: 'bond0' },
           ],
+          network_type: 'layer3',
+          vlans: [],
           addresses: [
             {
               address_family: 4,
@@ -321,6 +324,32 @@ describe('boot routes', () => {
         expect(res.statusCode).toBe(200);
         expect(res.json()).toMatchObject({ id: device.id, iqn: device.iqn, spot: { termination_time: '2026-11-22T01:00:00Z' } });
       }
+    });
+
+    it('describes a layer-2 network so the OS configures it: eth1 out of the bond with its VLANs, the native one untagged', async () => {
+      device.network = {
+        type: 'hybrid',
+        bonded: ['eth0'],
+        vlans: [
+          { vlan: 1000, interface: 'eth1', native: true },
+          { vlan: 1001, interface: 'eth1', native: false },
+        ],
+      };
+      const { network } = (await app.inject({ url: `/metadata?token=${TOKEN}` })).json();
+      delete device.network;
+      expect(network).toMatchObject({
+        bonding: { mode: 4, mac: '52:54:00:aa:00:01' },
+        interfaces: [
+          { name: 'eth0', mac: '52:54:00:aa:00:01', bond: 'bond0' },
+          { name: 'eth1', mac: '52:54:00:aa:00:02' },
+        ],
+        network_type: 'hybrid',
+        vlans: [
+          { vlan: 1000, interface: 'eth1', native: true },
+          { vlan: 1001, interface: 'eth1', native: false },
+        ],
+      });
+      expect(network.interfaces[1]).not.toHaveProperty('bond');
     });
 
     it('shows an empty spot object for a spot device not being reclaimed, and none for others', async () => {

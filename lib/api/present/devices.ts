@@ -6,6 +6,7 @@ import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { Device, NetworkPort } from '../../contract/schemas';
 import { isoTime } from '../../core/clock';
 import {
+  inBond,
   PROVISIONING_PROGRESS,
   shownState,
   type DeviceNetwork,
@@ -36,9 +37,6 @@ const loginUser = (os: OsRow) => (os.distro === 'windows' ? 'Administrator' : 'r
 /** A VLAN as a port shows it: its link, id and VXLAN id. */
 const vlanRef = (v: { id: string; vxlan: number }) => ({ id: v.id, vxlan: v.vxlan, href: `${METAL_API_BASE}/virtual-networks/${v.id}` });
 
-/** Bond members in each network type: every NIC, eth0 only in hybrid (eth1 left the bond), none when individual. */
-const bonded = (type: string, name: string) => type !== 'layer2-individual' && !(type === 'hybrid' && name === 'eth1');
-
 /** A port as Metal showed it (Port): its network type is the device's, its VLANs those it carries. */
 export function presentPort(port: PortRow, network: DeviceNetwork): NetworkPort {
   const type = network.network_type;
@@ -49,8 +47,8 @@ export function presentPort(port: PortRow, network: DeviceNetwork): NetworkPort 
     id: port.id,
     name: port.name,
     type: isBond ? 'NetworkBondPort' : 'NetworkPort',
-    data: { mac: port.mac, bonded: isBond ? type !== 'layer2-individual' : bonded(type, port.name) },
-    bond: !isBond && bond && bonded(type, port.name) ? { id: bond.id, name: bond.name } : null,
+    data: { mac: port.mac, bonded: isBond ? type !== 'layer2-individual' : inBond(type, port.name) },
+    bond: !isBond && bond && inBond(type, port.name) ? { id: bond.id, name: bond.name } : null,
     network_type: type,
     native_virtual_network: native ? vlanRef(native) : null,
     virtual_networks: port.vlans.map(vlanRef),

@@ -1,9 +1,10 @@
 /** VLANs, ports, their VLAN assignments and assignment batches as the Metal API shows them. */
 import { METAL_API_BASE, href } from '../../contract/hrefs';
-import type { Port, PortVlanAssignment, PortVlanAssignmentBatch, VirtualNetwork } from '../../contract/schemas-layer2';
-import type { BatchRow, PortView, VlanRow, World } from '../../engine';
+import type { MetalGateway, Port, PortVlanAssignment, PortVlanAssignmentBatch, VirtualNetwork } from '../../contract/schemas-layer2';
+import type { BatchRow, GatewayView, PortView, VlanRow, World } from '../../engine';
 import { metroLite } from './catalog';
 import { presentPort } from './devices';
+import { presentIpBlock } from './ip-assignments';
 
 const iso = (at: Date | string) => new Date(at).toISOString();
 
@@ -54,5 +55,20 @@ export function presentBatch(row: BatchRow, view: PortView): PortVlanAssignmentB
     vlan_assignments: row.vlan_assignments.map((a) => ({ id: a.vlan_id, native: a.native, state: a.state, vlan: a.vxlan })),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+  };
+}
+
+/** A metal gateway: active as soon as it exists (the simulated fabric routes at once). */
+export function presentGateway(view: GatewayView, world: World): MetalGateway {
+  const { gateway } = view;
+  return {
+    id: gateway.id,
+    state: 'active',
+    virtual_network: presentVlan(view.vlan, world),
+    ip_reservation: presentIpBlock(view.reservation, world),
+    project: href(`/projects/${gateway.project_id}`),
+    href: `${METAL_API_BASE}/metal-gateways/${gateway.id}`,
+    created_at: iso(gateway.created_at),
+    updated_at: iso(gateway.updated_at),
   };
 }

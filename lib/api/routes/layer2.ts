@@ -1,6 +1,7 @@
 /**
- * Layer 2: a project's VLANs (virtual networks), and the ports of its devices: their VLAN assignments (one at a
- * time or in batches that run in the background), native VLAN, bonding and layer-2/layer-3 conversion.
+ * Layer 2: a project's VLANs (virtual networks) and their metal gateways, and the ports of its devices: their VLAN
+ * assignments (one at a time or in batches that run in the background), native VLAN, bonding and layer-2/layer-3
+ * conversion.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,9 @@ import {
   AssignmentParams,
   BatchParams,
   BondQuery,
+  MetalGateway,
+  MetalGatewayCreateInput,
+  MetalGatewayList,
   DisbondQuery,
   NativeVlanQuery,
   Port,
@@ -24,6 +28,7 @@ import {
   VirtualNetworkList,
   VirtualNetworkListQuery,
   VirtualNetworkUpdateInput,
+  type MetalGatewayCreateInput as GatewayInputT,
   type PortVlanAssignmentBatchCreateInput as BatchInputT,
   type VirtualNetworkCreateInput as CreateT,
   type VirtualNetworkListQuery as ListQueryT,
@@ -32,7 +37,7 @@ import {
 import { MetalError } from '../../contract/errors';
 import type { PortView, Principal, VlanRow } from '../../engine';
 import { idempotent } from '../idempotency';
-import { presentAssignments, presentBatch, presentPortView, presentVlan } from '../present/layer2';
+import { presentAssignments, presentBatch, presentGateway, presentPortView, presentVlan } from '../present/layer2';
 import { errorResponses, IdParams, RouteDeps, sendList, sendOne } from './shared';
 
 const noContent = { 204: Type.Null(), ...errorResponses };
@@ -297,5 +302,66 @@ export function layer2Routes(app: FastifyInstance, { engine }: RouteDeps): void 
       ]);
       return sendOne(reply, presentBatch(row, view), req.query);
     },
+  );
+
+  // ------------------------------------------------------------------ metal gateways
+
+  const gatewayTags = ['metal-gateways'];
+  const gateway = (view: Parameters<typeof presentGateway>[0]) => presentGateway(view, engine.world);
+
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
+    '/projects/:id/metal-gateways',
+    {
+      schema: {
+        tags: gatewayTags,
+        summary: "A project's metal gateways",
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: MetalGatewayList, ...errorResponses },
+      },
+    },
+    async (req, reply) =>
+      sendList(reply, 'metal_gateways', (await engine.metalGateways.list(req.principal, req.params.id)).map(gateway), req.query),
+  );
+
+  app.post<{ Params: IdParams; Body: GatewayInputT }>(
+    '/projects/:id/metal-gateways',
+    {
+      schema: {
+        tags: gatewayTags,
+        summary: 'Give a VLAN a gateway on a private IPv4 block taken for it, or on a block of the project',
+        params: IdParams,
+        body: MetalGatewayCreateInput,
+        response: { 201: MetalGateway, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(201).send(gateway(await engine.metalGateways.create(req.principal, req.params.id, req.body))),
+  );
+
+  app.get<{ Params: IdParams; Querystring: ShapeQueryT }>(
+    '/metal-gateways/:id',
+    {
+      schema: {
+        tags: gatewayTags,
+        summary: 'A metal gateway, with its VLAN and IP block',
+        params: IdParams,
+        querystring: ShapeQuery,
+        response: { 200: MetalGateway, ...errorResponses },
+      },
+    },
+    async (req, reply) => sendOne(reply, gateway(await engine.metalGateways.get(req.principal, req.params.id)), req.query),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/metal-gateways/:id',
+    {
+      schema: {
+        tags: gatewayTags,
+        summary: 'Delete a metal gateway (a block taken for it goes back to the pool)',
+        params: IdParams,
+        response: { 202: MetalGateway, ...errorResponses },
+      },
+    },
+    async (req, reply) => reply.status(202).send(gateway(await engine.metalGateways.delete(req.principal, req.params.id))),
   );
 }

@@ -12,6 +12,7 @@ import { Batcher } from '../../store/batcher';
 import { insertEvents } from '../../store/events';
 import { assignmentsOfReservation } from '../../store/ip-assignments-elastic';
 import * as repo from '../../store/ip-pools';
+import { gatewayUsing } from '../../store/layer2';
 import type { Queryable } from '../../store/database';
 import { MACHINE_ADDRESS_RANGES } from '../addresses';
 import type { Principal } from '../accounts';
@@ -240,6 +241,12 @@ export class IpamService {
       if (row.management) throw new MetalError('validation_failed', `id: ${row.network}/${row.cidr} is ${MANAGEMENT_BLOCK}`);
       const held = await assignmentsOfReservation(tx, id);
       if (held.length) throw new MetalError('validation_failed', heldReservationProblem(row, held));
+      const gateway = await gatewayUsing(tx, { reservationId: id });
+      if (gateway)
+        throw new MetalError(
+          'validation_failed',
+          `id: ${row.network}/${row.cidr} is the block of metal gateway ${gateway.id}; delete the gateway first`,
+        );
       await releaseReservations(tx, [row], now);
       return row;
     });

@@ -213,6 +213,12 @@ export class Layer2Service {
         );
         return;
       }
+      const gateway = await repo.gatewayUsing(tx, { vlanId: id });
+      if (gateway)
+        throw new MetalError(
+          'validation_failed',
+          `id: VLAN ${vlan.vxlan} is served by metal gateway ${gateway.id}; delete the gateway first`,
+        );
       const on = await repo.devicesOnVlan(tx, id);
       throw new MetalError(
         'validation_failed',

@@ -73,6 +73,9 @@ export const VLAN_PORTS: Record<NetworkType, readonly string[]> = {
 /** Types whose ports may have a native (untagged) VLAN: not where the bond's untagged traffic is routed. */
 const NATIVE_ALLOWED: Record<NetworkType, readonly string[]> = { ...VLAN_PORTS, 'hybrid-bonded': [] };
 
+/** Whether a NIC is in bond0 in a network type: every NIC, but eth1 in hybrid and none when individual. */
+export const inBond = (type: NetworkType, nic: string): boolean => type !== 'layer2-individual' && !(type === 'hybrid' && nic === 'eth1');
+
 const matches = (tr: PortTransition, port: string) => tr.port === port || (tr.port === 'nic' && port !== 'bond0');
 
 /** The network type `event` on `port` leads to from `from`, or undefined when the table has no such transition. */

@@ -86,3 +86,16 @@ $$;
 CREATE TRIGGER devices_create_ports AFTER INSERT OR UPDATE OF machine_id ON devices FOR EACH ROW EXECUTE FUNCTION devices_create_ports();
 
 SELECT create_device_ports(id, machine_id) FROM devices WHERE machine_id IS NOT NULL AND state NOT IN ('deprovisioning', 'deleted');
+
+-- Metal gateways: a VLAN's router, on the first address of an IPv4 block of its project (a private block taken
+-- from the pools for it, released with it, or a block the project reserved, which stays).
+CREATE TABLE metal_gateways (
+  id uuid PRIMARY KEY,
+  project_id uuid NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  vlan_id uuid NOT NULL UNIQUE REFERENCES virtual_networks (id),
+  reservation_id uuid NOT NULL UNIQUE REFERENCES ip_reservations (id),
+  owns_reservation boolean NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX metal_gateways_of_project ON metal_gateways (project_id, created_at, id);

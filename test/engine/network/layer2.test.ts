@@ -4,9 +4,11 @@
  * one at a time, a deleted device's ports go back to layer 3 on the switch, and a change interrupted by a crash is
  * settled by its durable job after the restart so that the port and the switch agree.
  */
+import { metalMetadata } from '../../../lib/boot/metadata';
 import type { Cloud } from '../../../lib/cloud';
 import { SimSwitch, type SwitchPortVlans } from '../../../lib/drivers/switch';
 import type { Principal } from '../../../lib/engine/accounts';
+import { EngineBootBackend } from '../../../lib/engine/boot-backend';
 import type { SwitchFactory } from '../../../lib/engine/network/layer2';
 import { freshNetwork } from '../../../lib/engine/network/port-rules';
 import {
@@ -91,6 +93,21 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       { port: `${device.machineId}:eth0`, native: 1000, tagged: [1500] },
       { port: `${device.machineId}:eth1`, native: 1000, tagged: [1500] },
     ]);
+    // The machine's metadata tells its OS the same: both NICs in bond0, carrying 1000 untagged and 1500 tagged.
+    const row = await cloud.engine.devices.get(device.id);
+    const booted = await new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs).findDevice({ ip: row.ip_addresses[0].address });
+    expect(metalMetadata(booted!, { phoneHome: 'http://boot/phone-home' }).network).toMatchObject({
+      bonding: { mode: 4 },
+      interfaces: [
+        { name: 'eth0', bond: 'bond0' },
+        { name: 'eth1', bond: 'bond0' },
+      ],
+      network_type: 'layer2-bonded',
+      vlans: [
+        { vlan: 1000, interface: 'bond0', native: true },
+        { vlan: 1500, interface: 'bond0', native: false },
+      ],
+    });
     expect(await refusal(l2.operate(principal, device.ports.bond0, 'convert_layer3'))).toEqual([
       'port: bond0 carries VLAN 1000, 1500; unassign them before converting to layer 3',
     ]);
