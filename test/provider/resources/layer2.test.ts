@@ -1,6 +1,6 @@
 /**
- * metal_vlan, metal_device_network_type, metal_port_vlan_attachment, metal_port and the VLAN and port data sources
- * through the provider runtime against a real metalforge cloud.
+ * metal_vlan, metal_device_network_type, metal_port_vlan_attachment, metal_port, metal_gateway and the VLAN, port
+ * and gateway data sources through the provider runtime against a real metalforge cloud.
  */
 import { valuesEqual, type ValueObject } from '../../../lib/provider/framework/values';
 import { startRuntimeWorld, type RuntimeWorld } from './runtime-harness';
@@ -158,5 +158,27 @@ describe('layer 2', () => {
     expect((await applied('metal_port', state, null)).state).toBeNull();
     const reset = await world.client.ports.get(bond0.id);
     expect([reset.network_type, reset.virtual_networks]).toEqual(['layer3', []]);
+  });
+
+  it('metal_gateway and its data source: a private block for a VLAN, replaced on any change, imported, deleted', async () => {
+    const project = await world.client.projects.create({ name: 'gateways' });
+    const vlan = await world.client.vlans.create(project.id, { metro: 'ny' });
+    const values = { project_id: project.id, vlan_id: vlan.id, private_ipv4_subnet_size: 8 };
+    const { state } = await applied('metal_gateway', null, values);
+    expect(state).toMatchObject({ project_id: project.id, vlan_id: vlan.id, private_ipv4_subnet_size: 8, vrf_id: null });
+    expect(['ready', 'active']).toContain(state!.state);
+    const block = await world.client.ips.get(String(state!.ip_reservation_id));
+    expect(block).toMatchObject({ type: 'private_ipv4', cidr: 29 });
+    await quiet('metal_gateway', state!, values);
+    expect((await world.plan('metal_gateway', state!, { ...values, private_ipv4_subnet_size: 16 })).requiresReplace).toEqual([
+      ['private_ipv4_subnet_size'],
+    ]);
+    const both = await world.apply('metal_gateway', null, { ...values, ip_reservation_id: block.id });
+    expect(errors(both.diagnostics)).toEqual([expect.objectContaining({ path: ['private_ipv4_subnet_size'] })]);
+
+    expect((await read('metal_gateway', { gateway_id: state!.id })).ip_reservation_id).toBe(block.id);
+    expect((await world.import('metal_gateway', String(state!.id))).state).toMatchObject({ vlan_id: vlan.id, private_ipv4_subnet_size: 8 });
+    expect((await applied('metal_gateway', state, null)).state).toBeNull();
+    await expect(world.client.metalGateways.get(String(state!.id))).rejects.toMatchObject({ code: 'not_found' });
   });
 });
