@@ -5,7 +5,7 @@
  */
 import type { Port } from '../../client';
 import type { ProviderClient } from '../config';
-import { defineResource, requiresReplace, UNKNOWN, useStateForUnknown, valuesEqual, type Diagnostics } from '../framework';
+import { defineResource, requiresReplace, useStateForUnknown, type Diagnostics } from '../framework';
 import { METAL_PORT_RESOURCE, type MetalPortResourceModel as Model } from '../generated/models';
 import { bool, hrefId, num, readUnlessGone, reportApiError, str, strings } from './support';
 
@@ -141,17 +141,6 @@ export const portResource = defineResource<ProviderClient, Model>({
   validate(config, ctx) {
     if (config.vlan_ids !== null && config.vxlan_ids !== null)
       ctx.diagnostics.error('Conflicting VLAN lists', 'Set vlan_ids (VLAN UUIDs) or vxlan_ids (VLAN numbers), not both.', ['vxlan_ids']);
-  },
-  // A change of the port's setup changes what the port reports: the other VLAN list, the network type, bonded.
-  modifyPlan({ config, prior, planned }) {
-    if (prior === null) return;
-    const changed = (['bonded', 'layer2', 'vlan_ids', 'vxlan_ids', 'native_vlan_id'] as const).some(
-      (name) => config[name] !== null && !valuesEqual(planned[name], prior[name]),
-    );
-    if (!changed) return;
-    planned.network_type = UNKNOWN;
-    if (config.vlan_ids === null) planned.vlan_ids = UNKNOWN;
-    if (config.vxlan_ids === null) planned.vxlan_ids = UNKNOWN;
   },
   async create({ config, planned }, ctx) {
     return applyConfig(config, planned, ctx, 'Cannot configure the port');

@@ -137,7 +137,7 @@ describe('layer 2', () => {
     });
   });
 
-  it('metal_port: bond0 to layer 2 with VLANs by number, layer2 refused on an ethernet port, then reset on delete', async () => {
+  it('metal_port: bond0 to layer 2 with VLANs by number, one more in place, layer2 refused on an ethernet port, then reset on delete', async () => {
     const project = await world.client.projects.create({ name: 'ports' });
     const device = await activeDevice(project.id);
     const vlan = await world.client.vlans.create(project.id, { metro: 'ny', vxlan: 1060 });
@@ -147,6 +147,11 @@ describe('layer 2', () => {
     const { state } = await applied('metal_port', null, values);
     expect(state).toMatchObject({ id: bond0.id, name: 'bond0', network_type: 'layer2-bonded', vlan_ids: [vlan.id], vxlan_ids: [1060] });
     await quiet('metal_port', state!, values);
+    // Another VLAN on the port in place; the other list follows.
+    const more = await world.client.vlans.create(project.id, { metro: 'ny', vxlan: 1061 });
+    const grown = await applied('metal_port', state, { ...values, vxlan_ids: [1060, 1061] });
+    expect(grown.requiresReplace).toEqual([]);
+    expect(grown.state).toMatchObject({ id: bond0.id, vxlan_ids: [1060, 1061], vlan_ids: [vlan.id, more.id].sort() });
 
     const layer2OnEth = await world.apply('metal_port', null, {
       port_id: (await portOf(device.id, 'eth0')).id,
@@ -155,7 +160,7 @@ describe('layer 2', () => {
     });
     expect(errors(layer2OnEth.diagnostics)).toEqual([expect.objectContaining({ path: ['layer2'] })]);
 
-    expect((await applied('metal_port', state, null)).state).toBeNull();
+    expect((await applied('metal_port', grown.state, null)).state).toBeNull();
     const reset = await world.client.ports.get(bond0.id);
     expect([reset.network_type, reset.virtual_networks]).toEqual(['layer3', []]);
   });
