@@ -39,6 +39,38 @@ describe('layer 2', () => {
     await world?.close();
   });
 
+  it('configurations are checked before any API call, each problem at its attribute', async () => {
+    const validate = async (typeName: string, values: ValueObject, kind: 'resource' | 'data' = 'resource') => {
+      const config = world.config(typeName, values, kind);
+      const diagnostics =
+        kind === 'resource'
+          ? await world.runtime.validateResourceConfig(typeName, config)
+          : await world.runtime.validateDataSourceConfig(typeName, config);
+      return diagnostics.filter((d) => d.severity === 'error').map((d) => [d.path, d.detail]);
+    };
+    const id = '3f1f3e4c-0000-4000-8000-000000000001';
+    expect(await validate('metal_vlan', { project_id: id, metro: 'ny', vxlan: 4000 })).toEqual([
+      [['vxlan'], expect.stringContaining('from 2 to 3999')],
+    ]);
+    expect(await validate('metal_vlan', { project_id: id })).toEqual([[['metro'], expect.stringContaining('Set metro')]]);
+    expect(await validate('metal_gateway', { project_id: id, vlan_id: id, private_ipv4_subnet_size: 12 })).toEqual([
+      [['private_ipv4_subnet_size'], expect.stringContaining('8, 16, 32, 64, 128')],
+    ]);
+    expect(await validate('metal_gateway', { project_id: id, vlan_id: id })).toEqual([
+      [['private_ipv4_subnet_size'], expect.stringContaining('Set ip_reservation_id')],
+    ]);
+    expect(await validate('metal_port', { port_id: id, bonded: true, vlan_ids: [id], vxlan_ids: [1000] })).toEqual([
+      [['vxlan_ids'], expect.stringContaining('not both')],
+    ]);
+    expect(await validate('metal_device_network_type', { device_id: id, type: 'layer4' })).toEqual([
+      [['type'], expect.stringContaining('layer3, hybrid')],
+    ]);
+    expect(await validate('metal_port', { device_id: id }, 'data')).toEqual([
+      [['port_id'], expect.stringContaining('device_id with name')],
+    ]);
+    expect(await validate('metal_vlan', { vxlan: 1000 }, 'data')).toEqual([[['vlan_id'], expect.stringContaining('Set vlan_id')]]);
+  });
+
   it('metal_vlan: creates, is quiet, replaces on any change, refuses a taken vxlan at its attribute, imports, reads as data, deletes', async () => {
     const project = await world.client.projects.create({ name: 'vlans' });
     const values = { project_id: project.id, metro: 'NY', vxlan: 1040, description: 'db' };
