@@ -19,7 +19,13 @@ export interface BootNetwork {
   /** The NICs in bond0 (none when each NIC is on its own). */
   bonded: string[];
   /** The VLANs (VXLAN ids) each interface carries: bond0 or a NIC; the native one untagged. */
-  vlans: { vlan: number; interface: string; native: boolean }[];
+  vlans: { vlan: number; interface: string; native: boolean; gateway?: BootVlanGateway }[];
+}
+
+/** The VLAN's metal gateway: its address and the block's prefix length, for the OS to route through. */
+export interface BootVlanGateway {
+  address: string;
+  cidr: number;
 }
 
 export interface BootDevice {

@@ -47,7 +47,7 @@ function metadataNetwork(device: BootDevice): Metadata['network'] {
     interfaces: device.interfaces.map(({ name, mac }) => ({ name, mac, ...(bonded.has(name) && { bond: 'bond0' }) })),
     addresses: device.ipAddresses.map(metadataAddress),
     network_type: network.type,
-    vlans: network.vlans.map((v) => ({ ...v })),
+    vlans: network.vlans.map((v) => ({ ...v, ...(v.gateway && { gateway: { ...v.gateway } }) })),
   };
 }
 

@@ -64,7 +64,15 @@ export const Metadata = Type.Object({
     /** Metal's network type of the device (layer3, hybrid, hybrid-bonded, layer2-bonded, layer2-individual). */
     network_type: Type.String(),
     /** The VLANs (VXLAN ids) each interface (bond0 or a NIC) carries; the native one untagged. */
-    vlans: Type.Array(Type.Object({ vlan: Type.Integer(), interface: Type.String(), native: Type.Boolean() })),
+    vlans: Type.Array(
+      Type.Object({
+        vlan: Type.Integer(),
+        interface: Type.String(),
+        native: Type.Boolean(),
+        /** The VLAN's metal gateway, when it has one: its address and the block's prefix length. */
+        gateway: Type.Optional(Type.Object({ address: Type.String(), cidr: Type.Integer() })),
+      }),
+    ),
   }),
   customdata: Type.Record(Type.String(), Type.Unknown()),
   phone_home_url: Type.String(),

@@ -12,7 +12,7 @@ import type { InstallService } from './installs';
 import { PROVISIONING_PROGRESS } from './lifecycle';
 import type { DeviceRow } from './devices';
 import { blockGateway } from './network/assignment-rules';
-import { inBond } from './network/port-rules';
+import { inBond, untaggedVlan } from './network/port-rules';
 
 export class EngineBootBackend implements BootBackend {
   constructor(
@@ -110,9 +110,17 @@ export class EngineBootBackend implements BootBackend {
 /** What the OS configures its layer-2 network from: the bond's members and the VLANs on each interface. */
 function bootNetwork(network: DeviceNetwork): BootNetwork {
   const type = network.network_type;
+  const state = { type, ports: network.ports.map((p) => ({ ...p, native: p.native_vlan_id })) };
   return {
     type,
     bonded: network.ports.filter((p) => p.name !== 'bond0' && inBond(type, p.name)).map((p) => p.name),
-    vlans: network.ports.flatMap((p) => p.vlans.map((v) => ({ vlan: v.vxlan, interface: p.name, native: p.native_vlan_id === v.id }))),
+    vlans: state.ports.flatMap((p) =>
+      p.vlans.map((v) => ({
+        vlan: v.vxlan,
+        interface: p.name,
+        native: untaggedVlan(state, p)?.id === v.id,
+        ...(v.gateway && { gateway: { address: blockGateway(4, v.gateway.network, v.gateway.cidr), cidr: v.gateway.cidr } }),
+      })),
+    ),
   };
 }

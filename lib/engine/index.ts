@@ -190,7 +190,7 @@ export type { HeldAddress } from './ip-assignments';
 export type { PoolRow, PoolSummary, ReservationRow } from './network/ipam';
 export { MANAGEMENT_BLOCK } from './network/ipam';
 export type { ElasticAssignmentRow } from './network/elastic-ips';
-export type { BatchRow, MetroSwitchSetup, NetworkRow, PortRow, PortView, SwitchFactory, VlanRow } from './network/layer2';
+export type { BatchRow, MetroSwitchSetup, NetworkRow, PortRow, PortView, SwitchFactory, VlanRow, VlanUsers } from './network/layer2';
 export type { DeviceElasticIp } from '../store/devices';
 export type { DeviceNetwork } from '../store/layer2';
 export type { SpotRequestView } from './spot/requests';

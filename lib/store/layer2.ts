@@ -27,7 +27,8 @@ export interface PortRow {
   name: string;
   mac: string | null;
   native_vlan_id: string | null;
-  vlans: { id: string; vxlan: number; created_at: string }[];
+  /** With the block of the VLAN's metal gateway, if it has one. */
+  vlans: { id: string; vxlan: number; created_at: string; gateway?: { network: string; cidr: number } | null }[];
 }
 
 /** A device's network as the device presenter shows it. */
@@ -131,6 +132,23 @@ RETURNING ${VLAN_COLUMNS}`,
   return row;
 }
 
+/** What uses each VLAN: the devices whose ports carry it, and its metal gateway. */
+export interface VlanUsers {
+  vlan_id: string;
+  device_ids: string[];
+  gateway_id: string | null;
+}
+
+export function vlanUsers(db: Queryable, vlanIds: readonly string[]): Promise<VlanUsers[]> {
+  return db.query<VlanUsers>(
+    `SELECT v.id AS vlan_id,
+  coalesce((SELECT jsonb_agg(DISTINCT p.device_id) FROM port_vlans pv JOIN ports p ON p.id = pv.port_id WHERE pv.vlan_id = v.id), '[]') AS device_ids,
+  (SELECT g.id FROM metal_gateways g WHERE g.vlan_id = v.id) AS gateway_id
+FROM virtual_networks v WHERE v.id = ANY($1::uuid[])`,
+    [vlanIds],
+  );
+}
+
 /** The devices (ids and hostnames) whose ports carry a VLAN. */
 export function devicesOnVlan(db: Queryable, vlanId: string): Promise<{ id: string; hostname: string; port: string }[]> {
   return db.query(
@@ -144,7 +162,9 @@ WHERE pv.vlan_id = $1 ORDER BY d.hostname, p.name`,
 
 const PORTS_OF = (deviceExpr: string) => `coalesce((SELECT jsonb_agg(jsonb_build_object(
   'id', p.id, 'device_id', p.device_id, 'name', p.name, 'mac', p.mac, 'native_vlan_id', p.native_vlan_id,
-  'vlans', coalesce((SELECT jsonb_agg(jsonb_build_object('id', v.id, 'vxlan', v.vxlan, 'created_at', pv.created_at) ORDER BY v.vxlan)
+  'vlans', coalesce((SELECT jsonb_agg(jsonb_build_object('id', v.id, 'vxlan', v.vxlan, 'created_at', pv.created_at,
+      'gateway', (SELECT jsonb_build_object('network', r.network, 'cidr', r.cidr)
+        FROM metal_gateways g JOIN ip_reservations r ON r.id = g.reservation_id WHERE g.vlan_id = v.id)) ORDER BY v.vxlan)
     FROM port_vlans pv JOIN virtual_networks v ON v.id = pv.vlan_id WHERE pv.port_id = p.id), '[]'::jsonb))
   ORDER BY p.name <> 'bond0', length(p.name), p.name) FROM ports p WHERE p.device_id = ${deviceExpr}), '[]'::jsonb)`;
 

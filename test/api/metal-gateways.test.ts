@@ -35,6 +35,9 @@ describe('metal gateways over HTTP', () => {
       created.body.id,
     ]);
 
+    expect((await admin.get(`/virtual-networks/${vlan.id}`)).body.metal_gateways).toEqual([
+      { href: `/metal/v1/metal-gateways/${created.body.id}` },
+    ]);
     const again = await admin.post(`/projects/${projectId}/metal-gateways`, { virtual_network_id: vlan.id, private_ipv4_subnet_size: 8 });
     expect(again.body.errors).toEqual([`virtual_network_id: VLAN ${vlan.vxlan} already has a metal gateway; use it, or delete it first`]);
     const deleteVlan = await admin.delete(`/virtual-networks/${vlan.id}`);

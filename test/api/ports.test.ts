@@ -74,7 +74,8 @@ describe('ports over HTTP', () => {
     expect(disbonded.body).toMatchObject({ network_type: 'hybrid', data: { bonded: false }, bond: null });
     const assigned = await admin.post(`/ports/${d.ports.eth1.id}/assign`, { vnid: String(v.vxlan) });
     expect(assigned.body.virtual_networks).toEqual([{ id: v.id, vxlan: v.vxlan, href: `/metal/v1/virtual-networks/${v.id}` }]);
-    expect(await d.nic('eth1')).toMatchObject({ native: null, tagged: [v.vxlan] });
+    // Its only VLAN is carried untagged, as on Metal.
+    expect(await d.nic('eth1')).toMatchObject({ native: v.vxlan, tagged: [] });
     expect(await d.nic('eth0')).toMatchObject({ native: null, tagged: [] });
     const shown = (await admin.get(`/devices/${d.id}`)).body;
     expect(shown.network_type).toBe('hybrid');

@@ -1,15 +1,15 @@
 /** VLANs, ports, their VLAN assignments and assignment batches as the Metal API shows them. */
 import { METAL_API_BASE, href } from '../../contract/hrefs';
 import type { MetalGateway, Port, PortVlanAssignment, PortVlanAssignmentBatch, VirtualNetwork } from '../../contract/schemas-layer2';
-import type { BatchRow, GatewayView, PortView, VlanRow, World } from '../../engine';
+import type { BatchRow, GatewayView, PortView, VlanRow, VlanUsers, World } from '../../engine';
 import { metroLite } from './catalog';
 import { presentPort } from './devices';
 import { presentIpBlock } from './ip-assignments';
 
 const iso = (at: Date | string) => new Date(at).toISOString();
 
-/** A VLAN; `deviceIds` are the devices whose ports carry it (its `instances`). */
-export function presentVlan(row: VlanRow, world: World, deviceIds: readonly string[] = []): VirtualNetwork {
+/** A VLAN; `users` are the devices whose ports carry it (its `instances`) and its metal gateway. */
+export function presentVlan(row: VlanRow, world: World, users?: VlanUsers): VirtualNetwork {
   const metro = world.metros.get(row.metro_id)!;
   return {
     id: row.id,
@@ -19,8 +19,8 @@ export function presentVlan(row: VlanRow, world: World, deviceIds: readonly stri
     metro_code: metro.code,
     assigned_to: href(`/projects/${row.project_id}`),
     assigned_to_virtual_circuit: false,
-    instances: [...new Set(deviceIds)].map((id) => href(`/devices/${id}`)),
-    metal_gateways: [],
+    instances: (users?.device_ids ?? []).map((id) => href(`/devices/${id}`)),
+    metal_gateways: users?.gateway_id ? [href(`/metal-gateways/${users.gateway_id}`)] : [],
     tags: row.tags,
     created_at: iso(row.created_at),
     href: `${METAL_API_BASE}/virtual-networks/${row.id}`,

@@ -46,12 +46,12 @@ export function layer2Routes(app: FastifyInstance, { engine }: RouteDeps): void 
   const l2 = engine.layer2;
   const vlanTags = ['vlans'];
   const portTags = ['ports'];
-  const present = async (row: VlanRow) =>
-    presentVlan(
-      row,
-      engine.world,
-      (await l2.devicesOnVlan(row.id)).map((d) => d.id),
-    );
+  /** VLANs with what uses them, in one query. */
+  const presentAll = async (rows: VlanRow[]) => {
+    const users = await l2.usersOf(rows);
+    return rows.map((row) => presentVlan(row, engine.world, users.get(row.id)));
+  };
+  const present = async (row: VlanRow) => (await presentAll([row]))[0];
 
   // ------------------------------------------------------------------ VLANs
 
@@ -68,7 +68,7 @@ export function layer2Routes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
     async (req, reply) => {
       const rows = await l2.vlans(req.principal, req.params.id, { metro: req.query.metro, facility: req.query.facility });
-      return sendList(reply, 'virtual_networks', await Promise.all(rows.map(present)), req.query);
+      return sendList(reply, 'virtual_networks', await presentAll(rows), req.query);
     },
   );
 

@@ -43,7 +43,7 @@ import {
   type NetworkType,
 } from './port-rules';
 
-export type { BatchRow, NetworkRow, PortRow, VlanRow } from '../../store/layer2';
+export type { BatchRow, NetworkRow, PortRow, VlanRow, VlanUsers } from '../../store/layer2';
 
 /** A metro's switch as the engine uses it: the driver, and the switch port each machine's NIC is wired to. */
 export interface MetroSwitchSetup {
@@ -227,9 +227,15 @@ export class Layer2Service {
     });
   }
 
-  /** The devices whose ports carry a VLAN (VirtualNetwork.instances). */
-  devicesOnVlan(vlanId: string): Promise<{ id: string; hostname: string; port: string }[]> {
-    return repo.devicesOnVlan(this.ctx.db, vlanId);
+  /** What uses each VLAN (VirtualNetwork.instances and metal_gateways), by VLAN id, in one query. */
+  async usersOf(vlans: readonly repo.VlanRow[]): Promise<Map<string, repo.VlanUsers>> {
+    const rows = vlans.length
+      ? await repo.vlanUsers(
+          this.ctx.db,
+          vlans.map((v) => v.id),
+        )
+      : [];
+    return new Map(rows.map((r) => [r.vlan_id, r]));
   }
 
   // ------------------------------------------------------------------ ports

@@ -229,6 +229,15 @@ export function applyBatch(state: NetworkState, port: string, entries: readonly 
   return next;
 }
 
+/**
+ * The VLAN a port carries untagged: its native VLAN, or, as on Metal, its only VLAN when it carries one on a
+ * port that may carry untagged layer-2 traffic (not a routed bond).
+ */
+export function untaggedVlan(state: NetworkState, port: PortState): PortVlan | undefined {
+  if (port.native !== null) return port.vlans.find((v) => v.id === port.native);
+  return port.vlans.length === 1 && NATIVE_ALLOWED[state.type].includes(port.name) ? port.vlans[0] : undefined;
+}
+
 /** Whether two networks are the same (type, and per port the same VLANs and native one). */
 export function sameNetwork(a: NetworkState, b: NetworkState): boolean {
   const key = (s: NetworkState) => JSON.stringify([s.type, s.ports.map((p) => [p.name, p.vlans.map((v) => v.vxlan).sort(), p.native])]);
@@ -236,8 +245,8 @@ export function sameNetwork(a: NetworkState, b: NetworkState): boolean {
 }
 
 /**
- * What each NIC's switch port carries for a network: a bond's VLANs on every NIC of the bond, a NIC's own on it;
- * nothing in layer3. `switchPort` names a NIC's switch port.
+ * What each NIC's switch port carries for a network: a bond's VLANs on every NIC of the bond, a NIC's own on it
+ * (untaggedVlan untagged, the rest tagged); nothing in layer3. `switchPort` names a NIC's switch port.
  */
 export function nicVlans(state: NetworkState, switchPort: (nic: string) => string): SwitchPortVlans[] {
   const bond = state.ports.find((p) => p.name === 'bond0');
@@ -247,7 +256,7 @@ export function nicVlans(state: NetworkState, switchPort: (nic: string) => strin
     .map((nic) => {
       const source = carriers.includes(nic.name) ? nic : carriers.includes('bond0') ? bond : undefined;
       if (!source) return { port: switchPort(nic.name), native: null, tagged: [] };
-      const native = source.vlans.find((v) => v.id === source.native)?.vxlan ?? null;
+      const native = untaggedVlan(state, source)?.vxlan ?? null;
       return {
         port: switchPort(nic.name),
         native,

@@ -9,6 +9,7 @@ import type { Cloud } from '../../../lib/cloud';
 import { SimSwitch, type SwitchPortVlans } from '../../../lib/drivers/switch';
 import type { Principal } from '../../../lib/engine/accounts';
 import { EngineBootBackend } from '../../../lib/engine/boot-backend';
+import { blockGateway } from '../../../lib/engine/network/assignment-rules';
 import type { SwitchFactory } from '../../../lib/engine/network/layer2';
 import { freshNetwork } from '../../../lib/engine/network/port-rules';
 import {
@@ -93,7 +94,12 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       { port: `${device.machineId}:eth0`, native: 1000, tagged: [1500] },
       { port: `${device.machineId}:eth1`, native: 1000, tagged: [1500] },
     ]);
-    // The machine's metadata tells its OS the same: both NICs in bond0, carrying 1000 untagged and 1500 tagged.
+    // The machine's metadata tells its OS the same: both NICs in bond0, carrying 1000 untagged (with its metal
+    // gateway) and 1500 tagged.
+    const { reservation } = await cloud.engine.metalGateways.create(principal, projectId, {
+      virtual_network_id: a.id,
+      private_ipv4_subnet_size: 8,
+    });
     const row = await cloud.engine.devices.get(device.id);
     const booted = await new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs).findDevice({ ip: row.ip_addresses[0].address });
     expect(metalMetadata(booted!, { phoneHome: 'http://boot/phone-home' }).network).toMatchObject({
@@ -104,15 +110,15 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       ],
       network_type: 'layer2-bonded',
       vlans: [
-        { vlan: 1000, interface: 'bond0', native: true },
+        { vlan: 1000, interface: 'bond0', native: true, gateway: { address: blockGateway(4, reservation.network, 29), cidr: 29 } },
         { vlan: 1500, interface: 'bond0', native: false },
       ],
     });
     expect(await refusal(l2.operate(principal, device.ports.bond0, 'convert_layer3'))).toEqual([
       'port: bond0 carries VLAN 1000, 1500; unassign them before converting to layer 3',
     ]);
-    expect(await refusal(l2.deleteVlan(principal, a.id))).toEqual([
-      'id: VLAN 1000 is assigned to l2 (bond0); unassign it from those ports first',
+    expect(await refusal(l2.deleteVlan(principal, b.id))).toEqual([
+      'id: VLAN 1500 is assigned to l2 (bond0); unassign it from those ports first',
     ]);
   });
 
@@ -157,7 +163,7 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
     const vlan = await l2.createVlan(principal, projectId, { metro: 'ny' });
     await l2.operate(principal, device.ports.eth1, 'disbond');
     await l2.assign(principal, device.ports.eth1, vlan.id);
-    expect((await net.read('ny', device.machineId))[1].tagged).toEqual([vlan.vxlan]);
+    expect((await net.read('ny', device.machineId))[1].native).toBe(vlan.vxlan);
     await cloud.engine.devices.delete(device.id, {});
     await stepUntil(cloud, device.id, 'deleted');
     while (await cloud.engine.jobs.round());
@@ -218,6 +224,45 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
         { port: `${device.machineId}:eth0`, native: vlan.vxlan, tagged: [] },
         { port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] },
       ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('settles a single change cut off before the switch answered, from its recorded state, after the restart', async () => {
+    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
+    const net = fabric();
+    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    const { principal, projectId } = await adminProject(first);
+    const device = await placedDevice(first, principal, projectId, 'crash-assign');
+    const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
+    await first.engine.layer2.operate(principal, device.ports.eth1, 'disbond');
+    const sw = net.switches.get('ny')!;
+    const apply = sw.applyPorts.bind(sw);
+    let asked = false;
+    sw.applyPorts = () => {
+      asked = true;
+      return new Promise<void>(() => {});
+    };
+    const cutOff = first.engine.layer2.assign(principal, device.ports.eth1, vlan.id).then(
+      () => 'finished',
+      () => 'cut off',
+    );
+    await eventually(async () => asked, 'the change to reach the switch');
+    sw.applyPorts = apply;
+    await first.close();
+    expect(await Promise.race([cutOff, Promise.resolve('running')])).not.toBe('finished');
+    expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: null, tagged: [] });
+
+    const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    try {
+      await second.engine.jobs.takeOverAll();
+      // The change's sync job is due a lease after it was recorded: as if that time had passed.
+      await second.db.query("UPDATE jobs SET run_at = now() WHERE kind = 'sync_ports'");
+      while (await second.engine.jobs.round());
+      const port = (await second.engine.layer2.port(principal, device.ports.eth1)).port;
+      expect(port.vlans.map((v) => v.vxlan)).toEqual([vlan.vxlan]);
+      expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] });
     } finally {
       await second.close();
     }

@@ -64,12 +64,15 @@ describe('VLAN changes', () => {
     ]);
   });
 
-  it('in hybrid carries VLANs on eth1 only, and nothing in layer3', () => {
+  it('in hybrid carries VLANs on eth1 only (its only one untagged, as Metal did), and nothing in layer3', () => {
     const hybrid = assignVlan(portOperation(layer3, 'eth1', 'disbond'), 'eth1', v100);
     expect(carried(hybrid)).toEqual([
       { port: 'm:eth0', native: null, tagged: [] },
-      { port: 'm:eth1', native: null, tagged: [100] },
+      { port: 'm:eth1', native: 100, tagged: [] },
     ]);
+    expect(carried(assignVlan(hybrid, 'eth1', v200))[1]).toEqual({ port: 'm:eth1', native: null, tagged: [100, 200] });
+    // A routed bond carries no untagged VLAN, even its only one.
+    expect(carried(assignVlan(layer3, 'bond0', v100))[0]).toEqual({ port: 'm:eth0', native: null, tagged: [100] });
     expect(carried(layer3).every((p) => p.native === null && p.tagged.length === 0)).toBe(true);
   });
 
@@ -77,8 +80,8 @@ describe('VLAN changes', () => {
     let s = portOperation(portOperation(layer3, 'bond0', 'convert_layer2'), 'bond0', 'disbond');
     s = assignVlan(assignVlan(s, 'eth0', v100), 'eth1', v200);
     expect(carried(s)).toEqual([
-      { port: 'm:eth0', native: null, tagged: [100] },
-      { port: 'm:eth1', native: null, tagged: [200] },
+      { port: 'm:eth0', native: 100, tagged: [] },
+      { port: 'm:eth1', native: 200, tagged: [] },
     ]);
   });
 
