@@ -67,5 +67,5 @@ export type { DeviceAction, DeviceDeleteOptions, DeviceGetOptions, DeviceListQue
 export type { PlanListQuery } from './plans';
 export type { SpotMarketRequestDeleteOptions, SpotPriceHistoryQuery, SpotPrices } from './spot-market';
 export type { User } from './user';
-export type { Port, PortVlanAssignmentBatch, PortVlanAssignmentInput } from './ports';
-export type { MetalGateway, MetalGatewayCreateInput, VirtualNetwork, VirtualNetworkCreateInput, VirtualNetworkListQuery } from './vlans';
+export type { PortVlanAssignmentInput } from './ports';
+export type { VirtualNetworkListQuery } from './vlans';

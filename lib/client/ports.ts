@@ -3,38 +3,12 @@
  * convert/layer-2|convert/layer-3|native-vlan, DELETE /ports/{id}/native-vlan, and VLAN assignment batches.
  */
 import { randomUUID } from 'node:crypto';
-import type { Href, NetworkPort } from '../contract/schemas';
+import type { Port, PortConvertLayer3Input, PortVlanAssignmentBatch, PortVlanAssignmentBatchCreateInput } from '../contract/schemas-layer2';
 import type { ReadOptions } from './pagination';
 import { path, type Query, type Transport, type WriteOptions } from './transport';
 
-/** Metal's Port: a device's NetworkPort with the VLANs it carries and its native VLAN. */
-export type Port = Omit<NetworkPort, 'native_virtual_network' | 'virtual_networks'> & {
-  native_virtual_network: (Href & { id?: string; vxlan?: number }) | null;
-  virtual_networks: Array<Href & { id?: string; vxlan?: number }>;
-};
-
-export interface PortVlanAssignmentBatch {
-  id: string;
-  state: 'queued' | 'in_progress' | 'completed' | 'failed';
-  quantity: number;
-  error_messages: string[];
-  vlan_assignments: Array<{ id: string; vlan: number; native: boolean; state: 'assigned' | 'unassigned' }>;
-  port?: Href;
-  project?: Href;
-  created_at?: string;
-  updated_at?: string;
-}
-
 /** One change of a batch: vlan is a VLAN's id or its vxlan number as text. */
-export interface PortVlanAssignmentInput {
-  vlan: string;
-  state: 'assigned' | 'unassigned';
-  native?: boolean;
-}
-
-export interface PortConvertLayer3Input {
-  request_ips?: Array<{ address_family: number; public: boolean }>;
-}
+export type PortVlanAssignmentInput = PortVlanAssignmentBatchCreateInput['vlan_assignments'][number];
 
 export function portsApi(t: Transport) {
   // These operations take their arguments in the query (the body is an empty JSON object); a key makes them safe to

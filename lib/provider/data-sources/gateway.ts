@@ -10,7 +10,7 @@ export const gatewayDataSource = defineDataSource<ProviderClient, Model>({
   async read(config, ctx) {
     const id = str(config.gateway_id)!;
     try {
-      return { ...gatewayAttributes(await ctx.client.api.metalGateways.get(id, { include: ['ip_reservation'] })), gateway_id: id };
+      return { ...gatewayAttributes(await ctx.client.api.metalGateways.get(id)), gateway_id: id };
     } catch (error) {
       if (!isNotFound(error)) throw error;
       ctx.diagnostics.error('Gateway not found', `No gateway ${id} is visible to this API key.`, ['gateway_id']);

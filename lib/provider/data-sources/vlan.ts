@@ -1,11 +1,10 @@
 /** metal_vlan: one VLAN, by id or by its project, number (vxlan) and metro. */
-import type { VirtualNetwork } from '../../client';
+import type { VirtualNetwork } from '../../contract/schemas-layer2';
 import type { ProviderClient } from '../config';
 import { defineDataSource } from '../framework';
 import type { MetalVlanDataSourceModel as Model } from '../generated/models';
 import { requestedMetro } from '../resources/ip-block';
 import { hrefId, isNotFound, num, str } from '../resources/support';
-import { vlanMetro } from '../resources/vlan';
 
 export const vlanDataSource = defineDataSource<ProviderClient, Model>({
   typeName: 'metal_vlan',
@@ -22,7 +21,7 @@ export const vlanDataSource = defineDataSource<ProviderClient, Model>({
     } else {
       const metro = await requestedMetro(ctx.client, config);
       const vlans = await ctx.client.api.vlans.list(str(config.project_id)!, { metro });
-      vlan = vlans.find((v) => v.vxlan === num(config.vxlan) && vlanMetro(v) === metro);
+      vlan = vlans.find((v) => v.vxlan === num(config.vxlan) && v.metro_code === metro);
     }
     if (!vlan) {
       ctx.diagnostics.error(
@@ -39,7 +38,7 @@ export const vlanDataSource = defineDataSource<ProviderClient, Model>({
       vlan_id: vlan.id,
       project_id: hrefId(vlan.assigned_to),
       vxlan: vlan.vxlan,
-      metro: vlanMetro(vlan),
+      metro: vlan.metro_code,
       facility: null,
       description: vlan.description ?? null,
       assigned_devices_ids: vlan.instances.map((device) => hrefId(device)!),

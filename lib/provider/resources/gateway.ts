@@ -1,5 +1,5 @@
 /** metal_gateway: the router of a VLAN (a Metal gateway); as in the old provider, any change replaces it. */
-import type { MetalGateway, MetalGatewayCreateInput } from '../../client';
+import type { MetalGateway, MetalGatewayCreateInput } from '../../contract/schemas-layer2';
 import type { ProviderClient } from '../config';
 import { defineResource, requiresReplace, useStateForUnknown } from '../framework';
 import { METAL_GATEWAY_RESOURCE, type MetalGatewayResourceModel as Model } from '../generated/models';
@@ -14,20 +14,18 @@ export const PRIVATE_SUBNET_SIZES = [8, 16, 32, 64, 128];
 /** What the resource and the data source read from a gateway. */
 export function gatewayAttributes(gateway: MetalGateway) {
   const block = gateway.ip_reservation;
-  const privateBlock = block?.type === 'private_ipv4' && typeof block.cidr === 'number';
   return {
     id: gateway.id,
     project_id: hrefId(gateway.project),
-    vlan_id: gateway.virtual_network.id ?? hrefId(gateway.virtual_network),
-    ip_reservation_id: block ? (block.id ?? hrefId(block)) : null,
-    private_ipv4_subnet_size: privateBlock ? 2 ** (32 - block.cidr!) : null,
+    vlan_id: gateway.virtual_network.id,
+    ip_reservation_id: block.id,
+    private_ipv4_subnet_size: block.type === 'private_ipv4' ? 2 ** (32 - block.cidr) : null,
     state: gateway.state,
-    vrf_id: gateway.vrf ? hrefId(gateway.vrf) : null,
+    // metalforge has no VRFs.
+    vrf_id: null,
   };
 }
 
-// The gateway's block is included so its type and size are known.
-const READ = { include: ['ip_reservation'] };
 const fixed = [useStateForUnknown, requiresReplace];
 
 export const gatewayResource = defineResource<ProviderClient, Model>({
@@ -66,14 +64,13 @@ export const gatewayResource = defineResource<ProviderClient, Model>({
     const size = num(planned.private_ipv4_subnet_size);
     if (size !== undefined) input.private_ipv4_subnet_size = size;
     try {
-      const created = await ctx.client.api.metalGateways.create(str(planned.project_id)!, input);
-      return gatewayAttributes(await ctx.client.api.metalGateways.get(created.id, READ));
+      return gatewayAttributes(await ctx.client.api.metalGateways.create(str(planned.project_id)!, input));
     } catch (error) {
       reportApiError(ctx.diagnostics, error, 'Cannot create the gateway', report);
     }
   },
   async read({ state }, ctx) {
-    const gateway = await readUnlessGone(() => ctx.client.api.metalGateways.get(str(state.id)!, READ));
+    const gateway = await readUnlessGone(() => ctx.client.api.metalGateways.get(str(state.id)!));
     return gateway && gatewayAttributes(gateway);
   },
   async delete({ state }, ctx) {

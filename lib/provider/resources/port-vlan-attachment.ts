@@ -8,7 +8,6 @@ import { defineResource, requiresReplace, useStateForUnknown } from '../framewor
 import { METAL_PORT_VLAN_ATTACHMENT_RESOURCE, type MetalPortVlanAttachmentResourceModel as Model } from '../generated/models';
 import { readPort } from './port';
 import { bool, hrefId, isNotFound, num, readUnlessGone, reportApiError, str } from './support';
-import { vlanMetro } from './vlan';
 
 const report = { fields: { vnid: 'vlan_vnid' }, attributes: METAL_PORT_VLAN_ATTACHMENT_RESOURCE.arguments };
 
@@ -34,7 +33,7 @@ function namedPort(device: Device, name: string) {
 async function vlanOfDevice(client: ProviderClient, device: Device, vxlan: number): Promise<string> {
   const projectId = hrefId(device.project)!;
   const vlans = await client.api.vlans.list(projectId, { metro: device.metro.code });
-  const vlan = vlans.find((v) => v.vxlan === vxlan && vlanMetro(v) === device.metro.code);
+  const vlan = vlans.find((v) => v.vxlan === vxlan && v.metro_code === device.metro.code);
   if (!vlan) throw new AttachmentProblem(`project ${projectId} has no VLAN ${vxlan} in metro ${device.metro.code}`, 'vlan_vnid');
   return vlan.id;
 }

@@ -3,11 +3,11 @@
  * layer 2 or layer 3, the VLANs it carries and its native VLAN. Create and update converge the same way; destroy
  * leaves the port as it is unless reset_on_delete.
  */
-import type { Port } from '../../client';
+import type { Port } from '../../contract/schemas-layer2';
 import type { ProviderClient } from '../config';
 import { defineResource, requiresReplace, useStateForUnknown, type Diagnostics } from '../framework';
 import { METAL_PORT_RESOURCE, type MetalPortResourceModel as Model } from '../generated/models';
-import { bool, hrefId, num, readUnlessGone, reportApiError, str, strings } from './support';
+import { bool, num, readUnlessGone, reportApiError, str, strings } from './support';
 
 const report = { fields: { vnid: 'vlan_ids' }, attributes: METAL_PORT_RESOURCE.arguments };
 
@@ -24,20 +24,11 @@ export interface PortView {
   nativeVlanId: string | null;
 }
 
-// The port's VLANs come expanded, so their vxlan numbers are known without a read per VLAN.
-const READ = { include: ['virtual_networks', 'native_virtual_network'] };
-
-/** The port and its VLANs; a VLAN the server gave only as an href is read for its vxlan. */
+/** The port and its VLANs. */
 export async function readPort(client: ProviderClient, id: string): Promise<PortView> {
-  const port = await client.api.ports.get(id, READ);
-  const vlans = await Promise.all(
-    port.virtual_networks.map(async (ref): Promise<CarriedVlan> => {
-      const vlanId = ref.id ?? hrefId(ref)!;
-      return { id: vlanId, vxlan: typeof ref.vxlan === 'number' ? ref.vxlan : (await client.api.vlans.get(vlanId)).vxlan };
-    }),
-  );
-  const native = port.native_virtual_network;
-  return { port, vlans, nativeVlanId: native ? (native.id ?? hrefId(native)) : null };
+  const port = await client.api.ports.get(id);
+  const vlans = port.virtual_networks.map(({ id: vlanId, vxlan }) => ({ id: vlanId, vxlan }));
+  return { port, vlans, nativeVlanId: port.native_virtual_network?.id ?? null };
 }
 
 const isBondPort = (port: Port) => port.type === 'NetworkBondPort';

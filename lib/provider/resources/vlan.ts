@@ -1,5 +1,5 @@
 /** metal_vlan: a VLAN (virtual network) in a project's metro; as in the old provider, any change replaces it. */
-import type { VirtualNetwork, VirtualNetworkCreateInput } from '../../client';
+import type { VirtualNetwork, VirtualNetworkCreateInput } from '../../contract/schemas-layer2';
 import type { ProviderClient } from '../config';
 import { defineResource, requiresReplace, useStateForUnknown } from '../framework';
 import { METAL_VLAN_RESOURCE, type MetalVlanResourceModel as Model } from '../generated/models';
@@ -8,12 +8,9 @@ import { deleteUnlessGone, hrefId, num, readUnlessGone, reportApiError, str, unl
 
 const report = { attributes: METAL_VLAN_RESOURCE.arguments };
 
-/** The metro code of a VLAN as the API shows it (metro_code, or the metro object when only that came back). */
-export const vlanMetro = (vlan: VirtualNetwork): string | null => vlan.metro_code ?? vlan.metro?.code ?? null;
-
 /** The VLAN's state; the metro keeps the case Terraform holds, facility stays as configured. */
 function vlanState(vlan: VirtualNetwork, held: Model | null): Model {
-  const metro = vlanMetro(vlan);
+  const metro = vlan.metro_code;
   const heldMetro = str(held?.metro);
   return {
     id: vlan.id,
