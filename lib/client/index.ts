@@ -18,11 +18,13 @@ import { operatingSystemsApi } from './operating-systems';
 import { operatorApi } from './operator';
 import { listAll, listAllConcurrently, paginate } from './pagination';
 import { plansApi } from './plans';
+import { portsApi } from './ports';
 import { projectsApi } from './projects';
 import { spotMarketApi } from './spot-market';
 import { sshKeysApi } from './ssh-keys';
 import { createTransport, type TransportOptions } from './transport';
 import { userApi } from './user';
+import { metalGatewaysApi, vlansApi } from './vlans';
 
 export type MetalClientOptions = TransportOptions;
 
@@ -43,6 +45,9 @@ export function createMetalClient(options: MetalClientOptions) {
     apiKeys: apiKeysApi(transport),
     ips: ipsApi(transport),
     bgp: bgpApi(transport),
+    vlans: vlansApi(transport),
+    ports: portsApi(transport),
+    metalGateways: metalGatewaysApi(transport),
     operator: operatorApi(transport),
     listAll,
     listAllConcurrently,
@@ -62,3 +67,5 @@ export type { DeviceAction, DeviceDeleteOptions, DeviceGetOptions, DeviceListQue
 export type { PlanListQuery } from './plans';
 export type { SpotMarketRequestDeleteOptions, SpotPriceHistoryQuery, SpotPrices } from './spot-market';
 export type { User } from './user';
+export type { PortVlanAssignmentInput } from './ports';
+export type { VirtualNetworkListQuery } from './vlans';

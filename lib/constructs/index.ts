@@ -7,6 +7,7 @@ export * from './elastic-ip';
 export * from './hardware-plan';
 export * from './metro';
 export * from './post-provision-hook';
+export * from './private-network';
 export * from './project';
 export * from './provider';
 export * from './reserved-ip-block';

@@ -99,13 +99,18 @@ describe('provider-schema/metal.json', () => {
     expect(Object.keys(schema.resource_schemas).sort()).toEqual([
       'metal_bgp_session',
       'metal_device',
+      'metal_device_network_type',
+      'metal_gateway',
       'metal_ip_attachment',
+      'metal_port',
+      'metal_port_vlan_attachment',
       'metal_project',
       'metal_project_api_key',
       'metal_project_ssh_key',
       'metal_reserved_ip_block',
       'metal_spot_market_request',
       'metal_ssh_key',
+      'metal_vlan',
     ]);
     expect(Object.keys(schema.data_source_schemas).sort()).toEqual([
       'metal_capacity',
@@ -113,15 +118,18 @@ describe('provider-schema/metal.json', () => {
       'metal_device_bgp_neighbors',
       'metal_devices',
       'metal_facility',
+      'metal_gateway',
       'metal_ip_block_ranges',
       'metal_metro',
       'metal_operating_system',
       'metal_plans',
+      'metal_port',
       'metal_precreated_ip_block',
       'metal_project',
       'metal_reserved_ip_block',
       'metal_spot_market_price',
       'metal_spot_market_request',
+      'metal_vlan',
     ]);
   });
 
@@ -354,6 +362,60 @@ describe('provider-schema/metal.json', () => {
     ]);
     expect(schema.resource_schemas.metal_project.block.block_types!.bgp_config.block.attributes!.md5.sensitive).toBe(true);
     expect(schema.data_source_schemas.metal_device_bgp_neighbors.block.attributes!.bgp_neighbors.sensitive).toBe(true);
+  });
+
+  test('the layer 2 types keep the equinix/metal attribute names and change rules', () => {
+    const names = (block: SchemaBlock) => Object.keys(block.attributes ?? {}).sort();
+    const resources = schema.resource_schemas;
+    expect(names(resources.metal_vlan.block)).toEqual(['description', 'facility', 'id', 'metro', 'project_id', 'vxlan']);
+    expect(names(resources.metal_port.block)).toEqual(
+      [
+        'bond_id',
+        'bond_name',
+        'bonded',
+        'disbond_supported',
+        'id',
+        'layer2',
+        'mac',
+        'name',
+        'native_vlan_id',
+        'network_type',
+        'port_id',
+        'reset_on_delete',
+        'type',
+        'vlan_ids',
+        'vxlan_ids',
+      ].sort(),
+    );
+    expect(names(resources.metal_port_vlan_attachment.block)).toEqual(
+      ['device_id', 'force_bond', 'id', 'native', 'port_id', 'port_name', 'vlan_id', 'vlan_vnid'].sort(),
+    );
+    expect(names(resources.metal_device_network_type.block)).toEqual(['device_id', 'id', 'type']);
+    expect(names(resources.metal_gateway.block)).toEqual(
+      ['id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'state', 'vlan_id', 'vrf_id'].sort(),
+    );
+    const sources = schema.data_source_schemas;
+    expect(names(sources.metal_vlan.block)).toEqual(
+      ['assigned_devices_ids', 'description', 'facility', 'id', 'metro', 'project_id', 'vlan_id', 'vxlan'].sort(),
+    );
+    expect(names(sources.metal_gateway.block)).toEqual(
+      ['gateway_id', 'id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'state', 'vlan_id', 'vrf_id'].sort(),
+    );
+    expect(names(sources.metal_port.block)).toEqual(expect.arrayContaining(['port_id', 'device_id', 'name', 'vlan_ids', 'vxlan_ids']));
+    // In place: the port's setup, the attachment's native flag, the device's network type; everything else replaces.
+    const inPlace = (type: string, name: string) =>
+      changeDescriptions(
+        definitions.resources.find((d) => d.typeName === type)!,
+        name,
+        true,
+      )[0] === UPDATES_IN_PLACE;
+    expect(['bonded', 'layer2', 'vlan_ids', 'vxlan_ids', 'native_vlan_id'].every((n) => inPlace('metal_port', n))).toBe(true);
+    expect(inPlace('metal_port', 'port_id')).toBe(false);
+    expect(inPlace('metal_port_vlan_attachment', 'native')).toBe(true);
+    expect(['device_id', 'port_name', 'vlan_vnid', 'force_bond'].some((n) => inPlace('metal_port_vlan_attachment', n))).toBe(false);
+    expect([inPlace('metal_device_network_type', 'type'), inPlace('metal_device_network_type', 'device_id')]).toEqual([true, false]);
+    expect(['project_id', 'metro', 'vxlan', 'description'].some((n) => inPlace('metal_vlan', n))).toBe(false);
+    expect(['project_id', 'vlan_id', 'private_ipv4_subnet_size'].some((n) => inPlace('metal_gateway', n))).toBe(false);
   });
 
   test('metal_plans has the filter and sort blocks of the old provider', () => {

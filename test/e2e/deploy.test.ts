@@ -61,7 +61,7 @@ describeWithTerraform('deploying example stacks', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it.each(['core-web-ny', 'gpu-box'])(
+  it.each(['core-web-ny', 'gpu-box', 'private-cluster'])(
     'metalforge deploy %s reaches active devices, then destroy removes them',
     async (example) => {
       const cli = (verb: string) =>
@@ -93,7 +93,7 @@ describeWithTerraform('deploying example stacks', () => {
     600_000,
   );
 
-  it.each(['multi-metro', 'edge-fleet'])(
+  it.each(['multi-metro', 'edge-fleet', 'private-cluster'])(
     'cdktf deploy %s with cdktf-cli, then cdktf destroy',
     async (example) => {
       const appDir = join(ROOT, 'examples', example);

@@ -13,6 +13,7 @@ import { CoreWebNyStack } from '../../examples/core-web-ny/main';
 import { EdgeFleetStack } from '../../examples/edge-fleet/main';
 import { GpuBoxStack } from '../../examples/gpu-box/main';
 import { MultiMetroStack } from '../../examples/multi-metro/main';
+import { PrivateClusterStack } from '../../examples/private-cluster/main';
 import { SpotBatchStack } from '../../examples/spot-batch/main';
 
 type Synth = {
@@ -27,6 +28,7 @@ const EXAMPLES: Array<[string, new (scope: Construct, id: string) => TerraformSt
   ['edge-fleet', EdgeFleetStack],
   ['gpu-box', GpuBoxStack],
   ['multi-metro', MultiMetroStack],
+  ['private-cluster', PrivateClusterStack],
   ['spot-batch', SpotBatchStack],
 ];
 
@@ -146,5 +148,31 @@ describe('examples', () => {
         cidr_notation: `\${metal_reserved_ip_block.${block[0]}.cidr_notation}`,
       })),
     );
+  });
+
+  test('private-cluster: three servers in hybrid mode on one VLAN, eth1 attached after the switch, behind a gateway', () => {
+    const { json } = synth(PrivateClusterStack);
+    const [vlan] = Object.entries(json.resource.metal_vlan);
+    expect(vlan[1]).toMatchObject({ metro: 'ny', vxlan: 1040 });
+    const devices = Object.entries(json.resource.metal_device);
+    expect(devices.map(([, d]) => d.metro)).toEqual(['ny', 'ny', 'ny']);
+    const types = Object.entries(json.resource.metal_device_network_type);
+    expect(types.map(([, t]) => t)).toEqual(devices.map(([name]) => ({ device_id: `\${metal_device.${name}.id}`, type: 'hybrid' })));
+    expect(Object.values(json.resource.metal_port_vlan_attachment)).toEqual(
+      types.map(([name]) => ({
+        device_id: `\${metal_device_network_type.${name}.id}`,
+        port_name: 'eth1',
+        vlan_vnid: `\${metal_vlan.${vlan[0]}.vxlan}`,
+      })),
+    );
+    const [gateway] = Object.entries(json.resource.metal_gateway);
+    expect(gateway[1]).toMatchObject({ vlan_id: `\${metal_vlan.${vlan[0]}.id}`, private_ipv4_subnet_size: 8 });
+    // Each server takes its own address of the gateway's block on a VLAN interface over eth1.
+    const [block] = Object.entries(json.data!.metal_reserved_ip_block);
+    expect(block[1]).toEqual({ id: `\${metal_gateway.${gateway[0]}.ip_reservation_id}` });
+    devices.forEach(([, d], i) => {
+      expect(d.user_data).toContain('ip link add link eth1 name eth1.1040 type vlan id 1040');
+      expect(d.user_data).toContain(`cidrhost(data.metal_reserved_ip_block.${block[0]}.cidr_notation, ${i + 2})`);
+    });
   });
 });

@@ -93,7 +93,7 @@ export type MetalDeviceResourceModel = {
   metro: Attr<string>;
   /** The device's IP addresses: `address`, `gateway`, `family` (4 or 6), `cidr` (prefix length) and `public`. */
   network: Attr<Array<Attr<MetalDeviceResourceNetworkModel>>>;
-  /** The network type of the device's ports: `layer3` (the only type metalforge provisions), `hybrid`, `layer2-individual` or `layer2-bonded`. */
+  /** The network type of the device's ports: `layer3` (how devices are provisioned), `hybrid`, `hybrid-bonded`, `layer2-individual` or `layer2-bonded`; set it with `metal_device_network_type`. */
   network_type: Attr<string>;
   /** The operating system slug (e.g. `ubuntu_22_04`, `debian_12`, `custom_ipxe`), from the metal_operating_system data source. Changing this forces a new device unless `reinstall.enabled` is true or `behavior.allow_changes` lists `operating_system`; then the device is reinstalled in place (same id, same IP addresses). */
   operating_system: Attr<string>;
@@ -264,6 +264,56 @@ export const METAL_DEVICE_RESOURCE_TIMEOUTS = {
   arguments: ['create', 'delete', 'update'],
 } as const;
 
+/** metal_device_network_type (resource): The network type of a device: how its ports are bonded and whether they carry addresses (layer 3), VLANs (layer 2) or both (hybrid). Destroying it leaves the device as it is. Import by device id. */
+export type MetalDeviceNetworkTypeResourceModel = {
+  /** The ID of the device. Changing this forces a new resource (the old one is destroyed). */
+  device_id: Attr<string>;
+  /** The ID of the device (the same as `device_id`); depend on it to wait for the change. */
+  id: Attr<string>;
+  /** The network type to set: `layer3`, `hybrid`, `hybrid-bonded` (layer 3 whose bond carries VLANs; the same ports as `layer3`), `layer2-individual` or `layer2-bonded`. Updated in place. */
+  type: Attr<string>;
+};
+
+export const METAL_DEVICE_NETWORK_TYPE_RESOURCE = {
+  attributes: ['device_id', 'id', 'type'],
+  required: ['device_id', 'type'],
+  optional: [],
+  computed: ['id'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['device_id', 'type'],
+} as const;
+
+/** metal_gateway (resource): A Metal gateway: the router of a VLAN, holding the first usable address of an IP block (a reserved one, or a private block it reserves) so devices on the VLAN reach other networks. Any change replaces it. Import by id. */
+export type MetalGatewayResourceModel = {
+  /** The ID of the gateway (a UUID); `terraform import` takes it. */
+  id: Attr<string>;
+  /** The ID of an IP block reserved in the project, in the VLAN's metro; conflicts with `private_ipv4_subnet_size`. Changing this forces a new resource (the old one is destroyed). */
+  ip_reservation_id: Attr<string>;
+  /** The number of addresses (8, 16, 32, 64 or 128) of a private IPv4 block the gateway reserves; conflicts with `ip_reservation_id`. Changing this forces a new resource (the old one is destroyed). */
+  private_ipv4_subnet_size: Attr<number | Decimal>;
+  /** The ID of the project of the gateway. Changing this forces a new resource (the old one is destroyed). */
+  project_id: Attr<string>;
+  /** The state of the gateway: `ready`, `active` or `deleting`. */
+  state: Attr<string>;
+  /** The ID of the VLAN the gateway routes for (in the same project). Changing this forces a new resource (the old one is destroyed). */
+  vlan_id: Attr<string>;
+  /** The ID of the VRF of the IP block; metalforge has no VRFs, always null. */
+  vrf_id: Attr<string>;
+};
+
+export const METAL_GATEWAY_RESOURCE = {
+  attributes: ['id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'state', 'vlan_id', 'vrf_id'],
+  required: ['project_id', 'vlan_id'],
+  optional: ['ip_reservation_id', 'private_ipv4_subnet_size'],
+  computed: ['id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'state', 'vrf_id'],
+  optionalComputed: ['ip_reservation_id', 'private_ipv4_subnet_size'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'vlan_id'],
+} as const;
+
 /** metal_ip_attachment (resource): An elastic IP: a subnet of a reserved IP block attached to a device (the API's IP assignment). Any change, including moving it to another device, replaces the attachment. Import by id. */
 export type MetalIpAttachmentResourceModel = {
   /** The first address of the attached subnet (the same as `network`). */
@@ -305,6 +355,84 @@ export const METAL_IP_ATTACHMENT_RESOURCE = {
   sensitive: [],
   blocks: [],
   arguments: ['cidr_notation', 'device_id'],
+} as const;
+
+/** metal_port (resource): The configuration of one network port of a device (bond0, eth0, eth1): bonding, layer 2 mode, the VLANs it carries and its native VLAN. Creating it takes the port over; destroying it leaves the port as it is unless `reset_on_delete`. Import by port id. */
+export type MetalPortResourceModel = {
+  /** The ID of the bond port an ethernet port belongs to. */
+  bond_id: Attr<string>;
+  /** The name of the bond port an ethernet port belongs to (`bond0`). */
+  bond_name: Attr<string>;
+  /** Whether the port is in its bond (for bond0: whether its ethernet ports are). Updated in place. */
+  bonded: Attr<boolean>;
+  /** Whether the port can be taken out of its bond. */
+  disbond_supported: Attr<boolean>;
+  /** The ID of the port (the same as `port_id`). */
+  id: Attr<string>;
+  /** Whether the bond port is in layer 2 mode (no addresses, only VLANs); only for bond ports. Default false (layer 3). Updated in place. */
+  layer2: Attr<boolean>;
+  /** The MAC address of an ethernet port. */
+  mac: Attr<string>;
+  /** The name of the port: `bond0`, `eth0` or `eth1`. */
+  name: Attr<string>;
+  /** The ID of the VLAN whose traffic is untagged on the port; one of the port's VLANs, only for ethernet ports. Updated in place. */
+  native_vlan_id: Attr<string>;
+  /** The network type of the port's device: `layer3`, `hybrid`, `hybrid-bonded`, `layer2-individual` or `layer2-bonded`. */
+  network_type: Attr<string>;
+  /** The ID of the port, e.g. from the `metal_port` data source or a device's `ports`. Changing this forces a new resource (the old one is destroyed). */
+  port_id: Attr<string>;
+  /** On destroy, reset the port: a bond port goes back to layer 3 without VLANs, an ethernet port back into the bond without VLANs or native VLAN. Default false. Updated in place (it only affects destroy). */
+  reset_on_delete: Attr<boolean>;
+  /** `NetworkBondPort` for a bond port, `NetworkPort` for an ethernet port. */
+  type: Attr<string>;
+  /** The IDs of the VLANs the port carries; conflicts with `vxlan_ids`. Only layer 2 and hybrid ports carry VLANs. Updated in place. */
+  vlan_ids: Attr<Array<Attr<string>>>;
+  /** The VLAN ids (vxlan numbers) the port carries; conflicts with `vlan_ids`. Updated in place. */
+  vxlan_ids: Attr<Array<Attr<number | Decimal>>>;
+};
+
+export const METAL_PORT_RESOURCE = {
+  attributes: ['bond_id', 'bond_name', 'bonded', 'disbond_supported', 'id', 'layer2', 'mac', 'name', 'native_vlan_id',
+    'network_type', 'port_id', 'reset_on_delete', 'type', 'vlan_ids', 'vxlan_ids'],
+  required: ['bonded', 'port_id'],
+  optional: ['layer2', 'native_vlan_id', 'reset_on_delete', 'vlan_ids', 'vxlan_ids'],
+  computed: ['bond_id', 'bond_name', 'disbond_supported', 'id', 'mac', 'name', 'network_type', 'type', 'vlan_ids',
+    'vxlan_ids'],
+  optionalComputed: ['vlan_ids', 'vxlan_ids'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['bonded', 'layer2', 'native_vlan_id', 'port_id', 'reset_on_delete', 'vlan_ids', 'vxlan_ids'],
+} as const;
+
+/** metal_port_vlan_attachment (resource): A VLAN carried by one port of a device, looked up by the VLAN id (vxlan) in the device's project and metro. `native` changes in place; any other change replaces the attachment. Import by `<device_id>:<port_name>:<vlan_vnid>`. */
+export type MetalPortVlanAttachmentResourceModel = {
+  /** The ID of the device whose port carries the VLAN. Changing this forces a new resource (the old one is destroyed). */
+  device_id: Attr<string>;
+  /** On destroy, put the port back into its bond once it carries no VLAN. Default false. Changing this forces a new resource (the old one is destroyed). */
+  force_bond: Attr<boolean>;
+  /** The ID of the attachment: `<port_id>:<vlan_id>`. */
+  id: Attr<string>;
+  /** Whether the VLAN's traffic is untagged on the port (its native VLAN); the port must carry another VLAN first, use `depends_on`. Default false. Updated in place. */
+  native: Attr<boolean>;
+  /** The ID of the port. */
+  port_id: Attr<string>;
+  /** The name of the port: `bond0` for a hybrid-bonded or layer2-bonded device, `eth1` for a hybrid device, `eth0`/`eth1` for layer2-individual. Changing this forces a new resource (the old one is destroyed). */
+  port_name: Attr<string>;
+  /** The ID of the VLAN. */
+  vlan_id: Attr<string>;
+  /** The VLAN id (the `vxlan` of a `metal_vlan` in the device's project and metro). Changing this forces a new resource (the old one is destroyed). */
+  vlan_vnid: Attr<number | Decimal>;
+};
+
+export const METAL_PORT_VLAN_ATTACHMENT_RESOURCE = {
+  attributes: ['device_id', 'force_bond', 'id', 'native', 'port_id', 'port_name', 'vlan_id', 'vlan_vnid'],
+  required: ['device_id', 'port_name', 'vlan_vnid'],
+  optional: ['force_bond', 'native'],
+  computed: ['id', 'port_id', 'vlan_id'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['device_id', 'force_bond', 'native', 'port_name', 'vlan_vnid'],
 } as const;
 
 /** metal_project (resource): A project: the unit that owns devices, SSH keys and API keys. */
@@ -646,6 +774,33 @@ export const METAL_SSH_KEY_RESOURCE = {
   arguments: ['name', 'public_key'],
 } as const;
 
+/** metal_vlan (resource): A VLAN (the API's virtual network) in a project's metro, carried by the ports attached to it. Any change replaces the VLAN. Import by id. */
+export type MetalVlanResourceModel = {
+  /** A description of the VLAN. Changing this forces a new resource (the old one is destroyed). */
+  description: Attr<string>;
+  /** Deprecated: VLANs belong to metros; set `metro`. A facility code, its metro is used. Changing this forces a new resource (the old one is destroyed). */
+  facility: Attr<string>;
+  /** The ID of the VLAN (a UUID); `terraform import` takes it. */
+  id: Attr<string>;
+  /** The metro of the VLAN (e.g. `ny`); set this or the deprecated `facility`. Changing this forces a new resource (the old one is destroyed). */
+  metro: Attr<string>;
+  /** The ID of the project the VLAN belongs to. Changing this forces a new resource (the old one is destroyed). */
+  project_id: Attr<string>;
+  /** The VLAN id (2 to 3999), unique in the project's metro; the next free one from 1000 when not set. Changing this forces a new resource (the old one is destroyed). */
+  vxlan: Attr<number | Decimal>;
+};
+
+export const METAL_VLAN_RESOURCE = {
+  attributes: ['description', 'facility', 'id', 'metro', 'project_id', 'vxlan'],
+  required: ['project_id'],
+  optional: ['description', 'facility', 'metro', 'vxlan'],
+  computed: ['id', 'metro', 'vxlan'],
+  optionalComputed: ['metro', 'vxlan'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['description', 'facility', 'metro', 'project_id', 'vxlan'],
+} as const;
+
 /** metal_capacity (data source): Reports deployable capacity per metro and plan (a metalforge addition; `GET /capacity/metros`). */
 export type MetalCapacityDataSourceModel = {
   /** Per metro and plan: `level` (`normal`, `limited` or `unavailable`) and `available` (how many devices can be deployed now). */
@@ -711,7 +866,7 @@ export type MetalDeviceDataSourceModel = {
   metro: Attr<string>;
   /** The device's IP addresses: `address`, `gateway`, `family` (4 or 6), `cidr` (prefix length) and `public`. */
   network: Attr<Array<Attr<MetalDeviceDataSourceNetworkModel>>>;
-  /** The network type of the device's ports: `layer3` (the only type metalforge provisions), `hybrid`, `layer2-individual` or `layer2-bonded`. */
+  /** The network type of the device's ports: `layer3` (how devices are provisioned), `hybrid`, `hybrid-bonded`, `layer2-individual` or `layer2-bonded`; set it with `metal_device_network_type`. */
   network_type: Attr<string>;
   /** The operating system slug. */
   operating_system: Attr<string>;
@@ -997,6 +1152,38 @@ export const METAL_FACILITY_DATA_SOURCE_CAPACITY = {
   arguments: ['plan', 'quantity'],
 } as const;
 
+/** metal_gateway (data source): A Metal gateway, by id. */
+export type MetalGatewayDataSourceModel = {
+  /** The ID of the gateway to read. */
+  gateway_id: Attr<string>;
+  /** The ID of the gateway. */
+  id: Attr<string>;
+  /** The ID of the IP block the gateway holds an address of. */
+  ip_reservation_id: Attr<string>;
+  /** The number of addresses of that block when it is a private IPv4 block the gateway reserved. */
+  private_ipv4_subnet_size: Attr<number | Decimal>;
+  /** The ID of the project of the gateway. */
+  project_id: Attr<string>;
+  /** The state of the gateway: `ready`, `active` or `deleting`. */
+  state: Attr<string>;
+  /** The ID of the VLAN of the gateway. */
+  vlan_id: Attr<string>;
+  /** The ID of the VRF of the IP block; always null. */
+  vrf_id: Attr<string>;
+};
+
+export const METAL_GATEWAY_DATA_SOURCE = {
+  attributes: ['gateway_id', 'id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'state', 'vlan_id',
+    'vrf_id'],
+  required: ['gateway_id'],
+  optional: [],
+  computed: ['id', 'ip_reservation_id', 'private_ipv4_subnet_size', 'project_id', 'state', 'vlan_id', 'vrf_id'],
+  optionalComputed: [],
+  sensitive: [],
+  blocks: [],
+  arguments: ['gateway_id'],
+} as const;
+
 /** metal_ip_block_ranges (data source): The CIDR notations of a project's IP blocks (reserved and device management blocks), by type. */
 export type MetalIpBlockRangesDataSourceModel = {
   /** Deprecated: use `metro`. Only blocks of this facility's metro. */
@@ -1196,6 +1383,51 @@ export const METAL_PLANS_DATA_SOURCE_SORT = {
   sensitive: [],
   blocks: [],
   arguments: ['attribute', 'direction'],
+} as const;
+
+/** metal_port (data source): A network port, by its id or by its device and name. */
+export type MetalPortDataSourceModel = {
+  /** The ID of the bond port an ethernet port belongs to. */
+  bond_id: Attr<string>;
+  /** The name of the bond port an ethernet port belongs to. */
+  bond_name: Attr<string>;
+  /** Whether the port is in its bond. */
+  bonded: Attr<boolean>;
+  /** The ID of the device of the port; with `name`. */
+  device_id: Attr<string>;
+  /** Whether the port can be taken out of its bond. */
+  disbond_supported: Attr<boolean>;
+  /** The ID of the port. */
+  id: Attr<string>;
+  /** The MAC address of an ethernet port. */
+  mac: Attr<string>;
+  /** The name of the port (`bond0`, `eth0`, `eth1`); with `device_id`. */
+  name: Attr<string>;
+  /** The ID of the port's native VLAN. */
+  native_vlan_id: Attr<string>;
+  /** The network type of the port's device: `layer3`, `hybrid`, `hybrid-bonded`, `layer2-individual` or `layer2-bonded`. */
+  network_type: Attr<string>;
+  /** The ID of the port to read; or set `device_id` and `name`. */
+  port_id: Attr<string>;
+  /** `NetworkBondPort` for a bond port, `NetworkPort` for an ethernet port. */
+  type: Attr<string>;
+  /** The IDs of the VLANs the port carries. */
+  vlan_ids: Attr<Array<Attr<string>>>;
+  /** The VLAN ids (vxlan numbers) the port carries. */
+  vxlan_ids: Attr<Array<Attr<number | Decimal>>>;
+};
+
+export const METAL_PORT_DATA_SOURCE = {
+  attributes: ['bond_id', 'bond_name', 'bonded', 'device_id', 'disbond_supported', 'id', 'mac', 'name',
+    'native_vlan_id', 'network_type', 'port_id', 'type', 'vlan_ids', 'vxlan_ids'],
+  required: [],
+  optional: ['device_id', 'name', 'port_id'],
+  computed: ['bond_id', 'bond_name', 'bonded', 'disbond_supported', 'id', 'mac', 'name', 'native_vlan_id',
+    'network_type', 'type', 'vlan_ids', 'vxlan_ids'],
+  optionalComputed: ['name'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['device_id', 'name', 'port_id'],
 } as const;
 
 /** metal_precreated_ip_block (data source): A block created with the project's first device in a metro (its management public IPv4, private IPv4 or public IPv6 block), found by metro, address family and public/global; `cidr_notation` is the block to carve device addresses from. */
@@ -1432,4 +1664,35 @@ export type MetalSpotMarketRequestDataSourceDevicesModel = {
 
 export const METAL_SPOT_MARKET_REQUEST_DATA_SOURCE_DEVICES = {
   attributes: ['id', 'hostname', 'state', 'public_ipv4', 'private_ipv4', 'public_ipv6', 'termination_time'],
+} as const;
+
+/** metal_vlan (data source): A VLAN, by id or by its project, vxlan and metro. */
+export type MetalVlanDataSourceModel = {
+  /** The IDs of the devices with a port on the VLAN. */
+  assigned_devices_ids: Attr<Array<Attr<string>>>;
+  /** The description of the VLAN. */
+  description: Attr<string>;
+  /** Deprecated: VLANs belong to metros. Always null. */
+  facility: Attr<string>;
+  /** The ID of the VLAN. */
+  id: Attr<string>;
+  /** The metro of the VLAN; with `project_id` and `vxlan`. */
+  metro: Attr<string>;
+  /** The ID of the project of the VLAN; with `vxlan` and `metro`. */
+  project_id: Attr<string>;
+  /** The ID of the VLAN to read; or set `project_id`, `vxlan` and `metro`. */
+  vlan_id: Attr<string>;
+  /** The VLAN id; with `project_id` and `metro`. */
+  vxlan: Attr<number | Decimal>;
+};
+
+export const METAL_VLAN_DATA_SOURCE = {
+  attributes: ['assigned_devices_ids', 'description', 'facility', 'id', 'metro', 'project_id', 'vlan_id', 'vxlan'],
+  required: [],
+  optional: ['facility', 'metro', 'project_id', 'vlan_id', 'vxlan'],
+  computed: ['assigned_devices_ids', 'description', 'id', 'metro', 'project_id', 'vlan_id', 'vxlan'],
+  optionalComputed: ['metro', 'project_id', 'vlan_id', 'vxlan'],
+  sensitive: [],
+  blocks: [],
+  arguments: ['facility', 'metro', 'project_id', 'vlan_id', 'vxlan'],
 } as const;

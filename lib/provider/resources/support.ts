@@ -67,8 +67,8 @@ export function reportApiError(
   }
   const attributes = new Set(options.attributes ?? []);
   for (const message of error.errors) {
-    // "field: ...", "field.sub: ..." or, for an entry of a list block, "field[i].inner: ...".
-    const match = /^([a-z_]+)(?:\[(\d+)\](?:\.([a-z_]+))?|\.[\w.]+)?: /.exec(message);
+    // "field: ...", "field.sub: ..." or, for an entry of a list block, "field[i].inner: ..." (names may hold digits: private_ipv4_subnet_size).
+    const match = /^([a-z][a-z0-9_]*)(?:\[(\d+)\](?:\.([a-z][a-z0-9_]*))?|\.[\w.]+)?: /.exec(message);
     if (!match) {
       diagnostics.error(summary, message);
       continue;

@@ -1,0 +1,158 @@
+/**
+ * metal_port: takes over one port of a device and makes it as configured: in or out of its bond, a bond port in
+ * layer 2 or layer 3, the VLANs it carries and its native VLAN. Create and update converge the same way; destroy
+ * leaves the port as it is unless reset_on_delete.
+ */
+import type { Port } from '../../contract/schemas-layer2';
+import type { ProviderClient } from '../config';
+import { defineResource, requiresReplace, useStateForUnknown, type Diagnostics } from '../framework';
+import { METAL_PORT_RESOURCE, type MetalPortResourceModel as Model } from '../generated/models';
+import { bool, num, readUnlessGone, reportApiError, str, strings } from './support';
+
+const report = { fields: { vnid: 'vlan_ids' }, attributes: METAL_PORT_RESOURCE.arguments };
+
+/** A VLAN a port carries: its id and its VLAN id (vxlan). */
+interface CarriedVlan {
+  id: string;
+  vxlan: number;
+}
+
+/** A port with the VLANs it carries resolved to ids and vxlans. */
+export interface PortView {
+  port: Port;
+  vlans: CarriedVlan[];
+  nativeVlanId: string | null;
+}
+
+/** The port and its VLANs. */
+export async function readPort(client: ProviderClient, id: string): Promise<PortView> {
+  const port = await client.api.ports.get(id);
+  const vlans = port.virtual_networks.map(({ id: vlanId, vxlan }) => ({ id: vlanId, vxlan }));
+  return { port, vlans, nativeVlanId: port.native_virtual_network?.id ?? null };
+}
+
+const isBondPort = (port: Port) => port.type === 'NetworkBondPort';
+const isLayer2 = (port: Port) => port.network_type.startsWith('layer2');
+
+/** What the resource and the data source read from a port. */
+export function portAttributes({ port, vlans, nativeVlanId }: PortView) {
+  return {
+    id: port.id,
+    name: port.name,
+    network_type: port.network_type,
+    type: port.type,
+    mac: port.data.mac,
+    bond_id: port.bond?.id ?? null,
+    bond_name: port.bond?.name ?? null,
+    bonded: port.data.bonded,
+    disbond_supported: port.disbond_operation_supported,
+    native_vlan_id: nativeVlanId,
+    vlan_ids: vlans.map((v) => v.id).sort(),
+    vxlan_ids: vlans.map((v) => v.vxlan).sort((a, b) => a - b),
+  };
+}
+
+function portState(view: PortView, held: Model): Model {
+  return {
+    ...portAttributes(view),
+    port_id: view.port.id,
+    layer2: isBondPort(view.port) ? isLayer2(view.port) || (held.layer2 === null ? null : false) : held.layer2,
+    reset_on_delete: held.reset_on_delete ?? null,
+  };
+}
+
+/** What a port should be. vlans undefined: the VLANs it carries are not managed (neither list is configured). */
+interface Desired {
+  bonded: boolean;
+  layer2: boolean;
+  vlans?: { vnids: string[]; by: 'id' | 'vxlan' };
+  nativeVlanId: string | undefined;
+}
+
+function desiredOf(config: Model): Desired {
+  const ids = strings(config.vlan_ids);
+  const vxlans = Array.isArray(config.vxlan_ids) ? config.vxlan_ids.map((v) => String(num(v))) : undefined;
+  return {
+    bonded: bool(config.bonded)!,
+    layer2: bool(config.layer2) ?? false,
+    vlans: ids ? { vnids: ids, by: 'id' } : vxlans ? { vnids: vxlans, by: 'vxlan' } : undefined,
+    nativeVlanId: str(config.native_vlan_id),
+  };
+}
+
+/** Makes the port what `desired` says, step by step in the order Metal requires; returns the port as it ends. */
+async function converge(client: ProviderClient, id: string, desired: Desired): Promise<PortView> {
+  const { ports } = client.api;
+  const view = await readPort(client, id);
+  const bondPort = isBondPort(view.port);
+  const { vlans, nativeVlanId } = desired;
+  const carries = (vnid: string) => view.vlans.some((vlan) => (vlans?.by === 'id' ? vlan.id : String(vlan.vxlan)) === vnid);
+  const wanted = (vlan: CarriedVlan) => vlans?.vnids.includes(vlans.by === 'id' ? vlan.id : String(vlan.vxlan)) ?? true;
+
+  // A native VLAN goes before its VLAN can; VLANs go before a bond port returns to layer 3 (refused while it carries any).
+  if (view.nativeVlanId !== null && view.nativeVlanId !== nativeVlanId) await ports.removeNative(id);
+  for (const vlan of view.vlans.filter((v) => !wanted(v))) await ports.unassign(id, vlan.id);
+  if (desired.bonded && !view.port.data.bonded) await ports.bond(id, bondPort);
+  if (!desired.bonded && view.port.data.bonded) await ports.disbond(id, bondPort);
+  if (bondPort && desired.layer2 && !isLayer2(view.port)) await ports.convertToLayer2(id);
+  if (bondPort && !desired.layer2 && isLayer2(view.port)) await ports.convertToLayer3(id);
+  for (const vnid of (vlans?.vnids ?? []).filter((v) => !carries(v))) await ports.assign(id, vnid);
+  if (nativeVlanId !== undefined && nativeVlanId !== view.nativeVlanId) await ports.assignNative(id, nativeVlanId);
+  return readPort(client, id);
+}
+
+/** Create and update: refuse layer2 on an ethernet port, then converge. */
+async function applyConfig(config: Model, planned: Model, ctx: { client: ProviderClient; diagnostics: Diagnostics }, summary: string) {
+  const id = str(planned.port_id)!;
+  try {
+    if (config.layer2 === true && !isBondPort(await ctx.client.api.ports.get(id))) {
+      ctx.diagnostics.error('layer2 on an ethernet port', `layer2 applies to bond ports only; port ${id} is an ethernet port.`, ['layer2']);
+      return;
+    }
+    return portState(await converge(ctx.client, id, desiredOf(config)), planned);
+  } catch (error) {
+    reportApiError(ctx.diagnostics, error, summary, report);
+  }
+}
+
+const keep = [useStateForUnknown];
+
+export const portResource = defineResource<ProviderClient, Model>({
+  typeName: 'metal_port',
+  planModifiers: {
+    id: keep,
+    port_id: [requiresReplace],
+    name: keep,
+    type: keep,
+    mac: keep,
+    bond_id: keep,
+    bond_name: keep,
+    disbond_supported: keep,
+  },
+  validate(config, ctx) {
+    if (config.vlan_ids !== null && config.vxlan_ids !== null)
+      ctx.diagnostics.error('Conflicting VLAN lists', 'Set vlan_ids (VLAN UUIDs) or vxlan_ids (VLAN numbers), not both.', ['vxlan_ids']);
+  },
+  async create({ config, planned }, ctx) {
+    return applyConfig(config, planned, ctx, 'Cannot configure the port');
+  },
+  async read({ state }, ctx) {
+    const view = await readUnlessGone(() => readPort(ctx.client, str(state.id)!));
+    return view && portState(view, state);
+  },
+  async update({ config, planned }, ctx) {
+    return applyConfig(config, planned, ctx, `Cannot change port ${String(planned.port_id)}`);
+  },
+  async delete({ state }, ctx) {
+    if (bool(state.reset_on_delete) !== true) return;
+    const id = str(state.id)!;
+    try {
+      // A bond port goes back to layer 3 without VLANs, bonded; an ethernet port back into its bond without VLANs.
+      const reset: Desired = { bonded: true, layer2: false, vlans: { vnids: [], by: 'id' }, nativeVlanId: undefined };
+      await readUnlessGone(() => converge(ctx.client, id, reset));
+    } catch (error) {
+      reportApiError(ctx.diagnostics, error, `Cannot reset port ${id}`, report);
+    }
+  },
+  importState: (id) => ({ id, port_id: id }),
+});

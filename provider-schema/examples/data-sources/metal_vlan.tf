@@ -1,0 +1,5 @@
+data "metal_vlan" "backend" {
+  project_id = metal_project.web.id
+  metro      = "ny"
+  vxlan      = 1040
+}
