@@ -25,7 +25,7 @@ export function DeviceView({ id }: { id: string }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   /** Ends this view's reads: on leaving it, and before a delete (the view is left once it is accepted). */
-  const reads = useRef<AbortController>();
+  const reads = useRef<AbortController | undefined>(undefined);
 
   const loadEvents = (signal?: AbortSignal) =>
     get<{ events: DeviceEvent[] }>(`/devices/${id}/events?per_page=100`, signal).then(
