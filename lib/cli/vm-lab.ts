@@ -18,7 +18,14 @@ import type { DhcpServerOptions } from '../boot/dhcp';
 import type { TftpServerOptions } from '../boot/tftp';
 import { ensureVmImages, type VmImages } from '../sim/vm/artifacts';
 import { VmMachine, type VmFirmware } from '../sim/vm/machine';
-import { createVmSegment, segmentOf, vmSegmentUnavailableReason, type VmSegment, type VmSegmentAddresses } from '../sim/vm/segment';
+import {
+  addressesOf,
+  createVmSegment,
+  segmentOf,
+  vmSegmentUnavailableReason,
+  type VmSegment,
+  type VmSegmentAddresses,
+} from '../sim/vm/segment';
 
 /** The lab's VM-backed plans, by firmware: one machine of each in ny5. */
 export const VM_PLANS: Record<VmFirmware, string> = { bios: 'vm.bios.x86', uefi: 'vm.uefi.x86' };
@@ -152,14 +159,7 @@ export async function startVmLabProcess(
   const adminToken = randomBytes(24).toString('base64url');
   const segment = createVmSegment();
   const input: InsideInput = {
-    segment: {
-      namespace: segment.namespace,
-      serverNamespace: segment.serverNamespace,
-      serverAddress: segment.serverAddress,
-      relayAddress: segment.relayAddress,
-      subnet: segment.subnet,
-      range: segment.range,
-    },
+    segment: addressesOf(segment),
     workDir,
     dataDir: resolve(flags.dataDir ?? join(workDir, 'data')),
     socket,

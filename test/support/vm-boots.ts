@@ -11,7 +11,7 @@ import { createCloud } from '../../lib/cloud';
 import { createMetalClient } from '../../lib/client';
 import { installProvider, terraformEnv } from '../../lib/provider/install';
 import type { VmFirmware } from '../../lib/sim/vm/machine';
-import { segmentOf, type VmSegment, type VmSegmentAddresses } from '../../lib/sim/vm/segment';
+import { addressesOf, segmentOf, type VmSegment, type VmSegmentAddresses } from '../../lib/sim/vm/segment';
 import { ROOT } from './server-process';
 import { startVmLab, VM_PLANS, type VmLab } from './vm-lab';
 
@@ -176,14 +176,7 @@ export function runVmBootsInServerNamespace(
 ): Promise<VmBootReport[]> {
   mkdirSync(workDir, { recursive: true });
   const input: ChildInput = {
-    segment: {
-      namespace: segment.namespace,
-      serverNamespace: segment.serverNamespace,
-      serverAddress: segment.serverAddress,
-      relayAddress: segment.relayAddress,
-      subnet: segment.subnet,
-      range: segment.range,
-    },
+    segment: addressesOf(segment),
     firmwares: [...firmwares],
     workDir,
     reportFile: join(workDir, 'report.json'),

@@ -61,6 +61,12 @@ const inNs = (ns: string, ...args: string[]) => run('netns', 'exec', ns, 'ip', .
 /** The segment's addresses: the same in every segment, since each lives in namespaces of its own. */
 const PREFIX = '10.201.57';
 
+/** What describes `segment` to another process (segmentOf there gives it back). */
+export function addressesOf(segment: VmSegmentAddresses): VmSegmentAddresses {
+  const { namespace, serverNamespace, serverAddress, relayAddress, subnet, range } = segment;
+  return { namespace, serverNamespace, serverAddress, relayAddress, subnet, range };
+}
+
 /** A segment built by another process, for adding taps to it (the VMs' machines run where the services run). */
 export function segmentOf(addresses: VmSegmentAddresses): VmSegment {
   return { ...addresses, addTap: tapAdder(addresses.namespace), destroy: () => undefined };
