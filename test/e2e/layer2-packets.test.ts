@@ -2,7 +2,7 @@
  * VLANs with real packets: the cloud's switch is a VLAN-filtering Linux bridge in a namespace (LinuxBridgeSwitch),
  * each machine's eth1 is a veth from a namespace of its own into it, and only the API changes what the bridge
  * carries. Two devices put on VLAN 1001 reach each other over it, a third on VLAN 1002 reaches neither until it
- * is moved to 1001, and a device back in layer 3 carries no VLAN traffic. Only addresses inside the lab's
+ * is moved to 1001; a port with two VLANs carries both tagged; a device back in layer 3 carries no VLAN traffic. Only addresses inside the lab's
  * namespaces are used; the lab is removed afterwards.
  */
 import { execFileSync } from 'node:child_process';
@@ -85,35 +85,59 @@ describeWithSwitchLab('VLANs on a real Linux bridge, changed through the API', (
     lab?.destroy();
   });
 
-  const reaches = (from: (typeof devices)[number], to: (typeof devices)[number], vlan: number) =>
-    lab.reaches(from.machine, lab.address(to.machine, vlan));
+  type LabDevice = (typeof devices)[number];
+  /** Whether `from` reaches `to` untagged (vlan undefined) or over its subinterface of `vlan` (tagged frames). */
+  const reaches = (from: LabDevice, to: LabDevice, vlan?: number) => lab.reaches(from.machine, lab.address(to.machine, vlan));
   const portAction = async (port: string, action: string, body?: unknown) => {
     const res = await api.post(`/ports/${port}/${action}`, body);
     expect(res.status).toBe(200);
     return res.body;
   };
+  const assign = (d: LabDevice, vxlan: number) => portAction(d.eth1, 'assign', { vnid: vlanIds.get(vxlan) });
+  const bridgeVlans = (d: LabDevice) =>
+    JSON.parse(execFileSync('bridge', ['-n', lab.switchNs, '-j', 'vlan', 'show', 'dev', lab.ports[d.machine - 1]], { encoding: 'utf8' }))
+      .flatMap((p: { vlans?: { vlan: number; flags?: string[] }[] }) => p.vlans ?? [])
+      .map((v: { vlan: number; flags?: string[] }) => `${v.vlan}${v.flags?.includes('Egress Untagged') ? ' untagged' : ''}`);
 
   it(
-    'passes VLAN 1001 between the two devices on it and not to the one on 1002, until it is moved',
+    'passes a VLAN between the two devices on it and not to the one on another VLAN, until that one is moved',
     async () => {
       const [a, b, c] = devices;
       for (const d of devices) expect((await portAction(d.eth1, 'disbond')).network_type).toBe('hybrid');
-      // Layer 3 and freshly hybrid ports carry no VLAN yet.
-      expect(reaches(a, b, 1001)).toBe(false);
+      // Hybrid eth1 without a VLAN carries nothing.
+      expect(reaches(a, b)).toBe(false);
 
-      await portAction(a.eth1, 'assign', { vnid: vlanIds.get(1001) });
-      await portAction(b.eth1, 'assign', { vnid: vlanIds.get(1001) });
-      await portAction(c.eth1, 'assign', { vnid: vlanIds.get(1002) });
-      expect(reaches(a, b, 1001)).toBe(true);
-      expect(reaches(b, a, 1001)).toBe(true);
-      expect(reaches(c, a, 1001)).toBe(false);
-      expect(reaches(c, a, 1002)).toBe(false);
+      // One VLAN on a layer-2 port is carried untagged, as on Metal.
+      await assign(a, 1001);
+      await assign(b, 1001);
+      await assign(c, 1002);
+      expect(bridgeVlans(a)).toEqual(['1001 untagged']);
+      expect(reaches(a, b)).toBe(true);
+      expect(reaches(b, a)).toBe(true);
+      expect(reaches(c, a)).toBe(false);
+      expect(reaches(c, b)).toBe(false);
 
       await portAction(c.eth1, 'unassign', { vnid: vlanIds.get(1002) });
-      const moved = await portAction(c.eth1, 'assign', { vnid: vlanIds.get(1001) });
-      expect(moved.virtual_networks).toEqual([{ href: `/metal/v1/virtual-networks/${vlanIds.get(1001)}` }]);
-      expect(reaches(c, a, 1001)).toBe(true);
-      expect(reaches(c, b, 1001)).toBe(true);
+      const moved = await assign(c, 1001);
+      expect(moved.virtual_networks).toEqual([expect.objectContaining({ vxlan: 1001 })]);
+      expect(reaches(c, a)).toBe(true);
+      expect(reaches(c, b)).toBe(true);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'carries two VLANs tagged on one port, each only to the ports that carry it',
+    async () => {
+      const [a, b, c] = devices;
+      await assign(a, 1002);
+      await assign(b, 1002);
+      expect(bridgeVlans(b)).toEqual(['1001', '1002']);
+      expect(reaches(a, b, 1001)).toBe(true);
+      expect(reaches(a, b, 1002)).toBe(true);
+      // c still carries only 1001, untagged: neither a's tagged 1002 nor its tagged 1001 reach it.
+      expect(reaches(a, c, 1002)).toBe(false);
+      expect(reaches(a, c, 1001)).toBe(false);
     },
     STEP_TIMEOUT_MS,
   );
@@ -122,24 +146,12 @@ describeWithSwitchLab('VLANs on a real Linux bridge, changed through the API', (
     'carries no VLAN traffic for a device whose eth1 goes back into the bond (layer 3)',
     async () => {
       const [a, b] = devices;
-      await portAction(a.eth1, 'unassign', { vnid: vlanIds.get(1001) });
-      const bonded = await portAction(a.eth1, 'bond');
-      expect(bonded.network_type).toBe('layer3');
+      for (const vxlan of VLANS) await portAction(a.eth1, 'unassign', { vnid: vlanIds.get(vxlan) });
+      expect((await portAction(a.eth1, 'bond')).network_type).toBe('layer3');
+      expect(bridgeVlans(a)).toEqual([]);
       expect(reaches(b, a, 1001)).toBe(false);
-      expect(reaches(a, b, 1001)).toBe(false);
-    },
-    STEP_TIMEOUT_MS,
-  );
-
-  it(
-    'leaves the bridge as the port shows it: what the API says the port carries is what the switch carries',
-    async () => {
-      const [, b] = devices;
-      const bridgeVlans = JSON.parse(
-        execFileSync('bridge', ['-n', lab.switchNs, '-j', 'vlan', 'show', 'dev', lab.ports[b.machine - 1]], { encoding: 'utf8' }),
-      );
-      const carried = bridgeVlans.flatMap((p: { vlans?: { vlan: number }[] }) => (p.vlans ?? []).map((v) => v.vlan));
-      expect(carried).toEqual([1001]);
+      expect(reaches(b, a, 1002)).toBe(false);
+      expect(reaches(b, a)).toBe(false);
     },
     STEP_TIMEOUT_MS,
   );
