@@ -1,14 +1,15 @@
 /**
  * A private cluster: three database servers in New York in hybrid mode (bond0 keeps their public addresses on
  * eth0, eth1 carries a private VLAN), the VLAN routed by a Metal gateway that holds the first address of a private
- * /29 it reserves. Each server takes the next addresses of that block on a VLAN interface over eth1, via cloud-init.
+ * /29 it reserves. Each server takes the next address of that block on eth1, via cloud-init: with one VLAN, eth1
+ * carries it untagged, as on Metal (a second VLAN would make both tagged, each on a subinterface like eth1.1041).
  * Deploy: `bin/metalforge deploy private-cluster`, or METAL_API_URL=... METAL_AUTH_TOKEN=... cdktf deploy
  */
 import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BareMetalDevice, MetalProject, MetalProvider, MetalStateBackend, PrivateNetwork, UserData } from '../../lib/constructs';
 
-/** The VLAN id the servers tag their private traffic with. */
+/** The VLAN id of the private network. */
 const VXLAN = 1040;
 const SERVERS = ['db-1', 'db-2', 'db-3'];
 /** The gateway's private block: 8 addresses, the gateway on the first usable one, the servers on the next. */
@@ -33,18 +34,13 @@ export class PrivateClusterStack extends TerraformStack {
       gateway: { privateIpv4SubnetSize: SUBNET_SIZE },
     });
     const block = this.network.gatewayBlock!;
-    const vlanInterface = `eth1.${VXLAN}`;
     this.servers = SERVERS.map((name, i) => {
       const server = new BareMetalDevice(this, name, {
         project,
         metro: 'ny',
         operatingSystem: 'debian_12',
         userData: UserData.cloudConfig({
-          runcmd: [
-            `ip link add link eth1 name ${vlanInterface} type vlan id ${VXLAN}`,
-            `ip address add ${Fn.cidrhost(block.cidrNotation, i + 2)}/${block.cidr} dev ${vlanInterface}`,
-            `ip link set ${vlanInterface} up`,
-          ],
+          runcmd: [`ip address add ${Fn.cidrhost(block.cidrNotation, i + 2)}/${block.cidr} dev eth1`, 'ip link set eth1 up'],
         }),
         tags: ['db', 'private'],
       });

@@ -167,12 +167,13 @@ describe('examples', () => {
     );
     const [gateway] = Object.entries(json.resource.metal_gateway);
     expect(gateway[1]).toMatchObject({ vlan_id: `\${metal_vlan.${vlan[0]}.id}`, private_ipv4_subnet_size: 8 });
-    // Each server takes its own address of the gateway's block on a VLAN interface over eth1.
+    // Each server takes its own address of the gateway's block on eth1 (one VLAN there is carried untagged).
     const [block] = Object.entries(json.data!.metal_reserved_ip_block);
     expect(block[1]).toEqual({ id: `\${metal_gateway.${gateway[0]}.ip_reservation_id}` });
     devices.forEach(([, d], i) => {
-      expect(d.user_data).toContain('ip link add link eth1 name eth1.1040 type vlan id 1040');
       expect(d.user_data).toContain(`cidrhost(data.metal_reserved_ip_block.${block[0]}.cidr_notation, ${i + 2})`);
+      expect(d.user_data).toMatch(/ dev eth1\b/);
+      expect(d.user_data).not.toContain('type vlan');
     });
   });
 });
