@@ -198,7 +198,10 @@ export async function startVmLabProcess(
     for (;;) {
       const up = await new Promise<boolean>((done) => {
         const probe = createConnection(socket);
-        probe.once('connect', () => done(probe.end() !== undefined));
+        probe.once('connect', () => {
+          probe.end();
+          done(true);
+        });
         probe.once('error', () => done(false));
       });
       if (up) break;
