@@ -4,6 +4,7 @@
  * stores what they decided. A device's network row is locked (FOR UPDATE) while a change to it is decided and
  * written, so changes to one device's ports run one at a time.
  */
+import { isUuid } from '../core/ids';
 import type { Queryable } from './database';
 
 export type NetworkTypeName = 'layer3' | 'hybrid' | 'hybrid-bonded' | 'layer2-bonded' | 'layer2-individual';
@@ -75,13 +76,23 @@ export async function findVlan(db: Queryable, id: string): Promise<VlanRow | und
   return row;
 }
 
-/** A VLAN by its VXLAN id in a metro. */
-export async function findVlanByVxlan(db: Queryable, metroId: string, vxlan: number): Promise<VlanRow | undefined> {
-  const [row] = await db.query<VlanRow>(`SELECT ${VLAN_COLUMNS} FROM virtual_networks WHERE metro_id = $1 AND vxlan = $2`, [
-    metroId,
-    vxlan,
-  ]);
-  return row;
+/**
+ * The VLANs named by `vnids` in one query, each a VLAN id or a VXLAN id in `metroId`; keyed by the name as given,
+ * with names that match nothing left out.
+ */
+export async function findVlansNamed(db: Queryable, metroId: string, vnids: readonly string[]): Promise<Map<string, VlanRow>> {
+  const ids = vnids.filter(isUuid);
+  const vxlans = vnids.filter((v) => /^\d{1,4}$/.test(v)).map(Number);
+  const rows = await db.query<VlanRow>(
+    `SELECT ${VLAN_COLUMNS} FROM virtual_networks WHERE id = ANY($1::uuid[]) OR (metro_id = $2 AND vxlan = ANY($3::int[]))`,
+    [ids, metroId, vxlans],
+  );
+  const named = new Map<string, VlanRow>();
+  for (const row of rows) {
+    named.set(row.id, row);
+    if (row.metro_id === metroId) named.set(String(row.vxlan), row);
+  }
+  return new Map(vnids.flatMap((v) => (named.has(v.toLowerCase()) ? [[v, named.get(v.toLowerCase())!] as const] : [])));
 }
 
 export function vlansOfProject(db: Queryable, projectId: string, metroId?: string): Promise<VlanRow[]> {

@@ -141,11 +141,22 @@ describe('ports over HTTP', () => {
     const forbidden = await admin.post(`/ports/${d.ports.eth0.id}/assign`, { vnid: here.id });
     expect(forbidden.status).toBe(422);
     expect(forbidden.body.errors[0]).toMatch(/^port: cannot assign a VLAN to eth0 while the device's network type is layer3; allowed on /);
+    // A batch names its VLANs by id (any case) or VXLAN id; every bad entry is listed, by its index.
     const batch = await admin.post(`/ports/${d.ports.bond0.id}/vlan-assignments/batches`, {
-      vlan_assignments: [{ vlan: '3998', state: 'assigned' }],
+      vlan_assignments: [
+        { vlan: '3998', state: 'assigned' },
+        { vlan: here.id.toUpperCase(), state: 'assigned' },
+        { vlan: elsewhere.id, state: 'assigned' },
+        { vlan: String(here.vxlan), state: 'assigned' },
+        { vlan: here.id, state: 'unassigned' },
+      ],
     });
     expect(batch.status).toBe(422);
-    expect(batch.body.errors[0]).toMatch(/^vlan_assignments\[0\]\.vlan: unknown VLAN "3998"/);
+    expect(batch.body.errors).toEqual([
+      expect.stringMatching(/^vlan_assignments\[0\]\.vlan: unknown VLAN "3998"/),
+      `vlan_assignments[2].vlan: VLAN ${elsewhere.vxlan} is in metro da, the device in metro ny; use a VLAN of metro ny`,
+      `vlan_assignments: VLAN ${here.vxlan} is listed more than once; list each VLAN once`,
+    ]);
   });
 
   it('moves batches from queued to completed, or to failed with the switch’s reason and the port unchanged', async () => {

@@ -328,8 +328,12 @@ export class Layer2Service {
     const network = deviceId ? await repo.findNetwork(db, deviceId) : undefined;
     const port = network?.ports.find((p) => p.id === batch.port_id);
     if (!network || !port) return fail(["port: the port's device was deleted"]).then(() => ({}));
-    const vlans = await Promise.all(batch.vlan_assignments.map((a) => repo.findVlan(db, a.vlan_id)));
-    const gone = batch.vlan_assignments.filter((_, i) => !vlans[i]);
+    const still = await repo.findVlansNamed(
+      db,
+      network.metro_id,
+      batch.vlan_assignments.map((a) => a.vlan_id),
+    );
+    const gone = batch.vlan_assignments.filter((a) => !still.has(a.vlan_id));
     if (gone.length)
       return fail(gone.map((a) => `vlan_assignments: VLAN ${a.vxlan} was deleted after the batch was queued`)).then(() => ({}));
     const entries: BatchEntry[] = batch.vlan_assignments.map((a) => ({
@@ -387,13 +391,19 @@ export class Layer2Service {
 
   /** A VLAN named by its id or its VXLAN id, which must be the device's project's and in the device's metro. */
   private async resolveVlan(principal: Principal, network: repo.NetworkRow, vnid: string, field: string): Promise<repo.VlanRow> {
+    const named = await repo.findVlansNamed(this.ctx.db, network.metro_id, [vnid]);
+    return this.checkVlan(principal, network, vnid, named.get(vnid), field);
+  }
+
+  /** The VLAN `vnid` named (`row`, if any), when the device may use it; otherwise a 422 naming `field` and the fix. */
+  private async checkVlan(
+    principal: Principal,
+    network: repo.NetworkRow,
+    vnid: string,
+    row: repo.VlanRow | undefined,
+    field: string,
+  ): Promise<repo.VlanRow> {
     const metro = this.ctx.world.metros.get(network.metro_id);
-    const vxlan = /^\d{1,4}$/.test(vnid) ? Number(vnid) : undefined;
-    const row = isUuid(vnid)
-      ? await repo.findVlan(this.ctx.db, vnid)
-      : vxlan !== undefined
-        ? await repo.findVlanByVxlan(this.ctx.db, network.metro_id, vxlan)
-        : undefined;
     const own = row && row.project_id === network.project_id;
     if (row && !own && (await this.projects.isVisible(principal, row.project_id)))
       throw new MetalError(
@@ -425,9 +435,15 @@ export class Layer2Service {
   private async resolveBatch(principal: Principal, network: repo.NetworkRow, input: BatchInput): Promise<BatchEntry[]> {
     const problems: string[] = [];
     const entries: BatchEntry[] = [];
+    // One query for the whole batch: a batch names up to BATCH_MAX_ENTRIES VLANs.
+    const named = await repo.findVlansNamed(
+      this.ctx.db,
+      network.metro_id,
+      input.vlan_assignments.map((a) => a.vlan),
+    );
     for (const [i, a] of input.vlan_assignments.entries()) {
       try {
-        const vlan = await this.resolveVlan(principal, network, a.vlan, `vlan_assignments[${i}].vlan`);
+        const vlan = await this.checkVlan(principal, network, a.vlan, named.get(a.vlan), `vlan_assignments[${i}].vlan`);
         entries.push({ vlan: { id: vlan.id, vxlan: vlan.vxlan }, state: a.state ?? 'assigned', native: a.native ?? false });
       } catch (err) {
         if (!(err instanceof MetalError)) throw err;
@@ -435,10 +451,12 @@ export class Layer2Service {
       }
     }
     const seen = new Set<string>();
+    const twice = new Map<string, number>();
     for (const e of entries) {
-      if (seen.has(e.vlan.id)) problems.push(`vlan_assignments: VLAN ${e.vlan.vxlan} is listed twice; list each VLAN once`);
+      if (seen.has(e.vlan.id)) twice.set(e.vlan.id, e.vlan.vxlan);
       seen.add(e.vlan.id);
     }
+    for (const vxlan of twice.values()) problems.push(`vlan_assignments: VLAN ${vxlan} is listed more than once; list each VLAN once`);
     if (problems.length) throw new MetalError('validation_failed', problems);
     return entries;
   }
