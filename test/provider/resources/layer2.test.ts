@@ -169,7 +169,7 @@ describe('layer 2', () => {
     });
   });
 
-  it('metal_port: bond0 to layer 2 with VLANs by number, one more in place, layer2 refused on an ethernet port, then reset on delete', async () => {
+  it('metal_port: bond0 to layer 2 with VLANs by number, more in place as one batch, an unknown one named at its place, layer2 refused on an ethernet port, then reset on delete', async () => {
     const project = await world.client.projects.create({ name: 'ports' });
     const device = await activeDevice(project.id);
     const vlan = await world.client.vlans.create(project.id, { metro: 'ny', vxlan: 1060 });
@@ -179,11 +179,26 @@ describe('layer 2', () => {
     const { state } = await applied('metal_port', null, values);
     expect(state).toMatchObject({ id: bond0.id, name: 'bond0', network_type: 'layer2-bonded', vlan_ids: [vlan.id], vxlan_ids: [1060] });
     await quiet('metal_port', state!, values);
-    // Another VLAN on the port in place; the other list follows.
-    const more = await world.client.vlans.create(project.id, { metro: 'ny', vxlan: 1061 });
-    const grown = await applied('metal_port', state, { ...values, vxlan_ids: [1060, 1061] });
+    // More VLANs on the port in place, as one assignment batch; the other list follows.
+    const more = await Promise.all([1061, 1062, 1063].map((vxlan) => world.client.vlans.create(project.id, { metro: 'ny', vxlan })));
+    const grown = await applied('metal_port', state, { ...values, vxlan_ids: [1060, 1061, 1062, 1063] });
     expect(grown.requiresReplace).toEqual([]);
-    expect(grown.state).toMatchObject({ id: bond0.id, vxlan_ids: [1060, 1061], vlan_ids: [vlan.id, more.id].sort() });
+    expect(grown.state).toMatchObject({
+      id: bond0.id,
+      vxlan_ids: [1060, 1061, 1062, 1063],
+      vlan_ids: [vlan, ...more].map((v) => v.id).sort(),
+    });
+    const batches = await world.client.ports.listBatches(bond0.id);
+    expect(batches.map((b) => [b.state, b.vlan_assignments.map((a) => a.vlan).sort()])).toEqual([
+      ['completed', [1060]],
+      ['completed', [1061, 1062, 1063]],
+    ]);
+    // A VLAN that does not exist is named at its place in the list; the port keeps what it had.
+    const unknown = await world.apply('metal_port', grown.state, { ...values, vxlan_ids: [1060, 1061, 1062, 1063, 1999] });
+    expect(errors(unknown.diagnostics)).toEqual([
+      expect.objectContaining({ path: ['vxlan_ids', 4], detail: expect.stringContaining('unknown VLAN "1999"') }),
+    ]);
+    expect((await world.client.ports.get(bond0.id)).virtual_networks).toHaveLength(4);
 
     const layer2OnEth = await world.apply('metal_port', null, {
       port_id: (await portOf(device.id, 'eth0')).id,
