@@ -8,7 +8,8 @@
  * - metalforge's API on the simulated fabric: one POST /ports/{id}/vlan-assignments/batches of 1,000 entries on a
  *   layer-2 bond, from the POST to the batch's completed state (then one unassigning them all).
  * Run (root, a kernel with CONFIG_BRIDGE_VLAN_FILTERING): npx tsx bench/vlan-batch.ts [rounds=3]
- * (on a kernel without it, inside User-mode Linux: test/uml-run npx tsx bench/vlan-batch.ts 1; far slower per process)
+ * (on a kernel without it, inside User-mode Linux: test/uml-run npx tsx bench/vlan-batch.ts; about 7 minutes, and
+ * every process node forks there costs some 0.2 s, which weighs on the driver's three per change)
  */
 import { createCloud } from '../lib/cloud';
 import { LinuxBridgeSwitch, type SwitchPortVlans } from '../lib/drivers/switch';
