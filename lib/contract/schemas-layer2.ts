@@ -77,7 +77,7 @@ export const DisbondQuery = Type.Object({
   ),
 });
 
-/** Addresses to request when converting back to layer 3; the device keeps the addresses it holds. */
+/** Addresses to request when converting back to layer 3 (Metal's three kinds when absent). */
 export const PortConvertLayer3Input = Type.Object({
   request_ips: Type.Optional(
     Type.Array(Type.Object({ address_family: Type.Optional(Type.Integer()), public: Type.Optional(Type.Boolean()) }), { maxItems: 3 }),

@@ -27,26 +27,34 @@ const CIDR_RANGE = { 4: [28, 32], 6: [124, 127] } as const;
 const DEFAULT_CIDR = { 'public-4': 31, 'private-4': 30, 'public-6': 127 } as Record<string, number>;
 
 export interface AddressInput {
-  address_family: number;
+  /** Required; optional here so a request that leaves it out is told so. */
+  address_family?: number;
   public?: boolean;
   cidr?: number;
   ip_reservations?: string[];
 }
 
 /**
- * The blocks `ip_addresses` asks for, or the problems with it (each naming its field and the fix). Metal's rules:
+ * The blocks `input` asks for (a device's `ip_addresses`, or a port's `request_ips` back to layer 3), or the
+ * problems with it (each naming its field and the fix). Metal's rules:
  * family 4 or 6, IPv4 /28-/32, public IPv6 /124-/127, no private IPv6, one entry per kind, and a private IPv4
  * among them.
  */
-export function addressRequests(input: AddressInput[] | undefined): { requests: AddressRequest[]; problems: string[] } {
+export function addressRequests(
+  input: AddressInput[] | undefined,
+  field = 'ip_addresses',
+): { requests: AddressRequest[]; problems: string[] } {
   if (input === undefined) return { requests: [...DEFAULT_ADDRESSES], problems: [] };
   const problems: string[] = [];
   const requests: AddressRequest[] = [];
   input.forEach((entry, i) => {
-    const at = `ip_addresses[${i}]`;
+    const at = `${field}[${i}]`;
     const family = entry.address_family;
     const isPublic = entry.public ?? true;
-    if (family !== 4 && family !== 6) return void problems.push(`${at}.address_family: must be 4 or 6, not ${family}`);
+    if (family !== 4 && family !== 6)
+      return void problems.push(
+        `${at}.address_family: ${family === undefined ? 'is required' : `must be 4 or 6, not ${family}`}; give 4 or 6`,
+      );
     if (family === 6 && !isPublic)
       return void problems.push(`${at}.public: IPv6 addresses are public only; set public to true or leave the entry out`);
     const [min, max] = CIDR_RANGE[family];
@@ -68,7 +76,7 @@ export function addressRequests(input: AddressInput[] | undefined): { requests: 
     requests.push({ family, public: isPublic, cidr, ...(entry.ip_reservations?.length && { reservations: entry.ip_reservations }) });
   });
   if (!problems.length && !requests.some((r) => r.family === 4 && !r.public)) {
-    problems.push('ip_addresses: must include private IPv4 ({"address_family": 4, "public": false}), as on Metal');
+    problems.push(`${field}: must include private IPv4 ({"address_family": 4, "public": false}), as on Metal`);
   }
   return { requests, problems };
 }

@@ -24,7 +24,8 @@ import {
 import { insertEvents } from '../store/events';
 import { projectsAndKeys } from '../store/projects';
 import { deleteJobsOfDevices, enqueueJobs, type NewJob } from '../store/jobs';
-import { placeDeviceAddresses, releaseDeviceNetwork } from './network/device-addresses';
+import { placeDeviceAddresses } from './network/device-addresses';
+import { releaseDeviceNetwork } from './network/device-network';
 import { lockFreeMachines, writeMachineStates, type FreeMachine } from '../store/machines';
 import { AddressRequest, DEFAULT_ADDRESSES } from './addresses';
 import type { CommitWith, EngineContext } from './context';

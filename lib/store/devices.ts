@@ -296,6 +296,15 @@ export async function lockWaitingDevice<R>(
   return row;
 }
 
+/** Sets the addresses a device holds (its network type changed: none in layer 2, new ones back in layer 3). */
+export async function setDeviceAddresses(tx: Queryable, id: string, addresses: StoredAddress[], now: Date): Promise<void> {
+  await tx.query('UPDATE devices SET ip_addresses = $2::jsonb, updated_at = $3 WHERE id = $1', [
+    id,
+    JSON.stringify(addresses),
+    now.toISOString(),
+  ]);
+}
+
 /** Puts a device on its machine, in the machine's facility, with the addresses it got. */
 export async function placeDevice(
   tx: Queryable,

@@ -4,6 +4,7 @@
  * overlap rule lives in lib/engine/network/assignment-rules.ts; writers hold the reservation's row lock.
  */
 import type { Queryable } from './database';
+import type { NetworkTypeName } from './layer2';
 import type { PoolType } from './ip-pools';
 
 export interface ElasticAssignmentRow {
@@ -63,6 +64,16 @@ export async function assignmentsOfDevice(db: Queryable, deviceId: string): Prom
   return (await db.query<Raw>(`${SELECT} WHERE a.device_id = $1 AND NOT a.management ORDER BY a.created_at, a.id`, [deviceId])).map(row);
 }
 
+/** How many addresses a device holds: its management ones and its elastic IPs. */
+export async function assignmentCountsOfDevice(db: Queryable, deviceId: string): Promise<{ management: number; elastic: number }> {
+  const [r] = await db.query<{ management: number; elastic: number }>(
+    `SELECT count(*) FILTER (WHERE management)::int AS management, count(*) FILTER (WHERE NOT management)::int AS elastic
+FROM ip_assignments WHERE device_id = $1`,
+    [deviceId],
+  );
+  return r;
+}
+
 /** The assignments inside each of the reservations, in address order (read under their locks to carve new ones). */
 export async function assignmentsOfReservations(db: Queryable, reservationIds: string[]): Promise<Map<string, ElasticAssignmentRow[]>> {
   const found = new Map<string, ElasticAssignmentRow[]>();
@@ -89,12 +100,22 @@ export async function assignmentIdsByReservation(db: Queryable, reservationIds: 
   return found;
 }
 
-/** The device, share-locked until the transaction ends, or undefined. */
-export async function lockAssignableDevice(tx: Queryable, id: string): Promise<AssignableDevice | undefined> {
+/**
+ * The device with its network type (none before it has a machine), both share-locked until the transaction ends
+ * (a conversion to layer 2, which takes the device's addresses, waits for the assignment), or undefined.
+ */
+export async function lockAssignableDevice(
+  tx: Queryable,
+  id: string,
+): Promise<(AssignableDevice & { network_type: NetworkTypeName | null }) | undefined> {
   const [r] = await tx.query<AssignableDevice>('SELECT id, project_id, metro_id, hostname, state FROM devices WHERE id = $1 FOR SHARE', [
     id,
   ]);
-  return r;
+  if (!r) return undefined;
+  const [n] = await tx.query<{ network_type: NetworkTypeName }>('SELECT network_type FROM device_networks WHERE device_id = $1 FOR SHARE', [
+    id,
+  ]);
+  return { ...r, network_type: n?.network_type ?? null };
 }
 
 /** The device without a lock (to answer 404 before any work). */

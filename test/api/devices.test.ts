@@ -632,7 +632,7 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(res.status).toBe(422);
       expect(res.body.errors).toEqual([
         'ip_addresses[0].cidr: 20 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)',
-        'ip_addresses[1].address_family: must be 4 or 6, not 7',
+        'ip_addresses[1].address_family: must be 4 or 6, not 7; give 4 or 6',
       ]);
       const noPrivate = await api.post(`/projects/${projectId}/devices`, {
         ...newDevice,

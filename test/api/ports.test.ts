@@ -24,6 +24,11 @@ describe('ports over HTTP', () => {
   let admin: ReturnType<typeof apiClient>;
   let projectId: string;
   const switches = new Map<string, SimSwitch>();
+  /** A metro's switch: the cloud opens it on its first port change, a test may reach it before. */
+  const switchOf = (metro: string) => {
+    if (!switches.has(metro)) switches.set(metro, new SimSwitch());
+    return switches.get(metro)!;
+  };
 
   /** An active device in `metro` and its ports by name. */
   async function device(hostname: string, metro = 'ny') {
@@ -36,7 +41,7 @@ describe('ports over HTTP', () => {
       const [{ machine_id: machineId }] = await cloud.db.query<{ machine_id: string }>('SELECT machine_id FROM devices WHERE id = $1', [
         body.id,
       ]);
-      return (await switches.get(metro)!.readPorts([`${machineId}:${nic}`]))[0];
+      return (await switchOf(metro).readPorts([`${machineId}:${nic}`]))[0];
     };
     return { id: body.id as string, ports, nic: machineNic };
   }
@@ -49,11 +54,7 @@ describe('ports over HTTP', () => {
 
   beforeAll(async () => {
     cloud = await testCloud('pglite', {
-      switches: (metro) => {
-        const sw = new SimSwitch();
-        switches.set(metro, sw);
-        return { switch: sw, portName: (machineId, nic) => `${machineId}:${nic}` };
-      },
+      switches: (metro) => ({ switch: switchOf(metro), portName: (machineId, nic) => `${machineId}:${nic}` }),
     });
     admin = apiClient(cloud);
     projectId = (await admin.post('/projects', { name: 'ports' })).body.id;
@@ -123,6 +124,72 @@ describe('ports over HTTP', () => {
     });
   });
 
+  it('takes a device’s IP assignments (elastic too) when it leaves layer 3, and gives it new ones, those request_ips names, back in layer 3', async () => {
+    const d = await device('addresses');
+    const kinds = (body: { ip_addresses: { address_family: number; public: boolean }[] }) =>
+      body.ip_addresses.map((a) => `${a.public ? 'public' : 'private'} ${a.address_family}`).sort();
+    const before = (await admin.get(`/devices/${d.id}`)).body;
+    expect(kinds(before)).toEqual(['private 4', 'public 4', 'public 6']);
+    const block = (await admin.post(`/projects/${projectId}/ips`, { type: 'public_ipv4', metro: 'ny', quantity: 2 })).body;
+    expect((await admin.post(`/devices/${d.id}/ips`, { address: `${block.network}/32` })).status).toBe(201);
+
+    // A switch that refuses the conversion leaves the device as it was, addresses and all.
+    switchOf('ny').refuseNext('port busy');
+    expect((await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-2`)).status).toBe(422);
+    expect((await admin.get(`/devices/${d.id}/ips`)).body.ip_addresses).toHaveLength(4);
+
+    const layer2 = await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-2`);
+    expect(layer2.body.network_type).toBe('layer2-bonded');
+    expect((await admin.get(`/devices/${d.id}`)).body.ip_addresses).toEqual([]);
+    expect((await admin.get(`/devices/${d.id}/ips`)).body.ip_addresses).toEqual([]);
+    // The elastic block stays the project's, with nothing assigned.
+    expect((await admin.get(`/ips/${block.id}`)).body.assignments).toEqual([]);
+    const [released] = await cloud.db.query<{ body: string }>(
+      "SELECT body FROM events WHERE device_id = $1 AND type = 'ip_assignment.changed' ORDER BY seq DESC LIMIT 1",
+      [d.id],
+    );
+    expect(released.body).toBe(`IP ${block.network}/32 released as its device left layer 3 (layer2-bonded)`);
+    const onLayer2 = await admin.post(`/devices/${d.id}/ips`, { address: `${block.network}/32` });
+    expect(onLayer2).toMatchObject({
+      status: 422,
+      body: {
+        errors: [expect.stringMatching(/^device: addresses is layer2-bonded, where its bond does not route; convert bond0 to layer 3/)],
+      },
+    });
+
+    const bad = await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-3`, {
+      request_ips: [{ public: true }, { address_family: 6, public: false }],
+    });
+    expect(bad).toMatchObject({
+      status: 422,
+      body: {
+        errors: [
+          'request_ips[0].address_family: is required; give 4 or 6',
+          'request_ips[1].public: IPv6 addresses are public only; set public to true or leave the entry out',
+        ],
+      },
+    });
+    // Back in layer 3 with a switch that refuses: the addresses it took go back, the device stays in layer 2.
+    switchOf('ny').refuseNext('port busy');
+    expect((await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-3`, {})).status).toBe(422);
+    expect((await admin.get(`/devices/${d.id}`)).body).toMatchObject({ network_type: 'layer2-bonded', ip_addresses: [] });
+
+    const layer3 = await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-3`, {
+      request_ips: [
+        { address_family: 4, public: false },
+        { address_family: 6, public: true },
+      ],
+    });
+    expect(layer3.body.network_type).toBe('layer3');
+    const after = (await admin.get(`/devices/${d.id}`)).body;
+    expect(kinds(after)).toEqual(['private 4', 'public 6']);
+    expect((await admin.get(`/devices/${d.id}/ips`)).body.ip_addresses).toHaveLength(2);
+    // Without request_ips, Metal's three kinds.
+    await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-2`);
+    await admin.post(`/ports/${d.ports.bond0.id}/convert/layer-3`);
+    expect(kinds((await admin.get(`/devices/${d.id}`)).body)).toEqual(['private 4', 'public 4', 'public 6']);
+  });
+
   it('refuses an unknown VLAN, one of another metro, a native VLAN not assigned and a forbidden transition, naming the field', async () => {
     const d = await device('bad-input');
     const elsewhere = await vlan('da');
@@ -175,7 +242,7 @@ describe('ports over HTTP', () => {
     expect(done).toMatchObject({ state: 'completed', port: { native_virtual_network: { id: a.id } } });
     expect(await d.nic('eth1')).toMatchObject({ native: a.vxlan, tagged: [b.vxlan] });
 
-    switches.get('ny')!.refuseNext('no room for another VLAN');
+    switchOf('ny').refuseNext('no room for another VLAN');
     const refused = await admin.post(`/ports/${d.ports.bond0.id}/vlan-assignments/batches`, {
       vlan_assignments: [{ vlan: c.id, state: 'assigned' }],
     });

@@ -36,7 +36,7 @@ describe('address requests (ip_addresses on create)', () => {
       { address_family: 4, public: true, ip_reservations: ['5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d0e'] },
     ]);
     expect(problems).toEqual([
-      'ip_addresses[0].address_family: must be 4 or 6, not 5',
+      'ip_addresses[0].address_family: must be 4 or 6, not 5; give 4 or 6',
       'ip_addresses[1].cidr: 24 is not offered for IPv4; give 28 to 32 (a /28 holds 16 addresses)',
       'ip_addresses[2].cidr: 64 is not offered for IPv6; give 124 to 127 (a /124 holds 16 addresses)',
       'ip_addresses[3].public: IPv6 addresses are public only; set public to true or leave the entry out',

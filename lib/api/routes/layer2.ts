@@ -186,18 +186,18 @@ export function layer2Routes(app: FastifyInstance, { engine }: RouteDeps): void 
   );
   portAction<{ vnid?: string } | undefined, unknown>(
     'convert/layer-2',
-    'Convert bond0 to layer 2 (layer2-bonded), optionally assigning a VLAN',
+    'Convert bond0 to layer 2 (layer2-bonded), optionally assigning a VLAN; the device loses its IP assignments',
     { body: Type.Optional(Type.Partial(PortAssignInput)) },
     async (principal, id, body) => {
       const converted = await l2.operate(principal, id, 'convert_layer2');
       return body?.vnid ? l2.assign(principal, id, body.vnid) : converted;
     },
   );
-  portAction<unknown, unknown>(
+  portAction<PortConvertLayer3Input | undefined, unknown>(
     'convert/layer-3',
-    'Convert bond0 back to layer 3 (its VLANs must be unassigned first); the device keeps its addresses',
+    'Convert bond0 back to layer 3 (its VLANs must be unassigned first); the device takes new addresses, those request_ips names or public IPv4, private IPv4 and public IPv6',
     { body: Type.Optional(PortConvertLayer3Input) },
-    (principal, id) => l2.operate(principal, id, 'convert_layer3'),
+    (principal, id, body) => l2.operate(principal, id, 'convert_layer3', body?.request_ips),
   );
 
   app.delete<{ Params: IdParams }>(

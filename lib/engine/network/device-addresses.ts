@@ -16,8 +16,6 @@ import * as assignments from '../../store/ip-assignments-elastic';
 import * as repo from '../../store/ip-pools';
 import { deviceAddress, type AddressRequest } from '../addresses';
 import { availableBlocks, type Block } from './allocation';
-import { endSessionsOfDevices } from './bgp';
-import { releasePortsOfDevices } from './layer2';
 import { deviceExhaustedMessage } from './ipam-rules';
 import { releaseReservations, reservationRow } from './ipam';
 import { PoolBatch, type PoolKind } from './pool-batch';
@@ -204,13 +202,11 @@ export async function placeDeviceAddresses(
 }
 
 /**
- * Releases the network of devices being deleted, in the caller's transaction (the delete paths call it with the
- * transition that starts deprovisioning): elastic IPs go back to their blocks, carved addresses to their project's
- * management blocks, a device's own public IPv4 block to its pool, and its BGP sessions end.
+ * Releases every IP assignment of the devices, in the caller's transaction: elastic IPs go back to their blocks,
+ * carved addresses to their project's management blocks, a device's own public IPv4 block to its pool. `why` ends
+ * the elastic IPs' event text ("with its device").
  */
-export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], now: Date): Promise<void> {
-  await endSessionsOfDevices(tx, deviceIds, now);
-  await releasePortsOfDevices(tx, deviceIds, now);
+export async function releaseDeviceAddresses(tx: Queryable, deviceIds: string[], now: Date, why: string): Promise<void> {
   const released = await assignments.releaseAssignmentsOfDevices(tx, deviceIds);
   const ownBlocks = (await repo.lockReservations(tx, [...new Set(released.filter((a) => a.management).map((a) => a.reservation_id))]))
     // A device's own public block goes back to the pool; a reservation of the project it was carved from stays.
@@ -224,7 +220,7 @@ export async function releaseDeviceNetwork(tx: Queryable, deviceIds: string[], n
         .map((a) => ({
           id: newId(),
           type: 'ip_assignment.changed',
-          body: `IP ${a.address}/${a.cidr} released with its device`,
+          body: `IP ${a.address}/${a.cidr} released ${why}`,
           project_id: a.project_id,
           device_id: a.device_id,
         })),

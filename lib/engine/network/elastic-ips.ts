@@ -15,6 +15,7 @@ import type { Principal } from '../accounts';
 import type { EngineContext } from '../context';
 import type { ProjectService } from '../projects';
 import { overlapProblem, placeAssignment } from './assignment-rules';
+import { holdsAddresses } from './port-rules';
 
 export type { ElasticAssignmentRow } from '../../store/ip-assignments-elastic';
 
@@ -51,6 +52,11 @@ export class ElasticIpService {
       if (!locked || locked.state === 'deleted') throw deviceNotFound(deviceId);
       if (GOING.has(locked.state))
         throw new MetalError('validation_failed', `device: ${locked.hostname} is being deleted; assign the address to another device`);
+      if (locked.network_type && !holdsAddresses(locked.network_type))
+        throw new MetalError(
+          'validation_failed',
+          `device: ${locked.hostname} is ${locked.network_type}, where its bond does not route; convert bond0 to layer 3 (POST /ports/{id}/convert/layer-3) or assign the address to another device`,
+        );
       const clash = overlapProblem(placed.block, reservation, await repo.assignmentsOfReservation(tx, reservation.id), deviceId);
       if (clash) throw new MetalError('validation_failed', clash);
       const address = placed.block;

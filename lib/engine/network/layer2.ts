@@ -17,6 +17,8 @@ import { SimSwitch, SwitchUnavailable, type SwitchDriver } from '../../drivers/s
 import { DriverError } from '../../drivers/types';
 import type { Queryable } from '../../store/database';
 import { insertEvents } from '../../store/events';
+import { setDeviceAddresses } from '../../store/devices';
+import { assignmentCountsOfDevice } from '../../store/ip-assignments-elastic';
 import { enqueueJobs, type JobRow } from '../../store/jobs';
 import * as repo from '../../store/layer2';
 import type { Principal } from '../accounts';
@@ -24,10 +26,13 @@ import type { CommitWith, EngineContext } from '../context';
 import type { DeviceService } from '../devices';
 import type { JobOutcome } from '../jobs';
 import type { ProjectService } from '../projects';
+import { addressRequests, DEFAULT_ADDRESSES, type AddressInput, type AddressRequest } from '../addresses';
+import { placeDeviceAddresses, releaseDeviceAddresses } from './device-addresses';
 import {
   applyBatch,
   assignVlan,
   chooseVxlan,
+  holdsAddresses,
   nicVlans,
   portOperation,
   PortRuleError,
@@ -271,10 +276,16 @@ export class Layer2Service {
     return this.change(network, port.id, what, (s) => setNative(s, port.name, vlan?.id ?? null));
   }
 
-  /** Bonds, disbonds or converts a port, as the network type table allows. */
-  async operate(principal: Principal, portId: string, operation: PortOperation): Promise<PortView> {
+  /**
+   * Bonds, disbonds or converts a port, as the network type table allows. Back in layer 3 the device takes the
+   * addresses `requestIps` asks for (public IPv4, private IPv4 and public IPv6 when absent).
+   */
+  async operate(principal: Principal, portId: string, operation: PortOperation, requestIps?: AddressInput[]): Promise<PortView> {
     const { port, network } = await this.port(principal, portId);
-    return this.change(network, port.id, `${operation.replace('_', ' ')} on ${port.name}`, (s) => portOperation(s, port.name, operation));
+    const { requests, problems } = addressRequests(requestIps, 'request_ips');
+    if (problems.length) throw new MetalError('validation_failed', problems);
+    const what = `${operation.replace('_', ' ')} on ${port.name}`;
+    return this.change(network, port.id, what, (s) => portOperation(s, port.name, operation), requests);
   }
 
   // ------------------------------------------------------------------ batches
@@ -366,7 +377,7 @@ export class Layer2Service {
       const target = network ? { metroId: network.metro_id, state: stateOf(network) } : await this.releasedState(machineId);
       if (!target) return undefined;
       return this.push(target.metroId, machineId, target.state).then(
-        () => undefined,
+        () => network && this.releaseAddressesInLayer2(network.device_id).then(() => undefined),
         (err: unknown) => {
           if (err instanceof DriverError) return err.message;
           throw err;
@@ -465,7 +476,13 @@ export class Layer2Service {
    * Decides a change under the network's lock, records it with its durable sync job, then makes the switch carry
    * it and reads it back. A switch that does not take it leaves the rows as they were and answers with its reason.
    */
-  private change(network: repo.NetworkRow, portId: string, what: string, decide: (s: NetworkState) => NetworkState): Promise<PortView> {
+  private change(
+    network: repo.NetworkRow,
+    portId: string,
+    what: string,
+    decide: (s: NetworkState) => NetworkState,
+    requests: readonly AddressRequest[] = DEFAULT_ADDRESSES,
+  ): Promise<PortView> {
     const { db, clock, config } = this.ctx;
     return this.serial(network.machine_id, async () => {
       const now = clock.now();
@@ -475,6 +492,7 @@ export class Layer2Service {
         const before = stateOf(locked);
         const after = ruled(() => decide(before));
         if (sameNetwork(before, after)) return { locked, before, after };
+        if (!holdsAddresses(before.type) && holdsAddresses(after.type)) await this.requestAddresses(tx, locked, requests, now);
         await Promise.all([
           this.write(tx, locked.device_id, after, now),
           // Runs only if this change never finishes (the process died): it settles the switch on the rows.
@@ -502,17 +520,23 @@ export class Layer2Service {
           `port: the switch did not take the change (${err.message}); the port is unchanged, try again`,
         );
       }
+      // Addresses go once the switch carries the layer-2 type (a refused change keeps them; a lost one, its sync job).
+      if (holdsAddresses(decided.before.type)) await this.releaseAddressesInLayer2(network.device_id);
       const after = (await repo.findNetwork(db, network.device_id))!;
       return { port: after.ports.find((p) => p.id === portId)!, network: after };
     });
   }
 
-  /** Puts the rows back to `before` and the switch on them (a refused change left it there already). */
+  /**
+   * Puts the rows back to `before` and the switch on them (a refused change left it there already); addresses taken
+   * for a layer-3 type that did not happen go back.
+   */
   private async restore(network: repo.NetworkRow, before: NetworkState): Promise<void> {
     await this.ctx.db.transaction(async (tx) => {
       await repo.lockNetwork(tx, network.device_id);
       await this.write(tx, network.device_id, before, this.ctx.clock.now());
     });
+    await this.releaseAddressesInLayer2(network.device_id);
     await this.push(network.metro_id, network.machine_id, before).catch((err: unknown) => {
       if (!(err instanceof DriverError)) throw err;
       // Its sync job settles the switch when it answers again.
@@ -527,6 +551,31 @@ export class Layer2Service {
       state.ports.map((p) => ({ id: p.id, vlans: p.vlans.map((v) => v.id), native: p.native })),
       now,
     );
+  }
+
+  /** A device back in layer 3 takes new addresses, unless it still holds its old ones (their release never ran). */
+  private async requestAddresses(tx: Queryable, network: repo.NetworkRow, requests: readonly AddressRequest[], now: Date): Promise<void> {
+    if ((await assignmentCountsOfDevice(tx, network.device_id)).management > 0) return;
+    const metroCode = (id: string) => this.ctx.world.metros.get(id)?.code ?? id;
+    const placement = { deviceId: network.device_id, projectId: network.project_id, metroId: network.metro_id, requests };
+    const placed = await placeDeviceAddresses(tx, [placement], metroCode, now);
+    const [addresses] = placed.addresses;
+    if (addresses instanceof MetalError) throw new MetalError('validation_failed', addresses.errors.map(asRequestIps));
+    await placed.write();
+    await setDeviceAddresses(tx, network.device_id, addresses, now);
+  }
+
+  /** A device in a layer-2 type holds no IP assignments: releases what it still holds (idempotent). */
+  private async releaseAddressesInLayer2(deviceId: string): Promise<void> {
+    await this.ctx.db.transaction(async (tx) => {
+      const locked = await repo.lockNetwork(tx, deviceId);
+      if (!locked || holdsAddresses(locked.network_type)) return;
+      const held = await assignmentCountsOfDevice(tx, deviceId);
+      if (held.management + held.elastic === 0) return;
+      const now = this.ctx.clock.now();
+      await releaseDeviceAddresses(tx, [deviceId], now, `as its device left layer 3 (${locked.network_type})`);
+      await setDeviceAddresses(tx, deviceId, [], now);
+    });
   }
 
   /** Makes the metro's switch carry `state` on the machine's NICs and checks what it reads back. */
@@ -574,6 +623,9 @@ export class Layer2Service {
     await Promise.all([...this.switches.values()].map((s) => s.switch.close()));
   }
 }
+
+/** A placement's refusal, said of the conversion's request_ips. */
+const asRequestIps = (message: string) => `${message.replace(/^ip_addresses:/, 'request_ips:')}; the port stays in layer 2`;
 
 /**
  * Releases the ports of devices being deleted, in the caller's transaction: their VLAN assignments go, and a

@@ -70,6 +70,13 @@ export const VLAN_PORTS: Record<NetworkType, readonly string[]> = {
   'layer2-individual': ['eth0', 'eth1'],
 };
 
+/**
+ * Whether a device of this type holds IP addresses: its bond routes (layer3, hybrid-bonded, hybrid). As on Metal, a
+ * device converted to a layer-2 type loses them ("IP assignments of the port will be removed") and requests new
+ * ones when it comes back to layer 3.
+ */
+export const holdsAddresses = (type: NetworkType): boolean => type === 'layer3' || type === 'hybrid-bonded' || type === 'hybrid';
+
 /** Types whose ports may have a native (untagged) VLAN: not where the bond's untagged traffic is routed. */
 const NATIVE_ALLOWED: Record<NetworkType, readonly string[]> = { ...VLAN_PORTS, 'hybrid-bonded': [] };
 

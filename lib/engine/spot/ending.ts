@@ -7,7 +7,7 @@ import type { Queryable } from '../../store/database';
 import { closeRequests as writeClosed } from '../../store/spot-requests';
 import { enqueueJobs } from '../../store/jobs';
 import { insertEvents } from '../../store/events';
-import { releaseDeviceNetwork } from '../network/device-addresses';
+import { releaseDeviceNetwork } from '../network/device-network';
 import { applyTransitions } from '../transitions';
 import { requestTransition, type SpotRequestEvent, type SpotRequestState } from './lifecycle';
 

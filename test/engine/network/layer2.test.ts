@@ -101,7 +101,8 @@ describe.each(availableBackends())('layer 2 (%s)', (backend) => {
       private_ipv4_subnet_size: 8,
     });
     const row = await cloud.engine.devices.get(device.id);
-    const booted = await new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs).findDevice({ ip: row.ip_addresses[0].address });
+    // A layer-2 device holds no addresses (its bond does not route): its machine is known by its MAC.
+    const booted = await new EngineBootBackend(cloud.engine.ctx, cloud.engine.installs).findDevice({ mac: row.macs![0] });
     expect(metalMetadata(booted!, { phoneHome: 'http://boot/phone-home' }).network).toMatchObject({
       bonding: { mode: 4 },
       interfaces: [
