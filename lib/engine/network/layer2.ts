@@ -514,12 +514,15 @@ export class Layer2Service {
       } catch (err) {
         if (!(err instanceof DriverError)) throw err;
         this.ctx.log.warn({ deviceId: network.device_id, kind: err.kind, message: err.message }, 'the switch did not take a port change');
-        await this.restore(decided.locked, decided.before);
+        const restored = await this.restore(decided.locked, decided.before, decided.after);
         throw new MetalError(
           err.kind === 'protocol' ? 'validation_failed' : 'unavailable',
-          `port: the switch did not take the change (${err.message}); the port is unchanged, try again`,
+          restored
+            ? `port: the switch did not take the change (${err.message}); the port is unchanged, try again`
+            : `port: the switch did not take the change (${err.message}), and a later change to the port (from another server) already builds on it, so the port keeps it and its sync job brings the switch to it; read the port to see where it stands`,
         );
       }
+      await this.catchUp(decided.locked, decided.after);
       // Addresses go once the switch carries the layer-2 type (a refused change keeps them; a lost one, its sync job).
       if (holdsAddresses(decided.before.type)) await this.releaseAddressesInLayer2(network.device_id);
       const after = (await repo.findNetwork(db, network.device_id))!;
@@ -529,18 +532,47 @@ export class Layer2Service {
 
   /**
    * Puts the rows back to `before` and the switch on them (a refused change left it there already); addresses taken
-   * for a layer-3 type that did not happen go back.
+   * for a layer-3 type that did not happen go back. Only while the rows still hold `after`: a change another server
+   * decided on top of this one keeps both, and the switch is brought to it. Whether the rows went back.
    */
-  private async restore(network: repo.NetworkRow, before: NetworkState): Promise<void> {
-    await this.ctx.db.transaction(async (tx) => {
-      await repo.lockNetwork(tx, network.device_id);
+  private async restore(network: repo.NetworkRow, before: NetworkState, after: NetworkState): Promise<boolean> {
+    const restored = await this.ctx.db.transaction(async (tx) => {
+      const locked = await repo.lockNetwork(tx, network.device_id);
+      if (!locked || !sameNetwork(stateOf(locked), after)) return false;
       await this.write(tx, network.device_id, before, this.ctx.clock.now());
+      return true;
     });
+    if (!restored) {
+      await this.catchUp(network, after);
+      return false;
+    }
     await this.releaseAddressesInLayer2(network.device_id);
     await this.push(network.metro_id, network.machine_id, before).catch((err: unknown) => {
       if (!(err instanceof DriverError)) throw err;
       // Its sync job settles the switch when it answers again.
     });
+    return true;
+  }
+
+  /**
+   * Servers sharing the store may push one machine's changes in any order, so a push can land after a newer one:
+   * once this change is on the switch, the rows are read again and, while they differ from what was pushed last,
+   * pushed (a few rounds; the sync job settles what is left, as it does a switch that stops answering).
+   */
+  private async catchUp(network: repo.NetworkRow, pushed: NetworkState): Promise<void> {
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const rows = await repo.findNetwork(this.ctx.db, network.device_id);
+      if (!rows || sameNetwork(stateOf(rows), pushed)) return;
+      pushed = stateOf(rows);
+      const failed = await this.push(network.metro_id, network.machine_id, pushed).then(
+        () => false,
+        (err: unknown) => {
+          if (err instanceof DriverError) return true;
+          throw err;
+        },
+      );
+      if (failed) return;
+    }
   }
 
   private write(tx: Queryable, deviceId: string, state: NetworkState, now: Date): Promise<void> {
@@ -623,6 +655,9 @@ export class Layer2Service {
     await Promise.all([...this.switches.values()].map((s) => s.switch.close()));
   }
 }
+
+/** How many times a change pushes rows another server changed meanwhile before leaving them to the sync job. */
+const CATCH_UP_ROUNDS = 3;
 
 /** A placement's refusal, said of the conversion's request_ips. */
 const asRequestIps = (message: string) => `${message.replace(/^ip_addresses:/, 'request_ips:')}; the port stays in layer 2`;

@@ -2,7 +2,9 @@
  * Layer 2 on a real store with the simulated switch: a placed device has its ports, VLAN changes reach the switch
  * and are read back, a switch that refuses leaves the port as it was, concurrent batches on one port are applied
  * one at a time, a deleted device's ports go back to layer 3 on the switch, and a change interrupted by a crash is
- * settled by its durable job after the restart so that the port and the switch agree.
+ * settled by its durable job after the restart so that the port and the switch agree; with two servers on one
+ * PostgreSQL, a push that lands after a newer one is followed by the newest rows, and a refused change is not
+ * rolled back from under a newer one.
  */
 import { metalMetadata } from '../../../lib/boot/metadata';
 import type { Cloud } from '../../../lib/cloud';
@@ -24,6 +26,7 @@ import {
   tempDir,
   testCloud,
 } from '../../support/cloud';
+import { describeWithPostgres } from '../../support/pg-cluster';
 import { refusal } from '../../support/refusal';
 
 afterAll(() => removeTempDirs());
@@ -295,6 +298,74 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
       expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] });
     } finally {
       await second.close();
+    }
+  });
+});
+
+describeWithPostgres('layer 2, two servers on one PostgreSQL', () => {
+  afterAll(() => stopPostgres());
+
+  /** Holds the next applyPorts of `sw` until release() (then applies it, or refuses it); `asked` once it is asked. */
+  function holdNextApply(sw: SimSwitch, then: 'apply' | 'refuse' = 'apply') {
+    const apply = sw.applyPorts.bind(sw);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const asked = new Promise<void>((resolve) => (reached = resolve));
+    sw.applyPorts = async (ports) => {
+      sw.applyPorts = apply;
+      reached();
+      await released;
+      if (then === 'refuse') throw new SwitchUnavailable('protocol', 'VLAN table full');
+      return apply(ports);
+    };
+    return { asked, release };
+  }
+
+  it("ends with the switch carrying the newest rows when one server's push lands after a newer one, and keeps a newer change over a refused one", async () => {
+    const databaseUrl = await freshPostgresUrl();
+    const net = fabric();
+    const options = { databaseUrl, startWorkers: false, switches: net.factory };
+    const a = await testCloud('postgres', options);
+    const b = await testCloud('postgres', { ...options, adminToken: a.adminToken });
+    try {
+      const { principal, projectId } = await adminProject(a);
+      const device = await placedDevice(a, principal, projectId, 'two-servers');
+      const [x, y] = [
+        await a.engine.layer2.createVlan(principal, projectId, { metro: 'ny' }),
+        await a.engine.layer2.createVlan(principal, projectId, { metro: 'ny' }),
+      ];
+      await a.engine.layer2.operate(principal, device.ports.eth1, 'disbond');
+      // Server a decides "x on eth1" and its push stalls; server b decides "y too" on top and pushes it first.
+      const held = holdNextApply(net.switches.get('ny')!);
+      const first = a.engine.layer2.assign(principal, device.ports.eth1, x.id);
+      await held.asked;
+      await b.engine.layer2.assign(principal, device.ports.eth1, y.id);
+      const both = [x.vxlan, y.vxlan].sort((m, n) => m - n);
+      expect((await net.read('ny', device.machineId))[1]).toMatchObject({ native: null, tagged: both });
+      // a's stale push ("x only") lands last; a reads the rows again and pushes them, before it answers.
+      held.release();
+      await first;
+      expect((await net.read('ny', device.machineId))[1]).toMatchObject({ native: null, tagged: both });
+      const rows = (await b.engine.layer2.port(principal, device.ports.eth1)).port;
+      expect(rows.vlans.map((v) => v.vxlan)).toEqual(both);
+
+      // a's next change is refused by the switch after b built on it: the rows are not rolled back under b's change.
+      const z = await a.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
+      const refused = holdNextApply(net.switches.get('ny')!, 'refuse');
+      const third = refusal(a.engine.layer2.assign(principal, device.ports.eth1, z.id));
+      await refused.asked;
+      await b.engine.layer2.unassign(principal, device.ports.eth1, x.id);
+      refused.release();
+      expect(await third).toEqual([
+        expect.stringMatching(/VLAN table full.*a later change to the port \(from another server\) already builds on it/),
+      ]);
+      const kept = [y.vxlan, z.vxlan].sort((m, n) => m - n);
+      expect((await b.engine.layer2.port(principal, device.ports.eth1)).port.vlans.map((v) => v.vxlan)).toEqual(kept);
+      expect((await net.read('ny', device.machineId))[1]).toMatchObject({ native: null, tagged: kept });
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });
