@@ -6,6 +6,7 @@
  */
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { GATEWAY_SUBNET_SIZES } from '../contract/schemas-layer2';
 import { DataMetalReservedIpBlock } from '../gen/providers/metal/data-metal-reserved-ip-block';
 import { DataMetalVlan } from '../gen/providers/metal/data-metal-vlan';
 import { DeviceNetworkType } from '../gen/providers/metal/device-network-type';
@@ -19,6 +20,9 @@ import { Metro, metroProblem } from './metro';
 import type { IMetalProject } from './project';
 import { known, Problems, quote, subject } from './validation';
 
+/** The sizes of the private block a gateway can reserve (its number of addresses). */
+export { GATEWAY_SUBNET_SIZES };
+
 /** The network types whose ports carry VLANs, and the port of each that carries this network's VLAN. */
 const VLAN_PORT = {
   hybrid: 'eth1',
@@ -28,9 +32,6 @@ const VLAN_PORT = {
 } as const;
 export type PrivateNetworkType = keyof typeof VLAN_PORT;
 export const PRIVATE_NETWORK_TYPES = Object.keys(VLAN_PORT) as PrivateNetworkType[];
-
-/** The sizes of the private block a gateway can reserve (its number of addresses). */
-export const GATEWAY_SUBNET_SIZES: readonly number[] = [8, 16, 32, 64, 128];
 
 /** A VLAN, created here or imported. */
 export interface IPrivateNetwork {

@@ -90,6 +90,9 @@ const AssignmentState = Type.Union([Type.Literal('assigned'), Type.Literal('unas
 /** Entries one batch may hold: a whole trunk's VLANs in one change (a switch port carries up to 4094). */
 export const BATCH_MAX_ENTRIES = 1000;
 
+/** Metal's sizes of the private block a gateway takes (its number of addresses), for every side that checks one. */
+export const GATEWAY_SUBNET_SIZES: readonly number[] = [8, 16, 32, 64, 128];
+
 export const PortVlanAssignmentBatchCreateInput = Type.Object({
   vlan_assignments: Type.Array(
     Type.Object({

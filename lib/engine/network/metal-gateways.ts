@@ -4,6 +4,7 @@
  * metro (which stays when the gateway goes).
  */
 import { MetalError } from '../../contract/errors';
+import { GATEWAY_SUBNET_SIZES } from '../../contract/schemas-layer2';
 import { isUuid, newId } from '../../core/ids';
 import { insertEvents } from '../../store/events';
 import type { ReservationRow } from '../../store/ip-pools';
@@ -15,9 +16,6 @@ import type { IpamService } from './ipam';
 import type { Layer2Service } from './layer2';
 
 export type { GatewayRow } from '../../store/layer2';
-
-/** Metal's sizes of the private block a gateway takes. */
-export const GATEWAY_SUBNET_SIZES = [8, 16, 32, 64, 128] as const;
 
 export interface GatewayInput {
   virtual_network_id: string;
@@ -76,7 +74,7 @@ export class MetalGatewayService {
       reservation = found;
     } else {
       const size = input.private_ipv4_subnet_size!;
-      if (!(GATEWAY_SUBNET_SIZES as readonly number[]).includes(size))
+      if (!GATEWAY_SUBNET_SIZES.includes(size))
         throw new MetalError(
           'validation_failed',
           `private_ipv4_subnet_size: must be one of ${GATEWAY_SUBNET_SIZES.join(', ')}, got ${size}`,

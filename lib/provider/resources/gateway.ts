@@ -1,5 +1,5 @@
 /** metal_gateway: the router of a VLAN (a Metal gateway); as in the old provider, any change replaces it. */
-import type { MetalGateway, MetalGatewayCreateInput } from '../../contract/schemas-layer2';
+import { GATEWAY_SUBNET_SIZES, type MetalGateway, type MetalGatewayCreateInput } from '../../contract/schemas-layer2';
 import type { ProviderClient } from '../config';
 import { defineResource, requiresReplace, useStateForUnknown } from '../framework';
 import { METAL_GATEWAY_RESOURCE, type MetalGatewayResourceModel as Model } from '../generated/models';
@@ -7,9 +7,6 @@ import { deleteUnlessGone, hrefId, num, readUnlessGone, reportApiError, str } fr
 
 const FIELDS = { virtual_network_id: 'vlan_id' };
 const report = { fields: FIELDS, attributes: METAL_GATEWAY_RESOURCE.arguments };
-
-/** The sizes Metal offers for a gateway's private block (its number of addresses). */
-export const PRIVATE_SUBNET_SIZES = [8, 16, 32, 64, 128];
 
 /** What the resource and the data source read from a gateway. */
 export function gatewayAttributes(gateway: MetalGateway) {
@@ -50,10 +47,10 @@ export const gatewayResource = defineResource<ProviderClient, Model>({
         'Set ip_reservation_id (a block reserved in the project) or private_ipv4_subnet_size (8, 16, 32, 64 or 128).',
         ['private_ipv4_subnet_size'],
       );
-    if (size !== undefined && !PRIVATE_SUBNET_SIZES.includes(size))
+    if (size !== undefined && !GATEWAY_SUBNET_SIZES.includes(size))
       ctx.diagnostics.error(
         'Invalid private_ipv4_subnet_size',
-        `private_ipv4_subnet_size must be one of ${PRIVATE_SUBNET_SIZES.join(', ')}, not ${size}.`,
+        `private_ipv4_subnet_size must be one of ${GATEWAY_SUBNET_SIZES.join(', ')}, not ${size}.`,
         ['private_ipv4_subnet_size'],
       );
   },
