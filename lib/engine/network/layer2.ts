@@ -377,7 +377,11 @@ export class Layer2Service {
       const target = network ? { metroId: network.metro_id, state: stateOf(network) } : await this.releasedState(machineId);
       if (!target) return undefined;
       return this.push(target.metroId, machineId, target.state).then(
-        () => network && this.releaseAddressesInLayer2(network.device_id).then(() => undefined),
+        async () => {
+          // A conversion to layer 2 cut off after its push still owes the release of the device's addresses.
+          if (network) await this.releaseAddressesInLayer2(network.device_id);
+          return undefined;
+        },
         (err: unknown) => {
           if (err instanceof DriverError) return err.message;
           throw err;
@@ -524,7 +528,8 @@ export class Layer2Service {
       }
       await this.catchUp(decided.locked, decided.after);
       // Addresses go once the switch carries the layer-2 type (a refused change keeps them; a lost one, its sync job).
-      if (holdsAddresses(decided.before.type)) await this.releaseAddressesInLayer2(network.device_id);
+      if (holdsAddresses(decided.before.type) && !holdsAddresses(decided.after.type))
+        await this.releaseAddressesInLayer2(network.device_id);
       const after = (await repo.findNetwork(db, network.device_id))!;
       return { port: after.ports.find((p) => p.id === portId)!, network: after };
     });

@@ -261,6 +261,37 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
     }
   });
 
+  /** Runs `change` against a switch that never answers it, then closes `cloud`: the process dies mid-change. */
+  async function cutOffAtTheSwitch(cloud: Cloud, net: ReturnType<typeof fabric>, change: () => Promise<unknown>): Promise<void> {
+    net.factory('ny'); // the metro's switch, if no change opened it yet
+    const sw = net.switches.get('ny')!;
+    const apply = sw.applyPorts.bind(sw);
+    let asked = false;
+    sw.applyPorts = () => {
+      asked = true;
+      return new Promise<void>(() => {});
+    };
+    const cutOff = change().then(
+      () => 'finished',
+      () => 'cut off',
+    );
+    await eventually(async () => asked, 'the change to reach the switch');
+    sw.applyPorts = apply;
+    await cloud.close();
+    expect(await Promise.race([cutOff, Promise.resolve('running')])).not.toBe('finished');
+  }
+
+  /** A cloud started where the dead one ran, its sync jobs run as if their lease had passed. */
+  async function restartAndSettle(where: { dataDir: string; databaseUrl?: string }, net: ReturnType<typeof fabric>): Promise<Cloud> {
+    const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    await second.engine.jobs.takeOverAll();
+    // The change's sync job is due a lease after it was recorded: as if that time had passed (a second back, since
+    // the database's clock has microseconds and the engine's milliseconds).
+    await second.db.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE kind = 'sync_ports'");
+    while (await second.engine.jobs.round());
+    return second;
+  }
+
   it('settles a single change cut off before the switch answered, from its recorded state, after the restart', async () => {
     const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
     const net = fabric();
@@ -269,33 +300,33 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
     const device = await placedDevice(first, principal, projectId, 'crash-assign');
     const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
     await first.engine.layer2.operate(principal, device.ports.eth1, 'disbond');
-    const sw = net.switches.get('ny')!;
-    const apply = sw.applyPorts.bind(sw);
-    let asked = false;
-    sw.applyPorts = () => {
-      asked = true;
-      return new Promise<void>(() => {});
-    };
-    const cutOff = first.engine.layer2.assign(principal, device.ports.eth1, vlan.id).then(
-      () => 'finished',
-      () => 'cut off',
-    );
-    await eventually(async () => asked, 'the change to reach the switch');
-    sw.applyPorts = apply;
-    await first.close();
-    expect(await Promise.race([cutOff, Promise.resolve('running')])).not.toBe('finished');
+    await cutOffAtTheSwitch(first, net, () => first.engine.layer2.assign(principal, device.ports.eth1, vlan.id));
     expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: null, tagged: [] });
 
-    const second = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    const second = await restartAndSettle(where, net);
     try {
-      await second.engine.jobs.takeOverAll();
-      // The change's sync job is due a lease after it was recorded: as if that time had passed (a second back, since
-      // the database's clock has microseconds and the engine's milliseconds).
-      await second.db.query("UPDATE jobs SET run_at = now() - interval '1 second' WHERE kind = 'sync_ports'");
-      while (await second.engine.jobs.round());
       const port = (await second.engine.layer2.port(principal, device.ports.eth1)).port;
       expect(port.vlans.map((v) => v.vxlan)).toEqual([vlan.vxlan]);
       expect((await net.read('ny', device.machineId))[1]).toEqual({ port: `${device.machineId}:eth1`, native: vlan.vxlan, tagged: [] });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('releases the addresses a conversion to layer 2 cut off at the switch still held, after the restart', async () => {
+    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
+    const net = fabric();
+    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
+    const { principal, projectId } = await adminProject(first);
+    const device = await placedDevice(first, principal, projectId, 'crash-convert');
+    expect((await first.engine.devices.get(device.id)).ip_addresses).toHaveLength(3);
+    await cutOffAtTheSwitch(first, net, () => first.engine.layer2.operate(principal, device.ports.bond0, 'convert_layer2'));
+
+    const second = await restartAndSettle(where, net);
+    try {
+      const row = await second.engine.devices.get(device.id);
+      expect([row.network!.network_type, row.ip_addresses]).toEqual(['layer2-bonded', []]);
+      expect(await second.db.query('SELECT id FROM ip_assignments WHERE device_id = $1', [device.id])).toEqual([]);
     } finally {
       await second.close();
     }
