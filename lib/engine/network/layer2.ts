@@ -7,7 +7,11 @@
  * or on another server) makes the switch carry the recorded state and reads it back, so port and switch agree.
  * A switch that refuses a change leaves every port as it was (the driver contract); the rows go back to the
  * previous state and the caller (or the batch) gets the switch's reason. Changes to one machine's ports run one
- * at a time in this server; across servers the row lock orders their decisions and the sync job settles the switch.
+ * at a time in this server; across servers the row lock orders their decisions, and a change whose push may have
+ * landed after a newer one pushes the newest rows before it answers.
+ *
+ * As on Metal, a device leaving routing (layer 3, hybrid) for a layer-2 type loses its IP assignments once the
+ * switch carries the change (or its sync job runs), and coming back takes new ones in the decision's transaction.
  */
 import { problemAt } from '../../contract/bounds';
 import { unknownValue } from '../../contract/catalog-rules';
