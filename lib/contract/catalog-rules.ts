@@ -47,7 +47,7 @@ export function closest(value: string, candidates: Iterable<string>): string[] {
  */
 export function suggestion(value: string, candidates: readonly string[]): string {
   const close = closest(value, candidates).map((c) => JSON.stringify(c));
-  const valid = `valid values: ${sorted(candidates).join(', ')}`;
+  const valid = `valid values: ${listed(candidates)}`;
   return close.length ? `did you mean ${close.join(' or ')}? (${valid})` : valid;
 }
 

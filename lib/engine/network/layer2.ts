@@ -421,6 +421,7 @@ export class Layer2Service {
     vnid: string,
     row: repo.VlanRow | undefined,
     field: string,
+    projectVlans = () => repo.vlansOfProject(this.ctx.db, network.project_id, network.metro_id),
   ): Promise<repo.VlanRow> {
     const metro = this.ctx.world.metros.get(network.metro_id);
     const own = row && row.project_id === network.project_id;
@@ -430,7 +431,7 @@ export class Layer2Service {
         `${field}: VLAN ${row.vxlan} belongs to project ${row.project_id}, not to the device's project ${network.project_id}; use a VLAN of the device's project`,
       );
     if (!row || !own) {
-      const known = await repo.vlansOfProject(this.ctx.db, network.project_id, network.metro_id);
+      const known = await projectVlans();
       throw new MetalError(
         'validation_failed',
         problemAt(
@@ -460,9 +461,12 @@ export class Layer2Service {
       network.metro_id,
       input.vlan_assignments.map((a) => a.vlan),
     );
+    // The project's VLANs, for the messages of unknown ones: read once however many entries name one.
+    let known: Promise<repo.VlanRow[]> | undefined;
+    const projectVlans = () => (known ??= repo.vlansOfProject(this.ctx.db, network.project_id, network.metro_id));
     for (const [i, a] of input.vlan_assignments.entries()) {
       try {
-        const vlan = await this.checkVlan(principal, network, a.vlan, named.get(a.vlan), `vlan_assignments[${i}].vlan`);
+        const vlan = await this.checkVlan(principal, network, a.vlan, named.get(a.vlan), `vlan_assignments[${i}].vlan`, projectVlans);
         entries.push({ vlan: { id: vlan.id, vxlan: vlan.vxlan }, state: a.state ?? 'assigned', native: a.native ?? false });
       } catch (err) {
         if (!(err instanceof MetalError)) throw err;
