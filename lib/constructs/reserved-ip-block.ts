@@ -14,12 +14,9 @@ import type { IMetalProject } from './project';
 import { known, Problems, quote, subject, tagProblems } from './validation';
 import { boundsProblem, problemAt } from '../contract/bounds';
 import { suggestion } from '../contract/catalog-rules';
-import { IP_RESERVATION_TYPES, IpReservationRequestInput } from '../contract/schemas';
+import { IP_RESERVATION_TYPES, IpReservationRequestInput, RESERVABLE_QUANTITIES } from '../contract/schemas';
 
 export type IpBlockType = (typeof IP_RESERVATION_TYPES)[number];
-
-/** Types reserved one unit at a time: one global address, one IPv6 /56. */
-const SINGLE_UNIT: readonly IpBlockType[] = ['global_ipv4', 'public_ipv6'];
 
 /** A reserved block, created here or imported. */
 export interface IReservedIpBlock {
@@ -86,7 +83,7 @@ export function ipBlockProblems(catalog: Catalog | undefined, type: string, quan
     const bound = boundsProblem(IpReservationRequestInput.properties.quantity, quantity);
     if (bound) problems.push(problemAt('quantity', `${quantity} ${bound}`));
     else if ((quantity & (quantity - 1)) !== 0) problems.push(`quantity is ${quantity}; it must be a power of two (1, 2, 4, ... 256)`);
-    else if (SINGLE_UNIT.includes(type as IpBlockType) && quantity !== 1)
+    else if (known(type) && !RESERVABLE_QUANTITIES[type as IpBlockType].includes(quantity))
       problems.push(
         `quantity is ${quantity}; a ${type} block is reserved one ${type === 'public_ipv6' ? '/56' : 'address'} at a time: use 1`,
       );

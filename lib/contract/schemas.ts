@@ -589,6 +589,17 @@ export type IpReservation = Static<typeof IpReservation>;
 
 export const IP_RESERVATION_TYPES = ['public_ipv4', 'global_ipv4', 'private_ipv4', 'public_ipv6'] as const;
 
+/**
+ * The quantities a reservation of each type may ask for, as Metal offered them: public and private IPv4 in blocks
+ * of 1 to 256 addresses (/32 to /24), global IPv4 one address at a time, public IPv6 one /56 at a time.
+ */
+export const RESERVABLE_QUANTITIES: Record<(typeof IP_RESERVATION_TYPES)[number], readonly number[]> = {
+  public_ipv4: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  private_ipv4: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  global_ipv4: [1],
+  public_ipv6: [1],
+};
+
 /** POST /projects/{id}/ips, as the spec's IPReservationRequestInput. */
 export const IpReservationRequestInput = Type.Object(
   {

@@ -2,6 +2,7 @@
  * The rules of address management, pure: what an operator may enrol as a pool, what a project may reserve, and
  * how to say that a pool has run out.
  */
+import { RESERVABLE_QUANTITIES } from '../../contract/schemas';
 import { blockSize, formatAddress, overlaps, parseCidr, prefixOf, type Cidr, type Family } from '../../core/ip';
 import type { PoolType } from '../../store/ip-pools';
 
@@ -9,16 +10,8 @@ export const POOL_TYPES: readonly PoolType[] = ['public_ipv4', 'private_ipv4', '
 
 const FAMILY: Record<PoolType, Family> = { public_ipv4: 4, private_ipv4: 4, global_ipv4: 4, public_ipv6: 6 };
 
-/**
- * What a reservation of each type may ask for, as Metal offered it: public and private IPv4 in blocks of 1 to
- * 256 addresses (/32 to /24), global IPv4 one address at a time, public IPv6 as one /56.
- */
-const RESERVABLE: Record<PoolType, { quantities: readonly number[]; prefix?: number }> = {
-  public_ipv4: { quantities: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
-  private_ipv4: { quantities: [1, 2, 4, 8, 16, 32, 64, 128, 256] },
-  global_ipv4: { quantities: [1] },
-  public_ipv6: { quantities: [1], prefix: 56 },
-};
+/** The prefix of a type reserved in whole blocks (its quantity counts blocks, not addresses): IPv6 as /56s. */
+const BLOCK_PREFIX: Partial<Record<PoolType, number>> = { public_ipv6: 56 };
 
 export interface PoolInput {
   type: string;
@@ -55,7 +48,7 @@ export function checkPool(input: PoolInput, taken: readonly { network: string; w
   return problems.length ? { problems } : parsed;
 }
 
-const smallestPoolPrefix = (type: PoolType): number => RESERVABLE[type].prefix ?? 32;
+const smallestPoolPrefix = (type: PoolType): number => BLOCK_PREFIX[type] ?? 32;
 
 export interface ReservationInput {
   type: string;
@@ -70,7 +63,8 @@ export function reservationBlock(
   if (!POOL_TYPES.includes(type)) {
     return { problems: [`type: "${input.type}" is not an IP reservation type; give one of ${POOL_TYPES.join(', ')}`] };
   }
-  const { quantities, prefix } = RESERVABLE[type];
+  const quantities = RESERVABLE_QUANTITIES[type];
+  const prefix = BLOCK_PREFIX[type];
   if (!quantities.includes(input.quantity)) {
     const choices = quantities.length === 1 ? `${quantities[0]}` : `a power of two from ${quantities[0]} to ${quantities.at(-1)}`;
     return { problems: [`quantity: ${input.quantity} ${type} addresses cannot be reserved; give ${choices}`] };
