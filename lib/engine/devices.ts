@@ -10,6 +10,7 @@ import type { Queryable } from '../store/database';
 import {
   convertToOnDemand,
   deviceCountsByState,
+  deletedDeviceRow,
   deviceRows,
   insertDevices,
   listDevices,
@@ -361,6 +362,13 @@ export class DeviceService {
   }
 
   // ------------------------------------------------------------------ reads
+
+  /** A deleted device's last row, in state `deleted` (for a watcher that waits for the deletion). */
+  async getDeleted(id: string, projectScope?: string): Promise<DeviceRow> {
+    const row = isUuid(id) ? await deletedDeviceRow<LifecycleState>(this.ctx.db, id) : undefined;
+    if (!row || (projectScope && row.project_id !== projectScope)) throw new MetalError('not_found', `device ${id} not found`);
+    return row;
+  }
 
   async get(id: string, projectScope?: string): Promise<DeviceRow> {
     if (!isUuid(id)) throw new MetalError('not_found', `device ${id} not found`);

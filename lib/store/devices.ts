@@ -171,6 +171,12 @@ export function deviceRows<S extends string>(db: Queryable, ids: string[]): Prom
   ]);
 }
 
+/** A deleted device's last row (its record stays, in state `deleted`), or undefined. */
+export async function deletedDeviceRow<S extends string>(db: Queryable, id: string): Promise<DeviceRow<S> | undefined> {
+  const [row] = await db.query<DeviceRow<S>>(`SELECT ${DEVICE_COLUMNS} FROM ${DEVICE_FROM} WHERE d.id = $1 AND d.state = 'deleted'`, [id]);
+  return row;
+}
+
 /** A project's live devices, filtered, one page of them in creation order, with the count of all that match. */
 export async function listDevices<S extends string>(
   db: Queryable,

@@ -431,8 +431,16 @@ describe.each(availableBackends())('projects and devices over HTTP on %s', (back
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: doomed, hostname: 'doomed-too', state: 'deleted' });
       expect(res.headers['x-metalforge-wait']).toBe('reached');
-      // Once gone, a fresh read (waiting or not) is a 404: the answer above came from the wait that saw it go.
-      expect((await api.get(`/devices/${doomed}?wait_for_state=deleted&wait_timeout=1`)).status).toBe(404);
+      // A wait for `deleted` that starts once it is gone is answered the same (a watcher's next wait may start just
+      // after the deletion); a plain read, a wait for anything else and another project's key get a 404.
+      const late = await api.get(`/devices/${doomed}?wait_for_state=active,deleted&wait_timeout=1`);
+      expect(late).toMatchObject({ status: 200, body: { id: doomed, state: 'deleted' } });
+      expect(late.headers['x-metalforge-wait']).toBe('reached');
+      expect((await api.get(`/devices/${doomed}`)).status).toBe(404);
+      expect((await api.get(`/devices/${doomed}?wait_for_state=active&wait_timeout=1`)).status).toBe(404);
+      const other = (await api.post('/projects', { name: 'not-the-owner' })).body.id;
+      const otherKey = (await api.post(`/projects/${other}/api-keys`, { description: 'other' })).body.token;
+      expect((await apiClient(cloud, otherKey).get(`/devices/${doomed}?wait_for_state=deleted&wait_timeout=1`)).status).toBe(404);
     });
 
     it('refuses unknown states and timeouts outside 1 to 60 with 422 naming the parameter', async () => {

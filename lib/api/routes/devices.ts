@@ -150,7 +150,8 @@ class DeviceWaits {
 
 /**
  * A device deleted while a request waited for `deleted` is answered as Metal's state model ends it: its last row,
- * in state `deleted` (a watcher learns of the deletion without a 404). Any other failure stands.
+ * in state `deleted` (a watcher learns of the deletion without a 404, whenever its wait started). Any other failure
+ * stands.
  */
 function goneAs(err: unknown, last: DeviceRow, wanted: ReadonlySet<string>): DeviceRow {
   if (err instanceof MetalError && err.code === 'not_found' && wanted.has('deleted')) return { ...last, state: 'deleted' };
@@ -170,8 +171,8 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     done();
   });
   /** The device, if the caller's key may see its project. */
-  const scoped = async (req: FastifyRequest, id: string): Promise<DeviceRow> => {
-    const row = await engine.devices.get(id, req.principal.projectId ?? undefined);
+  const scoped = async (req: FastifyRequest, id: string, get = engine.devices.get.bind(engine.devices)): Promise<DeviceRow> => {
+    const row = await get(id, req.principal.projectId ?? undefined);
     if (!(await engine.projects.isVisible(req.principal, row.project_id))) throw new MetalError('not_found', `device ${id} not found`);
     return row;
   };
@@ -260,8 +261,13 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
       },
     },
     async (req, reply) => {
-      let row = await scoped(req, req.params.id);
       const wanted = new Set(splitList(req.query.wait_for_state));
+      // A wait for `deleted` on a device already gone is answered with its last row, as one that saw it go is.
+      let row = await scoped(req, req.params.id).catch((err: unknown) =>
+        wanted.has('deleted')
+          ? scoped(req, req.params.id, engine.devices.getDeleted.bind(engine.devices)).catch(() => Promise.reject(err))
+          : Promise.reject(err),
+      );
       if (wanted.size > 0 && !wanted.has(shownState(row.state))) {
         const timeoutMs = (req.query.wait_timeout ?? 30) * 1000;
         // A client that disconnects stops its wait; 'close' also fires after a response, when the wait is long over.
