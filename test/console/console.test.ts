@@ -171,7 +171,12 @@ describeWithBrowser('the console in Chromium', () => {
     await page.getByRole('heading', { name: 'form-made' }).waitFor();
     await page.locator('[data-state="active"]').first().waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
-    expect(await page.getByTestId('timeline').textContent()).toMatch(/provisioning → active/);
+    // The timeline is read again once the state changes: wait for it rather than read it at once.
+    await page
+      .getByTestId('timeline')
+      .getByText(/provisioning → active/)
+      .first()
+      .waitFor();
     const created = page.url().split('/').pop();
     const keys = await cloud.app.inject({
       method: 'GET',
