@@ -212,12 +212,18 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
     if (backend === 'postgres') await stopPostgres();
   });
 
-  it('settles a batch cut off mid-change after the restart: the port and the switch agree', async () => {
+  /** The cloud that will die: its store (kept for the restart), its switches, and one placed device. */
+  async function firstLife(hostname: string) {
     const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
     const net = fabric();
     const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
     const { principal, projectId } = await adminProject(first);
-    const device = await placedDevice(first, principal, projectId, 'crash');
+    const device = await placedDevice(first, principal, projectId, hostname);
+    return { where, net, first, principal, projectId, device };
+  }
+
+  it('settles a batch cut off mid-change after the restart: the port and the switch agree', async () => {
+    const { where, net, first, principal, projectId, device } = await firstLife('crash');
     const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
     await first.engine.layer2.operate(principal, device.ports.bond0, 'convert_layer2');
     const batch = await first.engine.layer2.createBatch(principal, device.ports.bond0, {
@@ -293,11 +299,7 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
   }
 
   it('settles a single change cut off before the switch answered, from its recorded state, after the restart', async () => {
-    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
-    const net = fabric();
-    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
-    const { principal, projectId } = await adminProject(first);
-    const device = await placedDevice(first, principal, projectId, 'crash-assign');
+    const { where, net, first, principal, projectId, device } = await firstLife('crash-assign');
     const vlan = await first.engine.layer2.createVlan(principal, projectId, { metro: 'ny' });
     await first.engine.layer2.operate(principal, device.ports.eth1, 'disbond');
     await cutOffAtTheSwitch(first, net, () => first.engine.layer2.assign(principal, device.ports.eth1, vlan.id));
@@ -314,11 +316,7 @@ describe.each(availableBackends())('layer 2 across a crash (%s)', (backend) => {
   });
 
   it('releases the addresses a conversion to layer 2 cut off at the switch still held, after the restart', async () => {
-    const where = { dataDir: tempDir(), databaseUrl: backend === 'postgres' ? await freshPostgresUrl() : undefined };
-    const net = fabric();
-    const first = await testCloud(backend, { ...where, startWorkers: false, switches: net.factory });
-    const { principal, projectId } = await adminProject(first);
-    const device = await placedDevice(first, principal, projectId, 'crash-convert');
+    const { where, net, first, principal, device } = await firstLife('crash-convert');
     expect((await first.engine.devices.get(device.id)).ip_addresses).toHaveLength(3);
     await cutOffAtTheSwitch(first, net, () => first.engine.layer2.operate(principal, device.ports.bond0, 'convert_layer2'));
 
