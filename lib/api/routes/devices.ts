@@ -148,16 +148,6 @@ class DeviceWaits {
   }
 }
 
-/**
- * A device deleted while a request waited for `deleted` is answered as Metal's state model ends it: its last row,
- * in state `deleted` (a watcher learns of the deletion without a 404, whenever its wait started). Any other failure
- * stands.
- */
-function goneAs(err: unknown, last: DeviceRow, wanted: ReadonlySet<string>): DeviceRow {
-  if (err instanceof MetalError && err.code === 'not_found' && wanted.has('deleted')) return { ...last, state: 'deleted' };
-  throw err;
-}
-
 const DeleteQuery = Type.Object({ force_delete: Type.Optional(Type.Boolean()) });
 const ActionQuery = Type.Object({ type: Type.Optional(Type.String({ description: 'the action type, when the body does not give it' })) });
 const conflict = { 409: errorResponses[422] };
@@ -176,6 +166,16 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     if (!(await engine.projects.isVisible(req.principal, row.project_id))) throw new MetalError('not_found', `device ${id} not found`);
     return row;
   };
+  /**
+   * The device for a wait. One that names `deleted` gets a deleted device's last row, in state `deleted`, as Metal's
+   * state model ends it: a watcher learns of the deletion without a 404, whenever its wait started.
+   */
+  const waitedFor = (req: FastifyRequest, id: string, wanted: ReadonlySet<string>): Promise<DeviceRow> =>
+    scoped(req, id).catch((err: unknown) =>
+      wanted.has('deleted')
+        ? scoped(req, id, engine.devices.getDeleted.bind(engine.devices)).catch(() => Promise.reject(err))
+        : Promise.reject(err),
+    );
 
   /**
    * `include=project,ssh_keys` expands those links of a device. Its plan, facility, metro and operating system are
@@ -262,19 +262,14 @@ export function deviceRoutes(app: FastifyInstance, { engine }: RouteDeps): void 
     },
     async (req, reply) => {
       const wanted = new Set(splitList(req.query.wait_for_state));
-      // A wait for `deleted` on a device already gone is answered with its last row, as one that saw it go is.
-      let row = await scoped(req, req.params.id).catch((err: unknown) =>
-        wanted.has('deleted')
-          ? scoped(req, req.params.id, engine.devices.getDeleted.bind(engine.devices)).catch(() => Promise.reject(err))
-          : Promise.reject(err),
-      );
+      let row = await waitedFor(req, req.params.id, wanted);
       if (wanted.size > 0 && !wanted.has(shownState(row.state))) {
         const timeoutMs = (req.query.wait_timeout ?? 30) * 1000;
         // A client that disconnects stops its wait; 'close' also fires after a response, when the wait is long over.
         const reached = await waits.wait(row.id, req.principal.projectId ?? undefined, wanted, timeoutMs, (end) =>
           reply.raw.once('close', end),
         );
-        row = reached ?? (await scoped(req, req.params.id).catch((err: unknown) => goneAs(err, row, wanted)));
+        row = reached ?? (await waitedFor(req, req.params.id, wanted));
       }
       // The answer after a timeout is the device as it is, still 200: the header tells a waiter which it got.
       if (wanted.size > 0) reply.header(WAIT_HEADER, wanted.has(shownState(row.state)) ? 'reached' : 'timeout');

@@ -534,11 +534,11 @@ export class Layer2Service {
             : `port: the switch did not take the change (${err.message}), and a later change to the port (from another server) already builds on it, so the port keeps it and its sync job brings the switch to it; read the port to see where it stands`,
         );
       }
-      await this.catchUp(decided.locked, decided.after);
+      const after = await this.catchUp(decided.locked, decided.after);
+      if (!after) throw new MetalError('not_found', `port ${portId} not found`);
       // Addresses go once the switch carries the layer-2 type (a refused change keeps them; a lost one, its sync job).
       if (holdsAddresses(decided.before.type) && !holdsAddresses(decided.after.type))
         await this.releaseAddressesInLayer2(network.device_id);
-      const after = (await repo.findNetwork(db, network.device_id))!;
       return { port: after.ports.find((p) => p.id === portId)!, network: after };
     });
   }
@@ -570,12 +570,12 @@ export class Layer2Service {
   /**
    * Servers sharing the store may push one machine's changes in any order, so a push can land after a newer one:
    * once this change is on the switch, the rows are read again and, while they differ from what was pushed last,
-   * pushed (a few rounds; the sync job settles what is left, as it does a switch that stops answering).
+   * pushed (a few rounds; the sync job settles what is left, as it does a switch that stops answering). Returns the
+   * rows last read (undefined once the device is gone).
    */
-  private async catchUp(network: repo.NetworkRow, pushed: NetworkState): Promise<void> {
-    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
-      const rows = await repo.findNetwork(this.ctx.db, network.device_id);
-      if (!rows || sameNetwork(stateOf(rows), pushed)) return;
+  private async catchUp(network: repo.NetworkRow, pushed: NetworkState): Promise<repo.NetworkRow | undefined> {
+    let rows = await repo.findNetwork(this.ctx.db, network.device_id);
+    for (let round = 0; rows && !sameNetwork(stateOf(rows), pushed) && round < CATCH_UP_ROUNDS; round++) {
       pushed = stateOf(rows);
       const failed = await this.push(network.metro_id, network.machine_id, pushed).then(
         () => false,
@@ -584,8 +584,10 @@ export class Layer2Service {
           throw err;
         },
       );
-      if (failed) return;
+      if (failed) break;
+      rows = await repo.findNetwork(this.ctx.db, network.device_id);
     }
+    return rows;
   }
 
   private write(tx: Queryable, deviceId: string, state: NetworkState, now: Date): Promise<void> {
